@@ -1,0 +1,31 @@
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from typing import ClassVar as _ClassVar
+
+DESCRIPTOR: _descriptor.FileDescriptor
+ERROR_REASON_EMERGENCY_STOP_REQUIRES_ADMIN: ErrorReason
+ERROR_REASON_INTERNAL: ErrorReason
+ERROR_REASON_INVALID_ARGUMENT: ErrorReason
+ERROR_REASON_INVALID_PAGE_TOKEN: ErrorReason
+ERROR_REASON_NOT_IMPLEMENTED: ErrorReason
+ERROR_REASON_RATE_LIMITED: ErrorReason
+ERROR_REASON_REVIEW_ALREADY_RESOLVED: ErrorReason
+ERROR_REASON_REVIEW_NOT_FOUND: ErrorReason
+ERROR_REASON_REVISION_OUT_OF_RANGE: ErrorReason
+ERROR_REASON_ROLE_NOT_ALLOWED: ErrorReason
+ERROR_REASON_SHUTTING_DOWN: ErrorReason
+ERROR_REASON_STORAGE_UNAVAILABLE: ErrorReason
+ERROR_REASON_SYSTEM_NOT_FOUND: ErrorReason
+ERROR_REASON_TENANT_MISMATCH: ErrorReason
+ERROR_REASON_TENANT_NOT_FOUND: ErrorReason
+ERROR_REASON_TOKEN_CLAIMS_INVALID: ErrorReason
+ERROR_REASON_TOKEN_EXPIRED: ErrorReason
+ERROR_REASON_TOKEN_INVALID: ErrorReason
+ERROR_REASON_TOKEN_MALFORMED: ErrorReason
+ERROR_REASON_TOKEN_MISSING: ErrorReason
+ERROR_REASON_TRANSITION_NOT_ALLOWED: ErrorReason
+ERROR_REASON_UNSPECIFIED: ErrorReason
+ERROR_REASON_WATCHER_TOO_SLOW: ErrorReason
+
+class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
