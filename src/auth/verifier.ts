@@ -1,0 +1,75 @@
+import * as crypto from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { JwtAlgorithm } from '../config';
+import { ROLES, Role } from '../domain/context';
+import { unauthenticated } from '../domain/errors';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface Principal {
+  tenantId: string;
+  subject: string;
+  role: Role;
+  expiresAt: number;
+}
+
+export interface VerifierOptions {
+  algorithm: JwtAlgorithm;
+  key: crypto.KeyObject;
+  issuer?: string;
+  audience?: string;
+}
+
+/** TokenVerifier checks bearer tokens; every failure is UNAUTHENTICATED with its own reason. */
+export class TokenVerifier {
+  private readonly options: jwt.VerifyOptions;
+
+  constructor(private readonly opts: VerifierOptions) {
+    // Pinning the algorithm list is what rejects `alg: none` and HS/RS confusion.
+    this.options = { algorithms: [opts.algorithm], issuer: opts.issuer, audience: opts.audience };
+  }
+
+  /** Verifies the raw `authorization` metadata value. */
+  verifyHeader(header: string | undefined): Principal {
+    if (header === undefined || header === '') {
+      throw unauthenticated('TOKEN_MISSING', 'missing authorization metadata: expected "Bearer <JWT>"');
+    }
+    const m = /^Bearer ([A-Za-z0-9_\-.=]+)$/i.exec(header.trim());
+    if (!m) throw unauthenticated('TOKEN_MALFORMED', 'authorization metadata must be "Bearer <JWT>"');
+    return this.verify(m[1]);
+  }
+
+  verify(token: string): Principal {
+    let payload: jwt.JwtPayload | string;
+    try {
+      payload = jwt.verify(token, this.opts.key, this.options);
+    } catch (e) {
+      if (e instanceof jwt.TokenExpiredError) throw unauthenticated('TOKEN_EXPIRED', 'token expired');
+      if (e instanceof jwt.NotBeforeError) throw unauthenticated('TOKEN_INVALID', 'token not yet valid');
+      const msg = (e as Error).message;
+      if (/malformed|invalid token|unexpected token|not a valid|jwt must be/i.test(msg)) {
+        throw unauthenticated('TOKEN_MALFORMED', 'token cannot be decoded');
+      }
+      throw unauthenticated('TOKEN_INVALID', 'token rejected: bad signature, algorithm, issuer or audience');
+    }
+    if (typeof payload !== 'object' || payload === null) {
+      throw unauthenticated('TOKEN_MALFORMED', 'token payload is not a JSON object');
+    }
+    return claims(payload);
+  }
+}
+
+function claims(p: jwt.JwtPayload): Principal {
+  const bad = (claim: string, why: string) =>
+    unauthenticated('TOKEN_CLAIMS_INVALID', `claim ${claim} ${why}`, { claim });
+  if (typeof p.exp !== 'number') throw bad('exp', 'is required');
+  const tenantId = p.tenant_id;
+  if (typeof tenantId !== 'string' || !UUID.test(tenantId)) throw bad('tenant_id', 'must be a UUID');
+  if (typeof p.sub !== 'string' || p.sub.trim() === '' || p.sub.length > 256) {
+    throw bad('sub', 'must be a non-empty string of at most 256 characters');
+  }
+  if (typeof p.role !== 'string' || !ROLES.includes(p.role as Role)) {
+    throw bad('role', `must be one of ${ROLES.join(', ')}`);
+  }
+  return { tenantId: tenantId.toLowerCase(), subject: p.sub, role: p.role as Role, expiresAt: p.exp };
+}

@@ -1,0 +1,96 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import YAML from 'yaml';
+
+export type JwtAlgorithm = 'HS256' | 'RS256' | 'ES256';
+export const JWT_ALGORITHMS: readonly JwtAlgorithm[] = ['HS256', 'RS256', 'ES256'];
+
+/** Config is read once at start; nothing else reads process.env. */
+export interface Config {
+  env: 'development' | 'production';
+  host: string;
+  port: number;
+  /** PostgreSQL connection string; undefined selects the embedded PGlite database. */
+  databaseUrl?: string;
+  dataDir: string;
+  jwt: {
+    algorithm: JwtAlgorithm;
+    /** HS256 shared secret; in development a generated one is kept in dataDir. */
+    secret?: string;
+    /** PEM public key file for RS256 / ES256. */
+    publicKeyFile?: string;
+    issuer?: string;
+    audience?: string;
+  };
+  logLevel: string;
+  /** How long graceful shutdown waits for calls in flight before cancelling them. */
+  shutdownGraceMs: number;
+  maxMessageBytes: number;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+/**
+ * Optional YAML file (BTV_CONFIG) whose keys are the environment variable names
+ * without the BTV_ prefix, lower-cased (port, database_url, jwt_issuer, ...).
+ * Environment variables win over the file.
+ */
+function fileEnv(env: Env): Env {
+  const file = env.BTV_CONFIG;
+  if (!file) return {};
+  let doc: unknown;
+  try {
+    doc = YAML.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`BTV_CONFIG ${file}: ${(e as Error).message}`);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`BTV_CONFIG ${file}: expected a mapping`);
+  const out: Env = {};
+  for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
+    if (v !== null && typeof v === 'object') throw new ConfigError(`BTV_CONFIG ${file}: ${k} must be a scalar`);
+    out[`BTV_${k.toUpperCase()}`] = v === null ? undefined : String(v);
+  }
+  return out;
+}
+
+export function loadConfig(processEnv: Env = process.env): Config {
+  const env: Env = { ...fileEnv(processEnv), ...processEnv };
+  const mode = env.BTV_ENV || 'development';
+  if (mode !== 'development' && mode !== 'production') {
+    throw new ConfigError(`BTV_ENV must be "development" or "production", got "${mode}"`);
+  }
+  const algorithm = (env.BTV_JWT_ALGORITHM || 'HS256') as JwtAlgorithm;
+  if (!JWT_ALGORITHMS.includes(algorithm)) {
+    throw new ConfigError(`BTV_JWT_ALGORITHM must be one of ${JWT_ALGORITHMS.join(', ')}, got "${algorithm}"`);
+  }
+  return {
+    env: mode,
+    host: env.BTV_HOST || '0.0.0.0',
+    port: int(env, 'BTV_PORT', 50051, 0, 65535),
+    databaseUrl: env.BTV_DATABASE_URL || undefined,
+    dataDir: path.resolve(env.BTV_DATA_DIR || './data'),
+    jwt: {
+      algorithm,
+      secret: env.BTV_JWT_SECRET || undefined,
+      publicKeyFile: env.BTV_JWT_PUBLIC_KEY_FILE || undefined,
+      issuer: env.BTV_JWT_ISSUER || undefined,
+      audience: env.BTV_JWT_AUDIENCE || undefined,
+    },
+    logLevel: env.BTV_LOG_LEVEL || 'info',
+    shutdownGraceMs: int(env, 'BTV_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    maxMessageBytes: int(env, 'BTV_MAX_MESSAGE_BYTES', 4 * 1024 * 1024, 1024, 64 * 1024 * 1024),
+  };
+}

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import { allowedRoles } from '../auth/roles';
+import { TokenVerifier } from '../auth/verifier';
+import { RequestContext } from '../domain/context';
+import { DomainError, permissionDenied } from '../domain/errors';
+import { Logger } from '../logger';
+import { toGrpcStatus } from './errors';
+
+export type UnaryHandler<Req, Res> = (ctx: RequestContext, req: Req) => Promise<Res>;
+export type StreamHandler<Req, Res> = (ctx: RequestContext, req: Req, call: grpc.ServerWritableStream<Req, Res>) => Promise<void>;
+
+export interface AdapterDeps {
+  verifier: TokenVerifier;
+  logger: Logger;
+}
+
+const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
+
+function requestIdOf(md: grpc.Metadata): string {
+  const given = md.get('x-request-id')[0];
+  return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
+}
+
+/**
+ * Authentication then authorization, once, for every call: verify the bearer
+ * token, then check the caller's role against the method's rule.
+ */
+function authenticate(deps: AdapterDeps, path: string, md: grpc.Metadata, requestId: string): RequestContext {
+  const header = md.get('authorization')[0];
+  const principal = deps.verifier.verifyHeader(typeof header === 'string' ? header : undefined);
+  const roles = allowedRoles(path)!;
+  if (!roles.includes(principal.role)) {
+    throw permissionDenied('ROLE_NOT_ALLOWED', `role "${principal.role}" may not call ${path}`, {
+      allowed_roles: roles.join(','),
+    });
+  }
+  return { ...principal, requestId };
+}
+
+function logCall(deps: AdapterDeps, path: string, started: bigint, requestId: string, code: grpc.status, ctx?: RequestContext) {
+  deps.logger.info(
+    {
+      method: path,
+      code: grpc.status[code],
+      duration_ms: Number(process.hrtime.bigint() - started) / 1e6,
+      request_id: requestId,
+      tenant: ctx?.tenantId,
+      role: ctx?.role,
+    },
+    'call',
+  );
+}
+
+function failure(deps: AdapterDeps, path: string, err: unknown, requestId: string): grpc.ServiceError {
+  if (!(err instanceof DomainError)) deps.logger.error({ err, method: path, request_id: requestId }, 'unexpected error');
+  return toGrpcStatus(err, requestId);
+}
+
+const notImplemented = async () => {
+  throw new DomainError('unimplemented', 'NOT_IMPLEMENTED', 'not implemented yet');
+};
+
+function wrapUnary(deps: AdapterDeps, path: string, handler: UnaryHandler<unknown, unknown>): grpc.handleUnaryCall<unknown, unknown> {
+  return (call, callback) => {
+    const started = process.hrtime.bigint();
+    const requestId = requestIdOf(call.metadata);
+    let ctx: RequestContext | undefined;
+    Promise.resolve()
+      .then(() => {
+        ctx = authenticate(deps, path, call.metadata, requestId);
+        return handler(ctx, call.request);
+      })
+      .then(
+        (res) => {
+          const trailer = new grpc.Metadata();
+          trailer.set('x-request-id', requestId);
+          logCall(deps, path, started, requestId, grpc.status.OK, ctx);
+          callback(null, res, trailer);
+        },
+        (err) => {
+          const status = failure(deps, path, err, requestId);
+          logCall(deps, path, started, requestId, status.code, ctx);
+          callback(status);
+        },
+      );
+  };
+}
+
+function wrapServerStream(
+  deps: AdapterDeps,
+  path: string,
+  handler: StreamHandler<unknown, unknown>,
+): grpc.handleServerStreamingCall<unknown, unknown> {
+  return (call) => {
+    const started = process.hrtime.bigint();
+    const requestId = requestIdOf(call.metadata);
+    let ctx: RequestContext | undefined;
+    Promise.resolve()
+      .then(() => {
+        ctx = authenticate(deps, path, call.metadata, requestId);
+        return handler(ctx, call.request, call);
+      })
+      .then(
+        () => {
+          logCall(deps, path, started, requestId, grpc.status.OK, ctx);
+          if (!call.cancelled) call.end();
+        },
+        (err) => {
+          const status = failure(deps, path, err, requestId);
+          logCall(deps, path, started, requestId, status.code, ctx);
+          if (!call.cancelled) call.destroy(status);
+        },
+      );
+  };
+}
+
+/**
+ * Builds a service implementation where every method of the definition is
+ * wrapped: methods without a handler still authenticate, then answer
+ * UNIMPLEMENTED. A method with no role rule stops the server from starting.
+ */
+export function bindService(
+  deps: AdapterDeps,
+  definition: grpc.ServiceDefinition,
+  handlers: Partial<Record<string, UnaryHandler<any, any> | StreamHandler<any, any>>>, // eslint-disable-line @typescript-eslint/no-explicit-any
+): grpc.UntypedServiceImplementation {
+  const impl: grpc.UntypedServiceImplementation = {};
+  for (const [name, method] of Object.entries(definition)) {
+    if (!allowedRoles(method.path)) throw new Error(`no role rule for ${method.path}: refusing to serve it`);
+    if (method.requestStream) throw new Error(`client streaming is not supported by the adapter: ${method.path}`);
+    const handler = handlers[name] ?? notImplemented;
+    impl[name] = method.responseStream
+      ? wrapServerStream(deps, method.path, handler as StreamHandler<unknown, unknown>)
+      : wrapUnary(deps, method.path, handler as UnaryHandler<unknown, unknown>);
+  }
+  for (const name of Object.keys(handlers)) {
+    if (!(name in definition)) throw new Error(`handler ${name} matches no method of the service`);
+  }
+  return impl;
+}

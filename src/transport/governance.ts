@@ -1,0 +1,65 @@
+import * as pb from '../../gen/ts/btv/v1/governance';
+import { SystemService } from '../domain/systems';
+import { TenantService } from '../domain/tenants';
+import { RequestContext } from '../domain/context';
+import { policyFromProto, summaryToProto, systemFromProto, systemToProto, tenantToProto } from './mapping';
+
+export interface GovernanceDeps {
+  tenants: TenantService;
+  systems: SystemService;
+}
+
+type Handlers = {
+  [K in keyof pb.GovernanceServiceServer]?: (ctx: RequestContext, req: any) => Promise<unknown>; // eslint-disable-line @typescript-eslint/no-explicit-any
+};
+
+/** Thin handlers: proto in, domain call, proto out. Enforce arrives with the enforcement engine. */
+export function governanceHandlers(d: GovernanceDeps): Handlers {
+  return {
+    async registerTenant(ctx, req: pb.RegisterTenantRequest): Promise<pb.RegisterTenantResponse> {
+      const t = req.tenant;
+      const { tenant, created } = await d.tenants.register(ctx, {
+        id: t?.id ?? '',
+        name: t?.name ?? '',
+        policy: policyFromProto(t?.policy),
+      });
+      const status = created ? 'registered' : 'updated';
+      return { status, tenantId: tenant.id, message: `Tenant '${tenant.name}' ${status} successfully` };
+    },
+
+    async getTenant(ctx): Promise<pb.GetTenantResponse> {
+      return { tenant: tenantToProto(await d.tenants.get(ctx)) };
+    },
+
+    async registerSystem(ctx, req: pb.RegisterSystemRequest): Promise<pb.RegisterSystemResponse> {
+      const r = await d.systems.register(ctx, systemFromProto(req.system));
+      const status = r.created ? 'registered' : 'updated';
+      let message = `System '${r.system.name}' ${status} successfully`;
+      if (r.statusIgnored) {
+        message += '; operational_status and lifecycle_phase were kept: change them through OperationsService';
+      }
+      return {
+        status,
+        systemId: r.system.id,
+        tenantId: r.system.tenantId,
+        message,
+        complianceSummary: summaryToProto(r.summary),
+      };
+    },
+
+    async getSystem(ctx, req: pb.GetSystemRequest): Promise<pb.GetSystemResponse> {
+      return { system: systemToProto(await d.systems.get(ctx, req.systemId)) };
+    },
+
+    async listSystems(ctx, req: pb.ListSystemsRequest): Promise<pb.ListSystemsResponse> {
+      const page = await d.systems.list(ctx, req.pageSize, req.pageToken);
+      return {
+        tenantId: ctx.tenantId,
+        count: page.systems.length,
+        systems: page.systems.map(systemToProto),
+        nextPageToken: page.nextPageToken,
+        totalCount: page.total,
+      };
+    },
+  };
+}
