@@ -19,7 +19,7 @@ function healthCheck(address: string, svc = ''): Promise<string> {
     client.makeUnaryRequest(
       '/grpc.health.v1.Health/Check',
       (x: object) => healthService.Check.requestSerialize(x),
-      (b: Buffer) => healthService.Check.responseDeserialize(b),
+      (b: Buffer) => healthService.Check.responseDeserialize(b) as { status: string },
       { service: svc },
       (err: grpc.ServiceError | null, res?: { status: string }) => {
         client.close();

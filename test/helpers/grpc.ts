@@ -33,16 +33,18 @@ export function bearer(token: string | undefined, raw?: string): grpc.Metadata {
   return md;
 }
 
+// Matches the last overload of a generated client method, the one TypeScript infers from.
 type UnaryMethod<Req, Res> = (
   req: Req,
   md: grpc.Metadata,
+  options: Partial<grpc.CallOptions>,
   cb: (err: grpc.ServiceError | null, res: Res) => void,
 ) => grpc.ClientUnaryCall;
 
 /** Calls a generated client method as a promise. */
 export function call<Req, Res>(client: grpc.Client, method: UnaryMethod<Req, Res>, req: Req, md: grpc.Metadata): Promise<Res> {
   return new Promise((resolve, reject) => {
-    method.call(client, req, md, (err, res) => (err ? reject(err) : resolve(res)));
+    method.call(client, req, md, {}, (err, res) => (err ? reject(err) : resolve(res)));
   });
 }
 
