@@ -32,6 +32,9 @@ export function loadVerificationKey(config: Config): VerificationKey {
     if (key.asymmetricKeyType !== expected) {
       throw new ConfigError(`BTV_JWT_PUBLIC_KEY_FILE holds a ${key.asymmetricKeyType} key, ${jwt.algorithm} needs ${expected}`);
     }
+    if (expected === 'ec' && key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+      throw new ConfigError('BTV_JWT_PUBLIC_KEY_FILE: ES256 needs a P-256 (prime256v1) key');
+    }
     if (expected === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048 && config.env === 'production') {
       throw new ConfigError('BTV_JWT_PUBLIC_KEY_FILE: RSA keys under 2048 bits are refused in production');
     }
@@ -48,20 +51,35 @@ export function loadVerificationKey(config: Config): VerificationKey {
   return { key: crypto.createSecretKey(Buffer.from(readOrCreateDevSecret(file))), source: file };
 }
 
+function readDevSecret(file: string): string {
+  const secret = fs.readFileSync(file, 'utf8').trim();
+  // An empty or cut file would mean an empty HMAC key that anyone can sign with.
+  if (Buffer.byteLength(secret) < MIN_SECRET_BYTES) {
+    throw new ConfigError(`${file} holds a secret under ${MIN_SECRET_BYTES} bytes: delete it to have a new one generated`);
+  }
+  return secret;
+}
+
 function readOrCreateDevSecret(file: string): string {
   try {
-    return fs.readFileSync(file, 'utf8').trim();
+    return readDevSecret(file);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const secret = crypto.randomBytes(48).toString('base64url');
-  // 'wx' so that two processes starting together never overwrite each other's secret.
+  // Written whole under a temporary name, then linked into place: link() fails if
+  // the file exists, so two processes starting together never see a partial secret
+  // nor overwrite each other's.
+  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
+  fs.writeFileSync(tmp, secret + '\n', { mode: 0o600, flag: 'wx' });
   try {
-    fs.writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
+    fs.linkSync(tmp, file);
     return secret;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return fs.readFileSync(file, 'utf8').trim();
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return readDevSecret(file);
     throw e;
+  } finally {
+    fs.unlinkSync(tmp);
   }
 }

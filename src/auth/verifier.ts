@@ -47,6 +47,8 @@ export class TokenVerifier {
       if (e instanceof jwt.TokenExpiredError) throw unauthenticated('TOKEN_EXPIRED', 'token expired');
       if (e instanceof jwt.NotBeforeError) throw unauthenticated('TOKEN_INVALID', 'token not yet valid');
       const msg = (e as Error).message;
+      const claim = /invalid (exp|nbf) value/.exec(msg)?.[1];
+      if (claim) throw unauthenticated('TOKEN_CLAIMS_INVALID', `claim ${claim} must be a number`, { claim });
       if (/malformed|invalid token|unexpected token|not a valid|jwt must be/i.test(msg)) {
         throw unauthenticated('TOKEN_MALFORMED', 'token cannot be decoded');
       }

@@ -109,7 +109,8 @@ function wrapServerStream(
         (err) => {
           const status = failure(deps, path, err, requestId);
           logCall(deps, path, started, requestId, status.code, ctx);
-          if (!call.cancelled) call.destroy(status);
+          // emit('error') sends the status and trailers; destroy() would leave the client waiting.
+          if (!call.cancelled) call.emit('error', status);
         },
       );
   };
