@@ -7,36 +7,22 @@ import {
   Policy,
   RiskClass,
   RiskLevel,
-  Sector,
   SystemSpec,
   ThirdPartyComponent,
-  ValueChainRole,
 } from './model';
 import { decodePageToken, encodePageToken } from './page-token';
 import { Clock } from './tenants';
 import { optionalText, requiredText, SYSTEM_ID_RE, textList, validatePolicy } from './validation';
 import { Storage } from '../store/ports';
 
+type Defaulted = 'sector' | 'role' | 'risk' | 'lifecyclePhase' | 'operationalStatus';
+
 /** A registration as received: enum fields are undefined when the caller left them unspecified. */
-export interface SystemInput {
-  id: string;
-  name: string;
-  version: string;
-  sector?: Sector;
-  role?: ValueChainRole;
-  risk?: RiskClass;
-  sandbox: boolean;
-  euDatabaseId: string;
-  trainingFlops: number;
-  loggingEnabled: boolean;
-  jurisdiction: string;
-  intendedPurpose: string;
-  prohibitedDomains: string[];
-  lifecyclePhase?: LifecyclePhase;
-  operationalStatus?: OperationalStatus;
-  externalDependencies: (Omit<ThirdPartyComponent, 'riskLevel'> & { riskLevel?: RiskLevel })[];
-  policy?: Policy;
-}
+export type SystemInput = Omit<SystemSpec, Defaulted | 'externalDependencies' | 'policy'> &
+  Partial<Pick<SystemSpec, Defaulted>> & {
+    externalDependencies: (Omit<ThirdPartyComponent, 'riskLevel'> & { riskLevel?: RiskLevel })[];
+    policy?: Policy;
+  };
 
 export interface ComplianceSummary {
   lifecyclePhase: LifecyclePhase;

@@ -61,30 +61,54 @@ const notImplemented = async () => {
   throw new DomainError('unimplemented', 'NOT_IMPLEMENTED', 'not implemented yet');
 };
 
+/**
+ * Runs one call through the chain shared by unary and streaming methods:
+ * request id -> authentication/authorization -> handler -> one log line, and
+ * every failure through toGrpcStatus.
+ */
+function runCall<T>(
+  deps: AdapterDeps,
+  path: string,
+  metadata: grpc.Metadata,
+  invoke: (ctx: RequestContext) => Promise<T>,
+  done: (result: T, requestId: string) => void,
+  fail: (status: grpc.ServiceError) => void,
+): void {
+  const started = process.hrtime.bigint();
+  const requestId = requestIdOf(metadata);
+  let ctx: RequestContext | undefined;
+  Promise.resolve()
+    .then(() => {
+      ctx = authenticate(deps, path, metadata, requestId);
+      return invoke(ctx);
+    })
+    .then(
+      (result) => {
+        logCall(deps, path, started, requestId, grpc.status.OK, ctx);
+        done(result, requestId);
+      },
+      (err) => {
+        const status = failure(deps, path, err, requestId);
+        logCall(deps, path, started, requestId, status.code, ctx);
+        fail(status);
+      },
+    );
+}
+
 function wrapUnary(deps: AdapterDeps, path: string, handler: UnaryHandler<unknown, unknown>): grpc.handleUnaryCall<unknown, unknown> {
-  return (call, callback) => {
-    const started = process.hrtime.bigint();
-    const requestId = requestIdOf(call.metadata);
-    let ctx: RequestContext | undefined;
-    Promise.resolve()
-      .then(() => {
-        ctx = authenticate(deps, path, call.metadata, requestId);
-        return handler(ctx, call.request);
-      })
-      .then(
-        (res) => {
-          const trailer = new grpc.Metadata();
-          trailer.set('x-request-id', requestId);
-          logCall(deps, path, started, requestId, grpc.status.OK, ctx);
-          callback(null, res, trailer);
-        },
-        (err) => {
-          const status = failure(deps, path, err, requestId);
-          logCall(deps, path, started, requestId, status.code, ctx);
-          callback(status);
-        },
-      );
-  };
+  return (call, callback) =>
+    runCall(
+      deps,
+      path,
+      call.metadata,
+      (ctx) => handler(ctx, call.request),
+      (res, requestId) => {
+        const trailer = new grpc.Metadata();
+        trailer.set('x-request-id', requestId);
+        callback(null, res, trailer);
+      },
+      (status) => callback(status),
+    );
 }
 
 function wrapServerStream(
@@ -92,28 +116,20 @@ function wrapServerStream(
   path: string,
   handler: StreamHandler<unknown, unknown>,
 ): grpc.handleServerStreamingCall<unknown, unknown> {
-  return (call) => {
-    const started = process.hrtime.bigint();
-    const requestId = requestIdOf(call.metadata);
-    let ctx: RequestContext | undefined;
-    Promise.resolve()
-      .then(() => {
-        ctx = authenticate(deps, path, call.metadata, requestId);
-        return handler(ctx, call.request, call);
-      })
-      .then(
-        () => {
-          logCall(deps, path, started, requestId, grpc.status.OK, ctx);
-          if (!call.cancelled) call.end();
-        },
-        (err) => {
-          const status = failure(deps, path, err, requestId);
-          logCall(deps, path, started, requestId, status.code, ctx);
-          // emit('error') sends the status and trailers; destroy() would leave the client waiting.
-          if (!call.cancelled) call.emit('error', status);
-        },
-      );
-  };
+  return (call) =>
+    runCall(
+      deps,
+      path,
+      call.metadata,
+      (ctx) => handler(ctx, call.request, call),
+      () => {
+        if (!call.cancelled) call.end();
+      },
+      (status) => {
+        // emit('error') sends the status and trailers; destroy() would leave the client waiting.
+        if (!call.cancelled) call.emit('error', status);
+      },
+    );
 }
 
 /**
