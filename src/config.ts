@@ -22,6 +22,16 @@ export interface Config {
     issuer?: string;
     audience?: string;
   };
+  ledger: {
+    /** BTV_LEDGER_KEYS: "kid:base64secret,..."; unset in development = a generated key ring in dataDir. */
+    keys?: string;
+    /** BTV_LEDGER_ACTIVE_KEY: the kid that signs new entries (default: the last one listed). */
+    activeKey?: string;
+    /** BTV_CHECKPOINT_KEY_FILE: Ed25519 private key PEM that signs checkpoints. */
+    checkpointKeyFile?: string;
+    /** BTV_CHECKPOINT_INTERVAL_MS: how often heads that moved get a checkpoint (0 = only on demand). */
+    checkpointIntervalMs: number;
+  };
   logLevel: string;
   /** How long graceful shutdown waits for calls in flight before cancelling them. */
   shutdownGraceMs: number;
@@ -88,6 +98,12 @@ export function loadConfig(processEnv: Env = process.env): Config {
       publicKeyFile: env.BTV_JWT_PUBLIC_KEY_FILE || undefined,
       issuer: env.BTV_JWT_ISSUER || undefined,
       audience: env.BTV_JWT_AUDIENCE || undefined,
+    },
+    ledger: {
+      keys: env.BTV_LEDGER_KEYS || undefined,
+      activeKey: env.BTV_LEDGER_ACTIVE_KEY || undefined,
+      checkpointKeyFile: env.BTV_CHECKPOINT_KEY_FILE || undefined,
+      checkpointIntervalMs: int(env, 'BTV_CHECKPOINT_INTERVAL_MS', 60_000, 0, 86_400_000),
     },
     logLevel: env.BTV_LOG_LEVEL || 'info',
     shutdownGraceMs: int(env, 'BTV_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),

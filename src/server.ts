@@ -10,12 +10,13 @@ import { Config } from './config';
 import { Logger } from './logger';
 import { projectRoot } from './paths';
 import { AdapterDeps, bindService } from './transport/adapter';
+import { auditHandlers, AuditDeps } from './transport/audit';
 import { governanceHandlers, GovernanceDeps } from './transport/governance';
 import { addReflectionService } from './transport/reflection';
 
 export const SERVICE_NAMES = ['btv.v1.GovernanceService', 'btv.v1.OperationsService', 'btv.v1.AuditService'];
 
-export interface ServerDeps extends GovernanceDeps {
+export interface ServerDeps extends GovernanceDeps, AuditDeps {
   verifier: TokenVerifier;
   logger: Logger;
 }
@@ -46,7 +47,7 @@ export function buildServer(config: Config, deps: ServerDeps): { server: grpc.Se
   const adapter: AdapterDeps = { verifier: deps.verifier, logger: deps.logger };
   server.addService(GovernanceServiceService, bindService(adapter, GovernanceServiceService, governanceHandlers(deps)));
   server.addService(OperationsServiceService, bindService(adapter, OperationsServiceService, {}));
-  server.addService(AuditServiceService, bindService(adapter, AuditServiceService, {}));
+  server.addService(AuditServiceService, bindService(adapter, AuditServiceService, auditHandlers(deps)));
 
   const health = new HealthImplementation(Object.fromEntries(['', ...SERVICE_NAMES].map((s) => [s, 'SERVING'])));
   health.addToServer(server);

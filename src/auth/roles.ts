@@ -27,6 +27,8 @@ export const ROLE_RULES: Readonly<Record<string, readonly Role[]>> = {
   '/btv.v1.AuditService/ResolveReview': ['admin'],
   '/btv.v1.AuditService/ListLedgerEntries': AUDIT,
   '/btv.v1.AuditService/VerifyLedger': AUDIT,
+  '/btv.v1.AuditService/CreateLedgerCheckpoint': AUDIT,
+  '/btv.v1.AuditService/ListLedgerCheckpoints': AUDIT,
 };
 
 export function allowedRoles(methodPath: string): readonly Role[] | undefined {

@@ -53,7 +53,7 @@ export class SystemService {
 
   async register(ctx: RequestContext, input: SystemInput): Promise<RegisterResult> {
     const spec = validateSystem(input);
-    return this.storage.transaction(async (uow) => {
+    return this.storage.transaction(ctx.tenantId, async (uow) => {
       const { system, created } = await uow.systems.upsert(ctx.tenantId, spec, this.clock());
       await uow.ledger.append(ctx.tenantId, {
         type: created ? 'system.registered' : 'system.updated',

@@ -25,7 +25,7 @@ export class TenantService {
     }
     const name = requiredText('tenant.name', input.name, 200);
     const policy = validatePolicy('tenant.policy', input.policy);
-    return this.storage.transaction(async (uow) => {
+    return this.storage.transaction(ctx.tenantId, async (uow) => {
       const result = await uow.tenants.upsert(ctx.tenantId, { name, policy }, this.clock());
       await uow.ledger.append(ctx.tenantId, {
         type: result.created ? 'tenant.registered' : 'tenant.updated',

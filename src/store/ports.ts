@@ -1,3 +1,5 @@
+import { Checkpoint } from '../ledger/checkpoint';
+import { LedgerRecord } from '../ledger/entry';
 import { AiSystem, Policy, SystemSpec, Tenant } from '../domain/model';
 
 /** Every store method takes the tenant id first: no query can forget the tenant. */
@@ -24,7 +26,22 @@ export interface LedgerEvent {
 
 /** The ledger port: appends run inside the caller's transaction, so no change commits without its entry. */
 export interface LedgerWriter {
-  append(tenantId: string, event: LedgerEvent): Promise<void>;
+  /** Returns the entry's sequence; the entry is durable once the transaction commits. */
+  append(tenantId: string, event: LedgerEvent): Promise<number>;
+}
+
+export interface LedgerHead {
+  sequence: number;
+  headHash: string;
+}
+
+/** Reads of the signed ledger; appends only go through UnitOfWork.ledger. */
+export interface LedgerReader {
+  head(tenantId: string): Promise<LedgerHead>;
+  list(tenantId: string, afterSequence: number, limit: number): Promise<LedgerRecord[]>;
+  checkpoints(tenantId: string): Promise<Checkpoint[]>;
+  insertCheckpoint(checkpoint: Checkpoint): Promise<void>;
+  headsWithoutCheckpoint(): Promise<(LedgerHead & { tenantId: string })[]>;
 }
 
 export interface UnitOfWork {
@@ -36,7 +53,11 @@ export interface UnitOfWork {
 export interface Storage {
   tenants: TenantStore;
   systems: SystemStore;
-  /** Runs fn in one database transaction; it commits only if fn resolves. */
-  transaction<T>(fn: (uow: UnitOfWork) => Promise<T>): Promise<T>;
+  ledger: LedgerReader;
+  /**
+   * Runs fn for one tenant inside a (group-committed) transaction: its changes
+   * and ledger entries commit together, and the promise settles after the commit.
+   */
+  transaction<T>(tenantId: string, fn: (uow: UnitOfWork) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

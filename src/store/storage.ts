@@ -1,11 +1,10 @@
 import type { Knex } from 'knex';
 import { guard } from './errors';
+import { GroupCommitOptions, GroupCommitWriter } from './group-commit';
+import { KnexLedgerStore } from './knex-ledger';
 import { KnexSystemStore } from './knex-systems';
 import { KnexTenantStore } from './knex-tenants';
-import { LedgerWriter, Storage, SystemStore, TenantStore, UnitOfWork } from './ports';
-
-/** Builds the ledger writer bound to a transaction; the ledger issue plugs the signed ledger in here. */
-export type LedgerFactory = (trx: Knex.Transaction) => LedgerWriter;
+import { Storage, SystemStore, TenantStore, UnitOfWork } from './ports';
 
 /** Wraps every store method so connection failures surface as UNAVAILABLE. */
 function guarded<T extends object>(target: T): T {
@@ -20,24 +19,25 @@ function guarded<T extends object>(target: T): T {
 export class KnexStorage implements Storage {
   readonly tenants: TenantStore;
   readonly systems: SystemStore;
+  readonly ledger: KnexLedgerStore;
+  readonly writer: GroupCommitWriter;
 
   constructor(
     readonly db: Knex,
-    private readonly ledgerFactory: LedgerFactory,
+    options: GroupCommitOptions,
   ) {
     this.tenants = guarded(new KnexTenantStore(db));
     this.systems = guarded(new KnexSystemStore(db));
+    this.ledger = guarded(new KnexLedgerStore(db));
+    this.writer = new GroupCommitWriter(db, options);
   }
 
-  transaction<T>(fn: (uow: UnitOfWork) => Promise<T>): Promise<T> {
-    return guard(
-      this.db.transaction((trx) =>
-        fn({ tenants: new KnexTenantStore(trx), systems: new KnexSystemStore(trx), ledger: this.ledgerFactory(trx) }),
-      ),
-    );
+  transaction<T>(tenantId: string, fn: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+    return this.writer.submit(tenantId, fn);
   }
 
-  close(): Promise<void> {
-    return this.db.destroy();
+  async close(): Promise<void> {
+    await this.writer.drain();
+    await this.db.destroy();
   }
 }

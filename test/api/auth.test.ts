@@ -45,6 +45,9 @@ const CONTRACT: Record<string, Role[]> = {
   '/btv.v1.AuditService/ListLedgerEntries': ['admin', 'auditor'],
   '/btv.v1.AuditService/VerifyLedger': ['admin', 'auditor'],
   '/btv.v1.AuditService/ResolveReview': ['admin'],
+  // Added with the signed ledger: reads of the audit trail, like the other AuditService reads.
+  '/btv.v1.AuditService/CreateLedgerCheckpoint': ['admin', 'auditor'],
+  '/btv.v1.AuditService/ListLedgerCheckpoints': ['admin', 'auditor'],
 };
 
 type AnyMethod = grpc.MethodDefinition<unknown, unknown>;

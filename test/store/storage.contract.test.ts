@@ -6,8 +6,13 @@ import { expect } from 'chai';
 import { DomainError } from '../../src/domain/errors';
 import { SystemSpec } from '../../src/domain/model';
 import { migrate, openDatabase } from '../../src/store/database';
+import { KeyRing, newKeySpecEntry, parseKeySpec } from '../../src/ledger/keyring';
+import { verifyRecords } from '../../src/ledger/verify';
 import { LedgerEvent } from '../../src/store/ports';
 import { KnexStorage } from '../../src/store/storage';
+
+const keyRing = new KeyRing('k1', parseKeySpec(newKeySpecEntry('k1'), 'test'));
+const event = (requestId: string): LedgerEvent => ({ type: 'system.registered', actor: { subject: 's', role: 'dev' }, requestId, body: { requestId } });
 import { TEST_DATABASE_URL } from '../helpers/server';
 
 const spec = (id: string, name = id): SystemSpec => ({
@@ -41,20 +46,11 @@ const targets: [string, () => { url?: string; dataDir?: string }][] = [
 for (const [name, options] of targets) {
   describe(`storage contract: ${name}`, function () {
     let storage: KnexStorage;
-    const ledgered: [string, LedgerEvent][] = [];
-    let failLedger = false;
 
     before(async () => {
       const db = openDatabase(options());
       await migrate(db);
-      storage = new KnexStorage(db, (trx) => ({
-        append: async (tenantId, event) => {
-          if (failLedger) throw new Error('ledger down');
-          // Written through the transaction so a rollback must undo it too.
-          await trx.raw('select 1');
-          ledgered.push([tenantId, event]);
-        },
-      }));
+      storage = new KnexStorage(db, { keyRing, clock: now });
     });
     after(() => storage?.close());
 
@@ -99,27 +95,60 @@ for (const [name, options] of targets) {
       expect(await storage.systems.count(randomUUID())).to.equal(0);
     });
 
-    it('commits a change with its ledger entry, and rolls the change back when the ledger append fails', async () => {
+    it('commits a change with its ledger entry; a failing job rolls back alone, entries included', async () => {
       const t = randomUUID();
-      await storage.transaction(async (uow) => {
+      const kept = storage.transaction(t, async (uow) => {
         await uow.systems.upsert(t, spec('kept'), now());
-        await uow.ledger.append(t, { type: 'system.registered', actor: { subject: 's', role: 'dev' }, requestId: 'r1', body: {} });
+        return uow.ledger.append(t, event('r1'));
       });
-      expect(ledgered.some(([tid, e]) => tid === t && e.requestId === 'r1')).to.equal(true);
-      failLedger = true;
-      try {
-        await storage.transaction(async (uow) => {
-          await uow.systems.upsert(t, spec('lost'), now());
-          await uow.ledger.append(t, { type: 'system.registered', actor: { subject: 's', role: 'dev' }, requestId: 'r2', body: {} });
-        });
-        expect.fail('the transaction should have failed');
-      } catch (e) {
-        expect((e as Error).message).to.equal('ledger down');
-      } finally {
-        failLedger = false;
-      }
+      const lost = storage.transaction(t, async (uow) => {
+        await uow.systems.upsert(t, spec('lost'), now());
+        await uow.ledger.append(t, event('r2'));
+        throw new Error('validation failed after the append');
+      });
+      const after = storage.transaction(t, (uow) => uow.ledger.append(t, event('r3')));
+      expect(await kept).to.equal(1);
+      await lost.then(
+        () => expect.fail('should fail'),
+        (e) => expect(e.message).to.equal('validation failed after the append'),
+      );
+      expect(await after).to.equal(2);
       expect(await storage.systems.get(t, 'lost')).to.equal(undefined);
       expect(await storage.systems.get(t, 'kept')).to.not.equal(undefined);
+      const records = await storage.ledger.list(t, 0, 10);
+      expect(records.map((r) => JSON.parse(r.payload).requestId)).to.deep.equal(['r1', 'r3']);
+      expect(verifyRecords(records, { key: (k) => keyRing.get(k) }).valid).to.equal(true);
+    });
+
+    it('keeps one gap-free chain per tenant under hundreds of concurrent appends, in shared batches', async () => {
+      const tenants = [randomUUID(), randomUUID(), randomUUID()];
+      const before = { ...storage.writer.stats };
+      const seqs = await Promise.all(
+        Array.from({ length: 300 }, (_, i) => {
+          const t = tenants[i % 3];
+          return storage.transaction(t, (uow) => uow.ledger.append(t, event(`c${i}`)));
+        }),
+      );
+      for (const t of tenants) {
+        const records = await storage.ledger.list(t, 0, 1000);
+        expect(records.map((r) => r.sequence)).to.deep.equal(Array.from({ length: 100 }, (_, i) => i + 1));
+        expect(verifyRecords(records, { key: (k) => keyRing.get(k) })).to.include({ valid: true, entriesChecked: 100 });
+        expect((await storage.ledger.head(t)).sequence).to.equal(100);
+      }
+      expect(new Set(seqs.map((s, i) => `${i % 3}:${s}`)).size).to.equal(300);
+      // Group commit: far fewer transactions than appends.
+      expect(storage.writer.stats.batches - before.batches).to.be.lessThan(150);
+    });
+
+    it('refuses UPDATE and DELETE on ledger entries', async () => {
+      const t = randomUUID();
+      await storage.transaction(t, (uow) => uow.ledger.append(t, event('x')));
+      for (const q of [storage.db('ledger_entries').where({ tenant_id: t }).update({ payload: '{}' }), storage.db('ledger_entries').where({ tenant_id: t }).del()]) {
+        await q.then(
+          () => expect.fail('should be refused'),
+          (e) => expect(String(e.message)).to.contain('append-only'),
+        );
+      }
     });
   });
 }
@@ -127,15 +156,20 @@ for (const [name, options] of targets) {
 describe('storage when the database is unreachable', () => {
   it('reports UNAVAILABLE, not the driver error', async () => {
     // Port 1 on loopback: nothing listens, the connection is refused at once.
-    const storage = new KnexStorage(openDatabase({ url: 'postgresql://postgres@127.0.0.1:1/none' }), () => ({ append: async () => undefined }));
+    const storage = new KnexStorage(openDatabase({ url: 'postgresql://postgres@127.0.0.1:1/none' }), { keyRing, clock: now });
     try {
       await storage.systems.get(randomUUID(), 'x');
       expect.fail('should not reach the database');
     } catch (e) {
       expect(e).to.be.instanceOf(DomainError);
       expect((e as DomainError).kind).to.equal('unavailable');
-    } finally {
-      await storage.close();
     }
+    await storage
+      .transaction(randomUUID(), async () => 1)
+      .then(
+        () => expect.fail('should not commit'),
+        (e) => expect((e as DomainError).kind).to.equal('unavailable'),
+      );
+    await storage.close();
   });
 });

@@ -30,6 +30,12 @@ type AuditServiceClient interface {
 	ListLedgerEntries(ctx context.Context, in *ListLedgerEntriesRequest, opts ...grpc.CallOption) (*ListLedgerEntriesResponse, error)
 	// VerifyLedger checks the tenant's whole ledger chain and signatures.
 	VerifyLedger(ctx context.Context, in *VerifyLedgerRequest, opts ...grpc.CallOption) (*VerifyLedgerResponse, error)
+	// CreateLedgerCheckpoint signs the tenant's current ledger size and head
+	// hash with the server's Ed25519 checkpoint key.
+	CreateLedgerCheckpoint(ctx context.Context, in *CreateLedgerCheckpointRequest, opts ...grpc.CallOption) (*CreateLedgerCheckpointResponse, error)
+	// ListLedgerCheckpoints returns the tenant's checkpoints, oldest first, and
+	// the public key that verifies them.
+	ListLedgerCheckpoints(ctx context.Context, in *ListLedgerCheckpointsRequest, opts ...grpc.CallOption) (*ListLedgerCheckpointsResponse, error)
 }
 
 type auditServiceClient struct {
@@ -94,6 +100,24 @@ func (c *auditServiceClient) VerifyLedger(ctx context.Context, in *VerifyLedgerR
 	return out, nil
 }
 
+func (c *auditServiceClient) CreateLedgerCheckpoint(ctx context.Context, in *CreateLedgerCheckpointRequest, opts ...grpc.CallOption) (*CreateLedgerCheckpointResponse, error) {
+	out := new(CreateLedgerCheckpointResponse)
+	err := c.cc.Invoke(ctx, "/btv.v1.AuditService/CreateLedgerCheckpoint", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *auditServiceClient) ListLedgerCheckpoints(ctx context.Context, in *ListLedgerCheckpointsRequest, opts ...grpc.CallOption) (*ListLedgerCheckpointsResponse, error) {
+	out := new(ListLedgerCheckpointsResponse)
+	err := c.cc.Invoke(ctx, "/btv.v1.AuditService/ListLedgerCheckpoints", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // AuditServiceServer is the server API for AuditService service.
 // All implementations must embed UnimplementedAuditServiceServer
 // for forward compatibility
@@ -111,6 +135,12 @@ type AuditServiceServer interface {
 	ListLedgerEntries(context.Context, *ListLedgerEntriesRequest) (*ListLedgerEntriesResponse, error)
 	// VerifyLedger checks the tenant's whole ledger chain and signatures.
 	VerifyLedger(context.Context, *VerifyLedgerRequest) (*VerifyLedgerResponse, error)
+	// CreateLedgerCheckpoint signs the tenant's current ledger size and head
+	// hash with the server's Ed25519 checkpoint key.
+	CreateLedgerCheckpoint(context.Context, *CreateLedgerCheckpointRequest) (*CreateLedgerCheckpointResponse, error)
+	// ListLedgerCheckpoints returns the tenant's checkpoints, oldest first, and
+	// the public key that verifies them.
+	ListLedgerCheckpoints(context.Context, *ListLedgerCheckpointsRequest) (*ListLedgerCheckpointsResponse, error)
 	mustEmbedUnimplementedAuditServiceServer()
 }
 
@@ -135,6 +165,12 @@ func (UnimplementedAuditServiceServer) ListLedgerEntries(context.Context, *ListL
 }
 func (UnimplementedAuditServiceServer) VerifyLedger(context.Context, *VerifyLedgerRequest) (*VerifyLedgerResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method VerifyLedger not implemented")
+}
+func (UnimplementedAuditServiceServer) CreateLedgerCheckpoint(context.Context, *CreateLedgerCheckpointRequest) (*CreateLedgerCheckpointResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method CreateLedgerCheckpoint not implemented")
+}
+func (UnimplementedAuditServiceServer) ListLedgerCheckpoints(context.Context, *ListLedgerCheckpointsRequest) (*ListLedgerCheckpointsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ListLedgerCheckpoints not implemented")
 }
 func (UnimplementedAuditServiceServer) mustEmbedUnimplementedAuditServiceServer() {}
 
@@ -257,6 +293,42 @@ func _AuditService_VerifyLedger_Handler(srv interface{}, ctx context.Context, de
 	return interceptor(ctx, in, info, handler)
 }
 
+func _AuditService_CreateLedgerCheckpoint_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateLedgerCheckpointRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuditServiceServer).CreateLedgerCheckpoint(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/btv.v1.AuditService/CreateLedgerCheckpoint",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuditServiceServer).CreateLedgerCheckpoint(ctx, req.(*CreateLedgerCheckpointRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuditService_ListLedgerCheckpoints_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListLedgerCheckpointsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuditServiceServer).ListLedgerCheckpoints(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/btv.v1.AuditService/ListLedgerCheckpoints",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuditServiceServer).ListLedgerCheckpoints(ctx, req.(*ListLedgerCheckpointsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var _AuditService_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "btv.v1.AuditService",
 	HandlerType: (*AuditServiceServer)(nil),
@@ -284,6 +356,14 @@ var _AuditService_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "VerifyLedger",
 			Handler:    _AuditService_VerifyLedger_Handler,
+		},
+		{
+			MethodName: "CreateLedgerCheckpoint",
+			Handler:    _AuditService_CreateLedgerCheckpoint_Handler,
+		},
+		{
+			MethodName: "ListLedgerCheckpoints",
+			Handler:    _AuditService_ListLedgerCheckpoints_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -58,6 +58,16 @@ class ComplianceStatistics(_message.Message):
     total_violations: int
     def __init__(self, total_decisions: _Optional[int] = ..., total_violations: _Optional[int] = ..., avg_risk_score: _Optional[float] = ..., most_common_reason: _Optional[str] = ..., by_threat: _Optional[_Mapping[str, int]] = ...) -> None: ...
 
+class CreateLedgerCheckpointRequest(_message.Message):
+    __slots__ = []
+    def __init__(self) -> None: ...
+
+class CreateLedgerCheckpointResponse(_message.Message):
+    __slots__ = ["checkpoint"]
+    CHECKPOINT_FIELD_NUMBER: _ClassVar[int]
+    checkpoint: LedgerCheckpoint
+    def __init__(self, checkpoint: _Optional[_Union[LedgerCheckpoint, _Mapping]] = ...) -> None: ...
+
 class EuAiActAssessment(_message.Message):
     __slots__ = ["articles"]
     ARTICLES_FIELD_NUMBER: _ClassVar[int]
@@ -105,6 +115,34 @@ class GetComplianceStatisticsResponse(_message.Message):
     statistics: ComplianceStatistics
     tenant_id: str
     def __init__(self, tenant_id: _Optional[str] = ..., statistics: _Optional[_Union[ComplianceStatistics, _Mapping]] = ..., compliance_status: _Optional[str] = ...) -> None: ...
+
+class LedgerCheckpoint(_message.Message):
+    __slots__ = ["head_hash", "key_id", "signature", "size", "tenant_id", "time"]
+    HEAD_HASH_FIELD_NUMBER: _ClassVar[int]
+    KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    SIGNATURE_FIELD_NUMBER: _ClassVar[int]
+    SIZE_FIELD_NUMBER: _ClassVar[int]
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    TIME_FIELD_NUMBER: _ClassVar[int]
+    head_hash: str
+    key_id: str
+    signature: str
+    size: int
+    tenant_id: str
+    time: str
+    def __init__(self, tenant_id: _Optional[str] = ..., size: _Optional[int] = ..., head_hash: _Optional[str] = ..., time: _Optional[str] = ..., key_id: _Optional[str] = ..., signature: _Optional[str] = ...) -> None: ...
+
+class ListLedgerCheckpointsRequest(_message.Message):
+    __slots__ = []
+    def __init__(self) -> None: ...
+
+class ListLedgerCheckpointsResponse(_message.Message):
+    __slots__ = ["checkpoints", "public_key_pem"]
+    CHECKPOINTS_FIELD_NUMBER: _ClassVar[int]
+    PUBLIC_KEY_PEM_FIELD_NUMBER: _ClassVar[int]
+    checkpoints: _containers.RepeatedCompositeFieldContainer[LedgerCheckpoint]
+    public_key_pem: str
+    def __init__(self, checkpoints: _Optional[_Iterable[_Union[LedgerCheckpoint, _Mapping]]] = ..., public_key_pem: _Optional[str] = ...) -> None: ...
 
 class ListLedgerEntriesRequest(_message.Message):
     __slots__ = ["after_sequence", "limit"]
@@ -183,13 +221,17 @@ class VerifyLedgerRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class VerifyLedgerResponse(_message.Message):
-    __slots__ = ["entries_checked", "first_invalid_sequence", "problem", "valid"]
+    __slots__ = ["checkpoints_checked", "detail", "entries_checked", "first_invalid_sequence", "problem", "valid"]
+    CHECKPOINTS_CHECKED_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
     ENTRIES_CHECKED_FIELD_NUMBER: _ClassVar[int]
     FIRST_INVALID_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     PROBLEM_FIELD_NUMBER: _ClassVar[int]
     VALID_FIELD_NUMBER: _ClassVar[int]
+    checkpoints_checked: int
+    detail: str
     entries_checked: int
     first_invalid_sequence: int
     problem: str
     valid: bool
-    def __init__(self, valid: bool = ..., entries_checked: _Optional[int] = ..., first_invalid_sequence: _Optional[int] = ..., problem: _Optional[str] = ...) -> None: ...
+    def __init__(self, valid: bool = ..., entries_checked: _Optional[int] = ..., first_invalid_sequence: _Optional[int] = ..., problem: _Optional[str] = ..., detail: _Optional[str] = ..., checkpoints_checked: _Optional[int] = ...) -> None: ...

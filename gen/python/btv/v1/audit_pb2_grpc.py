@@ -50,6 +50,16 @@ class AuditServiceStub(object):
                 request_serializer=btv_dot_v1_dot_audit__pb2.VerifyLedgerRequest.SerializeToString,
                 response_deserializer=btv_dot_v1_dot_audit__pb2.VerifyLedgerResponse.FromString,
                 )
+        self.CreateLedgerCheckpoint = channel.unary_unary(
+                '/btv.v1.AuditService/CreateLedgerCheckpoint',
+                request_serializer=btv_dot_v1_dot_audit__pb2.CreateLedgerCheckpointRequest.SerializeToString,
+                response_deserializer=btv_dot_v1_dot_audit__pb2.CreateLedgerCheckpointResponse.FromString,
+                )
+        self.ListLedgerCheckpoints = channel.unary_unary(
+                '/btv.v1.AuditService/ListLedgerCheckpoints',
+                request_serializer=btv_dot_v1_dot_audit__pb2.ListLedgerCheckpointsRequest.SerializeToString,
+                response_deserializer=btv_dot_v1_dot_audit__pb2.ListLedgerCheckpointsResponse.FromString,
+                )
 
 
 class AuditServiceServicer(object):
@@ -104,6 +114,22 @@ class AuditServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateLedgerCheckpoint(self, request, context):
+        """CreateLedgerCheckpoint signs the tenant's current ledger size and head
+        hash with the server's Ed25519 checkpoint key.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListLedgerCheckpoints(self, request, context):
+        """ListLedgerCheckpoints returns the tenant's checkpoints, oldest first, and
+        the public key that verifies them.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AuditServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -136,6 +162,16 @@ def add_AuditServiceServicer_to_server(servicer, server):
                     servicer.VerifyLedger,
                     request_deserializer=btv_dot_v1_dot_audit__pb2.VerifyLedgerRequest.FromString,
                     response_serializer=btv_dot_v1_dot_audit__pb2.VerifyLedgerResponse.SerializeToString,
+            ),
+            'CreateLedgerCheckpoint': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateLedgerCheckpoint,
+                    request_deserializer=btv_dot_v1_dot_audit__pb2.CreateLedgerCheckpointRequest.FromString,
+                    response_serializer=btv_dot_v1_dot_audit__pb2.CreateLedgerCheckpointResponse.SerializeToString,
+            ),
+            'ListLedgerCheckpoints': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListLedgerCheckpoints,
+                    request_deserializer=btv_dot_v1_dot_audit__pb2.ListLedgerCheckpointsRequest.FromString,
+                    response_serializer=btv_dot_v1_dot_audit__pb2.ListLedgerCheckpointsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -252,5 +288,39 @@ class AuditService(object):
         return grpc.experimental.unary_unary(request, target, '/btv.v1.AuditService/VerifyLedger',
             btv_dot_v1_dot_audit__pb2.VerifyLedgerRequest.SerializeToString,
             btv_dot_v1_dot_audit__pb2.VerifyLedgerResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def CreateLedgerCheckpoint(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/btv.v1.AuditService/CreateLedgerCheckpoint',
+            btv_dot_v1_dot_audit__pb2.CreateLedgerCheckpointRequest.SerializeToString,
+            btv_dot_v1_dot_audit__pb2.CreateLedgerCheckpointResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ListLedgerCheckpoints(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/btv.v1.AuditService/ListLedgerCheckpoints',
+            btv_dot_v1_dot_audit__pb2.ListLedgerCheckpointsRequest.SerializeToString,
+            btv_dot_v1_dot_audit__pb2.ListLedgerCheckpointsResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)

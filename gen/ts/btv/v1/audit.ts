@@ -226,8 +226,57 @@ export interface VerifyLedgerResponse {
   entriesChecked: number;
   /** first_invalid_sequence is the first bad sequence (0 when valid). */
   firstInvalidSequence: number;
-  /** problem names the kind of the first problem, e.g. "modified", "deleted". */
+  /**
+   * problem names the kind of the first problem: "modified", "deleted",
+   * "inserted", "reordered", "bad_signature", "unknown_key", "broken_link",
+   * "truncated", "rolled_back" or "bad_checkpoint".
+   */
   problem: string;
+  /** detail explains the problem for humans. */
+  detail: string;
+  /** checkpoints_checked counts the checkpoints the ledger was checked against. */
+  checkpointsChecked: number;
+}
+
+/**
+ * LedgerCheckpoint is a signed statement of a tenant ledger's size and head
+ * hash at a time; see docs/ledger.md for the signed form.
+ */
+export interface LedgerCheckpoint {
+  /** tenant_id of the ledger. */
+  tenantId: string;
+  /** size is the number of entries (the head sequence). */
+  size: number;
+  /** head_hash is the entry_hash of entry `size`. */
+  headHash: string;
+  /** time is when it was signed (ISO 8601 UTC, exactly as signed). */
+  time: string;
+  /** key_id identifies the Ed25519 key (first 16 hex digits of the SHA-256 of its SPKI DER). */
+  keyId: string;
+  /** signature is the Ed25519 signature, base64. */
+  signature: string;
+}
+
+/** CreateLedgerCheckpointRequest is empty: the caller's tenant is checkpointed. */
+export interface CreateLedgerCheckpointRequest {
+}
+
+/** CreateLedgerCheckpointResponse holds the new checkpoint. */
+export interface CreateLedgerCheckpointResponse {
+  /** checkpoint signed. */
+  checkpoint: LedgerCheckpoint | undefined;
+}
+
+/** ListLedgerCheckpointsRequest is empty: the caller's tenant is listed. */
+export interface ListLedgerCheckpointsRequest {
+}
+
+/** ListLedgerCheckpointsResponse holds the checkpoints. */
+export interface ListLedgerCheckpointsResponse {
+  /** checkpoints, oldest first. */
+  checkpoints: LedgerCheckpoint[];
+  /** public_key_pem verifies the checkpoint signatures. */
+  publicKeyPem: string;
 }
 
 function createBaseNistAssessment(): NistAssessment {
@@ -2217,7 +2266,7 @@ export const VerifyLedgerRequest: MessageFns<VerifyLedgerRequest> = {
 };
 
 function createBaseVerifyLedgerResponse(): VerifyLedgerResponse {
-  return { valid: false, entriesChecked: 0, firstInvalidSequence: 0, problem: "" };
+  return { valid: false, entriesChecked: 0, firstInvalidSequence: 0, problem: "", detail: "", checkpointsChecked: 0 };
 }
 
 export const VerifyLedgerResponse: MessageFns<VerifyLedgerResponse> = {
@@ -2233,6 +2282,12 @@ export const VerifyLedgerResponse: MessageFns<VerifyLedgerResponse> = {
     }
     if (message.problem !== "") {
       writer.uint32(34).string(message.problem);
+    }
+    if (message.detail !== "") {
+      writer.uint32(42).string(message.detail);
+    }
+    if (message.checkpointsChecked !== 0) {
+      writer.uint32(48).uint64(message.checkpointsChecked);
     }
     return writer;
   },
@@ -2282,6 +2337,22 @@ export const VerifyLedgerResponse: MessageFns<VerifyLedgerResponse> = {
             message.problem = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.detail = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.checkpointsChecked = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2308,6 +2379,12 @@ export const VerifyLedgerResponse: MessageFns<VerifyLedgerResponse> = {
         ? globalThis.Number(object.first_invalid_sequence)
         : 0,
       problem: isSet(object.problem) ? globalThis.String(object.problem) : "",
+      detail: isSet(object.detail) ? globalThis.String(object.detail) : "",
+      checkpointsChecked: isSet(object.checkpointsChecked)
+        ? globalThis.Number(object.checkpointsChecked)
+        : isSet(object.checkpoints_checked)
+        ? globalThis.Number(object.checkpoints_checked)
+        : 0,
     };
   },
 
@@ -2325,6 +2402,12 @@ export const VerifyLedgerResponse: MessageFns<VerifyLedgerResponse> = {
     if (message.problem !== "") {
       obj.problem = message.problem;
     }
+    if (message.detail !== "") {
+      obj.detail = message.detail;
+    }
+    if (message.checkpointsChecked !== 0) {
+      obj.checkpointsChecked = Math.round(message.checkpointsChecked);
+    }
     return obj;
   },
 
@@ -2337,6 +2420,437 @@ export const VerifyLedgerResponse: MessageFns<VerifyLedgerResponse> = {
     message.entriesChecked = object.entriesChecked ?? 0;
     message.firstInvalidSequence = object.firstInvalidSequence ?? 0;
     message.problem = object.problem ?? "";
+    message.detail = object.detail ?? "";
+    message.checkpointsChecked = object.checkpointsChecked ?? 0;
+    return message;
+  },
+};
+
+function createBaseLedgerCheckpoint(): LedgerCheckpoint {
+  return { tenantId: "", size: 0, headHash: "", time: "", keyId: "", signature: "" };
+}
+
+export const LedgerCheckpoint: MessageFns<LedgerCheckpoint> = {
+  encode(message: LedgerCheckpoint, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.size !== 0) {
+      writer.uint32(16).uint64(message.size);
+    }
+    if (message.headHash !== "") {
+      writer.uint32(26).string(message.headHash);
+    }
+    if (message.time !== "") {
+      writer.uint32(34).string(message.time);
+    }
+    if (message.keyId !== "") {
+      writer.uint32(42).string(message.keyId);
+    }
+    if (message.signature !== "") {
+      writer.uint32(50).string(message.signature);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LedgerCheckpoint {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLedgerCheckpoint();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.size = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.headHash = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.time = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.keyId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.signature = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LedgerCheckpoint {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      size: isSet(object.size) ? globalThis.Number(object.size) : 0,
+      headHash: isSet(object.headHash)
+        ? globalThis.String(object.headHash)
+        : isSet(object.head_hash)
+        ? globalThis.String(object.head_hash)
+        : "",
+      time: isSet(object.time) ? globalThis.String(object.time) : "",
+      keyId: isSet(object.keyId)
+        ? globalThis.String(object.keyId)
+        : isSet(object.key_id)
+        ? globalThis.String(object.key_id)
+        : "",
+      signature: isSet(object.signature) ? globalThis.String(object.signature) : "",
+    };
+  },
+
+  toJSON(message: LedgerCheckpoint): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.size !== 0) {
+      obj.size = Math.round(message.size);
+    }
+    if (message.headHash !== "") {
+      obj.headHash = message.headHash;
+    }
+    if (message.time !== "") {
+      obj.time = message.time;
+    }
+    if (message.keyId !== "") {
+      obj.keyId = message.keyId;
+    }
+    if (message.signature !== "") {
+      obj.signature = message.signature;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LedgerCheckpoint>, I>>(base?: I): LedgerCheckpoint {
+    return LedgerCheckpoint.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LedgerCheckpoint>, I>>(object: I): LedgerCheckpoint {
+    const message = createBaseLedgerCheckpoint();
+    message.tenantId = object.tenantId ?? "";
+    message.size = object.size ?? 0;
+    message.headHash = object.headHash ?? "";
+    message.time = object.time ?? "";
+    message.keyId = object.keyId ?? "";
+    message.signature = object.signature ?? "";
+    return message;
+  },
+};
+
+function createBaseCreateLedgerCheckpointRequest(): CreateLedgerCheckpointRequest {
+  return {};
+}
+
+export const CreateLedgerCheckpointRequest: MessageFns<CreateLedgerCheckpointRequest> = {
+  encode(_: CreateLedgerCheckpointRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateLedgerCheckpointRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateLedgerCheckpointRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): CreateLedgerCheckpointRequest {
+    return {};
+  },
+
+  toJSON(_: CreateLedgerCheckpointRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateLedgerCheckpointRequest>, I>>(base?: I): CreateLedgerCheckpointRequest {
+    return CreateLedgerCheckpointRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateLedgerCheckpointRequest>, I>>(_: I): CreateLedgerCheckpointRequest {
+    const message = createBaseCreateLedgerCheckpointRequest();
+    return message;
+  },
+};
+
+function createBaseCreateLedgerCheckpointResponse(): CreateLedgerCheckpointResponse {
+  return { checkpoint: undefined };
+}
+
+export const CreateLedgerCheckpointResponse: MessageFns<CreateLedgerCheckpointResponse> = {
+  encode(message: CreateLedgerCheckpointResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.checkpoint !== undefined) {
+      LedgerCheckpoint.encode(message.checkpoint, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateLedgerCheckpointResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateLedgerCheckpointResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.checkpoint = LedgerCheckpoint.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateLedgerCheckpointResponse {
+    return { checkpoint: isSet(object.checkpoint) ? LedgerCheckpoint.fromJSON(object.checkpoint) : undefined };
+  },
+
+  toJSON(message: CreateLedgerCheckpointResponse): unknown {
+    const obj: any = {};
+    if (message.checkpoint !== undefined) {
+      obj.checkpoint = LedgerCheckpoint.toJSON(message.checkpoint);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateLedgerCheckpointResponse>, I>>(base?: I): CreateLedgerCheckpointResponse {
+    return CreateLedgerCheckpointResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateLedgerCheckpointResponse>, I>>(
+    object: I,
+  ): CreateLedgerCheckpointResponse {
+    const message = createBaseCreateLedgerCheckpointResponse();
+    message.checkpoint = (object.checkpoint !== undefined && object.checkpoint !== null)
+      ? LedgerCheckpoint.fromPartial(object.checkpoint)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListLedgerCheckpointsRequest(): ListLedgerCheckpointsRequest {
+  return {};
+}
+
+export const ListLedgerCheckpointsRequest: MessageFns<ListLedgerCheckpointsRequest> = {
+  encode(_: ListLedgerCheckpointsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListLedgerCheckpointsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListLedgerCheckpointsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ListLedgerCheckpointsRequest {
+    return {};
+  },
+
+  toJSON(_: ListLedgerCheckpointsRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListLedgerCheckpointsRequest>, I>>(base?: I): ListLedgerCheckpointsRequest {
+    return ListLedgerCheckpointsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListLedgerCheckpointsRequest>, I>>(_: I): ListLedgerCheckpointsRequest {
+    const message = createBaseListLedgerCheckpointsRequest();
+    return message;
+  },
+};
+
+function createBaseListLedgerCheckpointsResponse(): ListLedgerCheckpointsResponse {
+  return { checkpoints: [], publicKeyPem: "" };
+}
+
+export const ListLedgerCheckpointsResponse: MessageFns<ListLedgerCheckpointsResponse> = {
+  encode(message: ListLedgerCheckpointsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.checkpoints) {
+      LedgerCheckpoint.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.publicKeyPem !== "") {
+      writer.uint32(18).string(message.publicKeyPem);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListLedgerCheckpointsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListLedgerCheckpointsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.checkpoints.push(LedgerCheckpoint.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.publicKeyPem = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListLedgerCheckpointsResponse {
+    return {
+      checkpoints: globalThis.Array.isArray(object?.checkpoints)
+        ? object.checkpoints.map((e: any) => LedgerCheckpoint.fromJSON(e))
+        : [],
+      publicKeyPem: isSet(object.publicKeyPem)
+        ? globalThis.String(object.publicKeyPem)
+        : isSet(object.public_key_pem)
+        ? globalThis.String(object.public_key_pem)
+        : "",
+    };
+  },
+
+  toJSON(message: ListLedgerCheckpointsResponse): unknown {
+    const obj: any = {};
+    if (message.checkpoints?.length) {
+      obj.checkpoints = message.checkpoints.map((e) => LedgerCheckpoint.toJSON(e));
+    }
+    if (message.publicKeyPem !== "") {
+      obj.publicKeyPem = message.publicKeyPem;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListLedgerCheckpointsResponse>, I>>(base?: I): ListLedgerCheckpointsResponse {
+    return ListLedgerCheckpointsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListLedgerCheckpointsResponse>, I>>(
+    object: I,
+  ): ListLedgerCheckpointsResponse {
+    const message = createBaseListLedgerCheckpointsResponse();
+    message.checkpoints = object.checkpoints?.map((e) => LedgerCheckpoint.fromPartial(e)) || [];
+    message.publicKeyPem = object.publicKeyPem ?? "";
     return message;
   },
 };
@@ -2425,6 +2939,37 @@ export const AuditServiceService = {
       Buffer.from(VerifyLedgerResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): VerifyLedgerResponse => VerifyLedgerResponse.decode(value),
   },
+  /**
+   * CreateLedgerCheckpoint signs the tenant's current ledger size and head
+   * hash with the server's Ed25519 checkpoint key.
+   */
+  createLedgerCheckpoint: {
+    path: "/btv.v1.AuditService/CreateLedgerCheckpoint" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateLedgerCheckpointRequest): Buffer =>
+      Buffer.from(CreateLedgerCheckpointRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateLedgerCheckpointRequest => CreateLedgerCheckpointRequest.decode(value),
+    responseSerialize: (value: CreateLedgerCheckpointResponse): Buffer =>
+      Buffer.from(CreateLedgerCheckpointResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateLedgerCheckpointResponse =>
+      CreateLedgerCheckpointResponse.decode(value),
+  },
+  /**
+   * ListLedgerCheckpoints returns the tenant's checkpoints, oldest first, and
+   * the public key that verifies them.
+   */
+  listLedgerCheckpoints: {
+    path: "/btv.v1.AuditService/ListLedgerCheckpoints" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListLedgerCheckpointsRequest): Buffer =>
+      Buffer.from(ListLedgerCheckpointsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListLedgerCheckpointsRequest => ListLedgerCheckpointsRequest.decode(value),
+    responseSerialize: (value: ListLedgerCheckpointsResponse): Buffer =>
+      Buffer.from(ListLedgerCheckpointsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListLedgerCheckpointsResponse => ListLedgerCheckpointsResponse.decode(value),
+  },
 } as const;
 
 export interface AuditServiceServer extends UntypedServiceImplementation {
@@ -2443,6 +2988,16 @@ export interface AuditServiceServer extends UntypedServiceImplementation {
   listLedgerEntries: handleUnaryCall<ListLedgerEntriesRequest, ListLedgerEntriesResponse>;
   /** VerifyLedger checks the tenant's whole ledger chain and signatures. */
   verifyLedger: handleUnaryCall<VerifyLedgerRequest, VerifyLedgerResponse>;
+  /**
+   * CreateLedgerCheckpoint signs the tenant's current ledger size and head
+   * hash with the server's Ed25519 checkpoint key.
+   */
+  createLedgerCheckpoint: handleUnaryCall<CreateLedgerCheckpointRequest, CreateLedgerCheckpointResponse>;
+  /**
+   * ListLedgerCheckpoints returns the tenant's checkpoints, oldest first, and
+   * the public key that verifies them.
+   */
+  listLedgerCheckpoints: handleUnaryCall<ListLedgerCheckpointsRequest, ListLedgerCheckpointsResponse>;
 }
 
 export interface AuditServiceClient extends Client {
@@ -2544,6 +3099,44 @@ export interface AuditServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: VerifyLedgerResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * CreateLedgerCheckpoint signs the tenant's current ledger size and head
+   * hash with the server's Ed25519 checkpoint key.
+   */
+  createLedgerCheckpoint(
+    request: CreateLedgerCheckpointRequest,
+    callback: (error: ServiceError | null, response: CreateLedgerCheckpointResponse) => void,
+  ): ClientUnaryCall;
+  createLedgerCheckpoint(
+    request: CreateLedgerCheckpointRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateLedgerCheckpointResponse) => void,
+  ): ClientUnaryCall;
+  createLedgerCheckpoint(
+    request: CreateLedgerCheckpointRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateLedgerCheckpointResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * ListLedgerCheckpoints returns the tenant's checkpoints, oldest first, and
+   * the public key that verifies them.
+   */
+  listLedgerCheckpoints(
+    request: ListLedgerCheckpointsRequest,
+    callback: (error: ServiceError | null, response: ListLedgerCheckpointsResponse) => void,
+  ): ClientUnaryCall;
+  listLedgerCheckpoints(
+    request: ListLedgerCheckpointsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListLedgerCheckpointsResponse) => void,
+  ): ClientUnaryCall;
+  listLedgerCheckpoints(
+    request: ListLedgerCheckpointsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListLedgerCheckpointsResponse) => void,
   ): ClientUnaryCall;
 }
 

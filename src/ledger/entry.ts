@@ -1,0 +1,56 @@
+import * as crypto from 'node:crypto';
+import { canonicalJson } from './canonical';
+
+/** prev_hash of a tenant's first entry. */
+export const GENESIS_HASH = '0'.repeat(64);
+export const FORMAT_VERSION = 1;
+
+/** One ledger entry as stored, exported and verified (docs/ledger.md). */
+export interface LedgerRecord {
+  tenantId: string;
+  sequence: number;
+  /** ISO 8601 UTC with milliseconds. */
+  timestamp: string;
+  eventType: string;
+  actorSubject: string;
+  actorRole: string;
+  requestId: string;
+  /** The event body as canonical JSON text. */
+  payload: string;
+  prevHash: string;
+  keyId: string;
+  /** SHA-256 (hex) of the canonical form. */
+  entryHash: string;
+  /** HMAC-SHA256 (hex) of the canonical form under keyId. */
+  signature: string;
+}
+
+export type UnsignedRecord = Omit<LedgerRecord, 'entryHash' | 'signature'>;
+
+/**
+ * The canonical form that is hashed and signed: every field but the hash and
+ * signature, with the payload parsed so that its canonical JSON is embedded.
+ */
+export function canonicalForm(r: UnsignedRecord): string {
+  return canonicalJson({
+    v: FORMAT_VERSION,
+    tenant_id: r.tenantId,
+    sequence: r.sequence,
+    timestamp: r.timestamp,
+    event_type: r.eventType,
+    actor_subject: r.actorSubject,
+    actor_role: r.actorRole,
+    request_id: r.requestId,
+    payload: JSON.parse(r.payload),
+    prev_hash: r.prevHash,
+    key_id: r.keyId,
+  });
+}
+
+export const sha256Hex = (s: string): string => crypto.createHash('sha256').update(s).digest('hex');
+export const hmacHex = (key: crypto.KeyObject, s: string): string => crypto.createHmac('sha256', key).update(s).digest('hex');
+
+export function sealRecord(r: UnsignedRecord, key: crypto.KeyObject): LedgerRecord {
+  const form = canonicalForm(r);
+  return { ...r, entryHash: sha256Hex(form), signature: hmacHex(key, form) };
+}

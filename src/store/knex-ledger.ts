@@ -1,0 +1,118 @@
+import type { Knex } from 'knex';
+import { Checkpoint } from '../ledger/checkpoint';
+import { GENESIS_HASH, LedgerRecord } from '../ledger/entry';
+
+export interface Head {
+  sequence: number;
+  headHash: string;
+}
+
+type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const toRecord = (r: Row): LedgerRecord => ({
+  tenantId: r.tenant_id,
+  sequence: Number(r.sequence),
+  timestamp: new Date(r.created_at).toISOString(),
+  eventType: r.event_type,
+  actorSubject: r.actor_subject,
+  actorRole: r.actor_role,
+  requestId: r.request_id,
+  payload: r.payload,
+  prevHash: r.prev_hash,
+  keyId: r.key_id,
+  entryHash: r.entry_hash,
+  signature: r.signature,
+});
+
+const toCheckpoint = (r: Row): Checkpoint => ({
+  tenantId: r.tenant_id,
+  size: Number(r.size),
+  headHash: r.head_hash,
+  time: r.time,
+  keyId: r.key_id,
+  signature: r.signature,
+});
+
+const INSERT_CHUNK = 500;
+
+export class KnexLedgerStore {
+  constructor(private readonly db: Knex | Knex.Transaction) {}
+
+  /**
+   * Locks the heads of these tenants for the rest of the transaction, creating
+   * missing ones. Sorted so that two processes locking overlapping tenants
+   * take the locks in the same order.
+   */
+  async lockHeads(tenantIds: string[]): Promise<Map<string, Head>> {
+    const ids = [...new Set(tenantIds)].sort();
+    await this.db('ledger_heads')
+      .insert(ids.map((tenant_id) => ({ tenant_id, sequence: 0, head_hash: GENESIS_HASH })))
+      .onConflict('tenant_id')
+      .ignore();
+    const rows: Row[] = await this.db('ledger_heads').whereIn('tenant_id', ids).orderBy('tenant_id').forUpdate();
+    return new Map(rows.map((r) => [r.tenant_id, { sequence: Number(r.sequence), headHash: r.head_hash }]));
+  }
+
+  async insertEntries(records: LedgerRecord[]): Promise<void> {
+    for (let i = 0; i < records.length; i += INSERT_CHUNK) {
+      await this.db('ledger_entries').insert(
+        records.slice(i, i + INSERT_CHUNK).map((r) => ({
+          tenant_id: r.tenantId,
+          sequence: r.sequence,
+          created_at: r.timestamp,
+          event_type: r.eventType,
+          actor_subject: r.actorSubject,
+          actor_role: r.actorRole,
+          request_id: r.requestId,
+          payload: r.payload,
+          prev_hash: r.prevHash,
+          entry_hash: r.entryHash,
+          key_id: r.keyId,
+          signature: r.signature,
+        })),
+      );
+    }
+  }
+
+  async saveHeads(heads: Map<string, Head>): Promise<void> {
+    for (const [tenant_id, h] of heads) {
+      await this.db('ledger_heads').where({ tenant_id }).update({ sequence: h.sequence, head_hash: h.headHash });
+    }
+  }
+
+  async head(tenantId: string): Promise<Head> {
+    const r: Row | undefined = await this.db('ledger_heads').where({ tenant_id: tenantId }).first();
+    return r ? { sequence: Number(r.sequence), headHash: r.head_hash } : { sequence: 0, headHash: GENESIS_HASH };
+  }
+
+  async list(tenantId: string, afterSequence: number, limit: number): Promise<LedgerRecord[]> {
+    const rows: Row[] = await this.db('ledger_entries')
+      .where({ tenant_id: tenantId })
+      .andWhere('sequence', '>', afterSequence)
+      .orderBy('sequence')
+      .limit(limit);
+    return rows.map(toRecord);
+  }
+
+  async insertCheckpoint(c: Checkpoint): Promise<void> {
+    await this.db('ledger_checkpoints')
+      .insert({ tenant_id: c.tenantId, size: c.size, head_hash: c.headHash, time: c.time, key_id: c.keyId, signature: c.signature })
+      .onConflict(['tenant_id', 'size'])
+      .ignore();
+  }
+
+  async checkpoints(tenantId: string): Promise<Checkpoint[]> {
+    const rows: Row[] = await this.db('ledger_checkpoints').where({ tenant_id: tenantId }).orderBy('size');
+    return rows.map(toCheckpoint);
+  }
+
+  /** Heads that moved past their tenant's last checkpoint. */
+  async headsWithoutCheckpoint(): Promise<(Head & { tenantId: string })[]> {
+    const rows: Row[] = await this.db('ledger_heads as h')
+      .leftJoin(this.db('ledger_checkpoints').select('tenant_id').max('size as size').groupBy('tenant_id').as('c'), 'c.tenant_id', 'h.tenant_id')
+      .where('h.sequence', '>', 0)
+      .andWhere((q) => q.whereNull('c.size').orWhere('h.sequence', '>', this.db.ref('c.size')))
+      .select('h.tenant_id', 'h.sequence', 'h.head_hash');
+    return rows.map((r) => ({ tenantId: r.tenant_id, sequence: Number(r.sequence), headHash: r.head_hash }));
+  }
+}
