@@ -7,6 +7,7 @@ import { ROLES, Role } from '../domain/context';
 import { UUID_RE } from '../domain/validation';
 import { ConfigError, loadConfig } from '../config';
 import { describeDatabase, migrate, openDatabase } from '../store/database';
+import { CliError, LEDGER_USAGE, ledgerCommand } from './ledger';
 
 const USAGE = `btv — BuildToValue gRPC operator tool
 
@@ -16,6 +17,7 @@ Commands:
       development secret in BTV_DATA_DIR; RS256/ES256 need --key).
   btv migrate
       Apply database migrations to BTV_DATABASE_URL (or the embedded database).
+${LEDGER_USAGE}
 
 Configuration comes from the same BTV_* environment variables as the server.`;
 
@@ -84,6 +86,8 @@ export async function run(argv: string[]): Promise<string> {
       return token(rest);
     case 'migrate':
       return runMigrations();
+    case 'ledger':
+      return ledgerCommand(rest);
     case undefined:
     case 'help':
     case '--help':
@@ -98,7 +102,13 @@ export function main(): void {
   run(process.argv.slice(2)).then(
     (out) => process.stdout.write(out + '\n'),
     (e) => {
-      const known = e instanceof UsageError || e instanceof ConfigError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+      if (e instanceof CliError && e.exitCode === 1) {
+        // A verification failure: the report goes to stdout, the exit code says it failed.
+        process.stdout.write(e.message + '\n');
+        process.exit(1);
+      }
+      const known =
+        e instanceof UsageError || e instanceof CliError || e instanceof ConfigError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
       process.stderr.write(`btv: ${known ? e.message : 'failed: ' + (e as Error).message}\n`);
       process.exit(2);
     },

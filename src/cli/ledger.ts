@@ -1,0 +1,154 @@
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config';
+import { LedgerService } from '../domain/ledger';
+import { UUID_RE } from '../domain/validation';
+import { CheckpointSigner, DEV_CHECKPOINT_KEY_FILE, loadCheckpointKey } from '../ledger/checkpoint';
+import { parseJsonl, toJsonl } from '../ledger/export';
+import { DEV_LEDGER_KEYS_FILE, KeyRing, loadKeyRing, newKeySpecEntry, parseKeySpec } from '../ledger/keyring';
+import { verifyRecords } from '../ledger/verify';
+import { migrate, openDatabase } from '../store/database';
+import { KnexStorage } from '../store/storage';
+
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
+    super(message);
+  }
+}
+
+export const LEDGER_USAGE = `  btv ledger export --tenant UUID [--out FILE] [--no-checkpoint]
+      Export the tenant's entries and checkpoints as JSONL (signs a checkpoint of the current head first).
+  btv ledger verify FILE [--checkpoints EARLIER_EXPORT]... [--public-key PEM]
+      Verify an export offline; exit 1 naming the first bad sequence and the kind of problem.
+  btv ledger checkpoint --tenant UUID
+      Sign a checkpoint of the tenant's current head.
+  btv ledger rotate-key [--kid NAME]
+      Add a new HMAC key that signs new entries after a restart; old keys keep verifying old entries.`;
+
+async function withLedger<T>(fn: (ledger: LedgerService) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const keyRing = loadKeyRing({ env: config.env, dataDir: config.dataDir, keys: config.ledger.keys, activeKid: config.ledger.activeKey });
+  const signer = new CheckpointSigner(loadCheckpointKey({ env: config.env, dataDir: config.dataDir, keyFile: config.ledger.checkpointKeyFile }));
+  const db = openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
+  await migrate(db);
+  const storage = new KnexStorage(db, { keyRing, clock: () => new Date() });
+  try {
+    return await fn(new LedgerService(storage.ledger, keyRing, signer, () => new Date()));
+  } finally {
+    await storage.close();
+  }
+}
+
+function tenantArg(tenant: string | undefined): string {
+  if (!tenant || !UUID_RE.test(tenant)) throw new CliError('--tenant: a tenant UUID is required');
+  return tenant.toLowerCase();
+}
+
+async function exportLedger(args: string[]): Promise<string> {
+  const { values } = parseArgs({ args, options: { tenant: { type: 'string' }, out: { type: 'string' }, 'no-checkpoint': { type: 'boolean' } } });
+  const tenantId = tenantArg(values.tenant);
+  const text = await withLedger(async (ledger) => {
+    if (!values['no-checkpoint']) await ledger.checkpoint(tenantId);
+    const [records, checkpoints] = await Promise.all([ledger.records(tenantId), ledger.checkpoints(tenantId)]);
+    return toJsonl({ tenant_id: tenantId, exported_at: new Date().toISOString(), checkpoint_public_key: ledger.publicKeyPem }, records, checkpoints);
+  });
+  if (!values.out) return text.trimEnd();
+  fs.writeFileSync(values.out, text);
+  return `wrote ${values.out}`;
+}
+
+/** The configured key ring, if this machine has one; verification without it checks hashes and checkpoints only. */
+function configuredKeyRing(): KeyRing | undefined {
+  const config = loadConfig();
+  if (config.ledger.keys) {
+    const keys = parseKeySpec(config.ledger.keys, 'BTV_LEDGER_KEYS');
+    return new KeyRing(config.ledger.activeKey || [...keys.keys()].pop()!, keys);
+  }
+  const file = path.join(config.dataDir, DEV_LEDGER_KEYS_FILE);
+  if (!fs.existsSync(file)) return undefined;
+  return loadKeyRing({ env: 'development', dataDir: config.dataDir });
+}
+
+function configuredCheckpointKey(): crypto.KeyObject | undefined {
+  const config = loadConfig();
+  const file = config.ledger.checkpointKeyFile ?? path.join(config.dataDir, DEV_CHECKPOINT_KEY_FILE);
+  if (!fs.existsSync(file)) return undefined;
+  return crypto.createPublicKey(crypto.createPrivateKey(fs.readFileSync(file)));
+}
+
+async function verifyFile(args: string[]): Promise<string> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { checkpoints: { type: 'string', multiple: true }, 'public-key': { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new CliError('verify takes exactly one export file');
+  const file = parseJsonl(fs.readFileSync(positionals[0], 'utf8'));
+  const tenantId = file.header?.tenant_id ?? file.records[0]?.tenantId;
+  const trusted = (values.checkpoints ?? []).flatMap((f) => parseJsonl(fs.readFileSync(f, 'utf8')).checkpoints);
+  const checkpoints = [...file.checkpoints, ...trusted].filter((c) => c.tenantId === tenantId);
+  const notes: string[] = [];
+  let checkpointKey: crypto.KeyObject | undefined;
+  if (values['public-key']) checkpointKey = crypto.createPublicKey(fs.readFileSync(values['public-key']));
+  else checkpointKey = configuredCheckpointKey();
+  if (!checkpointKey && file.header?.checkpoint_public_key) {
+    checkpointKey = crypto.createPublicKey(file.header.checkpoint_public_key);
+    notes.push('checkpoint signatures checked with the public key inside the file; pass --public-key for a key you trust');
+  }
+  const ring = configuredKeyRing();
+  if (!ring) notes.push('no ledger key ring here (BTV_LEDGER_KEYS): hashes, chain and checkpoints checked, HMAC signatures not');
+  const result = verifyRecords(file.records, { key: ring ? (kid) => ring.get(kid) : undefined, checkpoints, checkpointKey });
+  const out = JSON.stringify({ tenant_id: tenantId, ...result, notes }, null, 2);
+  if (!result.valid) throw new CliError(out, 1);
+  return out;
+}
+
+async function checkpoint(args: string[]): Promise<string> {
+  const { values } = parseArgs({ args, options: { tenant: { type: 'string' } } });
+  const tenantId = tenantArg(values.tenant);
+  const cp = await withLedger((ledger) => ledger.checkpoint(tenantId));
+  return JSON.stringify(cp, null, 2);
+}
+
+function rotateKey(args: string[]): string {
+  const { values } = parseArgs({ args, options: { kid: { type: 'string' } } });
+  const kid = values.kid ?? `k${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
+  const config = loadConfig();
+  const entry = newKeySpecEntry(kid);
+  if (config.ledger.keys) {
+    if (parseKeySpec(config.ledger.keys, 'BTV_LEDGER_KEYS').has(kid)) throw new CliError(`key "${kid}" already exists`);
+    return [
+      'Set this and restart every server (the last key listed signs new entries; keep the old ones, they verify old entries):',
+      `BTV_LEDGER_KEYS=${config.ledger.keys},${entry}`,
+      'If BTV_LEDGER_ACTIVE_KEY is set, set it to ' + kid + '.',
+    ].join('\n');
+  }
+  if (config.env === 'production') throw new CliError('BTV_LEDGER_KEYS is required in production');
+  const ring = loadKeyRing({ env: config.env, dataDir: config.dataDir });
+  if (ring.get(kid)) throw new CliError(`key "${kid}" already exists`);
+  const file = path.join(config.dataDir, DEV_LEDGER_KEYS_FILE);
+  const spec = fs.readFileSync(file, 'utf8').trim();
+  fs.writeFileSync(file, `${spec},${entry}\n`, { mode: 0o600 });
+  return `added key "${kid}" to ${file}; restart the server to sign with it`;
+}
+
+export function ledgerCommand(args: string[]): Promise<string> | string {
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case 'export':
+      return exportLedger(rest);
+    case 'verify':
+      return verifyFile(rest);
+    case 'checkpoint':
+      return checkpoint(rest);
+    case 'rotate-key':
+      return rotateKey(rest);
+    default:
+      throw new CliError(`unknown ledger command "${sub ?? ''}"\n\n${LEDGER_USAGE}`);
+  }
+}

@@ -1,0 +1,104 @@
+import * as crypto from 'node:crypto';
+import { Checkpoint } from './checkpoint';
+import { LedgerRecord } from './entry';
+
+export const EXPORT_FORMAT = 'btv-ledger-export';
+
+export interface ExportHeader {
+  kind: 'header';
+  format: typeof EXPORT_FORMAT;
+  version: 1;
+  tenant_id: string;
+  exported_at: string;
+  /** Convenience only: a verifier should trust a public key it got out of band. */
+  checkpoint_public_key: string;
+}
+
+/** One JSON object per line: a header, the entries in sequence order, then the checkpoints. */
+export function toJsonl(header: Omit<ExportHeader, 'kind' | 'format' | 'version'>, records: LedgerRecord[], checkpoints: Checkpoint[]): string {
+  const lines = [JSON.stringify({ kind: 'header', format: EXPORT_FORMAT, version: 1, ...header })];
+  for (const r of records) {
+    lines.push(
+      JSON.stringify({
+        kind: 'entry',
+        tenant_id: r.tenantId,
+        sequence: r.sequence,
+        timestamp: r.timestamp,
+        event_type: r.eventType,
+        actor_subject: r.actorSubject,
+        actor_role: r.actorRole,
+        request_id: r.requestId,
+        payload: r.payload,
+        prev_hash: r.prevHash,
+        entry_hash: r.entryHash,
+        key_id: r.keyId,
+        signature: r.signature,
+      }),
+    );
+  }
+  for (const c of checkpoints) {
+    lines.push(JSON.stringify({ kind: 'checkpoint', tenant_id: c.tenantId, size: c.size, head_hash: c.headHash, time: c.time, key_id: c.keyId, signature: c.signature }));
+  }
+  return lines.join('\n') + '\n';
+}
+
+export interface ParsedExport {
+  header?: ExportHeader;
+  records: LedgerRecord[];
+  checkpoints: Checkpoint[];
+}
+
+export class ExportFormatError extends Error {}
+
+const str = (o: Record<string, unknown>, k: string, line: number): string => {
+  if (typeof o[k] !== 'string') throw new ExportFormatError(`line ${line}: "${k}" must be a string`);
+  return o[k] as string;
+};
+const num = (o: Record<string, unknown>, k: string, line: number): number => {
+  if (typeof o[k] !== 'number' || !Number.isInteger(o[k])) throw new ExportFormatError(`line ${line}: "${k}" must be an integer`);
+  return o[k] as number;
+};
+
+/** Parses an export; a line that is not valid JSON of a known kind is a format error naming the line. */
+export function parseJsonl(text: string): ParsedExport {
+  const out: ParsedExport = { records: [], checkpoints: [] };
+  text.split('\n').forEach((raw, i) => {
+    const line = i + 1;
+    if (raw.trim() === '') return;
+    let o: Record<string, unknown>;
+    try {
+      o = JSON.parse(raw);
+    } catch {
+      throw new ExportFormatError(`line ${line}: not JSON`);
+    }
+    if (o.kind === 'header') out.header = o as unknown as ExportHeader;
+    else if (o.kind === 'entry') {
+      out.records.push({
+        tenantId: str(o, 'tenant_id', line),
+        sequence: num(o, 'sequence', line),
+        timestamp: str(o, 'timestamp', line),
+        eventType: str(o, 'event_type', line),
+        actorSubject: str(o, 'actor_subject', line),
+        actorRole: str(o, 'actor_role', line),
+        requestId: str(o, 'request_id', line),
+        payload: str(o, 'payload', line),
+        prevHash: str(o, 'prev_hash', line),
+        entryHash: str(o, 'entry_hash', line),
+        keyId: str(o, 'key_id', line),
+        signature: str(o, 'signature', line),
+      });
+    } else if (o.kind === 'checkpoint') {
+      out.checkpoints.push({
+        tenantId: str(o, 'tenant_id', line),
+        size: num(o, 'size', line),
+        headHash: str(o, 'head_hash', line),
+        time: str(o, 'time', line),
+        keyId: str(o, 'key_id', line),
+        signature: str(o, 'signature', line),
+      });
+    } else throw new ExportFormatError(`line ${line}: unknown kind ${JSON.stringify(o.kind)}`);
+  });
+  return out;
+}
+
+export const publicKeyFromPem = (pem: string): crypto.KeyObject => crypto.createPublicKey(pem);
