@@ -2,6 +2,10 @@ import { Config } from './config';
 import { loadVerificationKey } from './auth/keys';
 import { TokenVerifier } from './auth/verifier';
 import { LedgerService } from './domain/ledger';
+import { OperationsService } from './domain/operations';
+import { StatusCache } from './status/cache';
+import { StatusHub } from './status/hub';
+import { PgStatusListener } from './status/pg-listener';
 import { SystemService } from './domain/systems';
 import { CheckpointSigner, loadCheckpointKey } from './ledger/checkpoint';
 import { loadKeyRing } from './ledger/keyring';
@@ -15,6 +19,9 @@ export interface App {
   port: number;
   storage: KnexStorage;
   ledger: LedgerService;
+  hub: StatusHub;
+  statusCache: StatusCache;
+  listener?: PgStatusListener;
   /** Graceful stop: drain gRPC (bounded by the configured grace), then close the database. */
   stop(): Promise<void>;
 }
@@ -45,13 +52,36 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     throw e;
   }
   const ledger = new LedgerService(storage.ledger, keyRing, signer, clock);
+  const hub = new StatusHub();
+  const statusCache = new StatusCache(hub, storage.status);
+  let listener: PgStatusListener | undefined;
+  if (config.databaseUrl) {
+    listener = new PgStatusListener(config.databaseUrl, hub, (t, r) => storage.status.change(t, r), logger);
+    try {
+      await listener.start();
+    } catch (e) {
+      await storage.close();
+      throw e;
+    }
+  }
+  const operations = new OperationsService(storage, storage.status, (c) => hub.publish(c), clock);
   const server = await listen(config, {
     verifier,
     logger,
     tenants: new TenantService(storage, clock),
     systems: new SystemService(storage, clock),
     ledger,
+    operations,
+    hub,
+    watchStore: storage.status,
+    watch: { heartbeatMs: config.watch.heartbeatMs, maxQueue: config.watch.maxQueue },
   });
+  const pruneTimer = setInterval(
+    () => {
+      storage.status.prune(new Date(Date.now() - config.watch.retentionMs)).catch((err) => logger.warn({ err: (err as Error).message }, 'change log pruning failed'));
+    },
+    Math.min(config.watch.retentionMs, 3_600_000),
+  ).unref();
   const checkpointTimer =
     config.ledger.checkpointIntervalMs > 0
       ? setInterval(() => {
@@ -76,12 +106,17 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     port: server.port,
     storage,
     ledger,
+    hub,
+    statusCache,
+    listener,
     stop: () =>
       (stopping ??= (async (s: RunningServer) => {
         if (checkpointTimer) clearInterval(checkpointTimer);
+        clearInterval(pruneTimer);
         await s.shutdown(config.shutdownGraceMs);
         // A last checkpoint so a restart can tell if the ledger was cut back while the server was down.
         await ledger.checkpointMoved().catch((err) => logger.warn({ err: (err as Error).message }, 'final checkpoint failed'));
+        await listener?.stop();
         await storage.close();
       })(server)),
   };

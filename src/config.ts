@@ -32,6 +32,14 @@ export interface Config {
     /** BTV_CHECKPOINT_INTERVAL_MS: how often heads that moved get a checkpoint (0 = only on demand). */
     checkpointIntervalMs: number;
   };
+  watch: {
+    /** BTV_WATCH_HEARTBEAT_MS: heartbeat interval of idle watch streams. */
+    heartbeatMs: number;
+    /** BTV_WATCH_MAX_QUEUE: events buffered for a slow watcher before it is cut off. */
+    maxQueue: number;
+    /** BTV_STATUS_RETENTION_MS: how long the change log keeps changes for resuming watchers. */
+    retentionMs: number;
+  };
   logLevel: string;
   /** How long graceful shutdown waits for calls in flight before cancelling them. */
   shutdownGraceMs: number;
@@ -104,6 +112,11 @@ export function loadConfig(processEnv: Env = process.env): Config {
       activeKey: env.BTV_LEDGER_ACTIVE_KEY || undefined,
       checkpointKeyFile: env.BTV_CHECKPOINT_KEY_FILE || undefined,
       checkpointIntervalMs: int(env, 'BTV_CHECKPOINT_INTERVAL_MS', 60_000, 0, 86_400_000),
+    },
+    watch: {
+      heartbeatMs: int(env, 'BTV_WATCH_HEARTBEAT_MS', 5000, 10, 3_600_000),
+      maxQueue: int(env, 'BTV_WATCH_MAX_QUEUE', 1000, 1, 1_000_000),
+      retentionMs: int(env, 'BTV_STATUS_RETENTION_MS', 7 * 86_400_000, 60_000, 3650 * 86_400_000),
     },
     logLevel: env.BTV_LOG_LEVEL || 'info',
     shutdownGraceMs: int(env, 'BTV_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),

@@ -12,11 +12,12 @@ import { projectRoot } from './paths';
 import { AdapterDeps, bindService } from './transport/adapter';
 import { auditHandlers, AuditDeps } from './transport/audit';
 import { governanceHandlers, GovernanceDeps } from './transport/governance';
+import { operationsHandlers, OperationsDeps } from './transport/operations';
 import { addReflectionService } from './transport/reflection';
 
 export const SERVICE_NAMES = ['btv.v1.GovernanceService', 'btv.v1.OperationsService', 'btv.v1.AuditService'];
 
-export interface ServerDeps extends GovernanceDeps, AuditDeps {
+export interface ServerDeps extends GovernanceDeps, AuditDeps, OperationsDeps {
   verifier: TokenVerifier;
   logger: Logger;
 }
@@ -46,7 +47,7 @@ export function buildServer(config: Config, deps: ServerDeps): { server: grpc.Se
   });
   const adapter: AdapterDeps = { verifier: deps.verifier, logger: deps.logger };
   server.addService(GovernanceServiceService, bindService(adapter, GovernanceServiceService, governanceHandlers(deps)));
-  server.addService(OperationsServiceService, bindService(adapter, OperationsServiceService, {}));
+  server.addService(OperationsServiceService, bindService(adapter, OperationsServiceService, operationsHandlers(deps)));
   server.addService(AuditServiceService, bindService(adapter, AuditServiceService, auditHandlers(deps)));
 
   const health = new HealthImplementation(Object.fromEntries(['', ...SERVICE_NAMES].map((s) => [s, 'SERVING'])));
@@ -67,6 +68,8 @@ export async function listen(config: Config, deps: ServerDeps): Promise<RunningS
     shutdown: (graceMs) =>
       new Promise<void>((resolve) => {
         for (const s of ['', ...SERVICE_NAMES]) health.setStatus(s, 'NOT_SERVING');
+        // Watch streams never end on their own: tell them to reconnect elsewhere so draining can finish.
+        deps.hub.close();
         const force = setTimeout(() => {
           deps.logger.warn({ grace_ms: graceMs }, 'grace period over: cancelling calls still in flight');
           server.forceShutdown();

@@ -5,6 +5,7 @@ import { LedgerRecord, sealRecord } from '../ledger/entry';
 import { KeyRing } from '../ledger/keyring';
 import { isConnectionError } from './errors';
 import { Head, KnexLedgerStore } from './knex-ledger';
+import { KnexStatusStore } from './knex-status';
 import { KnexSystemStore } from './knex-systems';
 import { KnexTenantStore } from './knex-tenants';
 import { LedgerEvent, UnitOfWork } from './ports';
@@ -61,6 +62,10 @@ export class GroupCommitWriter {
 
   private async flush(): Promise<void> {
     try {
+      // Start on the next turn of the event loop: embedded PGlite runs a whole transaction without
+      // yielding to I/O, so requests read in the same turn would otherwise never find the writer busy
+      // and every commit would carry a single job. Costs one event-loop hop on PostgreSQL.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.o.maxBatch ?? 1000);
         await this.runBatch(batch);
@@ -110,7 +115,7 @@ export class GroupCommitWriter {
       };
       try {
         const value = await trx.transaction((sp) =>
-          job.run({ tenants: new KnexTenantStore(sp), systems: new KnexSystemStore(sp), ledger }),
+          job.run({ tenants: new KnexTenantStore(sp), systems: new KnexSystemStore(sp), status: new KnexStatusStore(sp), ledger }),
         );
         outcomes.push({ ok: true, value });
       } catch (error) {

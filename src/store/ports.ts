@@ -1,5 +1,6 @@
 import { Checkpoint } from '../ledger/checkpoint';
 import { LedgerRecord } from '../ledger/entry';
+import { KnexStatusStore } from './knex-status';
 import { AiSystem, Policy, SystemSpec, Tenant } from '../domain/model';
 
 /** Every store method takes the tenant id first: no query can forget the tenant. */
@@ -47,6 +48,7 @@ export interface LedgerReader {
 export interface UnitOfWork {
   tenants: TenantStore;
   systems: SystemStore;
+  status: KnexStatusStore;
   ledger: LedgerWriter;
 }
 

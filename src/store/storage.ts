@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { guard } from './errors';
 import { GroupCommitOptions, GroupCommitWriter } from './group-commit';
 import { KnexLedgerStore } from './knex-ledger';
+import { KnexStatusStore } from './knex-status';
 import { KnexSystemStore } from './knex-systems';
 import { KnexTenantStore } from './knex-tenants';
 import { Storage, SystemStore, TenantStore, UnitOfWork } from './ports';
@@ -20,6 +21,7 @@ export class KnexStorage implements Storage {
   readonly tenants: TenantStore;
   readonly systems: SystemStore;
   readonly ledger: KnexLedgerStore;
+  readonly status: KnexStatusStore;
   readonly writer: GroupCommitWriter;
 
   constructor(
@@ -29,6 +31,7 @@ export class KnexStorage implements Storage {
     this.tenants = guarded(new KnexTenantStore(db));
     this.systems = guarded(new KnexSystemStore(db));
     this.ledger = guarded(new KnexLedgerStore(db));
+    this.status = guarded(new KnexStatusStore(db));
     this.writer = new GroupCommitWriter(db, options);
   }
 

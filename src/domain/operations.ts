@@ -1,0 +1,188 @@
+import { RequestContext } from './context';
+import { DomainError, invalidArgument, notFound, permissionDenied } from './errors';
+import { LifecyclePhase, OperationalStatus } from './model';
+import { Clock } from './tenants';
+import { PHASE_TRANSITIONS, STATUS_TRANSITIONS } from './transitions';
+import { optionalText, requiredText, SYSTEM_ID_RE } from './validation';
+import { StatusChangeRecord, SystemStatusView } from '../store/knex-status';
+import { Storage } from '../store/ports';
+
+export interface ChangeRequest<T> {
+  systemId: string;
+  target?: T;
+  reason: string;
+  operatorId: string;
+  /** Client idempotency key (the request's `request_id` field). */
+  idempotencyKey: string;
+}
+
+export interface ChangeResult {
+  systemId: string;
+  kind: 'status' | 'phase';
+  previousStatus: OperationalStatus;
+  newStatus: OperationalStatus;
+  previousPhase: LifecyclePhase;
+  newPhase: LifecyclePhase;
+  revision: number;
+  timestamp: Date;
+  operator: string;
+  message: string;
+}
+
+export interface StatusReader {
+  current(tenantId: string, systemId: string): Promise<SystemStatusView | undefined>;
+}
+
+/** Where committed changes go: the local watchers and status cache (other processes hear PostgreSQL NOTIFY). */
+export type ChangePublisher = (change: StatusChangeRecord) => void;
+
+const fromRecord = (c: StatusChangeRecord, message: string): ChangeResult => ({
+  systemId: c.systemId,
+  kind: c.kind,
+  previousStatus: c.previousStatus,
+  newStatus: c.newStatus,
+  previousPhase: c.previousPhase,
+  newPhase: c.newPhase,
+  revision: c.revision,
+  timestamp: c.createdAt,
+  operator: c.operator,
+  message,
+});
+
+const systemNotFound = (id: string) => notFound('SYSTEM_NOT_FOUND', `system "${id.slice(0, 128)}" not found`);
+
+/**
+ * The kill switch. Every change gets the tenant's next revision and is
+ * persisted, ledgered and announced in one transaction; a repeated
+ * idempotency key returns the first result without a second change.
+ */
+export class OperationsService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly status: StatusReader,
+    private readonly publish: ChangePublisher,
+    private readonly clock: Clock,
+  ) {}
+
+  emergencyStop(ctx: RequestContext, r: ChangeRequest<never>): Promise<ChangeResult> {
+    const reason = requiredText('reason', r.reason, 1000);
+    return this.change(ctx, { ...r, reason }, 'status', 'emergency_stop');
+  }
+
+  setStatus(ctx: RequestContext, r: ChangeRequest<OperationalStatus>): Promise<ChangeResult> {
+    if (!r.target) throw invalidArgument('operational_status', 'is required');
+    return this.change(ctx, r, 'status', r.target);
+  }
+
+  setPhase(ctx: RequestContext, r: ChangeRequest<LifecyclePhase>): Promise<ChangeResult> {
+    if (!r.target) throw invalidArgument('lifecycle_phase', 'is required');
+    return this.change(ctx, r, 'phase', r.target);
+  }
+
+  async get(ctx: RequestContext, systemId: string): Promise<SystemStatusView> {
+    const view = SYSTEM_ID_RE.test(systemId) ? await this.status.current(ctx.tenantId, systemId) : undefined;
+    if (!view) throw systemNotFound(systemId);
+    return view;
+  }
+
+  private async change(
+    ctx: RequestContext,
+    r: ChangeRequest<OperationalStatus | LifecyclePhase>,
+    kind: 'status' | 'phase',
+    target: OperationalStatus | LifecyclePhase,
+  ): Promise<ChangeResult> {
+    const reason = optionalText('reason', r.reason, 1000);
+    const operator = optionalText('operator_id', r.operatorId, 256) || ctx.subject;
+    const key = optionalText('request_id', r.idempotencyKey, 128) || null;
+    if (!SYSTEM_ID_RE.test(r.systemId)) throw systemNotFound(r.systemId);
+
+    const outcome = await this.storage.transaction(ctx.tenantId, async (uow) => {
+      if (key) {
+        const prior = await uow.status.byIdempotencyKey(ctx.tenantId, key);
+        if (prior) {
+          const target2 = kind === 'status' ? prior.newStatus : prior.newPhase;
+          if (prior.systemId !== r.systemId || prior.kind !== kind || target2 !== target) {
+            throw invalidArgument('request_id', 'was already used for a different change');
+          }
+          return { change: prior, replayed: true };
+        }
+      }
+      const now = await uow.status.current(ctx.tenantId, r.systemId);
+      if (!now) throw systemNotFound(r.systemId);
+      const from = kind === 'status' ? now.operationalStatus : now.lifecyclePhase;
+      if (from === target) return { view: now };
+      if (kind === 'status' && from === 'emergency_stop' && ctx.role !== 'admin') {
+        throw permissionDenied('EMERGENCY_STOP_REQUIRES_ADMIN', 'only an admin may release a system from emergency stop');
+      }
+      const allowed: readonly string[] =
+        kind === 'status' ? STATUS_TRANSITIONS[from as OperationalStatus] : PHASE_TRANSITIONS[from as LifecyclePhase];
+      if (!allowed.includes(target)) {
+        throw new DomainError(
+          'failed_precondition',
+          'TRANSITION_NOT_ALLOWED',
+          `${kind === 'status' ? 'operational status' : 'lifecycle phase'} cannot go from ${from} to ${target}; allowed: ${allowed.join(', ') || 'none'}`,
+          { from, to: target, allowed: allowed.join(',') },
+        );
+      }
+      const revision = await uow.status.nextRevision(ctx.tenantId);
+      const createdAt = this.clock();
+      const change: StatusChangeRecord = {
+        tenantId: ctx.tenantId,
+        revision,
+        systemId: r.systemId,
+        kind,
+        previousStatus: now.operationalStatus,
+        newStatus: kind === 'status' ? (target as OperationalStatus) : now.operationalStatus,
+        previousPhase: now.lifecyclePhase,
+        newPhase: kind === 'phase' ? (target as LifecyclePhase) : now.lifecyclePhase,
+        reason,
+        operator,
+        actorSubject: ctx.subject,
+        idempotencyKey: key,
+        ledgerSequence: 0,
+        createdAt,
+      };
+      change.ledgerSequence = await uow.ledger.append(ctx.tenantId, {
+        type: kind === 'status' ? 'status.changed' : 'phase.changed',
+        actor: { subject: ctx.subject, role: ctx.role },
+        requestId: ctx.requestId,
+        body: {
+          system_id: change.systemId,
+          revision,
+          from,
+          to: target,
+          reason,
+          operator,
+          ...(key ? { idempotency_key: key } : {}),
+        },
+      });
+      await uow.status.record(change);
+      return { change, replayed: false };
+    });
+
+    if ('view' in outcome) {
+      const v = outcome.view!;
+      return {
+        systemId: v.systemId,
+        kind,
+        previousStatus: v.operationalStatus,
+        newStatus: v.operationalStatus,
+        previousPhase: v.lifecyclePhase,
+        newPhase: v.lifecyclePhase,
+        revision: v.revision,
+        timestamp: v.updatedAt,
+        operator: v.operator,
+        message: `already ${target}: nothing changed`,
+      };
+    }
+    const { change, replayed } = outcome as { change: StatusChangeRecord; replayed: boolean };
+    if (!replayed) this.publish(change);
+    const what = kind === 'status' ? 'operational status' : 'lifecycle phase';
+    return fromRecord(
+      change,
+      replayed
+        ? `request_id already applied at revision ${change.revision}: returning the first result`
+        : `${what} of ${change.systemId} changed to ${target} at revision ${change.revision}`,
+    );
+  }
+}

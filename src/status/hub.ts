@@ -1,0 +1,68 @@
+import { StatusChangeRecord } from '../store/knex-status';
+
+export type HubEvent = { type: 'change'; change: StatusChangeRecord } | { type: 'resync' } | { type: 'close' };
+type Listener = (e: HubEvent) => void;
+
+/**
+ * In-process fan-out of committed status changes, per tenant. Changes made
+ * here are published directly; changes from other processes arrive through
+ * PostgreSQL NOTIFY. Order and completeness are each subscriber's job
+ * (revision numbers plus the change log): the hub may deliver a change twice
+ * or out of order, and says "resync" when it may have missed some.
+ */
+export class StatusHub {
+  private readonly byTenant = new Map<string, Set<Listener>>();
+  private readonly everyone = new Set<Listener>();
+  private healthyNow = true;
+
+  /** False while notifications may be missed: status must not be trusted (fail closed). */
+  get healthy(): boolean {
+    return this.healthyNow;
+  }
+
+  subscribe(tenantId: string, listener: Listener): () => void {
+    let set = this.byTenant.get(tenantId);
+    if (!set) this.byTenant.set(tenantId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set!.delete(listener);
+      if (set!.size === 0) this.byTenant.delete(tenantId);
+    };
+  }
+
+  /** Every change of every tenant (the status cache). */
+  subscribeAll(listener: Listener): () => void {
+    this.everyone.add(listener);
+    return () => this.everyone.delete(listener);
+  }
+
+  publish(change: StatusChangeRecord): void {
+    this.emit(change.tenantId, { type: 'change', change });
+  }
+
+  setHealthy(healthy: boolean): void {
+    const recovered = healthy && !this.healthyNow;
+    this.healthyNow = healthy;
+    if (recovered) this.broadcast({ type: 'resync' });
+  }
+
+  close(): void {
+    this.broadcast({ type: 'close' });
+  }
+
+  get subscriberCount(): number {
+    let n = 0;
+    for (const s of this.byTenant.values()) n += s.size;
+    return n;
+  }
+
+  private emit(tenantId: string, e: HubEvent): void {
+    for (const l of this.everyone) l(e);
+    for (const l of this.byTenant.get(tenantId) ?? []) l(e);
+  }
+
+  private broadcast(e: HubEvent): void {
+    for (const l of this.everyone) l(e);
+    for (const set of [...this.byTenant.values()]) for (const l of [...set]) l(e);
+  }
+}

@@ -1,0 +1,244 @@
+import { DomainError, notFound } from '../domain/errors';
+import { LifecyclePhase, OperationalStatus } from '../domain/model';
+import { StatusChangeRecord, SystemStatusView } from '../store/knex-status';
+import { HubEvent, StatusHub } from './hub';
+
+export interface WatchEvent {
+  type: 'snapshot' | 'change' | 'heartbeat';
+  systemId: string;
+  previousStatus?: OperationalStatus;
+  newStatus?: OperationalStatus;
+  previousPhase?: LifecyclePhase;
+  newPhase?: LifecyclePhase;
+  revision: number;
+  timestamp: Date;
+  reason: string;
+  operator: string;
+}
+
+/** Where a session writes: write() returning false means "stop until drain". */
+export interface WatchSink {
+  write(e: WatchEvent): boolean;
+  onceDrain(fn: () => void): void;
+}
+
+export interface WatchStore {
+  snapshot(tenantId: string, systemIds: string[]): Promise<{ head: number; views: SystemStatusView[] }>;
+  currentAll(tenantId: string, systemIds: string[]): Promise<SystemStatusView[]>;
+  head(tenantId: string): Promise<number>;
+  oldestRetained(tenantId: string): Promise<number | undefined>;
+  changesAfter(tenantId: string, afterRevision: number, limit: number): Promise<StatusChangeRecord[]>;
+}
+
+export interface WatchOptions {
+  heartbeatMs: number;
+  /** Events buffered for a client that does not read before it is cut off. */
+  maxQueue: number;
+}
+
+const PAGE = 500;
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+const changeEvent = (c: StatusChangeRecord): WatchEvent => ({
+  type: 'change',
+  systemId: c.systemId,
+  previousStatus: c.previousStatus,
+  newStatus: c.newStatus,
+  previousPhase: c.previousPhase,
+  newPhase: c.newPhase,
+  revision: c.revision,
+  timestamp: c.createdAt,
+  reason: c.reason,
+  operator: c.operator,
+});
+
+/**
+ * One WatchSystemStatus stream: a snapshot (or, on resume, exactly the missed
+ * changes from the change log), then every change in revision order with no
+ * gap and no duplicate, heartbeats when idle. Memory is bounded: a client that
+ * stops reading is cut off with WATCHER_TOO_SLOW and can resume.
+ */
+export class WatchSession {
+  readonly done: Promise<void>;
+  private settle!: (err?: DomainError) => void;
+  private lastSent = 0;
+  private lastWrite = Date.now();
+  private writable = true;
+  private queue: WatchEvent[] = [];
+  private catchingUp = false;
+  private behind = false;
+  private ended = false;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private unsubscribe: () => void = () => undefined;
+  private readonly filter: Set<string> | undefined;
+
+  constructor(
+    private readonly store: WatchStore,
+    private readonly hub: StatusHub,
+    private readonly o: WatchOptions,
+    private readonly tenantId: string,
+    systemIds: string[],
+    private readonly expiresAt: number,
+    private readonly sink: WatchSink,
+  ) {
+    this.filter = systemIds.length ? new Set(systemIds) : undefined;
+    this.done = new Promise<void>((resolve, reject) => {
+      this.settle = (err) => (err ? reject(err) : resolve());
+    });
+  }
+
+  async start(sinceRevision: number): Promise<void> {
+    // Subscribe before reading so nothing committed meanwhile is lost.
+    this.unsubscribe = this.hub.subscribe(this.tenantId, (e) => this.onHub(e));
+    const ids = this.filter ? [...this.filter] : [];
+    try {
+      if (sinceRevision === 0) {
+        const { head, views } = await this.store.snapshot(this.tenantId, ids);
+        this.checkKnown(ids, views);
+        for (const v of views) {
+          this.send({
+            type: 'snapshot',
+            systemId: v.systemId,
+            newStatus: v.operationalStatus,
+            newPhase: v.lifecyclePhase,
+            revision: v.revision,
+            timestamp: v.updatedAt,
+            reason: v.reason,
+            operator: v.operator,
+          });
+        }
+        this.lastSent = head;
+      } else {
+        const [head, oldest, views] = await Promise.all([
+          this.store.head(this.tenantId),
+          this.store.oldestRetained(this.tenantId),
+          ids.length ? this.store.currentAll(this.tenantId, ids) : Promise.resolve([]),
+        ]);
+        this.checkKnown(ids, views);
+        if (sinceRevision > head || (sinceRevision < head && (oldest === undefined || oldest > sinceRevision + 1))) {
+          throw new DomainError(
+            'out_of_range',
+            'REVISION_OUT_OF_RANGE',
+            `since_revision ${sinceRevision} is outside the retained change log (head ${head}${oldest ? `, oldest ${oldest}` : ''}): watch again with since_revision 0`,
+            { head: String(head), oldest: String(oldest ?? head + 1) },
+          );
+        }
+        this.lastSent = sinceRevision;
+      }
+      this.startTimers();
+      await this.catchUp();
+    } catch (e) {
+      this.end(e instanceof DomainError ? e : undefined, e);
+    }
+  }
+
+  /** The client went away. */
+  cancel(): void {
+    this.end();
+  }
+
+  private checkKnown(ids: string[], views: SystemStatusView[]): void {
+    const known = new Set(views.map((v) => v.systemId));
+    const missing = ids.find((id) => !known.has(id));
+    if (missing) throw notFound('SYSTEM_NOT_FOUND', `system "${missing.slice(0, 128)}" not found`);
+  }
+
+  private startTimers(): void {
+    const beat = Math.max(10, this.o.heartbeatMs);
+    this.timers.push(
+      setInterval(() => {
+        if (Date.now() - this.lastWrite >= beat && this.queue.length === 0) {
+          this.send({ type: 'heartbeat', systemId: '', revision: this.lastSent, timestamp: new Date(), reason: '', operator: '' });
+        }
+      }, beat),
+    );
+    const ttl = this.expiresAt * 1000 - Date.now();
+    this.timers.push(
+      setTimeout(
+        () => this.end(new DomainError('unauthenticated', 'TOKEN_EXPIRED', 'token expired: the watch ended; reconnect with a fresh token and since_revision')),
+        Math.min(Math.max(0, ttl), MAX_TIMER_MS),
+      ),
+    );
+  }
+
+  private onHub(e: HubEvent): void {
+    if (this.ended) return;
+    if (e.type === 'close') {
+      this.end(new DomainError('unavailable', 'SHUTTING_DOWN', 'the server is shutting down: reconnect with since_revision'));
+      return;
+    }
+    if (e.type === 'change' && e.change.revision <= this.lastSent) return;
+    if (e.type === 'change' && e.change.revision === this.lastSent + 1 && !this.catchingUp) {
+      this.emit(e.change);
+      return;
+    }
+    // A gap, or a resync after lost notifications: read what we missed from the change log.
+    void this.catchUp();
+  }
+
+  private async catchUp(): Promise<void> {
+    if (this.catchingUp) {
+      this.behind = true;
+      return;
+    }
+    this.catchingUp = true;
+    try {
+      do {
+        this.behind = false;
+        for (;;) {
+          if (this.ended) return;
+          if (!this.writable) await new Promise<void>((r) => this.sink.onceDrain(r));
+          const page = await this.store.changesAfter(this.tenantId, this.lastSent, PAGE);
+          for (const c of page) if (c.revision === this.lastSent + 1) this.emit(c);
+          if (page.length < PAGE) break;
+        }
+      } while (this.behind);
+    } catch (e) {
+      this.end(e instanceof DomainError ? e : new DomainError('unavailable', 'STORAGE_UNAVAILABLE', 'change log unavailable: reconnect with since_revision'), e);
+    } finally {
+      this.catchingUp = false;
+    }
+  }
+
+  private emit(c: StatusChangeRecord): void {
+    this.lastSent = c.revision;
+    if (!this.filter || this.filter.has(c.systemId)) this.send(changeEvent(c));
+  }
+
+  private send(e: WatchEvent): void {
+    if (this.ended) return;
+    if (!this.writable || this.queue.length > 0) {
+      this.queue.push(e);
+      if (this.queue.length > this.o.maxQueue) {
+        this.end(new DomainError('resource_exhausted', 'WATCHER_TOO_SLOW', `the client did not read ${this.o.maxQueue} events: resume with since_revision`));
+      }
+      return;
+    }
+    this.lastWrite = Date.now();
+    if (!this.sink.write(e)) this.waitDrain();
+  }
+
+  private waitDrain(): void {
+    this.writable = false;
+    this.sink.onceDrain(() => {
+      this.writable = true;
+      while (this.queue.length && this.writable && !this.ended) {
+        this.lastWrite = Date.now();
+        if (!this.sink.write(this.queue.shift()!)) this.waitDrain();
+      }
+    });
+  }
+
+  private end(err?: DomainError, cause?: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.queue = [];
+    this.timers.forEach((t) => clearTimeout(t));
+    this.unsubscribe();
+    if (cause && !(cause instanceof DomainError)) {
+      this.settle(new DomainError('unavailable', 'STORAGE_UNAVAILABLE', 'the watch failed: reconnect with since_revision'));
+      return;
+    }
+    this.settle(err);
+  }
+}

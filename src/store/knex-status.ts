@@ -1,0 +1,165 @@
+import type { Knex } from 'knex';
+import { LifecyclePhase, OperationalStatus } from '../domain/model';
+
+export const STATUS_CHANNEL = 'btv_status';
+
+export interface StatusChangeRecord {
+  tenantId: string;
+  revision: number;
+  systemId: string;
+  kind: 'status' | 'phase';
+  previousStatus: OperationalStatus;
+  newStatus: OperationalStatus;
+  previousPhase: LifecyclePhase;
+  newPhase: LifecyclePhase;
+  reason: string;
+  operator: string;
+  actorSubject: string;
+  idempotencyKey: string | null;
+  ledgerSequence: number;
+  createdAt: Date;
+}
+
+export interface SystemStatusView {
+  systemId: string;
+  operationalStatus: OperationalStatus;
+  lifecyclePhase: LifecyclePhase;
+  revision: number;
+  updatedAt: Date;
+  reason: string;
+  operator: string;
+}
+
+type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const toChange = (r: Row): StatusChangeRecord => ({
+  tenantId: r.tenant_id,
+  revision: Number(r.revision),
+  systemId: r.system_id,
+  kind: r.kind,
+  previousStatus: r.previous_status,
+  newStatus: r.new_status,
+  previousPhase: r.previous_phase,
+  newPhase: r.new_phase,
+  reason: r.reason,
+  operator: r.operator,
+  actorSubject: r.actor_subject,
+  idempotencyKey: r.idempotency_key ?? null,
+  ledgerSequence: Number(r.ledger_sequence),
+  createdAt: new Date(r.created_at),
+});
+
+const toView = (r: Row): SystemStatusView => ({
+  systemId: r.id,
+  operationalStatus: r.operational_status,
+  lifecyclePhase: r.lifecycle_phase,
+  revision: Number(r.status_revision),
+  updatedAt: new Date(r.updated_at),
+  reason: r.status_reason,
+  operator: r.status_operator,
+});
+
+const VIEW_COLUMNS = ['id', 'operational_status', 'lifecycle_phase', 'status_revision', 'updated_at', 'status_reason', 'status_operator'];
+
+export class KnexStatusStore {
+  constructor(private readonly db: Knex | Knex.Transaction) {}
+
+  async current(tenantId: string, systemId: string): Promise<SystemStatusView | undefined> {
+    const row = await this.db('ai_systems').where({ tenant_id: tenantId, id: systemId }).first(VIEW_COLUMNS);
+    return row ? toView(row) : undefined;
+  }
+
+  /** Current state of the given systems, or of every system of the tenant when none are named. */
+  async currentAll(tenantId: string, systemIds: string[] = []): Promise<SystemStatusView[]> {
+    const q = this.db('ai_systems').where({ tenant_id: tenantId }).select(VIEW_COLUMNS).orderBy('id');
+    if (systemIds.length) q.whereIn('id', systemIds);
+    return (await q).map(toView);
+  }
+
+  async byIdempotencyKey(tenantId: string, key: string): Promise<StatusChangeRecord | undefined> {
+    const row = await this.db('status_changes').where({ tenant_id: tenantId, idempotency_key: key }).first();
+    return row ? toChange(row) : undefined;
+  }
+
+  /** Locks the tenant's revision counter for the rest of the transaction and returns the next revision. */
+  async nextRevision(tenantId: string): Promise<number> {
+    await this.db('status_heads').insert({ tenant_id: tenantId, revision: 0 }).onConflict('tenant_id').ignore();
+    const row = await this.db('status_heads').where({ tenant_id: tenantId }).forUpdate().first();
+    return Number(row.revision) + 1;
+  }
+
+  /** Writes the change, the system's new state and the head, and notifies other processes on commit. */
+  async record(c: StatusChangeRecord): Promise<void> {
+    await this.db('status_changes').insert({
+      tenant_id: c.tenantId,
+      revision: c.revision,
+      system_id: c.systemId,
+      kind: c.kind,
+      previous_status: c.previousStatus,
+      new_status: c.newStatus,
+      previous_phase: c.previousPhase,
+      new_phase: c.newPhase,
+      reason: c.reason,
+      operator: c.operator,
+      actor_subject: c.actorSubject,
+      idempotency_key: c.idempotencyKey,
+      ledger_sequence: c.ledgerSequence,
+      created_at: c.createdAt,
+    });
+    await this.db('ai_systems').where({ tenant_id: c.tenantId, id: c.systemId }).update({
+      operational_status: c.newStatus,
+      lifecycle_phase: c.newPhase,
+      status_revision: c.revision,
+      status_reason: c.reason,
+      status_operator: c.operator,
+      updated_at: c.createdAt,
+    });
+    await this.db('status_heads').where({ tenant_id: c.tenantId }).update({ revision: c.revision });
+    // Delivered by PostgreSQL only if and when the transaction commits.
+    await this.db.raw('select pg_notify(?, ?)', [STATUS_CHANNEL, `${c.tenantId}:${c.revision}`]);
+  }
+
+  async change(tenantId: string, revision: number): Promise<StatusChangeRecord | undefined> {
+    const row = await this.db('status_changes').where({ tenant_id: tenantId, revision }).first();
+    return row ? toChange(row) : undefined;
+  }
+
+  /** The watched systems and the tenant's head revision, read from one consistent snapshot. */
+  async snapshot(tenantId: string, systemIds: string[]): Promise<{ head: number; views: SystemStatusView[] }> {
+    const run = async (trx: Knex | Knex.Transaction) => {
+      const s = new KnexStatusStore(trx);
+      return { head: await s.head(tenantId), views: await s.currentAll(tenantId, systemIds) };
+    };
+    if ('commit' in this.db) return run(this.db);
+    return (this.db as Knex).transaction((trx) => run(trx), { isolationLevel: 'repeatable read' });
+  }
+
+  async changesAfter(tenantId: string, afterRevision: number, limit: number): Promise<StatusChangeRecord[]> {
+    const rows = await this.db('status_changes')
+      .where({ tenant_id: tenantId })
+      .andWhere('revision', '>', afterRevision)
+      .orderBy('revision')
+      .limit(limit);
+    return rows.map(toChange);
+  }
+
+  async head(tenantId: string): Promise<number> {
+    const row = await this.db('status_heads').where({ tenant_id: tenantId }).first();
+    return row ? Number(row.revision) : 0;
+  }
+
+  async oldestRetained(tenantId: string): Promise<number | undefined> {
+    const row = await this.db('status_changes').where({ tenant_id: tenantId }).min('revision as r').first();
+    return row?.r === null || row?.r === undefined ? undefined : Number(row.r);
+  }
+
+  /** Heads of every tenant, for a resync after lost notifications. */
+  async heads(): Promise<Map<string, number>> {
+    const rows: Row[] = await this.db('status_heads').select('tenant_id', 'revision');
+    return new Map(rows.map((r) => [r.tenant_id, Number(r.revision)]));
+  }
+
+  async prune(before: Date): Promise<number> {
+    return this.db('status_changes').where('created_at', '<', before).del();
+  }
+}

@@ -1,0 +1,231 @@
+import * as grpc from '@grpc/grpc-js';
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import { WatchSystemStatusRequest, WatchSystemStatusResponse } from '../../gen/ts/btv/v1/operations';
+import { AiSystem, LifecyclePhase as LP, OperationalStatus as OS, RiskClassification, StatusEvent, StatusEventType as ET } from '../../gen/ts/btv/v1/types';
+import { bearer, call, Clients, connect, decodeError, expectError } from '../helpers/grpc';
+import { startTestServer, TestServer } from '../helpers/server';
+
+/** Collects a watch stream's events; `next(n)` waits for n more. */
+export class Watch {
+  readonly events: StatusEvent[] = [];
+  error?: grpc.ServiceError;
+  ended = false;
+  private waiters: (() => void)[] = [];
+  readonly stream: grpc.ClientReadableStream<WatchSystemStatusResponse>;
+
+  constructor(c: Clients, req: Partial<WatchSystemStatusRequest>, md: grpc.Metadata) {
+    this.stream = c.operations.watchSystemStatus(WatchSystemStatusRequest.fromPartial(req), md);
+    this.stream.on('data', (r: WatchSystemStatusResponse) => {
+      this.events.push(r.event!);
+      this.wake();
+    });
+    this.stream.on('error', (e: grpc.ServiceError) => {
+      this.error = e;
+      this.wake();
+    });
+    this.stream.on('end', () => {
+      this.ended = true;
+      this.wake();
+    });
+  }
+
+  private wake() {
+    this.waiters.splice(0).forEach((w) => w());
+  }
+
+  async until(pred: () => boolean, ms = 5000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!pred()) {
+      if (this.error && !pred()) throw this.error;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out; events: ${JSON.stringify(this.events.map((e) => [ET[e.type], e.systemId, e.revision]))}`);
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          r();
+        });
+      });
+    }
+  }
+
+  changes(): StatusEvent[] {
+    return this.events.filter((e) => e.type === ET.STATUS_EVENT_TYPE_CHANGE);
+  }
+
+  cancel() {
+    this.stream.cancel();
+  }
+}
+
+describe('OperationsService', function () {
+  let srv: TestServer;
+  let c: Clients;
+  let admin: grpc.Metadata;
+  let dev: grpc.Metadata;
+  let app: grpc.Metadata;
+  const sys = () => `sys-${randomUUID().slice(0, 8)}`;
+
+  before(async () => {
+    srv = await startTestServer({ env: { BTV_WATCH_HEARTBEAT_MS: '200' } });
+    c = connect(srv.address);
+    admin = bearer(srv.mint('admin'));
+    dev = bearer(srv.mint('dev'));
+    app = bearer(srv.mint('app'));
+  });
+  after(async () => {
+    c?.close();
+    await srv?.stop();
+  });
+
+  const register = async (id: string) => {
+    await call(c.governance, c.governance.registerSystem, { system: AiSystem.fromPartial({ id, name: id, risk: RiskClassification.RISK_CLASSIFICATION_HIGH, loggingEnabled: true }) }, dev);
+    return id;
+  };
+  const stop = (systemId: string, md = admin, extra = {}) =>
+    call(c.operations, c.operations.emergencyStop, { systemId, reason: 'incident 42', operatorId: 'oncall-7', requestId: '', ...extra }, md);
+  const setStatus = (systemId: string, operationalStatus: OS, md = admin, requestId = '') =>
+    call(c.operations, c.operations.setOperationalStatus, { systemId, operationalStatus, reason: 'test', operatorId: '', requestId }, md);
+  const setPhase = (systemId: string, lifecyclePhase: LP, md = admin) =>
+    call(c.operations, c.operations.setLifecyclePhase, { systemId, lifecyclePhase, reason: 'test', operatorId: '', requestId: '' }, md);
+  const getStatus = (systemId: string, md = app) => call(c.operations, c.operations.getOperationalStatus, { systemId }, md);
+
+  it('stops a system: persisted, ledgered, revisioned, visible to every role', async () => {
+    const id = await register(sys());
+    const { statusChange } = await stop(id);
+    expect(statusChange).to.deep.include({
+      systemId: id,
+      previousStatus: OS.OPERATIONAL_STATUS_ACTIVE,
+      newStatus: OS.OPERATIONAL_STATUS_EMERGENCY_STOP,
+      acknowledged: true,
+      operator: 'oncall-7',
+    });
+    expect(statusChange!.revision).to.be.greaterThan(0);
+    const { status } = await getStatus(id);
+    expect(status).to.deep.include({ systemId: id, operationalStatus: OS.OPERATIONAL_STATUS_EMERGENCY_STOP, revision: statusChange!.revision, reason: 'incident 42', operator: 'oncall-7' });
+    const { entries } = await call(c.audit, c.audit.listLedgerEntries, { afterSequence: 0, limit: 1000 }, admin);
+    const entry = entries.find((e) => e.eventType === 'status.changed' && JSON.parse(e.payloadJson).system_id === id);
+    expect(JSON.parse(entry!.payloadJson)).to.include({ from: 'active', to: 'emergency_stop', reason: 'incident 42', revision: statusChange!.revision });
+    expect(entry!.actorSubject).to.equal('test-admin');
+  });
+
+  it('requires a reason for an emergency stop and an admin to call it', async () => {
+    const id = await register(sys());
+    const e = await expectError(stop(id, admin, { reason: ' ' }), grpc.status.INVALID_ARGUMENT, 'ERROR_REASON_INVALID_ARGUMENT');
+    expect(e.fieldViolations[0].field).to.equal('reason');
+    await expectError(stop(id, dev), grpc.status.PERMISSION_DENIED, 'ERROR_REASON_ROLE_NOT_ALLOWED');
+    expect((await getStatus(id)).status!.operationalStatus).to.equal(OS.OPERATIONAL_STATUS_ACTIVE);
+  });
+
+  it('lets only an admin release an emergency stop', async () => {
+    const id = await register(sys());
+    await stop(id);
+    await expectError(setStatus(id, OS.OPERATIONAL_STATUS_ACTIVE, dev), grpc.status.PERMISSION_DENIED, 'ERROR_REASON_EMERGENCY_STOP_REQUIRES_ADMIN');
+    const r = await setStatus(id, OS.OPERATIONAL_STATUS_MAINTENANCE, admin);
+    expect(r.statusChange).to.deep.include({ previousStatus: OS.OPERATIONAL_STATUS_EMERGENCY_STOP, newStatus: OS.OPERATIONAL_STATUS_MAINTENANCE });
+    await setStatus(id, OS.OPERATIONAL_STATUS_ACTIVE, dev);
+  });
+
+  it('answers impossible transitions FAILED_PRECONDITION with the allowed ones', async () => {
+    const id = await register(sys());
+    await setPhase(id, LP.LIFECYCLE_PHASE_DECOMMISSIONING);
+    const e = await expectError(setPhase(id, LP.LIFECYCLE_PHASE_OPERATION), grpc.status.FAILED_PRECONDITION, 'ERROR_REASON_TRANSITION_NOT_ALLOWED');
+    expect(e.metadata).to.include({ from: 'decommissioning', to: 'operation', allowed: '' });
+    const id2 = await register(sys());
+    const e2 = await expectError(setPhase(id2, LP.LIFECYCLE_PHASE_DESIGN), grpc.status.FAILED_PRECONDITION, 'ERROR_REASON_TRANSITION_NOT_ALLOWED');
+    expect(e2.metadata.allowed).to.equal('operation,validation,development,decommissioning');
+  });
+
+  it('changes the lifecycle phase with its own revision', async () => {
+    const id = await register(sys());
+    const { phaseChange } = await setPhase(id, LP.LIFECYCLE_PHASE_OPERATION);
+    expect(phaseChange).to.deep.include({ previousPhase: LP.LIFECYCLE_PHASE_DEPLOYMENT, newPhase: LP.LIFECYCLE_PHASE_OPERATION, acknowledged: true });
+    expect((await getStatus(id)).status!.lifecyclePhase).to.equal(LP.LIFECYCLE_PHASE_OPERATION);
+  });
+
+  it('is idempotent under a repeated request_id', async () => {
+    const id = await register(sys());
+    const key = randomUUID();
+    const a = await setStatus(id, OS.OPERATIONAL_STATUS_DEGRADED, admin, key);
+    const b = await setStatus(id, OS.OPERATIONAL_STATUS_DEGRADED, admin, key);
+    expect(b.statusChange!.revision).to.equal(a.statusChange!.revision);
+    expect(b.statusChange!.message).to.contain('already applied');
+    await expectError(setStatus(id, OS.OPERATIONAL_STATUS_SUSPENDED, admin, key), grpc.status.INVALID_ARGUMENT, 'ERROR_REASON_INVALID_ARGUMENT');
+  });
+
+  it('validates enums and answers NOT_FOUND across tenants', async () => {
+    const id = await register(sys());
+    const e = await expectError(setStatus(id, OS.OPERATIONAL_STATUS_UNSPECIFIED), grpc.status.INVALID_ARGUMENT, 'ERROR_REASON_INVALID_ARGUMENT');
+    expect(e.fieldViolations[0].field).to.equal('operational_status');
+    const other = bearer(srv.mint('admin', { tenantId: randomUUID() }));
+    await expectError(stop(id, other), grpc.status.NOT_FOUND, 'ERROR_REASON_SYSTEM_NOT_FOUND');
+    await expectError(getStatus(id, other), grpc.status.NOT_FOUND, 'ERROR_REASON_SYSTEM_NOT_FOUND');
+    expect((await getStatus(id)).status!.operationalStatus).to.equal(OS.OPERATIONAL_STATUS_ACTIVE);
+  });
+
+  describe('WatchSystemStatus', () => {
+    it('sends a snapshot, then changes in revision order, then heartbeats', async () => {
+      const [a, b] = [await register(sys()), await register(sys())];
+      const w = new Watch(c, { systemIds: [a, b] }, app);
+      await w.until(() => w.events.length >= 2);
+      expect(w.events.slice(0, 2).map((e) => [e.type, e.systemId, e.newStatus]).sort()).to.deep.equal(
+        [[ET.STATUS_EVENT_TYPE_SNAPSHOT, a, OS.OPERATIONAL_STATUS_ACTIVE], [ET.STATUS_EVENT_TYPE_SNAPSHOT, b, OS.OPERATIONAL_STATUS_ACTIVE]].sort(),
+      );
+      const s1 = await stop(a);
+      const s2 = await setStatus(b, OS.OPERATIONAL_STATUS_MAINTENANCE);
+      await w.until(() => w.changes().length >= 2);
+      expect(w.changes().map((e) => [e.systemId, e.previousStatus, e.newStatus, e.revision])).to.deep.equal([
+        [a, OS.OPERATIONAL_STATUS_ACTIVE, OS.OPERATIONAL_STATUS_EMERGENCY_STOP, s1.statusChange!.revision],
+        [b, OS.OPERATIONAL_STATUS_ACTIVE, OS.OPERATIONAL_STATUS_MAINTENANCE, s2.statusChange!.revision],
+      ]);
+      await w.until(() => w.events.some((e) => e.type === ET.STATUS_EVENT_TYPE_HEARTBEAT));
+      const hb = w.events.find((e) => e.type === ET.STATUS_EVENT_TYPE_HEARTBEAT)!;
+      expect(hb.revision).to.equal(s2.statusChange!.revision);
+      w.cancel();
+    });
+
+    it('resumes with since_revision: exactly the missed changes, no gap, no duplicate', async () => {
+      const id = await register(sys());
+      const first = new Watch(c, { systemIds: [id] }, app);
+      await first.until(() => first.events.length >= 1);
+      const r1 = await setStatus(id, OS.OPERATIONAL_STATUS_DEGRADED);
+      await first.until(() => first.changes().length >= 1);
+      first.cancel();
+      const r2 = await setStatus(id, OS.OPERATIONAL_STATUS_ACTIVE);
+      const r3 = await stop(id);
+      const resumed = new Watch(c, { systemIds: [id], sinceRevision: r1.statusChange!.revision }, app);
+      await resumed.until(() => resumed.changes().length >= 2);
+      const r4 = await setStatus(id, OS.OPERATIONAL_STATUS_MAINTENANCE);
+      await resumed.until(() => resumed.changes().length >= 3);
+      expect(resumed.events.filter((e) => e.type === ET.STATUS_EVENT_TYPE_SNAPSHOT)).to.have.length(0);
+      expect(resumed.changes().map((e) => e.revision)).to.deep.equal([r2, r3, r4].map((r) => r.statusChange!.revision));
+      resumed.cancel();
+    });
+
+    it('answers OUT_OF_RANGE for a revision beyond the head, NOT_FOUND for an unknown system', async () => {
+      const w = new Watch(c, { sinceRevision: 1_000_000 }, app);
+      await w.until(() => Boolean(w.error)).catch(() => undefined);
+      expect(decodeError(w.error!)).to.include({ code: grpc.status.OUT_OF_RANGE, reason: 'ERROR_REASON_REVISION_OUT_OF_RANGE' });
+      const w2 = new Watch(c, { systemIds: ['no-such-system'] }, app);
+      await w2.until(() => Boolean(w2.error)).catch(() => undefined);
+      expect(decodeError(w2.error!)).to.include({ code: grpc.status.NOT_FOUND, reason: 'ERROR_REASON_SYSTEM_NOT_FOUND' });
+    });
+
+    it('ends with UNAUTHENTICATED when the token expires', async () => {
+      const w = new Watch(c, {}, bearer(srv.mint('auditor', { ttlSeconds: 1 })));
+      await w.until(() => Boolean(w.error), 5000).catch(() => undefined);
+      expect(decodeError(w.error!)).to.include({ code: grpc.status.UNAUTHENTICATED, reason: 'ERROR_REASON_TOKEN_EXPIRED' });
+    });
+
+    it('unsubscribes on cancel', async () => {
+      const before = srv.app.hub.subscriberCount;
+      const w = new Watch(c, {}, app);
+      await w.until(() => srv.app.hub.subscriberCount === before + 1);
+      w.cancel();
+      const deadline = Date.now() + 3000;
+      while (srv.app.hub.subscriberCount !== before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(srv.app.hub.subscriberCount).to.equal(before);
+    });
+  });
+});
