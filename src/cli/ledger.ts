@@ -54,7 +54,7 @@ async function exportLedger(args: string[]): Promise<string> {
   const tenantId = tenantArg(values.tenant);
   const text = await withLedger(async (ledger) => {
     if (!values['no-checkpoint']) await ledger.checkpoint(tenantId);
-    const [records, checkpoints] = await Promise.all([ledger.records(tenantId), ledger.checkpoints(tenantId)]);
+    const { records, checkpoints } = await ledger.snapshot(tenantId);
     return toJsonl({ tenant_id: tenantId, exported_at: new Date().toISOString(), checkpoint_public_key: ledger.publicKeyPem }, records, checkpoints);
   });
   if (!values.out) return text.trimEnd();

@@ -42,12 +42,24 @@ export class LedgerService {
     }
   }
 
-  async verify(tenantId: string): Promise<VerifyResult> {
-    const [records, stored] = await Promise.all([this.records(tenantId), this.ledger.checkpoints(tenantId)]);
+  /**
+   * Checkpoints are read before the entries, one after the other: a checkpoint
+   * signs a head committed with its entries, so entries read afterwards always
+   * cover it. Reading them the other way round (or at once) would let a
+   * checkpoint made meanwhile look like a truncation.
+   */
+  async snapshot(tenantId: string): Promise<{ records: LedgerRecord[]; checkpoints: Checkpoint[] }> {
     const seen = this.witnessed.get(tenantId);
+    const stored = await this.ledger.checkpoints(tenantId);
+    const records = await this.records(tenantId);
+    return { records, checkpoints: seen ? [...stored, seen] : stored };
+  }
+
+  async verify(tenantId: string): Promise<VerifyResult> {
+    const { records, checkpoints } = await this.snapshot(tenantId);
     return verifyRecords(records, {
       key: (kid) => this.keyRing.get(kid),
-      checkpoints: seen ? [...stored, seen] : stored,
+      checkpoints,
       checkpointKey: this.signer.publicKey,
     });
   }
