@@ -5,6 +5,7 @@ import { LedgerRecord, sealRecord } from '../ledger/entry';
 import { KeyRing } from '../ledger/keyring';
 import { isConnectionError } from './errors';
 import { Head, KnexLedgerStore } from './knex-ledger';
+import { KnexReviewStore } from './knex-reviews';
 import { KnexStatusStore } from './knex-status';
 import { KnexSystemStore } from './knex-systems';
 import { KnexTenantStore } from './knex-tenants';
@@ -115,7 +116,7 @@ export class GroupCommitWriter {
       };
       try {
         const value = await trx.transaction((sp) =>
-          job.run({ tenants: new KnexTenantStore(sp), systems: new KnexSystemStore(sp), status: new KnexStatusStore(sp), ledger }),
+          job.run({ tenants: new KnexTenantStore(sp), systems: new KnexSystemStore(sp), status: new KnexStatusStore(sp), reviews: new KnexReviewStore(sp), ledger }),
         );
         outcomes.push({ ok: true, value });
       } catch (error) {
