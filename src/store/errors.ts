@@ -9,7 +9,7 @@ export function isConnectionError(e: unknown): boolean {
   if (!err || typeof err !== 'object') return false;
   if (err.code && (CONNECTION_CODES.has(err.code) || err.code.startsWith('08'))) return true;
   if (err.name === 'KnexTimeoutError') return true;
-  return /Connection terminated|connection is closed|Client has encountered a connection error/i.test(err.message ?? '');
+  return /Connection terminated|connection is closed|Client has encountered a connection error|Unable to acquire a connection/i.test(err.message ?? '');
 }
 
 /** Runs a storage call, turning connection failures into a domain UNAVAILABLE error. */

@@ -1,5 +1,6 @@
 import { Checkpoint } from '../ledger/checkpoint';
 import { LedgerRecord } from '../ledger/entry';
+import { KnexReviewStore } from './knex-reviews';
 import { KnexStatusStore } from './knex-status';
 import { AiSystem, Policy, SystemSpec, Tenant } from '../domain/model';
 
@@ -49,6 +50,7 @@ export interface UnitOfWork {
   tenants: TenantStore;
   systems: SystemStore;
   status: KnexStatusStore;
+  reviews: KnexReviewStore;
   ledger: LedgerWriter;
 }
 

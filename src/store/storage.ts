@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { guard } from './errors';
 import { GroupCommitOptions, GroupCommitWriter } from './group-commit';
 import { KnexLedgerStore } from './knex-ledger';
+import { KnexReviewStore } from './knex-reviews';
 import { KnexStatusStore } from './knex-status';
 import { KnexSystemStore } from './knex-systems';
 import { KnexTenantStore } from './knex-tenants';
@@ -22,6 +23,7 @@ export class KnexStorage implements Storage {
   readonly systems: SystemStore;
   readonly ledger: KnexLedgerStore;
   readonly status: KnexStatusStore;
+  readonly reviews: KnexReviewStore;
   readonly writer: GroupCommitWriter;
 
   constructor(
@@ -32,6 +34,7 @@ export class KnexStorage implements Storage {
     this.systems = guarded(new KnexSystemStore(db));
     this.ledger = guarded(new KnexLedgerStore(db));
     this.status = guarded(new KnexStatusStore(db));
+    this.reviews = guarded(new KnexReviewStore(db));
     this.writer = new GroupCommitWriter(db, options);
   }
 
