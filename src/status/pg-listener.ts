@@ -30,7 +30,11 @@ export class PgStatusListener {
 
   /** For tests and operations: drop the connection as a network fault would. */
   simulateDisconnect(): void {
-    this.client?.end().catch(() => undefined);
+    const client = this.client;
+    if (!client) return;
+    // Fail closed at once, as the 'end' event would a moment later.
+    this.lost(client, 'simulated disconnect');
+    client.end().catch(() => undefined);
   }
 
   async stop(): Promise<void> {

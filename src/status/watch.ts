@@ -88,7 +88,9 @@ export class WatchSession {
   }
 
   async start(sinceRevision: number): Promise<void> {
-    // Subscribe before reading so nothing committed meanwhile is lost.
+    // Subscribe before reading so nothing committed meanwhile is lost; until lastSent is known,
+    // changes only mark the session behind (the catch-up below reads them from the change log).
+    this.catchingUp = true;
     this.unsubscribe = this.hub.subscribe(this.tenantId, (e) => this.onHub(e));
     const ids = this.filter ? [...this.filter] : [];
     try {
@@ -96,6 +98,7 @@ export class WatchSession {
         const { head, views } = await this.store.snapshot(this.tenantId, ids);
         this.checkKnown(ids, views);
         for (const v of views) {
+          await this.writableAgain();
           this.send({
             type: 'snapshot',
             systemId: v.systemId,
@@ -125,6 +128,7 @@ export class WatchSession {
         }
         this.lastSent = sinceRevision;
       }
+      this.catchingUp = false;
       this.startTimers();
       await this.catchUp();
     } catch (e) {
@@ -187,9 +191,14 @@ export class WatchSession {
         this.behind = false;
         for (;;) {
           if (this.ended) return;
-          if (!this.writable) await new Promise<void>((r) => this.sink.onceDrain(r));
           const page = await this.store.changesAfter(this.tenantId, this.lastSent, PAGE);
-          for (const c of page) if (c.revision === this.lastSent + 1) this.emit(c);
+          for (const c of page) {
+            if (c.revision !== this.lastSent + 1) continue;
+            // Read from the log only as fast as the client takes it: a catch-up must not fill the slow-client queue.
+            await this.writableAgain();
+            if (this.ended) return;
+            this.emit(c);
+          }
           if (page.length < PAGE) break;
         }
       } while (this.behind);
@@ -198,6 +207,10 @@ export class WatchSession {
     } finally {
       this.catchingUp = false;
     }
+  }
+
+  private async writableAgain(): Promise<void> {
+    while (!this.writable && !this.ended) await new Promise<void>((r) => this.sink.onceDrain(r));
   }
 
   private emit(c: StatusChangeRecord): void {

@@ -1,0 +1,312 @@
+/**
+ * Kill switch latency: EmergencyStop call latency and propagation of each
+ * change to 100 watchers spread over two server processes on one PostgreSQL
+ * database (watchers on A hear the commit in-process, watchers on B through
+ * LISTEN/NOTIFY).
+ *
+ *   npm run bench -- killswitch
+ *
+ * Database: BTV_BENCH_DATABASE_URL, else BTV_TEST_DATABASE_URL, else a temporary
+ * database created on postgresql://postgres@127.0.0.1:5432 and dropped at the end.
+ * Knobs: BTV_BENCH_CYCLES (default 200 stop/release cycles), BTV_BENCH_WATCHERS (default 100).
+ *
+ * Servers are real processes (src/main.ts, like `npm start`), production mode,
+ * default settings; the clients (the caller and all watchers, each watcher on
+ * its own connection) live in this process and timestamp with one clock.
+ */
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import * as grpc from '@grpc/grpc-js';
+import { Client as PgClient } from 'pg';
+import { GovernanceServiceClient } from '../gen/ts/btv/v1/governance';
+import { OperationsServiceClient, WatchSystemStatusRequest, WatchSystemStatusResponse } from '../gen/ts/btv/v1/operations';
+import { AiSystem, OperationalStatus as OS, RiskClassification, StatusEventType as ET } from '../gen/ts/btv/v1/types';
+import { mintToken } from '../src/auth/tokens';
+import { Role } from '../src/domain/context';
+import { ServerProcess, spawnServer } from '../test/helpers/process';
+import type { Benchmark, BenchTable, Cell } from './run';
+
+const TARGET_STOP_P99_MS = 10;
+const TARGET_PROPAGATION_P99_MS = 5;
+const ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+const intEnv = (name: string, fallback: number) => {
+  const n = Number(process.env[name]);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+};
+
+function pct(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+function stats(xs: number[]) {
+  const s = [...xs].sort((a, b) => a - b);
+  return { n: s.length, p50: pct(s, 50), p99: pct(s, 99), max: s.length ? s[s.length - 1] : NaN };
+}
+
+const verdict = (p99: number, target: number) => (p99 < target ? 'PASS' : 'MISS');
+
+/** A database for the run: the configured one, or a temporary one we create and later drop. */
+async function database(): Promise<{ url: string; drop: () => Promise<void> } | { skip: string }> {
+  const given = process.env.BTV_BENCH_DATABASE_URL || process.env.BTV_TEST_DATABASE_URL;
+  if (given) return { url: given, drop: async () => undefined };
+  const name = `btv_bench_${process.pid}_${Date.now()}`;
+  const admin = new PgClient({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+  } catch (e) {
+    await admin.end().catch(() => undefined);
+    return { skip: `PostgreSQL is not reachable at ${ADMIN_URL} (${(e as Error).message}); set BTV_BENCH_DATABASE_URL` };
+  }
+  await admin.end();
+  return {
+    url: `postgresql://postgres@127.0.0.1:5432/${name}`,
+    drop: async () => {
+      const c = new PgClient({ connectionString: ADMIN_URL });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+async function stopProcess(p: ServerProcess): Promise<void> {
+  if (p.child.exitCode !== null || p.child.signalCode !== null) return;
+  p.child.kill('SIGTERM');
+  const killer = setTimeout(() => p.child.kill('SIGKILL'), 15_000);
+  await p.exited;
+  clearTimeout(killer);
+}
+
+const unary = <Req, Res>(
+  client: grpc.Client,
+  method: (req: Req, md: grpc.Metadata, o: Partial<grpc.CallOptions>, cb: (e: grpc.ServiceError | null, r: Res) => void) => grpc.ClientUnaryCall,
+  req: Req,
+  md: grpc.Metadata,
+): Promise<Res> =>
+  new Promise((resolve, reject) => method.call(client, req, md, {}, (e, r) => (e ? reject(e) : resolve(r))));
+
+/** One watch stream on its own connection; records when each revision arrived. */
+class Watcher {
+  readonly client: OperationsServiceClient;
+  readonly arrived = new Map<number, number>();
+  snapshot = false;
+  error?: Error;
+  private stream?: grpc.ClientReadableStream<WatchSystemStatusResponse>;
+
+  constructor(
+    address: string,
+    readonly server: 'A' | 'B',
+    private readonly onEvent: (w: Watcher, revision: number) => void,
+  ) {
+    this.client = new OperationsServiceClient(address, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
+  }
+
+  open(systemId: string, md: grpc.Metadata): void {
+    this.stream = this.client.watchSystemStatus(WatchSystemStatusRequest.fromPartial({ systemIds: [systemId] }), md);
+    this.stream.on('data', (r: WatchSystemStatusResponse) => {
+      const at = performance.now();
+      const e = r.event!;
+      if (e.type === ET.STATUS_EVENT_TYPE_SNAPSHOT) this.snapshot = true;
+      if (e.type !== ET.STATUS_EVENT_TYPE_CHANGE) return;
+      this.arrived.set(e.revision, at);
+      this.onEvent(this, e.revision);
+    });
+    this.stream.on('error', (e: grpc.ServiceError) => {
+      if (e.code !== grpc.status.CANCELLED) this.error = e;
+    });
+  }
+
+  close(): void {
+    this.stream?.cancel();
+    this.client.close();
+  }
+}
+
+async function run(): Promise<BenchTable[]> {
+  const cycles = intEnv('BTV_BENCH_CYCLES', 200);
+  const watcherCount = intEnv('BTV_BENCH_WATCHERS', 100);
+  const warmup = Math.min(20, Math.ceil(cycles / 10));
+  const db = await database();
+  if ('skip' in db) {
+    return [{ title: 'Kill switch: skipped', columns: ['reason'], rows: [[db.skip]] }];
+  }
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'btv-bench-killswitch-'));
+  const checkpointKeyFile = path.join(dir, 'checkpoint.pem');
+  fs.writeFileSync(checkpointKeyFile, crypto.generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  const secret = crypto.randomBytes(48).toString('base64url');
+  const shared = {
+    BTV_ENV: 'production',
+    BTV_DATABASE_URL: db.url,
+    BTV_JWT_SECRET: secret,
+    BTV_LEDGER_KEYS: `k1:${crypto.randomBytes(32).toString('base64')}`,
+    BTV_CHECKPOINT_KEY_FILE: checkpointKeyFile,
+  };
+  const procs: ServerProcess[] = [];
+  const watchers: Watcher[] = [];
+  const closers: (() => void)[] = [];
+  try {
+    // One at a time: both would otherwise race to migrate a fresh database.
+    for (const n of [1, 2]) procs.push(await spawnServer({ ...shared, BTV_DATA_DIR: path.join(dir, `data-${n}`) }));
+    const [addrA, addrB] = procs.map((p) => `127.0.0.1:${p.port}`);
+
+    const tenantId = crypto.randomUUID();
+    const key = crypto.createSecretKey(Buffer.from(secret));
+    const md = (role: Role) => {
+      const m = new grpc.Metadata();
+      m.set('authorization', `Bearer ${mintToken({ tenantId, role, subject: `bench-${role}`, ttlSeconds: 3600, algorithm: 'HS256', key })}`);
+      return m;
+    };
+    const admin = md('admin');
+    const governance = new GovernanceServiceClient(addrA, grpc.credentials.createInsecure());
+    const operations = new OperationsServiceClient(addrA, grpc.credentials.createInsecure());
+    closers.push(() => governance.close(), () => operations.close());
+    const systemId = 'bench-killswitch';
+    await unary(
+      governance,
+      governance.registerSystem,
+      { system: AiSystem.fromPartial({ id: systemId, name: 'Kill switch bench', risk: RiskClassification.RISK_CLASSIFICATION_HIGH, loggingEnabled: true }) },
+      md('dev'),
+    );
+
+    // Revision -> how many watchers still wait for it, and who to tell when none do.
+    const pending = new Map<number, { left: number; done: () => void }>();
+    const early = new Map<number, number>();
+    const onEvent = (_w: Watcher, revision: number) => {
+      const p = pending.get(revision);
+      if (p) {
+        if (--p.left === 0) p.done();
+      } else early.set(revision, (early.get(revision) ?? 0) + 1);
+    };
+    const auditor = md('auditor');
+    for (let i = 0; i < watcherCount; i++) {
+      const w = new Watcher(i % 2 === 0 ? addrA : addrB, i % 2 === 0 ? 'A' : 'B', onEvent);
+      w.open(systemId, auditor);
+      watchers.push(w);
+    }
+    const ready = Date.now() + 30_000;
+    while (!watchers.every((w) => w.snapshot)) {
+      const failed = watchers.find((w) => w.error);
+      if (failed) throw failed.error;
+      if (Date.now() > ready) throw new Error(`only ${watchers.filter((w) => w.snapshot).length} of ${watcherCount} watchers got their snapshot`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+
+    interface Sample {
+      kind: 'stop' | 'release';
+      start: number;
+      returned: number;
+      revision: number;
+    }
+    const samples: Sample[] = [];
+    const change = async (kind: Sample['kind']): Promise<Sample> => {
+      const start = performance.now();
+      const res =
+        kind === 'stop'
+          ? await unary(operations, operations.emergencyStop, { systemId, reason: 'bench', operatorId: 'bench', requestId: '' }, admin)
+          : await unary(
+              operations,
+              operations.setOperationalStatus,
+              { systemId, operationalStatus: OS.OPERATIONAL_STATUS_ACTIVE, reason: 'bench', operatorId: 'bench', requestId: '' },
+              admin,
+            );
+      const returned = performance.now();
+      const revision = res.statusChange!.revision;
+      // Every watcher must get it before the next change (so one change's fan-out never queues behind another's).
+      await new Promise<void>((resolve, reject) => {
+        const left = watcherCount - (early.get(revision) ?? 0);
+        early.delete(revision);
+        if (left === 0) return resolve();
+        const timer = setTimeout(() => {
+          const missing = pending.get(revision)?.left;
+          pending.delete(revision);
+          reject(new Error(`revision ${revision}: ${missing} of ${watcherCount} watchers did not get it within 5 s`));
+        }, 5000);
+        pending.set(revision, {
+          left,
+          done: () => {
+            clearTimeout(timer);
+            pending.delete(revision);
+            resolve();
+          },
+        });
+      });
+      return { kind, start, returned, revision };
+    };
+
+    for (let i = 0; i < warmup + cycles; i++) {
+      const s = await change('stop');
+      const r = await change('release');
+      if (i >= warmup) samples.push(s, r);
+    }
+    const failed = watchers.find((w) => w.error);
+    if (failed) throw failed.error;
+
+    const latency = (kind: Sample['kind']) => stats(samples.filter((s) => s.kind === kind).map((s) => s.returned - s.start));
+    const propagation = (server: 'A' | 'B' | 'all', from: 'returned' | 'start', kind?: Sample['kind']) => {
+      const xs: number[] = [];
+      for (const s of samples) {
+        if (kind && s.kind !== kind) continue;
+        for (const w of watchers) if (server === 'all' || w.server === server) xs.push(w.arrived.get(s.revision)! - s[from]);
+      }
+      return stats(xs);
+    };
+    // Per change: until the last of the 100 watchers has it.
+    const lastWatcher = stats(samples.map((s) => Math.max(...watchers.map((w) => w.arrived.get(s.revision)!)) - s.start));
+
+    const row = (what: string, st: ReturnType<typeof stats>, target?: number): Cell[] => [
+      what,
+      st.n,
+      st.p50,
+      st.p99,
+      st.max,
+      target === undefined ? '-' : `p99 < ${target}`,
+      target === undefined ? '-' : verdict(st.p99, target),
+    ];
+    const half = watcherCount / 2;
+    const table: BenchTable = {
+      title: `Kill switch, ${cycles} EmergencyStop / SetOperationalStatus(ACTIVE) cycles through A, ${watcherCount} watchers (${Math.ceil(half)} on A, ${Math.floor(half)} on B) - ms`,
+      columns: ['measure', 'samples', 'p50', 'p99', 'max', 'target', 'result'],
+      rows: [
+        row('EmergencyStop call (send -> response)', latency('stop'), TARGET_STOP_P99_MS),
+        row('SetOperationalStatus(ACTIVE) call', latency('release')),
+        row('propagation to A watchers, receive - call return', propagation('A', 'returned'), TARGET_PROPAGATION_P99_MS),
+        row('propagation to B watchers, receive - call return', propagation('B', 'returned'), TARGET_PROPAGATION_P99_MS),
+        row('propagation to A watchers, receive - call start', propagation('A', 'start')),
+        row('propagation to B watchers, receive - call start', propagation('B', 'start')),
+        row('propagation to all watchers, receive - call return', propagation('all', 'returned'), TARGET_PROPAGATION_P99_MS),
+        row('propagation of stops only, all, receive - call return', propagation('all', 'returned', 'stop'), TARGET_PROPAGATION_P99_MS),
+        row('change reaches the last of all watchers, - call start', lastWatcher),
+      ],
+      notes: [
+        `Two server processes (src/main.ts, production mode, info logging) on ${db.url.replace(/\/\/[^@]*@/, '//')}; ${warmup} warm-up cycles not counted.`,
+        'Commit happens between call start and call return, so commit -> receive lies between the "call return" and "call start" rows;',
+        'a negative value means the watcher had the change before the caller had its response. Watchers on A are fed in-process,',
+        'watchers on B by PostgreSQL NOTIFY plus a change-log read. All clients share this process (and its event loop) and the',
+        `machine's ${os.cpus().length} CPUs with both servers and PostgreSQL, so the fan-out to the last watcher includes client-side decoding.`,
+      ],
+    };
+    return [table];
+  } finally {
+    watchers.forEach((w) => w.close());
+    closers.forEach((c) => c());
+    await Promise.all(procs.map(stopProcess));
+    await db.drop().catch((e) => process.stderr.write(`killswitch bench: could not drop the temporary database: ${(e as Error).message}\n`));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export const benchmark: Benchmark = {
+  name: 'killswitch',
+  description: 'EmergencyStop latency and propagation to 100 watchers on two server processes (PostgreSQL LISTEN/NOTIFY)',
+  run,
+};
