@@ -158,7 +158,8 @@ export class OperationsService {
       });
       await uow.status.record(change);
       return { change, replayed: false };
-    });
+      // Every check above throws before the first write: no savepoint needed.
+    }, { savepoint: false });
 
     if ('view' in outcome) {
       const v = outcome.view!;

@@ -3,6 +3,9 @@ import { Logger } from '../logger';
 import { STATUS_CHANNEL, StatusChangeRecord } from '../store/knex-status';
 import { StatusHub } from './hub';
 
+const LIVENESS_INTERVAL_MS = 1000;
+const LIVENESS_TIMEOUT_MS = 2000;
+
 /** Looks up a committed change by tenant and revision (NOTIFY carries only those). */
 export type ChangeFetcher = (tenantId: string, revision: number) => Promise<StatusChangeRecord | undefined>;
 
@@ -43,7 +46,7 @@ export class PgStatusListener {
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.url });
+    const client = new Client({ connectionString: this.url, keepAlive: true });
     client.on('error', (err) => this.lost(client, err.message));
     client.on('end', () => this.lost(client, 'connection ended'));
     client.on('notification', (msg) => this.onNotification(msg.payload));
@@ -51,7 +54,32 @@ export class PgStatusListener {
     await client.query(`LISTEN ${STATUS_CHANNEL}`);
     this.client = client;
     this.retryMs = 100;
+    this.watchLiveness(client);
     this.hub.setHealthy(true);
+  }
+
+  /**
+   * A connection that dies without a reset (a cable, a frozen peer) raises no
+   * event: probe it, and fail closed when it does not answer in time.
+   */
+  private watchLiveness(client: Client): void {
+    const timer = setInterval(() => {
+      if (this.client !== client) return clearInterval(timer);
+      let timeout: NodeJS.Timeout | undefined;
+      const expired = new Promise<never>((_, reject) => {
+        timeout = setTimeout(() => reject(new Error('no answer to the liveness probe')), LIVENESS_TIMEOUT_MS);
+      });
+      Promise.race([client.query('SELECT 1'), expired]).then(
+        () => clearTimeout(timeout),
+        (err) => {
+          clearTimeout(timeout);
+          clearInterval(timer);
+          this.lost(client, (err as Error).message);
+          client.end().catch(() => undefined);
+        },
+      );
+    }, LIVENESS_INTERVAL_MS);
+    timer.unref();
   }
 
   private onNotification(payload: string | undefined): void {

@@ -172,6 +172,12 @@ export class WatchSession {
       return;
     }
     if (e.type === 'change' && e.change.revision <= this.lastSent) return;
+    // A client that stopped reading falls behind by whole revisions, whether the
+    // events wait in the queue or still in the change log: cut it off either way.
+    if (e.type === 'change' && !this.writable && e.change.revision - this.lastSent > this.o.maxQueue) {
+      this.end(new DomainError('resource_exhausted', 'WATCHER_TOO_SLOW', `the client fell more than ${this.o.maxQueue} changes behind: resume with since_revision`));
+      return;
+    }
     if (e.type === 'change' && e.change.revision === this.lastSent + 1 && !this.catchingUp) {
       this.emit(e.change);
       return;

@@ -45,11 +45,12 @@ export class KnexLedgerStore {
    */
   async lockHeads(tenantIds: string[]): Promise<Map<string, Head>> {
     const ids = [...new Set(tenantIds)].sort();
-    await this.db('ledger_heads')
+    // One round trip: a no-op update on conflict locks existing rows and returns them.
+    const rows: Row[] = await this.db('ledger_heads')
       .insert(ids.map((tenant_id) => ({ tenant_id, sequence: 0, head_hash: GENESIS_HASH })))
       .onConflict('tenant_id')
-      .ignore();
-    const rows: Row[] = await this.db('ledger_heads').whereIn('tenant_id', ids).orderBy('tenant_id').forUpdate();
+      .merge({ tenant_id: this.db.raw('excluded.tenant_id') })
+      .returning(['tenant_id', 'sequence', 'head_hash']);
     return new Map(rows.map((r) => [r.tenant_id, { sequence: Number(r.sequence), headHash: r.head_hash }]));
   }
 
@@ -92,6 +93,20 @@ export class KnexLedgerStore {
       .orderBy('sequence')
       .limit(limit);
     return rows.map(toRecord);
+  }
+
+  /** Payloads of one event type, oldest first, optionally within [since, until) and for one system. */
+  async events(
+    tenantId: string,
+    eventType: string,
+    o: { since?: Date; until?: Date; systemId?: string } = {},
+  ): Promise<{ sequence: number; timestamp: Date; payload: Record<string, unknown> }[]> {
+    const q = this.db('ledger_entries').where({ tenant_id: tenantId, event_type: eventType });
+    if (o.since) q.andWhere('created_at', '>=', o.since);
+    if (o.until) q.andWhere('created_at', '<', o.until);
+    if (o.systemId) q.andWhereRaw(`(payload::jsonb ->> 'system_id') = ?`, [o.systemId]);
+    const rows: Row[] = await q.orderBy('sequence').select('sequence', 'created_at', 'payload');
+    return rows.map((r) => ({ sequence: Number(r.sequence), timestamp: new Date(r.created_at), payload: JSON.parse(r.payload) }));
   }
 
   async insertCheckpoint(c: Checkpoint): Promise<void> {

@@ -81,11 +81,17 @@ export class KnexStatusStore {
     return row ? toChange(row) : undefined;
   }
 
-  /** Locks the tenant's revision counter for the rest of the transaction and returns the next revision. */
+  /**
+   * Allocates the tenant's next revision in one statement; the row stays locked
+   * until the transaction ends, so revisions are gap-free and in commit order.
+   */
   async nextRevision(tenantId: string): Promise<number> {
-    await this.db('status_heads').insert({ tenant_id: tenantId, revision: 0 }).onConflict('tenant_id').ignore();
-    const row = await this.db('status_heads').where({ tenant_id: tenantId }).forUpdate().first();
-    return Number(row.revision) + 1;
+    const rows = await this.db('status_heads')
+      .insert({ tenant_id: tenantId, revision: 1 })
+      .onConflict('tenant_id')
+      .merge({ revision: this.db.raw('status_heads.revision + 1') })
+      .returning('revision');
+    return Number(rows[0].revision);
   }
 
   /** Writes the change, the system's new state and the head, and notifies other processes on commit. */
@@ -114,7 +120,6 @@ export class KnexStatusStore {
       status_operator: c.operator,
       updated_at: c.createdAt,
     });
-    await this.db('status_heads').where({ tenant_id: c.tenantId }).update({ revision: c.revision });
     // Delivered by PostgreSQL only if and when the transaction commits.
     await this.db.raw('select pg_notify(?, ?)', [STATUS_CHANNEL, `${c.tenantId}:${c.revision}`]);
   }
