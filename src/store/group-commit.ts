@@ -11,8 +11,19 @@ import { KnexSystemStore } from './knex-systems';
 import { KnexTenantStore } from './knex-tenants';
 import { LedgerEvent, UnitOfWork } from './ports';
 
+export interface JobOptions {
+  /**
+   * false for jobs that only read and append ledger entries (decisions): they
+   * skip the two savepoint round trips. Such a job must not throw after a
+   * database write; a database error inside it fails its whole batch, which
+   * is safe (nothing is acknowledged) but costs the other jobs a retry.
+   */
+  savepoint?: boolean;
+}
+
 interface Job {
   tenantId: string;
+  savepoint: boolean;
   run: (uow: UnitOfWork) => Promise<unknown>;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
@@ -49,9 +60,9 @@ export class GroupCommitWriter {
     private readonly o: GroupCommitOptions,
   ) {}
 
-  submit<T>(tenantId: string, run: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+  submit<T>(tenantId: string, run: (uow: UnitOfWork) => Promise<T>, options: JobOptions = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ tenantId, run, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ tenantId, run, savepoint: options.savepoint ?? true, resolve: resolve as (v: unknown) => void, reject });
       this.flushing ??= this.flush();
     });
   }
@@ -115,9 +126,14 @@ export class GroupCommitWriter {
         },
       };
       try {
-        const value = await trx.transaction((sp) =>
-          job.run({ tenants: new KnexTenantStore(sp), systems: new KnexSystemStore(sp), status: new KnexStatusStore(sp), reviews: new KnexReviewStore(sp), ledger }),
-        );
+        const uow = (db: Knex.Transaction) => ({
+          tenants: new KnexTenantStore(db),
+          systems: new KnexSystemStore(db),
+          status: new KnexStatusStore(db),
+          reviews: new KnexReviewStore(db),
+          ledger,
+        });
+        const value = job.savepoint ? await trx.transaction((sp) => job.run(uow(sp))) : await job.run(uow(trx));
         outcomes.push({ ok: true, value });
       } catch (error) {
         if (isConnectionError(error)) throw error;

@@ -51,8 +51,42 @@ export class KnexReviewStore {
     });
   }
 
-  async get(tenantId: string, id: string): Promise<ReviewRecord | undefined> {
-    const row = await this.db('reviews').where({ tenant_id: tenantId, id }).first();
+  async get(tenantId: string, id: string, forUpdate = false): Promise<ReviewRecord | undefined> {
+    const q = this.db('reviews').where({ tenant_id: tenantId, id }).first();
+    const row = await (forUpdate ? q.forUpdate() : q);
     return row ? toReview(row) : undefined;
+  }
+
+  async resolve(tenantId: string, id: string, status: 'approved' | 'rejected', by: string, notes: string, at: Date): Promise<ReviewRecord> {
+    const rows = await this.db('reviews')
+      .where({ tenant_id: tenantId, id, status: 'pending' })
+      .update({ status, resolved_by: by, notes, resolved_at: at })
+      .returning('*');
+    return toReview(rows[0]);
+  }
+}
+
+export class KnexReviewQueries {
+  constructor(private readonly db: Knex) {}
+
+  /** Pending reviews newest first, after the cursor (created_at, id) of the previous page. */
+  async pending(tenantId: string, limit: number, after?: { createdAt: Date; id: string }): Promise<ReviewRecord[]> {
+    const q = this.db('reviews').where({ tenant_id: tenantId, status: 'pending' });
+    if (after) {
+      q.andWhere((w) =>
+        w.where('created_at', '<', after.createdAt).orWhere((x) => x.where('created_at', '=', after.createdAt).andWhere('id', '<', after.id)),
+      );
+    }
+    const rows = await q.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit);
+    return rows.map(toReview);
+  }
+
+  async pendingCount(tenantId: string): Promise<number> {
+    const row = await this.db('reviews').where({ tenant_id: tenantId, status: 'pending' }).count<{ n: string | number }[]>('* as n').first();
+    return Number(row?.n ?? 0);
+  }
+
+  async forSystem(tenantId: string, systemId: string): Promise<ReviewRecord[]> {
+    return (await this.db('reviews').where({ tenant_id: tenantId, system_id: systemId })).map(toReview);
   }
 }

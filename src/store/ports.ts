@@ -44,6 +44,11 @@ export interface LedgerReader {
   checkpoints(tenantId: string): Promise<Checkpoint[]>;
   insertCheckpoint(checkpoint: Checkpoint): Promise<void>;
   headsWithoutCheckpoint(): Promise<(LedgerHead & { tenantId: string })[]>;
+  events(
+    tenantId: string,
+    eventType: string,
+    o?: { since?: Date; until?: Date; systemId?: string },
+  ): Promise<{ sequence: number; timestamp: Date; payload: Record<string, unknown> }[]>;
 }
 
 export interface UnitOfWork {
@@ -62,6 +67,6 @@ export interface Storage {
    * Runs fn for one tenant inside a (group-committed) transaction: its changes
    * and ledger entries commit together, and the promise settles after the commit.
    */
-  transaction<T>(tenantId: string, fn: (uow: UnitOfWork) => Promise<T>): Promise<T>;
+  transaction<T>(tenantId: string, fn: (uow: UnitOfWork) => Promise<T>, options?: { savepoint?: boolean }): Promise<T>;
   close(): Promise<void>;
 }

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import { guard } from './errors';
-import { GroupCommitOptions, GroupCommitWriter } from './group-commit';
+import { GroupCommitOptions, GroupCommitWriter, JobOptions } from './group-commit';
 import { KnexLedgerStore } from './knex-ledger';
-import { KnexReviewStore } from './knex-reviews';
+import { KnexReviewQueries, KnexReviewStore } from './knex-reviews';
 import { KnexStatusStore } from './knex-status';
 import { KnexSystemStore } from './knex-systems';
 import { KnexTenantStore } from './knex-tenants';
@@ -24,6 +24,7 @@ export class KnexStorage implements Storage {
   readonly ledger: KnexLedgerStore;
   readonly status: KnexStatusStore;
   readonly reviews: KnexReviewStore;
+  readonly reviewQueries: KnexReviewQueries;
   readonly writer: GroupCommitWriter;
 
   constructor(
@@ -35,11 +36,12 @@ export class KnexStorage implements Storage {
     this.ledger = guarded(new KnexLedgerStore(db));
     this.status = guarded(new KnexStatusStore(db));
     this.reviews = guarded(new KnexReviewStore(db));
+    this.reviewQueries = guarded(new KnexReviewQueries(db));
     this.writer = new GroupCommitWriter(db, options);
   }
 
-  transaction<T>(tenantId: string, fn: (uow: UnitOfWork) => Promise<T>): Promise<T> {
-    return this.writer.submit(tenantId, fn);
+  transaction<T>(tenantId: string, fn: (uow: UnitOfWork) => Promise<T>, options?: JobOptions): Promise<T> {
+    return this.writer.submit(tenantId, fn, options);
   }
 
   async close(): Promise<void> {
