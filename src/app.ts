@@ -1,7 +1,12 @@
 import { Config } from './config';
 import { loadVerificationKey } from './auth/keys';
 import { TokenVerifier } from './auth/verifier';
+import { ComplianceService } from './domain/compliance';
+import { EnforcementService } from './domain/enforcement';
+import { ReviewService } from './domain/reviews';
 import { LedgerService } from './domain/ledger';
+import { loadClassifier } from './engine/classifier';
+import { loadRuleSet } from './engine/rules';
 import { OperationsService } from './domain/operations';
 import { StatusCache } from './status/cache';
 import { StatusHub } from './status/hub';
@@ -13,6 +18,7 @@ import { TenantService } from './domain/tenants';
 import { Logger } from './logger';
 import { listen, RunningServer } from './server';
 import { describeDatabase, migrate, openDatabase } from './store/database';
+import { SpecCache } from './store/spec-cache';
 import { KnexStorage } from './store/storage';
 
 export interface App {
@@ -40,6 +46,9 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     loadCheckpointKey({ env: config.env, dataDir: config.dataDir, keyFile: config.ledger.checkpointKeyFile }),
   );
   const clock = () => new Date();
+  // Rules before the database: a bad rule file stops the server before it touches anything.
+  const classifier = loadClassifier(config.configDir);
+  const rules = loadRuleSet(config.configDir, classifier.rulesHash);
   const dbOptions = { url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir };
   const db = openDatabase(dbOptions);
   let storage: KnexStorage;
@@ -65,12 +74,19 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     }
   }
   const operations = new OperationsService(storage, storage.status, (c) => hub.publish(c), clock);
+  const specs = new SpecCache(storage.systems, storage.tenants, config.specCacheMs);
+  const enforcement = new EnforcementService(storage, specs, statusCache, classifier, rules, clock);
+  const reviews = new ReviewService(storage, storage.reviewQueries, clock);
+  const compliance = new ComplianceService(storage.ledger, ledger, storage.systems, storage.reviewQueries, rules, clock);
   const server = await listen(config, {
     verifier,
     logger,
-    tenants: new TenantService(storage, clock),
-    systems: new SystemService(storage, clock),
+    tenants: new TenantService(storage, clock, (t) => specs.invalidate(t)),
+    systems: new SystemService(storage, clock, (t, id) => specs.invalidate(t, id)),
+    enforcement,
     ledger,
+    reviews,
+    compliance,
     operations,
     hub,
     watchStore: storage.status,
@@ -98,6 +114,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       ledger_keys: keyRing.kids,
       ledger_active_key: keyRing.activeKid,
       checkpoint_key_id: signer.keyId,
+      rules_hash: rules.hash,
+      environments: Object.keys(rules.policy.autonomyMatrix),
     },
     'listening',
   );

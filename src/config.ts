@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
+import { projectRoot } from './paths';
 
 export type JwtAlgorithm = 'HS256' | 'RS256' | 'ES256';
 export const JWT_ALGORITHMS: readonly JwtAlgorithm[] = ['HS256', 'RS256', 'ES256'];
@@ -13,6 +14,8 @@ export interface Config {
   /** PostgreSQL connection string; undefined selects the embedded PGlite database. */
   databaseUrl?: string;
   dataDir: string;
+  /** BTV_CONFIG_DIR: policy, threat taxonomy, penalty tables and models (default: the project's config/). */
+  configDir: string;
   jwt: {
     algorithm: JwtAlgorithm;
     /** HS256 shared secret; in development a generated one is kept in dataDir. */
@@ -40,6 +43,8 @@ export interface Config {
     /** BTV_STATUS_RETENTION_MS: how long the change log keeps changes for resuming watchers. */
     retentionMs: number;
   };
+  /** BTV_SPEC_CACHE_MS: how long Enforce may use a system record or tenant policy read from another replica's change. */
+  specCacheMs: number;
   logLevel: string;
   /** How long graceful shutdown waits for calls in flight before cancelling them. */
   shutdownGraceMs: number;
@@ -100,6 +105,7 @@ export function loadConfig(processEnv: Env = process.env): Config {
     port: int(env, 'BTV_PORT', 50051, 0, 65535),
     databaseUrl: env.BTV_DATABASE_URL || undefined,
     dataDir: path.resolve(env.BTV_DATA_DIR || './data'),
+    configDir: path.resolve(env.BTV_CONFIG_DIR || path.join(projectRoot(), 'config')),
     jwt: {
       algorithm,
       secret: env.BTV_JWT_SECRET || undefined,
@@ -118,6 +124,7 @@ export function loadConfig(processEnv: Env = process.env): Config {
       maxQueue: int(env, 'BTV_WATCH_MAX_QUEUE', 1000, 1, 1_000_000),
       retentionMs: int(env, 'BTV_STATUS_RETENTION_MS', 7 * 86_400_000, 60_000, 3650 * 86_400_000),
     },
+    specCacheMs: int(env, 'BTV_SPEC_CACHE_MS', 1000, 0, 60_000),
     logLevel: env.BTV_LOG_LEVEL || 'info',
     shutdownGraceMs: int(env, 'BTV_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     maxMessageBytes: int(env, 'BTV_MAX_MESSAGE_BYTES', 4 * 1024 * 1024, 1024, 64 * 1024 * 1024),

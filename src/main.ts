@@ -5,6 +5,8 @@ import { startApp } from './app';
 import { loadVerificationKey } from './auth/keys';
 import { mintToken } from './auth/tokens';
 import { Config, ConfigError, loadConfig } from './config';
+import { ThreatConfigError } from './engine/classifier';
+import { RulesError } from './engine/rules';
 import { createLogger } from './logger';
 
 const DEV_TOKEN_TTL_SECONDS = 24 * 3600;
@@ -75,7 +77,7 @@ async function main(): Promise<void> {
   try {
     app = await startApp(config, logger);
   } catch (e) {
-    if (e instanceof ConfigError) {
+    if (e instanceof ConfigError || e instanceof RulesError || e instanceof ThreatConfigError) {
       process.stderr.write(`configuration error: ${e.message}\n`);
       process.exit(2);
     }

@@ -8,6 +8,7 @@ import { UUID_RE } from '../domain/validation';
 import { ConfigError, loadConfig } from '../config';
 import { describeDatabase, migrate, openDatabase } from '../store/database';
 import { CliError, LEDGER_USAGE, ledgerCommand } from './ledger';
+import { REPORT_USAGE, reportCommand } from './report';
 
 const USAGE = `btv — BuildToValue gRPC operator tool
 
@@ -18,6 +19,7 @@ Commands:
   btv migrate
       Apply database migrations to BTV_DATABASE_URL (or the embedded database).
 ${LEDGER_USAGE}
+${REPORT_USAGE}
 
 Configuration comes from the same BTV_* environment variables as the server.`;
 
@@ -88,6 +90,8 @@ export async function run(argv: string[]): Promise<string> {
       return runMigrations();
     case 'ledger':
       return ledgerCommand(rest);
+    case 'report':
+      return reportCommand(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -49,11 +49,13 @@ export class SystemService {
   constructor(
     private readonly storage: Storage,
     private readonly clock: Clock,
+    /** Told after a committed change, so caches of this system are dropped. */
+    private readonly changed: (tenantId: string, systemId: string) => void = () => undefined,
   ) {}
 
   async register(ctx: RequestContext, input: SystemInput): Promise<RegisterResult> {
     const spec = validateSystem(input);
-    return this.storage.transaction(ctx.tenantId, async (uow) => {
+    const out = await this.storage.transaction(ctx.tenantId, async (uow) => {
       const { system, created } = await uow.systems.upsert(ctx.tenantId, spec, this.clock());
       await uow.ledger.append(ctx.tenantId, {
         type: created ? 'system.registered' : 'system.updated',
@@ -67,6 +69,8 @@ export class SystemService {
           (input.lifecyclePhase !== undefined && input.lifecyclePhase !== system.lifecyclePhase));
       return { system, created, statusIgnored, summary: complianceSummary(system) };
     });
+    this.changed(ctx.tenantId, spec.id);
+    return out;
   }
 
   async get(ctx: RequestContext, systemId: string): Promise<AiSystem> {

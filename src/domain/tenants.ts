@@ -16,6 +16,8 @@ export class TenantService {
   constructor(
     private readonly storage: Storage,
     private readonly clock: Clock,
+    /** Told after a committed change, so caches of this tenant's policy are dropped. */
+    private readonly changed: (tenantId: string) => void = () => undefined,
   ) {}
 
   async register(ctx: RequestContext, input: TenantInput): Promise<{ tenant: Tenant; created: boolean }> {
@@ -25,7 +27,7 @@ export class TenantService {
     }
     const name = requiredText('tenant.name', input.name, 200);
     const policy = validatePolicy('tenant.policy', input.policy);
-    return this.storage.transaction(ctx.tenantId, async (uow) => {
+    const out = await this.storage.transaction(ctx.tenantId, async (uow) => {
       const result = await uow.tenants.upsert(ctx.tenantId, { name, policy }, this.clock());
       await uow.ledger.append(ctx.tenantId, {
         type: result.created ? 'tenant.registered' : 'tenant.updated',
@@ -35,6 +37,8 @@ export class TenantService {
       });
       return result;
     });
+    this.changed(ctx.tenantId);
+    return out;
   }
 
   async get(ctx: RequestContext): Promise<Tenant> {

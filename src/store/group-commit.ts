@@ -19,11 +19,18 @@ export interface JobOptions {
    * is safe (nothing is acknowledged) but costs the other jobs a retry.
    */
   savepoint?: boolean;
+  /**
+   * A system whose status the job needs: read for the whole batch in one query
+   * after the tenant locks are taken, so it is current (no status change can
+   * commit in between) and costs no round trip per job.
+   */
+  statusOf?: string;
 }
 
 interface Job {
   tenantId: string;
   savepoint: boolean;
+  statusOf?: string;
   run: (uow: UnitOfWork) => Promise<unknown>;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
@@ -62,7 +69,14 @@ export class GroupCommitWriter {
 
   submit<T>(tenantId: string, run: (uow: UnitOfWork) => Promise<T>, options: JobOptions = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ tenantId, run, savepoint: options.savepoint ?? true, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({
+        tenantId,
+        run,
+        savepoint: options.savepoint ?? true,
+        statusOf: options.statusOf,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+      });
       this.flushing ??= this.flush();
     });
   }
@@ -110,6 +124,8 @@ export class GroupCommitWriter {
   private async execute(trx: Knex.Transaction, batch: Job[]) {
     const ledgerStore = new KnexLedgerStore(trx);
     const heads = await ledgerStore.lockHeads(batch.map((j) => j.tenantId));
+    const wanted = batch.filter((j) => j.statusOf).map((j) => ({ tenantId: j.tenantId, systemId: j.statusOf! }));
+    const statuses = wanted.length ? await new KnexStatusStore(trx).currentMany(wanted) : new Map();
     const start = new Map(heads);
     const records: LedgerRecord[] = [];
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
@@ -132,6 +148,7 @@ export class GroupCommitWriter {
           status: new KnexStatusStore(db),
           reviews: new KnexReviewStore(db),
           ledger,
+          prefetchedStatus: job.statusOf ? statuses.get(`${job.tenantId}/${job.statusOf}`) : undefined,
         });
         const value = job.savepoint ? await trx.transaction((sp) => job.run(uow(sp))) : await job.run(uow(trx));
         outcomes.push({ ok: true, value });
@@ -142,9 +159,8 @@ export class GroupCommitWriter {
         outcomes.push({ ok: false, error });
       }
     }
-    await ledgerStore.insertEntries(records);
     const moved = new Map<string, Head>([...heads].filter(([t, h]) => start.get(t)!.sequence !== h.sequence));
-    await ledgerStore.saveHeads(moved);
+    await ledgerStore.append(records, moved);
     return { outcomes, records };
   }
 

@@ -54,30 +54,43 @@ export class KnexLedgerStore {
     return new Map(rows.map((r) => [r.tenant_id, { sequence: Number(r.sequence), headHash: r.head_hash }]));
   }
 
-  async insertEntries(records: LedgerRecord[]): Promise<void> {
+  /**
+   * Inserts the entries and moves the heads in one round trip per chunk: a
+   * data-modifying CTE inserts, the statement around it updates the heads.
+   */
+  async append(records: LedgerRecord[], heads: Map<string, Head>): Promise<void> {
+    const headValues = [...heads].flatMap(([t, h]) => [t, h.sequence, h.headHash]);
+    const headRows = [...heads].map(() => '(?::uuid, ?::bigint, ?)').join(', ');
     for (let i = 0; i < records.length; i += INSERT_CHUNK) {
-      await this.db('ledger_entries').insert(
-        records.slice(i, i + INSERT_CHUNK).map((r) => ({
-          tenant_id: r.tenantId,
-          sequence: r.sequence,
-          created_at: r.timestamp,
-          event_type: r.eventType,
-          actor_subject: r.actorSubject,
-          actor_role: r.actorRole,
-          request_id: r.requestId,
-          payload: r.payload,
-          prev_hash: r.prevHash,
-          entry_hash: r.entryHash,
-          key_id: r.keyId,
-          signature: r.signature,
-        })),
+      const chunk = records.slice(i, i + INSERT_CHUNK);
+      const last = i + INSERT_CHUNK >= records.length;
+      const values = chunk.flatMap((r) => [
+        r.tenantId,
+        r.sequence,
+        r.timestamp,
+        r.eventType,
+        r.actorSubject,
+        r.actorRole,
+        r.requestId,
+        r.payload,
+        r.prevHash,
+        r.entryHash,
+        r.keyId,
+        r.signature,
+      ]);
+      const rows = chunk.map(() => '(?::uuid, ?::bigint, ?::timestamptz, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+      const insert = `INSERT INTO ledger_entries (tenant_id, sequence, created_at, event_type, actor_subject, actor_role, request_id, payload, prev_hash, entry_hash, key_id, signature) VALUES ${rows}`;
+      if (!last || heads.size === 0) {
+        await this.db.raw(insert, values);
+        continue;
+      }
+      await this.db.raw(
+        `WITH inserted AS (${insert} RETURNING 1)
+         UPDATE ledger_heads AS h SET sequence = v.sequence, head_hash = v.head_hash
+         FROM (VALUES ${headRows}) AS v(tenant_id, sequence, head_hash)
+         WHERE h.tenant_id = v.tenant_id`,
+        [...values, ...headValues],
       );
-    }
-  }
-
-  async saveHeads(heads: Map<string, Head>): Promise<void> {
-    for (const [tenant_id, h] of heads) {
-      await this.db('ledger_heads').where({ tenant_id }).update({ sequence: h.sequence, head_hash: h.headHash });
     }
   }
 

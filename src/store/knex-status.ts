@@ -76,6 +76,14 @@ export class KnexStatusStore {
     return (await q).map(toView);
   }
 
+  /** Current state of several (tenant, system) pairs in one query, keyed "tenant/system". */
+  async currentMany(keys: { tenantId: string; systemId: string }[]): Promise<Map<string, SystemStatusView>> {
+    const rows: Row[] = await this.db('ai_systems')
+      .whereIn(['tenant_id', 'id'], keys.map((k) => [k.tenantId, k.systemId]))
+      .select(['tenant_id', ...VIEW_COLUMNS]);
+    return new Map(rows.map((r) => [`${r.tenant_id}/${r.id}`, toView(r)]));
+  }
+
   async byIdempotencyKey(tenantId: string, key: string): Promise<StatusChangeRecord | undefined> {
     const row = await this.db('status_changes').where({ tenant_id: tenantId, idempotency_key: key }).first();
     return row ? toChange(row) : undefined;

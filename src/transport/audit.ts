@@ -1,12 +1,18 @@
 import * as pb from '../../gen/ts/btv/v1/audit';
 import * as types from '../../gen/ts/btv/v1/types';
 import { RequestContext } from '../domain/context';
+import { ComplianceReport, ComplianceService } from '../domain/compliance';
 import { LedgerService } from '../domain/ledger';
+import { ReviewService } from '../domain/reviews';
+import { ReviewRecord } from '../store/knex-reviews';
+import { toProto } from './enums';
 import { Checkpoint } from '../ledger/checkpoint';
 import { LedgerRecord } from '../ledger/entry';
 
 export interface AuditDeps {
   ledger: LedgerService;
+  reviews: ReviewService;
+  compliance: ComplianceService;
 }
 
 type Handlers = {
@@ -32,9 +38,64 @@ export function entryToProto(r: LedgerRecord): types.LedgerEntry {
 
 const checkpointToProto = (c: Checkpoint): pb.LedgerCheckpoint => ({ ...c });
 
-/** Ledger reads and checkpoints; reports, statistics and reviews arrive with their issue. */
+const REVIEW_STATUS = {
+  pending: types.ReviewStatus.REVIEW_STATUS_PENDING,
+  approved: types.ReviewStatus.REVIEW_STATUS_APPROVED,
+  rejected: types.ReviewStatus.REVIEW_STATUS_REJECTED,
+};
+
+export const reviewToProto = (r: ReviewRecord): types.Review => ({
+  requestId: r.id,
+  status: REVIEW_STATUS[r.status],
+  createdAt: r.createdAt,
+  systemId: r.systemId,
+  riskScore: r.riskScore,
+  decisionId: r.decisionId,
+  resolvedAt: r.resolvedAt ?? undefined,
+  resolvedBy: r.resolvedBy ?? '',
+  notes: r.notes ?? '',
+  reason: r.reason,
+});
+
+export function reportToProto(r: ComplianceReport): pb.ComplianceReport {
+  return {
+    systemId: r.systemId,
+    generatedAt: r.generatedAt,
+    nist: r.nist,
+    euAiAct: { articles: r.euAiAct },
+    supplyChain: {
+      overallRisk: toProto(types.RiskLevel, 'RISK_LEVEL_', r.supplyChain.overallRisk),
+      totalComponents: r.supplyChain.totalComponents,
+      components: r.supplyChain.components.map((c) => ({ ...c, riskLevel: toProto(types.RiskLevel, 'RISK_LEVEL_', c.riskLevel) })),
+    },
+    aicmCoverage: r.aicmCoverage,
+    ledgerSequence: r.ledgerSequence,
+  };
+}
+
+/** Compliance reports, statistics, human reviews and the signed ledger. */
 export function auditHandlers(d: AuditDeps): Handlers {
   return {
+    async getComplianceReport(ctx, req: pb.GetComplianceReportRequest): Promise<pb.GetComplianceReportResponse> {
+      const report = reportToProto(await d.compliance.report(ctx, req.systemId));
+      const { ledgerSequence: _, ...fields } = report; // eslint-disable-line @typescript-eslint/no-unused-vars
+      return { ...fields, report };
+    },
+
+    async getComplianceStatistics(ctx, req: pb.GetComplianceStatisticsRequest): Promise<pb.GetComplianceStatisticsResponse> {
+      const { complianceStatus, ...statistics } = await d.compliance.statistics(ctx, req.since, req.until);
+      return { tenantId: ctx.tenantId, statistics, complianceStatus };
+    },
+
+    async listPendingReviews(ctx, req: pb.ListPendingReviewsRequest): Promise<pb.ListPendingReviewsResponse> {
+      const page = await d.reviews.pending(ctx, req.limit, req.pageToken);
+      return { tenantId: ctx.tenantId, pendingCount: page.pendingCount, reviews: page.reviews.map(reviewToProto), nextPageToken: page.nextPageToken };
+    },
+
+    async resolveReview(ctx, req: pb.ResolveReviewRequest): Promise<pb.ResolveReviewResponse> {
+      return { review: reviewToProto(await d.reviews.resolve(ctx, req.requestId, req.approve, req.notes)) };
+    },
+
     async listLedgerEntries(ctx, req: pb.ListLedgerEntriesRequest): Promise<pb.ListLedgerEntriesResponse> {
       const { entries, head } = await d.ledger.list(ctx, req.afterSequence, req.limit);
       return { entries: entries.map(entryToProto), headSequence: head.sequence };

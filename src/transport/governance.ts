@@ -1,19 +1,21 @@
 import * as pb from '../../gen/ts/btv/v1/governance';
+import { EnforcementService } from '../domain/enforcement';
 import { SystemService } from '../domain/systems';
 import { TenantService } from '../domain/tenants';
 import { RequestContext } from '../domain/context';
-import { policyFromProto, summaryToProto, systemFromProto, systemToProto, tenantToProto } from './mapping';
+import { decisionToProto, policyFromProto, summaryToProto, systemFromProto, systemToProto, tenantToProto } from './mapping';
 
 export interface GovernanceDeps {
   tenants: TenantService;
   systems: SystemService;
+  enforcement: EnforcementService;
 }
 
 type Handlers = {
   [K in keyof pb.GovernanceServiceServer]?: (ctx: RequestContext, req: any) => Promise<unknown>; // eslint-disable-line @typescript-eslint/no-explicit-any
 };
 
-/** Thin handlers: proto in, domain call, proto out. Enforce arrives with the enforcement engine. */
+/** Thin handlers: proto in, domain call, proto out. */
 export function governanceHandlers(d: GovernanceDeps): Handlers {
   return {
     async registerTenant(ctx, req: pb.RegisterTenantRequest): Promise<pb.RegisterTenantResponse> {
@@ -49,6 +51,11 @@ export function governanceHandlers(d: GovernanceDeps): Handlers {
 
     async getSystem(ctx, req: pb.GetSystemRequest): Promise<pb.GetSystemResponse> {
       return { system: systemToProto(await d.systems.get(ctx, req.systemId)) };
+    },
+
+    async enforce(ctx, req: pb.EnforceRequest): Promise<pb.EnforceResponse> {
+      const decision = await d.enforcement.enforce(ctx, { systemId: req.systemId, prompt: req.prompt, env: req.env, artifactType: req.artifactType });
+      return { decision: decisionToProto(decision) };
     },
 
     async listSystems(ctx, req: pb.ListSystemsRequest): Promise<pb.ListSystemsResponse> {

@@ -1,4 +1,5 @@
 import * as pb from '../../gen/ts/btv/v1/types';
+import { DecisionResult } from '../domain/enforcement';
 import { ComplianceSummary, SystemInput } from '../domain/systems';
 import { AiSystem, Policy, Tenant } from '../domain/model';
 import { fromProto, toProto } from './enums';
@@ -90,5 +91,46 @@ export function summaryToProto(c: ComplianceSummary): pb.ComplianceSummary {
     operationalStatus: toProto(pb.OperationalStatus, 'OPERATIONAL_STATUS_', c.operationalStatus),
     requiresHumanOversight: c.requiresHumanOversight,
     nistAlignment: c.nistAlignment,
+  };
+}
+
+const OUTCOMES = {
+  approved: pb.DecisionOutcome.DECISION_OUTCOME_APPROVED,
+  blocked: pb.DecisionOutcome.DECISION_OUTCOME_BLOCKED,
+  review_required: pb.DecisionOutcome.DECISION_OUTCOME_REVIEW_REQUIRED,
+};
+
+export function decisionToProto(d: DecisionResult): pb.Decision {
+  return {
+    decisionId: d.decisionId,
+    systemId: d.systemId,
+    outcome: OUTCOMES[d.outcome],
+    riskScore: d.riskScore,
+    reason: d.reason,
+    detectedThreats: d.detectedThreats,
+    confidence: d.confidence,
+    recommendations: d.recommendations,
+    controlsApplied: d.controlsApplied,
+    baselineRisk: d.baselineRisk,
+    subThreatType: d.subThreatType,
+    regulatoryImpact: {
+      executiveSummary: d.regulatoryImpact.executiveSummary,
+      applicableRegulations: d.regulatoryImpact.penalties.map((p) => ({
+        penaltyId: p.id,
+        regulation: p.regulation,
+        article: p.article,
+        jurisdiction: p.jurisdiction,
+        currency: p.currency,
+        minPenalty: p.minPenalty,
+        maxPenalty: p.maxPenalty,
+        severity: p.severity,
+      })),
+    },
+    ledgerSequence: d.ledgerSequence,
+    reviewId: d.reviewId,
+    env: d.env,
+    riskLimit: d.riskLimit,
+    rulesHash: d.rulesHash,
+    createdAt: d.createdAt,
   };
 }

@@ -1,0 +1,51 @@
+import { ComplianceReport } from '../domain/compliance';
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const BADGE: Record<string, string> = {
+  compliant: '#1b7f3b',
+  attention: '#b26a00',
+  non_compliant: '#b3261e',
+  not_applicable: '#6b6b6b',
+};
+
+/** A self-contained HTML page an auditor can open, print or attach. */
+export function reportHtml(r: ComplianceReport, tenantId: string): string {
+  const rows = r.euAiAct
+    .map(
+      (a) =>
+        `<tr><td>${esc(a.article)}</td><td>${esc(a.title)}</td><td><span class="badge" style="background:${BADGE[a.status]}">${esc(a.status.replace('_', ' '))}</span></td><td>${esc(a.evidence)}</td></tr>`,
+    )
+    .join('\n');
+  const list = (items: string[]) => (items.length ? `<ul>${items.map((i) => `<li>${esc(i)}</li>`).join('')}</ul>` : '<p class="muted">none</p>');
+  const comps = r.supplyChain.components
+    .map((c) => `<tr><td>${esc(c.name)}</td><td>${esc(c.version)}</td><td>${esc(c.vendor)}</td><td>${esc(c.licenseType)}</td><td>${esc(c.riskLevel)}</td><td>${esc(c.vulnerabilities.join(', '))}</td></tr>`)
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Compliance report: ${esc(r.systemId)}</title>
+<style>
+body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:60rem;color:#1d1d1f;padding:0 1rem}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
+table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #eee;padding:.4rem .5rem;text-align:left;vertical-align:top}
+.badge{color:#fff;border-radius:.8rem;padding:.1rem .6rem;font-size:.85rem;white-space:nowrap}.muted{color:#6b6b6b}
+.kpis{display:flex;gap:1rem;flex-wrap:wrap}.kpi{border:1px solid #ddd;border-radius:.5rem;padding:.6rem 1rem}.kpi b{display:block;font-size:1.4rem}
+</style></head><body>
+<h1>Compliance report — ${esc(r.systemId)}</h1>
+<p class="muted">Tenant ${esc(tenantId)} · generated ${esc(r.generatedAt.toISOString())} · computed at ledger entry ${r.ledgerSequence} (${r.ledgerValid ? 'ledger verified' : 'LEDGER DOES NOT VERIFY'})</p>
+<div class="kpis">
+<div class="kpi"><b>${r.nist.compliancePercentage}%</b>NIST AI RMF subcategories evidenced</div>
+<div class="kpi"><b>${Math.round(r.aicmCoverage * 100)}%</b>applicable EU AI Act articles compliant</div>
+<div class="kpi"><b>${esc(r.supplyChain.overallRisk)}</b>supply-chain risk (${r.supplyChain.totalComponents} components)</div>
+</div>
+<h2>EU AI Act</h2>
+<table><tr><th>Article</th><th>Title</th><th>Status</th><th>Evidence</th></tr>
+${rows}
+</table>
+<h2>NIST AI RMF</h2>
+<h3>Implemented</h3>${list(r.nist.implemented)}
+<h3>Roadmap</h3>${list(r.nist.roadmap)}
+<h2>Supply chain</h2>
+${comps ? `<table><tr><th>Component</th><th>Version</th><th>Vendor</th><th>Licence</th><th>Risk</th><th>Vulnerabilities</th></tr>${comps}</table>` : '<p class="muted">no third-party components registered</p>'}
+</body></html>
+`;
+}

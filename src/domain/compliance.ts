@@ -1,0 +1,164 @@
+import { RuleSet } from '../engine/rules';
+import { KnexReviewQueries } from '../store/knex-reviews';
+import { LedgerReader, SystemStore } from '../store/ports';
+import { RequestContext } from './context';
+import { invalidArgument, notFound } from './errors';
+import { LedgerService } from './ledger';
+import { AiSystem, RiskLevel, ThirdPartyComponent } from './model';
+import { Clock } from './tenants';
+import { SYSTEM_ID_RE } from './validation';
+
+export interface Statistics {
+  totalDecisions: number;
+  totalViolations: number;
+  avgRiskScore: number;
+  mostCommonReason: string;
+  byThreat: Record<string, number>;
+  complianceStatus: 'healthy' | 'attention' | 'critical';
+}
+
+export interface ArticleStatus {
+  article: string;
+  title: string;
+  status: 'compliant' | 'non_compliant' | 'not_applicable' | 'attention';
+  evidence: string;
+}
+
+export interface ComplianceReport {
+  systemId: string;
+  generatedAt: Date;
+  nist: { compliancePercentage: number; implemented: string[]; roadmap: string[] };
+  euAiAct: ArticleStatus[];
+  supplyChain: { overallRisk: RiskLevel; totalComponents: number; components: ThirdPartyComponent[] };
+  aicmCoverage: number;
+  ledgerSequence: number;
+  ledgerValid: boolean;
+}
+
+const RISK_ORDER: RiskLevel[] = ['low', 'medium', 'high', 'critical'];
+const HIGH = new Set(['high', 'systemic_gpai']);
+const round2 = (n: number) => Math.round(n * 100) / 100;
+const reasonCode = (p: Record<string, unknown>) => String(p.reason_code ?? String(p.reason ?? '').split(':')[0]);
+
+/** Statistics and compliance reports, computed from the tenant's own ledger, systems and reviews. */
+export class ComplianceService {
+  constructor(
+    private readonly ledger: LedgerReader,
+    private readonly ledgerService: LedgerService,
+    private readonly systems: SystemStore,
+    private readonly reviews: KnexReviewQueries,
+    private readonly rules: RuleSet,
+    private readonly clock: Clock,
+  ) {}
+
+  async statistics(ctx: RequestContext, since?: Date, until?: Date): Promise<Statistics> {
+    if (since && until && since >= until) throw invalidArgument('until', 'must be after since');
+    const decisions = await this.ledger.events(ctx.tenantId, 'decision', { since, until });
+    const violations = decisions.filter((d) => d.payload.outcome !== 'approved');
+    const byThreat: Record<string, number> = {};
+    for (const d of decisions) for (const t of (d.payload.detected_threats as string[]) ?? []) byThreat[t] = (byThreat[t] ?? 0) + 1;
+    const reasons = new Map<string, number>();
+    for (const v of violations) reasons.set(reasonCode(v.payload), (reasons.get(reasonCode(v.payload)) ?? 0) + 1);
+    const most = [...reasons].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? '';
+    const avg = decisions.length ? decisions.reduce((s, d) => s + Number(d.payload.risk_score ?? 0), 0) / decisions.length : 0;
+    const rate = decisions.length ? violations.length / decisions.length : 0;
+    const t = this.rules.policy.complianceStatus;
+    const prohibited = violations.some((v) => reasonCode(v.payload) === 'PROHIBITED_PRACTICE');
+    const complianceStatus = prohibited || rate >= t.criticalViolationRate ? 'critical' : rate >= t.attentionViolationRate ? 'attention' : 'healthy';
+    return { totalDecisions: decisions.length, totalViolations: violations.length, avgRiskScore: round2(avg), mostCommonReason: most, byThreat, complianceStatus };
+  }
+
+  async report(ctx: RequestContext, systemId: string): Promise<ComplianceReport> {
+    const system = SYSTEM_ID_RE.test(systemId) ? await this.systems.get(ctx.tenantId, systemId) : undefined;
+    if (!system) throw notFound('SYSTEM_NOT_FOUND', `system "${systemId.slice(0, 128)}" not found`);
+    const [decisions, stops, reviews, verify] = await Promise.all([
+      this.ledger.events(ctx.tenantId, 'decision', { systemId }),
+      this.ledger.events(ctx.tenantId, 'status.changed', { systemId }),
+      this.reviews.forSystem(ctx.tenantId, systemId),
+      this.ledgerService.verify(ctx.tenantId),
+    ]);
+    return buildReport(system, { decisions: decisions.map((d) => d.payload), stops: stops.map((s) => ({ at: s.timestamp, ...s.payload })), reviews, ledgerValid: verify.valid, ledgerSequence: verify.entriesChecked, now: this.clock() });
+  }
+}
+
+interface History {
+  decisions: Record<string, unknown>[];
+  stops: (Record<string, unknown> & { at: Date })[];
+  reviews: { status: string; createdAt: Date }[];
+  ledgerValid: boolean;
+  ledgerSequence: number;
+  now: Date;
+}
+
+/** The report as a pure function of the system record and its history, so every line has evidence behind it. */
+export function buildReport(s: AiSystem, h: History): ComplianceReport {
+  const implemented: string[] = [];
+  const roadmap: string[] = [];
+  const nist = (id: string, ok: boolean, yes: string, no: string) => (ok ? implemented : roadmap).push(`${id}: ${ok ? yes : no}`);
+  const emergencyStops = h.stops.filter((x) => x.to === 'emergency_stop');
+  const violations = h.decisions.filter((d) => d.outcome !== 'approved');
+  const prohibitedBlocks = h.decisions.filter((d) => reasonCode(d) === 'PROHIBITED_PRACTICE').length;
+  const pending = h.reviews.filter((r) => r.status === 'pending');
+  const stalePending = pending.filter((r) => h.now.getTime() - r.createdAt.getTime() > 7 * 86_400_000);
+
+  nist('GOVERN-1.6', true, `in the AI system inventory since ${s.createdAt.toISOString()}`, '');
+  nist('GOVERN-6.1', s.externalDependencies.length > 0, `${s.externalDependencies.length} third-party components registered`, 'no third-party components registered');
+  nist('MAP-1.1', s.intendedPurpose !== '', 'intended purpose documented', 'intended purpose not documented');
+  nist('MAP-2.1', true, `classified as ${s.risk} risk in sector ${s.sector}`, '');
+  nist('MAP-3.5', s.lifecyclePhase !== undefined, `lifecycle phase tracked (${s.lifecyclePhase})`, 'lifecycle phase not set');
+  nist('MEASURE-2.7', h.decisions.length > 0, `${h.decisions.length} requests assessed for security and misuse`, 'no request assessed yet');
+  nist('MEASURE-3.1', violations.length > 0 || h.decisions.length > 0, `${violations.length} risky requests tracked over ${h.decisions.length} decisions`, 'no decision history yet');
+  nist(
+    'MANAGE-2.4',
+    true,
+    emergencyStops.length
+      ? `kill switch available and exercised ${emergencyStops.length} time(s), last at ${emergencyStops[emergencyStops.length - 1].at.toISOString()}`
+      : 'kill switch available (never exercised)',
+    '',
+  );
+  nist('MANAGE-4.1', s.loggingEnabled, 'logging enabled for post-deployment monitoring', 'logging disabled');
+
+  const high = HIGH.has(s.risk);
+  const annex = s.sector !== 'general' && s.sector !== 'general_commercial' && s.sector !== 'marketing';
+  const art = (article: string, title: string, status: ArticleStatus['status'], evidence: string): ArticleStatus => ({ article, title, status, evidence });
+  const articles: ArticleStatus[] = [
+    s.risk === 'prohibited'
+      ? art('Art. 5', 'Prohibited AI practices', 'non_compliant', 'the system is classified as a prohibited practice')
+      : art('Art. 5', 'Prohibited AI practices', 'compliant', `${prohibitedBlocks} prohibited-practice request(s) blocked`),
+    art('Art. 6', 'Classification of high-risk AI systems', 'compliant', `classified as ${s.risk}${annex ? ` (Annex III area: ${s.sector})` : ''}`),
+    h.decisions.length
+      ? art('Art. 9', 'Risk management system', 'compliant', `${h.decisions.length} decisions risk-assessed before execution`)
+      : art('Art. 9', 'Risk management system', 'attention', 'no decision has been risk-assessed yet'),
+    s.loggingEnabled && h.ledgerValid
+      ? art('Art. 12', 'Record-keeping', 'compliant', `logging enabled; signed ledger verified (${h.ledgerSequence} entries)`)
+      : art('Art. 12', 'Record-keeping', 'non_compliant', !s.loggingEnabled ? 'logging is disabled' : 'the signed ledger does not verify'),
+    !high
+      ? art('Art. 14', 'Human oversight', 'not_applicable', `${s.risk} risk: human oversight obligations do not apply`)
+      : stalePending.length
+        ? art('Art. 14', 'Human oversight', 'attention', `${stalePending.length} review(s) pending for more than 7 days`)
+        : art('Art. 14', 'Human oversight', 'compliant', `kill switch available; ${h.reviews.length - pending.length} review(s) resolved, ${pending.length} pending`),
+    s.trainingFlops >= 1e25
+      ? s.risk === 'systemic_gpai'
+        ? art('Art. 51', 'GPAI models with systemic risk', 'compliant', `training compute ${s.trainingFlops.toExponential(2)} FLOPs >= 1e25, classified systemic GPAI`)
+        : art('Art. 51', 'GPAI models with systemic risk', 'attention', `training compute ${s.trainingFlops.toExponential(2)} FLOPs >= 1e25 but not classified systemic GPAI`)
+      : art('Art. 51', 'GPAI models with systemic risk', 'not_applicable', `training compute ${s.trainingFlops.toExponential(2)} FLOPs < 1e25`),
+    !high
+      ? art('Art. 71', 'EU database registration', 'not_applicable', `${s.risk} risk: registration not required`)
+      : s.euDatabaseId
+        ? art('Art. 71', 'EU database registration', 'compliant', `registered as ${s.euDatabaseId}`)
+        : art('Art. 71', 'EU database registration', 'non_compliant', 'high-risk system without an EU database id'),
+  ];
+  const applicable = articles.filter((a) => a.status !== 'not_applicable');
+  const components = s.externalDependencies;
+  const overall = components.reduce<RiskLevel>((worst, c) => (RISK_ORDER.indexOf(c.riskLevel) > RISK_ORDER.indexOf(worst) ? c.riskLevel : worst), 'low');
+  return {
+    systemId: s.id,
+    generatedAt: h.now,
+    nist: { compliancePercentage: round2((implemented.length / (implemented.length + roadmap.length)) * 100), implemented, roadmap },
+    euAiAct: articles,
+    supplyChain: { overallRisk: overall, totalComponents: components.length, components },
+    aicmCoverage: round2(applicable.filter((a) => a.status === 'compliant').length / Math.max(1, applicable.length)),
+    ledgerSequence: h.ledgerSequence,
+    ledgerValid: h.ledgerValid,
+  };
+}

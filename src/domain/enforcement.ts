@@ -1,0 +1,149 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { decide, DecisionDraft, StatusInput } from '../engine/decide';
+import { RuleSet } from '../engine/rules';
+import { Classifier } from '../engine/classifier';
+import { CachedStatus } from '../status/cache';
+import { Storage } from '../store/ports';
+import { SpecCache } from '../store/spec-cache';
+import { RequestContext } from './context';
+import { invalidArgument, notFound } from './errors';
+import { Clock } from './tenants';
+import { optionalText, SYSTEM_ID_RE } from './validation';
+
+export interface EnforceInput {
+  systemId: string;
+  prompt: string;
+  env: string;
+  artifactType: string;
+}
+
+export interface DecisionResult extends DecisionDraft {
+  decisionId: string;
+  systemId: string;
+  env: string;
+  ledgerSequence: number;
+  reviewId: string;
+  rulesHash: string;
+  createdAt: Date;
+}
+
+export interface StatusSource {
+  get(tenantId: string, systemId: string): Promise<CachedStatus | undefined>;
+}
+
+export const MAX_PROMPT_CHARS = 100_000;
+
+const asInput = (c: CachedStatus | undefined): StatusInput =>
+  c && c.verified ? { verified: true, status: c.status, phase: c.phase } : { verified: false };
+
+/**
+ * Enforce: validate, read the system and policies, check the status cache,
+ * classify, decide, then ledger the decision (and open a review) before
+ * answering. Inside the ledger transaction the status is read again under the
+ * tenant's ledger lock, which every status change also takes: a decision
+ * committed after an emergency stop always sees the stop.
+ */
+export class EnforcementService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly specs: SpecCache,
+    private readonly statusCache: StatusSource,
+    private readonly classifier: Classifier,
+    private readonly rules: RuleSet,
+    private readonly clock: Clock,
+  ) {}
+
+  get environments(): string[] {
+    return Object.keys(this.rules.policy.autonomyMatrix);
+  }
+
+  async enforce(ctx: RequestContext, input: EnforceInput): Promise<DecisionResult> {
+    const envs = this.environments;
+    if (!input.env) throw invalidArgument('env', `is required: one of ${envs.join(', ')}`);
+    if (!envs.includes(input.env)) throw invalidArgument('env', `unknown environment "${input.env.slice(0, 64)}"; allowed: ${envs.join(', ')}`);
+    if (input.prompt.length > MAX_PROMPT_CHARS) throw invalidArgument('prompt', `must be at most ${MAX_PROMPT_CHARS} characters`);
+    const artifactType = optionalText('artifact_type', input.artifactType, 64);
+    const missing = () => notFound('SYSTEM_NOT_FOUND', `system "${input.systemId.slice(0, 128)}" not found`);
+    if (!SYSTEM_ID_RE.test(input.systemId)) throw missing();
+
+    const [{ system, tenantPolicy }, cached] = await Promise.all([
+      this.specs.get(ctx.tenantId, input.systemId),
+      this.statusCache.get(ctx.tenantId, input.systemId),
+    ]);
+    if (!system) throw missing();
+    const classification = this.classifier.classify(input.prompt);
+    const base = { system, tenantPolicy, env: input.env, artifactType, classification };
+    let status = asInput(cached);
+    let draft = decide(this.rules, { ...base, status });
+    const decisionId = randomUUID();
+    const createdAt = this.clock();
+
+    const { sequence, reviewId } = await this.storage.transaction(
+      ctx.tenantId,
+      async (uow) => {
+      const now = uow.prefetchedStatus;
+      if (!now) throw missing();
+      // A cache that cannot vouch for the status blocks (fail closed); a verified one that is
+      // behind the database (a change not yet announced here) yields to the database, read
+      // under the same lock every status change takes.
+      if (status.verified && (now.operationalStatus !== status.status || now.lifecyclePhase !== status.phase)) {
+        status = { verified: true, status: now.operationalStatus, phase: now.lifecyclePhase };
+        draft = decide(this.rules, { ...base, status });
+      }
+      const review = draft.outcome === 'review_required' ? `REV-${decisionId}` : '';
+      const actor = { subject: ctx.subject, role: ctx.role };
+      const seq = await uow.ledger.append(ctx.tenantId, {
+        type: 'decision',
+        actor,
+        requestId: ctx.requestId,
+        body: {
+          decision_id: decisionId,
+          system_id: system.id,
+          env: input.env,
+          artifact_type: artifactType,
+          outcome: draft.outcome,
+          risk_score: draft.riskScore,
+          risk_limit: draft.riskLimit,
+          baseline_risk: draft.baselineRisk,
+          reason_code: draft.reasonCode,
+          reason: draft.reason,
+          detected_threats: draft.detectedThreats,
+          sub_threat_type: draft.subThreatType,
+          findings: draft.findings.map((f) => ({ domain: f.domain, sub_threat: f.subThreat, pattern: f.pattern, severity: f.severity })),
+          rules_hash: this.rules.hash,
+          // The prompt itself may hold personal data: the ledger keeps its fingerprint only.
+          prompt_sha256: createHash('sha256').update(input.prompt).digest('hex'),
+          prompt_chars: input.prompt.length,
+          ...(review ? { review_id: review } : {}),
+        },
+      });
+      if (review) {
+        await uow.reviews.open({
+          tenantId: ctx.tenantId,
+          id: review,
+          decisionId,
+          systemId: system.id,
+          status: 'pending',
+          riskScore: draft.riskScore,
+          reason: draft.reason,
+          env: input.env,
+          createdAt,
+          resolvedAt: null,
+          resolvedBy: null,
+          notes: null,
+        });
+        await uow.ledger.append(ctx.tenantId, {
+          type: 'review.opened',
+          actor,
+          requestId: ctx.requestId,
+          body: { review_id: review, decision_id: decisionId, system_id: system.id, risk_score: draft.riskScore },
+        });
+      }
+      return { sequence: seq, reviewId: review };
+      },
+      { savepoint: false, statusOf: system.id },
+    );
+
+    return { ...draft, decisionId, systemId: system.id, env: input.env, ledgerSequence: sequence, reviewId, rulesHash: this.rules.hash, createdAt };
+  }
+}

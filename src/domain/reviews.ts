@@ -1,0 +1,66 @@
+import { KnexReviewQueries, ReviewRecord } from '../store/knex-reviews';
+import { Storage } from '../store/ports';
+import { RequestContext } from './context';
+import { DomainError, invalidArgument, notFound } from './errors';
+import { Clock } from './tenants';
+import { optionalText } from './validation';
+
+export const DEFAULT_REVIEW_PAGE = 10;
+export const MAX_REVIEW_PAGE = 100;
+
+function encodeCursor(tenantId: string, r: ReviewRecord): string {
+  return Buffer.from(JSON.stringify({ v: 1, t: tenantId, c: r.createdAt.toISOString(), i: r.id })).toString('base64url');
+}
+
+function decodeCursor(tenantId: string, token: string): { createdAt: Date; id: string } {
+  try {
+    const p = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    if (p.v === 1 && p.t === tenantId && typeof p.i === 'string' && !Number.isNaN(Date.parse(p.c))) return { createdAt: new Date(p.c), id: p.i };
+  } catch {
+    // fall through
+  }
+  throw new DomainError('invalid_argument', 'INVALID_PAGE_TOKEN', 'page_token: not a token issued for this tenant', { field: 'page_token' }, [
+    { field: 'page_token', description: 'not a token issued by this server for this tenant' },
+  ]);
+}
+
+/** Human oversight (EU AI Act Art. 14): the reviews REVIEW_REQUIRED decisions open. */
+export class ReviewService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly queries: KnexReviewQueries,
+    private readonly clock: Clock,
+  ) {}
+
+  async pending(ctx: RequestContext, limit: number, pageToken: string) {
+    if (!Number.isInteger(limit) || limit < 0 || limit > MAX_REVIEW_PAGE) {
+      throw invalidArgument('limit', `must be from 0 to ${MAX_REVIEW_PAGE} (0 means ${DEFAULT_REVIEW_PAGE})`);
+    }
+    const size = limit || DEFAULT_REVIEW_PAGE;
+    const after = pageToken ? decodeCursor(ctx.tenantId, pageToken) : undefined;
+    const [rows, count] = await Promise.all([this.queries.pending(ctx.tenantId, size + 1, after), this.queries.pendingCount(ctx.tenantId)]);
+    const reviews = rows.slice(0, size);
+    return { reviews, pendingCount: count, nextPageToken: rows.length > size ? encodeCursor(ctx.tenantId, reviews[reviews.length - 1]) : '' };
+  }
+
+  async resolve(ctx: RequestContext, reviewId: string, approve: boolean, notesIn: string): Promise<ReviewRecord> {
+    const notes = optionalText('notes', notesIn, 2000);
+    if (!reviewId || reviewId.length > 200) throw notFound('REVIEW_NOT_FOUND', 'review not found');
+    return this.storage.transaction(ctx.tenantId, async (uow) => {
+      const review = await uow.reviews.get(ctx.tenantId, reviewId, true);
+      if (!review) throw notFound('REVIEW_NOT_FOUND', `review "${reviewId.slice(0, 200)}" not found`);
+      if (review.status !== 'pending') {
+        throw new DomainError('failed_precondition', 'REVIEW_ALREADY_RESOLVED', `review ${review.id} was already ${review.status}`, { status: review.status });
+      }
+      const status = approve ? 'approved' : 'rejected';
+      const resolved = await uow.reviews.resolve(ctx.tenantId, review.id, status, ctx.subject, notes, this.clock());
+      await uow.ledger.append(ctx.tenantId, {
+        type: 'review.resolved',
+        actor: { subject: ctx.subject, role: ctx.role },
+        requestId: ctx.requestId,
+        body: { review_id: review.id, decision_id: review.decisionId, system_id: review.systemId, status, notes },
+      });
+      return resolved;
+    });
+  }
+}

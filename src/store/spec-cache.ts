@@ -1,0 +1,51 @@
+import { AiSystem, Policy } from '../domain/model';
+import { SystemStore, TenantStore } from './ports';
+
+interface Entry {
+  at: number;
+  value: Promise<{ system?: AiSystem; tenantPolicy: Policy | null }>;
+}
+
+const MAX_ENTRIES = 50_000;
+
+/**
+ * System records and tenant policies for the enforcement hot path, kept for
+ * a short time. Registrations through this process invalidate at once;
+ * registrations through another replica are seen after at most `ttlMs`.
+ * Status is never taken from here (it comes from the status cache and the
+ * database under the ledger lock).
+ */
+export class SpecCache {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly systems: SystemStore,
+    private readonly tenants: TenantStore,
+    private readonly ttlMs: number,
+  ) {}
+
+  get(tenantId: string, systemId: string): Promise<{ system?: AiSystem; tenantPolicy: Policy | null }> {
+    const key = `${tenantId}/${systemId}`;
+    const hit = this.entries.get(key);
+    const now = Date.now();
+    if (hit && now - hit.at < this.ttlMs) return hit.value;
+    const value = Promise.all([this.systems.get(tenantId, systemId), this.tenants.get(tenantId)]).then(([system, tenant]) => ({
+      system,
+      tenantPolicy: tenant?.policy ?? null,
+    }));
+    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+    this.entries.set(key, { at: now, value });
+    // A failed read is not remembered.
+    value.catch(() => this.entries.get(key)?.value === value && this.entries.delete(key));
+    return value;
+  }
+
+  /** Drops one system, or every system of the tenant (its policy changed). */
+  invalidate(tenantId: string, systemId?: string): void {
+    if (systemId) {
+      this.entries.delete(`${tenantId}/${systemId}`);
+      return;
+    }
+    for (const key of this.entries.keys()) if (key.startsWith(`${tenantId}/`)) this.entries.delete(key);
+  }
+}
