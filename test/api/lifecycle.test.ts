@@ -89,6 +89,17 @@ describe('server process', function () {
     expect(await proc.exited).to.equal(0);
   });
 
+  it('refuses to start with a bad rule file, naming the file and the field', async () => {
+    const dir = tmp();
+    const src = path.resolve(__dirname, '../../config');
+    fs.cpSync(src, dir, { recursive: true });
+    const policy = path.join(dir, 'policy.yaml');
+    fs.writeFileSync(policy, fs.readFileSync(policy, 'utf8').replace('grey_band: 1.0', 'grey_band: lots'));
+    const { code, output } = await runToExit({ BTV_DATA_DIR: tmp(), BTV_CONFIG_DIR: dir });
+    expect(code).to.equal(2);
+    expect(output).to.contain(`${policy}: grey_band must be a number`);
+  });
+
   const refusals: [string, Record<string, string>, RegExp][] = [
     ['no secret', {}, /BTV_JWT_SECRET is required in production/],
     ['a 31-byte secret', { BTV_JWT_SECRET: 'x'.repeat(31) }, /at least 32 bytes/],
