@@ -20,66 +20,12 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { WatchSystemStatusRequest, WatchSystemStatusResponse } from '../../gen/ts/btv/v1/operations';
 import { AiSystem, OperationalStatus as OS, RiskClassification, StatusEvent, StatusEventType as ET } from '../../gen/ts/btv/v1/types';
+import { Watch } from '../helpers/watch';
 import { bearer, call, Clients, connect, decodeError } from '../helpers/grpc';
 import { startTestServer, TEST_DATABASE_URL, TestServer } from '../helpers/server';
 
 const NEEDS_PG = 'needs PostgreSQL (BTV_TEST_DATABASE_URL): two servers must never open one embedded PGlite database';
 
-/**
- * Collects a watch stream's events. (Like the Watch of operations.test.ts, kept
- * here because importing that file would also register its whole suite.)
- */
-class Watch {
-  readonly events: StatusEvent[] = [];
-  error?: grpc.ServiceError;
-  private waiters: (() => void)[] = [];
-  readonly stream: grpc.ClientReadableStream<WatchSystemStatusResponse>;
-
-  constructor(c: Clients, req: Partial<WatchSystemStatusRequest>, md: grpc.Metadata) {
-    this.stream = c.operations.watchSystemStatus(WatchSystemStatusRequest.fromPartial(req), md);
-    this.stream.on('data', (r: WatchSystemStatusResponse) => {
-      this.events.push(r.event!);
-      this.wake();
-    });
-    this.stream.on('error', (e: grpc.ServiceError) => {
-      this.error = e;
-      this.wake();
-    });
-    this.stream.on('end', () => this.wake());
-  }
-
-  private wake() {
-    this.waiters.splice(0).forEach((w) => w());
-  }
-
-  async until(pred: () => boolean, ms = 5000): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!pred()) {
-      if (this.error) throw this.error;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out; events: ${JSON.stringify(this.events.map((e) => [ET[e.type], e.systemId, e.revision]))}`);
-      await new Promise<void>((r) => {
-        const t = setTimeout(r, left);
-        this.waiters.push(() => {
-          clearTimeout(t);
-          r();
-        });
-      });
-    }
-  }
-
-  changes(): StatusEvent[] {
-    return this.events.filter((e) => e.type === ET.STATUS_EVENT_TYPE_CHANGE);
-  }
-
-  revisions(): number[] {
-    return this.changes().map((e) => e.revision);
-  }
-
-  cancel() {
-    this.stream.cancel();
-  }
-}
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
