@@ -10,7 +10,8 @@
  *
  * The decider is the full pipeline when src/engine/decide-for-eval.ts exists (exporting
  * `decideForEval(prompt, sector)`), otherwise the classifier alone: a hit is a finding with
- * severity >= 7. Exits 1 only when a benchmark file is missing.
+ * severity >= 7 (BTV_EVAL_DECIDER=classifier forces the latter). Exits 1 only when a benchmark
+ * file is missing.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -154,7 +155,8 @@ export function missingFiles(dir = BENCHMARKS_DIR): string[] {
 
 /**
  * Runs `decide` over every benchmark and prints the tables. With a classifier, also prints the
- * rules-only / model-only / combined breakdown on the injection test split.
+ * rules-only / model-only / combined breakdown on the injection test split (load it with
+ * `{ exhaustive: true }` so the model also runs where a rule already fired).
  */
 export async function runEval(decide: Decider, opts: { classifier?: Classifier; dir?: string } = {}): Promise<EvalResult> {
   const dir = opts.dir ?? BENCHMARKS_DIR;
@@ -219,10 +221,10 @@ export async function main(): Promise<number> {
     console.error(`benchmark files missing:\n  ${missing.join('\n  ')}\n(set BTV_BENCHMARKS_DIR to the benchmarks directory)`);
     return 1;
   }
-  const classifier = loadClassifier(path.join(ROOT, 'config'));
+  const classifier = loadClassifier(path.join(ROOT, 'config'), { exhaustive: true });
   let decide: Decider = classifierDecider(classifier);
   let via = 'classifier only (hit = a finding with severity >= 7)';
-  const pipeline = ['ts', 'js'].map((ext) => path.join(ROOT, 'src', 'engine', `decide-for-eval.${ext}`)).find((f) => fs.existsSync(f));
+  const pipeline = process.env.BTV_EVAL_DECIDER === 'classifier' ? undefined : ['ts', 'js'].map((ext) => path.join(ROOT, 'src', 'engine', `decide-for-eval.${ext}`)).find((f) => fs.existsSync(f));
   if (pipeline) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(pipeline) as { decideForEval?: Decider };

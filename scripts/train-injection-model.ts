@@ -9,7 +9,7 @@
  * n-grams (src/engine/classifier/features.ts) of the classifier's normalised token view, fitted
  * by full-batch gradient descent (deterministic: no randomness, fixed fold assignment). The L2
  * strength and the decision threshold are chosen by stratified 5-fold cross-validation on the
- * train split: the threshold is the lowest out-of-fold probability at which precision is still
+ * train split (scoring only rows that pass the model's cue gate, as the classifier does): the threshold is the lowest out-of-fold probability at which precision is still
  * >= the target (0.9) with a safety margin, which maximises recall at that precision.
  *
  *   npm run train                      # writes config/models/injection.json
@@ -133,7 +133,14 @@ function main(): void {
   cfg.lexicon.forEach((w) => (maxLength = Math.max(maxLength, w.length)));
   const lexicon = { has: (w: string) => cfg.lexicon.has(w), maxLength };
   const fb = new FeatureBuilder(SPEC);
-  const views = rows.map((r) => normalize(r.text, lexicon).main);
+  const norm = rows.map((r) => normalize(r.text, lexicon));
+  // The view the classifier scores: the deobfuscated one when it differs from the main view.
+  const views = norm.map((v) => v.deobf ?? v.main);
+  // The cue gate of threats.yaml (models.injection.requires): rows without a cue are never scored
+  // by the classifier, so they count as negatives when the threshold is chosen.
+  const requires = cfg.models.find((m) => m.name === 'injection')?.requires ?? [];
+  const cued = (v: string) => requires.some((lp) => ((lp.re.lastIndex = 0), lp.re.test(v)));
+  const gate = views.map((v) => requires.length === 0 || cued(v));
   const data: Example[] = rows.map((r, i) => ({ x: fb.vector(views[i]), y: r.label === 1 ? 1 : 0 }));
   const labels = data.map((d) => d.y);
   const fold = folds(views, labels);
@@ -149,10 +156,11 @@ function main(): void {
         SPEC.buckets,
       );
       data.forEach((d, i) => {
-        if (fold[i] === f) oof[i] = predict(m, d.x);
+        if (fold[i] === f) oof[i] = gate[i] ? predict(m, d.x) : 0;
       });
     }
     const t = chooseThreshold(oof, labels, TARGET_PRECISION + MARGIN);
+    if (l2 === L2_GRID[0]) console.log(`  cue gate passes ${gate.filter(Boolean).length}/${gate.length} rows (${gate.filter((g, i) => g && labels[i]).length}/${labels.filter((y) => y).length} injections)`);
     console.log(`  l2=${l2}: CV recall ${(t.recall * 100).toFixed(1)}% at precision ${(t.precision * 100).toFixed(1)}% (threshold ${t.threshold.toFixed(3)})`);
     if (t.recall > chosen.recall) chosen = { l2, ...t, auc: 0 };
   }
@@ -163,7 +171,7 @@ function main(): void {
     dataSha256: createHash('sha256').update(raw).digest('hex'),
     rows: data.length,
     positives: labels.filter((y) => y).length,
-    view: 'normalize(text).main',
+    view: 'normalize(text).deobf ?? normalize(text).main',
     l2: chosen.l2,
     epochs: EPOCHS,
     cvFolds: FOLDS,
@@ -171,6 +179,7 @@ function main(): void {
     cvMargin: MARGIN,
     cvPrecision: Math.round(chosen.precision * 1000) / 1000,
     cvRecall: Math.round(chosen.recall * 1000) / 1000,
+    cvGate: 'threats.yaml models.injection.requires',
   });
   fs.mkdirSync(path.dirname(OUT), { recursive: true });
   const json = JSON.stringify(file, null, 1) + '\n';

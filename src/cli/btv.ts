@@ -7,6 +7,7 @@ import { ROLES, Role } from '../domain/context';
 import { UUID_RE } from '../domain/validation';
 import { ConfigError, loadConfig } from '../config';
 import { describeDatabase, migrate, openDatabase } from '../store/database';
+import { ExportFormatError } from '../ledger/export';
 import { CliError, LEDGER_USAGE, ledgerCommand } from './ledger';
 import { REPORT_USAGE, reportCommand } from './report';
 
@@ -112,7 +113,7 @@ export function main(): void {
         process.exit(1);
       }
       const known =
-        e instanceof UsageError || e instanceof CliError || e instanceof ConfigError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+        e instanceof UsageError || e instanceof CliError || e instanceof ConfigError || e instanceof ExportFormatError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
       process.stderr.write(`btv: ${known ? e.message : 'failed: ' + (e as Error).message}\n`);
       process.exit(2);
     },

@@ -52,7 +52,8 @@ export class LedgerService {
     const seen = this.witnessed.get(tenantId);
     const stored = await this.ledger.checkpoints(tenantId);
     const records = await this.records(tenantId);
-    return { records, checkpoints: seen ? [...stored, seen] : stored };
+    const known = seen && stored.some((c) => c.size === seen.size && c.headHash === seen.headHash);
+    return { records, checkpoints: seen && !known ? [...stored, seen] : stored };
   }
 
   async verify(tenantId: string): Promise<VerifyResult> {

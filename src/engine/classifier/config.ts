@@ -42,6 +42,12 @@ export interface ModelRef {
   severity: number;
   /** undefined: use the threshold stored in the model file. */
   threshold?: number;
+  /**
+   * Cue patterns: the model is only consulted when one of them occurs in the text (empty: always).
+   * Keeps the model to text that addresses the assistant or its instructions, so plain business
+   * imperatives ("Generate the monthly report") are never scored as injections.
+   */
+  requires: LangPattern[];
 }
 
 export interface ThreatConfig {
@@ -232,7 +238,11 @@ export function loadThreatConfig(file: string): ThreatConfig {
       const severity = raw.severity === undefined ? subThreat.severity : num(raw.severity, `${f}.severity`, 0, 10);
       let threshold: number | undefined;
       if (raw.threshold !== undefined && raw.threshold !== 'model') threshold = num(raw.threshold, `${f}.threshold`, 0, 1);
-      models.push({ name, file: raw.file as string, subThreat, severity, threshold });
+      const requires = raw.requires === undefined ? [] : langPatterns(raw.requires, `${f}.requires`);
+      for (const key of Object.keys(raw)) {
+        if (!['file', 'subThreat', 'severity', 'threshold', 'requires'].includes(key)) fail(`${f}.${key}`, 'unknown key');
+      }
+      models.push({ name, file: raw.file as string, subThreat, severity, threshold, requires });
     }
   }
   for (const key of Object.keys(doc)) {

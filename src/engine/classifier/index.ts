@@ -23,6 +23,8 @@ export interface Classifier {
 
 /** Base64 candidates: 16+ characters of the standard or URL-safe alphabet. */
 const BASE64 = /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/=_-])/g;
+/** Cheap pre-check for BASE64 (no look-around): 16 characters of the alphabet in a row. */
+const BASE64_RUN = /[A-Za-z0-9+/_-]{16}/;
 const MAX_DEPTH = 2; // a payload inside a payload is decoded; deeper ones are not
 const MAX_PAYLOADS = 8;
 const EVIDENCE_MAX = 80;
@@ -54,14 +56,23 @@ interface LoadedModel {
   ref: ModelRef;
   model: HashedLogReg;
   threshold: number;
+  /** Possible first words of the cue patterns: a view with none of them cannot pass the gate. */
+  cueWords?: Set<string>;
+  cuePrefixes?: string[];
 }
 
 const evidence = (s: string) => (s.length > EVIDENCE_MAX ? s.slice(0, EVIDENCE_MAX - 1) + '…' : s);
 
 class Engine implements Classifier {
   private readonly anchored: AnchoredPattern[] = [];
-  /** First three letters of a possible first word (the whole word when shorter) → anchored patterns. */
-  private readonly index = new Map<string, number[]>();
+  /** Exact possible first word → anchored patterns. */
+  private readonly exact = new Map<string, number[]>();
+  /** First three letters of a first-word prefix (word*) → the prefixes and their patterns. */
+  private readonly prefixed = new Map<string, { prefix: string; id: number }[]>();
+  /** Per anchored pattern: already a candidate in this view (reset after each view). */
+  private readonly seen: Uint8Array;
+  /** Per anchored pattern: where its earliest possible first word starts (the space before it). */
+  private readonly start: Int32Array;
   private readonly regexRules: number[] = [];
   private readonly lexicon: Lexicon;
 
@@ -69,21 +80,27 @@ class Engine implements Classifier {
     private readonly cfg: ThreatConfig,
     private readonly models: LoadedModel[],
     readonly rulesHash: string,
+    private readonly exhaustive: boolean,
   ) {
     cfg.rules.forEach((rule, r) => {
       if (rule.kind === 'regex') this.regexRules.push(r);
       else for (const lp of rule.groups[0]) this.anchored.push({ rule: r, lp });
     });
     this.anchored.forEach((a, id) => {
-      const keys = new Set<string>();
-      a.lp.words?.forEach((w) => keys.add(w.slice(0, 3)));
-      a.lp.prefixes?.forEach((p) => keys.add(p.slice(0, 3)));
-      for (const k of keys) {
-        const list = this.index.get(k);
+      a.lp.words?.forEach((w) => {
+        const list = this.exact.get(w);
         if (list) list.push(id);
-        else this.index.set(k, [id]);
-      }
+        else this.exact.set(w, [id]);
+      });
+      a.lp.prefixes?.forEach((prefix) => {
+        const k = prefix.slice(0, 3);
+        const list = this.prefixed.get(k);
+        if (list) list.push({ prefix, id });
+        else this.prefixed.set(k, [{ prefix, id }]);
+      });
     });
+    this.seen = new Uint8Array(this.anchored.length);
+    this.start = new Int32Array(this.anchored.length);
     const words = cfg.lexicon;
     let maxLength = 0;
     words.forEach((w) => (maxLength = Math.max(maxLength, w.length)));
@@ -118,10 +135,16 @@ class Engine implements Classifier {
       }
     }
 
-    for (const { ref, model, threshold } of this.models) {
-      let p = model.score(views.main);
-      if (views.deobf) p = Math.max(p, model.score(views.deobf));
+    for (let mi = 0; mi < this.models.length; mi++) {
+      const { ref, model, threshold } = this.models[mi];
       const key = `model:${ref.name}`;
+      // A model adds nothing to the decision when a rule already reported its sub-threat at least as
+      // severely (skipped for speed unless the classifier is exhaustive, as the eval breakdown needs).
+      if (!this.exhaustive && this.covered(found, ref)) continue;
+      // The deobfuscated view when there is one (it is the main view with obfuscations undone).
+      const view = views.deobf ?? views.main;
+      if (ref.requires.length && !(this.mayMatch(this.models[mi], view) && this.anyMatch(ref.requires, view))) continue;
+      const p = model.score(view);
       if (p >= threshold && (found.get(key)?.confidence ?? -1) < p) {
         found.set(key, {
           domain: ref.subThreat.domain,
@@ -135,11 +158,12 @@ class Engine implements Classifier {
       }
     }
 
-    if (depth < MAX_DEPTH && views.clean.length >= 16) {
-      BASE64.lastIndex = 0;
-      let m: RegExpExecArray | null;
-      while ((m = BASE64.exec(views.clean)) && decoded.length < MAX_PAYLOADS) {
-        const payload = decodeBase64Text(m[0]);
+    if (depth < MAX_DEPTH && views.clean.length >= 16 && BASE64_RUN.test(views.clean)) {
+      // Collect the candidates first: the nested run() reuses the global BASE64 expression.
+      const candidates = views.clean.match(BASE64) ?? [];
+      for (const candidate of candidates) {
+        if (decoded.length >= MAX_PAYLOADS) break;
+        const payload = decodeBase64Text(candidate);
         if (payload === undefined) continue;
         decoded.push(payload);
         this.run(payload, depth + 1, found, decoded);
@@ -151,24 +175,35 @@ class Engine implements Classifier {
   /** Runs the rules whose first word occurs in the token view. */
   private matchView(view: string, found: Map<string, Finding>, via: string) {
     const candidates: number[] = [];
+    const { seen, start } = this;
+    const mark = (id: number, at: number) => {
+      if (seen[id]) return;
+      seen[id] = 1;
+      start[id] = at;
+      candidates.push(id);
+    };
     let i = 1;
     while (i < view.length) {
       const end = view.indexOf(' ', i);
       if (end < 0) break;
-      const list = this.index.get(view.slice(i, Math.min(end, i + 3)));
-      if (list) for (const id of list) candidates.push(id);
+      const word = view.slice(i, end);
+      const list = this.exact.get(word);
+      if (list) for (const id of list) mark(id, i - 1);
+      if (word.length >= 3) {
+        const pl = this.prefixed.get(word.slice(0, 3));
+        if (pl) for (const { prefix, id } of pl) if (word.startsWith(prefix)) mark(id, i - 1);
+      }
       i = end + 1;
     }
     if (candidates.length === 0) return;
+    for (const id of candidates) seen[id] = 0;
     candidates.sort((a, b) => a - b);
-    let last = -1;
     for (const id of candidates) {
-      if (id === last) continue;
-      last = id;
       const { rule: r, lp } = this.anchored[id];
       const rule = this.cfg.rules[r];
       if (found.has(rule.id)) continue;
-      lp.re.lastIndex = 0;
+      // no match can start before the earliest possible first word
+      lp.re.lastIndex = start[id];
       let m: RegExpExecArray | null;
       let tries = 0;
       while ((m = lp.re.exec(view)) && tries++ < 8) {
@@ -190,7 +225,8 @@ class Engine implements Classifier {
         // Groups pair up within one language (or with language-neutral "common" patterns), so a
         // word of one language never completes a rule written in another ("alter" is German for age).
         if (lp.lang !== lang && lp.lang !== 'common' && lang !== 'common') continue;
-        lp.re.lastIndex = 0;
+        // a match further than the window before the anchor cannot count
+        lp.re.lastIndex = rule.window === Infinity ? 0 : Math.max(0, at - rule.window);
         let m: RegExpExecArray | null;
         while ((m = lp.re.exec(view))) {
           if (Math.abs(m.index - at) <= rule.window) {
@@ -205,6 +241,26 @@ class Engine implements Classifier {
       snippets.push(hit);
     }
     return true;
+  }
+
+  /** Cheap pre-check of a model's cue gate: whether any word of the view can start a cue pattern. */
+  private mayMatch(m: LoadedModel, view: string): boolean {
+    if (!m.cueWords || !m.cuePrefixes) return true;
+    let i = 1;
+    while (i < view.length) {
+      const end = view.indexOf(' ', i);
+      if (end < 0) break;
+      const word = view.slice(i, end);
+      if (m.cueWords.has(word)) return true;
+      for (const p of m.cuePrefixes) if (word.startsWith(p)) return true;
+      i = end + 1;
+    }
+    return false;
+  }
+
+  private covered(found: Map<string, Finding>, ref: ModelRef): boolean {
+    for (const f of found.values()) if (f.subThreat === ref.subThreat.name && f.severity >= ref.severity && !f.pattern.startsWith('model:')) return true;
+    return false;
   }
 
   private anyMatch(patterns: LangPattern[], view: string): boolean {
@@ -234,7 +290,16 @@ class Engine implements Classifier {
  * Loads <configDir>/threats.yaml and the model files it names. Throws an Error naming the file and
  * the field when something is wrong.
  */
-export function loadClassifier(configDir: string): Classifier {
+export interface ClassifierOptions {
+  /**
+   * Run every model even when a rule already reported the model's sub-threat at least as severely
+   * (default false: such model runs are skipped, they cannot change the decision). The evaluation
+   * sets it to report rules-only vs model-only figures.
+   */
+  exhaustive?: boolean;
+}
+
+export function loadClassifier(configDir: string, options: ClassifierOptions = {}): Classifier {
   const cfg = loadThreatConfig(path.join(configDir, 'threats.yaml'));
   const hash = createHash('sha256');
   hash.update('threats.yaml\0').update(cfg.source);
@@ -259,7 +324,13 @@ export function loadClassifier(configDir: string): Classifier {
       throw new ThreatConfigError((e as Error).message);
     }
     hash.update(`\0${ref.file}\0`).update(raw);
-    return { ref, model, threshold: ref.threshold ?? model.threshold };
+    const cueWords = new Set<string>();
+    const cuePrefixes: string[] = [];
+    for (const lp of ref.requires) {
+      lp.words?.forEach((w) => cueWords.add(w));
+      lp.prefixes?.forEach((p) => cuePrefixes.push(p));
+    }
+    return { ref, model, threshold: ref.threshold ?? model.threshold, cueWords, cuePrefixes };
   });
-  return new Engine(cfg, models, hash.digest('hex'));
+  return new Engine(cfg, models, hash.digest('hex'), options.exhaustive === true);
 }

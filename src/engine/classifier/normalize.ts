@@ -56,6 +56,11 @@ const INNER_PUNCT = /(?<=[\p{L}\p{N}])[.\-_*'’`´·•~^+\\/]+(?=[\p{L}\p{N}])
 const LEET_WORD = /[\p{L}\p{N}@$!|]+/gu;
 const HAS_LEET = /[0-9@$!|]/;
 const HAS_LETTER = /\p{L}/u;
+/** The same for lower-case ASCII text (the common case, much faster than the Unicode classes). */
+const SPACED_RUN_ASCII = /(?<![a-z0-9@$])[a-z0-9@$](?:[ ._*\-][a-z0-9@$]){2,}(?![a-z0-9@$])/g;
+const INNER_PUNCT_ASCII = /(?<=[a-z0-9])[.\-_*'`~^+\\/]+(?=[a-z0-9])/g;
+const LEET_WORD_ASCII = /[a-z0-9@$!|]+/g;
+const HAS_LETTER_ASCII = /[a-z]/;
 const LEET: Record<string, string> = { '0': 'o', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '9': 'g', '@': 'a', $: 's', '!': 'i', '6': 'g' };
 
 export interface Views {
@@ -112,12 +117,13 @@ export function normalize(text: string, lexicon?: Lexicon): Views {
 
 /** Undoes letter spacing, punctuation inside words and leetspeak (in that order). */
 export function deobfuscate(folded: string, lexicon?: Lexicon): string {
-  let s = folded.replace(SPACED_RUN, (run) => {
+  const ascii = !NON_ASCII.test(folded);
+  let s = folded.replace(ascii ? SPACED_RUN_ASCII : SPACED_RUN, (run) => {
     const joined = run.replace(SPACED_SEP, '');
     return joined.length >= 8 && lexicon ? segment(deleetWord(joined, lexicon), lexicon) : joined;
   });
-  s = s.replace(INNER_PUNCT, '');
-  if (HAS_LEET.test(s)) s = s.replace(LEET_WORD, (w) => (HAS_LEET.test(w) && HAS_LETTER.test(w) ? deleetWord(w, lexicon) : w));
+  s = s.replace(ascii ? INNER_PUNCT_ASCII : INNER_PUNCT, '');
+  if (HAS_LEET.test(s)) s = s.replace(ascii ? LEET_WORD_ASCII : LEET_WORD, (w) => (HAS_LEET.test(w) && (ascii ? HAS_LETTER_ASCII : HAS_LETTER).test(w) ? deleetWord(w, lexicon) : w));
   return s;
 }
 
