@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { Logger } from '../logger';
-import { STATUS_CHANNEL, StatusChangeRecord } from '../store/knex-status';
+import { decodeNotification, STATUS_CHANNEL, StatusChangeRecord } from '../store/knex-status';
 import { StatusHub } from './hub';
 
 const LIVENESS_INTERVAL_MS = 1000;
@@ -83,10 +83,16 @@ export class PgStatusListener {
   }
 
   private onNotification(payload: string | undefined): void {
+    // The payload is the whole change: no read-back, so other processes learn of it in one hop.
+    const change = decodeNotification(payload ?? '');
+    if (change) {
+      this.hub.publish(change);
+      return;
+    }
     const m = /^([0-9a-f-]{36}):(\d+)$/.exec(payload ?? '');
     if (!m) return;
     this.fetch(m[1], Number(m[2])).then(
-      (change) => change && this.hub.publish(change),
+      (c) => c && this.hub.publish(c),
       (err) => {
         this.logger.warn({ err: (err as Error).message }, 'status change lookup failed: resyncing');
         this.hub.setHealthy(false);

@@ -3,6 +3,21 @@ import { LifecyclePhase, OperationalStatus } from '../domain/model';
 
 export const STATUS_CHANNEL = 'btv_status';
 
+/** NOTIFY payloads carry the whole change (well under PostgreSQL's 8000 bytes: reason <= 1000, operator <= 256). */
+export function encodeNotification(c: StatusChangeRecord): string {
+  return JSON.stringify({ ...c, createdAt: c.createdAt.toISOString() });
+}
+
+export function decodeNotification(payload: string): StatusChangeRecord | undefined {
+  try {
+    const o = JSON.parse(payload);
+    if (typeof o.tenantId !== 'string' || !Number.isInteger(o.revision) || typeof o.systemId !== 'string') return undefined;
+    return { ...o, createdAt: new Date(o.createdAt) } as StatusChangeRecord;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface StatusChangeRecord {
   tenantId: string;
   revision: number;
@@ -104,32 +119,41 @@ export class KnexStatusStore {
 
   /** Writes the change, the system's new state and the head, and notifies other processes on commit. */
   async record(c: StatusChangeRecord): Promise<void> {
-    await this.db('status_changes').insert({
-      tenant_id: c.tenantId,
-      revision: c.revision,
-      system_id: c.systemId,
-      kind: c.kind,
-      previous_status: c.previousStatus,
-      new_status: c.newStatus,
-      previous_phase: c.previousPhase,
-      new_phase: c.newPhase,
-      reason: c.reason,
-      operator: c.operator,
-      actor_subject: c.actorSubject,
-      idempotency_key: c.idempotencyKey,
-      ledger_sequence: c.ledgerSequence,
-      created_at: c.createdAt,
-    });
-    await this.db('ai_systems').where({ tenant_id: c.tenantId, id: c.systemId }).update({
-      operational_status: c.newStatus,
-      lifecycle_phase: c.newPhase,
-      status_revision: c.revision,
-      status_reason: c.reason,
-      status_operator: c.operator,
-      updated_at: c.createdAt,
-    });
-    // Delivered by PostgreSQL only if and when the transaction commits.
-    await this.db.raw('select pg_notify(?, ?)', [STATUS_CHANNEL, `${c.tenantId}:${c.revision}`]);
+    const insert = this.db('status_changes')
+      .insert({
+        tenant_id: c.tenantId,
+        revision: c.revision,
+        system_id: c.systemId,
+        kind: c.kind,
+        previous_status: c.previousStatus,
+        new_status: c.newStatus,
+        previous_phase: c.previousPhase,
+        new_phase: c.newPhase,
+        reason: c.reason,
+        operator: c.operator,
+        actor_subject: c.actorSubject,
+        idempotency_key: c.idempotencyKey,
+        ledger_sequence: c.ledgerSequence,
+        created_at: c.createdAt,
+      })
+      .toSQL();
+    const update = this.db('ai_systems')
+      .where({ tenant_id: c.tenantId, id: c.systemId })
+      .update({
+        operational_status: c.newStatus,
+        lifecycle_phase: c.newPhase,
+        status_revision: c.revision,
+        status_reason: c.reason,
+        status_operator: c.operator,
+        updated_at: c.createdAt,
+      })
+      .toSQL();
+    // One round trip for the change, the system row and the notification. PostgreSQL
+    // delivers the NOTIFY, carrying the whole change, only if and when the transaction commits.
+    await this.db.raw(
+      `WITH ch AS (${insert.sql} RETURNING 1), sys AS (${update.sql} RETURNING 1) SELECT pg_notify(?, ?)`,
+      [...insert.bindings, ...update.bindings, STATUS_CHANNEL, encodeNotification(c)],
+    );
   }
 
   async change(tenantId: string, revision: number): Promise<StatusChangeRecord | undefined> {
