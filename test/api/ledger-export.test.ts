@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -7,36 +6,11 @@ import * as path from 'node:path';
 import { AiSystem, RiskClassification } from '../../gen/ts/btv/v1/types';
 import { DEV_LEDGER_KEYS_FILE } from '../../src/ledger/keyring';
 import { bearer, call, connect } from '../helpers/grpc';
+import { btv } from '../helpers/process';
 import { startTestServer, TEST_DATABASE_URL } from '../helpers/server';
 
-const ROOT = path.resolve(__dirname, '../..');
 const system = (id: string) => AiSystem.fromPartial({ id, name: `System ${id}`, risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL });
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `bin/btv` as its own process, with only the environment given (plus PATH). */
-function btv(args: string[], env: Record<string, string>): Promise<CliResult> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/btv'), ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  return new Promise((resolve) =>
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    }),
-  );
-}
 
 interface Report {
   valid: boolean;

@@ -61,3 +61,29 @@ export function runToExit(env: Record<string, string>): Promise<{ code: number |
     }),
   );
 }
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `bin/btv` as its own process, with only the environment given (plus PATH). */
+export function btv(args: string[], env: Record<string, string>): Promise<CliResult> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/btv'), ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  return new Promise((resolve) =>
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+}
