@@ -158,8 +158,7 @@ export class OperationsService {
       });
       await uow.status.record(change);
       return { change, replayed: false };
-      // Every check above throws before the first write: no savepoint needed.
-    }, { savepoint: false });
+    }, { savepoint: false }); // every check above throws before the first write, so no savepoint is needed
 
     if ('view' in outcome) {
       const v = outcome.view!;
