@@ -3,17 +3,21 @@ import { DomainError } from './errors';
 /**
  * Page tokens are opaque to clients and bound to the tenant that received
  * them: a token replayed by another tenant is rejected rather than paging
- * through someone else's key space.
+ * through someone else's key space. The cursor is the sort key of the last
+ * item returned (one or more strings).
  */
-export function encodePageToken(tenantId: string, after: string): string {
-  return Buffer.from(JSON.stringify({ v: 1, t: tenantId, a: after })).toString('base64url');
+export function encodePageToken(tenantId: string, cursor: string[]): string {
+  return Buffer.from(JSON.stringify({ v: 1, t: tenantId, a: cursor })).toString('base64url');
 }
 
-export function decodePageToken(tenantId: string, token: string): string {
-  const bad = () =>
-    new DomainError('invalid_argument', 'INVALID_PAGE_TOKEN', 'page_token: not a token issued for this tenant', { field: 'page_token' }, [
-      { field: 'page_token', description: 'not a token issued by this server for this tenant' },
-    ]);
+export const invalidPageToken = (): DomainError =>
+  new DomainError('invalid_argument', 'INVALID_PAGE_TOKEN', 'page_token: not a token issued for this tenant', { field: 'page_token' }, [
+    { field: 'page_token', description: 'not a token issued by this server for this tenant' },
+  ]);
+
+/** Returns the cursor, which has `parts` strings, or throws INVALID_PAGE_TOKEN. */
+export function decodePageToken(tenantId: string, token: string, parts: number): string[] {
+  const bad = invalidPageToken;
   if (token.length > 1024) throw bad();
   let parsed: unknown;
   try {
@@ -22,6 +26,8 @@ export function decodePageToken(tenantId: string, token: string): string {
     throw bad();
   }
   const p = parsed as { v?: unknown; t?: unknown; a?: unknown };
-  if (!p || p.v !== 1 || p.t !== tenantId || typeof p.a !== 'string') throw bad();
-  return p.a;
+  if (!p || p.v !== 1 || p.t !== tenantId || !Array.isArray(p.a) || p.a.length !== parts || !p.a.every((x) => typeof x === 'string')) {
+    throw bad();
+  }
+  return p.a as string[];
 }

@@ -2,26 +2,17 @@ import { KnexReviewQueries, ReviewRecord } from '../store/knex-reviews';
 import { Storage } from '../store/ports';
 import { RequestContext } from './context';
 import { DomainError, invalidArgument, notFound } from './errors';
+import { decodePageToken, encodePageToken, invalidPageToken } from './page-token';
 import { Clock } from './tenants';
 import { optionalText } from './validation';
 
 export const DEFAULT_REVIEW_PAGE = 10;
 export const MAX_REVIEW_PAGE = 100;
 
-function encodeCursor(tenantId: string, r: ReviewRecord): string {
-  return Buffer.from(JSON.stringify({ v: 1, t: tenantId, c: r.createdAt.toISOString(), i: r.id })).toString('base64url');
-}
-
 function decodeCursor(tenantId: string, token: string): { createdAt: Date; id: string } {
-  try {
-    const p = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (p.v === 1 && p.t === tenantId && typeof p.i === 'string' && !Number.isNaN(Date.parse(p.c))) return { createdAt: new Date(p.c), id: p.i };
-  } catch {
-    // fall through
-  }
-  throw new DomainError('invalid_argument', 'INVALID_PAGE_TOKEN', 'page_token: not a token issued for this tenant', { field: 'page_token' }, [
-    { field: 'page_token', description: 'not a token issued by this server for this tenant' },
-  ]);
+  const [createdAt, id] = decodePageToken(tenantId, token, 2);
+  if (Number.isNaN(Date.parse(createdAt))) throw invalidPageToken();
+  return { createdAt: new Date(createdAt), id };
 }
 
 /** Human oversight (EU AI Act Art. 14): the reviews REVIEW_REQUIRED decisions open. */
@@ -40,7 +31,7 @@ export class ReviewService {
     const after = pageToken ? decodeCursor(ctx.tenantId, pageToken) : undefined;
     const [rows, count] = await Promise.all([this.queries.pending(ctx.tenantId, size + 1, after), this.queries.pendingCount(ctx.tenantId)]);
     const reviews = rows.slice(0, size);
-    return { reviews, pendingCount: count, nextPageToken: rows.length > size ? encodeCursor(ctx.tenantId, reviews[reviews.length - 1]) : '' };
+    return { reviews, pendingCount: count, nextPageToken: rows.length > size ? encodePageToken(ctx.tenantId, [reviews[reviews.length - 1].createdAt.toISOString(), reviews[reviews.length - 1].id]) : '' };
   }
 
   async resolve(ctx: RequestContext, reviewId: string, approve: boolean, notesIn: string): Promise<ReviewRecord> {

@@ -85,13 +85,13 @@ export class SystemService {
       throw invalidArgument('page_size', `must be from 0 to ${MAX_PAGE_SIZE} (0 means ${DEFAULT_PAGE_SIZE})`);
     }
     const size = pageSize || DEFAULT_PAGE_SIZE;
-    const after = pageToken ? decodePageToken(ctx.tenantId, pageToken) : '';
+    const after = pageToken ? decodePageToken(ctx.tenantId, pageToken, 1)[0] : '';
     const [rows, total] = await Promise.all([
       this.storage.systems.list(ctx.tenantId, after, size + 1),
       this.storage.systems.count(ctx.tenantId),
     ]);
     const systems = rows.slice(0, size);
-    const nextPageToken = rows.length > size ? encodePageToken(ctx.tenantId, systems[systems.length - 1].id) : '';
+    const nextPageToken = rows.length > size ? encodePageToken(ctx.tenantId, [systems[systems.length - 1].id]) : '';
     return { systems, nextPageToken, total };
   }
 }

@@ -56,6 +56,10 @@ describe('AuditService', function () {
       const page2 = await call(c.audit, c.audit.listPendingReviews, { limit: 1, pageToken: page1.nextPageToken }, t.auditor);
       expect(page2.reviews.map((r) => r.requestId)).to.deep.equal([d1.reviewId]);
       expect(page2.nextPageToken).to.equal('');
+      for (const pageToken of ['garbage', Buffer.from(JSON.stringify({ v: 1, t: t.tenantId, a: ['grey'] })).toString('base64url')]) {
+        await expectError(call(c.audit, c.audit.listPendingReviews, { limit: 1, pageToken }, t.auditor), grpc.status.INVALID_ARGUMENT, 'ERROR_REASON_INVALID_PAGE_TOKEN');
+      }
+      await expectError(call(c.audit, c.audit.listPendingReviews, { limit: 1, pageToken: page1.nextPageToken }, tenant().auditor), grpc.status.INVALID_ARGUMENT, 'ERROR_REASON_INVALID_PAGE_TOKEN');
 
       await expectError(call(c.audit, c.audit.resolveReview, { requestId: d1.reviewId, approve: true, notes: 'ok' }, t.auditor), grpc.status.PERMISSION_DENIED, 'ERROR_REASON_ROLE_NOT_ALLOWED');
       const { review } = await call(c.audit, c.audit.resolveReview, { requestId: d1.reviewId, approve: false, notes: 'not without a second opinion' }, t.admin);
