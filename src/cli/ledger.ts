@@ -2,7 +2,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config';
+import { Config, loadConfig } from '../config';
 import { LedgerService } from '../domain/ledger';
 import { UUID_RE } from '../domain/validation';
 import { CheckpointSigner, DEV_CHECKPOINT_KEY_FILE, loadCheckpointKey } from '../ledger/checkpoint';
@@ -30,15 +30,25 @@ export const LEDGER_USAGE = `  btv ledger export --tenant UUID [--out FILE] [--n
   btv ledger rotate-key [--kid NAME]
       Add a new HMAC key that signs new entries after a restart; old keys keep verifying old entries.`;
 
-async function withLedger<T>(fn: (ledger: LedgerService) => Promise<T>): Promise<T> {
+export interface CliContext {
+  config: Config;
+  storage: KnexStorage;
+  ledger: LedgerService;
+  clock: () => Date;
+}
+
+/** Opens the configured database and ledger keys the way the server does, for one CLI command. */
+export async function withLedger<T>(fn: (ledger: LedgerService, cli: CliContext) => Promise<T>): Promise<T> {
   const config = loadConfig();
+  const clock = () => new Date();
   const keyRing = loadKeyRing({ env: config.env, dataDir: config.dataDir, keys: config.ledger.keys, activeKid: config.ledger.activeKey });
   const signer = new CheckpointSigner(loadCheckpointKey({ env: config.env, dataDir: config.dataDir, keyFile: config.ledger.checkpointKeyFile }));
   const db = openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
   await migrate(db);
-  const storage = new KnexStorage(db, { keyRing, clock: () => new Date() });
+  const storage = new KnexStorage(db, { keyRing, clock });
   try {
-    return await fn(new LedgerService(storage.ledger, keyRing, signer, () => new Date()));
+    const ledger = new LedgerService(storage.ledger, keyRing, signer, clock);
+    return await fn(ledger, { config, storage, ledger, clock });
   } finally {
     await storage.close();
   }

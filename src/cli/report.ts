@@ -1,15 +1,9 @@
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config';
 import { ComplianceService } from '../domain/compliance';
-import { LedgerService } from '../domain/ledger';
 import { UUID_RE } from '../domain/validation';
-import { CheckpointSigner, loadCheckpointKey } from '../ledger/checkpoint';
-import { loadKeyRing } from '../ledger/keyring';
 import { loadRuleSet } from '../engine/rules';
-import { migrate, openDatabase } from '../store/database';
-import { KnexStorage } from '../store/storage';
-import { CliError } from './ledger';
+import { CliError, withLedger } from './ledger';
 import { reportHtml } from './report-html';
 
 export const REPORT_USAGE = `  btv report SYSTEM_ID --tenant UUID [--format html|json] [--out FILE]
@@ -25,26 +19,18 @@ export async function reportCommand(args: string[]): Promise<string> {
   if (!values.tenant || !UUID_RE.test(values.tenant)) throw new CliError('--tenant: a tenant UUID is required');
   if (values.format !== 'html' && values.format !== 'json') throw new CliError('--format: html or json');
   const tenantId = values.tenant.toLowerCase();
-  const config = loadConfig();
-  const keyRing = loadKeyRing({ env: config.env, dataDir: config.dataDir, keys: config.ledger.keys, activeKid: config.ledger.activeKey });
-  const signer = new CheckpointSigner(loadCheckpointKey({ env: config.env, dataDir: config.dataDir, keyFile: config.ledger.checkpointKeyFile }));
-  const db = openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
-  await migrate(db);
-  const clock = () => new Date();
-  const storage = new KnexStorage(db, { keyRing, clock });
   try {
-    const ledger = new LedgerService(storage.ledger, keyRing, signer, clock);
-    const compliance = new ComplianceService(storage.ledger, ledger, storage.systems, storage.reviewQueries, loadRuleSet(config.configDir), clock);
-    const ctx = { tenantId, subject: 'btv-cli', role: 'auditor' as const, requestId: 'cli', expiresAt: 0 };
-    const report = await compliance.report(ctx, positionals[0]);
-    const text = values.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : reportHtml(report, tenantId);
-    if (!values.out) return text.trimEnd();
-    fs.writeFileSync(values.out, text);
-    return `wrote ${values.out}`;
+    return await withLedger(async (ledger, { config, storage, clock }) => {
+      const compliance = new ComplianceService(storage.ledger, ledger, storage.systems, storage.reviewQueries, loadRuleSet(config.configDir), clock);
+      const ctx = { tenantId, subject: 'btv-cli', role: 'auditor' as const, requestId: 'cli', expiresAt: 0 };
+      const report = await compliance.report(ctx, positionals[0]);
+      const text = values.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : reportHtml(report, tenantId);
+      if (!values.out) return text.trimEnd();
+      fs.writeFileSync(values.out, text);
+      return `wrote ${values.out}`;
+    });
   } catch (e) {
     if ((e as { kind?: string }).kind === 'not_found') throw new CliError((e as Error).message);
     throw e;
-  } finally {
-    await storage.close();
   }
 }

@@ -81,65 +81,65 @@ export class EnforcementService {
     const { sequence, reviewId } = await this.storage.transaction(
       ctx.tenantId,
       async (uow) => {
-      const now = uow.prefetchedStatus;
-      if (!now) throw missing();
-      // A cache that cannot vouch for the status blocks (fail closed); a verified one that is
-      // behind the database (a change not yet announced here) yields to the database, read
-      // under the same lock every status change takes.
-      if (status.verified && (now.operationalStatus !== status.status || now.lifecyclePhase !== status.phase)) {
-        status = { verified: true, status: now.operationalStatus, phase: now.lifecyclePhase };
-        draft = decide(this.rules, { ...base, status });
-      }
-      const review = draft.outcome === 'review_required' ? `REV-${decisionId}` : '';
-      const actor = { subject: ctx.subject, role: ctx.role };
-      const seq = await uow.ledger.append(ctx.tenantId, {
-        type: 'decision',
-        actor,
-        requestId: ctx.requestId,
-        body: {
-          decision_id: decisionId,
-          system_id: system.id,
-          env: input.env,
-          artifact_type: artifactType,
-          outcome: draft.outcome,
-          risk_score: draft.riskScore,
-          risk_limit: draft.riskLimit,
-          baseline_risk: draft.baselineRisk,
-          reason_code: draft.reasonCode,
-          reason: draft.reason,
-          detected_threats: draft.detectedThreats,
-          sub_threat_type: draft.subThreatType,
-          findings: draft.findings.map((f) => ({ domain: f.domain, sub_threat: f.subThreat, pattern: f.pattern, severity: f.severity })),
-          rules_hash: this.rules.hash,
-          // The prompt itself may hold personal data: the ledger keeps its fingerprint only.
-          prompt_sha256: createHash('sha256').update(input.prompt).digest('hex'),
-          prompt_chars: input.prompt.length,
-          ...(review ? { review_id: review } : {}),
-        },
-      });
-      if (review) {
-        await uow.reviews.open({
-          tenantId: ctx.tenantId,
-          id: review,
-          decisionId,
-          systemId: system.id,
-          status: 'pending',
-          riskScore: draft.riskScore,
-          reason: draft.reason,
-          env: input.env,
-          createdAt,
-          resolvedAt: null,
-          resolvedBy: null,
-          notes: null,
-        });
-        await uow.ledger.append(ctx.tenantId, {
-          type: 'review.opened',
+        const now = uow.prefetchedStatus;
+        if (!now) throw missing();
+        // A cache that cannot vouch for the status blocks (fail closed); a verified one that is
+        // behind the database (a change not yet announced here) yields to the database, read
+        // under the same lock every status change takes.
+        if (status.verified && (now.operationalStatus !== status.status || now.lifecyclePhase !== status.phase)) {
+          status = { verified: true, status: now.operationalStatus, phase: now.lifecyclePhase };
+          draft = decide(this.rules, { ...base, status });
+        }
+        const review = draft.outcome === 'review_required' ? `REV-${decisionId}` : '';
+        const actor = { subject: ctx.subject, role: ctx.role };
+        const seq = await uow.ledger.append(ctx.tenantId, {
+          type: 'decision',
           actor,
           requestId: ctx.requestId,
-          body: { review_id: review, decision_id: decisionId, system_id: system.id, risk_score: draft.riskScore },
+          body: {
+            decision_id: decisionId,
+            system_id: system.id,
+            env: input.env,
+            artifact_type: artifactType,
+            outcome: draft.outcome,
+            risk_score: draft.riskScore,
+            risk_limit: draft.riskLimit,
+            baseline_risk: draft.baselineRisk,
+            reason_code: draft.reasonCode,
+            reason: draft.reason,
+            detected_threats: draft.detectedThreats,
+            sub_threat_type: draft.subThreatType,
+            findings: draft.findings.map((f) => ({ domain: f.domain, sub_threat: f.subThreat, pattern: f.pattern, severity: f.severity })),
+            rules_hash: this.rules.hash,
+            // The prompt itself may hold personal data: the ledger keeps its fingerprint only.
+            prompt_sha256: createHash('sha256').update(input.prompt).digest('hex'),
+            prompt_chars: input.prompt.length,
+            ...(review ? { review_id: review } : {}),
+          },
         });
-      }
-      return { sequence: seq, reviewId: review };
+        if (review) {
+          await uow.reviews.open({
+            tenantId: ctx.tenantId,
+            id: review,
+            decisionId,
+            systemId: system.id,
+            status: 'pending',
+            riskScore: draft.riskScore,
+            reason: draft.reason,
+            env: input.env,
+            createdAt,
+            resolvedAt: null,
+            resolvedBy: null,
+            notes: null,
+          });
+          await uow.ledger.append(ctx.tenantId, {
+            type: 'review.opened',
+            actor,
+            requestId: ctx.requestId,
+            body: { review_id: review, decision_id: decisionId, system_id: system.id, risk_score: draft.riskScore },
+          });
+        }
+        return { sequence: seq, reviewId: review };
       },
       { savepoint: false, statusOf: system.id },
     );
