@@ -81,14 +81,16 @@ export class EnforcementService {
     const { sequence, reviewId } = await this.storage.transaction(
       ctx.tenantId,
       async (uow) => {
-        const now = uow.prefetchedStatus;
-        if (!now) throw missing();
         // A cache that cannot vouch for the status blocks (fail closed); a verified one that is
         // behind the database (a change not yet announced here) yields to the database, read
         // under the same lock every status change takes.
-        if (status.verified && (now.operationalStatus !== status.status || now.lifecyclePhase !== status.phase)) {
-          status = { verified: true, status: now.operationalStatus, phase: now.lifecyclePhase };
-          draft = decide(this.rules, { ...base, status });
+        if (status.verified) {
+          const now = uow.prefetchedStatus;
+          if (!now) throw missing();
+          if (now.operationalStatus !== status.status || now.lifecyclePhase !== status.phase) {
+            status = { verified: true, status: now.operationalStatus, phase: now.lifecyclePhase };
+            draft = decide(this.rules, { ...base, status });
+          }
         }
         const review = draft.outcome === 'review_required' ? `REV-${decisionId}` : '';
         const actor = { subject: ctx.subject, role: ctx.role };
@@ -141,7 +143,10 @@ export class EnforcementService {
         }
         return { sequence: seq, reviewId: review };
       },
-      { savepoint: false, statusOf: system.id },
+      // A decision only appends, so it may take the optimistic path, which checks the status it assumed.
+      status.verified
+        ? { savepoint: false, statusOf: system.id, optimistic: { expect: { operationalStatus: status.status, lifecyclePhase: status.phase } } }
+        : { savepoint: false, optimistic: {} },
     );
 
     return { ...draft, decisionId, systemId: system.id, env: input.env, ledgerSequence: sequence, reviewId, rulesHash: this.rules.hash, createdAt };

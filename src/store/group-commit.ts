@@ -6,7 +6,7 @@ import { KeyRing } from '../ledger/keyring';
 import { isConnectionError } from './errors';
 import { Head, KnexLedgerStore } from './knex-ledger';
 import { KnexReviewStore } from './knex-reviews';
-import { KnexStatusStore } from './knex-status';
+import { KnexStatusStore, SystemStatusView } from './knex-status';
 import { KnexSystemStore } from './knex-systems';
 import { KnexTenantStore } from './knex-tenants';
 import { LedgerEvent, UnitOfWork } from './ports';
@@ -25,12 +25,22 @@ export interface JobOptions {
    * commit in between) and costs no round trip per job.
    */
   statusOf?: string;
+  /**
+   * The job only appends ledger entries, and `statusOf` (if any) is assumed
+   * to be in this state: it may commit in the optimistic one-statement path,
+   * which writes only if the database agrees. A job that reaches for any other
+   * store there is moved to a regular transaction.
+   */
+  optimistic?: { expect?: StatusExpectation };
 }
+
+export type StatusExpectation = Pick<SystemStatusView, 'operationalStatus' | 'lifecyclePhase'>;
 
 interface Job {
   tenantId: string;
   savepoint: boolean;
   statusOf?: string;
+  optimistic?: { expect?: StatusExpectation };
   run: (uow: UnitOfWork) => Promise<unknown>;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
@@ -48,6 +58,15 @@ export interface GroupCommitOptions {
 // Deadlocks and serialisation failures leave nothing committed: the batch is re-run.
 const RETRYABLE = new Set(['40P01', '40001']);
 const MAX_ATTEMPTS = 3;
+/** After another process wrote a tenant's ledger, that tenant skips the optimistic path this long. */
+const CONTENDED_MS = 1000;
+
+/** Thrown inside an optimistic job that needs more than ledger appends. */
+class NeedsTransaction extends Error {}
+const needsTransaction = (): never => {
+  throw new NeedsTransaction('this job needs a transaction');
+};
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /**
  * Group commit: changes and their ledger entries from concurrent requests are
@@ -56,11 +75,20 @@ const MAX_ATTEMPTS = 3;
  * Each job runs in its own savepoint: a failing job is rolled back alone and
  * its entries are dropped before they get a sequence. Every job is answered
  * only after the batch commits; if the commit fails, every job fails.
+ *
+ * Jobs that only append (decisions) first try the optimistic path: the heads
+ * this process last wrote are kept in memory, the entries are sealed against
+ * them, and one autocommit statement writes each tenant's entries only if its
+ * head and the assumed statuses are still current. Tenants another process
+ * wrote in between fall back to the locking transaction.
  */
 export class GroupCommitWriter {
   private queue: Job[] = [];
   private flushing: Promise<void> | undefined;
-  readonly stats = { batches: 0, jobs: 0, entries: 0 };
+  /** Heads as of this process's last commit per tenant; absent when unknown. */
+  private readonly heads = new Map<string, Head>();
+  private readonly contendedUntil = new Map<string, number>();
+  readonly stats = { batches: 0, jobs: 0, entries: 0, optimisticBatches: 0, optimisticJobs: 0, optimisticMisses: 0 };
 
   constructor(
     private readonly db: Knex,
@@ -74,6 +102,7 @@ export class GroupCommitWriter {
         run,
         savepoint: options.savepoint ?? true,
         statusOf: options.statusOf,
+        optimistic: options.optimistic,
         resolve: resolve as (v: unknown) => void,
         reject,
       });
@@ -94,7 +123,8 @@ export class GroupCommitWriter {
       await new Promise<void>((resolve) => setImmediate(resolve));
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.o.maxBatch ?? 1000);
-        await this.runBatch(batch);
+        const rest = await this.runOptimistic(batch);
+        if (rest.length) await this.runBatch(rest);
       }
     } finally {
       this.flushing = undefined;
@@ -104,7 +134,8 @@ export class GroupCommitWriter {
   private async runBatch(batch: Job[]): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const { outcomes, records } = await this.db.transaction((trx) => this.execute(trx, batch));
+        const { outcomes, records, heads } = await this.db.transaction((trx) => this.execute(trx, batch));
+        for (const [tenantId, head] of heads) this.heads.set(tenantId, head);
         this.stats.batches++;
         this.stats.jobs += batch.length;
         this.stats.entries += records.length;
@@ -112,6 +143,7 @@ export class GroupCommitWriter {
         outcomes.forEach((o, i) => (o.ok ? batch[i].resolve(o.value) : batch[i].reject(o.error)));
         return;
       } catch (e) {
+        for (const job of batch) this.heads.delete(job.tenantId);
         const code = (e as { code?: string }).code;
         if (code && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) continue;
         const err = isConnectionError(e) ? unavailable('storage is unavailable: nothing was written') : e;
@@ -128,19 +160,11 @@ export class GroupCommitWriter {
     const statuses = wanted.length ? await new KnexStatusStore(trx).currentMany(wanted) : new Map();
     const start = new Map(heads);
     const records: LedgerRecord[] = [];
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    const outcomes: Outcome[] = [];
     for (const job of batch) {
       const mark = records.length;
       const headBefore = heads.get(job.tenantId)!;
-      const ledger = {
-        append: async (tenantId: string, event: LedgerEvent): Promise<number> => {
-          if (tenantId !== job.tenantId) throw new Error('a job may only append to its own tenant ledger');
-          const record = this.seal(tenantId, heads.get(tenantId)!, event);
-          records.push(record);
-          heads.set(tenantId, { sequence: record.sequence, headHash: record.entryHash });
-          return record.sequence;
-        },
-      };
+      const ledger = this.ledgerFor(job, heads, records);
       try {
         const uow = (db: Knex.Transaction) => ({
           tenants: new KnexTenantStore(db),
@@ -161,7 +185,108 @@ export class GroupCommitWriter {
     }
     const moved = new Map<string, Head>([...heads].filter(([t, h]) => start.get(t)!.sequence !== h.sequence));
     await ledgerStore.append(records, moved);
-    return { outcomes, records };
+    return { outcomes, records, heads };
+  }
+
+  /** Commits what it can in one statement; returns the jobs that need a locking transaction. */
+  private async runOptimistic(batch: Job[]): Promise<Job[]> {
+    const now = Date.now();
+    const eligible = (j: Job) => j.optimistic && this.heads.has(j.tenantId) && (this.contendedUntil.get(j.tenantId) ?? 0) <= now;
+    if (!batch.some(eligible)) return batch;
+    const rest: Job[] = [];
+    const heads = new Map<string, Head>();
+    const records: LedgerRecord[] = [];
+    const ran: { job: Job; outcome: Outcome }[] = [];
+    for (const job of batch) {
+      if (!eligible(job)) {
+        rest.push(job);
+        continue;
+      }
+      if (!heads.has(job.tenantId)) heads.set(job.tenantId, this.heads.get(job.tenantId)!);
+      const mark = records.length;
+      const headBefore = heads.get(job.tenantId)!;
+      const expect = job.optimistic!.expect;
+      const uow: UnitOfWork = {
+        get tenants() { return needsTransaction(); },
+        get systems() { return needsTransaction(); },
+        get status() { return needsTransaction(); },
+        get reviews() { return needsTransaction(); },
+        ledger: this.ledgerFor(job, heads, records),
+        prefetchedStatus: job.statusOf ? expect : undefined,
+      };
+      try {
+        ran.push({ job, outcome: { ok: true, value: await job.run(uow) } });
+      } catch (error) {
+        records.length = mark;
+        heads.set(job.tenantId, headBefore);
+        if (error instanceof NeedsTransaction) rest.push(job);
+        else ran.push({ job, outcome: { ok: false, error } });
+      }
+    }
+    const writing = records.length > 0;
+    const moved = [...heads].filter(([t, h]) => h.sequence !== this.heads.get(t)!.sequence);
+    let written = new Set<string>();
+    if (writing) {
+      const expected = ran
+        .filter((r) => r.outcome.ok && r.job.statusOf && r.job.optimistic!.expect)
+        .map(({ job }) => ({ tenantId: job.tenantId, systemId: job.statusOf!, ...job.optimistic!.expect! }));
+      try {
+        written = await new KnexLedgerStore(this.db).appendIfCurrent(
+          records,
+          moved.map(([tenantId, to]) => ({ tenantId, from: this.heads.get(tenantId)!, to })),
+          expected,
+        );
+      } catch (e) {
+        for (const [tenantId] of heads) this.heads.delete(tenantId);
+        if (!isConnectionError(e)) return [...rest, ...ran.map((r) => r.job)];
+        const err = unavailable('storage is unavailable: nothing was written');
+        for (const { job } of ran) job.reject(err);
+        return rest;
+      }
+    }
+    for (const [tenantId, head] of moved) {
+      if (written.has(tenantId)) {
+        this.heads.set(tenantId, head);
+      } else {
+        // Another process wrote this tenant's ledger (or changed a status we assumed): lock from now on, for a while.
+        this.heads.delete(tenantId);
+        this.contendedUntil.set(tenantId, now + CONTENDED_MS);
+        this.stats.optimisticMisses++;
+      }
+    }
+    const committed = records.filter((r) => written.has(r.tenantId));
+    const movedTenants = new Set(moved.map(([t]) => t));
+    let jobs = 0;
+    for (const { job, outcome } of ran) {
+      // A job whose tenant had entries that were not written goes to the locking path, to be run again.
+      if (movedTenants.has(job.tenantId) && !written.has(job.tenantId)) {
+        rest.push(job);
+        continue;
+      }
+      jobs++;
+      if (outcome.ok) job.resolve(outcome.value);
+      else job.reject(outcome.error);
+    }
+    if (committed.length) {
+      this.stats.optimisticBatches++;
+      this.stats.optimisticJobs += jobs;
+      this.stats.entries += committed.length;
+      this.o.onCommit?.(committed);
+    }
+    return rest;
+  }
+
+  /** A ledger writer that seals a job's entries against the running heads of its batch. */
+  private ledgerFor(job: Job, heads: Map<string, Head>, records: LedgerRecord[]) {
+    return {
+      append: async (tenantId: string, event: LedgerEvent): Promise<number> => {
+        if (tenantId !== job.tenantId) throw new Error('a job may only append to its own tenant ledger');
+        const record = this.seal(tenantId, heads.get(tenantId)!, event);
+        records.push(record);
+        heads.set(tenantId, { sequence: record.sequence, headHash: record.entryHash });
+        return record.sequence;
+      },
+    };
   }
 
   private seal(tenantId: string, head: Head, e: LedgerEvent): LedgerRecord {

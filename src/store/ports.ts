@@ -1,7 +1,8 @@
 import { Checkpoint } from '../ledger/checkpoint';
 import { LedgerRecord } from '../ledger/entry';
+import type { JobOptions, StatusExpectation } from './group-commit';
 import { KnexReviewStore } from './knex-reviews';
-import { KnexStatusStore, SystemStatusView } from './knex-status';
+import { KnexStatusStore } from './knex-status';
 import { AiSystem, Policy, SystemSpec, Tenant } from '../domain/model';
 
 /** Every store method takes the tenant id first: no query can forget the tenant. */
@@ -57,8 +58,11 @@ export interface UnitOfWork {
   status: KnexStatusStore;
   reviews: KnexReviewStore;
   ledger: LedgerWriter;
-  /** The status the writer read for this job (JobOptions.statusOf) under the batch's locks. */
-  prefetchedStatus?: SystemStatusView;
+  /**
+   * The status of JobOptions.statusOf: read under the batch's locks, or, on
+   * the optimistic path, the assumed status the commit will check.
+   */
+  prefetchedStatus?: StatusExpectation;
 }
 
 export interface Storage {
@@ -69,6 +73,6 @@ export interface Storage {
    * Runs fn for one tenant inside a (group-committed) transaction: its changes
    * and ledger entries commit together, and the promise settles after the commit.
    */
-  transaction<T>(tenantId: string, fn: (uow: UnitOfWork) => Promise<T>, options?: { savepoint?: boolean; statusOf?: string }): Promise<T>;
+  transaction<T>(tenantId: string, fn: (uow: UnitOfWork) => Promise<T>, options?: JobOptions): Promise<T>;
   close(): Promise<void>;
 }

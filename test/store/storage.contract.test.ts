@@ -8,7 +8,8 @@ import { SystemSpec } from '../../src/domain/model';
 import { migrate, openDatabase } from '../../src/store/database';
 import { KeyRing, newKeySpecEntry, parseKeySpec } from '../../src/ledger/keyring';
 import { verifyRecords } from '../../src/ledger/verify';
-import { LedgerEvent } from '../../src/store/ports';
+import { GroupCommitWriter } from '../../src/store/group-commit';
+import { LedgerEvent, UnitOfWork } from '../../src/store/ports';
 import { KnexStorage } from '../../src/store/storage';
 
 const keyRing = new KeyRing('k1', parseKeySpec(newKeySpecEntry('k1'), 'test'));
@@ -138,6 +139,65 @@ for (const [name, options] of targets) {
       expect(new Set(seqs.map((s, i) => `${i % 3}:${s}`)).size).to.equal(300);
       // Group commit: far fewer transactions than appends.
       expect(storage.writer.stats.batches - before.batches).to.be.lessThan(150);
+    });
+
+    describe('optimistic appends', () => {
+      const optimistic = { savepoint: false, optimistic: {} };
+
+      it('commit in one statement once the head is known, and fall back when another process wrote the tenant', async () => {
+        const t = randomUUID();
+        // A second writer on the same database is what another server process is.
+        const other = new GroupCommitWriter(storage.db, { keyRing, clock: now });
+        const before = { ...storage.writer.stats };
+        expect(await storage.transaction(t, (uow) => uow.ledger.append(t, event('a1')), optimistic)).to.equal(1);
+        expect(await storage.transaction(t, (uow) => uow.ledger.append(t, event('a2')), optimistic)).to.equal(2);
+        expect(storage.writer.stats.optimisticJobs - before.optimisticJobs).to.equal(1);
+        expect(await other.submit(t, (uow) => uow.ledger.append(t, event('b1')))).to.equal(3);
+        expect(await storage.transaction(t, (uow) => uow.ledger.append(t, event('a3')), optimistic)).to.equal(4);
+        expect(storage.writer.stats.optimisticMisses - before.optimisticMisses).to.equal(1);
+        const records = await storage.ledger.list(t, 0, 10);
+        expect(records.map((r) => JSON.parse(r.payload).requestId)).to.deep.equal(['a1', 'a2', 'b1', 'a3']);
+        expect(verifyRecords(records, { key: (k) => keyRing.get(k) })).to.include({ valid: true, entriesChecked: 4 });
+        expect((await storage.ledger.head(t)).sequence).to.equal(4);
+      });
+
+      it('write nothing when an assumed status no longer holds: the job runs again with the status read under lock', async () => {
+        const t = randomUUID();
+        await storage.systems.upsert(t, spec('s'), now());
+        const assumed = { savepoint: false, statusOf: 's', optimistic: { expect: { operationalStatus: 'active' as const, lifecyclePhase: 'deployment' as const } } };
+        const seen: string[] = [];
+        const job = (id: string) => async (uow: UnitOfWork) => {
+          seen.push(uow.prefetchedStatus!.operationalStatus);
+          return uow.ledger.append(t, event(id));
+        };
+        await storage.transaction(t, job('x1'), assumed);
+        await storage.transaction(t, job('x2'), assumed);
+        // Behind the writer's back (the head does not move): only the status check can notice.
+        await storage.db('ai_systems').where({ tenant_id: t, id: 's' }).update({ operational_status: 'emergency_stop' });
+        expect(await storage.transaction(t, job('x3'), assumed)).to.equal(3);
+        expect(seen).to.deep.equal(['active', 'active', 'active', 'emergency_stop']);
+        const records = await storage.ledger.list(t, 0, 10);
+        expect(records.map((r) => JSON.parse(r.payload).requestId)).to.deep.equal(['x1', 'x2', 'x3']);
+        expect(verifyRecords(records, { key: (k) => keyRing.get(k) }).valid).to.equal(true);
+      });
+
+      it('move a job that reaches for another store to a transaction, and keep one valid chain', async () => {
+        const t = randomUUID();
+        await storage.transaction(t, (uow) => uow.ledger.append(t, event('p1')), optimistic);
+        const [a, b, c] = await Promise.all([
+          storage.transaction(t, (uow) => uow.ledger.append(t, event('p2')), optimistic),
+          storage.transaction(t, async (uow) => {
+            await uow.systems.upsert(t, spec('made-in-a-transaction'), now());
+            return uow.ledger.append(t, event('p3'));
+          }, optimistic),
+          storage.transaction(t, (uow) => uow.ledger.append(t, event('p4')), optimistic),
+        ]);
+        expect([a, b, c].sort()).to.deep.equal([2, 3, 4]);
+        expect(await storage.systems.get(t, 'made-in-a-transaction')).to.not.equal(undefined);
+        const records = await storage.ledger.list(t, 0, 10);
+        expect(records).to.have.length(4);
+        expect(verifyRecords(records, { key: (k) => keyRing.get(k) }).valid).to.equal(true);
+      });
     });
 
     it('refuses UPDATE and DELETE on ledger entries', async () => {
