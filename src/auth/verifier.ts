@@ -20,9 +20,20 @@ export interface VerifierOptions {
   audience?: string;
 }
 
-/** TokenVerifier checks bearer tokens; every failure is UNAUTHENTICATED with its own reason. */
+/** Verified tokens remembered at most; a full cache drops its oldest entry. */
+const CACHE_SIZE = 10_000;
+
+/**
+ * TokenVerifier checks bearer tokens; every failure is UNAUTHENTICATED with its own reason.
+ *
+ * A backend sends the same token on every call until it expires, so a token
+ * that verified once is remembered (keyed by its exact text, which only its
+ * holder has) and later calls only re-check its expiry: the signature and
+ * claims cannot change without changing the text. Failures are never cached.
+ */
 export class TokenVerifier {
   private readonly options: jwt.VerifyOptions;
+  private readonly verified = new Map<string, Principal>();
 
   constructor(private readonly opts: VerifierOptions) {
     // Pinning the algorithm list is what rejects `alg: none` and HS/RS confusion.
@@ -40,6 +51,22 @@ export class TokenVerifier {
   }
 
   verify(token: string): Principal {
+    const known = this.verified.get(token);
+    if (known) {
+      // The same test jsonwebtoken applies: expired from the second `exp` names.
+      if (Math.floor(Date.now() / 1000) >= known.expiresAt) {
+        this.verified.delete(token);
+        throw unauthenticated('TOKEN_EXPIRED', 'token expired');
+      }
+      return known;
+    }
+    const principal = this.verifyFully(token);
+    if (this.verified.size >= CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, Object.freeze(principal));
+    return principal;
+  }
+
+  private verifyFully(token: string): Principal {
     let payload: jwt.JwtPayload | string;
     try {
       payload = jwt.verify(token, this.opts.key, this.options);

@@ -187,6 +187,15 @@ describe('authentication and roles', function () {
       }
     });
 
+    it('refuses a token it accepted before once that token expires (a verified token is remembered, its expiry is re-checked)', async () => {
+      const exp = now() + 2;
+      const md = bearer(hs(claims({ exp })));
+      await listSystems(md);
+      await listSystems(md);
+      await new Promise((r) => setTimeout(r, exp * 1000 - Date.now() + 20));
+      await expectError(listSystems(md), grpc.status.UNAUTHENTICATED, 'ERROR_REASON_TOKEN_EXPIRED');
+    });
+
     it('never echoes the token back in the error', async () => {
       const token = hs(claims({ role: 'superuser' }));
       const e = await expectError(listSystems(bearer(token)), grpc.status.UNAUTHENTICATED, 'ERROR_REASON_TOKEN_CLAIMS_INVALID');
