@@ -11,19 +11,21 @@
  * Knobs: BTV_BENCH_CYCLES (default 200 stop/release cycles), BTV_BENCH_WATCHERS (default 100).
  *
  * Servers are real processes (src/main.ts, like `npm start`), production mode,
- * default settings; the clients (the caller and all watchers, each watcher on
- * its own connection) live in this process and timestamp with one clock.
+ * default settings. The caller lives in this process; the watchers (each on
+ * its own connection) run in a process of their own (bench/_watchers.ts), so
+ * their decoding never delays the caller's responses. All time stamps come
+ * from the clock every process shares (process.hrtime).
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { ChildProcess, fork } from 'node:child_process';
 import * as grpc from '@grpc/grpc-js';
 import { Client as PgClient } from 'pg';
 import { GovernanceServiceClient } from '../gen/ts/btv/v1/governance';
-import { OperationsServiceClient, WatchSystemStatusRequest, WatchSystemStatusResponse } from '../gen/ts/btv/v1/operations';
-import { AiSystem, OperationalStatus as OS, RiskClassification, StatusEventType as ET } from '../gen/ts/btv/v1/types';
+import { OperationsServiceClient } from '../gen/ts/btv/v1/operations';
+import { AiSystem, OperationalStatus as OS, RiskClassification } from '../gen/ts/btv/v1/types';
 import { mintToken } from '../src/auth/tokens';
 import { Role } from '../src/domain/context';
 import { ServerProcess, spawnServer } from '../test/helpers/process';
@@ -94,40 +96,70 @@ const unary = <Req, Res>(
 ): Promise<Res> =>
   new Promise((resolve, reject) => method.call(client, req, md, {}, (e, r) => (e ? reject(e) : resolve(r))));
 
-/** One watch stream on its own connection; records when each revision arrived. */
-class Watcher {
-  readonly client: OperationsServiceClient;
-  readonly arrived = new Map<number, number>();
-  snapshot = false;
-  error?: Error;
-  private stream?: grpc.ClientReadableStream<WatchSystemStatusResponse>;
+/** Time in ms on the clock every process of the machine shares (CLOCK_MONOTONIC). */
+const now = () => Number(process.hrtime.bigint()) / 1e6;
 
-  constructor(
-    address: string,
-    readonly server: 'A' | 'B',
-    private readonly onEvent: (w: Watcher, revision: number) => void,
-  ) {
-    this.client = new OperationsServiceClient(address, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
+interface WatcherArrivals {
+  server: 'A' | 'B';
+  arrived: Map<number, number>;
+}
+
+/** The watchers' process (bench/_watchers.ts) and what it reports. */
+class WatcherProcess {
+  private readonly child: ChildProcess;
+  private readonly complete = new Set<number>();
+  private readonly waiting = new Map<number, () => void>();
+  private failure?: Error;
+  private onReady?: () => void;
+  private onArrivals?: (a: { server: 'A' | 'B'; arrived: [number, number][] }[]) => void;
+
+  constructor(args: { addresses: { server: string; address: string }[]; systemId: string; token: string; count: number }) {
+    this.child = fork(path.join(__dirname, '_watchers.ts'), [JSON.stringify(args)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child.on('message', (m: { ready?: boolean; complete?: number; error?: string; arrivals?: { server: 'A' | 'B'; arrived: [number, number][] }[] }) => {
+      if (m.ready) this.onReady?.();
+      if (m.error) this.failure ??= new Error(m.error);
+      if (m.arrivals) this.onArrivals?.(m.arrivals);
+      if (m.complete !== undefined) {
+        this.complete.add(m.complete);
+        this.waiting.get(m.complete)?.();
+      }
+    });
+    this.child.on('exit', (code) => (this.failure ??= code ? new Error(`the watchers' process exited with ${code}`) : undefined));
   }
 
-  open(systemId: string, md: grpc.Metadata): void {
-    this.stream = this.client.watchSystemStatus(WatchSystemStatusRequest.fromPartial({ systemIds: [systemId] }), md);
-    this.stream.on('data', (r: WatchSystemStatusResponse) => {
-      const at = performance.now();
-      const e = r.event!;
-      if (e.type === ET.STATUS_EVENT_TYPE_SNAPSHOT) this.snapshot = true;
-      if (e.type !== ET.STATUS_EVENT_TYPE_CHANGE) return;
-      this.arrived.set(e.revision, at);
-      this.onEvent(this, e.revision);
-    });
-    this.stream.on('error', (e: grpc.ServiceError) => {
-      if (e.code !== grpc.status.CANCELLED) this.error = e;
+  ready(timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(this.failure ?? new Error('the watchers did not all get their snapshot in time')), timeoutMs);
+      this.onReady = () => {
+        clearTimeout(t);
+        resolve();
+      };
     });
   }
 
-  close(): void {
-    this.stream?.cancel();
-    this.client.close();
+  /** Resolves once every watcher has the revision. */
+  all(revision: number): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.complete.has(revision)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(this.failure ?? new Error(`revision ${revision}: not every watcher got it within 5 s`)), 5000);
+      this.waiting.set(revision, () => {
+        clearTimeout(t);
+        this.waiting.delete(revision);
+        resolve();
+      });
+    });
+  }
+
+  report(): Promise<WatcherArrivals[]> {
+    return new Promise((resolve) => {
+      this.onArrivals = (a) => resolve(a.map((w) => ({ server: w.server, arrived: new Map(w.arrived) })));
+      this.child.send({ report: true });
+    });
+  }
+
+  kill(): void {
+    if (this.child.exitCode === null) this.child.kill('SIGKILL');
   }
 }
 
@@ -152,7 +184,7 @@ async function run(): Promise<BenchTable[]> {
     BTV_CHECKPOINT_KEY_FILE: checkpointKeyFile,
   };
   const procs: ServerProcess[] = [];
-  const watchers: Watcher[] = [];
+  let watcherProcess: WatcherProcess | undefined;
   const closers: (() => void)[] = [];
   try {
     // One at a time: both would otherwise race to migrate a fresh database.
@@ -178,28 +210,17 @@ async function run(): Promise<BenchTable[]> {
       md('dev'),
     );
 
-    // Revision -> how many watchers still wait for it, and who to tell when none do.
-    const pending = new Map<number, { left: number; done: () => void }>();
-    const early = new Map<number, number>();
-    const onEvent = (_w: Watcher, revision: number) => {
-      const p = pending.get(revision);
-      if (p) {
-        if (--p.left === 0) p.done();
-      } else early.set(revision, (early.get(revision) ?? 0) + 1);
-    };
-    const auditor = md('auditor');
-    for (let i = 0; i < watcherCount; i++) {
-      const w = new Watcher(i % 2 === 0 ? addrA : addrB, i % 2 === 0 ? 'A' : 'B', onEvent);
-      w.open(systemId, auditor);
-      watchers.push(w);
-    }
-    const ready = Date.now() + 30_000;
-    while (!watchers.every((w) => w.snapshot)) {
-      const failed = watchers.find((w) => w.error);
-      if (failed) throw failed.error;
-      if (Date.now() > ready) throw new Error(`only ${watchers.filter((w) => w.snapshot).length} of ${watcherCount} watchers got their snapshot`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    watcherProcess = new WatcherProcess({
+      addresses: [
+        { server: 'A', address: addrA },
+        { server: 'B', address: addrB },
+      ],
+      systemId,
+      token: md('auditor').get('authorization')[0].toString().slice('Bearer '.length),
+      count: watcherCount,
+    });
+    await watcherProcess.ready(30_000);
+    const fanOut = watcherProcess;
 
     interface Sample {
       kind: 'stop' | 'release';
@@ -209,7 +230,7 @@ async function run(): Promise<BenchTable[]> {
     }
     const samples: Sample[] = [];
     const change = async (kind: Sample['kind']): Promise<Sample> => {
-      const start = performance.now();
+      const start = now();
       const res =
         kind === 'stop'
           ? await unary(operations, operations.emergencyStop, { systemId, reason: 'bench', operatorId: 'bench', requestId: '' }, admin)
@@ -219,27 +240,10 @@ async function run(): Promise<BenchTable[]> {
               { systemId, operationalStatus: OS.OPERATIONAL_STATUS_ACTIVE, reason: 'bench', operatorId: 'bench', requestId: '' },
               admin,
             );
-      const returned = performance.now();
+      const returned = now();
       const revision = res.statusChange!.revision;
       // Every watcher must get it before the next change (so one change's fan-out never queues behind another's).
-      await new Promise<void>((resolve, reject) => {
-        const left = watcherCount - (early.get(revision) ?? 0);
-        early.delete(revision);
-        if (left === 0) return resolve();
-        const timer = setTimeout(() => {
-          const missing = pending.get(revision)?.left;
-          pending.delete(revision);
-          reject(new Error(`revision ${revision}: ${missing} of ${watcherCount} watchers did not get it within 5 s`));
-        }, 5000);
-        pending.set(revision, {
-          left,
-          done: () => {
-            clearTimeout(timer);
-            pending.delete(revision);
-            resolve();
-          },
-        });
-      });
+      await fanOut.all(revision);
       return { kind, start, returned, revision };
     };
 
@@ -248,8 +252,7 @@ async function run(): Promise<BenchTable[]> {
       const r = await change('release');
       if (i >= warmup) samples.push(s, r);
     }
-    const failed = watchers.find((w) => w.error);
-    if (failed) throw failed.error;
+    const watchers = await fanOut.report();
 
     const latency = (kind: Sample['kind']) => stats(samples.filter((s) => s.kind === kind).map((s) => s.returned - s.start));
     const propagation = (server: 'A' | 'B' | 'all', from: 'returned' | 'start', kind?: Sample['kind']) => {
@@ -291,13 +294,13 @@ async function run(): Promise<BenchTable[]> {
         `Two server processes (src/main.ts, production mode, info logging) on ${db.url.replace(/\/\/[^@]*@/, '//')}; ${warmup} warm-up cycles not counted.`,
         'Commit happens between call start and call return, so commit -> receive lies between the "call return" and "call start" rows;',
         'a negative value means the watcher had the change before the caller had its response. Watchers on A are fed in-process,',
-        'watchers on B by PostgreSQL NOTIFY plus a change-log read. All clients share this process (and its event loop) and the',
-        `machine's ${os.cpus().length} CPUs with both servers and PostgreSQL, so the fan-out to the last watcher includes client-side decoding.`,
+        'watchers on B by PostgreSQL NOTIFY plus a change-log read. The watchers run in a process of their own (each on its own',
+        `connection); it shares the machine's ${os.cpus().length} CPUs with the caller, both servers and PostgreSQL, so the fan-out to the last watcher includes its decoding.`,
       ],
     };
     return [table];
   } finally {
-    watchers.forEach((w) => w.close());
+    watcherProcess?.kill();
     closers.forEach((c) => c());
     await Promise.all(procs.map(stopProcess));
     await db.drop().catch((e) => process.stderr.write(`killswitch bench: could not drop the temporary database: ${(e as Error).message}\n`));

@@ -97,17 +97,14 @@ export class OperationsService {
     if (!SYSTEM_ID_RE.test(r.systemId)) throw systemNotFound(r.systemId);
 
     const outcome = await this.storage.transaction(ctx.tenantId, async (uow) => {
-      if (key) {
-        const prior = await uow.status.byIdempotencyKey(ctx.tenantId, key);
-        if (prior) {
-          const target2 = kind === 'status' ? prior.newStatus : prior.newPhase;
-          if (prior.systemId !== r.systemId || prior.kind !== kind || target2 !== target) {
-            throw invalidArgument('request_id', 'was already used for a different change');
-          }
-          return { change: prior, replayed: true };
+      const { prior, current: now, headRevision } = await uow.status.prepare(ctx.tenantId, r.systemId, key);
+      if (prior) {
+        const target2 = kind === 'status' ? prior.newStatus : prior.newPhase;
+        if (prior.systemId !== r.systemId || prior.kind !== kind || target2 !== target) {
+          throw invalidArgument('request_id', 'was already used for a different change');
         }
+        return { change: prior, replayed: true };
       }
-      const now = await uow.status.current(ctx.tenantId, r.systemId);
       if (!now) throw systemNotFound(r.systemId);
       const from = kind === 'status' ? now.operationalStatus : now.lifecyclePhase;
       if (from === target) return { view: now };
@@ -124,7 +121,7 @@ export class OperationsService {
           { from, to: target, allowed: allowed.join(',') },
         );
       }
-      const revision = await uow.status.nextRevision(ctx.tenantId);
+      const revision = headRevision + 1;
       const createdAt = this.clock();
       const change: StatusChangeRecord = {
         tenantId: ctx.tenantId,
@@ -158,7 +155,9 @@ export class OperationsService {
       });
       await uow.status.record(change);
       return { change, replayed: false };
-    }, { savepoint: false }); // every check above throws before the first write, so no savepoint is needed
+      // Every check above throws before the first write, so no savepoint is needed; and the job only
+      // reads, appends and records, so it may commit on the optimistic one-statement path.
+    }, { savepoint: false, optimistic: {} });
 
     if ('view' in outcome) {
       const v = outcome.view!;

@@ -6,7 +6,8 @@ import { KeyRing } from '../ledger/keyring';
 import { isConnectionError } from './errors';
 import { Head, KnexLedgerStore } from './knex-ledger';
 import { KnexReviewStore } from './knex-reviews';
-import { KnexStatusStore, SystemStatusView } from './knex-status';
+import { KnexStatusStore, StatusChangeRecord, SystemStatusView } from './knex-status';
+import { commitIfCurrent } from './optimistic-commit';
 import { KnexSystemStore } from './knex-systems';
 import { KnexTenantStore } from './knex-tenants';
 import { LedgerEvent, UnitOfWork } from './ports';
@@ -196,46 +197,57 @@ export class GroupCommitWriter {
     const rest: Job[] = [];
     const heads = new Map<string, Head>();
     const records: LedgerRecord[] = [];
+    const changes: StatusChangeRecord[] = [];
     const ran: { job: Job; outcome: Outcome }[] = [];
     for (const job of batch) {
-      if (!eligible(job)) {
+      // After a status change in this batch the tenant's later jobs must see it: only a transaction shows it.
+      if (!eligible(job) || changes.some((c) => c.tenantId === job.tenantId)) {
         rest.push(job);
         continue;
       }
       if (!heads.has(job.tenantId)) heads.set(job.tenantId, this.heads.get(job.tenantId)!);
-      const mark = records.length;
+      const marks = [records.length, changes.length] as const;
       const headBefore = heads.get(job.tenantId)!;
       const expect = job.optimistic!.expect;
       const uow: UnitOfWork = {
         get tenants() { return needsTransaction(); },
         get systems() { return needsTransaction(); },
-        get status() { return needsTransaction(); },
         get reviews() { return needsTransaction(); },
+        // Reads outside any lock are safe here: the commit only succeeds if the tenant's head has not
+        // moved since this process last wrote it, before these reads, and every status change moves it.
+        status: {
+          prepare: (tenantId, systemId, key) => new KnexStatusStore(this.db).prepare(tenantId, systemId, key),
+          record: async (change) => {
+            if (change.tenantId !== job.tenantId) throw new Error('a job may only change its own tenant');
+            changes.push(change);
+          },
+        },
         ledger: this.ledgerFor(job, heads, records),
         prefetchedStatus: job.statusOf ? expect : undefined,
       };
       try {
         ran.push({ job, outcome: { ok: true, value: await job.run(uow) } });
       } catch (error) {
-        records.length = mark;
+        records.length = marks[0];
+        changes.length = marks[1];
         heads.set(job.tenantId, headBefore);
         if (error instanceof NeedsTransaction) rest.push(job);
-        else ran.push({ job, outcome: { ok: false, error } });
+        else ran.push({ job, outcome: { ok: false, error: isConnectionError(error) ? unavailable('storage is unavailable: nothing was written') : error } });
       }
     }
-    const writing = records.length > 0;
     const moved = [...heads].filter(([t, h]) => h.sequence !== this.heads.get(t)!.sequence);
     let written = new Set<string>();
-    if (writing) {
+    if (moved.length) {
       const expected = ran
         .filter((r) => r.outcome.ok && r.job.statusOf && r.job.optimistic!.expect)
         .map(({ job }) => ({ tenantId: job.tenantId, systemId: job.statusOf!, ...job.optimistic!.expect! }));
       try {
-        written = await new KnexLedgerStore(this.db).appendIfCurrent(
+        written = await commitIfCurrent(this.db, {
           records,
-          moved.map(([tenantId, to]) => ({ tenantId, from: this.heads.get(tenantId)!, to })),
+          heads: moved.map(([tenantId, to]) => ({ tenantId, from: this.heads.get(tenantId)!, to })),
           expected,
-        );
+          changes,
+        });
       } catch (e) {
         for (const [tenantId] of heads) this.heads.delete(tenantId);
         if (!isConnectionError(e)) return [...rest, ...ran.map((r) => r.job)];
@@ -248,7 +260,7 @@ export class GroupCommitWriter {
       if (written.has(tenantId)) {
         this.heads.set(tenantId, head);
       } else {
-        // Another process wrote this tenant's ledger (or changed a status we assumed): lock from now on, for a while.
+        // Another process wrote this tenant's ledger (or a status we assumed changed): lock from now on, for a while.
         this.heads.delete(tenantId);
         this.contendedUntil.set(tenantId, now + CONTENDED_MS);
         this.stats.optimisticMisses++;
@@ -258,7 +270,7 @@ export class GroupCommitWriter {
     const movedTenants = new Set(moved.map(([t]) => t));
     let jobs = 0;
     for (const { job, outcome } of ran) {
-      // A job whose tenant had entries that were not written goes to the locking path, to be run again.
+      // A job whose tenant had writes that were not made goes to the locking path, to be run again.
       if (movedTenants.has(job.tenantId) && !written.has(job.tenantId)) {
         rest.push(job);
         continue;

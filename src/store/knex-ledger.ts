@@ -98,51 +98,6 @@ export class KnexLedgerStore {
     }
   }
 
-  /**
-   * The optimistic append: one autocommit statement, no lock taken first. Each
-   * tenant's entries are written and its head moved only if the head is still
-   * `from` and every expected system status still holds; otherwise nothing of
-   * that tenant is written. Returns the tenants that were written.
-   *
-   * Why it is safe without a prior lock: the head update locks the row, and if
-   * another transaction moved the head (every status change does) after this
-   * statement's snapshot, PostgreSQL re-checks the row and the sequence no
-   * longer matches; if it moved before the snapshot, the snapshot already shows
-   * the new status and the expectation fails.
-   */
-  async appendIfCurrent(
-    records: LedgerRecord[],
-    heads: { tenantId: string; from: Head; to: Head }[],
-    expected: { tenantId: string; systemId: string; operationalStatus: string; lifecyclePhase: string }[],
-  ): Promise<Set<string>> {
-    const batch = {
-      heads: heads.map((h) => ({ tenant_id: h.tenantId, from_sequence: h.from.sequence, to_sequence: h.to.sequence, to_hash: h.to.headHash })),
-      expected: expected.map((x) => ({
-        tenant_id: x.tenantId,
-        system_id: x.systemId,
-        operational_status: x.operationalStatus,
-        lifecycle_phase: x.lifecyclePhase,
-      })),
-      entries: records.map((r) => ({
-        tenant_id: r.tenantId,
-        sequence: r.sequence,
-        created_at: r.timestamp,
-        event_type: r.eventType,
-        actor_subject: r.actorSubject,
-        actor_role: r.actorRole,
-        request_id: r.requestId,
-        payload: r.payload,
-        prev_hash: r.prevHash,
-        entry_hash: r.entryHash,
-        key_id: r.keyId,
-        signature: r.signature,
-      })),
-    };
-    // The statement lives in a function (migration 000005) so that it is planned once per connection.
-    const { rows }: { rows: Row[] } = await this.db.raw('SELECT btv_append_if_current(?::jsonb) AS tenant_id', [JSON.stringify(batch)]);
-    return new Set(rows.map((r) => r.tenant_id));
-  }
-
   async head(tenantId: string): Promise<Head> {
     const r: Row | undefined = await this.db('ledger_heads').where({ tenant_id: tenantId }).first();
     return r ? { sequence: Number(r.sequence), headHash: r.head_hash } : { sequence: 0, headHash: GENESIS_HASH };

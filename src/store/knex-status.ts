@@ -35,6 +35,20 @@ export interface StatusChangeRecord {
   createdAt: Date;
 }
 
+export interface ChangePreparation {
+  prior?: StatusChangeRecord;
+  current?: SystemStatusView;
+  /** The tenant's last revision (0 before the first change); the next change takes headRevision + 1. */
+  headRevision: number;
+}
+
+/** What a status change does inside a unit of work. */
+export interface StatusChanges {
+  prepare(tenantId: string, systemId: string, idempotencyKey: string | null): Promise<ChangePreparation>;
+  /** Writes the change, the system's new state and the head revision, and notifies other processes on commit. */
+  record(change: StatusChangeRecord): Promise<void>;
+}
+
 export interface SystemStatusView {
   systemId: string;
   operationalStatus: OperationalStatus;
@@ -76,7 +90,7 @@ const toView = (r: Row): SystemStatusView => ({
 
 const VIEW_COLUMNS = ['id', 'operational_status', 'lifecycle_phase', 'status_revision', 'updated_at', 'status_reason', 'status_operator'];
 
-export class KnexStatusStore {
+export class KnexStatusStore implements StatusChanges {
   constructor(private readonly db: Knex | Knex.Transaction) {}
 
   async current(tenantId: string, systemId: string): Promise<SystemStatusView | undefined> {
@@ -99,22 +113,29 @@ export class KnexStatusStore {
     return new Map(rows.map((r) => [`${r.tenant_id}/${r.id}`, toView(r)]));
   }
 
-  async byIdempotencyKey(tenantId: string, key: string): Promise<StatusChangeRecord | undefined> {
-    const row = await this.db('status_changes').where({ tenant_id: tenantId, idempotency_key: key }).first();
-    return row ? toChange(row) : undefined;
-  }
-
   /**
-   * Allocates the tenant's next revision in one statement; the row stays locked
-   * until the transaction ends, so revisions are gap-free and in commit order.
+   * What a status change needs to know, in one round trip: the change already
+   * made under this idempotency key (if any), the system's current state and
+   * the tenant's head revision. Read after the tenant's ledger head is locked
+   * (every status change takes that lock first), it cannot go stale before commit.
    */
-  async nextRevision(tenantId: string): Promise<number> {
-    const rows = await this.db('status_heads')
-      .insert({ tenant_id: tenantId, revision: 1 })
-      .onConflict('tenant_id')
-      .merge({ revision: this.db.raw('status_heads.revision + 1') })
-      .returning('revision');
-    return Number(rows[0].revision);
+  async prepare(tenantId: string, systemId: string, idempotencyKey: string | null): Promise<ChangePreparation> {
+    const { rows }: { rows: Row[] } = await this.db.raw(
+      `SELECT
+         (SELECT row_to_json(c) FROM status_changes c WHERE c.tenant_id = ? AND c.idempotency_key = ?) AS prior,
+         (SELECT row_to_json(s) FROM (SELECT ${VIEW_COLUMNS.join(', ')} FROM ai_systems WHERE tenant_id = ? AND id = ?) s) AS current,
+         (SELECT revision FROM status_heads WHERE tenant_id = ?) AS revision`,
+      [tenantId, idempotencyKey ?? '', tenantId, systemId, tenantId],
+    );
+    const r = rows[0];
+    const json = (v: unknown): Row | null => (typeof v === 'string' ? JSON.parse(v) : (v as Row | null));
+    const prior = json(r.prior);
+    const current = json(r.current);
+    return {
+      prior: idempotencyKey && prior ? toChange(prior) : undefined,
+      current: current ? toView(current) : undefined,
+      headRevision: r.revision === null || r.revision === undefined ? 0 : Number(r.revision),
+    };
   }
 
   /** Writes the change, the system's new state and the head, and notifies other processes on commit. */
@@ -148,11 +169,14 @@ export class KnexStatusStore {
         updated_at: c.createdAt,
       })
       .toSQL();
-    // One round trip for the change, the system row and the notification. PostgreSQL
-    // delivers the NOTIFY, carrying the whole change, only if and when the transaction commits.
+    // One round trip for the change, the system row, the head revision and the notification.
+    // PostgreSQL delivers the NOTIFY, carrying the whole change, only if and when the transaction commits.
     await this.db.raw(
-      `WITH ch AS (${insert.sql} RETURNING 1), sys AS (${update.sql} RETURNING 1) SELECT pg_notify(?, ?)`,
-      [...insert.bindings, ...update.bindings, STATUS_CHANNEL, encodeNotification(c)],
+      `WITH ch AS (${insert.sql} RETURNING 1), sys AS (${update.sql} RETURNING 1),
+       head AS (INSERT INTO status_heads (tenant_id, revision) VALUES (?, ?)
+                ON CONFLICT (tenant_id) DO UPDATE SET revision = EXCLUDED.revision RETURNING 1)
+       SELECT pg_notify(?, ?)`,
+      [...insert.bindings, ...update.bindings, c.tenantId, c.revision, STATUS_CHANNEL, encodeNotification(c)],
     );
   }
 

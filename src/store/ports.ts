@@ -2,7 +2,7 @@ import { Checkpoint } from '../ledger/checkpoint';
 import { LedgerRecord } from '../ledger/entry';
 import type { JobOptions, StatusExpectation } from './group-commit';
 import { KnexReviewStore } from './knex-reviews';
-import { KnexStatusStore } from './knex-status';
+import { StatusChanges } from './knex-status';
 import { AiSystem, Policy, SystemSpec, Tenant } from '../domain/model';
 
 /** Every store method takes the tenant id first: no query can forget the tenant. */
@@ -55,7 +55,7 @@ export interface LedgerReader {
 export interface UnitOfWork {
   tenants: TenantStore;
   systems: SystemStore;
-  status: KnexStatusStore;
+  status: StatusChanges;
   reviews: KnexReviewStore;
   ledger: LedgerWriter;
   /**

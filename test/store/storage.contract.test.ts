@@ -10,6 +10,9 @@ import { KeyRing, newKeySpecEntry, parseKeySpec } from '../../src/ledger/keyring
 import { verifyRecords } from '../../src/ledger/verify';
 import { GroupCommitWriter } from '../../src/store/group-commit';
 import { LedgerEvent, UnitOfWork } from '../../src/store/ports';
+import { STATUS_CHANNEL, StatusChangeRecord } from '../../src/store/knex-status';
+import { OperationalStatus } from '../../src/domain/model';
+import { Client as PgClient } from 'pg';
 import { KnexStorage } from '../../src/store/storage';
 
 const keyRing = new KeyRing('k1', parseKeySpec(newKeySpecEntry('k1'), 'test'));
@@ -179,6 +182,58 @@ for (const [name, options] of targets) {
         const records = await storage.ledger.list(t, 0, 10);
         expect(records.map((r) => JSON.parse(r.payload).requestId)).to.deep.equal(['x1', 'x2', 'x3']);
         expect(verifyRecords(records, { key: (k) => keyRing.get(k) }).valid).to.equal(true);
+      });
+
+      it('commit a status change (change log, system row, revision, ledger entry, NOTIFY) in one statement; a stale one falls back', async () => {
+        const t = randomUUID();
+        await storage.systems.upsert(t, spec('s'), now());
+        const before = { ...storage.writer.stats };
+        const stop = (requestId: string, to: OperationalStatus) => async (uow: UnitOfWork) => {
+          const { current, headRevision } = await uow.status.prepare(t, 's', requestId);
+          const change: StatusChangeRecord = {
+            tenantId: t, revision: headRevision + 1, systemId: 's', kind: 'status',
+            previousStatus: current!.operationalStatus, newStatus: to,
+            previousPhase: current!.lifecyclePhase, newPhase: current!.lifecyclePhase,
+            reason: 'test', operator: 'op', actorSubject: 'sub', idempotencyKey: requestId, ledgerSequence: 0, createdAt: now(),
+          };
+          change.ledgerSequence = await uow.ledger.append(t, event(requestId));
+          await uow.status.record(change);
+          return change;
+        };
+        const opts = { savepoint: false, optimistic: {} };
+        const listener = TEST_DATABASE_URL && name === 'PostgreSQL' ? new PgClient({ connectionString: TEST_DATABASE_URL }) : undefined;
+        const heard: string[] = [];
+        if (listener) {
+          await listener.connect();
+          listener.on('notification', (n) => heard.push(JSON.parse(n.payload!).idempotencyKey));
+          await listener.query(`LISTEN ${STATUS_CHANNEL}`);
+        }
+        try {
+          await storage.transaction(t, stop('k1', 'suspended'), opts); // learns the head (locking path)
+          await storage.transaction(t, stop('k2', 'active'), opts); // one statement
+          expect(storage.writer.stats.optimisticJobs - before.optimisticJobs).to.equal(1);
+          // Another process changes the status meanwhile: this writer's next change must not be built on stale reads.
+          const other = new GroupCommitWriter(storage.db, { keyRing, clock: now });
+          await other.submit(t, stop('k3', 'degraded'), { savepoint: false });
+          const last = await storage.transaction(t, stop('k4', 'suspended'), opts);
+          expect(storage.writer.stats.optimisticMisses - before.optimisticMisses).to.equal(1);
+          expect([last.revision, last.previousStatus]).to.deep.equal([4, 'degraded']);
+
+          const log = await storage.status.changesAfter(t, 0, 10);
+          expect(log.map((c) => [c.revision, c.idempotencyKey, c.newStatus, c.ledgerSequence])).to.deep.equal([
+            [1, 'k1', 'suspended', 1], [2, 'k2', 'active', 2], [3, 'k3', 'degraded', 3], [4, 'k4', 'suspended', 4],
+          ]);
+          expect(await storage.status.head(t)).to.equal(4);
+          expect(await storage.status.current(t, 's')).to.deep.include({ operationalStatus: 'suspended', revision: 4 });
+          const records = await storage.ledger.list(t, 0, 10);
+          expect(verifyRecords(records, { key: (k) => keyRing.get(k) })).to.include({ valid: true, entriesChecked: 4 });
+          if (listener) {
+            for (let i = 0; i < 50 && heard.length < 4; i++) await new Promise((r) => setTimeout(r, 20));
+            expect(heard).to.deep.equal(['k1', 'k2', 'k3', 'k4']);
+          }
+        } finally {
+          await listener?.end();
+        }
       });
 
       it('move a job that reaches for another store to a transaction, and keep one valid chain', async () => {
