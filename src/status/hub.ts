@@ -14,6 +14,8 @@ export class StatusHub {
   private readonly byTenant = new Map<string, Set<Listener>>();
   private readonly everyone = new Set<Listener>();
   private healthyNow = true;
+  /** Changes waiting for the next turn of the event loop to reach the tenants' watchers. */
+  private deferred: StatusChangeRecord[] = [];
 
   /** False while notifications may be missed: status must not be trusted (fail closed). */
   get healthy(): boolean {
@@ -36,8 +38,22 @@ export class StatusHub {
     return () => this.everyone.delete(listener);
   }
 
+  /**
+   * The status cache hears the change at once, so the very next Enforce here
+   * sees it. Watchers hear it on the next turn of the event loop: a stop
+   * fanned out to many streams first would hold back the operator's answer.
+   */
   publish(change: StatusChangeRecord): void {
-    this.emit(change.tenantId, { type: 'change', change });
+    const e: HubEvent = { type: 'change', change };
+    for (const l of this.everyone) l(e);
+    if (!this.byTenant.has(change.tenantId)) return;
+    if (this.deferred.push(change) === 1) setImmediate(() => this.fanOut());
+  }
+
+  private fanOut(): void {
+    const changes = this.deferred;
+    this.deferred = [];
+    for (const change of changes) for (const l of this.byTenant.get(change.tenantId) ?? []) l({ type: 'change', change });
   }
 
   setHealthy(healthy: boolean): void {
@@ -54,11 +70,6 @@ export class StatusHub {
     let n = 0;
     for (const s of this.byTenant.values()) n += s.size;
     return n;
-  }
-
-  private emit(tenantId: string, e: HubEvent): void {
-    for (const l of this.everyone) l(e);
-    for (const l of this.byTenant.get(tenantId) ?? []) l(e);
   }
 
   private broadcast(e: HubEvent): void {
