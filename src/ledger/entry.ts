@@ -27,6 +27,22 @@ export interface LedgerRecord {
 
 export type UnsignedRecord = Omit<LedgerRecord, 'entryHash' | 'signature'>;
 
+/** A record under the snake_case names of the ledger_entries columns and of the export file. */
+export const entryColumns = (r: LedgerRecord) => ({
+  tenant_id: r.tenantId,
+  sequence: r.sequence,
+  created_at: r.timestamp,
+  event_type: r.eventType,
+  actor_subject: r.actorSubject,
+  actor_role: r.actorRole,
+  request_id: r.requestId,
+  payload: r.payload,
+  prev_hash: r.prevHash,
+  entry_hash: r.entryHash,
+  key_id: r.keyId,
+  signature: r.signature,
+});
+
 /**
  * The canonical form that is hashed and signed: every field but the hash and
  * signature, with the payload parsed so that its canonical JSON is embedded.

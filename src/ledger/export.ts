@@ -1,6 +1,6 @@
 import * as crypto from 'node:crypto';
 import { Checkpoint } from './checkpoint';
-import { LedgerRecord } from './entry';
+import { entryColumns, LedgerRecord } from './entry';
 
 export const EXPORT_FORMAT = 'btv-ledger-export';
 
@@ -18,23 +18,9 @@ export interface ExportHeader {
 export function toJsonl(header: Omit<ExportHeader, 'kind' | 'format' | 'version'>, records: LedgerRecord[], checkpoints: Checkpoint[]): string {
   const lines = [JSON.stringify({ kind: 'header', format: EXPORT_FORMAT, version: 1, ...header })];
   for (const r of records) {
-    lines.push(
-      JSON.stringify({
-        kind: 'entry',
-        tenant_id: r.tenantId,
-        sequence: r.sequence,
-        timestamp: r.timestamp,
-        event_type: r.eventType,
-        actor_subject: r.actorSubject,
-        actor_role: r.actorRole,
-        request_id: r.requestId,
-        payload: r.payload,
-        prev_hash: r.prevHash,
-        entry_hash: r.entryHash,
-        key_id: r.keyId,
-        signature: r.signature,
-      }),
-    );
+    // The export calls the entry's time `timestamp` (the database column is created_at).
+    const { created_at: timestamp, ...columns } = entryColumns(r);
+    lines.push(JSON.stringify({ kind: 'entry', ...columns, timestamp }));
   }
   for (const c of checkpoints) {
     lines.push(JSON.stringify({ kind: 'checkpoint', tenant_id: c.tenantId, size: c.size, head_hash: c.headHash, time: c.time, key_id: c.keyId, signature: c.signature }));

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { Checkpoint } from '../ledger/checkpoint';
-import { GENESIS_HASH, LedgerRecord } from '../ledger/entry';
+import { entryColumns, GENESIS_HASH, LedgerRecord } from '../ledger/entry';
 
 export interface Head {
   sequence: number;
@@ -35,23 +35,6 @@ const toCheckpoint = (r: Row): Checkpoint => ({
 
 const INSERT_CHUNK = 500;
 
-const ENTRY_COLUMNS =
-  'tenant_id, sequence, created_at, event_type, actor_subject, actor_role, request_id, payload, prev_hash, entry_hash, key_id, signature';
-const ENTRY_FIELDS: ((r: LedgerRecord) => string | number)[] = [
-  (r) => r.tenantId,
-  (r) => r.sequence,
-  (r) => r.timestamp,
-  (r) => r.eventType,
-  (r) => r.actorSubject,
-  (r) => r.actorRole,
-  (r) => r.requestId,
-  (r) => r.payload,
-  (r) => r.prevHash,
-  (r) => r.entryHash,
-  (r) => r.keyId,
-  (r) => r.signature,
-];
-
 export class KnexLedgerStore {
   constructor(private readonly db: Knex | Knex.Transaction) {}
 
@@ -81,9 +64,9 @@ export class KnexLedgerStore {
     for (let i = 0; i < records.length; i += INSERT_CHUNK) {
       const chunk = records.slice(i, i + INSERT_CHUNK);
       const last = i + INSERT_CHUNK >= records.length;
-      const values = chunk.flatMap((r) => ENTRY_FIELDS.map((f) => f(r)));
+      const values = chunk.flatMap((r) => Object.values(entryColumns(r)));
       const rows = chunk.map(() => '(?::uuid, ?::bigint, ?::timestamptz, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
-      const insert = `INSERT INTO ledger_entries (${ENTRY_COLUMNS}) VALUES ${rows}`;
+      const insert = `INSERT INTO ledger_entries (${Object.keys(entryColumns(chunk[0])).join(', ')}) VALUES ${rows}`;
       if (!last || heads.size === 0) {
         await this.db.raw(insert, values);
         continue;

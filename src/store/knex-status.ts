@@ -61,6 +61,24 @@ export interface SystemStatusView {
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/** A change under the column names of status_changes. */
+export const changeColumns = (c: StatusChangeRecord) => ({
+  tenant_id: c.tenantId,
+  revision: c.revision,
+  system_id: c.systemId,
+  kind: c.kind,
+  previous_status: c.previousStatus,
+  new_status: c.newStatus,
+  previous_phase: c.previousPhase,
+  new_phase: c.newPhase,
+  reason: c.reason,
+  operator: c.operator,
+  actor_subject: c.actorSubject,
+  idempotency_key: c.idempotencyKey,
+  ledger_sequence: c.ledgerSequence,
+  created_at: c.createdAt,
+});
+
 const toChange = (r: Row): StatusChangeRecord => ({
   tenantId: r.tenant_id,
   revision: Number(r.revision),
@@ -141,22 +159,7 @@ export class KnexStatusStore implements StatusChanges {
   /** Writes the change, the system's new state and the head, and notifies other processes on commit. */
   async record(c: StatusChangeRecord): Promise<void> {
     const insert = this.db('status_changes')
-      .insert({
-        tenant_id: c.tenantId,
-        revision: c.revision,
-        system_id: c.systemId,
-        kind: c.kind,
-        previous_status: c.previousStatus,
-        new_status: c.newStatus,
-        previous_phase: c.previousPhase,
-        new_phase: c.newPhase,
-        reason: c.reason,
-        operator: c.operator,
-        actor_subject: c.actorSubject,
-        idempotency_key: c.idempotencyKey,
-        ledger_sequence: c.ledgerSequence,
-        created_at: c.createdAt,
-      })
+      .insert(changeColumns(c))
       .toSQL();
     const update = this.db('ai_systems')
       .where({ tenant_id: c.tenantId, id: c.systemId })
