@@ -136,8 +136,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
         await ledger.checkpointMoved().catch((err) => logger.warn({ err: (err as Error).message }, 'final checkpoint failed'));
         await listener?.stop();
         await storage.close();
-        const { batches, jobs, entries } = storage.writer.stats;
-        logger.info({ batches, jobs, entries, jobsPerBatch: batches ? +(jobs / batches).toFixed(1) : 0 }, 'group commit totals');
+        logger.info({ ...storage.writer.stats }, 'group commit totals');
       })(server)),
   };
 }

@@ -60,9 +60,9 @@ export class TokenVerifier {
       }
       return known;
     }
-    const principal = this.verifyFully(token);
+    const principal = Object.freeze(this.verifyFully(token));
     if (this.verified.size >= CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
-    this.verified.set(token, Object.freeze(principal));
+    this.verified.set(token, principal);
     return principal;
   }
 

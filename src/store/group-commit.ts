@@ -6,8 +6,8 @@ import { KeyRing } from '../ledger/keyring';
 import { isConnectionError } from './errors';
 import { Head, KnexLedgerStore } from './knex-ledger';
 import { KnexReviewStore } from './knex-reviews';
-import { KnexStatusStore, StatusChangeRecord, SystemStatusView } from './knex-status';
-import { commitIfCurrent } from './optimistic-commit';
+import { KnexStatusStore, StatusChangeRecord } from './knex-status';
+import { commitIfCurrent, StatusExpectation } from './optimistic-commit';
 import { KnexSystemStore } from './knex-systems';
 import { KnexTenantStore } from './knex-tenants';
 import { LedgerEvent, UnitOfWork } from './ports';
@@ -27,15 +27,14 @@ export interface JobOptions {
    */
   statusOf?: string;
   /**
-   * The job only appends ledger entries, and `statusOf` (if any) is assumed
-   * to be in this state: it may commit in the optimistic one-statement path,
-   * which writes only if the database agrees. A job that reaches for any other
-   * store there is moved to a regular transaction.
+   * The job only appends ledger entries and prepares / records status
+   * changes, and `statusOf` (if any) is assumed to be in the state `expect`:
+   * it may commit in the optimistic one-statement path, which writes only if
+   * the database agrees. A job that reaches for any other store there is
+   * moved to a regular transaction.
    */
   optimistic?: { expect?: StatusExpectation };
 }
-
-export type StatusExpectation = Pick<SystemStatusView, 'operationalStatus' | 'lifecyclePhase'>;
 
 interface Job {
   tenantId: string;
@@ -77,11 +76,12 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
  * its entries are dropped before they get a sequence. Every job is answered
  * only after the batch commits; if the commit fails, every job fails.
  *
- * Jobs that only append (decisions) first try the optimistic path: the heads
- * this process last wrote are kept in memory, the entries are sealed against
- * them, and one autocommit statement writes each tenant's entries only if its
- * head and the assumed statuses are still current. Tenants another process
- * wrote in between fall back to the locking transaction.
+ * Jobs marked optimistic (decisions, status changes) first try the optimistic
+ * path: the heads this process last wrote are kept in memory, the entries are
+ * sealed against them, and one autocommit statement writes each tenant's
+ * entries and status changes only if its head and the assumed statuses are
+ * still current. Tenants another process wrote in between fall back to the
+ * locking transaction.
  */
 export class GroupCommitWriter {
   private queue: Job[] = [];

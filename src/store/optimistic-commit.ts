@@ -3,7 +3,10 @@ import { entryColumns, LedgerRecord } from '../ledger/entry';
 import { Head } from './knex-ledger';
 import { changeColumns, encodeNotification, STATUS_CHANNEL, StatusChangeRecord, SystemStatusView } from './knex-status';
 
-export interface ExpectedStatus extends Pick<SystemStatusView, 'operationalStatus' | 'lifecyclePhase'> {
+/** The status a job assumed for a system. */
+export type StatusExpectation = Pick<SystemStatusView, 'operationalStatus' | 'lifecyclePhase'>;
+
+export interface ExpectedStatus extends StatusExpectation {
   tenantId: string;
   systemId: string;
 }
@@ -33,7 +36,7 @@ export async function commitIfCurrent(db: Knex, b: OptimisticBatch): Promise<Set
       lifecycle_phase: x.lifecyclePhase,
     })),
     entries: b.records.map(entryColumns),
-    changes: b.changes.map((c) => ({ ...changeColumns(c), created_at: c.createdAt.toISOString(), notification: encodeNotification(c) })),
+    changes: b.changes.map((c) => ({ ...changeColumns(c), notification: encodeNotification(c) })),
   };
   const { rows }: { rows: { tenant_id: string }[] } = await db.raw('SELECT btv_commit_if_current(?::jsonb) AS tenant_id', [JSON.stringify(batch)]);
   return new Set(rows.map((r) => r.tenant_id));

@@ -1,6 +1,7 @@
 import { Checkpoint } from '../ledger/checkpoint';
 import { LedgerRecord } from '../ledger/entry';
-import type { JobOptions, StatusExpectation } from './group-commit';
+import type { JobOptions } from './group-commit';
+import type { StatusExpectation } from './optimistic-commit';
 import { KnexReviewStore } from './knex-reviews';
 import { StatusChanges } from './knex-status';
 import { AiSystem, Policy, SystemSpec, Tenant } from '../domain/model';
