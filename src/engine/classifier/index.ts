@@ -12,6 +12,7 @@ import { Classification, Finding } from '../threat-types';
 import { LangPattern, loadThreatConfig, ModelRef, Rule, ThreatConfig, ThreatConfigError } from './config';
 import { HashedLogReg } from './model';
 import { Lexicon, normalize } from './normalize';
+import { ViewWords, WordSetIndex } from './word-sets';
 
 export { ThreatConfigError } from './config';
 
@@ -60,29 +61,25 @@ export function decodeBase64Text(s: string): string | undefined {
 interface AnchoredPattern {
   rule: number;
   lp: LangPattern;
+  /** The word set of its possible first words. */
+  anchor: number;
 }
 
 interface LoadedModel {
   ref: ModelRef;
   model: HashedLogReg;
   threshold: number;
-  /** Possible first words of the cue patterns: a view with none of them cannot pass the gate. */
-  cueWords?: Set<string>;
-  cuePrefixes?: string[];
 }
 
 const evidence = (s: string) => (s.length > EVIDENCE_MAX ? s.slice(0, EVIDENCE_MAX - 1) + '…' : s);
 
 class Engine implements Classifier {
   private readonly anchored: AnchoredPattern[] = [];
-  /** Exact possible first word → anchored patterns. */
-  private readonly exact = new Map<string, number[]>();
-  /** First three letters of a first-word prefix (word*) → the prefixes and their patterns. */
-  private readonly prefixed = new Map<string, { prefix: string; id: number }[]>();
-  /** Per anchored pattern: already a candidate in this view (reset after each view). */
-  private readonly seen: Uint8Array;
-  /** Per anchored pattern: where its earliest possible first word starts (the space before it). */
-  private readonly start: Int32Array;
+  /** Word set → the anchored patterns it is the first-word set of. */
+  private readonly anchoredBy: number[][] = [];
+  /** Per pattern: the word sets a view must draw on for it to match (see Compiled.requires). */
+  private readonly requires = new Map<LangPattern, Int32Array>();
+  private readonly words: ViewWords;
   private readonly regexRules: number[] = [];
   private readonly lexicon: Lexicon;
 
@@ -92,25 +89,17 @@ class Engine implements Classifier {
     readonly rulesHash: string,
     private readonly exhaustive: boolean,
   ) {
+    const sets = new WordSetIndex();
+    const need = (lp: LangPattern) => this.requires.set(lp, Int32Array.from(lp.requires.map((ws) => sets.intern(ws))));
     cfg.rules.forEach((rule, r) => {
       if (rule.kind === 'regex') this.regexRules.push(r);
-      else for (const lp of rule.groups[0]) this.anchored.push({ rule: r, lp });
+      else for (const lp of rule.groups[0]) this.anchored.push({ rule: r, lp, anchor: sets.intern({ words: lp.words!, prefixes: lp.prefixes! }) });
+      rule.groups.forEach((g) => g.forEach(need));
+      rule.unless.forEach(need);
     });
-    this.anchored.forEach((a, id) => {
-      a.lp.words?.forEach((w) => {
-        const list = this.exact.get(w);
-        if (list) list.push(id);
-        else this.exact.set(w, [id]);
-      });
-      a.lp.prefixes?.forEach((prefix) => {
-        const k = prefix.slice(0, 3);
-        const list = this.prefixed.get(k);
-        if (list) list.push({ prefix, id });
-        else this.prefixed.set(k, [{ prefix, id }]);
-      });
-    });
-    this.seen = new Uint8Array(this.anchored.length);
-    this.start = new Int32Array(this.anchored.length);
+    models.forEach((m) => m.ref.requires.forEach(need));
+    this.anchored.forEach((a, id) => (this.anchoredBy[a.anchor] ??= []).push(id));
+    this.words = new ViewWords(sets);
     const words = cfg.lexicon;
     let maxLength = 0;
     words.forEach((w) => (maxLength = Math.max(maxLength, w.length)));
@@ -130,6 +119,7 @@ class Engine implements Classifier {
     const views = normalize(text, this.lexicon);
     const via = depth > 0 ? 'base64: ' : '';
     this.matchView(views.main, found, via);
+    // Scanned last, so that the models' cue gates below read the view the models score.
     if (views.deobf) this.matchView(views.deobf, found, via);
 
     for (const r of this.regexRules) {
@@ -153,7 +143,7 @@ class Engine implements Classifier {
       if (!this.exhaustive && this.covered(found, ref)) continue;
       // The deobfuscated view when there is one (it is the main view with obfuscations undone).
       const view = views.deobf ?? views.main;
-      if (ref.requires.length && !(this.mayMatch(this.models[mi], view) && this.anyMatch(ref.requires, view))) continue;
+      if (ref.requires.length && !this.anyMatch(ref.requires, view)) continue;
       const p = model.score(view);
       if (p >= threshold && (found.get(key)?.confidence ?? -1) < p) {
         found.set(key, {
@@ -182,38 +172,24 @@ class Engine implements Classifier {
     return views.main.trim();
   }
 
-  /** Runs the rules whose first word occurs in the token view. */
-  private matchView(view: string, found: Map<string, Finding>, via: string) {
+  /** Runs the rules whose first word occurs in the token view (and whose other required words do). */
+  private matchView(view: string, found: Map<string, Finding>, via: string): void {
+    const { words } = this;
+    words.scan(view);
     const candidates: number[] = [];
-    const { seen, start } = this;
-    const mark = (id: number, at: number) => {
-      if (seen[id]) return;
-      seen[id] = 1;
-      start[id] = at;
-      candidates.push(id);
-    };
-    let i = 1;
-    while (i < view.length) {
-      const end = view.indexOf(' ', i);
-      if (end < 0) break;
-      const word = view.slice(i, end);
-      const list = this.exact.get(word);
-      if (list) for (const id of list) mark(id, i - 1);
-      if (word.length >= 3) {
-        const pl = this.prefixed.get(word.slice(0, 3));
-        if (pl) for (const { prefix, id } of pl) if (word.startsWith(prefix)) mark(id, i - 1);
-      }
-      i = end + 1;
+    for (const set of words.sets) {
+      const ids = this.anchoredBy[set];
+      if (ids) for (const id of ids) candidates.push(id);
     }
     if (candidates.length === 0) return;
-    for (const id of candidates) seen[id] = 0;
+    // In rule order, so the pattern reported for a rule does not depend on the words of the text.
     candidates.sort((a, b) => a - b);
     for (const id of candidates) {
-      const { rule: r, lp } = this.anchored[id];
+      const { rule: r, lp, anchor } = this.anchored[id];
       const rule = this.cfg.rules[r];
-      if (found.has(rule.id)) continue;
+      if (found.has(rule.id) || !this.possible(lp)) continue;
       // no match can start before the earliest possible first word
-      lp.re.lastIndex = start[id];
+      lp.re.lastIndex = words.firstAt(anchor);
       let m: RegExpExecArray | null;
       let tries = 0;
       while ((m = lp.re.exec(view)) && tries++ < 8) {
@@ -227,6 +203,11 @@ class Engine implements Classifier {
     }
   }
 
+  /** Whether the last scanned view holds every word set the pattern needs. */
+  private possible(lp: LangPattern): boolean {
+    return this.words.hasAll(this.requires.get(lp)!);
+  }
+
   /** Whether every further group of an `all` rule matches within the rule's window of `at`. */
   private groupsNear(rule: Rule, lang: string, view: string, at: number, snippets: string[]): boolean {
     for (let g = 1; g < rule.groups.length; g++) {
@@ -234,7 +215,7 @@ class Engine implements Classifier {
       for (const lp of rule.groups[g]) {
         // Groups pair up within one language (or with language-neutral "common" patterns), so a
         // word of one language never completes a rule written in another ("alter" is German for age).
-        if (lp.lang !== lang && lp.lang !== 'common' && lang !== 'common') continue;
+        if ((lp.lang !== lang && lp.lang !== 'common' && lang !== 'common') || !this.possible(lp)) continue;
         // a match further than the window before the anchor cannot count
         lp.re.lastIndex = rule.window === Infinity ? 0 : Math.max(0, at - rule.window);
         let m: RegExpExecArray | null;
@@ -253,28 +234,15 @@ class Engine implements Classifier {
     return true;
   }
 
-  /** Cheap pre-check of a model's cue gate: whether any word of the view can start a cue pattern. */
-  private mayMatch(m: LoadedModel, view: string): boolean {
-    if (!m.cueWords || !m.cuePrefixes) return true;
-    let i = 1;
-    while (i < view.length) {
-      const end = view.indexOf(' ', i);
-      if (end < 0) break;
-      const word = view.slice(i, end);
-      if (m.cueWords.has(word)) return true;
-      for (const p of m.cuePrefixes) if (word.startsWith(p)) return true;
-      i = end + 1;
-    }
-    return false;
-  }
-
   private covered(found: Map<string, Finding>, ref: ModelRef): boolean {
     for (const f of found.values()) if (f.subThreat === ref.subThreat.name && f.severity >= ref.severity && !f.pattern.startsWith('model:')) return true;
     return false;
   }
 
+  /** Whether any of the patterns matches the last scanned view. */
   private anyMatch(patterns: LangPattern[], view: string): boolean {
     for (const lp of patterns) {
+      if (!this.possible(lp)) continue;
       lp.re.lastIndex = 0;
       if (lp.re.test(view)) return true;
     }
@@ -334,13 +302,7 @@ export function loadClassifier(configDir: string, options: ClassifierOptions = {
       throw new ThreatConfigError((e as Error).message);
     }
     hash.update(`\0${ref.file}\0`).update(raw);
-    const cueWords = new Set<string>();
-    const cuePrefixes: string[] = [];
-    for (const lp of ref.requires) {
-      lp.words?.forEach((w) => cueWords.add(w));
-      lp.prefixes?.forEach((p) => cuePrefixes.push(p));
-    }
-    return { ref, model, threshold: ref.threshold ?? model.threshold, cueWords, cuePrefixes };
+    return { ref, model, threshold: ref.threshold ?? model.threshold };
   });
   return new Engine(cfg, models, hash.digest('hex'), options.exhaustive === true);
 }

@@ -45,7 +45,6 @@ const SPECIAL_FOLD_CHARS = new RegExp(`[${Object.keys(SPECIAL_FOLD).join('')}]`,
 const MARKS = /\p{M}+/gu;
 
 const NON_WORD = /[^\p{L}\p{N}]+/gu;
-const NON_WORD_ASCII = /[^a-z0-9]+/g;
 
 /** Single letters separated by one space or one punctuation mark: "i g n o r e", "i.g.n.o.r.e". */
 const SPACED_RUN = /(?<![\p{L}\p{N}@$])[\p{L}\p{N}@$](?:[ ._*\-][\p{L}\p{N}@$]){2,}(?![\p{L}\p{N}@$])/gu;
@@ -94,9 +93,79 @@ export function foldAccents(s: string): string {
 
 /** Lower-cased, accent-folded words of s joined by single spaces, framed by spaces. */
 export function tokenView(folded: string): string {
-  const words = NON_ASCII.test(folded) ? folded.replace(NON_WORD, ' ') : folded.replace(NON_WORD_ASCII, ' ');
-  const t = words.trim();
+  if (!NON_ASCII.test(folded)) return asciiTokenView(folded);
+  const t = folded.replace(NON_WORD, ' ').trim();
   return t ? ` ${t} ` : ' ';
+}
+
+// Scratch space of asciiTokenView: a byte loop is several times faster than replace() on the
+// hot path, and one buffer serves every call because classify() is synchronous.
+let scratch = Buffer.alloc(4096);
+
+const isAsciiWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+
+/** tokenView of lower-case ASCII text. */
+function asciiTokenView(s: string): string {
+  if (scratch.length < s.length + 2) scratch = Buffer.alloc(2 * s.length + 2);
+  const out = scratch;
+  let n = 0;
+  out[n++] = 32;
+  let afterSpace = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (isAsciiWordChar(c)) {
+      out[n++] = c;
+      afterSpace = false;
+    } else if (!afterSpace) {
+      out[n++] = 32;
+      afterSpace = true;
+    }
+  }
+  if (!afterSpace) out[n++] = 32;
+  return out.toString('latin1', 0, n);
+}
+
+// Character classes of lower-case ASCII for mayBeObfuscatedAscii, one table lookup per character.
+const LETTER = 1;
+const LEETISH = 2; // 0-9 @ $ ! |
+const LONE = 4; // what a letter-spacing run is made of: a-z 0-9 @ $
+const SEP = 8; // what separates the letters of such a run: space . _ * -
+const PUNCT = 16; // what may sit inside a word: . - _ * ' ` ~ ^ + \ /
+const WORDCH = 32; // a-z 0-9
+const CLASS = new Uint8Array(128);
+for (let c = 97; c <= 122; c++) CLASS[c] = LETTER | LONE | WORDCH;
+for (let c = 48; c <= 57; c++) CLASS[c] = LEETISH | LONE | WORDCH;
+for (const ch of '@$') CLASS[ch.charCodeAt(0)] |= LEETISH | LONE;
+for (const ch of '!|') CLASS[ch.charCodeAt(0)] |= LEETISH;
+for (const ch of ' ._*-') CLASS[ch.charCodeAt(0)] |= SEP;
+for (const ch of ".-_*'`~^+\\/") CLASS[ch.charCodeAt(0)] |= PUNCT;
+
+/**
+ * Whether deobfuscate() could change lower-case ASCII text: a letter beside a leetspeak character,
+ * punctuation between two letters or digits, or two lone characters one separator apart. Errs on
+ * the side of yes; when it says no, deobfuscate() returns the text unchanged.
+ */
+export function mayBeObfuscatedAscii(s: string): boolean {
+  const n = s.length;
+  let prev = 0; // class of s[i - 1]
+  let cur = n > 0 ? CLASS[s.charCodeAt(0)] : 0;
+  let loneEnd = -2; // one past the last lone character
+  for (let i = 0; i < n; i++) {
+    const next = i + 1 < n ? CLASS[s.charCodeAt(i + 1)] : 0;
+    if ((cur & LETTER && next & LEETISH && !(next & LETTER)) || (cur & LEETISH && next & LETTER)) return true;
+    if (cur & PUNCT && prev & WORDCH) {
+      let j = i + 1;
+      while (j < n && CLASS[s.charCodeAt(j)] & PUNCT) j++;
+      if (j < n && CLASS[s.charCodeAt(j)] & WORDCH) return true;
+    }
+    if (cur & LONE && !(prev & LONE) && !(next & LONE)) {
+      if (loneEnd === i - 1 && prev & SEP) return true;
+      loneEnd = i + 1;
+    }
+    prev = cur;
+    cur = next;
+  }
+  return false;
 }
 
 /** The clean view: NFKC, no invisible or control characters, case kept. */
@@ -108,6 +177,14 @@ export function cleanText(text: string): string {
 /** Builds every view of text. lexicon resolves ambiguous leetspeak and splits de-spaced runs. */
 export function normalize(text: string, lexicon?: Lexicon): Views {
   const clean = cleanText(text);
+  if (!NON_ASCII.test(clean)) {
+    // ASCII text: nothing to map or fold, and usually nothing to undo.
+    const lower = clean.toLowerCase();
+    const main = asciiTokenView(lower);
+    if (!mayBeObfuscatedAscii(lower)) return { clean, unfolded: lower, main };
+    const deobf = tokenView(deobfuscate(lower, lexicon));
+    return deobf === main ? { clean, unfolded: lower, main } : { clean, unfolded: lower, main, deobf };
+  }
   const unfolded = mapHomoglyphs(clean.toLowerCase());
   const folded = foldAccents(unfolded);
   const main = tokenView(folded);

@@ -151,6 +151,12 @@ export function compileNode(n: Node): string {
   }
 }
 
+/** Words (exact, or by prefix from word*). */
+export interface WordSet {
+  words: Set<string>;
+  prefixes: Set<string>;
+}
+
 /** A compiled pattern: regex over a token view plus the words it can start with. */
 export interface Compiled {
   re: RegExp;
@@ -158,6 +164,11 @@ export interface Compiled {
   words?: Set<string>;
   /** First-word prefixes (from word*). */
   prefixes?: Set<string>;
+  /**
+   * Word sets a text must draw at least one word from each for the pattern to match: a necessary
+   * condition, checked with a lookup per word of the text before the expression runs at all.
+   */
+  requires: WordSet[];
 }
 
 interface First {
@@ -210,11 +221,24 @@ function merge(into: First, f: First, alt: boolean) {
   if (alt) into.nullable ||= f.nullable;
 }
 
+/** One word set per part of the top-level sequence that cannot be skipped (see Compiled.requires). */
+function requiredSets(n: Node, out: WordSet[] = []): WordSet[] {
+  if (n.k === 'seq') {
+    n.items.forEach((item) => requiredSets(item, out));
+    return out;
+  }
+  if (n.k === 'gap' || n.k === 'opt' || n.k === 're') return out;
+  const f = first(n);
+  if (!f.any && !f.nullable) out.push({ words: f.words, prefixes: f.prefixes });
+  return out;
+}
+
 export function compilePattern(n: Node): Compiled {
   const f = first(n);
   const re = new RegExp(`${compileNode(n)}(?= )`, 'g');
-  if (f.any || f.nullable) return { re };
-  return { re, words: f.words, prefixes: f.prefixes };
+  const requires = requiredSets(n);
+  if (f.any || f.nullable) return { re, requires };
+  return { re, words: f.words, prefixes: f.prefixes, requires };
 }
 
 /** Every literal word of a node (for the leetspeak / segmentation lexicon). */
