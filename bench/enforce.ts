@@ -14,17 +14,19 @@ import * as grpc from '@grpc/grpc-js';
 import { EnforceRequest, GovernanceServiceClient } from '../gen/ts/btv/v1/governance';
 import { AiSystem, DecisionOutcome, RiskClassification } from '../gen/ts/btv/v1/types';
 import { mintToken } from '../src/auth/tokens';
+import { projectRoot } from '../src/paths';
+import { entryArgs } from '../test/helpers/process';
 import type { Benchmark, BenchTable, Cell } from './run';
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = projectRoot();
 const SECONDS = Number(process.env.BTV_BENCH_SECONDS || 5);
 const PROMPT =
   'Summarise the attached quarterly credit-risk report for the risk committee: highlight changes in default rates by region, ' +
   'the effect of the new affordability checks on approval volumes, and the three largest exposures, in plain language and ' +
   'under two hundred words, without personal data.';
 
-function start(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function start(entry: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, entryArgs(entry), { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`did not start: ${out}`)), 60_000);
@@ -86,9 +88,9 @@ async function run(): Promise<BenchTable[]> {
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'btv-bench-'));
   const secret = crypto.randomBytes(48).toString('base64url');
-  const echo = await start([path.join(__dirname, '_echo-server.ts')], {}, /port (\d+)/);
+  const echo = await start('bench/_echo-server.ts', {}, /port (\d+)/);
   const btv = await start(
-    ['src/main.ts'],
+    'src/main.ts',
     {
       BTV_HOST: '127.0.0.1',
       BTV_PORT: '0',

@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import { loadClassifier } from '../src/engine/classifier';
+import { projectRoot } from '../src/paths';
 import type { Benchmark, BenchTable, Cell } from './run';
 
 const TARGET_P99_US = 50;
@@ -39,7 +40,7 @@ export const benchmark: Benchmark = {
   description: `threat classifier classify() latency on ${LEN}-character prompts (target p99 < ${TARGET_P99_US} µs)`,
   async run(): Promise<BenchTable[]> {
     const n = intEnv('BTV_BENCH_N', 20000);
-    const c = loadClassifier(path.resolve(__dirname, '..', 'config'));
+    const c = loadClassifier(path.join(projectRoot(), 'config'));
     const rows: Cell[][] = [];
     const all: number[] = [];
     for (const [kind, raw] of PROMPTS) {

@@ -10,7 +10,7 @@
  * database created on postgresql://postgres@127.0.0.1:5432 and dropped at the end.
  * Knobs: BTV_BENCH_CYCLES (default 200 stop/release cycles), BTV_BENCH_WATCHERS (default 100).
  *
- * Servers are real processes (src/main.ts, like `npm start`), production mode,
+ * Servers are real processes (the compiled server, like `npm start`), production mode,
  * default settings. The caller lives in this process; the watchers (each on
  * its own connection) run in a process of their own (bench/_watchers.ts), so
  * their decoding never delays the caller's responses. All time stamps come
@@ -28,7 +28,7 @@ import { OperationsServiceClient } from '../gen/ts/btv/v1/operations';
 import { AiSystem, OperationalStatus as OS, RiskClassification } from '../gen/ts/btv/v1/types';
 import { mintToken } from '../src/auth/tokens';
 import { Role } from '../src/domain/context';
-import { ServerProcess, spawnServer } from '../test/helpers/process';
+import { entryArgs, ServerProcess, spawnServer } from '../test/helpers/process';
 import type { Benchmark, BenchTable, Cell } from './run';
 
 const TARGET_STOP_P99_MS = 10;
@@ -114,7 +114,8 @@ class WatcherProcess {
   private onArrivals?: (a: { server: 'A' | 'B'; arrived: [number, number][] }[]) => void;
 
   constructor(args: { addresses: { server: string; address: string }[]; systemId: string; token: string; count: number }) {
-    this.child = fork(path.join(__dirname, '_watchers.ts'), [JSON.stringify(args)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const entry = entryArgs('bench/_watchers.ts');
+    this.child = fork(entry[entry.length - 1], [JSON.stringify(args)], { execArgv: entry.slice(0, -1), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child.on('message', (m: { ready?: boolean; complete?: number; error?: string; arrivals?: { server: 'A' | 'B'; arrived: [number, number][] }[] }) => {
       if (m.ready) this.onReady?.();
       if (m.error) this.failure ??= new Error(m.error);
@@ -291,7 +292,7 @@ async function run(): Promise<BenchTable[]> {
         row('change reaches the last of all watchers, - call start', lastWatcher),
       ],
       notes: [
-        `Two server processes (src/main.ts, production mode, info logging) on ${db.url.replace(/\/\/[^@]*@/, '//')}; ${warmup} warm-up cycles not counted.`,
+        `Two server processes (dist/src/main.js, production mode, info logging) on ${db.url.replace(/\/\/[^@]*@/, '//')}; ${warmup} warm-up cycles not counted.`,
         'Commit happens between call start and call return, so commit -> receive lies between the "call return" and "call start" rows;',
         'a negative value means the watcher had the change before the caller had its response. Watchers on A are fed in-process,',
         'watchers on B by PostgreSQL NOTIFY plus a change-log read. The watchers run in a process of their own (each on its own',

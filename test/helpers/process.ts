@@ -2,7 +2,18 @@ import { ChildProcess, ChildProcessByStdio, spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
 import * as path from 'node:path';
 
-const ROOT = path.resolve(__dirname, '../..');
+import { projectRoot } from '../../src/paths';
+
+const ROOT = projectRoot();
+const COMPILED = __filename.endsWith('.js');
+
+/**
+ * Node arguments that run a TypeScript entry point of the repository (path from the root): its
+ * build in dist/ when this code is itself compiled (the benchmarks), else the source through tsx.
+ */
+export function entryArgs(file: string): string[] {
+  return COMPILED ? [path.join(ROOT, 'dist', file.replace(/\.ts$/, '.js'))] : ['--import', 'tsx', path.join(ROOT, file)];
+}
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -15,7 +26,7 @@ export interface ServerProcess {
 
 /** `src/main.ts` as its own process, with only PATH and the given environment, on a free port. */
 function spawnMain(env: Record<string, string>): ChildProcessByStdio<null, Readable, Readable> {
-  return spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts')], {
+  return spawn(process.execPath, entryArgs('src/main.ts'), {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', BTV_HOST: '127.0.0.1', BTV_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

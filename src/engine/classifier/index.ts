@@ -54,8 +54,27 @@ export function decodeBase64Text(s: string): string | undefined {
     return undefined;
   }
   if (text.length < 6 || /[^\P{C}\t\n\r]/u.test(text)) return undefined;
-  const letters = text.match(/[\p{L}\s]/gu)?.length ?? 0;
-  return letters / text.length >= 0.7 ? text : undefined;
+  return lettersAndSpaces(text) / text.length >= 0.7 ? text : undefined;
+}
+
+const LETTER_OR_SPACE = /[\p{L}\s]/uy;
+
+/** How many characters of text are letters or white space (a loop: no array of matches). */
+function lettersAndSpaces(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; ) {
+    const c = text.charCodeAt(i);
+    if (c < 128) {
+      const lower = c | 32;
+      if ((lower >= 97 && lower <= 122) || c === 32 || (c >= 9 && c <= 13)) n++;
+      i++;
+      continue;
+    }
+    LETTER_OR_SPACE.lastIndex = i;
+    if (LETTER_OR_SPACE.test(text)) n++;
+    i += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
+  }
+  return n;
 }
 
 interface AnchoredPattern {
@@ -80,6 +99,8 @@ class Engine implements Classifier {
   /** Per pattern: the word sets a view must draw on for it to match (see Compiled.requires). */
   private readonly requires = new Map<LangPattern, Int32Array>();
   private readonly words: ViewWords;
+  /** Scratch list of the anchored patterns to try on a view (each appears at most once). */
+  private readonly candidates: Int32Array;
   private readonly regexRules: number[] = [];
   private readonly lexicon: Lexicon;
 
@@ -99,6 +120,7 @@ class Engine implements Classifier {
     });
     models.forEach((m) => m.ref.requires.forEach(need));
     this.anchored.forEach((a, id) => (this.anchoredBy[a.anchor] ??= []).push(id));
+    this.candidates = new Int32Array(this.anchored.length);
     this.words = new ViewWords(sets);
     const words = cfg.lexicon;
     let maxLength = 0;
@@ -176,14 +198,16 @@ class Engine implements Classifier {
   private matchView(view: string, found: Map<string, Finding>, via: string): void {
     const { words } = this;
     words.scan(view);
-    const candidates: number[] = [];
+    let n = 0;
+    const all = this.candidates;
     for (const set of words.sets) {
       const ids = this.anchoredBy[set];
-      if (ids) for (const id of ids) candidates.push(id);
+      if (ids) for (const id of ids) all[n++] = id;
     }
-    if (candidates.length === 0) return;
-    // In rule order, so the pattern reported for a rule does not depend on the words of the text.
-    candidates.sort((a, b) => a - b);
+    if (n === 0) return;
+    // In rule order, so the pattern reported for a rule does not depend on the words of the text
+    // (a typed array sorts numerically, without a comparator call per pair).
+    const candidates = all.subarray(0, n).sort();
     for (const id of candidates) {
       const { rule: r, lp, anchor } = this.anchored[id];
       const rule = this.cfg.rules[r];

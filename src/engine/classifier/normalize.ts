@@ -58,7 +58,8 @@ const HAS_LETTER = /\p{L}/u;
 /** The same for lower-case ASCII text (the common case, much faster than the Unicode classes). */
 const SPACED_RUN_ASCII = /(?<![a-z0-9@$])[a-z0-9@$](?:[ ._*\-][a-z0-9@$]){2,}(?![a-z0-9@$])/g;
 const INNER_PUNCT_ASCII = /(?<=[a-z0-9])[.\-_*'`~^+\\/]+(?=[a-z0-9])/g;
-const LEET_WORD_ASCII = /[a-z0-9@$!|]+/g;
+/** Only the ASCII words that carry a leetspeak character (the others need no callback). */
+const LEET_WORD_ASCII = /(?<![a-z0-9@$!|])[a-z0-9@$!|]*[0-9@$!|][a-z0-9@$!|]*/g;
 const HAS_LETTER_ASCII = /[a-z]/;
 const LEET: Record<string, string> = { '0': 'o', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '9': 'g', '@': 'a', $: 's', '!': 'i', '6': 'g' };
 
@@ -200,11 +201,54 @@ export function deobfuscate(folded: string, lexicon?: Lexicon): string {
     return joined.length >= 8 && lexicon ? segment(deleetWord(joined, lexicon), lexicon) : joined;
   });
   s = s.replace(ascii ? INNER_PUNCT_ASCII : INNER_PUNCT, '');
-  if (HAS_LEET.test(s)) s = s.replace(ascii ? LEET_WORD_ASCII : LEET_WORD, (w) => (HAS_LEET.test(w) && (ascii ? HAS_LETTER_ASCII : HAS_LETTER).test(w) ? deleetWord(w, lexicon) : w));
-  return s;
+  if (!HAS_LEET.test(s)) return s;
+  if (ascii) return s.replace(LEET_WORD_ASCII, (w) => (HAS_LETTER_ASCII.test(w) ? deleetWord(w, lexicon) : w));
+  return s.replace(LEET_WORD, (w) => (HAS_LEET.test(w) && HAS_LETTER.test(w) ? deleetWord(w, lexicon) : w));
 }
 
+/** LEET by character code (0: not a stand-in), for the ASCII loop of deleetWord. */
+const LEET_CODE = new Uint8Array(128);
+for (const [k, v] of Object.entries(LEET)) LEET_CODE[k.charCodeAt(0)] = v.charCodeAt(0);
+let leetScratch = Buffer.alloc(256);
+
 function deleetWord(w: string, lexicon?: Lexicon): string {
+  // Strip leading and trailing ! and | (ASCII fast path; other text takes the general one).
+  let from = 0;
+  let to = w.length;
+  while (from < to && (w.charCodeAt(from) === 33 || w.charCodeAt(from) === 124)) from++;
+  while (to > from && (w.charCodeAt(to - 1) === 33 || w.charCodeAt(to - 1) === 124)) to--;
+  if (leetScratch.length < to - from) leetScratch = Buffer.alloc(2 * (to - from));
+  const out = leetScratch;
+  let leet = false;
+  let ones = false; // "1" and "|" read as i or l
+  for (let i = from; i < to; i++) {
+    const c = w.charCodeAt(i);
+    if (c >= 128) return deleetWordGeneral(w, lexicon);
+    const m = LEET_CODE[c];
+    if (m || c === 50) leet = true; // "2" stands for nothing but still marks a leetspeak word
+    else if (c === 49 || c === 124) {
+      leet = true;
+      ones = true;
+    }
+    out[i - from] = m || c;
+  }
+  if (!leet) return w;
+  const n = to - from;
+  if (!ones) return out.toString('latin1', 0, n);
+  const fill = (letter: number) => {
+    for (let i = from; i < to; i++) {
+      const c = w.charCodeAt(i);
+      if (c === 49 || c === 124) out[i - from] = letter;
+    }
+    return out.toString('latin1', 0, n);
+  };
+  const asI = fill(105);
+  if (!lexicon || lexicon.has(asI)) return asI;
+  const asL = fill(108);
+  return lexicon.has(asL) ? asL : asI;
+}
+
+function deleetWordGeneral(w: string, lexicon?: Lexicon): string {
   const core = w.replace(/^[!|]+|[!|]+$/g, '');
   if (!HAS_LEET.test(core)) return w;
   let base = '';
