@@ -186,7 +186,8 @@ class Engine implements Classifier {
       for (const candidate of candidates) {
         if (decoded.length >= MAX_PAYLOADS) break;
         const payload = decodeBase64Text(candidate);
-        if (payload === undefined) continue;
+        // The same payload twice tells nothing new (a pasted block repeated, say).
+        if (payload === undefined || decoded.includes(payload)) continue;
         decoded.push(payload);
         this.run(payload, depth + 1, found, decoded);
       }

@@ -202,9 +202,16 @@ export function deobfuscate(folded: string, lexicon?: Lexicon): string {
   });
   s = s.replace(ascii ? INNER_PUNCT_ASCII : INNER_PUNCT, '');
   if (!HAS_LEET.test(s)) return s;
-  if (ascii) return s.replace(LEET_WORD_ASCII, (w) => (HAS_LETTER_ASCII.test(w) ? deleetWord(w, lexicon) : w));
-  return s.replace(LEET_WORD, (w) => (HAS_LEET.test(w) && HAS_LETTER.test(w) ? deleetWord(w, lexicon) : w));
+  if (ascii) return s.replace(LEET_WORD_ASCII, (w) => (w.length <= LEET_MAX && HAS_LETTER_ASCII.test(w) ? deleetWord(w, lexicon) : w));
+  return s.replace(LEET_WORD, (w) => (w.length <= LEET_MAX && HAS_LEET.test(w) && HAS_LETTER.test(w) ? deleetWord(w, lexicon) : w));
 }
+
+/**
+ * Longest word read as leetspeak. Longer runs of letters and digits are identifiers, hashes or
+ * encoded payloads (base64 is decoded and classified on its own), never disguised words: the
+ * longest rule word has 26 letters.
+ */
+const LEET_MAX = 40;
 
 /** LEET by character code (0: not a stand-in), for the ASCII loop of deleetWord. */
 const LEET_CODE = new Uint8Array(128);
