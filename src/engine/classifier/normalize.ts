@@ -101,14 +101,14 @@ export function tokenView(folded: string): string {
 
 // Scratch space of asciiTokenView: a byte loop is several times faster than replace() on the
 // hot path, and one buffer serves every call because classify() is synchronous.
-let scratch = Buffer.alloc(4096);
+// Never grown: a longer text gets a buffer of its own, so one huge prompt does not pin memory.
+const scratch = Buffer.alloc(8192);
 
 const isAsciiWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
 
 /** tokenView of lower-case ASCII text. */
 function asciiTokenView(s: string): string {
-  if (scratch.length < s.length + 2) scratch = Buffer.alloc(2 * s.length + 2);
-  const out = scratch;
+  const out = s.length + 2 <= scratch.length ? scratch : Buffer.allocUnsafe(s.length + 2);
   let n = 0;
   out[n++] = 32;
   let afterSpace = true;
@@ -202,21 +202,14 @@ export function deobfuscate(folded: string, lexicon?: Lexicon): string {
   });
   s = s.replace(ascii ? INNER_PUNCT_ASCII : INNER_PUNCT, '');
   if (!HAS_LEET.test(s)) return s;
-  if (ascii) return s.replace(LEET_WORD_ASCII, (w) => (w.length <= LEET_MAX && HAS_LETTER_ASCII.test(w) ? deleetWord(w, lexicon) : w));
-  return s.replace(LEET_WORD, (w) => (w.length <= LEET_MAX && HAS_LEET.test(w) && HAS_LETTER.test(w) ? deleetWord(w, lexicon) : w));
+  if (ascii) return s.replace(LEET_WORD_ASCII, (w) => (HAS_LETTER_ASCII.test(w) ? deleetWord(w, lexicon) : w));
+  return s.replace(LEET_WORD, (w) => (HAS_LEET.test(w) && HAS_LETTER.test(w) ? deleetWord(w, lexicon) : w));
 }
-
-/**
- * Longest word read as leetspeak. Longer runs of letters and digits are identifiers, hashes or
- * encoded payloads (base64 is decoded and classified on its own), never disguised words: the
- * longest rule word has 26 letters.
- */
-const LEET_MAX = 40;
 
 /** LEET by character code (0: not a stand-in), for the ASCII loop of deleetWord. */
 const LEET_CODE = new Uint8Array(128);
 for (const [k, v] of Object.entries(LEET)) LEET_CODE[k.charCodeAt(0)] = v.charCodeAt(0);
-let leetScratch = Buffer.alloc(256);
+const leetScratch = Buffer.alloc(256);
 
 function deleetWord(w: string, lexicon?: Lexicon): string {
   // Strip leading and trailing ! and | (ASCII fast path; other text takes the general one).
@@ -224,8 +217,7 @@ function deleetWord(w: string, lexicon?: Lexicon): string {
   let to = w.length;
   while (from < to && (w.charCodeAt(from) === 33 || w.charCodeAt(from) === 124)) from++;
   while (to > from && (w.charCodeAt(to - 1) === 33 || w.charCodeAt(to - 1) === 124)) to--;
-  if (leetScratch.length < to - from) leetScratch = Buffer.alloc(2 * (to - from));
-  const out = leetScratch;
+  const out = to - from <= leetScratch.length ? leetScratch : Buffer.allocUnsafe(to - from);
   let leet = false;
   let ones = false; // "1" and "|" read as i or l
   for (let i = from; i < to; i++) {

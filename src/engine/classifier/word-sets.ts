@@ -9,6 +9,8 @@ import type { WordSet } from './patterns';
 
 /** Longest memo before it is dropped: text full of distinct words must not grow it forever. */
 const MEMO_MAX = 50_000;
+/** Longer words are looked up every time: few rule words come close, and memory stays bounded. */
+const MEMO_WORD_MAX = 64;
 const NONE: readonly number[] = [];
 
 export class WordSetIndex {
@@ -42,8 +44,10 @@ export class WordSetIndex {
     const found = [...(this.exact.get(word) ?? NONE)];
     if (word.length >= 3) for (const { prefix, id } of this.prefixed.get(word.slice(0, 3)) ?? []) if (word.startsWith(prefix) && !found.includes(id)) found.push(id);
     ids = found.length ? found : NONE;
+    if (word.length > MEMO_WORD_MAX) return ids;
     if (this.memo.size >= MEMO_MAX) this.memo.clear();
-    this.memo.set(word, ids);
+    // A copy as the key: V8 slices of 13+ characters keep their whole parent text alive.
+    this.memo.set(word.length >= 13 ? word.split('').join('') : word, ids);
     return ids;
   }
 }
