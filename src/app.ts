@@ -73,7 +73,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       throw e;
     }
   }
-  const operations = new OperationsService(storage, storage.status, (c) => hub.publish(c), clock);
+  const operations = new OperationsService(storage, storage.status, statusCache, (c) => hub.publish(c), clock);
   const specs = new SpecCache(storage.systems, storage.tenants, config.specCacheMs);
   const enforcement = new EnforcementService(storage, specs, statusCache, classifier, rules, clock);
   const reviews = new ReviewService(storage, storage.reviewQueries, clock);

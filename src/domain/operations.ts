@@ -1,10 +1,12 @@
 import { RequestContext } from './context';
 import { DomainError, invalidArgument, notFound, permissionDenied } from './errors';
 import { LifecyclePhase, OperationalStatus } from './model';
+import { StatusSource } from './enforcement';
 import { Clock } from './tenants';
 import { PHASE_TRANSITIONS, STATUS_TRANSITIONS } from './transitions';
 import { optionalText, requiredText, SYSTEM_ID_RE } from './validation';
 import { StatusChangeRecord, SystemStatusView } from '../store/knex-status';
+import { StatusExpectation } from '../store/optimistic-commit';
 import { Storage } from '../store/ports';
 
 export interface ChangeRequest<T> {
@@ -60,6 +62,7 @@ export class OperationsService {
   constructor(
     private readonly storage: Storage,
     private readonly status: StatusReader,
+    private readonly statusCache: StatusSource,
     private readonly publish: ChangePublisher,
     private readonly clock: Clock,
   ) {}
@@ -96,8 +99,20 @@ export class OperationsService {
     const key = optionalText('request_id', r.idempotencyKey, 128) || null;
     if (!SYSTEM_ID_RE.test(r.systemId)) throw systemNotFound(r.systemId);
 
+    // The state the status cache vouches for lets a real change skip its read: when the writer also
+    // knows the tenant's revision head, the commit checks both still hold, else the job runs again
+    // under lock with a fresh read. Never with a request_id (the replay lookup needs the read).
+    const cached = key ? undefined : await this.statusCache.get(ctx.tenantId, r.systemId);
+    const assumed: StatusExpectation | undefined =
+      cached?.verified && (kind === 'status' ? cached.status : cached.phase) !== target
+        ? { operationalStatus: cached.status, lifecyclePhase: cached.phase }
+        : undefined;
+
     const outcome = await this.storage.transaction(ctx.tenantId, async (uow) => {
-      const { prior, current: now, headRevision } = await uow.status.prepare(ctx.tenantId, r.systemId, key);
+      const { prior, current: now, headRevision } =
+        assumed && uow.knownStatusRevision !== undefined
+          ? { prior: undefined, current: assumed, headRevision: uow.knownStatusRevision }
+          : await uow.status.prepare(ctx.tenantId, r.systemId, key);
       if (prior) {
         const target2 = kind === 'status' ? prior.newStatus : prior.newPhase;
         if (prior.systemId !== r.systemId || prior.kind !== kind || target2 !== target) {
@@ -107,7 +122,8 @@ export class OperationsService {
       }
       if (!now) throw systemNotFound(r.systemId);
       const from = kind === 'status' ? now.operationalStatus : now.lifecyclePhase;
-      if (from === target) return { view: now };
+      // (an assumed state never equals the target: then it was read)
+      if (from === target) return { view: now as SystemStatusView };
       if (kind === 'status' && from === 'emergency_stop' && ctx.role !== 'admin') {
         throw permissionDenied('EMERGENCY_STOP_REQUIRES_ADMIN', 'only an admin may release a system from emergency stop');
       }
@@ -157,7 +173,12 @@ export class OperationsService {
       return { change, replayed: false };
       // Every check above throws before the first write, so no savepoint is needed; and the job only
       // reads, appends and records, so it may commit on the optimistic one-statement path.
-    }, { savepoint: false, optimistic: {} });
+    }, {
+      savepoint: false,
+      ...(assumed
+        ? { statusOf: r.systemId, optimistic: { expect: assumed } }
+        : { optimistic: {} }),
+    });
 
     if ('view' in outcome) {
       const v = outcome.view!;

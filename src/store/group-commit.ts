@@ -6,7 +6,7 @@ import { KeyRing } from '../ledger/keyring';
 import { isConnectionError } from './errors';
 import { Head, KnexLedgerStore } from './knex-ledger';
 import { KnexReviewStore } from './knex-reviews';
-import { KnexStatusStore, StatusChangeRecord } from './knex-status';
+import { KnexStatusStore, StatusChangeRecord, StatusChanges } from './knex-status';
 import { commitIfCurrent, StatusExpectation } from './optimistic-commit';
 import { KnexSystemStore } from './knex-systems';
 import { KnexTenantStore } from './knex-tenants';
@@ -61,6 +61,17 @@ const MAX_ATTEMPTS = 3;
 /** After another process wrote a tenant's ledger, that tenant skips the optimistic path this long. */
 const CONTENDED_MS = 1000;
 
+/** The status store of a locking batch, noting each change it records. */
+function recording(store: KnexStatusStore, changes: StatusChangeRecord[]): StatusChanges {
+  return {
+    prepare: (tenantId, systemId, key) => store.prepare(tenantId, systemId, key),
+    record: async (change) => {
+      await store.record(change);
+      changes.push(change);
+    },
+  };
+}
+
 /** Thrown inside an optimistic job that needs more than ledger appends. */
 class NeedsTransaction extends Error {}
 const needsTransaction = (): never => {
@@ -88,6 +99,11 @@ export class GroupCommitWriter {
   private flushing: Promise<void> | undefined;
   /** Heads as of this process's last commit per tenant; absent when unknown. */
   private readonly heads = new Map<string, Head>();
+  /**
+   * Per tenant in heads: the status revision at that head, when this process wrote the tenant's
+   * last status change. Valid exactly as long as the head is (every status change moves the head).
+   */
+  private readonly statusRevisions = new Map<string, number>();
   private readonly contendedUntil = new Map<string, number>();
   readonly stats = { batches: 0, jobs: 0, entries: 0, optimisticBatches: 0, optimisticJobs: 0, optimisticMisses: 0 };
 
@@ -135,8 +151,15 @@ export class GroupCommitWriter {
   private async runBatch(batch: Job[]): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const { outcomes, records, heads } = await this.db.transaction((trx) => this.execute(trx, batch));
-        for (const [tenantId, head] of heads) this.heads.set(tenantId, head);
+        const changes: StatusChangeRecord[] = [];
+        const { outcomes, records, heads } = await this.db.transaction((trx) => this.execute(trx, batch, changes));
+        for (const [tenantId, head] of heads) {
+          this.heads.set(tenantId, head);
+          // Read under the lock, the head may carry other processes' changes: only a change recorded
+          // here, after its own locked read of the revision head, tells the revision.
+          this.statusRevisions.delete(tenantId);
+        }
+        for (const c of changes) this.statusRevisions.set(c.tenantId, c.revision);
         this.stats.batches++;
         this.stats.jobs += batch.length;
         this.stats.entries += records.length;
@@ -144,7 +167,7 @@ export class GroupCommitWriter {
         outcomes.forEach((o, i) => (o.ok ? batch[i].resolve(o.value) : batch[i].reject(o.error)));
         return;
       } catch (e) {
-        for (const job of batch) this.heads.delete(job.tenantId);
+        for (const job of batch) this.forget(job.tenantId);
         const code = (e as { code?: string }).code;
         if (code && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) continue;
         const err = isConnectionError(e) ? unavailable('storage is unavailable: nothing was written') : e;
@@ -154,7 +177,12 @@ export class GroupCommitWriter {
     }
   }
 
-  private async execute(trx: Knex.Transaction, batch: Job[]) {
+  private forget(tenantId: string) {
+    this.heads.delete(tenantId);
+    this.statusRevisions.delete(tenantId);
+  }
+
+  private async execute(trx: Knex.Transaction, batch: Job[], changes: StatusChangeRecord[]) {
     const ledgerStore = new KnexLedgerStore(trx);
     const heads = await ledgerStore.lockHeads(batch.map((j) => j.tenantId));
     const wanted = batch.filter((j) => j.statusOf).map((j) => ({ tenantId: j.tenantId, systemId: j.statusOf! }));
@@ -164,13 +192,14 @@ export class GroupCommitWriter {
     const outcomes: Outcome[] = [];
     for (const job of batch) {
       const mark = records.length;
+      const changeMark = changes.length;
       const headBefore = heads.get(job.tenantId)!;
       const ledger = this.ledgerFor(job, heads, records);
       try {
-        const uow = (db: Knex.Transaction) => ({
+        const uow = (db: Knex.Transaction): UnitOfWork => ({
           tenants: new KnexTenantStore(db),
           systems: new KnexSystemStore(db),
-          status: new KnexStatusStore(db),
+          status: recording(new KnexStatusStore(db), changes),
           reviews: new KnexReviewStore(db),
           ledger,
           prefetchedStatus: job.statusOf ? statuses.get(`${job.tenantId}/${job.statusOf}`) : undefined,
@@ -180,6 +209,7 @@ export class GroupCommitWriter {
       } catch (error) {
         if (isConnectionError(error)) throw error;
         records.length = mark;
+        changes.length = changeMark;
         heads.set(job.tenantId, headBefore);
         outcomes.push({ ok: false, error });
       }
@@ -224,6 +254,8 @@ export class GroupCommitWriter {
         },
         ledger: this.ledgerFor(job, heads, records),
         prefetchedStatus: job.statusOf ? expect : undefined,
+        // Safe to build on: the commit fails unless the head, and so the revision, is still ours.
+        knownStatusRevision: this.statusRevisions.get(job.tenantId),
       };
       try {
         ran.push({ job, outcome: { ok: true, value: await job.run(uow) } });
@@ -249,7 +281,7 @@ export class GroupCommitWriter {
           changes,
         });
       } catch (e) {
-        for (const [tenantId] of heads) this.heads.delete(tenantId);
+        for (const [tenantId] of heads) this.forget(tenantId);
         if (!isConnectionError(e)) return [...rest, ...ran.map((r) => r.job)];
         const err = unavailable('storage is unavailable: nothing was written');
         for (const { job } of ran) job.reject(err);
@@ -259,9 +291,11 @@ export class GroupCommitWriter {
     for (const [tenantId, head] of moved) {
       if (written.has(tenantId)) {
         this.heads.set(tenantId, head);
+        // Decisions leave the revision as it was; a change written here sets it.
+        for (const c of changes) if (c.tenantId === tenantId) this.statusRevisions.set(tenantId, c.revision);
       } else {
         // Another process wrote this tenant's ledger (or a status we assumed changed): lock from now on, for a while.
-        this.heads.delete(tenantId);
+        this.forget(tenantId);
         this.contendedUntil.set(tenantId, now + CONTENDED_MS);
         this.stats.optimisticMisses++;
       }

@@ -64,6 +64,11 @@ export interface UnitOfWork {
    * the optimistic path, the assumed status the commit will check.
    */
   prefetchedStatus?: StatusExpectation;
+  /**
+   * On the optimistic path only: the tenant's status revision head as this process last wrote it.
+   * The commit fails (and the job runs again under lock, without it) unless that is still so.
+   */
+  knownStatusRevision?: number;
 }
 
 export interface Storage {

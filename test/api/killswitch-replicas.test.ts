@@ -294,6 +294,11 @@ describe('Kill switch across restarts and replicas', function () {
         expect(w.revisions()).to.deep.equal(expected);
         w.cancel();
       }
+      // Each change starts from the state the one before it left, whichever server made either.
+      for (const id of ids) {
+        const chain = wB.changes().filter((e) => e.systemId === id);
+        chain.slice(1).forEach((e, i) => expect(e.previousStatus, `${id} at revision ${e.revision}`).to.equal(chain[i].newStatus));
+      }
       // Each watcher's events replay to the final state both servers report.
       for (const id of ids) {
         const last = wB.changes().filter((e) => e.systemId === id).at(-1)!;

@@ -102,6 +102,23 @@ describe('OperationsService', function () {
     await expectError(setStatus(id, OS.OPERATIONAL_STATUS_SUSPENDED, admin, key), grpc.status.INVALID_ARGUMENT, 'ERROR_REASON_INVALID_ARGUMENT');
   });
 
+  it('never builds a change on a status the database no longer holds', async () => {
+    const id = await register(sys());
+    await setStatus(id, OS.OPERATIONAL_STATUS_DEGRADED); // from here on the server knows the tenant's revision head
+    const { statusChange: back } = await setStatus(id, OS.OPERATIONAL_STATUS_ACTIVE); // and its status cache says active
+    // Behind the server's back (no change log entry, no notification): only the commit's check can notice.
+    await srv.app.storage.db('ai_systems').where({ id }).update({ operational_status: 'emergency_stop' });
+    // A dev may not leave an emergency stop, even one the cache has not heard of.
+    await expectError(setStatus(id, OS.OPERATIONAL_STATUS_DEGRADED, dev), grpc.status.PERMISSION_DENIED, 'ERROR_REASON_EMERGENCY_STOP_REQUIRES_ADMIN');
+    await srv.app.storage.db('ai_systems').where({ id }).update({ operational_status: 'maintenance' });
+    const { statusChange } = await setStatus(id, OS.OPERATIONAL_STATUS_SUSPENDED);
+    expect(statusChange).to.deep.include({
+      previousStatus: OS.OPERATIONAL_STATUS_MAINTENANCE,
+      newStatus: OS.OPERATIONAL_STATUS_SUSPENDED,
+      revision: back!.revision + 1,
+    });
+  });
+
   it('validates enums and answers NOT_FOUND across tenants', async () => {
     const id = await register(sys());
     const e = await expectError(setStatus(id, OS.OPERATIONAL_STATUS_UNSPECIFIED), grpc.status.INVALID_ARGUMENT, 'ERROR_REASON_INVALID_ARGUMENT');

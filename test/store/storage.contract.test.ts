@@ -236,6 +236,43 @@ for (const [name, options] of targets) {
         }
       });
 
+      it('tell a job the revision head this process wrote last, only while no other process has written the tenant', async () => {
+        const t = randomUUID();
+        await storage.systems.upsert(t, spec('s'), now());
+        const opts = { savepoint: false, optimistic: {} };
+        const known: (number | undefined)[] = [];
+        const change = (key: string, to: OperationalStatus) => async (uow: UnitOfWork) => {
+          known.push(uow.knownStatusRevision);
+          const { current, headRevision } = await uow.status.prepare(t, 's', key);
+          const c: StatusChangeRecord = {
+            tenantId: t, revision: headRevision + 1, systemId: 's', kind: 'status',
+            previousStatus: current!.operationalStatus, newStatus: to,
+            previousPhase: current!.lifecyclePhase, newPhase: current!.lifecyclePhase,
+            reason: 'test', operator: 'op', actorSubject: 'sub', idempotencyKey: key, ledgerSequence: 0, createdAt: now(),
+          };
+          c.ledgerSequence = await uow.ledger.append(t, event(key));
+          await uow.status.record(c);
+          return c.revision;
+        };
+        const decide = (id: string) => async (uow: UnitOfWork) => {
+          known.push(uow.knownStatusRevision);
+          return uow.ledger.append(t, event(id));
+        };
+        expect(await storage.transaction(t, change('k1', 'suspended'), opts)).to.equal(1); // locking: unknown
+        await storage.transaction(t, decide('d1'), opts); // one statement: 1
+        expect(await storage.transaction(t, change('k2', 'active'), opts)).to.equal(2); // one statement, built on 1
+        await storage.transaction(t, decide('d2'), opts); // 2
+        const other = new GroupCommitWriter(storage.db, { keyRing, clock: now });
+        expect(await other.submit(t, change('k3', 'degraded'), { savepoint: false })).to.equal(3); // another process: unknown
+        await storage.transaction(t, decide('d3'), opts); // tries 2, misses, runs again under lock: unknown
+        await storage.transaction(t, decide('d4'), opts); // contended: under lock, unknown
+        expect(known).to.deep.equal([undefined, 1, 1, 2, undefined, 2, undefined, undefined]);
+        expect(await storage.status.head(t)).to.equal(3);
+        const records = await storage.ledger.list(t, 0, 10);
+        expect(records.map((r) => JSON.parse(r.payload).requestId)).to.deep.equal(['k1', 'd1', 'k2', 'd2', 'k3', 'd3', 'd4']);
+        expect(verifyRecords(records, { key: (k) => keyRing.get(k) })).to.include({ valid: true, entriesChecked: 7 });
+      });
+
       it('move a job that reaches for another store to a transaction, and keep one valid chain', async () => {
         const t = randomUUID();
         await storage.transaction(t, (uow) => uow.ledger.append(t, event('p1')), optimistic);
