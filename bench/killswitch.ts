@@ -22,6 +22,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ChildProcess, fork } from 'node:child_process';
 import * as grpc from '@grpc/grpc-js';
+import { service as healthService } from 'grpc-health-check';
 import { Client as PgClient } from 'pg';
 import { GovernanceServiceClient } from '../gen/ts/btv/v1/governance';
 import { OperationsServiceClient } from '../gen/ts/btv/v1/operations';
@@ -33,6 +34,7 @@ import type { Benchmark, BenchTable, Cell } from './run';
 
 const TARGET_STOP_P99_MS = 10;
 const TARGET_PROPAGATION_P99_MS = 5;
+const HealthClient = grpc.makeGenericClientConstructor(healthService, 'Health');
 const ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 const intEnv = (name: string, fallback: number) => {
@@ -248,10 +250,29 @@ async function run(): Promise<BenchTable[]> {
       return { kind, start, returned, revision };
     };
 
+    // The same connection's cost without any work: a health check, after each cycle (nothing else in flight).
+    const health = new HealthClient(addrA, grpc.credentials.createInsecure(), { channelOverride: operations.getChannel() });
+    const baseline: number[] = [];
+    const check = () =>
+      new Promise<void>((resolve, reject) =>
+        health.makeUnaryRequest(
+          '/grpc.health.v1.Health/Check',
+          (x: object) => healthService.Check.requestSerialize(x),
+          (b: Buffer) => healthService.Check.responseDeserialize(b),
+          { service: '' },
+          (e: grpc.ServiceError | null) => (e ? reject(e) : resolve()),
+        ),
+      );
+
     for (let i = 0; i < warmup + cycles; i++) {
       const s = await change('stop');
       const r = await change('release');
-      if (i >= warmup) samples.push(s, r);
+      const t0 = now();
+      await check();
+      if (i >= warmup) {
+        samples.push(s, r);
+        baseline.push(now() - t0);
+      }
     }
     const watchers = await fanOut.report();
 
@@ -283,6 +304,7 @@ async function run(): Promise<BenchTable[]> {
       rows: [
         row('EmergencyStop call (send -> response)', latency('stop'), TARGET_STOP_P99_MS),
         row('SetOperationalStatus(ACTIVE) call', latency('release')),
+        row('baseline: health Check on the same connection', stats(baseline)),
         row('propagation to A watchers, receive - call return', propagation('A', 'returned'), TARGET_PROPAGATION_P99_MS),
         row('propagation to B watchers, receive - call return', propagation('B', 'returned'), TARGET_PROPAGATION_P99_MS),
         row('propagation to A watchers, receive - call start', propagation('A', 'start')),
@@ -295,7 +317,7 @@ async function run(): Promise<BenchTable[]> {
         `Two server processes (dist/src/main.js, production mode, info logging) on ${db.url.replace(/\/\/[^@]*@/, '//')}; ${warmup} warm-up cycles not counted.`,
         'Commit happens between call start and call return, so commit -> receive lies between the "call return" and "call start" rows;',
         'a negative value means the watcher had the change before the caller had its response. Watchers on A are fed in-process,',
-        'watchers on B by PostgreSQL NOTIFY plus a change-log read. The watchers run in a process of their own (each on its own',
+        'watchers on B by PostgreSQL NOTIFY (the payload carries the change). The watchers run in a process of their own (each on its own',
         `connection); it shares the machine's ${os.cpus().length} CPUs with the caller, both servers and PostgreSQL, so the fan-out to the last watcher includes its decoding.`,
       ],
     };
