@@ -5,6 +5,20 @@
  * hashes and signatures can be recomputed by any JCS implementation.
  */
 export function canonicalJson(value: unknown): string {
+  return write(value);
+}
+
+/**
+ * Text that is already canonical JSON, embedded as it is: sealing a ledger
+ * entry puts its (canonical) payload into the signed form without parsing it
+ * back and encoding it again.
+ */
+export class CanonicalText {
+  constructor(readonly text: string) {}
+}
+
+// One string built by concatenation (no intermediate arrays): this runs for every ledger entry.
+function write(value: unknown): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'string':
@@ -15,13 +29,26 @@ export function canonicalJson(value: unknown): string {
       if (!Number.isFinite(value)) throw new TypeError('canonical JSON has no NaN or Infinity');
       return Object.is(value, -0) ? '0' : String(value);
     case 'object': {
+      if (value instanceof CanonicalText) return value.text;
       if (value instanceof Date) return JSON.stringify(value.toISOString());
-      if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) out += ',';
+          out += write(value[i] === undefined ? null : value[i]);
+        }
+        return out + ']';
+      }
       const obj = value as Record<string, unknown>;
-      const keys = Object.keys(obj)
-        .filter((k) => obj[k] !== undefined)
-        .sort();
-      return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+      const keys = Object.keys(obj).sort();
+      let out = '{';
+      for (const k of keys) {
+        const v = obj[k];
+        if (v === undefined) continue;
+        if (out.length > 1) out += ',';
+        out += JSON.stringify(k) + ':' + write(v);
+      }
+      return out + '}';
     }
     default:
       throw new TypeError(`canonical JSON cannot encode a ${typeof value}`);

@@ -1,5 +1,5 @@
 import * as crypto from 'node:crypto';
-import { canonicalJson } from './canonical';
+import { CanonicalText, canonicalJson } from './canonical';
 
 /** prev_hash of a tenant's first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -46,8 +46,10 @@ export const entryColumns = (r: LedgerRecord) => ({
 /**
  * The canonical form that is hashed and signed: every field but the hash and
  * signature, with the payload parsed so that its canonical JSON is embedded.
+ * payloadIsCanonical: the payload is canonicalJson output already (as the
+ * writer produces it), so it is embedded as it is, without a parse.
  */
-export function canonicalForm(r: UnsignedRecord): string {
+export function canonicalForm(r: UnsignedRecord, payloadIsCanonical = false): string {
   return canonicalJson({
     v: FORMAT_VERSION,
     tenant_id: r.tenantId,
@@ -57,7 +59,7 @@ export function canonicalForm(r: UnsignedRecord): string {
     actor_subject: r.actorSubject,
     actor_role: r.actorRole,
     request_id: r.requestId,
-    payload: JSON.parse(r.payload),
+    payload: payloadIsCanonical ? new CanonicalText(r.payload) : JSON.parse(r.payload),
     prev_hash: r.prevHash,
     key_id: r.keyId,
   });
@@ -66,7 +68,7 @@ export function canonicalForm(r: UnsignedRecord): string {
 export const sha256Hex = (s: string): string => crypto.createHash('sha256').update(s).digest('hex');
 export const hmacHex = (key: crypto.KeyObject, s: string): string => crypto.createHmac('sha256', key).update(s).digest('hex');
 
-export function sealRecord(r: UnsignedRecord, key: crypto.KeyObject): LedgerRecord {
-  const form = canonicalForm(r);
+export function sealRecord(r: UnsignedRecord, key: crypto.KeyObject, payloadIsCanonical = false): LedgerRecord {
+  const form = canonicalForm(r, payloadIsCanonical);
   return { ...r, entryHash: sha256Hex(form), signature: hmacHex(key, form) };
 }

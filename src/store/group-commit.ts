@@ -350,6 +350,7 @@ export class GroupCommitWriter {
         keyId: this.o.keyRing.activeKid,
       },
       this.o.keyRing.active,
+      true, // the payload is canonicalJson's output just above
     );
   }
 }

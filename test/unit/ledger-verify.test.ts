@@ -388,6 +388,13 @@ describe('canonicalJson (RFC 8785)', () => {
     expect(canonicalJson({ a: 1, b: { c: 2, d: 3 } })).to.equal(canonicalJson({ b: { d: 3, c: 2 }, a: 1 }));
   });
 
+  it('seals a payload that is canonical already to the same bytes as parsing it would', () => {
+    const payload = canonicalJson({ z: [1, { y: 'é\u2028"', x: null }], a: -0, d: new Date(0), skipped: undefined });
+    const r = { tenantId: TENANT, sequence: 1, timestamp: '2026-01-01T00:00:00.000Z', eventType: 'decision.made', actorSubject: 'app-1', actorRole: 'app', requestId: 'r1', payload, prevHash: GENESIS_HASH, keyId: ring.activeKid };
+    expect(sealRecord(r, ring.active, true)).to.deep.equal(sealRecord(r, ring.active));
+    expect(canonicalForm(r, true)).to.equal(canonicalForm(r));
+  });
+
   it('refuses NaN, Infinity and values JSON cannot hold', () => {
     expect(() => canonicalJson(NaN)).to.throw(TypeError);
     expect(() => canonicalJson({ a: [Infinity] })).to.throw(TypeError);
