@@ -85,6 +85,10 @@ export class WatchSession {
     this.done = new Promise<void>((resolve, reject) => {
       this.settle = (err) => (err ? reject(err) : resolve());
     });
+    // The session may end (shutdown, expiry) while start() is still reading, before the transport
+    // awaits done: without a handler that rejection would count as unhandled and, in a server
+    // without an unhandledRejection hook, take the process down mid-shutdown.
+    this.done.catch(() => undefined);
   }
 
   async start(sinceRevision: number): Promise<void> {

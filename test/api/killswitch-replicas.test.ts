@@ -110,9 +110,20 @@ describe('Kill switch across restarts and replicas', function () {
     // An open watch is told to reconnect when the server stops.
     const subscribed = first.s.app.hub.subscriberCount;
     const open = new Watch(first.c, { systemIds: [x], sinceRevision: r3 }, admin);
+    // Stopped while the watch may still be reading its start (right after it subscribed): a session
+    // ending then must not leave a rejection nobody handles (a bare server process would crash on it).
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
     for (const t = Date.now(); first.s.app.hub.subscriberCount === subscribed && Date.now() - t < 5000; ) await sleep(5);
-    await first.s.stop();
-    await open.until(() => Boolean(open.error)).catch(() => undefined);
+    try {
+      await first.s.stop();
+      await open.until(() => Boolean(open.error)).catch(() => undefined);
+      await sleep(10);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled.map(String)).to.deep.equal([]);
     expect(decodeError(open.error!)).to.include({ code: grpc.status.UNAVAILABLE, reason: 'ERROR_REASON_SHUTTING_DOWN' });
 
     const second = await start({ dataDir: first.s.dataDir });
