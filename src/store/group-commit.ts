@@ -100,8 +100,8 @@ export class GroupCommitWriter {
   /** Heads as of this process's last commit per tenant; absent when unknown. */
   private readonly heads = new Map<string, Head>();
   /**
-   * Per tenant in heads: the status revision at that head, when this process wrote the tenant's
-   * last status change. Valid exactly as long as the head is (every status change moves the head).
+   * Per tenant in heads: the status revision at that head (read under the lock, or set by a change
+   * this process wrote). Valid exactly as long as the head is (every status change moves the head).
    */
   private readonly statusRevisions = new Map<string, number>();
   private readonly contendedUntil = new Map<string, number>();
@@ -152,12 +152,10 @@ export class GroupCommitWriter {
     for (let attempt = 1; ; attempt++) {
       try {
         const changes: StatusChangeRecord[] = [];
-        const { outcomes, records, heads } = await this.db.transaction((trx) => this.execute(trx, batch, changes));
+        const { outcomes, records, heads, revisions } = await this.db.transaction((trx) => this.execute(trx, batch, changes));
         for (const [tenantId, head] of heads) {
           this.heads.set(tenantId, head);
-          // Read under the lock, the head may carry other processes' changes: only a change recorded
-          // here, after its own locked read of the revision head, tells the revision.
-          this.statusRevisions.delete(tenantId);
+          this.statusRevisions.set(tenantId, revisions.get(tenantId)!);
         }
         for (const c of changes) this.statusRevisions.set(c.tenantId, c.revision);
         this.stats.batches++;
@@ -185,6 +183,18 @@ export class GroupCommitWriter {
   private async execute(trx: Knex.Transaction, batch: Job[], changes: StatusChangeRecord[]) {
     const ledgerStore = new KnexLedgerStore(trx);
     const heads = await ledgerStore.lockHeads(batch.map((j) => j.tenantId));
+    // Each tenant's status revision head at the locked ledger head, so that its next status change
+    // can skip its read: known already if this process wrote the head it just locked, else read
+    // now (a statement after the lock, which every status change takes, sees all of them).
+    const revisions = new Map<string, number>();
+    const unknown: string[] = [];
+    for (const [tenantId, head] of heads) {
+      const mine = this.heads.get(tenantId);
+      const known = this.statusRevisions.get(tenantId);
+      if (known !== undefined && mine?.sequence === head.sequence && mine.headHash === head.headHash) revisions.set(tenantId, known);
+      else unknown.push(tenantId);
+    }
+    if (unknown.length) for (const [tenantId, revision] of await new KnexStatusStore(trx).heads(unknown)) revisions.set(tenantId, revision);
     const wanted = batch.filter((j) => j.statusOf).map((j) => ({ tenantId: j.tenantId, systemId: j.statusOf! }));
     const statuses = wanted.length ? await new KnexStatusStore(trx).currentMany(wanted) : new Map();
     const start = new Map(heads);
@@ -216,7 +226,7 @@ export class GroupCommitWriter {
     }
     const moved = new Map<string, Head>([...heads].filter(([t, h]) => start.get(t)!.sequence !== h.sequence));
     await ledgerStore.append(records, moved);
-    return { outcomes, records, heads };
+    return { outcomes, records, heads, revisions };
   }
 
   /** Commits what it can in one statement; returns the jobs that need a locking transaction. */

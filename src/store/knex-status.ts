@@ -217,10 +217,12 @@ export class KnexStatusStore implements StatusChanges {
     return row?.r === null || row?.r === undefined ? undefined : Number(row.r);
   }
 
-  /** Heads of every tenant, for a resync after lost notifications. */
-  async heads(): Promise<Map<string, number>> {
-    const rows: Row[] = await this.db('status_heads').select('tenant_id', 'revision');
-    return new Map(rows.map((r) => [r.tenant_id, Number(r.revision)]));
+  /** Revision heads of the given tenants (0 before a tenant's first change). */
+  async heads(tenantIds: string[]): Promise<Map<string, number>> {
+    const rows: Row[] = await this.db('status_heads').select('tenant_id', 'revision').whereIn('tenant_id', tenantIds);
+    const out = new Map<string, number>(tenantIds.map((t) => [t, 0]));
+    for (const r of rows) out.set(r.tenant_id, Number(r.revision));
+    return out;
   }
 
   async prune(before: Date): Promise<number> {
