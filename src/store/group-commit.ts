@@ -51,13 +51,13 @@ export interface GroupCommitOptions {
   clock: () => Date;
   /** Most jobs in one transaction. */
   maxBatch?: number;
-  /** Called after each commit with the entries it made durable. */
-  onCommit?: (records: LedgerRecord[]) => void;
 }
 
 // Deadlocks and serialisation failures leave nothing committed: the batch is re-run.
 const RETRYABLE = new Set(['40P01', '40001']);
 const MAX_ATTEMPTS = 3;
+/** A connection lost around a commit leaves its outcome unknown: the caller must not assume either way. */
+const OUTCOME_UNKNOWN = 'storage became unavailable around the commit: the request may or may not have been recorded; retry (a status change with the same request_id)';
 /** After another process wrote a tenant's ledger, that tenant skips the optimistic path this long. */
 const CONTENDED_MS = 1000;
 
@@ -161,14 +161,13 @@ export class GroupCommitWriter {
         this.stats.batches++;
         this.stats.jobs += batch.length;
         this.stats.entries += records.length;
-        if (records.length && this.o.onCommit) this.o.onCommit(records);
         outcomes.forEach((o, i) => (o.ok ? batch[i].resolve(o.value) : batch[i].reject(o.error)));
         return;
       } catch (e) {
         for (const job of batch) this.forget(job.tenantId);
         const code = (e as { code?: string }).code;
         if (code && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) continue;
-        const err = isConnectionError(e) ? unavailable('storage is unavailable: nothing was written') : e;
+        const err = isConnectionError(e) ? unavailable(OUTCOME_UNKNOWN) : e;
         for (const job of batch) job.reject(err);
         return;
       }
@@ -273,7 +272,9 @@ export class GroupCommitWriter {
         records.length = marks[0];
         changes.length = marks[1];
         heads.set(job.tenantId, headBefore);
-        if (error instanceof NeedsTransaction) rest.push(job);
+        // A refusal built on an assumed status is only as good as the assumption, and the commit
+        // checks none for a job that failed: such a job is decided again under the lock.
+        if (error instanceof NeedsTransaction || job.optimistic?.expect) rest.push(job);
         else ran.push({ job, outcome: { ok: false, error: isConnectionError(error) ? unavailable('storage is unavailable: nothing was written') : error } });
       }
     }
@@ -293,7 +294,7 @@ export class GroupCommitWriter {
       } catch (e) {
         for (const [tenantId] of heads) this.forget(tenantId);
         if (!isConnectionError(e)) return [...rest, ...ran.map((r) => r.job)];
-        const err = unavailable('storage is unavailable: nothing was written');
+        const err = unavailable(OUTCOME_UNKNOWN);
         for (const { job } of ran) job.reject(err);
         return rest;
       }
@@ -327,7 +328,6 @@ export class GroupCommitWriter {
       this.stats.optimisticBatches++;
       this.stats.optimisticJobs += jobs;
       this.stats.entries += committed.length;
-      this.o.onCommit?.(committed);
     }
     return rest;
   }

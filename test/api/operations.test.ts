@@ -119,6 +119,21 @@ describe('OperationsService', function () {
     });
   });
 
+  it('never refuses a change on a status the database no longer holds', async () => {
+    const id = await register(sys());
+    const { statusChange: stopped } = await stop(id); // the status cache now says emergency_stop
+    // Released behind the server's back (as another process would, a moment before its notification).
+    await srv.app.storage.db('ai_systems').where({ id }).update({ operational_status: 'maintenance' });
+    // On the cached state a dev would be refused (only an admin leaves an emergency stop); on the real one
+    // maintenance -> active is theirs to make.
+    const { statusChange } = await setStatus(id, OS.OPERATIONAL_STATUS_ACTIVE, dev);
+    expect(statusChange).to.deep.include({
+      previousStatus: OS.OPERATIONAL_STATUS_MAINTENANCE,
+      newStatus: OS.OPERATIONAL_STATUS_ACTIVE,
+      revision: stopped!.revision + 1,
+    });
+  });
+
   it('validates enums and answers NOT_FOUND across tenants', async () => {
     const id = await register(sys());
     const e = await expectError(setStatus(id, OS.OPERATIONAL_STATUS_UNSPECIFIED), grpc.status.INVALID_ARGUMENT, 'ERROR_REASON_INVALID_ARGUMENT');
