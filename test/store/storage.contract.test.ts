@@ -146,6 +146,19 @@ for (const [name, options] of targets) {
 
     describe('optimistic appends', () => {
       const optimistic = { savepoint: false, optimistic: {} };
+      /** What a status change job does: read, append its entry, record the change to `to` of system "s". */
+      const changeStatus = async (uow: UnitOfWork, t: string, key: string, to: OperationalStatus): Promise<StatusChangeRecord> => {
+        const { current, headRevision } = await uow.status.prepare(t, 's', key);
+        const change: StatusChangeRecord = {
+          tenantId: t, revision: headRevision + 1, systemId: 's', kind: 'status',
+          previousStatus: current!.operationalStatus, newStatus: to,
+          previousPhase: current!.lifecyclePhase, newPhase: current!.lifecyclePhase,
+          reason: 'test', operator: 'op', actorSubject: 'sub', idempotencyKey: key, ledgerSequence: 0, createdAt: now(),
+        };
+        change.ledgerSequence = await uow.ledger.append(t, event(key));
+        await uow.status.record(change);
+        return change;
+      };
 
       it('commit in one statement once the head is known, and fall back when another process wrote the tenant', async () => {
         const t = randomUUID();
@@ -188,18 +201,7 @@ for (const [name, options] of targets) {
         const t = randomUUID();
         await storage.systems.upsert(t, spec('s'), now());
         const before = { ...storage.writer.stats };
-        const stop = (requestId: string, to: OperationalStatus) => async (uow: UnitOfWork) => {
-          const { current, headRevision } = await uow.status.prepare(t, 's', requestId);
-          const change: StatusChangeRecord = {
-            tenantId: t, revision: headRevision + 1, systemId: 's', kind: 'status',
-            previousStatus: current!.operationalStatus, newStatus: to,
-            previousPhase: current!.lifecyclePhase, newPhase: current!.lifecyclePhase,
-            reason: 'test', operator: 'op', actorSubject: 'sub', idempotencyKey: requestId, ledgerSequence: 0, createdAt: now(),
-          };
-          change.ledgerSequence = await uow.ledger.append(t, event(requestId));
-          await uow.status.record(change);
-          return change;
-        };
+        const stop = (requestId: string, to: OperationalStatus) => (uow: UnitOfWork) => changeStatus(uow, t, requestId, to);
         const opts = { savepoint: false, optimistic: {} };
         const listener = TEST_DATABASE_URL && name === 'PostgreSQL' ? new PgClient({ connectionString: TEST_DATABASE_URL }) : undefined;
         const heard: string[] = [];
@@ -243,16 +245,7 @@ for (const [name, options] of targets) {
         const known: (number | undefined)[] = [];
         const change = (key: string, to: OperationalStatus) => async (uow: UnitOfWork) => {
           known.push(uow.knownStatusRevision);
-          const { current, headRevision } = await uow.status.prepare(t, 's', key);
-          const c: StatusChangeRecord = {
-            tenantId: t, revision: headRevision + 1, systemId: 's', kind: 'status',
-            previousStatus: current!.operationalStatus, newStatus: to,
-            previousPhase: current!.lifecyclePhase, newPhase: current!.lifecyclePhase,
-            reason: 'test', operator: 'op', actorSubject: 'sub', idempotencyKey: key, ledgerSequence: 0, createdAt: now(),
-          };
-          c.ledgerSequence = await uow.ledger.append(t, event(key));
-          await uow.status.record(c);
-          return c.revision;
+          return (await changeStatus(uow, t, key, to)).revision;
         };
         const decide = (id: string) => async (uow: UnitOfWork) => {
           known.push(uow.knownStatusRevision);
