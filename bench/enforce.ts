@@ -4,6 +4,8 @@
  * nghttp2-client) sending real gRPC frames, at concurrency 1 and 64.
  *
  *   BTV_BENCH_SECONDS (default 5)  BTV_BENCH_DATABASE_URL (default: embedded PGlite)
+ *   BTV_BENCH_NODE_ARGS: extra node flags for the servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+ *   BTV_BENCH_STREAMS_PER_CLIENT (default 8): how concurrency 64 is split into connections x streams
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as crypto from 'node:crypto';
@@ -20,13 +22,15 @@ import type { Benchmark, BenchTable, Cell } from './run';
 
 const ROOT = projectRoot();
 const SECONDS = Number(process.env.BTV_BENCH_SECONDS || 5);
+const WARM_UP_SECONDS = 1;
 const PROMPT =
   'Summarise the attached quarterly credit-risk report for the risk committee: highlight changes in default rates by region, ' +
   'the effect of the new affordability checks on approval volumes, and the three largest exposures, in plain language and ' +
   'under two hundred words, without personal data.';
 
 function start(entry: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, entryArgs(entry), { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const nodeArgs = (process.env.BTV_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, ...entryArgs(entry)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`did not start: ${out}`)), 60_000);
@@ -56,12 +60,33 @@ interface LoadResult {
   failed: number;
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    // Fields after the parenthesised command name: state is field 3, utime 14 and stime 15.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ, 100 on every Linux
+  } catch {
+    return NaN;
+  }
+}
+
+/** h2load against one server, with the server's CPU time per request. */
+function measure(server: ChildProcess, url: string, body: string, concurrency: number, headers: string[]): LoadResult & { cpuUs: number } {
+  const before = cpuSeconds(server.pid);
+  const r = h2load(url, body, concurrency, headers);
+  // The CPU time covers h2load's warm-up second too, whose requests its counts leave out.
+  return { ...r, cpuUs: ((cpuSeconds(server.pid) - before) * 1e6) / Math.max(1, r.rps * (SECONDS + WARM_UP_SECONDS)) };
+}
+
 function h2load(url: string, body: string, concurrency: number, headers: string[]): LoadResult {
   const log = path.join(os.tmpdir(), `h2load-${process.pid}-${Date.now()}.log`);
-  const [clients, streams] = concurrency === 1 ? [1, 1] : [8, concurrency / 8];
+  const perClient = Number(process.env.BTV_BENCH_STREAMS_PER_CLIENT || 8);
+  const [clients, streams] = concurrency === 1 ? [1, 1] : [concurrency / perClient, perClient];
   const out = execFileSync(
     'h2load',
-    ['-D', String(SECONDS), '--warm-up-time=1', '-c', String(clients), '-m', String(streams), '-d', body, '--log-file', log,
+    ['-D', String(SECONDS), `--warm-up-time=${WARM_UP_SECONDS}`, '-c', String(clients), '-m', String(streams), '-d', body, '--log-file', log,
       '-H', 'content-type: application/grpc', '-H', 'te: trailers', ...headers.flatMap((h) => ['-H', h]), url],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
@@ -124,20 +149,22 @@ async function run(): Promise<BenchTable[]> {
     fs.writeFileSync(body, frame(EnforceRequest.encode(req).finish()));
     const rows: Cell[][] = [];
     for (const c of [1, 64]) {
-      const e = h2load(`http://127.0.0.1:${echo.port}/bench.Echo/Echo`, body, c, []);
-      const b = h2load(`http://127.0.0.1:${btv.port}/btv.v1.GovernanceService/Enforce`, body, c, [`authorization: Bearer ${token('app')}`]);
-      rows.push(['echo', c, e.rps, e.p50, e.p99, 1, e.failed]);
-      rows.push(['Enforce', c, b.rps, b.p50, b.p99, b.rps / e.rps, b.failed]);
+      const e = measure(echo.child, `http://127.0.0.1:${echo.port}/bench.Echo/Echo`, body, c, []);
+      const b = measure(btv.child, `http://127.0.0.1:${btv.port}/btv.v1.GovernanceService/Enforce`, body, c, [`authorization: Bearer ${token('app')}`]);
+      rows.push(['echo', c, e.rps, e.p50, e.p99, 1, e.cpuUs, e.failed]);
+      rows.push(['Enforce', c, b.rps, b.p50, b.p99, b.rps / e.rps, b.cpuUs, b.failed]);
     }
     const c1 = rows.find((r) => r[0] === 'Enforce' && r[1] === 1)!;
     return [
       {
         title: `Enforce end to end vs grpc-js echo (h2load, ${SECONDS}s per run, ${process.env.BTV_BENCH_DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'})`,
-        columns: ['server', 'concurrency', 'req/s', 'p50 ms', 'p99 ms', 'ratio to echo', 'http failures'],
+        columns: ['server', 'concurrency', 'req/s', 'p50 ms', 'p99 ms', 'ratio to echo', 'server CPU µs/req', 'http failures'],
         rows,
         notes: [
           `targets: ratio >= 0.8 at both concurrencies -> ${rows.filter((r) => r[0] === 'Enforce').map((r) => `c${r[1]} ${Number(r[5]) >= 0.8 ? 'MET' : 'MISSED'}`).join(', ')}; p50 <= 1.5 ms at concurrency 1 -> ${Number(c1[3]) <= 1.5 ? 'MET' : 'MISSED'}`,
           'each Enforce verifies the JWT, checks the status cache, classifies the prompt and appends a decision to the signed ledger before answering',
+          'at concurrency 1 every decision waits for its own durable commit (WAL flush), which no echo has to do',
+          "server CPU µs/req: the server process's user + system CPU over the run (warm-up included) per request (PostgreSQL's own CPU not counted); steadier than req/s on a shared machine",
         ],
       },
     ];

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import { decide, DecisionDraft, StatusInput } from '../engine/decide';
 import { RuleSet } from '../engine/rules';
 import { Classifier } from '../engine/classifier';
@@ -77,6 +77,7 @@ export class EnforcementService {
     let draft = decide(this.rules, { ...base, status });
     const decisionId = randomUUID();
     const createdAt = this.clock();
+    const promptSha256 = hash('sha256', input.prompt, 'hex');
 
     const { sequence, reviewId } = await this.storage.transaction(
       ctx.tenantId,
@@ -98,25 +99,26 @@ export class EnforcementService {
           type: 'decision',
           actor,
           requestId: ctx.requestId,
+          // Keys in canonical (sorted) order, which spares the ledger's encoder a sort.
           body: {
-            decision_id: decisionId,
-            system_id: system.id,
-            env: input.env,
             artifact_type: artifactType,
-            outcome: draft.outcome,
-            risk_score: draft.riskScore,
-            risk_limit: draft.riskLimit,
             baseline_risk: draft.baselineRisk,
-            reason_code: draft.reasonCode,
-            reason: draft.reason,
+            decision_id: decisionId,
             detected_threats: draft.detectedThreats,
-            sub_threat_type: draft.subThreatType,
-            findings: draft.findings.map((f) => ({ domain: f.domain, sub_threat: f.subThreat, pattern: f.pattern, severity: f.severity })),
-            rules_hash: this.rules.hash,
-            // The prompt itself may hold personal data: the ledger keeps its fingerprint only.
-            prompt_sha256: createHash('sha256').update(input.prompt).digest('hex'),
+            env: input.env,
+            findings: draft.findings.map((f) => ({ domain: f.domain, pattern: f.pattern, severity: f.severity, sub_threat: f.subThreat })),
+            outcome: draft.outcome,
             prompt_chars: input.prompt.length,
-            ...(review ? { review_id: review } : {}),
+            // The prompt itself may hold personal data: the ledger keeps its fingerprint only.
+            prompt_sha256: promptSha256,
+            reason: draft.reason,
+            reason_code: draft.reasonCode,
+            review_id: review || undefined,
+            risk_limit: draft.riskLimit,
+            risk_score: draft.riskScore,
+            rules_hash: this.rules.hash,
+            sub_threat_type: draft.subThreatType,
+            system_id: system.id,
           },
         });
         if (review) {

@@ -17,12 +17,17 @@ export class CanonicalText {
   constructor(readonly text: string) {}
 }
 
-// One string built by concatenation (no intermediate arrays): this runs for every ledger entry.
+// Characters JSON.stringify would escape (any surrogate, to leave lone ones to it).
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+const quote = (s: string): string => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"');
+
+// One string built by concatenation (no intermediate arrays): this runs for every ledger entry,
+// whose objects the writers build with their keys in order already, so sorting is skipped then.
 function write(value: unknown): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return quote(value);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
@@ -40,13 +45,19 @@ function write(value: unknown): string {
         return out + ']';
       }
       const obj = value as Record<string, unknown>;
-      const keys = Object.keys(obj).sort();
+      const keys = Object.keys(obj);
+      for (let i = 1; i < keys.length; i++) {
+        if (keys[i - 1] > keys[i]) {
+          keys.sort();
+          break;
+        }
+      }
       let out = '{';
       for (const k of keys) {
         const v = obj[k];
         if (v === undefined) continue;
         if (out.length > 1) out += ',';
-        out += JSON.stringify(k) + ':' + write(v);
+        out += quote(k) + ':' + write(v);
       }
       return out + '}';
     }

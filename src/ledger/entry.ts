@@ -50,22 +50,23 @@ export const entryColumns = (r: LedgerRecord) => ({
  * writer produces it), so it is embedded as it is, without a parse.
  */
 export function canonicalForm(r: UnsignedRecord, payloadIsCanonical = false): string {
+  // Keys in canonical order already (canonicalJson then skips its sort).
   return canonicalJson({
-    v: FORMAT_VERSION,
-    tenant_id: r.tenantId,
-    sequence: r.sequence,
-    timestamp: r.timestamp,
-    event_type: r.eventType,
-    actor_subject: r.actorSubject,
     actor_role: r.actorRole,
-    request_id: r.requestId,
+    actor_subject: r.actorSubject,
+    event_type: r.eventType,
+    key_id: r.keyId,
     payload: payloadIsCanonical ? new CanonicalText(r.payload) : JSON.parse(r.payload),
     prev_hash: r.prevHash,
-    key_id: r.keyId,
+    request_id: r.requestId,
+    sequence: r.sequence,
+    tenant_id: r.tenantId,
+    timestamp: r.timestamp,
+    v: FORMAT_VERSION,
   });
 }
 
-export const sha256Hex = (s: string): string => crypto.createHash('sha256').update(s).digest('hex');
+export const sha256Hex = (s: string): string => crypto.hash('sha256', s, 'hex');
 export const hmacHex = (key: crypto.KeyObject, s: string): string => crypto.createHmac('sha256', key).update(s).digest('hex');
 
 export function sealRecord(r: UnsignedRecord, key: crypto.KeyObject, payloadIsCanonical = false): LedgerRecord {

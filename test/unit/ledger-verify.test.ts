@@ -378,11 +378,26 @@ describe('canonicalJson (RFC 8785)', () => {
     ['writes integral floats without a fraction', 2.0, '2'],
     ['writes large and negative numbers', [Number.MAX_SAFE_INTEGER, -1.5, 5e-324, 1.7976931348623157e308], '[9007199254740991,-1.5,5e-324,1.7976931348623157e+308]'],
     ['writes literals', [true, false, null], '[true,false,null]'],
+    ['sorts keys that are only partly in order', { a: 1, c: 2, b: 3, d: 4 }, '{"a":1,"b":3,"c":2,"d":4}'],
+    ['escapes quotes, backslashes and control characters in keys', { 'a"\\\n': 1 }, '{"a\\"\\\\\\n":1}'],
+    ['escapes a lone surrogate, keeps a pair literal', { s: 'a\ud800b\udfff', p: '\ud83d\ude00' }, '{"p":"\ud83d\ude00","s":"a\\ud800b\\udfff"}'],
     ['writes dates as ISO strings', { t: new Date('2026-01-02T03:04:05.678Z') }, '{"t":"2026-01-02T03:04:05.678Z"}'],
   ];
   for (const [name, value, want] of table) {
     it(name, () => expect(canonicalJson(value)).to.equal(want));
   }
+
+  it('writes every string as JSON.stringify does (random strings over the characters that matter)', () => {
+    const alphabet = ['a', 'é', '"', '\\', '/', '\n', '\u0000', '\u001f', '\u007f', '\u2028', '\ud800', '\udc00', '😀', ' '];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
+    for (let i = 0; i < 2000; i++) {
+      let s = '';
+      for (let n = next() % 8; n > 0; n--) s += alphabet[next() % alphabet.length];
+      expect(canonicalJson(s), JSON.stringify(s)).to.equal(JSON.stringify(s));
+      expect(canonicalJson({ [s]: s })).to.equal(`{${JSON.stringify(s)}:${JSON.stringify(s)}}`);
+    }
+  });
 
   it('gives identical bytes whatever the key insertion order', () => {
     expect(canonicalJson({ a: 1, b: { c: 2, d: 3 } })).to.equal(canonicalJson({ b: { d: 3, c: 2 }, a: 1 }));
