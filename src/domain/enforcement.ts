@@ -72,9 +72,9 @@ export class EnforcementService {
     ]);
     if (!system) throw missing();
     const classification = this.classifier.classify(input.prompt);
-    const base = { system, tenantPolicy, env: input.env, artifactType, classification };
+    const env = input.env;
     let status = asInput(cached);
-    let draft = decide(this.rules, { ...base, status });
+    let draft = decide(this.rules, { system, tenantPolicy, status, env, artifactType, classification });
     const decisionId = randomUUID();
     const createdAt = this.clock();
     const promptSha256 = hash('sha256', input.prompt, 'hex');
@@ -90,7 +90,7 @@ export class EnforcementService {
           if (!now) throw missing();
           if (now.operationalStatus !== status.status || now.lifecyclePhase !== status.phase) {
             status = { verified: true, status: now.operationalStatus, phase: now.lifecyclePhase };
-            draft = decide(this.rules, { ...base, status });
+            draft = decide(this.rules, { system, tenantPolicy, status, env, artifactType, classification });
           }
         }
         const review = draft.outcome === 'review_required' ? `REV-${decisionId}` : '';
@@ -151,6 +151,28 @@ export class EnforcementService {
         : { savepoint: false, optimistic: {} },
     );
 
-    return { ...draft, decisionId, systemId: system.id, env: input.env, ledgerSequence: sequence, reviewId, rulesHash: this.rules.hash, createdAt };
+    // Written out rather than spread: in a profile under load, copying the draft by spread was 4% of Enforce's CPU.
+    return {
+      outcome: draft.outcome,
+      riskScore: draft.riskScore,
+      reasonCode: draft.reasonCode,
+      reason: draft.reason,
+      detectedThreats: draft.detectedThreats,
+      confidence: draft.confidence,
+      recommendations: draft.recommendations,
+      controlsApplied: draft.controlsApplied,
+      baselineRisk: draft.baselineRisk,
+      subThreatType: draft.subThreatType,
+      riskLimit: draft.riskLimit,
+      regulatoryImpact: draft.regulatoryImpact,
+      findings: draft.findings,
+      decisionId,
+      systemId: system.id,
+      env,
+      ledgerSequence: sequence,
+      reviewId,
+      rulesHash: this.rules.hash,
+      createdAt,
+    };
   }
 }
