@@ -5,6 +5,7 @@ import { ROLES, Role } from '../domain/context';
 import { unauthenticated } from '../domain/errors';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SUBJECT_UNSAFE = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export interface Principal {
   tenantId: string;
@@ -97,6 +98,9 @@ function claims(p: jwt.JwtPayload): Principal {
   if (typeof p.sub !== 'string' || p.sub.trim() === '' || p.sub.length > 256) {
     throw bad('sub', 'must be a non-empty string of at most 256 characters');
   }
+  // The subject is written to the ledger, logs and reports as the actor: no control characters
+  // (a NUL cannot even be stored) and no unpaired surrogate (JSON's \u escapes can carry one).
+  if (SUBJECT_UNSAFE.test(p.sub)) throw bad('sub', 'must not contain control characters or unpaired surrogates');
   if (typeof p.role !== 'string' || !ROLES.includes(p.role as Role)) {
     throw bad('role', `must be one of ${ROLES.join(', ')}`);
   }

@@ -167,6 +167,13 @@ export class GroupCommitWriter {
         for (const job of batch) this.forget(job.tenantId);
         const code = (e as { code?: string }).code;
         if (code && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) continue;
+        if (batch.length > 1 && !isConnectionError(e)) {
+          // The database refused the batch's data (one bad row fails its whole statement), and
+          // nothing of it was written: each job runs again alone, so that one job cannot fail the
+          // others, another tenant's emergency stop included.
+          for (const job of batch) await this.runBatch([job]);
+          return;
+        }
         const err = isConnectionError(e) ? unavailable(OUTCOME_UNKNOWN) : e;
         for (const job of batch) job.reject(err);
         return;

@@ -132,6 +132,8 @@ describe('authentication and roles', function () {
     // The same claims, signed here by hand, are accepted too: the cases below differ in one thing only.
     await listSystems(bearer(hs(claims())));
     await listSystems(bearer(handMade({ alg: 'HS256', typ: 'JWT' }, claims(), srv.secret)));
+    // Any printable subject, outside ASCII and the BMP too.
+    await listSystems(bearer(hs(claims({ sub: 'José Müller 😀 <jose@example.org>' }))));
   });
 
   describe('bad tokens are UNAUTHENTICATED with their own reason', () => {
@@ -164,6 +166,10 @@ describe('authentication and roles', function () {
       ['a numeric tenant_id', () => bearer(hs(claims({ tenant_id: 42 }))), 'TOKEN_CLAIMS_INVALID', 'tenant_id'],
       ['a token without sub', () => bearer(hs(claims({}, ['sub']))), 'TOKEN_CLAIMS_INVALID', 'sub'],
       ['an empty sub', () => bearer(hs(claims({ sub: ' ' }))), 'TOKEN_CLAIMS_INVALID', 'sub'],
+      // The subject is stored in the ledger as the actor: a NUL there failed every write of the batch it joined.
+      ['a sub with a NUL', () => bearer(hs(claims({ sub: 'evil\u0000sub' }))), 'TOKEN_CLAIMS_INVALID', 'sub'],
+      ['a sub with a line break', () => bearer(hs(claims({ sub: 'alice\nrole=admin' }))), 'TOKEN_CLAIMS_INVALID', 'sub'],
+      ['a sub with an unpaired surrogate', () => bearer(hs(claims({ sub: 'a\ud800b' }))), 'TOKEN_CLAIMS_INVALID', 'sub'],
       ['a token without role', () => bearer(hs(claims({}, ['role']))), 'TOKEN_CLAIMS_INVALID', 'role'],
       ['an unknown role ("superuser")', () => bearer(hs(claims({ role: 'superuser' }))), 'TOKEN_CLAIMS_INVALID', 'role'],
       ['a role in another case ("Admin")', () => bearer(hs(claims({ role: 'Admin' }))), 'TOKEN_CLAIMS_INVALID', 'role'],

@@ -124,6 +124,23 @@ for (const [name, options] of targets) {
       expect(verifyRecords(records, { key: (k) => keyRing.get(k) }).valid).to.equal(true);
     });
 
+    it("isolates a job whose data the database refuses: the batch's other jobs, of other tenants too, still commit", async () => {
+      const [bad, good] = [randomUUID(), randomUUID()];
+      // A NUL cannot be stored in PostgreSQL text: the statement writing the whole batch fails.
+      const poison: LedgerEvent = { ...event('p1'), actor: { subject: 'evil\u0000', role: 'dev' } };
+      const jobs = [
+        storage.transaction(bad, (uow) => uow.ledger.append(bad, poison)),
+        ...Array.from({ length: 20 }, (_, i) => storage.transaction(good, (uow) => uow.ledger.append(good, event(`g${i}`)))),
+      ];
+      const results = await Promise.allSettled(jobs);
+      expect(results[0].status).to.equal('rejected');
+      expect(results.slice(1).map((r) => r.status)).to.deep.equal(Array(20).fill('fulfilled'));
+      const records = await storage.ledger.list(good, 0, 100);
+      expect(records.map((r) => r.sequence)).to.deep.equal(Array.from({ length: 20 }, (_, i) => i + 1));
+      expect(verifyRecords(records, { key: (k) => keyRing.get(k) }).valid).to.equal(true);
+      expect(await storage.ledger.list(bad, 0, 10)).to.deep.equal([]);
+    });
+
     it('keeps one gap-free chain per tenant under hundreds of concurrent appends, in shared batches', async () => {
       const tenants = [randomUUID(), randomUUID(), randomUUID()];
       const before = { ...storage.writer.stats };
