@@ -74,6 +74,12 @@ export class OperationsService {
 
   setStatus(ctx: RequestContext, r: ChangeRequest<OperationalStatus>): Promise<ChangeResult> {
     if (!r.target) throw invalidArgument('operational_status', 'is required');
+    // Engaging the kill switch through this call obeys EmergencyStop's rules: admin only, with a
+    // reason (else a dev could stop a system that only an admin may release, without saying why).
+    if (r.target === 'emergency_stop') {
+      if (ctx.role !== 'admin') throw permissionDenied('EMERGENCY_STOP_REQUIRES_ADMIN', 'only an admin may put a system in emergency stop');
+      return this.emergencyStop(ctx, r as ChangeRequest<never>);
+    }
     return this.change(ctx, r, 'status', r.target);
   }
 

@@ -66,6 +66,17 @@ describe('OperationsService', function () {
     expect((await getStatus(id)).status!.operationalStatus).to.equal(OS.OPERATIONAL_STATUS_ACTIVE);
   });
 
+  it('lets only an admin engage the kill switch through SetOperationalStatus too, with a reason', async () => {
+    const id = await register(sys());
+    await expectError(setStatus(id, OS.OPERATIONAL_STATUS_EMERGENCY_STOP, dev), grpc.status.PERMISSION_DENIED, 'ERROR_REASON_EMERGENCY_STOP_REQUIRES_ADMIN');
+    const noReason = call(c.operations, c.operations.setOperationalStatus, { systemId: id, operationalStatus: OS.OPERATIONAL_STATUS_EMERGENCY_STOP, reason: '', operatorId: '', requestId: '' }, admin);
+    const e = await expectError(noReason, grpc.status.INVALID_ARGUMENT, 'ERROR_REASON_INVALID_ARGUMENT');
+    expect(e.fieldViolations[0].field).to.equal('reason');
+    expect((await getStatus(id)).status!.operationalStatus).to.equal(OS.OPERATIONAL_STATUS_ACTIVE);
+    const r = await setStatus(id, OS.OPERATIONAL_STATUS_EMERGENCY_STOP, admin);
+    expect(r.statusChange).to.deep.include({ previousStatus: OS.OPERATIONAL_STATUS_ACTIVE, newStatus: OS.OPERATIONAL_STATUS_EMERGENCY_STOP });
+  });
+
   it('lets only an admin release an emergency stop', async () => {
     const id = await register(sys());
     await stop(id);

@@ -21,8 +21,8 @@ type OperationsServiceClient interface {
 	// INVALID_ARGUMENT when reason is empty.
 	EmergencyStop(ctx context.Context, in *EmergencyStopRequest, opts ...grpc.CallOption) (*EmergencyStopResponse, error)
 	// SetOperationalStatus changes the operational status (admin, dev; only
-	// admin may leave emergency stop). FAILED_PRECONDITION for an impossible
-	// transition.
+	// admin may enter or leave emergency stop, and entering it needs a reason
+	// as EmergencyStop does). FAILED_PRECONDITION for an impossible transition.
 	SetOperationalStatus(ctx context.Context, in *SetOperationalStatusRequest, opts ...grpc.CallOption) (*SetOperationalStatusResponse, error)
 	// SetLifecyclePhase changes the lifecycle phase (admin, dev).
 	// FAILED_PRECONDITION for an impossible transition.
@@ -120,8 +120,8 @@ type OperationsServiceServer interface {
 	// INVALID_ARGUMENT when reason is empty.
 	EmergencyStop(context.Context, *EmergencyStopRequest) (*EmergencyStopResponse, error)
 	// SetOperationalStatus changes the operational status (admin, dev; only
-	// admin may leave emergency stop). FAILED_PRECONDITION for an impossible
-	// transition.
+	// admin may enter or leave emergency stop, and entering it needs a reason
+	// as EmergencyStop does). FAILED_PRECONDITION for an impossible transition.
 	SetOperationalStatus(context.Context, *SetOperationalStatusRequest) (*SetOperationalStatusResponse, error)
 	// SetLifecyclePhase changes the lifecycle phase (admin, dev).
 	// FAILED_PRECONDITION for an impossible transition.

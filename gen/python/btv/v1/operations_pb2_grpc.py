@@ -66,8 +66,8 @@ class OperationsServiceServicer(object):
 
     def SetOperationalStatus(self, request, context):
         """SetOperationalStatus changes the operational status (admin, dev; only
-        admin may leave emergency stop). FAILED_PRECONDITION for an impossible
-        transition.
+        admin may enter or leave emergency stop, and entering it needs a reason
+        as EmergencyStop does). FAILED_PRECONDITION for an impossible transition.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -1106,8 +1106,8 @@ export const OperationsServiceService = {
   },
   /**
    * SetOperationalStatus changes the operational status (admin, dev; only
-   * admin may leave emergency stop). FAILED_PRECONDITION for an impossible
-   * transition.
+   * admin may enter or leave emergency stop, and entering it needs a reason
+   * as EmergencyStop does). FAILED_PRECONDITION for an impossible transition.
    */
   setOperationalStatus: {
     path: "/btv.v1.OperationsService/SetOperationalStatus" as const,
@@ -1174,8 +1174,8 @@ export interface OperationsServiceServer extends UntypedServiceImplementation {
   emergencyStop: handleUnaryCall<EmergencyStopRequest, EmergencyStopResponse>;
   /**
    * SetOperationalStatus changes the operational status (admin, dev; only
-   * admin may leave emergency stop). FAILED_PRECONDITION for an impossible
-   * transition.
+   * admin may enter or leave emergency stop, and entering it needs a reason
+   * as EmergencyStop does). FAILED_PRECONDITION for an impossible transition.
    */
   setOperationalStatus: handleUnaryCall<SetOperationalStatusRequest, SetOperationalStatusResponse>;
   /**
@@ -1216,8 +1216,8 @@ export interface OperationsServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * SetOperationalStatus changes the operational status (admin, dev; only
-   * admin may leave emergency stop). FAILED_PRECONDITION for an impossible
-   * transition.
+   * admin may enter or leave emergency stop, and entering it needs a reason
+   * as EmergencyStop does). FAILED_PRECONDITION for an impossible transition.
    */
   setOperationalStatus(
     request: SetOperationalStatusRequest,
