@@ -26,6 +26,12 @@ function devTenant(dataDir: string): string {
 
 function printDevBanner(config: Config, port: number): void {
   if (config.env !== 'development' || config.jwt.algorithm !== 'HS256') return;
+  const target = `localhost:${port}`;
+  if (config.jwt.secret !== undefined) {
+    // A secret someone supplied may be a real one: no admin token for it goes to a log.
+    process.stdout.write(`\nBuildToValue gRPC is serving on ${target} (development mode). Mint a token with: npm run btv -- token --help\n\n`);
+    return;
+  }
   const tenantId = devTenant(config.dataDir);
   const token = mintToken({
     tenantId,
@@ -37,7 +43,6 @@ function printDevBanner(config: Config, port: number): void {
     issuer: config.jwt.issuer,
     audience: config.jwt.audience,
   });
-  const target = `localhost:${port}`;
   const auth = `-H "authorization: Bearer $TOKEN"`;
   const system = JSON.stringify({
     system: {

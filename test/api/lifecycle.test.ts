@@ -56,6 +56,8 @@ describe('server process', function () {
     expect(JSON.parse(callLine!)).to.include({ method: '/btv.v1.GovernanceService/RegisterSystem', code: 'OK', tenant: tenantId, role: 'admin' });
     expect(first.stdout() + first.stderr()).not.to.contain(token.split('.')[2]);
     expect(first.stdout() + first.stderr()).not.to.contain(secret);
+    // A supplied secret may be a real one: no admin token signed with it is printed, even in development.
+    expect(first.stdout()).to.contain('serving on localhost:').and.not.to.match(/export TOKEN=/);
 
     const second = await spawnServer(env);
     c = connect(`127.0.0.1:${second.port}`);
