@@ -17,7 +17,7 @@ import { EnforceRequest, GovernanceServiceClient } from '../gen/ts/btv/v1/govern
 import { AiSystem, DecisionOutcome, RiskClassification } from '../gen/ts/btv/v1/types';
 import { mintToken } from '../src/auth/tokens';
 import { projectRoot } from '../src/paths';
-import { entryArgs } from '../test/helpers/process';
+import { entryArgs, UNLIMITED } from '../test/helpers/process';
 import type { Benchmark, BenchTable, Cell } from './run';
 
 const ROOT = projectRoot();
@@ -122,6 +122,8 @@ async function run(): Promise<BenchTable[]> {
       BTV_DATA_DIR: dataDir,
       BTV_JWT_SECRET: secret,
       BTV_LOG_LEVEL: process.env.BTV_BENCH_LOG_LEVEL || 'info',
+      // Quotas it cannot reach: the limiter still counts every call, so its cost is measured.
+      ...UNLIMITED,
       ...(process.env.BTV_BENCH_DATABASE_URL ? { BTV_DATABASE_URL: process.env.BTV_BENCH_DATABASE_URL } : {}),
     },
     // The banner, so that the benchmark also works with info logs turned off.

@@ -16,6 +16,7 @@ import { CheckpointSigner, loadCheckpointKey } from './ledger/checkpoint';
 import { loadKeyRing } from './ledger/keyring';
 import { TenantService } from './domain/tenants';
 import { Logger } from './logger';
+import { RateLimits } from './transport/rate-limits';
 import { listen, RunningServer } from './server';
 import { describeDatabase, migrate, openDatabase } from './store/database';
 import { SpecCache } from './store/spec-cache';
@@ -78,9 +79,18 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const enforcement = new EnforcementService(storage, specs, statusCache, classifier, rules, clock);
   const reviews = new ReviewService(storage, storage.reviewQueries, clock);
   const compliance = new ComplianceService(storage.ledger, ledger, storage.systems, storage.reviewQueries, rules, clock);
+  let limits: RateLimits;
+  try {
+    limits = await RateLimits.create(config.rateLimits, storage.db);
+  } catch (e) {
+    await listener?.stop();
+    await storage.close();
+    throw e;
+  }
   const server = await listen(config, {
     verifier,
     logger,
+    limits,
     tenants: new TenantService(storage, clock, (t) => specs.invalidate(t)),
     systems: new SystemService(storage, clock, (t, id) => specs.invalidate(t, id)),
     enforcement,

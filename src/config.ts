@@ -43,6 +43,8 @@ export interface Config {
     /** BTV_STATUS_RETENTION_MS: how long the change log keeps changes for resuming watchers. */
     retentionMs: number;
   };
+  /** BTV_RATE_LIMIT_{TENANTS,SYSTEMS,ENFORCE,AUDIT} (calls a minute per tenant; 0 = none) and BTV_RATE_LIMIT_STORE. */
+  rateLimits: RateLimitConfig;
   /** BTV_SPEC_CACHE_MS: how long Enforce may use a system record or tenant policy read from another replica's change. */
   specCacheMs: number;
   logLevel: string;
@@ -50,6 +52,19 @@ export interface Config {
   shutdownGraceMs: number;
   maxMessageBytes: number;
 }
+
+/** The RPC groups API.md gives quotas for. The kill switch, watches, health and reflection have none. */
+export type RpcGroup = 'tenants' | 'systems' | 'enforce' | 'audit';
+
+export interface RateLimitConfig {
+  /** Calls a minute per tenant and group; 0 turns that group's limit off. */
+  perMinute: Record<RpcGroup, number>;
+  /** postgres: one count per tenant and group shared by every replica on the database. */
+  store: 'memory' | 'postgres';
+}
+
+/** The reference API's defaults. */
+export const DEFAULT_RATE_LIMITS: Record<RpcGroup, number> = { tenants: 10, systems: 50, enforce: 100, audit: 20 };
 
 export class ConfigError extends Error {}
 
@@ -63,6 +78,15 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return n;
+}
+
+function rateLimits(env: Env): RateLimitConfig {
+  const store = env.BTV_RATE_LIMIT_STORE || 'memory';
+  if (store !== 'memory' && store !== 'postgres') throw new ConfigError(`BTV_RATE_LIMIT_STORE must be "memory" or "postgres", got "${store}"`);
+  if (store === 'postgres' && !env.BTV_DATABASE_URL) throw new ConfigError('BTV_RATE_LIMIT_STORE=postgres needs BTV_DATABASE_URL');
+  const perMinute = (group: RpcGroup) =>
+    int(env, `BTV_RATE_LIMIT_${group.toUpperCase()}`, DEFAULT_RATE_LIMITS[group], 0, 1_000_000_000);
+  return { store, perMinute: { tenants: perMinute('tenants'), systems: perMinute('systems'), enforce: perMinute('enforce'), audit: perMinute('audit') } };
 }
 
 /**
@@ -124,6 +148,7 @@ export function loadConfig(processEnv: Env = process.env): Config {
       maxQueue: int(env, 'BTV_WATCH_MAX_QUEUE', 1000, 1, 1_000_000),
       retentionMs: int(env, 'BTV_STATUS_RETENTION_MS', 7 * 86_400_000, 60_000, 3650 * 86_400_000),
     },
+    rateLimits: rateLimits(env),
     specCacheMs: int(env, 'BTV_SPEC_CACHE_MS', 1000, 0, 60_000),
     logLevel: env.BTV_LOG_LEVEL || 'info',
     shutdownGraceMs: int(env, 'BTV_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),

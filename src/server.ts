@@ -10,6 +10,7 @@ import { Config } from './config';
 import { Logger } from './logger';
 import { projectRoot } from './paths';
 import { AdapterDeps, bindService } from './transport/adapter';
+import { RateLimits } from './transport/rate-limits';
 import { auditHandlers, AuditDeps } from './transport/audit';
 import { governanceHandlers, GovernanceDeps } from './transport/governance';
 import { operationsHandlers, OperationsDeps } from './transport/operations';
@@ -20,6 +21,7 @@ export const SERVICE_NAMES = ['btv.v1.GovernanceService', 'btv.v1.OperationsServ
 export interface ServerDeps extends GovernanceDeps, AuditDeps, OperationsDeps {
   verifier: TokenVerifier;
   logger: Logger;
+  limits?: RateLimits;
 }
 
 export interface RunningServer {
@@ -45,7 +47,7 @@ export function buildServer(config: Config, deps: ServerDeps): { server: grpc.Se
     'grpc.http2.min_ping_interval_without_data_ms': 10_000,
     'grpc.max_concurrent_streams': 1000,
   });
-  const adapter: AdapterDeps = { verifier: deps.verifier, logger: deps.logger };
+  const adapter: AdapterDeps = { verifier: deps.verifier, logger: deps.logger, limits: deps.limits };
   server.addService(GovernanceServiceService, bindService(adapter, GovernanceServiceService, governanceHandlers(deps)));
   server.addService(OperationsServiceService, bindService(adapter, OperationsServiceService, operationsHandlers(deps)));
   server.addService(AuditServiceService, bindService(adapter, AuditServiceService, auditHandlers(deps)));

@@ -6,6 +6,7 @@ import { RequestContext } from '../domain/context';
 import { DomainError, permissionDenied } from '../domain/errors';
 import { Logger } from '../logger';
 import { toGrpcStatus } from './errors';
+import { Quota, rateLimited, RateLimits, setQuotaMetadata } from './rate-limits';
 
 export type UnaryHandler<Req, Res> = (ctx: RequestContext, req: Req) => Promise<Res>;
 export type StreamHandler<Req, Res> = (ctx: RequestContext, req: Req, call: grpc.ServerWritableStream<Req, Res>) => Promise<void>;
@@ -13,6 +14,7 @@ export type StreamHandler<Req, Res> = (ctx: RequestContext, req: Req, call: grpc
 export interface AdapterDeps {
   verifier: TokenVerifier;
   logger: Logger;
+  limits?: RateLimits;
 }
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -63,32 +65,36 @@ const notImplemented = async () => {
 
 /**
  * Runs one call through the chain shared by unary and streaming methods:
- * request id -> authentication/authorization -> handler -> one log line, and
- * every failure through toGrpcStatus.
+ * request id -> authentication/authorization -> the tenant's rate limit ->
+ * handler -> one log line, and every failure through toGrpcStatus.
  */
 function runCall<T>(
   deps: AdapterDeps,
   path: string,
   metadata: grpc.Metadata,
   invoke: (ctx: RequestContext) => Promise<T>,
-  done: (result: T, requestId: string) => void,
+  done: (result: T, requestId: string, quota?: Quota) => void,
   fail: (status: grpc.ServiceError) => void,
 ): void {
   const started = process.hrtime.bigint();
   const requestId = requestIdOf(metadata);
   let ctx: RequestContext | undefined;
+  let quota: Quota | undefined;
   Promise.resolve()
-    .then(() => {
+    .then(async () => {
       ctx = authenticate(deps, path, metadata, requestId);
+      quota = deps.limits && (await deps.limits.consume(ctx.tenantId, path));
+      if (quota?.exceeded) throw rateLimited(quota);
       return invoke(ctx);
     })
     .then(
       (result) => {
         logCall(deps, path, started, requestId, grpc.status.OK, ctx);
-        done(result, requestId);
+        done(result, requestId, quota);
       },
       (err) => {
         const status = failure(deps, path, err, requestId);
+        if (quota) setQuotaMetadata(status.metadata, quota);
         logCall(deps, path, started, requestId, status.code, ctx);
         fail(status);
       },
@@ -102,9 +108,10 @@ function wrapUnary(deps: AdapterDeps, path: string, handler: UnaryHandler<unknow
       path,
       call.metadata,
       (ctx) => handler(ctx, call.request),
-      (res, requestId) => {
+      (res, requestId, quota) => {
         const trailer = new grpc.Metadata();
         trailer.set('x-request-id', requestId);
+        if (quota) setQuotaMetadata(trailer, quota);
         callback(null, res, trailer);
       },
       (status) => callback(status),

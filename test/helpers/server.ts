@@ -7,6 +7,7 @@ import { mintToken } from '../../src/auth/tokens';
 import { loadConfig } from '../../src/config';
 import { Role } from '../../src/domain/context';
 import { createLogger } from '../../src/logger';
+import { UNLIMITED } from './process';
 
 /** Set by .ci/run (a fresh PostgreSQL database per run); unset runs on embedded PGlite. */
 export const TEST_DATABASE_URL = process.env.BTV_TEST_DATABASE_URL || undefined;
@@ -39,6 +40,7 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
     BTV_JWT_SECRET: secret,
     BTV_SHUTDOWN_GRACE_MS: '2000',
     ...(TEST_DATABASE_URL ? { BTV_DATABASE_URL: TEST_DATABASE_URL } : {}),
+    ...UNLIMITED,
     ...o.env,
   });
   const app = await startApp(config, createLogger(process.env.BTV_TEST_LOG || 'silent'));

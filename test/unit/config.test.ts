@@ -39,6 +39,28 @@ describe('config', () => {
     });
   });
 
+  describe('rate limits', () => {
+    it("default to the reference API's quotas, in memory", () => {
+      expect(loadConfig({ BTV_DATA_DIR: tmp }).rateLimits).to.deep.equal({ store: 'memory', perMinute: { tenants: 10, systems: 50, enforce: 100, audit: 20 } });
+    });
+
+    it('are set per group; 0 turns one off', () => {
+      const c = loadConfig({ BTV_DATA_DIR: tmp, BTV_RATE_LIMIT_ENFORCE: '5000', BTV_RATE_LIMIT_AUDIT: '0' });
+      expect(c.rateLimits.perMinute).to.deep.include({ enforce: 5000, audit: 0, tenants: 10 });
+    });
+
+    it('refuse a negative or fractional quota and an unknown store, naming the variable', () => {
+      expect(() => loadConfig({ BTV_DATA_DIR: tmp, BTV_RATE_LIMIT_SYSTEMS: '-1' })).to.throw(ConfigError, /BTV_RATE_LIMIT_SYSTEMS/);
+      expect(() => loadConfig({ BTV_DATA_DIR: tmp, BTV_RATE_LIMIT_TENANTS: '1.5' })).to.throw(ConfigError, /BTV_RATE_LIMIT_TENANTS/);
+      expect(() => loadConfig({ BTV_DATA_DIR: tmp, BTV_RATE_LIMIT_STORE: 'redis' })).to.throw(ConfigError, /BTV_RATE_LIMIT_STORE/);
+    });
+
+    it('share a store only through PostgreSQL', () => {
+      expect(() => loadConfig({ BTV_DATA_DIR: tmp, BTV_RATE_LIMIT_STORE: 'postgres' })).to.throw(ConfigError, /BTV_DATABASE_URL/);
+      expect(loadConfig({ BTV_DATA_DIR: tmp, BTV_RATE_LIMIT_STORE: 'postgres', BTV_DATABASE_URL: 'postgres://db/x' }).rateLimits.store).to.equal('postgres');
+    });
+  });
+
   describe('HS256 secret', () => {
     it('refuses production with no secret, naming BTV_JWT_SECRET', () => {
       expect(() => loadVerificationKey(prod())).to.throw(ConfigError, /BTV_JWT_SECRET/);

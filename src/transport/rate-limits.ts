@@ -1,0 +1,104 @@
+import * as grpc from '@grpc/grpc-js';
+import type { Knex } from 'knex';
+import { RateLimiterAbstract, RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimitConfig, RpcGroup } from '../config';
+import { DomainError } from '../domain/errors';
+
+const GROUPS: Record<string, RpcGroup> = {
+  '/btv.v1.GovernanceService/RegisterTenant': 'tenants',
+  '/btv.v1.GovernanceService/GetTenant': 'tenants',
+  '/btv.v1.GovernanceService/RegisterSystem': 'systems',
+  '/btv.v1.GovernanceService/GetSystem': 'systems',
+  '/btv.v1.GovernanceService/ListSystems': 'systems',
+  '/btv.v1.GovernanceService/Enforce': 'enforce',
+};
+
+export function groupOf(path: string): RpcGroup | undefined {
+  return GROUPS[path] ?? (path.startsWith('/btv.v1.AuditService/') ? 'audit' : undefined);
+}
+
+/** Where a tenant stands in its quota after a call: sent as x-ratelimit-* trailing metadata. */
+export interface Quota {
+  group: RpcGroup;
+  limit: number;
+  remaining: number;
+  /** Seconds until the quota is full again. */
+  resetSeconds: number;
+  exceeded: boolean;
+  msBeforeNext: number;
+}
+
+const WINDOW_SECONDS = 60;
+
+/**
+ * Fixed one-minute windows per tenant and RPC group (rate-limiter-flexible).
+ * With the postgres store the counts live in the shared database, so every
+ * replica draws on the same quota; an in-memory limiter stands in for it
+ * while the database cannot be reached.
+ */
+export class RateLimits {
+  private constructor(private readonly limiters: Map<RpcGroup, { limit: number; limiter: RateLimiterAbstract }>) {}
+
+  static async create(config: RateLimitConfig, db?: Knex): Promise<RateLimits> {
+    const limiters = new Map<RpcGroup, { limit: number; limiter: RateLimiterAbstract }>();
+    for (const [group, limit] of Object.entries(config.perMinute) as [RpcGroup, number][]) {
+      if (limit === 0) continue;
+      const opts = { points: limit, duration: WINDOW_SECONDS, keyPrefix: `btv_${group}` };
+      const memory = new RateLimiterMemory(opts);
+      if (config.store === 'memory' || !db) {
+        limiters.set(group, { limit, limiter: memory });
+        continue;
+      }
+      const shared = await new Promise<RateLimiterPostgres>((resolve, reject) => {
+        const l: RateLimiterPostgres = new RateLimiterPostgres(
+          { ...opts, storeClient: db, storeType: 'knex', tableName: 'rate_limits', insuranceLimiter: memory },
+          (err?: Error) => (err ? reject(err) : resolve(l)),
+        );
+      });
+      limiters.set(group, { limit, limiter: shared });
+    }
+    return new RateLimits(limiters);
+  }
+
+  /** Counts one call of the tenant; undefined for a method without a quota. */
+  async consume(tenantId: string, path: string): Promise<Quota | undefined> {
+    const group = groupOf(path);
+    const entry = group && this.limiters.get(group);
+    if (!entry) return undefined;
+    let res: RateLimiterRes;
+    let exceeded = false;
+    try {
+      res = await entry.limiter.consume(tenantId);
+    } catch (e) {
+      // The library rejects with its result when the quota is used up; anything else is a fault.
+      if (!(e instanceof RateLimiterRes)) throw e;
+      res = e;
+      exceeded = true;
+    }
+    return {
+      group: group!,
+      limit: entry.limit,
+      remaining: res.remainingPoints,
+      resetSeconds: Math.ceil(Math.max(0, res.msBeforeNext) / 1000),
+      exceeded,
+      msBeforeNext: Math.max(0, res.msBeforeNext),
+    };
+  }
+}
+
+export function rateLimited(q: Quota): DomainError {
+  return new DomainError(
+    'resource_exhausted',
+    'RATE_LIMITED',
+    `rate limit reached: ${q.limit} ${q.group} calls a minute for this tenant; retry in ${q.resetSeconds} s`,
+    { group: q.group, limit: String(q.limit) },
+    [],
+    q.msBeforeNext,
+  );
+}
+
+export function setQuotaMetadata(md: grpc.Metadata, q: Quota): void {
+  md.set('x-ratelimit-limit', String(q.limit));
+  md.set('x-ratelimit-remaining', String(q.remaining));
+  md.set('x-ratelimit-reset', String(q.resetSeconds));
+}

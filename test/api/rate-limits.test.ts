@@ -1,0 +1,144 @@
+import * as grpc from '@grpc/grpc-js';
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import { AiSystem, OperationalStatus, RiskClassification } from '../../gen/ts/btv/v1/types';
+import { RetryInfo } from '../../gen/ts/google/rpc/error_details';
+import { Status } from '../../gen/ts/google/rpc/status';
+import { bearer, call, Clients, connect, expectError } from '../helpers/grpc';
+import { startTestServer, TEST_DATABASE_URL, TestServer } from '../helpers/server';
+
+/** A unary call's response and the x-ratelimit-* values of its trailers (or of its error). */
+function callWithQuota<Req, Res>(client: grpc.Client, method: unknown, req: Req, md: grpc.Metadata): Promise<{ res?: Res; err?: grpc.ServiceError; quota: Record<string, string> }> {
+  return new Promise((resolve) => {
+    let res: Res | undefined;
+    let err: grpc.ServiceError | undefined;
+    const c = (method as (...a: unknown[]) => grpc.ClientUnaryCall).call(client, req, md, {}, (e: grpc.ServiceError | null, r: Res) => {
+      res = r;
+      err = e ?? undefined;
+    });
+    c.on('status', (s: grpc.StatusObject) =>
+      setImmediate(() => {
+        const quota: Record<string, string> = {};
+        for (const k of ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset']) {
+          const v = s.metadata.get(k)[0];
+          if (v !== undefined) quota[k] = String(v);
+        }
+        resolve({ res, err, quota });
+      }),
+    );
+  });
+}
+
+const retryDelayMs = (err: grpc.ServiceError): number => {
+  const status = Status.decode(err.metadata.get('grpc-status-details-bin')[0] as Buffer);
+  const d = status.details.find((x) => x.typeUrl === 'type.googleapis.com/google.rpc.RetryInfo');
+  expect(d, 'RetryInfo detail').to.exist;
+  const { retryDelay } = RetryInfo.decode(d!.value);
+  return Number(retryDelay!.seconds) * 1000 + retryDelay!.nanos / 1e6;
+};
+
+describe('rate limits per tenant and RPC group', function () {
+  describe('with the reference defaults', () => {
+    let srv: TestServer;
+    let c: Clients;
+    before(async () => {
+      // An empty value means the default: tenants 10, systems 50, enforce 100, audit 20 a minute.
+      srv = await startTestServer({ env: { BTV_RATE_LIMIT_TENANTS: '', BTV_RATE_LIMIT_SYSTEMS: '', BTV_RATE_LIMIT_ENFORCE: '', BTV_RATE_LIMIT_AUDIT: '' } });
+      c = connect(srv.address);
+    });
+    after(async () => {
+      c?.close();
+      await srv?.stop();
+    });
+
+    it('counts 20 audit calls a minute down in x-ratelimit-* trailers, then answers RESOURCE_EXHAUSTED with when to retry', async () => {
+      const auditor = bearer(srv.mint('auditor'));
+      for (let i = 1; i <= 20; i++) {
+        const { err, quota } = await callWithQuota(c.audit, c.audit.verifyLedger, {}, auditor);
+        expect(err).to.equal(undefined);
+        expect(quota['x-ratelimit-limit']).to.equal('20');
+        expect(quota['x-ratelimit-remaining']).to.equal(String(20 - i));
+        expect(Number(quota['x-ratelimit-reset'])).to.be.within(1, 60);
+      }
+      const { err, quota } = await callWithQuota(c.audit, c.audit.verifyLedger, {}, auditor);
+      expect(err?.code).to.equal(grpc.status.RESOURCE_EXHAUSTED);
+      await expectError(Promise.reject(err), grpc.status.RESOURCE_EXHAUSTED, 'ERROR_REASON_RATE_LIMITED');
+      expect(quota).to.include({ 'x-ratelimit-limit': '20', 'x-ratelimit-remaining': '0' });
+      expect(retryDelayMs(err!)).to.be.within(1, 60_000);
+
+      // Another group of the same tenant, and the same group of another tenant, are untouched.
+      await call(c.governance, c.governance.listSystems, { pageSize: 10, pageToken: '' }, auditor);
+      await call(c.audit, c.audit.verifyLedger, {}, bearer(srv.mint('auditor', { tenantId: randomUUID() })));
+    });
+
+    it('limits Enforce to 100 a minute per tenant', async () => {
+      const tenantId = randomUUID();
+      const dev = bearer(srv.mint('dev', { tenantId }));
+      await call(c.governance, c.governance.registerSystem, { system: AiSystem.fromPartial({ id: 'rl', name: 'RL', risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL }) }, dev);
+      const req = { systemId: 'rl', prompt: 'Summarise the meeting notes.', env: 'development', artifactType: 'prompt' };
+      const results = await Promise.all(Array.from({ length: 101 }, () => callWithQuota(c.governance, c.governance.enforce, req, dev)));
+      expect(results.filter((r) => !r.err)).to.have.length(100);
+      const refused = results.filter((r) => r.err);
+      expect(refused.map((r) => r.err!.code)).to.deep.equal([grpc.status.RESOURCE_EXHAUSTED]);
+    });
+  });
+
+  describe('with small quotas', () => {
+    let srv: TestServer;
+    let c: Clients;
+    before(async () => {
+      srv = await startTestServer({ env: { BTV_RATE_LIMIT_ENFORCE: '2', BTV_RATE_LIMIT_SYSTEMS: '1', BTV_RATE_LIMIT_AUDIT: '0' } });
+      c = connect(srv.address);
+    });
+    after(async () => {
+      c?.close();
+      await srv?.stop();
+    });
+
+    it('a refused call changes nothing: no decision is ledgered for it', async () => {
+      const dev = bearer(srv.mint('dev'));
+      const auditor = bearer(srv.mint('auditor'));
+      await call(c.governance, c.governance.registerSystem, { system: AiSystem.fromPartial({ id: 'rl', name: 'RL', risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL }) }, dev);
+      const req = { systemId: 'rl', prompt: 'Summarise the meeting notes.', env: 'development', artifactType: 'prompt' };
+      await call(c.governance, c.governance.enforce, req, dev);
+      await call(c.governance, c.governance.enforce, req, dev);
+      await expectError(call(c.governance, c.governance.enforce, req, dev), grpc.status.RESOURCE_EXHAUSTED, 'ERROR_REASON_RATE_LIMITED');
+      await expectError(call(c.governance, c.governance.getSystem, { systemId: 'rl' }, dev), grpc.status.RESOURCE_EXHAUSTED, 'ERROR_REASON_RATE_LIMITED');
+      // Audit has its limit turned off (0): no quota, no x-ratelimit-* trailers.
+      const { res, quota } = await callWithQuota<object, { entries: { eventType: string }[] }>(c.audit, c.audit.listLedgerEntries, { afterSequence: 0, limit: 100 }, auditor);
+      expect(quota).to.deep.equal({});
+      expect(res!.entries.filter((e) => e.eventType === 'decision')).to.have.length(2);
+    });
+
+    it('never limits the kill switch', async () => {
+      const admin = bearer(srv.mint('admin', { tenantId: randomUUID() }));
+      await call(c.governance, c.governance.registerSystem, { system: AiSystem.fromPartial({ id: 'ks', name: 'KS', risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL }) }, admin);
+      for (let i = 0; i < 5; i++) {
+        await call(c.operations, c.operations.emergencyStop, { systemId: 'ks', reason: 'drill', operatorId: '', requestId: '' }, admin);
+        await call(c.operations, c.operations.setOperationalStatus, { systemId: 'ks', operationalStatus: OperationalStatus.OPERATIONAL_STATUS_ACTIVE, reason: 'drill over', operatorId: '', requestId: '' }, admin);
+        await call(c.operations, c.operations.getOperationalStatus, { systemId: 'ks' }, admin);
+      }
+    });
+  });
+
+  (TEST_DATABASE_URL ? describe : describe.skip)('with the postgres store, shared by two replicas', () => {
+    const servers: TestServer[] = [];
+    after(() => Promise.all(servers.map((s) => s.stop())));
+
+    it('draws both replicas on one quota', async () => {
+      const env = { BTV_RATE_LIMIT_STORE: 'postgres', BTV_RATE_LIMIT_AUDIT: '4' };
+      servers.push(await startTestServer({ env }));
+      servers.push(await startTestServer({ env, secret: servers[0].secret }));
+      const auditor = bearer(servers[0].mint('auditor'));
+      const [a, b] = servers.map((s) => connect(s.address));
+      try {
+        for (const client of [a, b, a, b]) await call(client.audit, client.audit.verifyLedger, {}, auditor);
+        await expectError(call(b.audit, b.audit.verifyLedger, {}, auditor), grpc.status.RESOURCE_EXHAUSTED, 'ERROR_REASON_RATE_LIMITED');
+        await expectError(call(a.audit, a.audit.verifyLedger, {}, auditor), grpc.status.RESOURCE_EXHAUSTED, 'ERROR_REASON_RATE_LIMITED');
+      } finally {
+        a.close();
+        b.close();
+      }
+    });
+  });
+});
