@@ -38,6 +38,8 @@ export interface ComplianceReport {
 const RISK_ORDER: RiskLevel[] = ['low', 'medium', 'high', 'critical'];
 const HIGH = new Set(['high', 'systemic_gpai']);
 const round2 = (n: number) => Math.round(n * 100) / 100;
+const MIN_TIME = Date.parse('0001-01-01T00:00:00Z');
+const MAX_TIME = Date.parse('9999-12-31T23:59:59.999Z');
 const reasonCode = (p: Record<string, unknown>) => String(p.reason_code ?? String(p.reason ?? '').split(':')[0]);
 
 /** Statistics and compliance reports, computed from the tenant's own ledger, systems and reviews. */
@@ -52,6 +54,10 @@ export class ComplianceService {
   ) {}
 
   async statistics(ctx: RequestContext, since?: Date, until?: Date): Promise<Statistics> {
+    for (const [field, d] of [['since', since], ['until', until]] as const) {
+      // PostgreSQL timestamps span 4713 BC to 294276 AD; ours are far inside years 1..9999.
+      if (d && !(d.getTime() >= MIN_TIME && d.getTime() <= MAX_TIME)) throw invalidArgument(field, 'must be a time between the years 1 and 9999');
+    }
     if (since && until && since >= until) throw invalidArgument('until', 'must be after since');
     const decisions = await this.ledger.events(ctx.tenantId, 'decision', { since, until });
     const violations = decisions.filter((d) => d.payload.outcome !== 'approved');

@@ -26,7 +26,8 @@ export function decodePageToken(tenantId: string, token: string, parts: number):
     throw bad();
   }
   const p = parsed as { v?: unknown; t?: unknown; a?: unknown };
-  if (!p || p.v !== 1 || p.t !== tenantId || !Array.isArray(p.a) || p.a.length !== parts || !p.a.every((x) => typeof x === 'string')) {
+  // A NUL cannot be stored, so no cursor holds one (and one would fail the query, not page).
+  if (!p || p.v !== 1 || p.t !== tenantId || !Array.isArray(p.a) || p.a.length !== parts || !p.a.every((x) => typeof x === 'string' && !x.includes('\u0000'))) {
     throw bad();
   }
   return p.a as string[];

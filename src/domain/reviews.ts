@@ -36,7 +36,7 @@ export class ReviewService {
 
   async resolve(ctx: RequestContext, reviewId: string, approve: boolean, notesIn: string): Promise<ReviewRecord> {
     const notes = optionalText('notes', notesIn, 2000);
-    if (!reviewId || reviewId.length > 200) throw notFound('REVIEW_NOT_FOUND', 'review not found');
+    if (!reviewId || reviewId.length > 200 || reviewId.includes('\u0000')) throw notFound('REVIEW_NOT_FOUND', 'review not found');
     return this.storage.transaction(ctx.tenantId, async (uow) => {
       const review = await uow.reviews.get(ctx.tenantId, reviewId, true);
       if (!review) throw notFound('REVIEW_NOT_FOUND', `review "${reviewId.slice(0, 200)}" not found`);

@@ -2,9 +2,10 @@ import * as grpc from '@grpc/grpc-js';
 import * as pb from '../../gen/ts/btv/v1/operations';
 import * as types from '../../gen/ts/btv/v1/types';
 import { RequestContext } from '../domain/context';
-import { invalidArgument } from '../domain/errors';
+import { invalidArgument, notFound } from '../domain/errors';
 import { LifecyclePhase, OperationalStatus } from '../domain/model';
 import { ChangeResult, OperationsService } from '../domain/operations';
+import { SYSTEM_ID_RE } from '../domain/validation';
 import { StatusHub } from '../status/hub';
 import { WatchEvent, WatchOptions, WatchSession, WatchStore } from '../status/watch';
 import { fromProto, toProto } from './enums';
@@ -124,6 +125,9 @@ export function operationsHandlers(d: OperationsDeps): Handlers {
       call: grpc.ServerWritableStream<pb.WatchSystemStatusRequest, pb.WatchSystemStatusResponse>,
     ): Promise<void> {
       if (req.systemIds.length > MAX_WATCHED) throw invalidArgument('system_ids', `must name at most ${MAX_WATCHED} systems`);
+      // An id no system can have is unknown, as a missing one is (and never reaches the database).
+      const malformed = req.systemIds.find((id) => !SYSTEM_ID_RE.test(id));
+      if (malformed !== undefined) throw notFound('SYSTEM_NOT_FOUND', `system "${malformed.slice(0, 128)}" not found`);
       const session = new WatchSession(d.watchStore, d.hub, d.watch, ctx.tenantId, [...new Set(req.systemIds)], ctx.expiresAt, {
         write: (e) => call.write(eventToProto(e)),
         onceDrain: (fn) => call.once('drain', fn),

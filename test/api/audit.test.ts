@@ -60,6 +60,11 @@ describe('AuditService', function () {
         await expectError(call(c.audit, c.audit.listPendingReviews, { limit: 1, pageToken }, t.auditor), grpc.status.INVALID_ARGUMENT, 'ERROR_REASON_INVALID_PAGE_TOKEN');
       }
       await expectError(call(c.audit, c.audit.listPendingReviews, { limit: 1, pageToken: page1.nextPageToken }, tenant().auditor), grpc.status.INVALID_ARGUMENT, 'ERROR_REASON_INVALID_PAGE_TOKEN');
+      // The tenant's own token with a cursor no row can have (a NUL) is refused, not sent to the database.
+      const own = JSON.parse(Buffer.from(page1.nextPageToken, 'base64url').toString('utf8'));
+      own.a[0] = 'x\u0000';
+      const nul = Buffer.from(JSON.stringify(own)).toString('base64url');
+      await expectError(call(c.audit, c.audit.listPendingReviews, { limit: 1, pageToken: nul }, t.auditor), grpc.status.INVALID_ARGUMENT, 'ERROR_REASON_INVALID_PAGE_TOKEN');
 
       await expectError(call(c.audit, c.audit.resolveReview, { requestId: d1.reviewId, approve: true, notes: 'ok' }, t.auditor), grpc.status.PERMISSION_DENIED, 'ERROR_REASON_ROLE_NOT_ALLOWED');
       const { review } = await call(c.audit, c.audit.resolveReview, { requestId: d1.reviewId, approve: false, notes: 'not without a second opinion' }, t.admin);
@@ -82,6 +87,7 @@ describe('AuditService', function () {
       const other = tenant();
       await expectError(call(c.audit, c.audit.resolveReview, { requestId: d.reviewId, approve: true, notes: '' }, other.admin), grpc.status.NOT_FOUND, 'ERROR_REASON_REVIEW_NOT_FOUND');
       await expectError(call(c.audit, c.audit.resolveReview, { requestId: 'REV-nope', approve: true, notes: '' }, t.admin), grpc.status.NOT_FOUND, 'ERROR_REASON_REVIEW_NOT_FOUND');
+      await expectError(call(c.audit, c.audit.resolveReview, { requestId: 'REV-\u0000x', approve: true, notes: '' }, t.admin), grpc.status.NOT_FOUND, 'ERROR_REASON_REVIEW_NOT_FOUND');
       expect((await call(c.audit, c.audit.listPendingReviews, { limit: 10, pageToken: '' }, other.auditor)).pendingCount).to.equal(0);
     });
   });
@@ -109,6 +115,11 @@ describe('AuditService', function () {
       expect(r.statistics!.byThreat).to.deep.equal({ ADVERSARIAL: 1 });
       expect(r.complianceStatus).to.equal('critical'); // 1 of 3 is above the 30% threshold
 
+      // Times the database cannot hold are a bad argument naming the field, not an internal error.
+      for (const [field, since, until] of [['since', new Date(-8.6e15), undefined], ['until', undefined, new Date(Date.parse('+020000-01-01T00:00:00Z'))]] as const) {
+        const e = await expectError(call(c.audit, c.audit.getComplianceStatistics, { since, until }, t.auditor), grpc.status.INVALID_ARGUMENT, 'ERROR_REASON_INVALID_ARGUMENT');
+        expect(e.fieldViolations[0].field).to.equal(field);
+      }
       const future = await call(c.audit, c.audit.getComplianceStatistics, { since: new Date(Date.now() + 3600_000), until: undefined }, t.auditor);
       expect(future.statistics!.totalDecisions).to.equal(0);
       await expectError(

@@ -201,6 +201,10 @@ describe('OperationsService', function () {
       const w2 = new Watch(c, { systemIds: ['no-such-system'] }, app);
       await w2.until(() => Boolean(w2.error)).catch(() => undefined);
       expect(decodeError(w2.error!)).to.include({ code: grpc.status.NOT_FOUND, reason: 'ERROR_REASON_SYSTEM_NOT_FOUND' });
+      // An id no system can have (a NUL cannot even be stored) is unknown too, not a storage failure.
+      const w3 = new Watch(c, { systemIds: ['bad\u0000id'] }, app);
+      await w3.until(() => Boolean(w3.error)).catch(() => undefined);
+      expect(decodeError(w3.error!)).to.include({ code: grpc.status.NOT_FOUND, reason: 'ERROR_REASON_SYSTEM_NOT_FOUND' });
     });
 
     it('ends with UNAUTHENTICATED when the token expires', async () => {
