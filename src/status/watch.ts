@@ -160,12 +160,17 @@ export class WatchSession {
         }
       }, beat),
     );
+    this.expireAtTokenExpiry();
+  }
+
+  /** Ends the watch when its token expires; a timer holds at most ~24.8 days, so a longer wait is re-armed. */
+  private expireAtTokenExpiry(): void {
     const ttl = this.expiresAt * 1000 - Date.now();
     this.timers.push(
-      setTimeout(
-        () => this.end(new DomainError('unauthenticated', 'TOKEN_EXPIRED', 'token expired: the watch ended; reconnect with a fresh token and since_revision')),
-        Math.min(Math.max(0, ttl), MAX_TIMER_MS),
-      ),
+      setTimeout(() => {
+        if (ttl > MAX_TIMER_MS) return this.expireAtTokenExpiry();
+        this.end(new DomainError('unauthenticated', 'TOKEN_EXPIRED', 'token expired: the watch ended; reconnect with a fresh token and since_revision'));
+      }, Math.min(Math.max(0, ttl), MAX_TIMER_MS)),
     );
   }
 
