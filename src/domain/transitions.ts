@@ -15,15 +15,16 @@ export const STATUS_TRANSITIONS: Readonly<Record<OperationalStatus, readonly Ope
 };
 
 /**
- * Lifecycle moves (NIST AI RMF): forward one phase, back to an earlier phase
- * for rework, or to decommissioning from anywhere. Decommissioning is final.
+ * Lifecycle moves (NIST AI RMF): forward one phase, back to any earlier phase
+ * for rework, or to decommissioning from anywhere. Skipping ahead is refused,
+ * and decommissioning is final.
  */
 export const PHASE_TRANSITIONS: Readonly<Record<LifecyclePhase, readonly LifecyclePhase[]>> = {
   design: ['development', 'decommissioning'],
   development: ['validation', 'design', 'decommissioning'],
   validation: ['deployment', 'development', 'design', 'decommissioning'],
-  deployment: ['operation', 'validation', 'development', 'decommissioning'],
-  operation: ['monitoring', 'deployment', 'validation', 'decommissioning'],
-  monitoring: ['operation', 'validation', 'development', 'decommissioning'],
+  deployment: ['operation', 'validation', 'development', 'design', 'decommissioning'],
+  operation: ['monitoring', 'deployment', 'validation', 'development', 'design', 'decommissioning'],
+  monitoring: ['operation', 'deployment', 'validation', 'development', 'design', 'decommissioning'],
   decommissioning: [],
 };

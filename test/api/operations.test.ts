@@ -91,9 +91,14 @@ describe('OperationsService', function () {
     await setPhase(id, LP.LIFECYCLE_PHASE_DECOMMISSIONING);
     const e = await expectError(setPhase(id, LP.LIFECYCLE_PHASE_OPERATION), grpc.status.FAILED_PRECONDITION, 'ERROR_REASON_TRANSITION_NOT_ALLOWED');
     expect(e.metadata).to.include({ from: 'decommissioning', to: 'operation', allowed: '' });
+    // Skipping ahead is impossible; any earlier phase is open for rework.
     const id2 = await register(sys());
-    const e2 = await expectError(setPhase(id2, LP.LIFECYCLE_PHASE_DESIGN), grpc.status.FAILED_PRECONDITION, 'ERROR_REASON_TRANSITION_NOT_ALLOWED');
-    expect(e2.metadata.allowed).to.equal('operation,validation,development,decommissioning');
+    const e2 = await expectError(setPhase(id2, LP.LIFECYCLE_PHASE_MONITORING), grpc.status.FAILED_PRECONDITION, 'ERROR_REASON_TRANSITION_NOT_ALLOWED');
+    expect(e2.metadata).to.include({ from: 'deployment', to: 'monitoring', allowed: 'operation,validation,development,design,decommissioning' });
+    for (const phase of [LP.LIFECYCLE_PHASE_DESIGN, LP.LIFECYCLE_PHASE_DEVELOPMENT, LP.LIFECYCLE_PHASE_VALIDATION, LP.LIFECYCLE_PHASE_DEPLOYMENT, LP.LIFECYCLE_PHASE_OPERATION, LP.LIFECYCLE_PHASE_MONITORING]) {
+      await setPhase(id2, phase);
+    }
+    expect((await getStatus(id2)).status!.lifecyclePhase).to.equal(LP.LIFECYCLE_PHASE_MONITORING);
   });
 
   it('changes the lifecycle phase with its own revision', async () => {
