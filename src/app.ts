@@ -79,14 +79,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const enforcement = new EnforcementService(storage, specs, statusCache, classifier, rules, clock);
   const reviews = new ReviewService(storage, storage.reviewQueries, clock);
   const compliance = new ComplianceService(storage.ledger, ledger, storage.systems, storage.reviewQueries, rules, clock);
-  let limits: RateLimits;
-  try {
-    limits = await RateLimits.create(config.rateLimits, storage.db);
-  } catch (e) {
-    await listener?.stop();
-    await storage.close();
-    throw e;
-  }
+  const limits = RateLimits.create(config.rateLimits, storage.db);
   const server = await listen(config, {
     verifier,
     logger,

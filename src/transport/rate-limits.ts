@@ -39,7 +39,7 @@ const WINDOW_SECONDS = 60;
 export class RateLimits {
   private constructor(private readonly limiters: Map<RpcGroup, { limit: number; limiter: RateLimiterAbstract }>) {}
 
-  static async create(config: RateLimitConfig, db?: Knex): Promise<RateLimits> {
+  static create(config: RateLimitConfig, db?: Knex): RateLimits {
     const limiters = new Map<RpcGroup, { limit: number; limiter: RateLimiterAbstract }>();
     for (const [group, limit] of Object.entries(config.perMinute) as [RpcGroup, number][]) {
       if (limit === 0) continue;
@@ -49,12 +49,8 @@ export class RateLimits {
         limiters.set(group, { limit, limiter: memory });
         continue;
       }
-      const shared = await new Promise<RateLimiterPostgres>((resolve, reject) => {
-        const l: RateLimiterPostgres = new RateLimiterPostgres(
-          { ...opts, storeClient: db, storeType: 'knex', tableName: 'rate_limits', insuranceLimiter: memory },
-          (err?: Error) => (err ? reject(err) : resolve(l)),
-        );
-      });
+      // The table comes from our migrations (20261121000006_rate_limits), so nothing waits here.
+      const shared = new RateLimiterPostgres({ ...opts, storeClient: db, storeType: 'knex', tableName: 'rate_limits', tableCreated: true, insuranceLimiter: memory });
       limiters.set(group, { limit, limiter: shared });
     }
     return new RateLimits(limiters);
