@@ -93,7 +93,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     operations,
     hub,
     watchStore: storage.status,
-    watch: { heartbeatMs: config.watch.heartbeatMs, maxQueue: config.watch.maxQueue },
+    watch: { heartbeatMs: config.watch.heartbeatMs, maxQueue: config.watch.maxQueue, maxPerTenant: config.watch.maxPerTenant },
   });
   const pruneTimer = setInterval(
     () => {

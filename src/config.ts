@@ -40,6 +40,8 @@ export interface Config {
     heartbeatMs: number;
     /** BTV_WATCH_MAX_QUEUE: events buffered for a slow watcher before it is cut off. */
     maxQueue: number;
+    /** BTV_WATCH_MAX_PER_TENANT: open watch streams one tenant may hold on one process. */
+    maxPerTenant: number;
     /** BTV_STATUS_RETENTION_MS: how long the change log keeps changes for resuming watchers. */
     retentionMs: number;
   };
@@ -146,6 +148,7 @@ export function loadConfig(processEnv: Env = process.env): Config {
     watch: {
       heartbeatMs: int(env, 'BTV_WATCH_HEARTBEAT_MS', 5000, 10, 3_600_000),
       maxQueue: int(env, 'BTV_WATCH_MAX_QUEUE', 1000, 1, 1_000_000),
+      maxPerTenant: int(env, 'BTV_WATCH_MAX_PER_TENANT', 1000, 1, 1_000_000),
       retentionMs: int(env, 'BTV_STATUS_RETENTION_MS', 7 * 86_400_000, 60_000, 3650 * 86_400_000),
     },
     rateLimits: rateLimits(env),

@@ -34,6 +34,8 @@ export interface WatchOptions {
   heartbeatMs: number;
   /** Events buffered for a client that does not read before it is cut off. */
   maxQueue: number;
+  /** Open watch streams one tenant may hold on this process. */
+  maxPerTenant: number;
 }
 
 const PAGE = 500;

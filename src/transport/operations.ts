@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as pb from '../../gen/ts/btv/v1/operations';
 import * as types from '../../gen/ts/btv/v1/types';
 import { RequestContext } from '../domain/context';
-import { invalidArgument, notFound } from '../domain/errors';
+import { DomainError, invalidArgument, notFound } from '../domain/errors';
 import { LifecyclePhase, OperationalStatus } from '../domain/model';
 import { ChangeResult, OperationsService } from '../domain/operations';
 import { SYSTEM_ID_RE } from '../domain/validation';
@@ -60,6 +60,8 @@ const MAX_WATCHED = 1000;
 
 /** Thin handlers for the kill switch and the status watch. */
 export function operationsHandlers(d: OperationsDeps): Handlers {
+  // Open watch streams per tenant: one tenant cannot take all of a process's streams and memory.
+  const open = new Map<string, number>();
   return {
     async emergencyStop(ctx, req: pb.EmergencyStopRequest): Promise<pb.EmergencyStopResponse> {
       const r = await d.operations.emergencyStop(ctx, {
@@ -128,13 +130,24 @@ export function operationsHandlers(d: OperationsDeps): Handlers {
       // An id no system can have is unknown, as a missing one is (and never reaches the database).
       const malformed = req.systemIds.find((id) => !SYSTEM_ID_RE.test(id));
       if (malformed !== undefined) throw notFound('SYSTEM_NOT_FOUND', `system "${malformed.slice(0, 128)}" not found`);
-      const session = new WatchSession(d.watchStore, d.hub, d.watch, ctx.tenantId, [...new Set(req.systemIds)], ctx.expiresAt, {
-        write: (e) => call.write(eventToProto(e)),
-        onceDrain: (fn) => call.once('drain', fn),
-      });
-      call.once('cancelled', () => session.cancel());
-      await session.start(req.sinceRevision);
-      return session.done;
+      const held = open.get(ctx.tenantId) ?? 0;
+      if (held >= d.watch.maxPerTenant) {
+        throw new DomainError('resource_exhausted', 'RATE_LIMITED', `this tenant already holds ${held} watch streams on this server: close one first`, { group: 'watch', limit: String(d.watch.maxPerTenant) }, [], 1000);
+      }
+      open.set(ctx.tenantId, held + 1);
+      try {
+        const session = new WatchSession(d.watchStore, d.hub, d.watch, ctx.tenantId, [...new Set(req.systemIds)], ctx.expiresAt, {
+          write: (e) => call.write(eventToProto(e)),
+          onceDrain: (fn) => call.once('drain', fn),
+        });
+        call.once('cancelled', () => session.cancel());
+        await session.start(req.sinceRevision);
+        return await session.done;
+      } finally {
+        const left = (open.get(ctx.tenantId) ?? 1) - 1;
+        if (left > 0) open.set(ctx.tenantId, left);
+        else open.delete(ctx.tenantId);
+      }
     },
   };
 }

@@ -1,10 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { AiSystem, OperationalStatus, RiskClassification } from '../../gen/ts/btv/v1/types';
+import { AiSystem, OperationalStatus, RiskClassification, StatusEventType } from '../../gen/ts/btv/v1/types';
 import { RetryInfo } from '../../gen/ts/google/rpc/error_details';
 import { Status } from '../../gen/ts/google/rpc/status';
-import { bearer, call, Clients, connect, expectError } from '../helpers/grpc';
+import { bearer, call, Clients, connect, decodeError, expectError } from '../helpers/grpc';
+import { Watch } from '../helpers/watch';
 import { startTestServer, TEST_DATABASE_URL, TestServer } from '../helpers/server';
 
 /** A unary call's response and the x-ratelimit-* values of its trailers (or of its error). */
@@ -118,6 +119,37 @@ describe('rate limits per tenant and RPC group', function () {
         await call(c.operations, c.operations.setOperationalStatus, { systemId: 'ks', operationalStatus: OperationalStatus.OPERATIONAL_STATUS_ACTIVE, reason: 'drill over', operatorId: '', requestId: '' }, admin);
         await call(c.operations, c.operations.getOperationalStatus, { systemId: 'ks' }, admin);
       }
+    });
+  });
+
+  describe('watch streams per tenant', () => {
+    let srv: TestServer;
+    let c: Clients;
+    before(async () => {
+      srv = await startTestServer({ env: { BTV_WATCH_MAX_PER_TENANT: '2', BTV_WATCH_HEARTBEAT_MS: '50' } });
+      c = connect(srv.address);
+    });
+    after(async () => {
+      c?.close();
+      await srv?.stop();
+    });
+
+    it('lets one tenant hold only so many open watches; a closed one frees its place', async () => {
+      const mine = bearer(srv.mint('app'));
+      const open = async (md: grpc.Metadata) => {
+        const w = new Watch(c, {}, md);
+        await w.until(() => w.events.some((e) => e.type === StatusEventType.STATUS_EVENT_TYPE_HEARTBEAT));
+        return w;
+      };
+      const [w1, w2] = [await open(mine), await open(mine)];
+      const w3 = new Watch(c, {}, mine);
+      await w3.until(() => Boolean(w3.error)).catch(() => undefined);
+      expect(decodeError(w3.error!)).to.include({ code: grpc.status.RESOURCE_EXHAUSTED, reason: 'ERROR_REASON_RATE_LIMITED' });
+      const other = await open(bearer(srv.mint('app', { tenantId: randomUUID() })));
+      w1.cancel();
+      await new Promise((r) => setTimeout(r, 100));
+      const w4 = await open(mine);
+      [w2, w4, other].forEach((w) => w.cancel());
     });
   });
 
