@@ -9,7 +9,7 @@ import { TokenVerifier } from './auth/verifier';
 import { Config } from './config';
 import { Logger } from './logger';
 import { projectRoot } from './paths';
-import { AdapterDeps, bindService } from './transport/adapter';
+import { AdapterDeps, bindService, tolerantDefinition } from './transport/adapter';
 import { RateLimits } from './transport/rate-limits';
 import { auditHandlers, AuditDeps } from './transport/audit';
 import { governanceHandlers, GovernanceDeps } from './transport/governance';
@@ -48,9 +48,9 @@ export function buildServer(config: Config, deps: ServerDeps): { server: grpc.Se
     'grpc.max_concurrent_streams': 1000,
   });
   const adapter: AdapterDeps = { verifier: deps.verifier, logger: deps.logger, limits: deps.limits };
-  server.addService(GovernanceServiceService, bindService(adapter, GovernanceServiceService, governanceHandlers(deps)));
-  server.addService(OperationsServiceService, bindService(adapter, OperationsServiceService, operationsHandlers(deps)));
-  server.addService(AuditServiceService, bindService(adapter, AuditServiceService, auditHandlers(deps)));
+  server.addService(tolerantDefinition(GovernanceServiceService), bindService(adapter, GovernanceServiceService, governanceHandlers(deps)));
+  server.addService(tolerantDefinition(OperationsServiceService), bindService(adapter, OperationsServiceService, operationsHandlers(deps)));
+  server.addService(tolerantDefinition(AuditServiceService), bindService(adapter, AuditServiceService, auditHandlers(deps)));
 
   const health = new HealthImplementation(Object.fromEntries(['', ...SERVICE_NAMES].map((s) => [s, 'SERVING'])));
   health.addToServer(server);

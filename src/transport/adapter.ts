@@ -3,7 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import { allowedRoles } from '../auth/roles';
 import { TokenVerifier } from '../auth/verifier';
 import { RequestContext } from '../domain/context';
-import { DomainError, permissionDenied } from '../domain/errors';
+import { DomainError, invalidArgument, permissionDenied } from '../domain/errors';
 import { Logger } from '../logger';
 import { toGrpcStatus } from './errors';
 import { Quota, rateLimited, RateLimits, setQuotaMetadata } from './rate-limits';
@@ -107,7 +107,7 @@ function wrapUnary(deps: AdapterDeps, path: string, handler: UnaryHandler<unknow
       deps,
       path,
       call.metadata,
-      (ctx) => handler(ctx, call.request),
+      (ctx) => handler(ctx, decoded(call.request)),
       (res, requestId, quota) => {
         const trailer = new grpc.Metadata();
         trailer.set('x-request-id', requestId);
@@ -128,7 +128,7 @@ function wrapServerStream(
       deps,
       path,
       call.metadata,
-      (ctx) => handler(ctx, call.request, call),
+      (ctx) => handler(ctx, decoded(call.request), call),
       () => {
         if (!call.cancelled) call.end();
       },
@@ -138,6 +138,36 @@ function wrapServerStream(
       },
     );
 }
+
+/** A request whose bytes are not its message type: answered INVALID_ARGUMENT once the caller is authenticated. */
+class Undecodable {}
+
+/**
+ * The definition with each request decoder made total: grpc-js answers a decoder's exception
+ * INTERNAL ("Error deserializing request"), but bytes that are not the message (a number too large
+ * for its field, a truncated or garbled message) are the caller's bad input.
+ */
+export function tolerantDefinition<D extends grpc.ServiceDefinition>(definition: D): D {
+  const copy: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
+  for (const [name, method] of Object.entries(definition)) {
+    copy[name] = {
+      ...method,
+      requestDeserialize: (bytes: Buffer) => {
+        try {
+          return method.requestDeserialize(bytes);
+        } catch {
+          return new Undecodable();
+        }
+      },
+    };
+  }
+  return copy as unknown as D;
+}
+
+const decoded = <Req>(request: Req): Req => {
+  if (request instanceof Undecodable) throw invalidArgument('request', 'is not a valid message of this method (malformed bytes or a number out of range)');
+  return request;
+};
 
 /**
  * Builds a service implementation where every method of the definition is

@@ -169,6 +169,26 @@ describe('GovernanceService registry', function () {
       });
     }
 
+    it('answers bytes that are not the request message INVALID_ARGUMENT (after authentication), not INTERNAL', async () => {
+      const raw = (path: string, bytes: Buffer, md: grpc.Metadata) =>
+        new Promise<Buffer>((resolve, reject) => {
+          const identity = (b: Buffer) => b;
+          c.governance.makeUnaryRequest(path, identity, identity, bytes, md, (e, r) => (e ? reject(e) : resolve(r!)));
+        });
+      // Field 1 (a string) announced 100 bytes long, with 2 present; then a uint64 that does not fit a JS number.
+      const truncated = Buffer.from([0x0a, 100, 0x61, 0x62]);
+      const huge = Buffer.from([0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
+      const bad = [
+        ['/btv.v1.GovernanceService/GetSystem', truncated],
+        ['/btv.v1.AuditService/ListLedgerEntries', huge],
+      ] as const;
+      for (const [path, bytes] of bad) {
+        const e = await expectError(raw(path, bytes, auditor), grpc.status.INVALID_ARGUMENT, 'ERROR_REASON_INVALID_ARGUMENT');
+        expect(e.fieldViolations.map((v) => v.field), path).to.deep.equal(['request']);
+        await expectError(raw(path, bytes, new grpc.Metadata()), grpc.status.UNAUTHENTICATED, 'ERROR_REASON_TOKEN_MISSING');
+      }
+    });
+
     it('answers NOT_FOUND for unknown and malformed ids alike', async () => {
       const a = await expectError(getSystem('does-not-exist'), grpc.status.NOT_FOUND, 'ERROR_REASON_SYSTEM_NOT_FOUND');
       const b = await expectError(getSystem('Not A Slug'), grpc.status.NOT_FOUND, 'ERROR_REASON_SYSTEM_NOT_FOUND');
