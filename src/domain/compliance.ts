@@ -2,7 +2,7 @@ import { RuleSet } from '../engine/rules';
 import { KnexReviewQueries } from '../store/knex-reviews';
 import { LedgerReader, SystemStore } from '../store/ports';
 import { RequestContext } from './context';
-import { invalidArgument, notFound } from './errors';
+import { invalidArgument, systemNotFound } from './errors';
 import { LedgerService } from './ledger';
 import { AiSystem, RiskLevel, ThirdPartyComponent } from './model';
 import { Clock } from './tenants';
@@ -76,7 +76,7 @@ export class ComplianceService {
 
   async report(ctx: RequestContext, systemId: string): Promise<ComplianceReport> {
     const system = SYSTEM_ID_RE.test(systemId) ? await this.systems.get(ctx.tenantId, systemId) : undefined;
-    if (!system) throw notFound('SYSTEM_NOT_FOUND', `system "${systemId.slice(0, 128)}" not found`);
+    if (!system) throw systemNotFound(systemId);
     const [decisions, stops, reviews, verify] = await Promise.all([
       this.ledger.events(ctx.tenantId, 'decision', { systemId }),
       this.ledger.events(ctx.tenantId, 'status.changed', { systemId }),

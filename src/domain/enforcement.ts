@@ -6,7 +6,7 @@ import { CachedStatus } from '../status/cache';
 import { Storage } from '../store/ports';
 import { SpecCache } from '../store/spec-cache';
 import { RequestContext } from './context';
-import { invalidArgument, notFound } from './errors';
+import { invalidArgument, systemNotFound } from './errors';
 import { Clock } from './tenants';
 import { optionalText, SYSTEM_ID_RE } from './validation';
 
@@ -63,7 +63,7 @@ export class EnforcementService {
     if (!envs.includes(input.env)) throw invalidArgument('env', `unknown environment "${input.env.slice(0, 64)}"; allowed: ${envs.join(', ')}`);
     if (input.prompt.length > MAX_PROMPT_CHARS) throw invalidArgument('prompt', `must be at most ${MAX_PROMPT_CHARS} characters`);
     const artifactType = optionalText('artifact_type', input.artifactType, 64);
-    const missing = () => notFound('SYSTEM_NOT_FOUND', `system "${input.systemId.slice(0, 128)}" not found`);
+    const missing = () => systemNotFound(input.systemId);
     if (!SYSTEM_ID_RE.test(input.systemId)) throw missing();
 
     const [{ system, tenantPolicy }, cached] = await Promise.all([

@@ -1,5 +1,5 @@
 import { RequestContext } from './context';
-import { DomainError, invalidArgument, notFound, permissionDenied } from './errors';
+import { DomainError, invalidArgument, permissionDenied, systemNotFound } from './errors';
 import { LifecyclePhase, OperationalStatus } from './model';
 import { StatusSource } from './enforcement';
 import { Clock } from './tenants';
@@ -51,7 +51,6 @@ const fromRecord = (c: StatusChangeRecord, message: string): ChangeResult => ({
   message,
 });
 
-const systemNotFound = (id: string) => notFound('SYSTEM_NOT_FOUND', `system "${id.slice(0, 128)}" not found`);
 
 /**
  * The kill switch. Every change gets the tenant's next revision and is

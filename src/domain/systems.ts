@@ -1,5 +1,5 @@
 import { RequestContext } from './context';
-import { invalidArgument, notFound } from './errors';
+import { invalidArgument, systemNotFound } from './errors';
 import {
   AiSystem,
   LifecyclePhase,
@@ -76,7 +76,7 @@ export class SystemService {
   async get(ctx: RequestContext, systemId: string): Promise<AiSystem> {
     // A malformed id cannot exist: answer exactly as for a missing one.
     const system = SYSTEM_ID_RE.test(systemId) ? await this.storage.systems.get(ctx.tenantId, systemId) : undefined;
-    if (!system) throw notFound('SYSTEM_NOT_FOUND', `system "${systemId.slice(0, 128)}" not found`);
+    if (!system) throw systemNotFound(systemId);
     return system;
   }
 

@@ -1,4 +1,4 @@
-import { DomainError, notFound } from '../domain/errors';
+import { DomainError, systemNotFound } from '../domain/errors';
 import { LifecyclePhase, OperationalStatus } from '../domain/model';
 import { StatusChangeRecord, SystemStatusView } from '../store/knex-status';
 import { HubEvent, StatusHub } from './hub';
@@ -150,7 +150,7 @@ export class WatchSession {
   private checkKnown(ids: string[], views: SystemStatusView[]): void {
     const known = new Set(views.map((v) => v.systemId));
     const missing = ids.find((id) => !known.has(id));
-    if (missing) throw notFound('SYSTEM_NOT_FOUND', `system "${missing.slice(0, 128)}" not found`);
+    if (missing) throw systemNotFound(missing);
   }
 
   private startTimers(): void {

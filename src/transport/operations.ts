@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as pb from '../../gen/ts/btv/v1/operations';
 import * as types from '../../gen/ts/btv/v1/types';
 import { RequestContext } from '../domain/context';
-import { DomainError, invalidArgument, notFound } from '../domain/errors';
+import { DomainError, invalidArgument, systemNotFound } from '../domain/errors';
 import { LifecyclePhase, OperationalStatus } from '../domain/model';
 import { ChangeResult, OperationsService } from '../domain/operations';
 import { SYSTEM_ID_RE } from '../domain/validation';
@@ -129,7 +129,7 @@ export function operationsHandlers(d: OperationsDeps): Handlers {
       if (req.systemIds.length > MAX_WATCHED) throw invalidArgument('system_ids', `must name at most ${MAX_WATCHED} systems`);
       // An id no system can have is unknown, as a missing one is (and never reaches the database).
       const malformed = req.systemIds.find((id) => !SYSTEM_ID_RE.test(id));
-      if (malformed !== undefined) throw notFound('SYSTEM_NOT_FOUND', `system "${malformed.slice(0, 128)}" not found`);
+      if (malformed !== undefined) throw systemNotFound(malformed);
       const held = open.get(ctx.tenantId) ?? 0;
       if (held >= d.watch.maxPerTenant) {
         throw new DomainError('resource_exhausted', 'RATE_LIMITED', `this tenant already holds ${held} watch streams on this server: close one first`, { group: 'watch', limit: String(d.watch.maxPerTenant) }, [], 1000);
