@@ -38,46 +38,51 @@ const retryDelayMs = (err: grpc.ServiceError): number => {
   return Number(retryDelay!.seconds) * 1000 + retryDelay!.nanos / 1e6;
 };
 
+/** A server with this environment for the enclosing describe, and a client of it (set once it runs). */
+function serve(env: Record<string, string>): { srv: TestServer; c: Clients } {
+  const s = {} as { srv: TestServer; c: Clients };
+  before(async () => {
+    s.srv = await startTestServer({ env });
+    s.c = connect(s.srv.address);
+  });
+  after(async () => {
+    s.c?.close();
+    await s.srv?.stop();
+  });
+  return s;
+}
+
 describe('rate limits per tenant and RPC group', function () {
   describe('with the reference defaults', () => {
-    let srv: TestServer;
-    let c: Clients;
-    before(async () => {
-      // An empty value means the default: tenants 10, systems 50, enforce 100, audit 20 a minute.
-      srv = await startTestServer({ env: { BTV_RATE_LIMIT_TENANTS: '', BTV_RATE_LIMIT_SYSTEMS: '', BTV_RATE_LIMIT_ENFORCE: '', BTV_RATE_LIMIT_AUDIT: '' } });
-      c = connect(srv.address);
-    });
-    after(async () => {
-      c?.close();
-      await srv?.stop();
-    });
+    // An empty value means the default: tenants 10, systems 50, enforce 100, audit 20 a minute.
+    const s = serve({ BTV_RATE_LIMIT_TENANTS: '', BTV_RATE_LIMIT_SYSTEMS: '', BTV_RATE_LIMIT_ENFORCE: '', BTV_RATE_LIMIT_AUDIT: '' });
 
     it('counts 20 audit calls a minute down in x-ratelimit-* trailers, then answers RESOURCE_EXHAUSTED with when to retry', async () => {
-      const auditor = bearer(srv.mint('auditor'));
+      const auditor = bearer(s.srv.mint('auditor'));
       for (let i = 1; i <= 20; i++) {
-        const { err, quota } = await callWithQuota(c.audit, c.audit.verifyLedger, {}, auditor);
+        const { err, quota } = await callWithQuota(s.c.audit, s.c.audit.verifyLedger, {}, auditor);
         expect(err).to.equal(undefined);
         expect(quota['x-ratelimit-limit']).to.equal('20');
         expect(quota['x-ratelimit-remaining']).to.equal(String(20 - i));
         expect(Number(quota['x-ratelimit-reset'])).to.be.within(1, 60);
       }
-      const { err, quota } = await callWithQuota(c.audit, c.audit.verifyLedger, {}, auditor);
+      const { err, quota } = await callWithQuota(s.c.audit, s.c.audit.verifyLedger, {}, auditor);
       expect(err?.code).to.equal(grpc.status.RESOURCE_EXHAUSTED);
       await expectError(Promise.reject(err), grpc.status.RESOURCE_EXHAUSTED, 'ERROR_REASON_RATE_LIMITED');
       expect(quota).to.include({ 'x-ratelimit-limit': '20', 'x-ratelimit-remaining': '0' });
       expect(retryDelayMs(err!)).to.be.within(1, 60_000);
 
       // Another group of the same tenant, and the same group of another tenant, are untouched.
-      await call(c.governance, c.governance.listSystems, { pageSize: 10, pageToken: '' }, auditor);
-      await call(c.audit, c.audit.verifyLedger, {}, bearer(srv.mint('auditor', { tenantId: randomUUID() })));
+      await call(s.c.governance, s.c.governance.listSystems, { pageSize: 10, pageToken: '' }, auditor);
+      await call(s.c.audit, s.c.audit.verifyLedger, {}, bearer(s.srv.mint('auditor', { tenantId: randomUUID() })));
     });
 
     it('limits Enforce to 100 a minute per tenant', async () => {
       const tenantId = randomUUID();
-      const dev = bearer(srv.mint('dev', { tenantId }));
-      await call(c.governance, c.governance.registerSystem, { system: AiSystem.fromPartial({ id: 'rl', name: 'RL', risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL }) }, dev);
+      const dev = bearer(s.srv.mint('dev', { tenantId }));
+      await call(s.c.governance, s.c.governance.registerSystem, { system: AiSystem.fromPartial({ id: 'rl', name: 'RL', risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL }) }, dev);
       const req = { systemId: 'rl', prompt: 'Summarise the meeting notes.', env: 'development', artifactType: 'prompt' };
-      const results = await Promise.all(Array.from({ length: 101 }, () => callWithQuota(c.governance, c.governance.enforce, req, dev)));
+      const results = await Promise.all(Array.from({ length: 101 }, () => callWithQuota(s.c.governance, s.c.governance.enforce, req, dev)));
       expect(results.filter((r) => !r.err)).to.have.length(100);
       const refused = results.filter((r) => r.err);
       expect(refused.map((r) => r.err!.code)).to.deep.equal([grpc.status.RESOURCE_EXHAUSTED]);
@@ -85,67 +90,49 @@ describe('rate limits per tenant and RPC group', function () {
   });
 
   describe('with small quotas', () => {
-    let srv: TestServer;
-    let c: Clients;
-    before(async () => {
-      srv = await startTestServer({ env: { BTV_RATE_LIMIT_ENFORCE: '2', BTV_RATE_LIMIT_SYSTEMS: '1', BTV_RATE_LIMIT_AUDIT: '0' } });
-      c = connect(srv.address);
-    });
-    after(async () => {
-      c?.close();
-      await srv?.stop();
-    });
+    const s = serve({ BTV_RATE_LIMIT_ENFORCE: '2', BTV_RATE_LIMIT_SYSTEMS: '1', BTV_RATE_LIMIT_AUDIT: '0' });
 
     it('a refused call changes nothing: no decision is ledgered for it', async () => {
-      const dev = bearer(srv.mint('dev'));
-      const auditor = bearer(srv.mint('auditor'));
-      await call(c.governance, c.governance.registerSystem, { system: AiSystem.fromPartial({ id: 'rl', name: 'RL', risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL }) }, dev);
+      const dev = bearer(s.srv.mint('dev'));
+      const auditor = bearer(s.srv.mint('auditor'));
+      await call(s.c.governance, s.c.governance.registerSystem, { system: AiSystem.fromPartial({ id: 'rl', name: 'RL', risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL }) }, dev);
       const req = { systemId: 'rl', prompt: 'Summarise the meeting notes.', env: 'development', artifactType: 'prompt' };
-      await call(c.governance, c.governance.enforce, req, dev);
-      await call(c.governance, c.governance.enforce, req, dev);
-      await expectError(call(c.governance, c.governance.enforce, req, dev), grpc.status.RESOURCE_EXHAUSTED, 'ERROR_REASON_RATE_LIMITED');
-      await expectError(call(c.governance, c.governance.getSystem, { systemId: 'rl' }, dev), grpc.status.RESOURCE_EXHAUSTED, 'ERROR_REASON_RATE_LIMITED');
+      await call(s.c.governance, s.c.governance.enforce, req, dev);
+      await call(s.c.governance, s.c.governance.enforce, req, dev);
+      await expectError(call(s.c.governance, s.c.governance.enforce, req, dev), grpc.status.RESOURCE_EXHAUSTED, 'ERROR_REASON_RATE_LIMITED');
+      await expectError(call(s.c.governance, s.c.governance.getSystem, { systemId: 'rl' }, dev), grpc.status.RESOURCE_EXHAUSTED, 'ERROR_REASON_RATE_LIMITED');
       // Audit has its limit turned off (0): no quota, no x-ratelimit-* trailers.
-      const { res, quota } = await callWithQuota<object, { entries: { eventType: string }[] }>(c.audit, c.audit.listLedgerEntries, { afterSequence: 0, limit: 100 }, auditor);
+      const { res, quota } = await callWithQuota<object, { entries: { eventType: string }[] }>(s.c.audit, s.c.audit.listLedgerEntries, { afterSequence: 0, limit: 100 }, auditor);
       expect(quota).to.deep.equal({});
       expect(res!.entries.filter((e) => e.eventType === 'decision')).to.have.length(2);
     });
 
     it('never limits the kill switch', async () => {
-      const admin = bearer(srv.mint('admin', { tenantId: randomUUID() }));
-      await call(c.governance, c.governance.registerSystem, { system: AiSystem.fromPartial({ id: 'ks', name: 'KS', risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL }) }, admin);
+      const admin = bearer(s.srv.mint('admin', { tenantId: randomUUID() }));
+      await call(s.c.governance, s.c.governance.registerSystem, { system: AiSystem.fromPartial({ id: 'ks', name: 'KS', risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL }) }, admin);
       for (let i = 0; i < 5; i++) {
-        await call(c.operations, c.operations.emergencyStop, { systemId: 'ks', reason: 'drill', operatorId: '', requestId: '' }, admin);
-        await call(c.operations, c.operations.setOperationalStatus, { systemId: 'ks', operationalStatus: OperationalStatus.OPERATIONAL_STATUS_ACTIVE, reason: 'drill over', operatorId: '', requestId: '' }, admin);
-        await call(c.operations, c.operations.getOperationalStatus, { systemId: 'ks' }, admin);
+        await call(s.c.operations, s.c.operations.emergencyStop, { systemId: 'ks', reason: 'drill', operatorId: '', requestId: '' }, admin);
+        await call(s.c.operations, s.c.operations.setOperationalStatus, { systemId: 'ks', operationalStatus: OperationalStatus.OPERATIONAL_STATUS_ACTIVE, reason: 'drill over', operatorId: '', requestId: '' }, admin);
+        await call(s.c.operations, s.c.operations.getOperationalStatus, { systemId: 'ks' }, admin);
       }
     });
   });
 
   describe('watch streams per tenant', () => {
-    let srv: TestServer;
-    let c: Clients;
-    before(async () => {
-      srv = await startTestServer({ env: { BTV_WATCH_MAX_PER_TENANT: '2', BTV_WATCH_HEARTBEAT_MS: '50' } });
-      c = connect(srv.address);
-    });
-    after(async () => {
-      c?.close();
-      await srv?.stop();
-    });
+    const s = serve({ BTV_WATCH_MAX_PER_TENANT: '2', BTV_WATCH_HEARTBEAT_MS: '50' });
 
     it('lets one tenant hold only so many open watches; a closed one frees its place', async () => {
-      const mine = bearer(srv.mint('app'));
+      const mine = bearer(s.srv.mint('app'));
       const open = async (md: grpc.Metadata) => {
-        const w = new Watch(c, {}, md);
+        const w = new Watch(s.c, {}, md);
         await w.until(() => w.events.some((e) => e.type === StatusEventType.STATUS_EVENT_TYPE_HEARTBEAT));
         return w;
       };
       const [w1, w2] = [await open(mine), await open(mine)];
-      const w3 = new Watch(c, {}, mine);
+      const w3 = new Watch(s.c, {}, mine);
       await w3.until(() => Boolean(w3.error)).catch(() => undefined);
       expect(decodeError(w3.error!)).to.include({ code: grpc.status.RESOURCE_EXHAUSTED, reason: 'ERROR_REASON_RATE_LIMITED' });
-      const other = await open(bearer(srv.mint('app', { tenantId: randomUUID() })));
+      const other = await open(bearer(s.srv.mint('app', { tenantId: randomUUID() })));
       w1.cancel();
       await new Promise((r) => setTimeout(r, 100));
       const w4 = await open(mine);
