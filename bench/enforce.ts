@@ -3,7 +3,7 @@
  * append) against a plain grpc-js echo server, both driven by h2load (Debian
  * nghttp2-client) sending real gRPC frames, at concurrency 1 and 64.
  *
- *   BTV_BENCH_SECONDS (default 5)  BTV_BENCH_DATABASE_URL (default: embedded PGlite)
+ *   BTV_BENCH_SECONDS (default 5)  BTV_BENCH_DATABASE_URL (default: the embedded PostgreSQL)
  *   BTV_BENCH_NODE_ARGS: extra node flags for the servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
  *   BTV_BENCH_STREAMS_PER_CLIENT (default 8): how concurrency 64 is split into connections x streams
  */
@@ -159,7 +159,7 @@ async function run(): Promise<BenchTable[]> {
     const c1 = rows.find((r) => r[0] === 'Enforce' && r[1] === 1)!;
     return [
       {
-        title: `Enforce end to end vs grpc-js echo (h2load, ${SECONDS}s per run, ${process.env.BTV_BENCH_DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'})`,
+        title: `Enforce end to end vs grpc-js echo (h2load, ${SECONDS}s per run, ${process.env.BTV_BENCH_DATABASE_URL ? 'PostgreSQL' : 'embedded PostgreSQL'})`,
         columns: ['server', 'concurrency', 'req/s', 'p50 ms', 'p99 ms', 'ratio to echo', 'server CPU µs/req', 'http failures'],
         rows,
         notes: [

@@ -5,12 +5,11 @@
  *   batched  N appends with BTV_BENCH_IN_FLIGHT (default 64) submitted at any time: the
  *            group-commit writer puts whatever is queued into one transaction.
  *
- * Runs against embedded PGlite (in a temporary folder, as the server uses it) and, when
- * BTV_BENCH_DATABASE_URL or BTV_TEST_DATABASE_URL is set, PostgreSQL. Appends go to a fresh
+ * Runs against the embedded PostgreSQL (in a temporary folder, as the server uses it) and, when
+ * BTV_BENCH_DATABASE_URL or BTV_TEST_DATABASE_URL is set, that PostgreSQL. Appends go to a fresh
  * tenant per run; the chain is verified afterwards (outside the timing).
  *
- * Environment: BTV_BENCH_N (appends per mode, default 2000), BTV_BENCH_IN_FLIGHT (default 64),
- * BTV_BENCH_PGLITE_MEMORY=1 to also run PGlite in memory.
+ * Environment: BTV_BENCH_N (appends per mode, default 2000), BTV_BENCH_IN_FLIGHT (default 64).
  */
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -18,7 +17,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { KeyRing, newKeySpecEntry, parseKeySpec } from '../src/ledger/keyring';
 import { verifyRecords } from '../src/ledger/verify';
-import { DatabaseOptions, migrate, openDatabase } from '../src/store/database';
+import { connectDatabase, Connected } from '../src/store/connect';
 import { LedgerEvent } from '../src/store/ports';
 import { KnexStorage } from '../src/store/storage';
 import type { Benchmark, BenchTable, Cell } from './run';
@@ -81,7 +80,7 @@ async function appends(storage: KnexStorage, tenantId: string, n: number, inFlig
 
 interface Target {
   name: string;
-  options: () => DatabaseOptions;
+  connect: () => Promise<Connected>;
   cleanup?: () => void;
 }
 
@@ -89,22 +88,21 @@ function targets(): Target[] {
   const list: Target[] = [];
   let dir: string | undefined;
   list.push({
-    name: 'PGlite (temp dir)',
-    options: () => ({ dataDir: (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'btv-bench-'))) }),
+    name: 'embedded PostgreSQL (temp dir)',
+    connect: () => connectDatabase({ dataDir: (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'btv-bench-'))) }),
     cleanup: () => dir && fs.rmSync(dir, { recursive: true, force: true }),
   });
-  if (process.env.BTV_BENCH_PGLITE_MEMORY === '1') list.push({ name: 'PGlite (memory)', options: () => ({}) });
   const url = process.env.BTV_BENCH_DATABASE_URL || process.env.BTV_TEST_DATABASE_URL;
-  if (url) list.push({ name: 'PostgreSQL', options: () => ({ url }) });
+  if (url) list.push({ name: 'PostgreSQL', connect: () => connectDatabase({ url, dataDir: os.tmpdir() }) });
   return list;
 }
 
 async function runTarget(t: Target, n: number, inFlight: number): Promise<Cell[][]> {
-  const db = openDatabase(t.options());
+  const database = await t.connect();
+  const db = database.db;
   const keyRing = new KeyRing('bench', parseKeySpec(newKeySpecEntry('bench'), 'bench'));
   const storage = new KnexStorage(db, { keyRing, clock: () => new Date() });
   try {
-    await migrate(db);
     const tenantId = randomUUID();
     // Warm up the connection pool, the JIT and the tenant's head row.
     await appends(storage, tenantId, 50, 1, 0);
@@ -140,6 +138,7 @@ async function runTarget(t: Target, n: number, inFlight: number): Promise<Cell[]
     ];
   } finally {
     await storage.close();
+    await database.close();
     t.cleanup?.();
   }
 }

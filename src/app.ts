@@ -18,7 +18,9 @@ import { TenantService } from './domain/tenants';
 import { Logger } from './logger';
 import { RateLimits } from './transport/rate-limits';
 import { listen, RunningServer } from './server';
-import { describeDatabase, migrate, openDatabase } from './store/database';
+import { connectDatabase, Connected } from './store/connect';
+import { secureDataDir } from './data-dir';
+import { serverUser } from './store/embedded-postgres';
 import { SpecCache } from './store/spec-cache';
 import { KnexStorage } from './store/storage';
 
@@ -28,13 +30,15 @@ export interface App {
   ledger: LedgerService;
   hub: StatusHub;
   statusCache: StatusCache;
-  listener?: PgStatusListener;
+  listener: PgStatusListener;
   /** Graceful stop: drain gRPC (bounded by the configured grace), then close the database. */
   stop(): Promise<void>;
 }
 
 /** Wires config -> keys -> database -> domain services -> gRPC server. */
 export async function startApp(config: Config, logger: Logger): Promise<App> {
+  // Before anything is written there: development secrets and the embedded database.
+  if (!config.databaseUrl || config.env === 'development') secureDataDir(config.dataDir, config.databaseUrl ? {} : serverUser());
   const { key, source } = loadVerificationKey(config);
   const verifier = new TokenVerifier({
     algorithm: config.jwt.algorithm,
@@ -50,29 +54,25 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   // Rules before the database: a bad rule file stops the server before it touches anything.
   const classifier = loadClassifier(config.configDir);
   const rules = loadRuleSet(config.configDir, classifier.rulesHash);
-  const dbOptions = { url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir };
-  const db = openDatabase(dbOptions);
-  let storage: KnexStorage;
-  try {
-    const applied = await migrate(db);
-    if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
-    storage = new KnexStorage(db, { keyRing, clock });
-  } catch (e) {
-    await db.destroy().catch(() => undefined);
-    throw e;
-  }
+  const database: Connected = await connectDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    timeouts: config.database.timeouts,
+    maxConnections: config.database.poolMax,
+    logger,
+  });
+  if (database.migrations.length) logger.info({ migrations: database.migrations }, 'migrations applied');
+  const storage = new KnexStorage(database.db, { keyRing, clock });
   const ledger = new LedgerService(storage.ledger, keyRing, signer, clock);
   const hub = new StatusHub();
   const statusCache = new StatusCache(hub, storage.status);
-  let listener: PgStatusListener | undefined;
-  if (config.databaseUrl) {
-    listener = new PgStatusListener(config.databaseUrl, hub, (t, r) => storage.status.change(t, r), logger);
-    try {
-      await listener.start();
-    } catch (e) {
-      await storage.close();
-      throw e;
-    }
+  const listener = new PgStatusListener(database.url, hub, (t, r) => storage.status.change(t, r), logger);
+  try {
+    await listener.start();
+  } catch (e) {
+    await storage.close();
+    await database.close();
+    throw e;
   }
   const operations = new OperationsService(storage, storage.status, statusCache, (c) => hub.publish(c), clock);
   const specs = new SpecCache(storage.systems, storage.tenants, config.specCacheMs);
@@ -111,7 +111,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     {
       port: server.port,
       env: config.env,
-      database: describeDatabase(dbOptions),
+      database: database.description,
       jwt_algorithm: config.jwt.algorithm,
       jwt_key: source,
       ledger_keys: keyRing.kids,
@@ -137,8 +137,9 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
         await s.shutdown(config.shutdownGraceMs);
         // A last checkpoint so a restart can tell if the ledger was cut back while the server was down.
         await ledger.checkpointMoved().catch((err) => logger.warn({ err: (err as Error).message }, 'final checkpoint failed'));
-        await listener?.stop();
+        await listener.stop();
         await storage.close();
+        await database.close();
         logger.info({ ...storage.writer.stats }, 'group commit totals');
       })(server)),
   };

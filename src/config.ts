@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
 import { projectRoot } from './paths';
+import { DatabaseTimeouts, DEFAULT_DATABASE_TIMEOUTS } from './store/database';
 
 export type JwtAlgorithm = 'HS256' | 'RS256' | 'ES256';
 export const JWT_ALGORITHMS: readonly JwtAlgorithm[] = ['HS256', 'RS256', 'ES256'];
@@ -11,8 +12,10 @@ export interface Config {
   env: 'development' | 'production';
   host: string;
   port: number;
-  /** PostgreSQL connection string; undefined selects the embedded PGlite database. */
+  /** PostgreSQL connection string; undefined selects the embedded PostgreSQL in dataDir. */
   databaseUrl?: string;
+  /** BTV_DB_*_TIMEOUT_MS: bounds on every database connection; BTV_DB_POOL_MAX: pool size. */
+  database: { timeouts: DatabaseTimeouts; poolMax: number };
   dataDir: string;
   /** BTV_CONFIG_DIR: policy, threat taxonomy, penalty tables and models (default: the project's config/). */
   configDir: string;
@@ -85,7 +88,6 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
 function rateLimits(env: Env): RateLimitConfig {
   const store = env.BTV_RATE_LIMIT_STORE || 'memory';
   if (store !== 'memory' && store !== 'postgres') throw new ConfigError(`BTV_RATE_LIMIT_STORE must be "memory" or "postgres", got "${store}"`);
-  if (store === 'postgres' && !env.BTV_DATABASE_URL) throw new ConfigError('BTV_RATE_LIMIT_STORE=postgres needs BTV_DATABASE_URL');
   const perMinute = (group: RpcGroup) =>
     int(env, `BTV_RATE_LIMIT_${group.toUpperCase()}`, DEFAULT_RATE_LIMITS[group], 0, 1_000_000_000);
   return { store, perMinute: { tenants: perMinute('tenants'), systems: perMinute('systems'), enforce: perMinute('enforce'), audit: perMinute('audit') } };
@@ -130,6 +132,15 @@ export function loadConfig(processEnv: Env = process.env): Config {
     host: env.BTV_HOST || '0.0.0.0',
     port: int(env, 'BTV_PORT', 50051, 0, 65535),
     databaseUrl: env.BTV_DATABASE_URL || undefined,
+    database: {
+      timeouts: {
+        queryMs: int(env, 'BTV_DB_QUERY_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.queryMs, 100, 600_000),
+        statementMs: int(env, 'BTV_DB_STATEMENT_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.statementMs, 100, 3_600_000),
+        idleInTransactionMs: int(env, 'BTV_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.idleInTransactionMs, 100, 3_600_000),
+        connectMs: int(env, 'BTV_DB_CONNECT_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.connectMs, 100, 600_000),
+      },
+      poolMax: int(env, 'BTV_DB_POOL_MAX', 10, 1, 1000),
+    },
     dataDir: path.resolve(env.BTV_DATA_DIR || './data'),
     configDir: path.resolve(env.BTV_CONFIG_DIR || path.join(projectRoot(), 'config')),
     jwt: {

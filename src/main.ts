@@ -8,6 +8,7 @@ import { Config, ConfigError, loadConfig } from './config';
 import { ThreatConfigError } from './engine/classifier';
 import { RulesError } from './engine/rules';
 import { createLogger } from './logger';
+import { writePrivateFile } from './data-dir';
 
 const DEV_TOKEN_TTL_SECONDS = 24 * 3600;
 
@@ -18,8 +19,7 @@ function devTenant(dataDir: string): string {
     return fs.readFileSync(file, 'utf8').trim();
   } catch {
     const id = randomUUID();
-    fs.mkdirSync(dataDir, { recursive: true });
-    fs.writeFileSync(file, id + '\n');
+    writePrivateFile(file, id + '\n');
     return id;
   }
 }

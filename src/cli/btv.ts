@@ -6,7 +6,7 @@ import { mintToken } from '../auth/tokens';
 import { ROLES, Role } from '../domain/context';
 import { UUID_RE } from '../domain/validation';
 import { ConfigError, loadConfig } from '../config';
-import { describeDatabase, migrate, openDatabase } from '../store/database';
+import { connectDatabase } from '../store/connect';
 import { ExportFormatError } from '../ledger/export';
 import { CliError, LEDGER_USAGE, ledgerCommand } from './ledger';
 import { REPORT_USAGE, reportCommand } from './report';
@@ -72,14 +72,10 @@ function token(args: string[]): string {
 
 async function runMigrations(): Promise<string> {
   const config = loadConfig();
-  const opts = { url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir };
-  const db = openDatabase(opts);
-  try {
-    const applied = await migrate(db);
-    return `${describeDatabase(opts)}: ${applied.length ? `applied ${applied.join(', ')}` : 'already up to date'}`;
-  } finally {
-    await db.destroy();
-  }
+  const database = await connectDatabase({ url: config.databaseUrl, dataDir: config.dataDir, timeouts: config.database.timeouts });
+  await database.close();
+  const applied = database.migrations;
+  return `${database.description}: ${applied.length ? `applied ${applied.join(', ')}` : 'already up to date'}`;
 }
 
 export async function run(argv: string[]): Promise<string> {

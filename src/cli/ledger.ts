@@ -9,7 +9,7 @@ import { CheckpointSigner, DEV_CHECKPOINT_KEY_FILE, loadCheckpointKey } from '..
 import { parseJsonl, toJsonl } from '../ledger/export';
 import { DEV_LEDGER_KEYS_FILE, KeyRing, loadKeyRing, newKeySpecEntry, parseKeySpec } from '../ledger/keyring';
 import { verifyRecords } from '../ledger/verify';
-import { migrate, openDatabase } from '../store/database';
+import { connectDatabase } from '../store/connect';
 import { KnexStorage } from '../store/storage';
 
 export class CliError extends Error {
@@ -43,14 +43,14 @@ export async function withLedger<T>(fn: (ledger: LedgerService, cli: CliContext)
   const clock = () => new Date();
   const keyRing = loadKeyRing({ env: config.env, dataDir: config.dataDir, keys: config.ledger.keys, activeKid: config.ledger.activeKey });
   const signer = new CheckpointSigner(loadCheckpointKey({ env: config.env, dataDir: config.dataDir, keyFile: config.ledger.checkpointKeyFile }));
-  const db = openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
-  await migrate(db);
-  const storage = new KnexStorage(db, { keyRing, clock });
+  const database = await connectDatabase({ url: config.databaseUrl, dataDir: config.dataDir, timeouts: config.database.timeouts });
+  const storage = new KnexStorage(database.db, { keyRing, clock });
   try {
     const ledger = new LedgerService(storage.ledger, keyRing, signer, clock);
     return await fn(ledger, { config, storage, ledger, clock });
   } finally {
     await storage.close();
+    await database.close();
   }
 }
 

@@ -1,36 +1,89 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { knex, Knex } from 'knex';
-import ClientPgLite from 'knex-pglite';
+// knex's own PostgreSQL dialect, extended below; it has no typings of its own.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const ClientPg: new (config: Knex.Config) => PgDialect = require('knex/lib/dialects/postgres');
+
+interface PgDialect {
+  _query(connection: PgConnection, obj: unknown): Promise<unknown>;
+}
+
+interface PgConnection {
+  __knex__disposed?: unknown;
+  connection?: { stream?: { destroy(): void } };
+}
+
+/** Bounds on every pool connection, so one dead or frozen connection cannot hold requests forever. */
+export interface DatabaseTimeouts {
+  /** Client side: a query (a commit too) with no answer in this time fails and its connection is discarded. */
+  queryMs: number;
+  /** Server side statement_timeout. */
+  statementMs: number;
+  /** Server side idle_in_transaction_session_timeout: a client that froze mid-transaction releases its locks. */
+  idleInTransactionMs: number;
+  /** Connecting and waiting for a pool connection. */
+  connectMs: number;
+}
+
+export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = { queryMs: 5000, statementMs: 15_000, idleInTransactionMs: 15_000, connectMs: 5000 };
 
 export interface DatabaseOptions {
-  /** PostgreSQL connection string; undefined selects embedded PGlite. */
-  url?: string;
-  /** PGlite data folder; undefined with no url keeps PGlite in memory (tests). */
-  dataDir?: string;
+  /** PostgreSQL connection string (the embedded server's, or BTV_DATABASE_URL). */
+  url: string;
+  timeouts?: DatabaseTimeouts;
+  /** Pool size. */
+  maxConnections?: number;
+}
+
+export const QUERY_TIMEOUT_MESSAGE = 'Query read timeout';
+
+/**
+ * pg's query_timeout answers the caller but leaves the connection behind its
+ * unanswered query, and knex would hand it out again: every later query on it
+ * would wait too. A timed-out connection is closed and never reused.
+ */
+class GuardedPg extends ClientPg {
+  async _query(connection: PgConnection, obj: unknown): Promise<unknown> {
+    try {
+      return await super._query(connection, obj);
+    } catch (e) {
+      if ((e as Error).message === QUERY_TIMEOUT_MESSAGE) {
+        connection.__knex__disposed = e;
+        connection.connection?.stream?.destroy();
+      }
+      throw e;
+    }
+  }
 }
 
 export function openDatabase(o: DatabaseOptions): Knex {
-  if (o.url) {
-    return knex({ client: 'pg', connection: o.url, pool: { min: 0, max: 10 }, acquireConnectionTimeout: 5000 });
-  }
-  if (o.dataDir) fs.mkdirSync(o.dataDir, { recursive: true });
+  const t = o.timeouts ?? DEFAULT_DATABASE_TIMEOUTS;
   return knex({
-    client: ClientPgLite as unknown as typeof Knex.Client,
-    connection: o.dataDir ? { filename: path.join(o.dataDir, 'pglite') } : {},
+    client: GuardedPg as unknown as typeof Knex.Client,
+    connection: {
+      connectionString: o.url,
+      // Notice peers that vanished without a reset (a cable, a rebooted host).
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      connectionTimeoutMillis: t.connectMs,
+      query_timeout: t.queryMs,
+      statement_timeout: t.statementMs,
+      idle_in_transaction_session_timeout: t.idleInTransactionMs,
+    } as Knex.PgConnectionConfig,
+    pool: { min: 0, max: o.maxConnections ?? 10 },
+    acquireConnectionTimeout: t.connectMs,
   });
 }
 
-export function describeDatabase(o: DatabaseOptions): string {
-  if (o.url) {
-    try {
-      const u = new URL(o.url);
-      return `postgresql://${u.host}${u.pathname}`; // never the password
-    } catch {
-      return 'postgresql';
-    }
+export function describeDatabase(url: string | undefined, dataDir: string): string {
+  if (!url) return `embedded PostgreSQL in ${path.join(dataDir, 'postgres')}`;
+  try {
+    const u = new URL(url);
+    return `postgresql://${u.host}${u.pathname}`; // never the password
+  } catch {
+    return 'postgresql';
   }
-  return o.dataDir ? `embedded PGlite in ${path.join(o.dataDir, 'pglite')}` : 'embedded PGlite in memory';
 }
 
 const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations');

@@ -134,9 +134,8 @@ export class GroupCommitWriter {
 
   private async flush(): Promise<void> {
     try {
-      // Start on the next turn of the event loop: embedded PGlite runs a whole transaction without
-      // yielding to I/O, so requests read in the same turn would otherwise never find the writer busy
-      // and every commit would carry a single job. Costs one event-loop hop on PostgreSQL.
+      // Start on the next turn of the event loop, so that the requests read in this turn share the
+      // first commit instead of the first one leaving alone. Costs one event-loop hop.
       await new Promise<void>((resolve) => setImmediate(resolve));
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.o.maxBatch ?? 1000);

@@ -1,42 +1,15 @@
-import * as net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { AiSystem, DecisionOutcome as DO, RiskClassification as RC } from '../../gen/ts/btv/v1/types';
 import { bearer, call, connect, expectError } from '../helpers/grpc';
+import { pgProxy } from '../helpers/pg-proxy';
 import { startTestServer, TEST_DATABASE_URL } from '../helpers/server';
-
-/** A TCP proxy to PostgreSQL that the test can cut, as a network fault or a stopped database would. */
-async function pgProxy(target: URL) {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect(Number(target.port || 5432), target.hostname);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('error', () => s.destroy());
-      s.on('close', () => sockets.delete(s));
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  const url = new URL(target.toString());
-  url.hostname = '127.0.0.1';
-  url.port = String(port);
-  return {
-    url: url.toString(),
-    cut: () =>
-      new Promise<void>((r) => {
-        server.close(() => r());
-        sockets.forEach((s) => s.destroy());
-      }),
-  };
-}
 
 describe('Enforce fails closed', function () {
   this.timeout(60_000);
 
-  it('answers UNAVAILABLE, never APPROVED, once the database is gone (embedded or PostgreSQL pool closed)', async () => {
+  it('answers UNAVAILABLE, never APPROVED, once the database is gone (pool closed)', async () => {
     const srv = await startTestServer();
     const c = connect(srv.address);
     try {
@@ -53,9 +26,8 @@ describe('Enforce fails closed', function () {
     }
   });
 
-  it('answers UNAVAILABLE when the network to PostgreSQL is cut, and blocks on unverifiable status', async function () {
-    if (!TEST_DATABASE_URL) this.skip(); // needs a real PostgreSQL server to cut off
-    const proxy = await pgProxy(new URL(TEST_DATABASE_URL!));
+  it('answers UNAVAILABLE when the network to PostgreSQL is cut, and blocks on unverifiable status', async () => {
+    const proxy = await pgProxy(TEST_DATABASE_URL);
     const srv = await startTestServer({ env: { BTV_DATABASE_URL: proxy.url } });
     const c = connect(srv.address);
     try {

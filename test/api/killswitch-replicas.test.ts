@@ -1,14 +1,11 @@
 /**
  * The kill switch across restarts and replicas, through the real gRPC surface:
  *
- *  - status and the change log survive a restart (PGlite and PostgreSQL);
+ *  - status and the change log survive a restart (the shared test database and the embedded default);
  *  - two servers on one PostgreSQL database: changes made through one reach the
  *    watchers and the enforcement status cache of the other (LISTEN/NOTIFY);
  *  - a server that loses its notification connection fails closed and resyncs;
  *  - a watcher that stops reading is cut off (bounded memory) and can resume.
- *
- * The multi-replica tests need PostgreSQL (BTV_TEST_DATABASE_URL): PGlite is an
- * embedded database and must never be opened by two servers at once.
  */
 import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
@@ -22,9 +19,8 @@ import { WatchSystemStatusRequest, WatchSystemStatusResponse } from '../../gen/t
 import { AiSystem, OperationalStatus as OS, RiskClassification, StatusEvent, StatusEventType as ET } from '../../gen/ts/btv/v1/types';
 import { Watch } from '../helpers/watch';
 import { bearer, call, Clients, connect, decodeError } from '../helpers/grpc';
-import { startTestServer, TEST_DATABASE_URL, TestServer } from '../helpers/server';
+import { startTestServer, TEST_DATABASE_KIND, TestServer } from '../helpers/server';
 
-const NEEDS_PG = 'needs PostgreSQL (BTV_TEST_DATABASE_URL): two servers must never open one embedded PGlite database';
 
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -76,8 +72,8 @@ describe('Kill switch across restarts and replicas', function () {
   const clients: Clients[] = [];
   const sys = (p: string) => `${p}-${crypto.randomUUID().slice(0, 8)}`;
 
-  const start = async (o: { dataDir?: string; env?: Record<string, string> } = {}) => {
-    const s = await startTestServer({ dataDir: o.dataDir, secret, env: { BTV_WATCH_HEARTBEAT_MS: '1000', ...keys, ...o.env } });
+  const start = async (o: { dataDir?: string; embedded?: boolean; env?: Record<string, string> } = {}) => {
+    const s = await startTestServer({ dataDir: o.dataDir, embedded: o.embedded, secret, env: { BTV_WATCH_HEARTBEAT_MS: '1000', ...keys, ...o.env } });
     servers.push(s);
     const c = connect(s.address);
     clients.push(c);
@@ -89,8 +85,8 @@ describe('Kill switch across restarts and replicas', function () {
     for (const s of servers.splice(0)) await s.stop().catch(() => undefined);
   });
 
-  it('keeps status and the change log across a restart: same revision, a resumed watch gets exactly the missed changes', async () => {
-    const first = await start();
+  it('keeps status and the change log across a restart of the embedded default: same revision, a resumed watch gets exactly the missed changes', async () => {
+    const first = await start({ embedded: true });
     const tenantId = first.s.tenantId;
     const admin = bearer(first.s.mint('admin'));
     let o = ops(first.c, admin, bearer(first.s.mint('dev')));
@@ -126,7 +122,7 @@ describe('Kill switch across restarts and replicas', function () {
     expect(unhandled.map(String)).to.deep.equal([]);
     expect(decodeError(open.error!)).to.include({ code: grpc.status.UNAVAILABLE, reason: 'ERROR_REASON_SHUTTING_DOWN' });
 
-    const second = await start({ dataDir: first.s.dataDir });
+    const second = await start({ dataDir: first.s.dataDir, embedded: true });
     const admin2 = bearer(second.s.mint('admin', { tenantId }));
     o = ops(second.c, admin2, bearer(second.s.mint('dev', { tenantId })));
     const { status } = await o.get(x);
@@ -197,7 +193,7 @@ describe('Kill switch across restarts and replicas', function () {
     expect(problems).to.deep.equal([]);
   });
 
-  describe(`two servers on one PostgreSQL database (${TEST_DATABASE_URL ? 'PostgreSQL' : 'skipped: ' + NEEDS_PG})`, () => {
+  describe(`two servers on one database (${TEST_DATABASE_KIND})`, () => {
     const pair = async () => {
       const a = await start();
       const b = await start();
@@ -215,8 +211,7 @@ describe('Kill switch across restarts and replicas', function () {
       };
     };
 
-    it('a stop through A reaches a watcher on B and B’s enforcement status cache', async function () {
-      if (!TEST_DATABASE_URL) this.skip(); // NEEDS_PG
+    it('a stop through A reaches a watcher on B and B’s enforcement status cache', async () => {
       const { a, b, tenantId, mdB, onA, onB } = await pair();
       const x = await onA.register(sys('pair'));
       const w = new Watch(b.c, { systemIds: [x] }, mdB);
@@ -269,8 +264,7 @@ describe('Kill switch across restarts and replicas', function () {
       w.cancel();
     });
 
-    it('changes made alternately (and concurrently) through A and B reach watchers on both in revision order, no gap, no duplicate', async function () {
-      if (!TEST_DATABASE_URL) this.skip(); // NEEDS_PG
+    it('changes made alternately (and concurrently) through A and B reach watchers on both in revision order, no gap, no duplicate', async () => {
       const { a, b, mdA, mdB, onA, onB } = await pair();
       const ids: string[] = [];
       for (let i = 0; i < 4; i++) ids.push(await onA.register(sys(`alt${i}`)));
@@ -319,7 +313,6 @@ describe('Kill switch across restarts and replicas', function () {
     });
 
     it('fails closed when B loses its notification connection, then resyncs its cache and watchers with no gap', async function () {
-      if (!TEST_DATABASE_URL) this.skip(); // NEEDS_PG
       const { b, tenantId, mdB, onA } = await pair();
       const [x, y] = [await onA.register(sys('outage-x')), await onA.register(sys('outage-y'))];
       const w = new Watch(b.c, { systemIds: [x, y] }, mdB);

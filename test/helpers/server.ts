@@ -9,8 +9,17 @@ import { Role } from '../../src/domain/context';
 import { createLogger } from '../../src/logger';
 import { UNLIMITED } from './process';
 
-/** Set by .ci/run (a fresh PostgreSQL database per run); unset runs on embedded PGlite. */
-export const TEST_DATABASE_URL = process.env.BTV_TEST_DATABASE_URL || undefined;
+/**
+ * The database every test server shares (each with its own tenant): set by test/run.ts, which
+ * `npm test` runs: CI's PostgreSQL, or an embedded PostgreSQL started for the run.
+ */
+export const TEST_DATABASE_URL: string = (() => {
+  const url = process.env.BTV_TEST_DATABASE_URL;
+  if (!url) throw new Error('BTV_TEST_DATABASE_URL is not set: run the tests through `npm test` (test/run.ts), which provides a database');
+  return url;
+})();
+/** For test titles: which database the suite runs on. */
+export const TEST_DATABASE_KIND = process.env.BTV_TEST_DATABASE_KIND || 'PostgreSQL';
 
 export interface TestServer {
   address: string;
@@ -28,6 +37,8 @@ export interface TestServerOptions {
   dataDir?: string;
   secret?: string;
   env?: Record<string, string>;
+  /** Run on the server's own embedded PostgreSQL in dataDir (the default of `npm start`), not the shared test database. */
+  embedded?: boolean;
 }
 
 export async function startTestServer(o: TestServerOptions = {}): Promise<TestServer> {
@@ -39,7 +50,7 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
     BTV_DATA_DIR: dataDir,
     BTV_JWT_SECRET: secret,
     BTV_SHUTDOWN_GRACE_MS: '2000',
-    ...(TEST_DATABASE_URL ? { BTV_DATABASE_URL: TEST_DATABASE_URL } : {}),
+    ...(o.embedded ? {} : { BTV_DATABASE_URL: TEST_DATABASE_URL }),
     ...UNLIMITED,
     ...o.env,
   });

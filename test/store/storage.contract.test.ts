@@ -1,7 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { expect } from 'chai';
 import { DomainError } from '../../src/domain/errors';
 import { SystemSpec } from '../../src/domain/model';
@@ -17,7 +14,7 @@ import { KnexStorage } from '../../src/store/storage';
 
 const keyRing = new KeyRing('k1', parseKeySpec(newKeySpecEntry('k1'), 'test'));
 const event = (requestId: string): LedgerEvent => ({ type: 'system.registered', actor: { subject: 's', role: 'dev' }, requestId, body: { requestId } });
-import { TEST_DATABASE_URL } from '../helpers/server';
+import { TEST_DATABASE_KIND, TEST_DATABASE_URL } from '../helpers/server';
 
 const spec = (id: string, name = id): SystemSpec => ({
   id,
@@ -41,11 +38,8 @@ const spec = (id: string, name = id): SystemSpec => ({
 
 const now = () => new Date();
 
-/** One contract, every database: the embedded PGlite always, PostgreSQL when BTV_TEST_DATABASE_URL is set. */
-const targets: [string, () => { url?: string; dataDir?: string }][] = [
-  ['embedded PGlite', () => ({ dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'btv-store-')) })],
-  ...(TEST_DATABASE_URL ? [['PostgreSQL', () => ({ url: TEST_DATABASE_URL })] as [string, () => { url?: string }]] : []),
-];
+/** One contract, every database: `npm test` runs it on the embedded PostgreSQL, CI again on its PostgreSQL server. */
+const targets: [string, () => { url: string }][] = [[TEST_DATABASE_KIND, () => ({ url: TEST_DATABASE_URL })]];
 
 for (const [name, options] of targets) {
   describe(`storage contract: ${name}`, function () {
@@ -220,13 +214,11 @@ for (const [name, options] of targets) {
         const before = { ...storage.writer.stats };
         const stop = (requestId: string, to: OperationalStatus) => (uow: UnitOfWork) => changeStatus(uow, t, requestId, to);
         const opts = { savepoint: false, optimistic: {} };
-        const listener = TEST_DATABASE_URL && name === 'PostgreSQL' ? new PgClient({ connectionString: TEST_DATABASE_URL }) : undefined;
+        const listener = new PgClient({ connectionString: TEST_DATABASE_URL });
         const heard: string[] = [];
-        if (listener) {
-          await listener.connect();
-          listener.on('notification', (n) => heard.push(JSON.parse(n.payload!).idempotencyKey));
-          await listener.query(`LISTEN ${STATUS_CHANNEL}`);
-        }
+        await listener.connect();
+        listener.on('notification', (n) => heard.push(JSON.parse(n.payload!).idempotencyKey));
+        await listener.query(`LISTEN ${STATUS_CHANNEL}`);
         try {
           await storage.transaction(t, stop('k1', 'suspended'), opts); // learns the head (locking path)
           await storage.transaction(t, stop('k2', 'active'), opts); // one statement
@@ -246,12 +238,10 @@ for (const [name, options] of targets) {
           expect(await storage.status.current(t, 's')).to.deep.include({ operationalStatus: 'suspended', revision: 4 });
           const records = await storage.ledger.list(t, 0, 10);
           expect(verifyRecords(records, { key: (k) => keyRing.get(k) })).to.include({ valid: true, entriesChecked: 4 });
-          if (listener) {
-            for (let i = 0; i < 50 && heard.length < 4; i++) await new Promise((r) => setTimeout(r, 20));
-            expect(heard).to.deep.equal(['k1', 'k2', 'k3', 'k4']);
-          }
+          for (let i = 0; i < 50 && heard.length < 4; i++) await new Promise((r) => setTimeout(r, 20));
+          expect(heard).to.deep.equal(['k1', 'k2', 'k3', 'k4']);
         } finally {
-          await listener?.end();
+          await listener.end();
         }
       });
 

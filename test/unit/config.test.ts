@@ -55,8 +55,8 @@ describe('config', () => {
       expect(() => loadConfig({ BTV_DATA_DIR: tmp, BTV_RATE_LIMIT_STORE: 'redis' })).to.throw(ConfigError, /BTV_RATE_LIMIT_STORE/);
     });
 
-    it('share a store only through PostgreSQL', () => {
-      expect(() => loadConfig({ BTV_DATA_DIR: tmp, BTV_RATE_LIMIT_STORE: 'postgres' })).to.throw(ConfigError, /BTV_DATABASE_URL/);
+    it('share a store through PostgreSQL, the embedded one included', () => {
+      expect(loadConfig({ BTV_DATA_DIR: tmp, BTV_RATE_LIMIT_STORE: 'postgres' }).rateLimits.store).to.equal('postgres');
       expect(loadConfig({ BTV_DATA_DIR: tmp, BTV_RATE_LIMIT_STORE: 'postgres', BTV_DATABASE_URL: 'postgres://db/x' }).rateLimits.store).to.equal('postgres');
     });
   });
