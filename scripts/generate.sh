@@ -21,3 +21,4 @@ for v in v1 v1alpha; do
   cp "node_modules/@grpc/reflection/build/proto/grpc/reflection/$v/reflection.proto" "$tp/grpc/reflection/$v/"
 done
 "$buf" build "$tp" --as-file-descriptor-set -o gen/descriptors/grpc.binpb
+"$buf" generate "$tp" --template buf.gen.grpc.yaml --path "$tp/grpc/health/v1/health.proto"

@@ -18,11 +18,15 @@ import { TenantService } from './domain/tenants';
 import { Logger } from './logger';
 import { RateLimits } from './transport/rate-limits';
 import { listen, RunningServer } from './server';
+import { ServingMonitor, within } from './serving';
 import { connectDatabase, Connected } from './store/connect';
 import { secureDataDir } from './data-dir';
 import { serverUser } from './store/embedded-postgres';
 import { SpecCache } from './store/spec-cache';
 import { KnexStorage } from './store/storage';
+
+/** Longest wait for each step of a stop after the calls are drained. */
+const STOP_STEP_MS = 5000;
 
 export interface App {
   port: number;
@@ -122,6 +126,10 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     },
     'listening',
   );
+  const serving = new ServingMonitor({ probe: () => storage.db.raw('SELECT 1'), hub, storage: storage.health, health: server.health, logger });
+  // Each step of a stop is bounded: a database that froze must not keep the process from exiting.
+  const step = (p: Promise<unknown>, ms: number, what: string) =>
+    within(p, ms, what).catch((err) => logger.warn({ err: (err as Error).message }, `${what} failed`));
   let stopping: Promise<void> | undefined;
   return {
     port: server.port,
@@ -134,12 +142,13 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       (stopping ??= (async (s: RunningServer) => {
         if (checkpointTimer) clearInterval(checkpointTimer);
         clearInterval(pruneTimer);
-        await s.shutdown(config.shutdownGraceMs);
+        serving.stop();
+        await s.shutdown(config.shutdownGraceMs, config.shutdownDrainDelayMs);
         // A last checkpoint so a restart can tell if the ledger was cut back while the server was down.
-        await ledger.checkpointMoved().catch((err) => logger.warn({ err: (err as Error).message }, 'final checkpoint failed'));
-        await listener.stop();
-        await storage.close();
-        await database.close();
+        await step(ledger.checkpointMoved(), STOP_STEP_MS, 'final checkpoint');
+        await step(listener.stop(), STOP_STEP_MS, 'closing the status listener');
+        await step(storage.close(), STOP_STEP_MS, 'closing the database pool');
+        await step(database.close(), STOP_STEP_MS * 3, 'stopping the embedded database');
         logger.info({ ...storage.writer.stats }, 'group commit totals');
       })(server)),
   };

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import YAML from 'yaml';
 import { projectRoot } from './paths';
 import { DatabaseTimeouts, DEFAULT_DATABASE_TIMEOUTS } from './store/database';
+import { ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from './transport/connection-limits';
 
 export type JwtAlgorithm = 'HS256' | 'RS256' | 'ES256';
 export const JWT_ALGORITHMS: readonly JwtAlgorithm[] = ['HS256', 'RS256', 'ES256'];
@@ -56,6 +57,10 @@ export interface Config {
   /** How long graceful shutdown waits for calls in flight before cancelling them. */
   shutdownGraceMs: number;
   maxMessageBytes: number;
+  /** BTV_MAX_CONNECTIONS, BTV_MAX_STREAMS_PER_CONNECTION, BTV_REQUEST_TIMEOUT_MS, BTV_CONNECTION_IDLE_MS. */
+  connections: ConnectionLimits;
+  /** BTV_SHUTDOWN_DRAIN_DELAY_MS: how long health says NOT_SERVING while calls are still served, before draining. */
+  shutdownDrainDelayMs: number;
 }
 
 /** The RPC groups API.md gives quotas for. The kill switch, watches, health and reflection have none. */
@@ -167,5 +172,12 @@ export function loadConfig(processEnv: Env = process.env): Config {
     logLevel: env.BTV_LOG_LEVEL || 'info',
     shutdownGraceMs: int(env, 'BTV_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     maxMessageBytes: int(env, 'BTV_MAX_MESSAGE_BYTES', 4 * 1024 * 1024, 1024, 64 * 1024 * 1024),
+    connections: {
+      maxConnections: int(env, 'BTV_MAX_CONNECTIONS', DEFAULT_CONNECTION_LIMITS.maxConnections, 1, 1_000_000),
+      maxStreamsPerConnection: int(env, 'BTV_MAX_STREAMS_PER_CONNECTION', DEFAULT_CONNECTION_LIMITS.maxStreamsPerConnection, 1, 100_000),
+      requestTimeoutMs: int(env, 'BTV_REQUEST_TIMEOUT_MS', DEFAULT_CONNECTION_LIMITS.requestTimeoutMs, 100, 3_600_000),
+      connectionIdleMs: int(env, 'BTV_CONNECTION_IDLE_MS', DEFAULT_CONNECTION_LIMITS.connectionIdleMs, 1000, 86_400_000),
+    },
+    shutdownDrainDelayMs: int(env, 'BTV_SHUTDOWN_DRAIN_DELAY_MS', 1000, 0, 600_000),
   };
 }

@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { HealthImplementation } from 'grpc-health-check';
 import { AuditServiceService } from '../gen/ts/btv/v1/audit';
 import { GovernanceServiceService } from '../gen/ts/btv/v1/governance';
 import { OperationsServiceService } from '../gen/ts/btv/v1/operations';
@@ -14,6 +13,8 @@ import { RateLimits } from './transport/rate-limits';
 import { auditHandlers, AuditDeps } from './transport/audit';
 import { governanceHandlers, GovernanceDeps } from './transport/governance';
 import { operationsHandlers, OperationsDeps } from './transport/operations';
+import { callGuard, ConnectionGate, connectionOptions } from './transport/connection-limits';
+import { Health } from './transport/health';
 import { addReflectionService } from './transport/reflection';
 
 export const SERVICE_NAMES = ['btv.v1.GovernanceService', 'btv.v1.OperationsService', 'btv.v1.AuditService'];
@@ -26,8 +27,12 @@ export interface ServerDeps extends GovernanceDeps, AuditDeps, OperationsDeps {
 
 export interface RunningServer {
   port: number;
-  /** Health NOT_SERVING, drain calls in flight for up to graceMs, then cancel what is left. */
-  shutdown(graceMs: number): Promise<void>;
+  health: Health;
+  /**
+   * Health NOT_SERVING at once, still serving for drainDelayMs (so load balancers polling health
+   * see it), then end the watch streams, drain calls in flight for up to graceMs, cancel the rest.
+   */
+  shutdown(graceMs: number, drainDelayMs: number): Promise<void>;
 }
 
 function descriptorSets(): Buffer[] {
@@ -35,43 +40,39 @@ function descriptorSets(): Buffer[] {
   return ['btv.binpb', 'grpc.binpb'].map((f) => fs.readFileSync(path.join(dir, f)));
 }
 
-export function buildServer(config: Config, deps: ServerDeps): { server: grpc.Server; health: HealthImplementation } {
+export function buildServer(config: Config, deps: ServerDeps): { server: grpc.Server; health: Health } {
   const server = new grpc.Server({
     'grpc.max_receive_message_length': config.maxMessageBytes,
     'grpc.max_send_message_length': config.maxMessageBytes,
-    // Ping idle clients so dead peers (and their watch streams) are noticed.
-    'grpc.keepalive_time_ms': 30_000,
-    'grpc.keepalive_timeout_ms': 10_000,
-    'grpc.keepalive_permit_without_calls': 1,
-    // Clients may ping every 10 s without being sent GOAWAY (too_many_pings).
-    'grpc.http2.min_ping_interval_without_data_ms': 10_000,
-    'grpc.max_concurrent_streams': 1000,
+    ...connectionOptions(config.connections),
+    interceptors: [callGuard(config.connections.requestTimeoutMs)],
   });
   const adapter: AdapterDeps = { verifier: deps.verifier, logger: deps.logger, limits: deps.limits };
   server.addService(tolerantDefinition(GovernanceServiceService), bindService(adapter, GovernanceServiceService, governanceHandlers(deps)));
   server.addService(tolerantDefinition(OperationsServiceService), bindService(adapter, OperationsServiceService, operationsHandlers(deps)));
   server.addService(tolerantDefinition(AuditServiceService), bindService(adapter, AuditServiceService, auditHandlers(deps)));
 
-  const health = new HealthImplementation(Object.fromEntries(['', ...SERVICE_NAMES].map((s) => [s, 'SERVING'])));
-  health.addToServer(server);
+  const health = new Health(SERVICE_NAMES);
+  health.addTo(server);
   addReflectionService(server, descriptorSets());
   return { server, health };
 }
 
 export async function listen(config: Config, deps: ServerDeps): Promise<RunningServer> {
   const { server, health } = buildServer(config, deps);
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${config.host}:${config.port}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
-      err ? reject(err) : resolve(p),
-    ),
-  );
+  const gate = new ConnectionGate(server, config.connections.maxConnections);
+  const port = await gate.listen(config.host, config.port);
   return {
     port,
-    shutdown: (graceMs) =>
-      new Promise<void>((resolve) => {
-        for (const s of ['', ...SERVICE_NAMES]) health.setStatus(s, 'NOT_SERVING');
-        // Watch streams never end on their own: tell them to reconnect elsewhere so draining can finish.
-        deps.hub.close();
+    health,
+    shutdown: async (graceMs, drainDelayMs) => {
+      health.setAll(false);
+      if (drainDelayMs > 0) await new Promise((r) => setTimeout(r, drainDelayMs));
+      // Watch streams never end on their own: tell them to reconnect elsewhere so draining can finish.
+      health.endWatches();
+      deps.hub.close();
+      gate.close();
+      await new Promise<void>((resolve) => {
         const force = setTimeout(() => {
           deps.logger.warn({ grace_ms: graceMs }, 'grace period over: cancelling calls still in flight');
           server.forceShutdown();
@@ -81,6 +82,7 @@ export async function listen(config: Config, deps: ServerDeps): Promise<RunningS
           clearTimeout(force);
           resolve();
         });
-      }),
+      });
+    },
   };
 }

@@ -12,6 +12,7 @@ export type ErrorKind =
   | 'out_of_range'
   | 'resource_exhausted'
   | 'unavailable'
+  | 'deadline_exceeded'
   | 'unimplemented';
 
 export interface FieldViolation {
@@ -54,6 +55,6 @@ export function unauthenticated(reason: string, message: string, metadata: Recor
   return new DomainError('unauthenticated', reason, message, metadata);
 }
 
-export function unavailable(message: string): DomainError {
-  return new DomainError('unavailable', 'STORAGE_UNAVAILABLE', message);
+export function unavailable(message: string, reason = 'STORAGE_UNAVAILABLE'): DomainError {
+  return new DomainError('unavailable', reason, message);
 }

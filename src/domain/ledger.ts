@@ -1,15 +1,18 @@
 import { Checkpoint, CheckpointSigner } from '../ledger/checkpoint';
 import { LedgerRecord } from '../ledger/entry';
 import { KeyRing } from '../ledger/keyring';
-import { verifyRecords, VerifyResult } from '../ledger/verify';
+import { LedgerVerifier, VerifyResult } from '../ledger/verify';
 import { LedgerReader } from '../store/ports';
 import { RequestContext } from './context';
-import { invalidArgument } from './errors';
+import { DomainError, invalidArgument } from './errors';
 import { Clock } from './tenants';
 
 export const DEFAULT_LEDGER_PAGE = 100;
 export const MAX_LEDGER_PAGE = 1000;
 const READ_CHUNK = 1000;
+/** Entries verified between two turns of the event loop: other calls wait at most one page. */
+const VERIFY_PAGE = 200;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class LedgerService {
   /** The newest checkpoint this process made or saw per tenant: a database restored to an older copy cannot roll it back. */
@@ -49,20 +52,48 @@ export class LedgerService {
    * checkpoint made meanwhile look like a truncation.
    */
   async snapshot(tenantId: string): Promise<{ records: LedgerRecord[]; checkpoints: Checkpoint[] }> {
-    const seen = this.witnessed.get(tenantId);
-    const stored = await this.ledger.checkpoints(tenantId);
-    const records = await this.records(tenantId);
-    const known = seen && stored.some((c) => c.size === seen.size && c.headHash === seen.headHash);
-    return { records, checkpoints: seen && !known ? [...stored, seen] : stored };
+    const checkpoints = await this.trustedCheckpoints(tenantId);
+    return { records: await this.records(tenantId), checkpoints };
   }
 
+  /** The stored checkpoints, plus the newest one this process made if the database lost it. */
+  private async trustedCheckpoints(tenantId: string): Promise<Checkpoint[]> {
+    const seen = this.witnessed.get(tenantId);
+    const stored = await this.ledger.checkpoints(tenantId);
+    const known = seen && stored.some((c) => c.size === seen.size && c.headHash === seen.headHash);
+    return seen && !known ? [...stored, seen] : stored;
+  }
+
+  /**
+   * Verifies the whole ledger page by page: memory stays bounded by a page, and the event loop is
+   * given back after each one, so a long ledger never holds up other calls (a stop included).
+   * Damaged storage is a verdict (problem "unreadable"), not an error.
+   */
   async verify(tenantId: string): Promise<VerifyResult> {
-    const { records, checkpoints } = await this.snapshot(tenantId);
-    return verifyRecords(records, {
-      key: (kid) => this.keyRing.get(kid),
-      checkpoints,
-      checkpointKey: this.signer.publicKey,
-    });
+    const checkpoints = await this.trustedCheckpoints(tenantId);
+    const v = new LedgerVerifier({ key: (kid) => this.keyRing.get(kid), checkpoints, checkpointKey: this.signer.publicKey });
+    for (let after = 0; ; ) {
+      let page: LedgerRecord[];
+      try {
+        page = await this.ledger.list(tenantId, after, VERIFY_PAGE);
+      } catch (e) {
+        if (!(e instanceof DomainError && e.reason === 'STORAGE_DAMAGED')) throw e;
+        return {
+          valid: false,
+          entriesChecked: v.checked,
+          firstInvalidSequence: after + 1,
+          problem: 'unreadable',
+          detail: `the database reported damaged data while reading the entries after sequence ${after}`,
+          signaturesChecked: true,
+          checkpointsChecked: 0,
+        };
+      }
+      const verdict = v.push(page);
+      if (verdict) return verdict;
+      if (page.length < VERIFY_PAGE) return v.finish();
+      after = page[page.length - 1].sequence;
+      await nextTurn();
+    }
   }
 
   /** Signs the tenant's current head (size 0 for an empty ledger). */

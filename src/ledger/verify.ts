@@ -12,7 +12,8 @@ export type Problem =
   | 'broken_link'
   | 'truncated'
   | 'rolled_back'
-  | 'bad_checkpoint';
+  | 'bad_checkpoint'
+  | 'unreadable';
 
 export interface VerifyOptions {
   /** HMAC key by id; without it signatures are not checked (the hash chain still is). */
@@ -43,25 +44,85 @@ const MOVE_WINDOW = 16;
  * inserted or reordered entry from a modified one.
  */
 export function verifyRecords(records: LedgerRecord[], o: VerifyOptions = {}): VerifyResult {
-  const ok = (n: number, cps: number): VerifyResult => ({
-    valid: true,
-    entriesChecked: n,
-    firstInvalidSequence: 0,
-    problem: '',
-    detail: '',
-    signaturesChecked: Boolean(o.key),
-    checkpointsChecked: cps,
-  });
-  const bad = (checked: number, seq: number, problem: Problem, detail: string): VerifyResult => ({
-    ...ok(checked, 0),
-    valid: false,
-    firstInvalidSequence: seq,
-    problem,
-    detail,
-  });
+  const v = new LedgerVerifier(o);
+  return v.push(records) ?? v.finish();
+}
+
+/**
+ * The same verification over records that arrive in chunks (pages read from
+ * the database), holding only the chunk and a window of MOVE_WINDOW entries
+ * on each side of the one being checked, so a ledger of any length is checked
+ * in bounded memory. A moved entry is recognised within the records held at
+ * the time (the whole array for verifyRecords).
+ */
+export class LedgerVerifier {
+  /** Records from global index `offset` on: already checked ones kept as look-behind, then unchecked. */
+  private buf: LedgerRecord[] = [];
+  private offset = 0;
+  /** Global index of the next record to check. */
+  private next = 0;
+  private prev = GENESIS_HASH;
+  private result: VerifyResult | undefined;
+  private readonly checkpoints: Checkpoint[];
+  /** Entry hash at each checkpoint's size, as the records passed. */
+  private readonly hashAt = new Map<number, string>();
+
+  constructor(private readonly o: VerifyOptions = {}) {
+    this.checkpoints = [...(o.checkpoints ?? [])].sort((a, b) => a.size - b.size);
+    for (const cp of this.checkpoints) this.hashAt.set(cp.size, '');
+  }
+
+  /** Adds records in order; returns the result as soon as a problem is found (later calls return it again). */
+  push(records: LedgerRecord[]): VerifyResult | undefined {
+    if (this.result) return this.result;
+    for (const r of records) this.buf.push(r);
+    // A record is checked once MOVE_WINDOW + 1 records after it are held (or at the end).
+    while (!this.result && this.next - this.offset < this.buf.length - MOVE_WINDOW - 1) this.result = this.checkOne();
+    this.trim();
+    return this.result;
+  }
+
+  finish(): VerifyResult {
+    while (!this.result && this.next - this.offset < this.buf.length) this.result = this.checkOne();
+    if (this.result) return this.result;
+    const n = this.next;
+    for (const cp of this.checkpoints) {
+      if (this.o.checkpointKey && !verifyCheckpointSignature(cp, this.o.checkpointKey)) {
+        return this.bad(n, cp.size, 'bad_checkpoint', `checkpoint at size ${cp.size} has a bad signature`);
+      }
+      if (cp.size > n) {
+        return this.bad(n, n + 1, 'truncated', `a checkpoint of ${cp.time} saw ${cp.size} entries; only ${n} are left`);
+      }
+      if (cp.size > 0 && this.hashAt.get(cp.size) !== cp.headHash) {
+        return this.bad(n, cp.size, 'rolled_back', `entry ${cp.size} differs from the checkpoint of ${cp.time}: the ledger was rewritten`);
+      }
+    }
+    return this.ok(n, this.checkpoints.length);
+  }
+
+  /** Entries checked so far. */
+  get checked(): number {
+    return this.next;
+  }
+
+  private trim(): void {
+    const drop = this.next - this.offset - MOVE_WINDOW;
+    if (drop > 1024) {
+      this.buf = this.buf.slice(drop);
+      this.offset += drop;
+    }
+  }
+
+  private ok(n: number, cps: number): VerifyResult {
+    return { valid: true, entriesChecked: n, firstInvalidSequence: 0, problem: '', detail: '', signaturesChecked: Boolean(this.o.key), checkpointsChecked: cps };
+  }
+
+  private bad(checked: number, seq: number, problem: Problem, detail: string): VerifyResult {
+    return { ...this.ok(checked, 0), valid: false, firstInvalidSequence: seq, problem, detail };
+  }
 
   /** Does r hash (and sign) as the entry with this sequence? Checks the link too when prev is given. */
-  const authenticAt = (r: LedgerRecord, sequence: number, prev?: string): boolean => {
+  private authenticAt(r: LedgerRecord, sequence: number, prev?: string): boolean {
     if (prev !== undefined && r.prevHash !== prev) return false;
     let form: string;
     try {
@@ -70,70 +131,67 @@ export function verifyRecords(records: LedgerRecord[], o: VerifyOptions = {}): V
       return false;
     }
     if (sha256Hex(form) !== r.entryHash) return false;
-    if (!o.key) return true;
-    const key = o.key(r.keyId);
+    if (!this.o.key) return true;
+    const key = this.o.key(r.keyId);
     return key !== undefined && safeEqualHex(hmacHex(key, form), r.signature);
-  };
-  const trueSequence = (r: LedgerRecord, around: number): number | undefined => {
+  }
+
+  private trueSequence(r: LedgerRecord, around: number): number | undefined {
     for (let d = 1; d <= MOVE_WINDOW; d++) {
-      for (const k of [around + d, around - d]) if (k >= 1 && authenticAt(r, k)) return k;
+      for (const k of [around + d, around - d]) if (k >= 1 && this.authenticAt(r, k)) return k;
     }
     return undefined;
-  };
-  const authenticSomewhere = (seq: number, except: number) =>
-    records.some((x, j) => j !== except && (x.sequence === seq || Math.abs(j + 1 - seq) <= MOVE_WINDOW) && authenticAt(x, seq));
+  }
 
-  let prev = GENESIS_HASH;
-  for (let i = 0; i < records.length; i++) {
+  /** Is some other held record the authentic entry `seq`? (j: global index to skip.) */
+  private authenticSomewhere(seq: number, except: number): boolean {
+    return this.buf.some((x, b) => {
+      const j = b + this.offset;
+      return j !== except && (x.sequence === seq || Math.abs(j + 1 - seq) <= MOVE_WINDOW) && this.authenticAt(x, seq);
+    });
+  }
+
+  private checkOne(): VerifyResult | undefined {
+    const i = this.next;
     const expected = i + 1;
-    const r = records[i];
+    const r = this.buf[i - this.offset];
+    const prev = this.prev;
+    const { key } = this.o;
     if (r.sequence !== expected) {
       if (r.sequence < expected) {
-        const dup = records.slice(0, i).some((x) => x.sequence === r.sequence);
-        return bad(i, expected, dup ? 'inserted' : 'reordered', `entry ${r.sequence} found where ${expected} was expected`);
+        const dup = this.buf.slice(0, i - this.offset).some((x) => x.sequence === r.sequence) || r.sequence <= this.offset;
+        return this.bad(i, expected, dup ? 'inserted' : 'reordered', `entry ${r.sequence} found where ${expected} was expected`);
       }
-      return authenticSomewhere(expected, i)
-        ? bad(i, expected, 'reordered', `entry ${expected} is out of place`)
-        : bad(i, expected, 'deleted', `entry ${expected} is missing`);
+      return this.authenticSomewhere(expected, i)
+        ? this.bad(i, expected, 'reordered', `entry ${expected} is out of place`)
+        : this.bad(i, expected, 'deleted', `entry ${expected} is missing`);
     }
-    if (o.key && !o.key(r.keyId)) return bad(i, expected, 'unknown_key', `key id "${r.keyId}" is not in the key ring`);
-    if (!authenticAt(r, expected, prev)) {
-      const k = trueSequence(r, expected);
+    if (key && !key(r.keyId)) return this.bad(i, expected, 'unknown_key', `key id "${r.keyId}" is not in the key ring`);
+    if (!this.authenticAt(r, expected, prev)) {
+      const k = this.trueSequence(r, expected);
       if (k !== undefined) {
-        if (k > expected && !authenticSomewhere(expected, i)) {
-          return bad(i, expected, 'deleted', `entry ${expected} is missing (the entries after it were renumbered)`);
+        if (k > expected && !this.authenticSomewhere(expected, i)) {
+          return this.bad(i, expected, 'deleted', `entry ${expected} is missing (the entries after it were renumbered)`);
         }
-        return bad(i, expected, k > expected ? 'reordered' : 'inserted', `the entry stored as ${expected} was written as ${k}`);
+        return this.bad(i, expected, k > expected ? 'reordered' : 'inserted', `the entry stored as ${expected} was written as ${k}`);
       }
-      const next = records[i + 1];
-      if (next && authenticAt(next, expected, prev)) return bad(i, expected, 'inserted', `entry ${expected} was inserted before the real one`);
+      const next = this.buf[i + 1 - this.offset];
+      if (next && this.authenticAt(next, expected, prev)) return this.bad(i, expected, 'inserted', `entry ${expected} was inserted before the real one`);
       let form: string | undefined;
       try {
         form = canonicalForm(r);
       } catch {
         form = undefined;
       }
-      if (form === undefined || sha256Hex(form) !== r.entryHash) return bad(i, expected, 'modified', `entry ${expected} does not match its hash`);
-      if (r.prevHash !== prev) return bad(i, expected, 'broken_link', `entry ${expected} does not chain to entry ${expected - 1}`);
-      return bad(i, expected, 'bad_signature', `entry ${expected} has a bad signature`);
+      if (form === undefined || sha256Hex(form) !== r.entryHash) return this.bad(i, expected, 'modified', `entry ${expected} does not match its hash`);
+      if (r.prevHash !== prev) return this.bad(i, expected, 'broken_link', `entry ${expected} does not chain to entry ${expected - 1}`);
+      return this.bad(i, expected, 'bad_signature', `entry ${expected} has a bad signature`);
     }
-    prev = r.entryHash;
+    this.prev = r.entryHash;
+    if (this.hashAt.has(expected)) this.hashAt.set(expected, r.entryHash);
+    this.next++;
+    return undefined;
   }
-
-  const n = records.length;
-  const cps = [...(o.checkpoints ?? [])].sort((a, b) => a.size - b.size);
-  for (const cp of cps) {
-    if (o.checkpointKey && !verifyCheckpointSignature(cp, o.checkpointKey)) {
-      return bad(n, cp.size, 'bad_checkpoint', `checkpoint at size ${cp.size} has a bad signature`);
-    }
-    if (cp.size > n) {
-      return bad(n, n + 1, 'truncated', `a checkpoint of ${cp.time} saw ${cp.size} entries; only ${n} are left`);
-    }
-    if (cp.size > 0 && records[cp.size - 1].entryHash !== cp.headHash) {
-      return bad(n, cp.size, 'rolled_back', `entry ${cp.size} differs from the checkpoint of ${cp.time}: the ledger was rewritten`);
-    }
-  }
-  return ok(n, cps.length);
 }
 
 function safeEqualHex(a: string, b: string): boolean {

@@ -1,6 +1,7 @@
 import { StatusChangeRecord } from '../store/knex-status';
 
-export type HubEvent = { type: 'change'; change: StatusChangeRecord } | { type: 'resync' } | { type: 'close' };
+/** resync: notifications flow again, state may have been missed; unverified: they stopped, nothing may be vouched for. */
+export type HubEvent = { type: 'change'; change: StatusChangeRecord } | { type: 'resync' } | { type: 'unverified' } | { type: 'close' };
 type Listener = (e: HubEvent) => void;
 
 /**
@@ -14,6 +15,7 @@ export class StatusHub {
   private readonly byTenant = new Map<string, Set<Listener>>();
   private readonly everyone = new Set<Listener>();
   private healthyNow = true;
+  private readonly healthListeners = new Set<() => void>();
   /** Changes waiting for the next turn of the event loop to reach the tenants' watchers. */
   private deferred: StatusChangeRecord[] = [];
 
@@ -57,9 +59,16 @@ export class StatusHub {
   }
 
   setHealthy(healthy: boolean): void {
-    const recovered = healthy && !this.healthyNow;
+    const changed = healthy !== this.healthyNow;
     this.healthyNow = healthy;
-    if (recovered) this.broadcast({ type: 'resync' });
+    if (changed) this.broadcast({ type: healthy ? 'resync' : 'unverified' });
+    if (changed) for (const l of this.healthListeners) l();
+  }
+
+  /** Called whenever `healthy` changes. */
+  onHealthChange(listener: () => void): () => void {
+    this.healthListeners.add(listener);
+    return () => this.healthListeners.delete(listener);
   }
 
   close(): void {

@@ -39,6 +39,10 @@ export interface WatchOptions {
 }
 
 const PAGE = 500;
+
+/** While notifications may be missed no revision can be vouched for: the watch ends, and resumes elsewhere or later. */
+const unverified = () =>
+  new DomainError('unavailable', 'STATUS_UNVERIFIED', 'this server lost its status notifications and cannot vouch for the current status: reconnect with since_revision');
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const changeEvent = (c: StatusChangeRecord): WatchEvent => ({
@@ -94,6 +98,7 @@ export class WatchSession {
   }
 
   async start(sinceRevision: number): Promise<void> {
+    if (!this.hub.healthy) return this.end(unverified());
     // Subscribe before reading so nothing committed meanwhile is lost; until lastSent is known,
     // changes only mark the session behind (the catch-up below reads them from the change log).
     this.catchingUp = true;
@@ -157,7 +162,8 @@ export class WatchSession {
     const beat = Math.max(10, this.o.heartbeatMs);
     this.timers.push(
       setInterval(() => {
-        if (Date.now() - this.lastWrite >= beat && this.queue.length === 0) {
+        // A heartbeat vouches for lastSent being current: never while changes may be missed.
+        if (Date.now() - this.lastWrite >= beat && this.queue.length === 0 && this.hub.healthy) {
           this.send({ type: 'heartbeat', systemId: '', revision: this.lastSent, timestamp: new Date(), reason: '', operator: '' });
         }
       }, beat),
@@ -180,6 +186,10 @@ export class WatchSession {
     if (this.ended) return;
     if (e.type === 'close') {
       this.end(new DomainError('unavailable', 'SHUTTING_DOWN', 'the server is shutting down: reconnect with since_revision'));
+      return;
+    }
+    if (e.type === 'unverified') {
+      this.end(unverified());
       return;
     }
     if (e.type === 'change' && e.change.revision <= this.lastSent) return;

@@ -3,7 +3,7 @@ import { unavailable } from '../domain/errors';
 import { canonicalJson } from '../ledger/canonical';
 import { LedgerRecord, sealRecord } from '../ledger/entry';
 import { KeyRing } from '../ledger/keyring';
-import { isConnectionError } from './errors';
+import { isConnectionError, StorageHealth, toStorageError } from './errors';
 import { Head, KnexLedgerStore } from './knex-ledger';
 import { KnexReviewStore } from './knex-reviews';
 import { KnexStatusStore, StatusChangeRecord, StatusChanges } from './knex-status';
@@ -49,6 +49,8 @@ interface Job {
 export interface GroupCommitOptions {
   keyRing: KeyRing;
   clock: () => Date;
+  /** Faults are reported here; once the database reported damaged data, nothing more is written. */
+  health?: StorageHealth;
   /** Most jobs in one transaction. */
   maxBatch?: number;
 }
@@ -113,6 +115,7 @@ export class GroupCommitWriter {
   ) {}
 
   submit<T>(tenantId: string, run: (uow: UnitOfWork) => Promise<T>, options: JobOptions = {}): Promise<T> {
+    if (this.o.health?.damaged) return Promise.reject(toStorageError({ code: 'XX001' }));
     return new Promise<T>((resolve, reject) => {
       this.queue.push({
         tenantId,
@@ -173,7 +176,8 @@ export class GroupCommitWriter {
           for (const job of batch) await this.runBatch([job]);
           return;
         }
-        const err = isConnectionError(e) ? unavailable(OUTCOME_UNKNOWN) : e;
+        this.o.health?.noteFault(e);
+        const err = toStorageError(e, OUTCOME_UNKNOWN);
         for (const job of batch) job.reject(err);
         return;
       }

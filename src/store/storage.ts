@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { guard } from './errors';
+import { guard, StorageHealth } from './errors';
 import { GroupCommitOptions, GroupCommitWriter, JobOptions } from './group-commit';
 import { KnexLedgerStore } from './knex-ledger';
 import { KnexReviewQueries, KnexReviewStore } from './knex-reviews';
@@ -9,11 +9,11 @@ import { KnexTenantStore } from './knex-tenants';
 import { Storage, SystemStore, TenantStore, UnitOfWork } from './ports';
 
 /** Wraps every store method so connection failures surface as UNAVAILABLE. */
-function guarded<T extends object>(target: T): T {
+function guarded<T extends object>(target: T, health: StorageHealth): T {
   return new Proxy(target, {
     get(obj, prop, receiver) {
       const v = Reflect.get(obj, prop, receiver);
-      return typeof v === 'function' ? (...args: unknown[]) => guard(v.apply(obj, args)) : v;
+      return typeof v === 'function' ? (...args: unknown[]) => guard(v.apply(obj, args), health) : v;
     },
   });
 }
@@ -26,18 +26,19 @@ export class KnexStorage implements Storage {
   readonly reviews: KnexReviewStore;
   readonly reviewQueries: KnexReviewQueries;
   readonly writer: GroupCommitWriter;
+  readonly health = new StorageHealth();
 
   constructor(
     readonly db: Knex,
     options: GroupCommitOptions,
   ) {
-    this.tenants = guarded(new KnexTenantStore(db));
-    this.systems = guarded(new KnexSystemStore(db));
-    this.ledger = guarded(new KnexLedgerStore(db));
-    this.status = guarded(new KnexStatusStore(db));
-    this.reviews = guarded(new KnexReviewStore(db));
-    this.reviewQueries = guarded(new KnexReviewQueries(db));
-    this.writer = new GroupCommitWriter(db, options);
+    this.tenants = guarded(new KnexTenantStore(db), this.health);
+    this.systems = guarded(new KnexSystemStore(db), this.health);
+    this.ledger = guarded(new KnexLedgerStore(db), this.health);
+    this.status = guarded(new KnexStatusStore(db), this.health);
+    this.reviews = guarded(new KnexReviewStore(db), this.health);
+    this.reviewQueries = guarded(new KnexReviewQueries(db), this.health);
+    this.writer = new GroupCommitWriter(db, { ...options, health: this.health });
   }
 
   transaction<T>(tenantId: string, fn: (uow: UnitOfWork) => Promise<T>, options?: JobOptions): Promise<T> {

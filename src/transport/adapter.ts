@@ -5,6 +5,7 @@ import { TokenVerifier } from '../auth/verifier';
 import { RequestContext } from '../domain/context';
 import { DomainError, invalidArgument, permissionDenied } from '../domain/errors';
 import { Logger } from '../logger';
+import { closeStuckStream } from './connection-limits';
 import { toGrpcStatus } from './errors';
 import { Quota, rateLimited, RateLimits, setQuotaMetadata } from './rate-limits';
 
@@ -18,6 +19,8 @@ export interface AdapterDeps {
 }
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
+/** How long a stream ended with an error may take to deliver its trailers before it is reset. */
+const STUCK_STREAM_GRACE_MS = 1000;
 
 function requestIdOf(md: grpc.Metadata): string {
   const given = md.get('x-request-id')[0];
@@ -135,6 +138,8 @@ function wrapServerStream(
       (status) => {
         // emit('error') sends the status and trailers; destroy() would leave the client waiting.
         if (!call.cancelled) call.emit('error', status);
+        // Trailers wait behind data a client that stopped reading never takes: reset such a stream.
+        closeStuckStream(call, STUCK_STREAM_GRACE_MS);
       },
     );
 }

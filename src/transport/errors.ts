@@ -16,6 +16,7 @@ const CODES: Record<ErrorKind, grpc.status> = {
   out_of_range: grpc.status.OUT_OF_RANGE,
   resource_exhausted: grpc.status.RESOURCE_EXHAUSTED,
   unavailable: grpc.status.UNAVAILABLE,
+  deadline_exceeded: grpc.status.DEADLINE_EXCEEDED,
   unimplemented: grpc.status.UNIMPLEMENTED,
 };
 

@@ -312,7 +312,7 @@ describe('Kill switch across restarts and replicas', function () {
       }
     });
 
-    it('fails closed when B loses its notification connection, then resyncs its cache and watchers with no gap', async function () {
+    it('fails closed when B loses its notification connection: its watchers are ended, never told a stale revision; B resyncs and a resumed watch gets the missed changes', async () => {
       const { b, tenantId, mdB, onA } = await pair();
       const [x, y] = [await onA.register(sys('outage-x')), await onA.register(sys('outage-y'))];
       const w = new Watch(b.c, { systemIds: [x, y] }, mdB);
@@ -322,44 +322,50 @@ describe('Kill switch across restarts and replicas', function () {
       expect(await b.s.app.statusCache.get(tenantId, x)).to.deep.include({ verified: true, status: 'active' });
 
       const listener = b.s.app.listener!;
-      expect(listener, 'B listens for notifications').to.exist;
       listener.simulateDisconnect();
-      // At once: nothing B has may be trusted.
+      // At once: nothing B has may be trusted, and its watchers are told so instead of hearing heartbeats.
       expect(await b.s.app.statusCache.get(tenantId, x)).to.deep.equal({ verified: false });
       expect(await b.s.app.statusCache.get(tenantId, y)).to.deep.equal({ verified: false });
+      await w.until(() => Boolean(w.error)).catch(() => undefined);
+      expect(decodeError(w.error!)).to.include({ code: grpc.status.UNAVAILABLE, reason: 'ERROR_REASON_STATUS_UNVERIFIED' });
+      const seenBefore = w.events.length;
 
       // Changes through A while B cannot hear them.
       const r1 = (await onA.stop(x)).statusChange!.revision;
       const r2 = (await onA.setStatus(y, OS.OPERATIONAL_STATUS_ACTIVE)).statusChange!.revision;
       const duringOutage = b.s.app.hub.healthy;
       const unverified = await b.s.app.statusCache.get(tenantId, x);
+      // A watch opened on B meanwhile is refused the same way: B could not vouch for what it would send.
+      const early = new Watch(b.c, { systemIds: [x, y], sinceRevision: r0 }, mdB);
+      await early.until(() => Boolean(early.error)).catch(() => undefined);
+      const earlyError = early.error && decodeError(early.error);
 
       // B reconnects on its own, resyncs, and vouches for its status again.
       const lost = performance.now();
       let cached = await b.s.app.statusCache.get(tenantId, x);
-      const seen: string[] = [];
       while (!cached?.verified && performance.now() - lost < 10_000) {
         await sleep(5);
         cached = await b.s.app.statusCache.get(tenantId, x);
-        seen.push(JSON.stringify(cached));
       }
       expect(duringOutage, 'still disconnected after the changes through A (reconnect came too soon for this test)').to.equal(false);
       expect(unverified).to.deep.equal({ verified: false });
+      expect(earlyError).to.include({ code: grpc.status.UNAVAILABLE, reason: 'ERROR_REASON_STATUS_UNVERIFIED' });
       expect(cached, 'B verified again').to.deep.equal({ verified: true, status: 'emergency_stop', phase: 'deployment', revision: r1 });
       expect(await b.s.app.statusCache.get(tenantId, y)).to.deep.include({ verified: true, status: 'active', revision: r2 });
-      // The watcher on B (opened before the outage) got the missed changes from the change log.
-      await w.until(() => w.changes().length >= 3);
-      await sleep(100);
-      expect(w.revisions()).to.deep.equal([r0, r1, r2]);
-      expect(w.changes().slice(1).map((e) => [e.systemId, e.newStatus])).to.deep.equal([
-        [x, OS.OPERATIONAL_STATUS_EMERGENCY_STOP],
-        [y, OS.OPERATIONAL_STATUS_ACTIVE],
+      // The ended watch heard nothing after it was ended (no heartbeat naming r0 as current).
+      expect(w.events.length).to.equal(seenBefore);
+      expect(w.revisions()).to.deep.equal([r0]);
+      // Resumed from what it saw: exactly the missed changes from the change log, then live ones.
+      const resumed = new Watch(b.c, { systemIds: [x, y], sinceRevision: r0 }, mdB);
+      await resumed.until(() => resumed.changes().length >= 2);
+      expect(resumed.changes().map((e) => [e.revision, e.systemId, e.newStatus])).to.deep.equal([
+        [r1, x, OS.OPERATIONAL_STATUS_EMERGENCY_STOP],
+        [r2, y, OS.OPERATIONAL_STATUS_ACTIVE],
       ]);
-      // Notifications flow again.
       const r3 = (await onA.setStatus(x, OS.OPERATIONAL_STATUS_MAINTENANCE)).statusChange!.revision;
-      await w.until(() => w.changes().length >= 4);
-      expect(w.revisions()).to.deep.equal([r0, r1, r2, r3]);
-      w.cancel();
+      await resumed.until(() => resumed.changes().length >= 3);
+      expect(resumed.revisions()).to.deep.equal([r1, r2, r3]);
+      resumed.cancel();
     });
   });
 
@@ -388,6 +394,9 @@ describe('Kill switch across restarts and replicas', function () {
     while (received.length < ids.length && Date.now() < deadline) await sleep(5);
     expect(received.filter((e) => e.type === ET.STATUS_EVENT_TYPE_SNAPSHOT)).to.have.length(ids.length);
     expect(s.app.hub.subscriberCount).to.equal(subscribersBefore + 1);
+    // One change read, then the client stops reading.
+    const p0 = (await o.setStatus(ids[0], OS.OPERATIONAL_STATUS_MAINTENANCE)).statusChange!.revision;
+    while (!received.some((e) => e.revision === p0) && Date.now() < deadline) await sleep(5);
     stream.pause();
 
     const heapBefore = heapAfterGc();
@@ -417,21 +426,23 @@ describe('Kill switch across restarts and replicas', function () {
     const growthMb = (heapAfter - heapBefore) / 2 ** 20;
     expect(growthMb, 'heap growth (MB) over 2000 changes with a stalled watcher').to.be.below(32);
 
-    stream.resume();
+    // The stream is over although its client never read again: the trailers could not pass the data
+    // it left unread, so the server reset the stream rather than keep it open.
     await Promise.race([ended, sleep(10_000)]);
-    expect(error, 'the slow watch ended with an error').to.exist;
-    expect(decodeError(error!)).to.include({ code: grpc.status.RESOURCE_EXHAUSTED, reason: 'ERROR_REASON_WATCHER_TOO_SLOW' });
+    expect(error, 'the slow watch ended while its client was not reading').to.exist;
+    expect(error!.code, error!.message).to.be.oneOf([grpc.status.CANCELLED, grpc.status.RESOURCE_EXHAUSTED]);
+    stream.resume();
     const got = received.filter((e) => e.type === ET.STATUS_EVENT_TYPE_CHANGE).map((e) => e.revision);
     // What it did get (flow-control windows and the server's bounded queue) is in order and gap-free, and far from everything.
-    expect(got).to.deep.equal(range(firstChange, firstChange + got.length - 1));
+    expect(got).to.deep.equal(range(p0, p0 + got.length - 1));
     expect(got.length).to.be.below(total);
     // eslint-disable-next-line no-console
     console.log(
       `      slow watcher: cut after ${cutAfter} of ${total} changes, had received ${got.length}; heap ${growthMb >= 0 ? '+' : ''}${growthMb.toFixed(1)} MB`,
     );
 
-    // Resume from the last event the slow client saw: exactly the rest, then live changes.
-    const last = received.at(-1)!.revision;
+    // Resume from the last change the slow client saw: exactly the rest, then live changes.
+    const last = got[got.length - 1];
     const w = new Watch(c, { systemIds: ids, sinceRevision: last }, admin);
     await w.until(() => w.changes().length >= head - last, 20_000);
     const live = (await o.stop(ids[0])).statusChange!.revision;

@@ -50,6 +50,7 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
     BTV_DATA_DIR: dataDir,
     BTV_JWT_SECRET: secret,
     BTV_SHUTDOWN_GRACE_MS: '2000',
+    BTV_SHUTDOWN_DRAIN_DELAY_MS: '0',
     ...(o.embedded ? {} : { BTV_DATABASE_URL: TEST_DATABASE_URL }),
     ...UNLIMITED,
     ...o.env,

@@ -4,7 +4,17 @@ import { canonicalJson } from '../../src/ledger/canonical';
 import { Checkpoint, CheckpointSigner } from '../../src/ledger/checkpoint';
 import { canonicalForm, GENESIS_HASH, LedgerRecord, sealRecord, sha256Hex } from '../../src/ledger/entry';
 import { KeyRing } from '../../src/ledger/keyring';
-import { verifyRecords, VerifyOptions } from '../../src/ledger/verify';
+import { LedgerVerifier, verifyRecords, VerifyOptions } from '../../src/ledger/verify';
+
+/** Verifies records pushed page by page. */
+function chunked(records: LedgerRecord[], o: VerifyOptions, size: number) {
+  const v = new LedgerVerifier(o);
+  for (let i = 0; i < records.length; i += size) {
+    const r = v.push(records.slice(i, i + size));
+    if (r) return r;
+  }
+  return v.finish();
+}
 
 const TENANT = '3f1c2a9e-6d0b-4c47-9a55-0e8f3b1d2c7a';
 const secretKey = () => crypto.createSecretKey(crypto.randomBytes(32));
@@ -316,8 +326,19 @@ describe('ledger verifyRecords', () => {
       });
       expect(r.detail).to.be.a('string').and.not.equal('');
       if (c.checked !== undefined) expect(r.entriesChecked).to.equal(c.checked);
+      // Read in pages, as VerifyLedger reads the database: the same verdict, whatever the page size.
+      for (const size of [1, 3, 7]) expect(chunked(c.records(), c.options ? c.options() : withKey, size), `pages of ${size}`).to.deep.equal(r);
     });
   }
+
+  it('gives the same verdict page by page on a long clean ledger, holding a bounded window', () => {
+    const long = build(5000);
+    const whole = verifyRecords(long, withKey);
+    expect(whole).to.deep.include({ valid: true, entriesChecked: 5000 });
+    expect(chunked(long, { ...withKey, checkpoints: [cp(long, 4321)], checkpointKey: signer.publicKey }, 250)).to.deep.include({ valid: true, entriesChecked: 5000, checkpointsChecked: 1 });
+    const tampered = long.map((r, i) => (i === 4100 ? { ...r, payload: '{}' } : r));
+    expect(chunked(tampered, withKey, 250)).to.deep.include({ valid: false, problem: 'modified', firstInvalidSequence: 4101 });
+  });
 
   it('accepts matching checkpoints, counting them', () => {
     const r = verifyRecords(clean, { ...withKey, checkpoints: [cp(clean, 10), cp(clean, 3), cp(clean, 0)], checkpointKey: signer.publicKey });

@@ -129,6 +129,39 @@ export enum ErrorReason {
    * disclosed.
    */
   ERROR_REASON_INTERNAL = 22,
+  /**
+   * ERROR_REASON_STORAGE_DAMAGED - ERROR_REASON_STORAGE_DAMAGED (UNAVAILABLE): the database reported damaged
+   * data (a page failing its checksum, a broken index). Nothing more is
+   * written until an operator has repaired the database and restarted the
+   * server; VerifyLedger answers valid=false with problem "unreadable".
+   */
+  ERROR_REASON_STORAGE_DAMAGED = 23,
+  /**
+   * ERROR_REASON_POLICY_CHANGE_REQUIRES_ADMIN - ERROR_REASON_POLICY_CHANGE_REQUIRES_ADMIN (PERMISSION_DENIED): the
+   * request would lower a system's risk classification or loosen or remove a
+   * policy (a higher limit, a rule turned off, an environment or a prohibited
+   * domain dropped); only an admin may do that. ErrorInfo.metadata["field"]
+   * names the first field that loosens.
+   */
+  ERROR_REASON_POLICY_CHANGE_REQUIRES_ADMIN = 24,
+  /**
+   * ERROR_REASON_REQUEST_ID_REUSED - ERROR_REASON_REQUEST_ID_REUSED (FAILED_PRECONDITION): the request_id was
+   * already used by another caller or for another change; a request_id
+   * repeats only the same caller's same request.
+   */
+  ERROR_REASON_REQUEST_ID_REUSED = 25,
+  /**
+   * ERROR_REASON_REQUEST_TIMEOUT - ERROR_REASON_REQUEST_TIMEOUT (DEADLINE_EXCEEDED): the call's request
+   * message did not arrive within BTV_REQUEST_TIMEOUT_MS of its headers.
+   */
+  ERROR_REASON_REQUEST_TIMEOUT = 26,
+  /**
+   * ERROR_REASON_STATUS_UNVERIFIED - ERROR_REASON_STATUS_UNVERIFIED (UNAVAILABLE): this server cannot vouch for
+   * the current status (its notification connection to the database is
+   * lost); a watch ends with it and resumes, on reconnect, with
+   * since_revision.
+   */
+  ERROR_REASON_STATUS_UNVERIFIED = 27,
   UNRECOGNIZED = -1,
 }
 
@@ -203,6 +236,21 @@ export function errorReasonFromJSON(object: any): ErrorReason {
     case 22:
     case "ERROR_REASON_INTERNAL":
       return ErrorReason.ERROR_REASON_INTERNAL;
+    case 23:
+    case "ERROR_REASON_STORAGE_DAMAGED":
+      return ErrorReason.ERROR_REASON_STORAGE_DAMAGED;
+    case 24:
+    case "ERROR_REASON_POLICY_CHANGE_REQUIRES_ADMIN":
+      return ErrorReason.ERROR_REASON_POLICY_CHANGE_REQUIRES_ADMIN;
+    case 25:
+    case "ERROR_REASON_REQUEST_ID_REUSED":
+      return ErrorReason.ERROR_REASON_REQUEST_ID_REUSED;
+    case 26:
+    case "ERROR_REASON_REQUEST_TIMEOUT":
+      return ErrorReason.ERROR_REASON_REQUEST_TIMEOUT;
+    case 27:
+    case "ERROR_REASON_STATUS_UNVERIFIED":
+      return ErrorReason.ERROR_REASON_STATUS_UNVERIFIED;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -258,6 +306,16 @@ export function errorReasonToJSON(object: ErrorReason): string {
       return "ERROR_REASON_NOT_IMPLEMENTED";
     case ErrorReason.ERROR_REASON_INTERNAL:
       return "ERROR_REASON_INTERNAL";
+    case ErrorReason.ERROR_REASON_STORAGE_DAMAGED:
+      return "ERROR_REASON_STORAGE_DAMAGED";
+    case ErrorReason.ERROR_REASON_POLICY_CHANGE_REQUIRES_ADMIN:
+      return "ERROR_REASON_POLICY_CHANGE_REQUIRES_ADMIN";
+    case ErrorReason.ERROR_REASON_REQUEST_ID_REUSED:
+      return "ERROR_REASON_REQUEST_ID_REUSED";
+    case ErrorReason.ERROR_REASON_REQUEST_TIMEOUT:
+      return "ERROR_REASON_REQUEST_TIMEOUT";
+    case ErrorReason.ERROR_REASON_STATUS_UNVERIFIED:
+      return "ERROR_REASON_STATUS_UNVERIFIED";
     case ErrorReason.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
