@@ -7,13 +7,20 @@ import * as fs from 'node:fs';
  */
 export function secureDataDir(dataDir: string, runAs: { gid?: number } = {}): void {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const st = fs.statSync(dataDir);
+  // A shared folder (/tmp, sticky) or someone else's is never made private behind its owner's back.
+  if (st.mode & 0o1000 || (process.getuid && st.uid !== process.getuid())) {
+    throw new DataDirError(`BTV_DATA_DIR ${dataDir} is a shared folder or not this user's (mode ${(st.mode & 0o7777).toString(8)}): point it at a folder of its own`);
+  }
   if (runAs.gid !== undefined) {
-    fs.chownSync(dataDir, process.getuid!(), runAs.gid);
+    fs.chownSync(dataDir, st.uid, runAs.gid);
     fs.chmodSync(dataDir, 0o710);
   } else {
     fs.chmodSync(dataDir, 0o700);
   }
 }
+
+export class DataDirError extends Error {}
 
 /** Writes a file only its owner can read, whatever the umask (mode applies only to new files). */
 export function writePrivateFile(file: string, content: string | Buffer): void {

@@ -8,7 +8,7 @@ import { Config, ConfigError, loadConfig } from './config';
 import { ThreatConfigError } from './engine/classifier';
 import { RulesError } from './engine/rules';
 import { createLogger } from './logger';
-import { writePrivateFile } from './data-dir';
+import { DataDirError, writePrivateFile } from './data-dir';
 
 const DEV_TOKEN_TTL_SECONDS = 24 * 3600;
 
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   try {
     app = await startApp(config, logger);
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof RulesError || e instanceof ThreatConfigError) {
+    if (e instanceof ConfigError || e instanceof RulesError || e instanceof ThreatConfigError || e instanceof DataDirError) {
       process.stderr.write(`configuration error: ${e.message}\n`);
       process.exit(2);
     }

@@ -8,7 +8,7 @@ import { UUID_RE } from '../domain/validation';
 import { CheckpointSigner, DEV_CHECKPOINT_KEY_FILE, loadCheckpointKey } from '../ledger/checkpoint';
 import { parseJsonl, toJsonl } from '../ledger/export';
 import { DEV_LEDGER_KEYS_FILE, KeyRing, loadKeyRing, newKeySpecEntry, parseKeySpec } from '../ledger/keyring';
-import { verifyRecords } from '../ledger/verify';
+import { verifyExport } from '../ledger/verify-export';
 import { connectDatabase } from '../store/connect';
 import { KnexStorage } from '../store/storage';
 
@@ -99,20 +99,9 @@ async function verifyFile(args: string[]): Promise<string> {
   });
   if (positionals.length !== 1) throw new CliError('verify takes exactly one export file');
   const file = parseJsonl(fs.readFileSync(positionals[0], 'utf8'));
-  const tenantId = file.header?.tenant_id ?? file.records[0]?.tenantId;
-  const trusted = (values.checkpoints ?? []).flatMap((f) => parseJsonl(fs.readFileSync(f, 'utf8')).checkpoints);
-  const checkpoints = [...file.checkpoints, ...trusted].filter((c) => c.tenantId === tenantId);
-  const notes: string[] = [];
-  let checkpointKey: crypto.KeyObject | undefined;
-  if (values['public-key']) checkpointKey = crypto.createPublicKey(fs.readFileSync(values['public-key']));
-  else checkpointKey = configuredCheckpointKey();
-  if (!checkpointKey && file.header?.checkpoint_public_key) {
-    checkpointKey = crypto.createPublicKey(file.header.checkpoint_public_key);
-    notes.push('checkpoint signatures checked with the public key inside the file; pass --public-key for a key you trust');
-  }
-  const ring = configuredKeyRing();
-  if (!ring) notes.push('no ledger key ring here (BTV_LEDGER_KEYS): hashes, chain and checkpoints checked, HMAC signatures not');
-  const result = verifyRecords(file.records, { key: ring ? (kid) => ring.get(kid) : undefined, checkpoints, checkpointKey });
+  const earlier = (values.checkpoints ?? []).flatMap((f) => parseJsonl(fs.readFileSync(f, 'utf8')).checkpoints);
+  const checkpointKey = values['public-key'] ? crypto.createPublicKey(fs.readFileSync(values['public-key'])) : configuredCheckpointKey();
+  const { tenantId, notes, ...result } = verifyExport(file, { keyRing: configuredKeyRing(), checkpointKey, earlier });
   const out = JSON.stringify({ tenant_id: tenantId, ...result, notes }, null, 2);
   if (!result.valid) throw new CliError(out, 1);
   return out;

@@ -13,7 +13,10 @@ export type Problem =
   | 'truncated'
   | 'rolled_back'
   | 'bad_checkpoint'
-  | 'unreadable';
+  | 'unreadable'
+  | 'wrong_tenant'
+  | 'untrusted'
+  | 'unanchored';
 
 export interface VerifyOptions {
   /** HMAC key by id; without it signatures are not checked (the hash chain still is). */

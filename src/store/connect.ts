@@ -30,7 +30,7 @@ export async function connectDatabase(o: ConnectOptions): Promise<Connected> {
     ? undefined
     : await startEmbeddedPostgres(o.dataDir, (level, line) => o.logger?.[level]({ postgres: line }, 'embedded database'));
   const url = o.url ?? embedded!.url;
-  const db = openDatabase({ url, timeouts: o.timeouts, maxConnections: o.maxConnections });
+  const db = openDatabase({ url, timeouts: o.timeouts, maxConnections: o.maxConnections, log: (m) => o.logger?.debug({ knex: m }, 'database driver') });
   const close = async () => {
     await db.destroy().catch(() => undefined);
     await embedded?.stop();

@@ -34,9 +34,13 @@ export interface DatabaseOptions {
   timeouts?: DatabaseTimeouts;
   /** Pool size. */
   maxConnections?: number;
+  /** Where knex's own warnings go (lost connections, pool timeouts); by default nowhere. */
+  log?: (message: string) => void;
 }
 
 export const QUERY_TIMEOUT_MESSAGE = 'Query read timeout';
+/** Set on a timed-out query's error (knex rewrites its message, prefixing the SQL). */
+export const QUERY_TIMEOUT_CODE = 'BTV_QUERY_TIMEOUT';
 
 /**
  * pg's query_timeout answers the caller but leaves the connection behind its
@@ -49,6 +53,7 @@ class GuardedPg extends ClientPg {
       return await super._query(connection, obj);
     } catch (e) {
       if ((e as Error).message === QUERY_TIMEOUT_MESSAGE) {
+        (e as { code?: string }).code = QUERY_TIMEOUT_CODE;
         connection.__knex__disposed = e;
         connection.connection?.stream?.destroy();
       }
@@ -73,6 +78,8 @@ export function openDatabase(o: DatabaseOptions): Knex {
     } as Knex.PgConnectionConfig,
     pool: { min: 0, max: o.maxConnections ?? 10 },
     acquireConnectionTimeout: t.connectMs,
+    // Never the console: a driver message may hold SQL; the caller decides where (and at which level) it goes.
+    log: { warn: (m: unknown) => o.log?.(String(m)), error: (m: unknown) => o.log?.(String(m)), deprecate: () => undefined, debug: () => undefined },
   });
 }
 

@@ -123,7 +123,7 @@ class LogTail {
   }
   /** The lines that say what went wrong, or the last few. */
   cause(): string {
-    const bad = this.lines.filter((l) => /\b(FATAL|PANIC|ERROR|could not|No space|Permission denied)/i.test(l));
+    const bad = this.lines.filter((l) => /\b(FATAL|PANIC|ERROR|could not|invalid|No space|Permission denied)/i.test(l));
     return (bad.length ? bad : this.lines).slice(-4).join(' | ') || 'no output';
   }
 }
@@ -281,10 +281,30 @@ function stopper(child: ChildProcess): () => Promise<void> {
     }));
 }
 
+/**
+ * As root the server runs as another user, who must be able to pass through every folder above the
+ * data folder (a data folder under /root, 0700, is out of its reach): say so instead of failing in initdb.
+ */
+function checkReachable(dataDir: string, runAs: RunAs): void {
+  if (runAs.uid === undefined) return;
+  for (let dir = path.dirname(path.resolve(dataDir)); ; dir = path.dirname(dir)) {
+    const st = fs.statSync(dir);
+    const passes = st.mode & 0o001 || (st.gid === runAs.gid && st.mode & 0o010) || (st.uid === runAs.uid && st.mode & 0o100);
+    if (!passes) {
+      throw new EmbeddedPostgresError(
+        `running as root, the embedded database runs as user "${SUPERUSER}", who cannot pass through ${dir} (mode ${(st.mode & 0o777).toString(8)}): ` +
+          `put BTV_DATA_DIR where that user can reach it, run as another user, or set BTV_DATABASE_URL`,
+      );
+    }
+    if (dir === path.dirname(dir)) return;
+  }
+}
+
 /** Starts (or joins) the embedded PostgreSQL of a data folder. */
 export async function startEmbeddedPostgres(dataDir: string, log?: EmbeddedLog): Promise<EmbeddedPostgres> {
   const runAs = serverUser();
   secureDataDir(dataDir, runAs);
+  checkReachable(dataDir, runAs);
   const pgData = path.join(dataDir, 'postgres');
   const passwordFile = path.join(dataDir, 'postgres-password');
   const bin = binaries();

@@ -1,9 +1,9 @@
 import { unavailable } from '../domain/errors';
-import { QUERY_TIMEOUT_MESSAGE } from './database';
+import { QUERY_TIMEOUT_CODE } from './database';
 
 // Connection-level failures (refused, reset, admin shutdown, pool or query timeout) mean the
 // database is unreachable: the caller gets UNAVAILABLE, never the driver text.
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'ENOENT', '57P01', '57P02', '57P03']);
+const CONNECTION_CODES = new Set([QUERY_TIMEOUT_CODE, 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'ENOENT', '57P01', '57P02', '57P03']);
 
 export type StorageFault = 'connection' | 'resources' | 'corrupted';
 
@@ -21,7 +21,6 @@ export function storageFault(e: unknown): StorageFault | undefined {
   if (CONNECTION_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) return 'connection';
   if (err.name === 'KnexTimeoutError') return 'connection';
   const message = err.message ?? '';
-  if (message === QUERY_TIMEOUT_MESSAGE) return 'connection';
   return /Connection terminated|connection is closed|Client has encountered a connection error|Client was closed|Unable to acquire a connection/i.test(message)
     ? 'connection'
     : undefined;

@@ -48,6 +48,8 @@ const streams = new WeakMap<object, http2.ServerHttp2Stream>();
  */
 export function callGuard(requestTimeoutMs: number): grpc.ServerInterceptor {
   return (_method, call) => {
+    // grpc-js hands the first interceptor its base call, which holds the HTTP/2 stream.
+    const stream = (call as unknown as { stream?: http2.ServerHttp2Stream }).stream;
     let timer: NodeJS.Timeout | undefined;
     const clear = () => {
       if (timer) clearTimeout(timer);
@@ -62,6 +64,8 @@ export function callGuard(requestTimeoutMs: number): grpc.ServerInterceptor {
             'none',
           );
           call.sendStatus({ code: status.code, details: status.details, metadata: status.metadata });
+          // The client never half-closed: reset its side too, or the stream would hold its slot.
+          setImmediate(() => stream && !stream.closed && stream.close(http2.constants.NGHTTP2_NO_ERROR));
         }, requestTimeoutMs);
         next({
           onReceiveMessage: (message, nextMessage) => {
@@ -76,8 +80,6 @@ export function callGuard(requestTimeoutMs: number): grpc.ServerInterceptor {
         });
       },
     });
-    // grpc-js hands the first interceptor its base call, which holds the HTTP/2 stream.
-    const stream = (call as unknown as { stream?: http2.ServerHttp2Stream }).stream;
     if (stream) streams.set(intercepting, stream);
     return intercepting;
   };

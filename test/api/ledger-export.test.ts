@@ -4,6 +4,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AiSystem, RiskClassification } from '../../gen/ts/btv/v1/types';
+import { CheckpointSigner } from '../../src/ledger/checkpoint';
+import { LedgerRecord, sealRecord } from '../../src/ledger/entry';
+import { parseJsonl, toJsonl } from '../../src/ledger/export';
 import { DEV_LEDGER_KEYS_FILE } from '../../src/ledger/keyring';
 import { bearer, call, connect } from '../helpers/grpc';
 import { btv } from '../helpers/process';
@@ -35,7 +38,7 @@ describe('btv ledger export / verify (CLI)', function () {
   // One checkpoint key for every server and command here: on PostgreSQL a stopping
   // server checkpoints every tenant that moved, whichever test it belongs to.
   const checkpointKeyFile = path.join(work, 'checkpoint.pem');
-  const dbEnv = (): Record<string, string> => (TEST_DATABASE_URL ? { BTV_DATABASE_URL: TEST_DATABASE_URL } : {});
+  const dbEnv = (): Record<string, string> => ({ BTV_DATABASE_URL: TEST_DATABASE_URL });
   const envFor = (dir: string): Record<string, string> => ({
     BTV_DATA_DIR: dir,
     BTV_JWT_SECRET: secret,
@@ -95,6 +98,11 @@ describe('btv ledger export / verify (CLI)', function () {
     return report;
   }
 
+  const publicKeyFile = () => {
+    const f = path.join(work, 'trusted.pub.pem');
+    fs.writeFileSync(f, crypto.createPublicKey(crypto.createPrivateKey(fs.readFileSync(checkpointKeyFile))).export({ type: 'spki', format: 'pem' }).toString());
+    return f;
+  };
   const parse = (lines: string[]) => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
   const write = (name: string, objs: Record<string, unknown>[]): string => {
     const f = path.join(work, name);
@@ -146,16 +154,43 @@ describe('btv ledger export / verify (CLI)', function () {
       });
     });
 
-    it('verifies elsewhere without the key ring: hashes and checkpoints only, saying so', async () => {
+    it('verifies elsewhere without the key ring, given the public key: hashes and checkpoints only, saying so', async () => {
       const elsewhere = tmp('btv-elsewhere-');
-      const { code, report } = await verify(cleanFile, [], { BTV_DATA_DIR: elsewhere });
+      const pub = publicKeyFile();
+      const { code, report } = await verify(cleanFile, ['--public-key', pub], { BTV_DATA_DIR: elsewhere });
       expect(code).to.equal(0);
       expect(report).to.include({ valid: true, signaturesChecked: false });
-      expect(report.notes.join('\n')).to.contain('HMAC signatures not').and.to.contain('public key inside the file');
+      expect(report.notes.join('\n')).to.contain('HMAC signatures not');
       // A modified entry is still caught by its hash there.
       const f = write('elsewhere-modified.jsonl', [header, ...entries.map((e) => (e.sequence === 5 ? { ...e, payload: '{"system_id":"evil"}' } : e)), ...checkpoints]);
-      const r = await verify(f, [], { BTV_DATA_DIR: elsewhere });
+      const r = await verify(f, ['--public-key', pub], { BTV_DATA_DIR: elsewhere });
       expect({ code: r.code, problem: r.report.problem, first: r.report.firstInvalidSequence }).to.deep.equal({ code: 1, problem: 'modified', first: 5 });
+    });
+
+    it('never trusts the key inside the file: without a trusted key nothing is valid, even a forgery re-signed with a key of its own', async () => {
+      const elsewhere = tmp('btv-elsewhere-');
+      expect((await verify(cleanFile, [], { BTV_DATA_DIR: elsewhere })).report).to.include({ valid: false, problem: 'untrusted' });
+      // An attacker edits a payload, recomputes the chain and re-signs checkpoints with a key placed in the header.
+      const forger = new CheckpointSigner(crypto.generateKeyPairSync('ed25519').privateKey);
+      const records = parseJsonl(fs.readFileSync(cleanFile, 'utf8')).records;
+      const forged: LedgerRecord[] = [];
+      for (const r of records) {
+        const { entryHash, signature, ...rest } = { ...r, payload: r.sequence === 4 ? '{"system_id":"evil"}' : r.payload, prevHash: forged.length ? forged[forged.length - 1].entryHash : r.prevHash }; // eslint-disable-line @typescript-eslint/no-unused-vars
+        forged.push(sealRecord(rest, crypto.createSecretKey(crypto.randomBytes(32))));
+      }
+      const cp = forger.sign(tenantId, forged.length, forged[forged.length - 1].entryHash, new Date());
+      const f = path.join(work, 'forged-resigned.jsonl');
+      fs.writeFileSync(f, toJsonl({ tenant_id: tenantId, exported_at: new Date().toISOString(), checkpoint_public_key: forger.publicKeyPem() }, forged, [cp]));
+      const alone = await verify(f, [], { BTV_DATA_DIR: elsewhere });
+      expect({ code: alone.code, valid: alone.report.valid, problem: alone.report.problem }).to.deep.equal({ code: 1, valid: false, problem: 'untrusted' });
+      // With the server's real key the re-signed checkpoint is exposed.
+      expect((await verify(f, ['--public-key', publicKeyFile()], { BTV_DATA_DIR: elsewhere })).report).to.include({ valid: false, problem: 'bad_checkpoint' });
+    });
+
+    it("refuses another tenant's header over these entries, with or without entries dropped", async () => {
+      const other = crypto.randomUUID();
+      await expectDetected(write('other-header.jsonl', [{ ...header, tenant_id: other }, ...entries, ...checkpoints]), 'wrong_tenant', 1);
+      await expectDetected(write('other-header-cut.jsonl', [{ ...header, tenant_id: other }, ...entries.slice(0, 7), ...checkpoints]), 'wrong_tenant', 1);
     });
 
     it('a modified field: modified at 5', async () => {
@@ -190,12 +225,14 @@ describe('btv ledger export / verify (CLI)', function () {
       expect(report.entriesChecked).to.equal(7);
     });
 
-    it('the tail and its checkpoint dropped: valid alone, truncated at 8 against the earlier export', async () => {
+    it('the tail and its checkpoints dropped: not valid alone (no checkpoint covers the end), truncated at 8 against the earlier export', async () => {
       const f = write('truncated-no-cp.jsonl', [header, ...entries.slice(0, 7)]);
-      const alone = await verify(f);
-      expect(alone.code).to.equal(0);
-      expect(alone.report).to.include({ valid: true, entriesChecked: 7, checkpointsChecked: 0 });
+      const alone = await expectDetected(f, 'unanchored', 1);
+      expect(alone.entriesChecked).to.equal(7);
       await expectDetected(f, 'truncated', 8, ['--checkpoints', cleanFile]);
+      // Only the newest checkpoint line dropped: the entries after the last remaining one are unanchored.
+      const older = checkpoints.filter((c) => (c.size as number) < 10);
+      if (older.length) await expectDetected(write('cp-dropped.jsonl', [header, ...entries, ...older]), 'unanchored', Math.max(...older.map((c) => c.size as number)) + 1);
     });
 
     it('a checkpoint line edited: bad_checkpoint', async () => {

@@ -8,6 +8,9 @@ export interface PgProxy {
   cut(): Promise<void>;
   /** A silent fault: connections open now stop passing bytes (no reset, no close); new ones work. */
   freeze(): void;
+  /** The database unreachable: every connection reset, new ones refused until restore(). */
+  refuse(): void;
+  restore(): void;
   /** Closes everything. */
   close(): Promise<void>;
   /** Connections accepted so far. */
@@ -22,7 +25,12 @@ export async function pgProxy(targetUrl: string): Promise<PgProxy> {
     target.host?.startsWith('/') ? net.connect(`${target.host}/.s.PGSQL.${port}`) : net.connect(port, target.host || '127.0.0.1');
   const pairs = new Set<{ client: net.Socket; upstream: net.Socket; frozen: boolean }>();
   let accepted = 0;
+  let refusing = false;
   const server = net.createServer((client) => {
+    if (refusing) {
+      client.destroy();
+      return;
+    }
     accepted++;
     const pair = { client, upstream: connectUpstream(), frozen: false };
     pairs.add(pair);
@@ -63,6 +71,13 @@ export async function pgProxy(targetUrl: string): Promise<PgProxy> {
         destroyAll();
       }),
     freeze: () => pairs.forEach((p) => (p.frozen = true)),
+    refuse: () => {
+      refusing = true;
+      destroyAll();
+    },
+    restore: () => {
+      refusing = false;
+    },
     close: () =>
       new Promise<void>((r) => {
         server.close(() => r());

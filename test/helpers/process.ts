@@ -35,9 +35,13 @@ export const UNLIMITED = {
   BTV_RATE_LIMIT_AUDIT: '1000000000',
 };
 
-/** `src/main.ts` as its own process, with only PATH and the given environment, on a free port. */
-function spawnMain(env: Record<string, string>): ChildProcessByStdio<null, Readable, Readable> {
-  return spawn(process.execPath, entryArgs('src/main.ts'), {
+/**
+ * `src/main.ts` as its own process, with only PATH and the given environment, on a free port;
+ * `wrap` runs it under another command (strace, a shell that sets the umask).
+ */
+function spawnMain(env: Record<string, string>, wrap: string[] = []): ChildProcessByStdio<null, Readable, Readable> {
+  const [cmd, ...args] = [...wrap, process.execPath, ...entryArgs('src/main.ts')];
+  return spawn(cmd, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', BTV_HOST: '127.0.0.1', BTV_PORT: '0', ...UNLIMITED, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -45,8 +49,8 @@ function spawnMain(env: Record<string, string>): ChildProcessByStdio<null, Reada
 }
 
 /** Starts `src/main.ts` as its own process (like `npm start`) and waits for its "listening" log line. */
-export function spawnServer(env: Record<string, string>, timeoutMs = 30_000): Promise<ServerProcess> {
-  const child = spawnMain(env);
+export function spawnServer(env: Record<string, string>, timeoutMs = 30_000, wrap: string[] = []): Promise<ServerProcess> {
+  const child = spawnMain(env, wrap);
   let out = '';
   let err = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -72,8 +76,8 @@ export function spawnServer(env: Record<string, string>, timeoutMs = 30_000): Pr
 }
 
 /** Runs the server expecting it to refuse to start; resolves with exit code and output. */
-export function runToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawnMain(env);
+export function runToExit(env: Record<string, string>, wrap: string[] = []): Promise<{ code: number | null; output: string }> {
+  const child = spawnMain(env, wrap);
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));

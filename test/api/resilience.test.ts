@@ -1,0 +1,265 @@
+/**
+ * A bad day in production, through the real gRPC surface: a database connection that freezes
+ * without a reset, a database that cannot be reached, a shutdown with health pollers and watchers,
+ * clients that open connections or streams and never send a request.
+ */
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as http2 from 'node:http2';
+import * as grpc from '@grpc/grpc-js';
+import { expect } from 'chai';
+import { AiSystem, RiskClassification } from '../../gen/ts/btv/v1/types';
+import { HealthCheckResponse, HealthCheckResponse_ServingStatus as Serving, HealthClient } from '../../gen/ts/grpc/health/v1/health';
+import { mintToken } from '../../src/auth/tokens';
+import { bearer, call, connect, decodeError } from '../helpers/grpc';
+import { pgProxy, PgProxy } from '../helpers/pg-proxy';
+import { spawnServer } from '../helpers/process';
+import { startTestServer, TEST_DATABASE_URL, TestServer } from '../helpers/server';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const minimal = (id: string) => AiSystem.fromPartial({ id, name: id, risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL });
+const enforceReq = (systemId: string) => ({ systemId, prompt: 'Summarise the refund policy', env: 'development', artifactType: '', messages: [] }) as never;
+
+function check(address: string, service = ''): Promise<Serving> {
+  const client = new HealthClient(address, grpc.credentials.createInsecure());
+  return new Promise<Serving>((resolve, reject) =>
+    client.check({ service }, new grpc.Metadata(), { deadline: Date.now() + 2000 }, (err, r) => {
+      client.close();
+      if (err) reject(err);
+      else resolve(r.status);
+    }),
+  );
+}
+
+async function until(pred: () => Promise<boolean> | boolean, ms: number, what: string): Promise<number> {
+  const started = Date.now();
+  while (!(await pred())) {
+    if (Date.now() - started > ms) throw new Error(`${what}: not within ${ms} ms`);
+    await sleep(20);
+  }
+  return Date.now() - started;
+}
+
+describe('resilience', function () {
+  this.timeout(120_000);
+
+  describe('a database connection that freezes (no reset, no close) behind a proxy', () => {
+    let proxy: PgProxy;
+    let srv: TestServer;
+    before(async () => {
+      proxy = await pgProxy(TEST_DATABASE_URL);
+      srv = await startTestServer({ env: { BTV_DATABASE_URL: proxy.url, BTV_DB_QUERY_TIMEOUT_MS: '1000', BTV_DB_CONNECT_TIMEOUT_MS: '1000' } });
+    });
+    after(async () => {
+      await srv?.stop().catch(() => undefined);
+      await proxy?.close();
+    });
+
+    it('fails Enforce UNAVAILABLE within its bound, discards the connection, and recovers on new ones', async () => {
+      const c = connect(srv.address);
+      try {
+        await call(c.governance, c.governance.registerSystem, { system: minimal('frozen') }, bearer(srv.mint('dev')));
+        const app = bearer(srv.mint('app'));
+        expect((await call(c.governance, c.governance.enforce, enforceReq('frozen'), app)).decision!.outcome).to.equal(1);
+        const before = proxy.accepted;
+        proxy.freeze();
+        const started = Date.now();
+        const err = await call(c.governance, c.governance.enforce, enforceReq('frozen'), app).then(
+          () => undefined,
+          (e: grpc.ServiceError) => e,
+        );
+        const took = Date.now() - started;
+        expect(err, 'Enforce on a frozen connection').to.exist;
+        expect(err!.code, err!.message).to.equal(grpc.status.UNAVAILABLE);
+        expect(took, 'answered within the query timeout, not held forever').to.be.below(5000);
+        // Calls go through again on fresh connections (and the status listener reconnects).
+        const recovered = await until(
+          () => call(c.governance, c.governance.enforce, enforceReq('frozen'), app).then((r) => r.decision!.outcome === 1, () => false),
+          15_000,
+          'Enforce approving again',
+        );
+        expect(proxy.accepted, 'new connections were opened').to.be.greaterThan(before);
+        // eslint-disable-next-line no-console
+        console.log(`      frozen connection: UNAVAILABLE after ${took} ms, serving again ${recovered} ms later`);
+      } finally {
+        c.close();
+      }
+    });
+  });
+
+  it('reports NOT_SERVING while the database is unreachable, and SERVING once it is back', async () => {
+    const proxy = await pgProxy(TEST_DATABASE_URL);
+    const srv = await startTestServer({ env: { BTV_DATABASE_URL: proxy.url, BTV_DB_QUERY_TIMEOUT_MS: '1000', BTV_DB_CONNECT_TIMEOUT_MS: '1000' } });
+    try {
+      expect(await check(srv.address)).to.equal(Serving.SERVING);
+      proxy.refuse();
+      const down = await until(async () => (await check(srv.address)) === Serving.NOT_SERVING, 10_000, 'NOT_SERVING');
+      expect(await check(srv.address, 'btv.v1.GovernanceService')).to.equal(Serving.NOT_SERVING);
+      proxy.restore();
+      const up = await until(async () => (await check(srv.address)) === Serving.SERVING, 15_000, 'SERVING again');
+      // eslint-disable-next-line no-console
+      console.log(`      database unreachable: NOT_SERVING after ${down} ms; SERVING ${up} ms after it came back`);
+    } finally {
+      await srv.stop().catch(() => undefined);
+      await proxy.close();
+    }
+  });
+
+  it('exits on SIGTERM within its bounds while its database connections are frozen', async () => {
+    const proxy = await pgProxy(TEST_DATABASE_URL);
+    const secret = crypto.randomBytes(48).toString('base64url');
+    const proc = await spawnServer({
+      BTV_DATABASE_URL: proxy.url,
+      BTV_JWT_SECRET: secret,
+      BTV_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'btv-sigterm-')),
+      BTV_DB_QUERY_TIMEOUT_MS: '1000',
+      BTV_SHUTDOWN_GRACE_MS: '1000',
+      BTV_SHUTDOWN_DRAIN_DELAY_MS: '0',
+    });
+    try {
+      const c = connect(`127.0.0.1:${proc.port}`);
+      const token = mintToken({ tenantId: crypto.randomUUID(), role: 'dev', subject: 'd', ttlSeconds: 60, algorithm: 'HS256', key: crypto.createSecretKey(Buffer.from(secret)) });
+      await call(c.governance, c.governance.registerSystem, { system: minimal('sigterm') }, bearer(token));
+      proxy.freeze();
+      // A call in flight on the frozen database when the signal comes.
+      const inFlight = call(c.governance, c.governance.registerSystem, { system: minimal('sigterm-2') }, bearer(token)).catch((e) => e);
+      await sleep(100);
+      const started = Date.now();
+      proc.child.kill('SIGTERM');
+      const code = await Promise.race([proc.exited, sleep(30_000).then(() => 'still running')]);
+      expect(code, 'exit code').to.equal(0);
+      expect(Date.now() - started).to.be.below(30_000);
+      await inFlight;
+      c.close();
+    } finally {
+      if (proc.child.exitCode === null) proc.child.kill('SIGKILL');
+      await proxy.close();
+    }
+  });
+
+  describe('shutdown', () => {
+    it('says NOT_SERVING to health pollers before it stops answering, and an open Health.Watch does not hold it up', async () => {
+      const srv = await startTestServer({ env: { BTV_SHUTDOWN_DRAIN_DELAY_MS: '500', BTV_SHUTDOWN_GRACE_MS: '8000' } });
+      const watcher = new HealthClient(srv.address, grpc.credentials.createInsecure());
+      const heard: Serving[] = [];
+      const watch = watcher.watch({ service: '' });
+      watch.on('data', (r: HealthCheckResponse) => heard.push(r.status));
+      const watchEnded = new Promise<void>((r) => {
+        watch.on('end', () => r());
+        watch.on('error', () => r());
+      });
+      await until(() => heard.length > 0, 5000, 'first Watch answer');
+      expect(heard).to.deep.equal([Serving.SERVING]);
+      const seen: string[] = [];
+      let polling = true;
+      const poller = (async () => {
+        while (polling) {
+          seen.push(await check(srv.address).then((s) => Serving[s], (e: grpc.ServiceError) => grpc.status[e.code]));
+          await sleep(10);
+        }
+      })();
+      await sleep(50);
+      const started = Date.now();
+      await srv.stop();
+      const took = Date.now() - started;
+      polling = false;
+      await poller;
+      await watchEnded;
+      watcher.close();
+      const firstNotServing = seen.indexOf('NOT_SERVING');
+      expect(firstNotServing, `poller saw ${[...new Set(seen)].join(', ')}`).to.be.greaterThan(0);
+      expect(seen.slice(0, firstNotServing).every((s) => s === 'SERVING')).to.equal(true);
+      expect(heard).to.deep.equal([Serving.SERVING, Serving.NOT_SERVING]);
+      expect(took, 'stop with an open Health.Watch (grace 8 s)').to.be.below(4000);
+    });
+  });
+
+  describe('connections and streams that never send a request', () => {
+    let srv: TestServer;
+    before(async () => {
+      srv = await startTestServer({ env: { BTV_MAX_CONNECTIONS: '3', BTV_MAX_STREAMS_PER_CONNECTION: '8', BTV_REQUEST_TIMEOUT_MS: '400' } });
+    });
+    after(() => srv?.stop());
+
+    const session = () =>
+      new Promise<http2.ClientHttp2Session>((resolve, reject) => {
+        const s = http2.connect(`http://${srv.address}`);
+        s.once('remoteSettings', () => resolve(s));
+        s.on('error', reject);
+      });
+
+    it('advertises its per-connection stream limit, and ends header-only streams DEADLINE_EXCEEDED / REQUEST_TIMEOUT', async () => {
+      const s = await session();
+      try {
+        expect(s.remoteSettings.maxConcurrentStreams).to.equal(8);
+        const started = Date.now();
+        const results = await Promise.all(
+          Array.from({ length: 8 }, () =>
+            new Promise<{ status?: string; ms: number }>((resolve) => {
+              const st = s.request({ ':method': 'POST', ':path': '/btv.v1.GovernanceService/GetSystem', 'content-type': 'application/grpc', te: 'trailers' }, { endStream: false });
+              let status: string | undefined;
+              st.on('response', (h) => (status ??= h['grpc-status'] as string | undefined));
+              st.on('trailers', (h) => (status = h['grpc-status'] as string));
+              // The server answers and resets the stream: it closes although this side never ended it.
+              st.on('close', () => resolve({ status, ms: Date.now() - started }));
+              st.on('error', () => undefined);
+            }),
+          ),
+        );
+        expect(results.map((r) => r.status)).to.deep.equal(Array(8).fill(String(grpc.status.DEADLINE_EXCEEDED)));
+        expect(Math.max(...results.map((r) => r.ms))).to.be.below(3000);
+      } finally {
+        s.close();
+      }
+    });
+
+    it('closes a connection over its limit at once; one closed frees a place', async () => {
+      const sessions = await Promise.all([session(), session(), session()]);
+      const extra = http2.connect(`http://${srv.address}`);
+      const refused = await new Promise<string>((resolve) => {
+        extra.once('remoteSettings', () => resolve('accepted'));
+        extra.on('error', () => resolve('refused'));
+        extra.once('close', () => resolve('refused'));
+      });
+      expect(refused).to.equal('refused');
+      sessions[0].close();
+      await sleep(200);
+      const again = await session();
+      again.close();
+      sessions.slice(1).forEach((s) => s.close());
+    });
+  });
+
+  it('answers the request timeout with the ErrorInfo reason a client can read', async () => {
+    const srv = await startTestServer({ env: { BTV_REQUEST_TIMEOUT_MS: '300' } });
+    const c = connect(srv.address);
+    try {
+      // A client stream that never sends its message: grpc-js sends headers at once for a server-streaming call only
+      // after the message, so the raw HTTP/2 path above is what exercises the timer; here the decoded error is checked.
+      const s = http2.connect(`http://${srv.address}`);
+      s.on('error', () => undefined);
+      const trailers = await new Promise<http2.IncomingHttpHeaders>((resolve) => {
+        const st = s.request({ ':method': 'POST', ':path': '/btv.v1.AuditService/VerifyLedger', 'content-type': 'application/grpc', te: 'trailers' }, { endStream: false });
+        st.on('response', (h) => h['grpc-status'] && resolve(h));
+        st.on('trailers', (h) => resolve(h));
+        st.on('error', () => undefined);
+      });
+      s.close();
+      const err = Object.assign(new Error('x'), {
+        code: Number(trailers['grpc-status']),
+        details: decodeURIComponent(String(trailers['grpc-message'])),
+        metadata: (() => {
+          const md = new grpc.Metadata();
+          md.set('grpc-status-details-bin', Buffer.from(String(trailers['grpc-status-details-bin']), 'base64'));
+          return md;
+        })(),
+      }) as grpc.ServiceError;
+      expect(decodeError(err)).to.include({ code: grpc.status.DEADLINE_EXCEEDED, reason: 'ERROR_REASON_REQUEST_TIMEOUT' });
+    } finally {
+      c.close();
+      await srv.stop();
+    }
+  });
+});
