@@ -49,6 +49,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     key,
     issuer: config.jwt.issuer,
     audience: config.jwt.audience,
+    maxLifetimeS: config.jwt.maxLifetimeS,
   });
   const keyRing = loadKeyRing({ env: config.env, dataDir: config.dataDir, keys: config.ledger.keys, activeKid: config.ledger.activeKey });
   const signer = new CheckpointSigner(

@@ -7,6 +7,8 @@ import { ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from './transport/connect
 
 export type JwtAlgorithm = 'HS256' | 'RS256' | 'ES256';
 export const JWT_ALGORITHMS: readonly JwtAlgorithm[] = ['HS256', 'RS256', 'ES256'];
+/** BTV_JWT_MAX_LIFETIME_S default: 90 days. */
+export const DEFAULT_JWT_MAX_LIFETIME_S = 90 * 86_400;
 
 /** Config is read once at start; nothing else reads process.env. */
 export interface Config {
@@ -28,6 +30,8 @@ export interface Config {
     publicKeyFile?: string;
     issuer?: string;
     audience?: string;
+    /** BTV_JWT_MAX_LIFETIME_S: longest accepted token lifetime, exp - iat (exp - now without iat). */
+    maxLifetimeS: number;
   };
   ledger: {
     /** BTV_LEDGER_KEYS: "kid:base64secret,..."; unset in development = a generated key ring in dataDir. */
@@ -154,6 +158,7 @@ export function loadConfig(processEnv: Env = process.env): Config {
       publicKeyFile: env.BTV_JWT_PUBLIC_KEY_FILE || undefined,
       issuer: env.BTV_JWT_ISSUER || undefined,
       audience: env.BTV_JWT_AUDIENCE || undefined,
+      maxLifetimeS: int(env, 'BTV_JWT_MAX_LIFETIME_S', DEFAULT_JWT_MAX_LIFETIME_S, 60, 3650 * 86_400),
     },
     ledger: {
       keys: env.BTV_LEDGER_KEYS || undefined,

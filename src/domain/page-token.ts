@@ -15,6 +15,23 @@ export const invalidPageToken = (): DomainError =>
     { field: 'page_token', description: 'not a token issued by this server for this tenant' },
   ]);
 
+/** The times a cursor may hold: years 1..9999, which PostgreSQL and the clients' date types all hold. */
+const MIN_CURSOR_TIME = Date.parse('0001-01-01T00:00:00.000Z');
+const MAX_CURSOR_TIME = Date.parse('9999-12-31T23:59:59.999Z');
+
+/**
+ * A cursor part that holds a time, exactly as Date#toISOString wrote it, or INVALID_PAGE_TOKEN.
+ * Date.parse alone also reads other forms and years no timestamp column holds; a query sent one
+ * fails in the database and the call answers INTERNAL instead of naming the bad token.
+ */
+export function cursorTime(part: string): Date {
+  const ms = Date.parse(part);
+  if (!(ms >= MIN_CURSOR_TIME && ms <= MAX_CURSOR_TIME)) throw invalidPageToken();
+  const at = new Date(ms);
+  if (at.toISOString() !== part) throw invalidPageToken();
+  return at;
+}
+
 /** Returns the cursor, which has `parts` strings, or throws INVALID_PAGE_TOKEN. */
 export function decodePageToken(tenantId: string, token: string, parts: number): string[] {
   const bad = invalidPageToken;

@@ -2,7 +2,7 @@ import { KnexReviewQueries, ReviewRecord } from '../store/knex-reviews';
 import { Storage } from '../store/ports';
 import { RequestContext } from './context';
 import { DomainError, invalidArgument, notFound } from './errors';
-import { decodePageToken, encodePageToken, invalidPageToken } from './page-token';
+import { cursorTime, decodePageToken, encodePageToken } from './page-token';
 import { Clock } from './tenants';
 import { optionalText } from './validation';
 
@@ -11,8 +11,7 @@ export const MAX_REVIEW_PAGE = 100;
 
 function decodeCursor(tenantId: string, token: string): { createdAt: Date; id: string } {
   const [createdAt, id] = decodePageToken(tenantId, token, 2);
-  if (Number.isNaN(Date.parse(createdAt))) throw invalidPageToken();
-  return { createdAt: new Date(createdAt), id };
+  return { createdAt: cursorTime(createdAt), id };
 }
 
 /** Human oversight (EU AI Act Art. 14): the reviews REVIEW_REQUIRED decisions open. */

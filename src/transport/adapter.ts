@@ -32,8 +32,8 @@ function requestIdOf(md: grpc.Metadata): string {
  * token, then check the caller's role against the method's rule.
  */
 function authenticate(deps: AdapterDeps, path: string, md: grpc.Metadata, requestId: string): RequestContext {
-  const header = md.get('authorization')[0];
-  const principal = deps.verifier.verifyHeader(typeof header === 'string' ? header : undefined);
+  // Every value, so that a second one is refused instead of the first silently winning.
+  const principal = deps.verifier.verifyHeader(md.get('authorization'));
   const roles = allowedRoles(path)!;
   if (!roles.includes(principal.role)) {
     throw permissionDenied('ROLE_NOT_ALLOWED', `role "${principal.role}" may not call ${path}`, {

@@ -39,6 +39,23 @@ export function connectionOptions(l: ConnectionLimits): grpc.ServerOptions {
 
 /** The HTTP/2 stream of each call, so a call that cannot finish can be reset (see closeStuckStream). */
 const streams = new WeakMap<object, http2.ServerHttp2Stream>();
+/**
+ * Streams that arrived with more than one authorization header. Node keeps only the first in the
+ * headers grpc-js reads, so a proxy that checked the second would be talked past: such calls are
+ * refused before any handler, from the raw header list only the HTTP/2 server sees.
+ */
+const duplicateAuthorization = new WeakSet<http2.ServerHttp2Stream>();
+
+function noteDuplicateAuthorization(stream: http2.ServerHttp2Stream, _headers: unknown, _flags: unknown, raw: string[]): void {
+  let n = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i].toLowerCase() === 'authorization') n++;
+  if (n > 1) duplicateAuthorization.add(stream);
+}
+
+const refusal = (e: DomainError): Parameters<grpc.ServerInterceptingCallInterface['sendStatus']>[0] => {
+  const status = toGrpcStatus(e, 'none');
+  return { code: status.code, details: status.details, metadata: status.metadata };
+};
 
 /**
  * The one interceptor: it ends a call whose request message does not arrive in time (a client
@@ -57,13 +74,14 @@ export function callGuard(requestTimeoutMs: number): grpc.ServerInterceptor {
     };
     const intercepting = new grpc.ServerInterceptingCall(call, {
       start: (next) => {
+        if (stream && duplicateAuthorization.has(stream)) {
+          next({});
+          call.sendStatus(refusal(new DomainError('unauthenticated', 'TOKEN_MALFORMED', 'more than one authorization header')));
+          return;
+        }
         timer = setTimeout(() => {
           timer = undefined;
-          const status = toGrpcStatus(
-            new DomainError('deadline_exceeded', 'REQUEST_TIMEOUT', `the request message did not arrive within ${requestTimeoutMs} ms of the call's headers`),
-            'none',
-          );
-          call.sendStatus({ code: status.code, details: status.details, metadata: status.metadata });
+          call.sendStatus(refusal(new DomainError('deadline_exceeded', 'REQUEST_TIMEOUT', `the request message did not arrive within ${requestTimeoutMs} ms of the call's headers`)));
           // The client never half-closed: reset its side too, or the stream would hold its slot.
           setImmediate(() => stream && !stream.closed && stream.close(http2.constants.NGHTTP2_NO_ERROR));
         }, requestTimeoutMs);
@@ -112,6 +130,10 @@ export class ConnectionGate {
 
   constructor(grpcServer: grpc.Server, maxConnections: number) {
     const injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+    // grpc-js keeps its HTTP/2 servers private; the raw headers are only on their 'stream' event.
+    const http2Servers = (grpcServer as unknown as { http2Servers?: Map<http2.Http2Server, unknown> }).http2Servers;
+    if (!http2Servers) throw new Error('grpc-js changed: its HTTP/2 servers cannot be found to check raw headers');
+    for (const h2 of http2Servers.keys()) if (!h2.listeners('stream').includes(noteDuplicateAuthorization)) h2.prependListener('stream', noteDuplicateAuthorization);
     this.server = net.createServer({ noDelay: true }, (socket) => {
       if (this.open >= maxConnections) {
         this.refused++;

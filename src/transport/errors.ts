@@ -25,6 +25,34 @@ const pack = (typeName: string, value: Uint8Array): Any => ({
   value: Buffer.from(value),
 });
 
+/**
+ * Bounds, in UTF-8 bytes, on text an error carries: messages often quote the caller's input, and
+ * trailers over a client's metadata limit (8 KiB by default in gRPC C-core, 64 KiB in Node) lose
+ * the whole status. Bytes rather than characters because the limits are on bytes, and grpc-message
+ * is sent percent-encoded (three bytes for every byte outside ASCII).
+ */
+const MAX_MESSAGE_BYTES = 1024;
+const MAX_VALUE_BYTES = 256;
+const CUT = '…';
+const CUT_BYTES = Buffer.byteLength(CUT);
+
+/** `text` within `max` UTF-8 bytes, cut between code points and marked with "…" where it was cut. */
+export function truncateUtf8(text: string, max: number): string {
+  // A UTF-16 unit never takes more than three UTF-8 bytes: most texts need no counting.
+  if (text.length * 3 <= max || Buffer.byteLength(text) <= max) return text;
+  const budget = max - CUT_BYTES;
+  let bytes = 0;
+  let end = 0;
+  while (end < text.length) {
+    const cp = text.codePointAt(end)!;
+    const n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    if (bytes + n > budget) break;
+    bytes += n;
+    end += cp > 0xffff ? 2 : 1;
+  }
+  return text.slice(0, end) + CUT;
+}
+
 export function reasonName(reason: string): string {
   const name = `ERROR_REASON_${reason}`;
   // An unknown reason is a bug in our code; never send a name the contract does not list.
@@ -43,18 +71,23 @@ export function toGrpcStatus(err: unknown, requestId: string): grpc.ServiceError
       ? err
       : new DomainError('unimplemented', 'INTERNAL', `internal error (request id ${requestId})`);
   const code = err instanceof DomainError ? CODES[e.kind] : grpc.status.INTERNAL;
+  const message = truncateUtf8(e.message, MAX_MESSAGE_BYTES);
+  const metadata: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...e.metadata, request_id: requestId })) metadata[k] = truncateUtf8(v, MAX_VALUE_BYTES);
   const details: Any[] = [
-    pack(
-      'google.rpc.ErrorInfo',
-      ErrorInfo.encode({ reason: reasonName(e.reason), domain: ERROR_DOMAIN, metadata: { ...e.metadata, request_id: requestId } }).finish(),
-    ),
+    pack('google.rpc.ErrorInfo', ErrorInfo.encode({ reason: reasonName(e.reason), domain: ERROR_DOMAIN, metadata }).finish()),
   ];
   if (e.fieldViolations.length > 0) {
     details.push(
       pack(
         'google.rpc.BadRequest',
         BadRequest.encode({
-          fieldViolations: e.fieldViolations.map((v) => ({ field: v.field, description: v.description, reason: '', localizedMessage: undefined })),
+          fieldViolations: e.fieldViolations.map((v) => ({
+            field: truncateUtf8(v.field, MAX_VALUE_BYTES),
+            description: truncateUtf8(v.description, MAX_MESSAGE_BYTES),
+            reason: '',
+            localizedMessage: undefined,
+          })),
         }).finish(),
       ),
     );
@@ -65,8 +98,8 @@ export function toGrpcStatus(err: unknown, requestId: string): grpc.ServiceError
       pack('google.rpc.RetryInfo', RetryInfo.encode({ retryDelay: { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 } }).finish()),
     );
   }
-  const metadata = new grpc.Metadata();
-  metadata.set('grpc-status-details-bin', Buffer.from(Status.encode({ code, message: e.message, details }).finish()));
-  metadata.set('x-request-id', requestId);
-  return Object.assign(new Error(e.message), { code, details: e.message, metadata }) as grpc.ServiceError;
+  const trailers = new grpc.Metadata();
+  trailers.set('grpc-status-details-bin', Buffer.from(Status.encode({ code, message, details }).finish()));
+  trailers.set('x-request-id', requestId);
+  return Object.assign(new Error(message), { code, details: message, metadata: trailers }) as grpc.ServiceError;
 }

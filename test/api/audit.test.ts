@@ -80,6 +80,33 @@ describe('AuditService', function () {
       expect(resolved[0]).to.include({ review_id: d1.reviewId, status: 'rejected' });
     });
 
+    it('refuses a page token whose cursor time is outside years 1..9999 or not as the server writes it: INVALID_PAGE_TOKEN, not INTERNAL', async () => {
+      const t = tenant();
+      const token = (createdAt: string) => Buffer.from(JSON.stringify({ v: 1, t: t.tenantId, a: [createdAt, 'REV-x'] })).toString('base64url');
+      const list = (createdAt: string) => call(c.audit, c.audit.listPendingReviews, { limit: 1, pageToken: token(createdAt) }, t.auditor);
+      // The extremes a JS Date holds. PostgreSQL refuses the earliest here (and the latest, 22009, in
+      // the review's setup): the query failed and the call answered INTERNAL.
+      const bad = [
+        '-271821-04-20T00:00:00.000Z',
+        '+275760-09-13T00:00:00.000Z',
+        '+010000-01-01T00:00:00.000Z',
+        '0000-12-31T23:59:59.999Z',
+        '-000001-01-01T00:00:00.000Z',
+        // Forms Date.parse also reads, never written by the server.
+        'Sat Sep 13 275760 00:00:00 GMT',
+        '275760-09-13',
+        '2026-01-01',
+        '2026-02-30T00:00:00.000Z',
+      ];
+      for (const createdAt of bad) {
+        const e = await expectError(list(createdAt), grpc.status.INVALID_ARGUMENT, 'ERROR_REASON_INVALID_PAGE_TOKEN');
+        expect(e.fieldViolations.map((v) => v.field), createdAt).to.deep.equal(['page_token']);
+      }
+      for (const createdAt of ['0001-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z', new Date().toISOString()]) {
+        expect((await list(createdAt)).reviews, createdAt).to.deep.equal([]);
+      }
+    });
+
     it('answers NOT_FOUND for an unknown review and for another tenant review', async () => {
       const t = tenant();
       await register(t, { id: 'grey', policy: { autonomyMatrix: { production: { maxRiskLevel: 2.5 } }, customRules: {} } });

@@ -2,6 +2,7 @@
 // way a bearer token can be wrong, answered with the code AND the ErrorInfo
 // reason of the contract; then the role matrix of API.md, walked over every
 // method of every service descriptor; then RS256 and the HS/RS confusion attack.
+import { execFile } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -16,7 +17,9 @@ import { ErrorInfo } from '../../gen/ts/google/rpc/error_details';
 import { Status } from '../../gen/ts/google/rpc/status';
 import { ROLE_RULES } from '../../src/auth/roles';
 import { mintToken } from '../../src/auth/tokens';
+import { TokenVerifier } from '../../src/auth/verifier';
 import { Role } from '../../src/domain/context';
+import { DomainError } from '../../src/domain/errors';
 import { bearer, call, Clients, connect, expectError } from '../helpers/grpc';
 import { startTestServer, TestServer } from '../helpers/server';
 
@@ -57,10 +60,18 @@ const allMethods = (): AnyMethod[] =>
 
 const now = () => Math.floor(Date.now() / 1000);
 const b64url = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+/** The default BTV_JWT_MAX_LIFETIME_S: 90 days. */
+const MAX_LIFETIME_S = 7_776_000;
+const HS256_HEADER = '{"alg":"HS256","typ":"JWT"}';
 
 /** A hand-built JWT: any header, any payload, an HMAC-SHA256 signature with any key (or none). */
 function handMade(header: object, payload: object, hmacKey?: string | Buffer): string {
-  const signingInput = `${b64url(header)}.${b64url(payload)}`;
+  return handMadeRaw(JSON.stringify(header), JSON.stringify(payload), hmacKey);
+}
+
+/** handMade from JSON text: for what JSON.stringify cannot write (a key twice, 1e400). */
+function handMadeRaw(header: string, payload: string, hmacKey?: string | Buffer): string {
+  const signingInput = `${Buffer.from(header).toString('base64url')}.${Buffer.from(payload).toString('base64url')}`;
   const sig = hmacKey === undefined ? '' : crypto.createHmac('sha256', hmacKey).update(signingInput).digest('base64url');
   return `${signingInput}.${sig}`;
 }
@@ -125,6 +136,9 @@ describe('authentication and roles', function () {
     return p;
   };
   const hs = (payload: object, opts: jwt.SignOptions = {}) => jwt.sign(payload, srv.secret, { algorithm: 'HS256', ...opts });
+  /** claims() as JSON text with raw members appended, e.g. `"role":"admin"` a second time. */
+  const rawClaims = (members: string, omit: string[] = []) => `${JSON.stringify(claims({}, omit)).slice(0, -1)},${members}}`;
+  const signedRaw = (payload: string, header = HS256_HEADER) => bearer(handMadeRaw(header, payload, srv.secret));
 
   it('accepts a well-formed token (baseline for the cases below)', async () => {
     const r = await listSystems(bearer(srv.mint('auditor')));
@@ -134,6 +148,21 @@ describe('authentication and roles', function () {
     await listSystems(bearer(handMade({ alg: 'HS256', typ: 'JWT' }, claims(), srv.secret)));
     // Any printable subject, outside ASCII and the BMP too.
     await listSystems(bearer(hs(claims({ sub: 'José Müller 😀 <jose@example.org>' }))));
+  });
+
+  it('accepts the edges of the time claims and keys that only look like duplicates', async () => {
+    const ok: [string, grpc.Metadata][] = [
+      ['a lifetime of exactly the maximum', bearer(hs(claims({ iat: now(), exp: now() + MAX_LIFETIME_S })))],
+      ['no iat and exp just inside the maximum from now', bearer(hs(claims({ exp: now() + MAX_LIFETIME_S - 60 }), { noTimestamp: true }))],
+      ['an iat 30 s ahead (clock skew)', bearer(hs(claims({ iat: now() + 30 })))],
+      ['the same key names at another depth', bearer(hs(claims({ ctx: { role: 'admin', tenant_id: 'x', nested: [{ role: 1 }, { role: 2 }] } })))],
+      // The scanner must not read keys out of string contents or trip on escaped quotes and backslashes.
+      ['key-like text inside a string', bearer(hs(claims({ sub: 'a","role":"admin", "x\\', note: '{"role":"admin"}' })))],
+    ];
+    for (const [what, md] of ok) {
+      const r = await listSystems(md).catch((e) => expect.fail(`${what}: ${grpc.status[e.code]} ${e.details}`));
+      expect(r.tenantId, what).to.equal(srv.tenantId);
+    }
   });
 
   describe('bad tokens are UNAUTHENTICATED with their own reason', () => {
@@ -173,6 +202,25 @@ describe('authentication and roles', function () {
       ['a token without role', () => bearer(hs(claims({}, ['role']))), 'TOKEN_CLAIMS_INVALID', 'role'],
       ['an unknown role ("superuser")', () => bearer(hs(claims({ role: 'superuser' }))), 'TOKEN_CLAIMS_INVALID', 'role'],
       ['a role in another case ("Admin")', () => bearer(hs(claims({ role: 'Admin' }))), 'TOKEN_CLAIMS_INVALID', 'role'],
+      // JSON.parse reads 1e400 as Infinity: a token that never expires (and would stay in the verified cache for good).
+      ['exp: 1e400', () => signedRaw(rawClaims('"exp":1e400', ['exp'])), 'TOKEN_CLAIMS_INVALID', 'exp'],
+      ['a lifetime (exp - iat) one second over the maximum', () => bearer(hs(claims({ iat: now(), exp: now() + MAX_LIFETIME_S + 1 }))), 'TOKEN_CLAIMS_INVALID', 'exp'],
+      ['an old iat with a fresh exp, over the maximum in all', () => bearer(hs(claims({ iat: now() - MAX_LIFETIME_S, exp: now() + 3600 }))), 'TOKEN_CLAIMS_INVALID', 'exp'],
+      ['no iat and exp beyond the maximum from now', () => bearer(hs(claims({ exp: now() + MAX_LIFETIME_S + 120 }), { noTimestamp: true })), 'TOKEN_CLAIMS_INVALID', 'exp'],
+      ['a non-numeric iat', () => bearer(handMade({ alg: 'HS256', typ: 'JWT' }, claims({ iat: 'now' }), srv.secret)), 'TOKEN_CLAIMS_INVALID', 'iat'],
+      ['a null iat', () => bearer(handMade({ alg: 'HS256', typ: 'JWT' }, claims({ iat: null }), srv.secret)), 'TOKEN_CLAIMS_INVALID', 'iat'],
+      ['iat: 1e400', () => signedRaw(rawClaims('"iat":1e400')), 'TOKEN_CLAIMS_INVALID', 'iat'],
+      ['an iat an hour ahead (beyond the 60 s skew)', () => bearer(hs(claims({ iat: now() + 3600 }))), 'TOKEN_CLAIMS_INVALID', 'iat'],
+      // We implement no JWS extension, so any crit (RFC 7515 4.1.11) names one we cannot honour.
+      ['a crit header naming an extension', () => signedRaw(JSON.stringify(claims()), '{"alg":"HS256","typ":"JWT","b64":false,"crit":["b64"]}'), 'TOKEN_INVALID'],
+      ['a crit header naming a registered claim', () => signedRaw(JSON.stringify(claims()), '{"alg":"HS256","crit":["exp"]}'), 'TOKEN_INVALID'],
+      ['an empty crit header', () => signedRaw(JSON.stringify(claims()), '{"alg":"HS256","crit":[]}'), 'TOKEN_INVALID'],
+      // JSON.parse keeps the last of two equal keys; another parser (a gateway's) may keep the first.
+      ['role twice in the payload', () => signedRaw(rawClaims('"role":"admin"')), 'TOKEN_MALFORMED'],
+      ['tenant_id twice in the payload', () => signedRaw(rawClaims(`"tenant_id":"${crypto.randomUUID()}"`)), 'TOKEN_MALFORMED'],
+      ['role twice, once spelt with an escape', () => signedRaw(rawClaims('"r\\u006fle":"admin"')), 'TOKEN_MALFORMED'],
+      ['exp twice', () => signedRaw(rawClaims(`"exp":${now() + 60}`)), 'TOKEN_MALFORMED'],
+      ['alg twice in the header', () => signedRaw(JSON.stringify(claims()), '{"alg":"none","typ":"JWT","alg":"HS256"}'), 'TOKEN_MALFORMED'],
     ];
     for (const [what, md, reason, claim] of cases) {
       it(`rejects ${what}: UNAUTHENTICATED / ${reason}${claim ? ` (claim ${claim})` : ''}`, async () => {
@@ -181,6 +229,43 @@ describe('authentication and roles', function () {
         expect(e.metadata.request_id).to.be.a('string').and.not.be.empty;
       });
     }
+
+    it('refuses two authorization values: TOKEN_MALFORMED, whichever of them is valid', () => {
+      // Not through the server: grpc-js clients refuse to send a second value, and Node's HTTP/2 layer
+      // keeps only the first `authorization` header of a request (a single-value header), so no call
+      // reaches the adapter with two. The verifier refuses them for whatever transport hands it a list.
+      const verifier = new TokenVerifier({ algorithm: 'HS256', key: crypto.createSecretKey(Buffer.from(srv.secret)) });
+      const good = `Bearer ${srv.mint('auditor')}`;
+      expect(verifier.verifyHeader([good]).tenantId).to.equal(srv.tenantId);
+      for (const values of [[good, good], [good, 'Bearer garbage'], ['Bearer garbage', good]]) {
+        expect(() => verifier.verifyHeader(values)).to.throw(DomainError).with.property('reason', 'TOKEN_MALFORMED');
+      }
+      expect(() => verifier.verifyHeader([])).to.throw(DomainError).with.property('reason', 'TOKEN_MISSING');
+    });
+
+    it('refuses a call that carries two authorization headers (sent raw, as curl does): UNAUTHENTICATED / TOKEN_MALFORMED', async () => {
+      const good = srv.mint('auditor');
+      const send = (headers: string[]) =>
+        new Promise<string>((resolve, reject) => {
+          const args = ['-s', '-D', '-', '-o', '/dev/null', '--http2-prior-knowledge', '-H', 'content-type: application/grpc', '-H', 'te: trailers'];
+          for (const h of headers) args.push('-H', h);
+          // ListSystemsRequest{}: an empty message in its 5-byte gRPC frame.
+          const body = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'btv-curl-')), 'req');
+          fs.writeFileSync(body, Buffer.alloc(5));
+          args.push('--data-binary', `@${body}`, `http://${srv.address}/btv.v1.GovernanceService/ListSystems`);
+          execFile('curl', args, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+        });
+      const status = (out: string) => /grpc-status: *(\d+)/i.exec(out)?.[1];
+      // One header: the call goes through (status 0 arrives in the trailers curl prints too).
+      expect(status(await send([`authorization: Bearer ${good}`]))).to.equal('0');
+      for (const pair of [[good, good], [good, 'garbage'], ['garbage', good]]) {
+        const out = await send(pair.map((t) => `authorization: Bearer ${t}`));
+        expect(status(out), out).to.equal(String(grpc.status.UNAUTHENTICATED));
+        const details = /grpc-status-details-bin: *([A-Za-z0-9+/=]+)/i.exec(out)![1];
+        const info = Status.decode(Buffer.from(details, 'base64')).details.find((d) => d.typeUrl.endsWith('ErrorInfo'))!;
+        expect(ErrorInfo.decode(info.value).reason).to.equal('ERROR_REASON_TOKEN_MALFORMED');
+      }
+    });
 
     it('answers a server-streaming call (WatchSystemStatus) with a bad token UNAUTHENTICATED too, at once', async () => {
       const client = new grpc.Client(srv.address, grpc.credentials.createInsecure());

@@ -1,8 +1,9 @@
 import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { AiSystem, LifecyclePhase, OperationalStatus, RiskClassification, RiskLevel, Sector } from '../../gen/ts/btv/v1/types';
-import { bearer, call, Clients, connect, expectError } from '../helpers/grpc';
+import { GovernanceServiceClient } from '../../gen/ts/btv/v1/governance';
+import { AiSystem, LifecyclePhase, OperationalStatus, RiskClassification, RiskLevel, Sector, Tenant } from '../../gen/ts/btv/v1/types';
+import { bearer, call, Clients, connect, decodeError, expectError } from '../helpers/grpc';
 import { startTestServer, TestServer } from '../helpers/server';
 
 const system = (id: string, extra: Partial<AiSystem> = {}): AiSystem =>
@@ -168,6 +169,60 @@ describe('GovernanceService registry', function () {
         if (patch.id === undefined) await expectError(getSystem(id), grpc.status.NOT_FOUND, 'ERROR_REASON_SYSTEM_NOT_FOUND');
       });
     }
+
+    it('cuts what an error echoes from a 100 KB input, so its trailers stay small enough for any client', async () => {
+      // Its own connection (not the shared subchannel) and a deadline: trailers over the client's header
+      // list limit (64 KiB in Node) left the call without an answer and the connection stuck.
+      const own = new GovernanceServiceClient(srv.address, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
+      const unary = <Req, Res>(method: (r: Req, md: grpc.Metadata, o: Partial<grpc.CallOptions>, cb: (e: grpc.ServiceError | null, r: Res) => void) => unknown, req: Req, md: grpc.Metadata) =>
+        new Promise<Res>((resolve, reject) => {
+          method.call(own, req, md, { deadline: Date.now() + 5000 }, (e, r) => (e ? reject(e) : resolve(r)));
+        });
+      const register = (s: AiSystem) => unary(own.registerSystem, { system: s }, dev);
+      const huge = (unit: string) => unit.repeat(100_000 / unit.length);
+      const envPolicy = (env: string) => ({ autonomyMatrix: { [env]: { maxRiskLevel: 1 } }, customRules: {} });
+      // The domain quotes the first three whole, so the transport cuts them; the last two it already shortens.
+      const cases: [what: string, run: () => Promise<unknown>, field: string, cut: boolean][] = [
+        ['an unknown autonomy_matrix environment', () => register(system('echo-env', { policy: envPolicy(huge('x')) })), 'system.policy.autonomy_matrix', true],
+        ['the same in emoji, cut between code points', () => register(system('echo-emoji', { policy: envPolicy(huge('😀')) })), 'system.policy.autonomy_matrix', true],
+        [
+          'the same on the tenant',
+          () => unary(own.registerTenant, { tenant: Tenant.fromPartial({ id: srv.tenantId, name: 'Echo', policy: envPolicy(huge('é')) }) }, admin),
+          'tenant.policy.autonomy_matrix',
+          true,
+        ],
+        ['a custom_rules name', () => register(system('echo-rule', { policy: { autonomyMatrix: {}, customRules: { [huge('R')]: true } } })), 'system.policy.custom_rules', false],
+        ['a system id', () => register(system(huge('a'))), 'system.id', false],
+      ];
+      const utf8 = (t: string) => Buffer.byteLength(t);
+      const unpairedSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+      try {
+        for (const [what, run, field, cut] of cases) {
+          const err = await run().then(
+            () => expect.fail(`${what}: accepted`),
+            (e: grpc.ServiceError) => e,
+          );
+          expect(grpc.status[err.code], `${what}: ${err.details.slice(0, 200)}`).to.equal('INVALID_ARGUMENT');
+          const d = decodeError(err);
+          expect(d.reason, what).to.equal('ERROR_REASON_INVALID_ARGUMENT');
+          expect(d.fieldViolations.map((v) => v.field), what).to.deep.equal([field]);
+          expect(d.message.endsWith('…'), what).to.equal(cut);
+          for (const text of [d.message, d.fieldViolations[0].description, ...Object.values(d.metadata)]) {
+            expect(utf8(text), what).to.be.at.most(1024);
+            expect(text, what).not.to.match(unpairedSurrogate);
+          }
+          // grpc-message goes percent-encoded; the rest as it is, -bin values in base64.
+          const trailerBytes = Object.entries(err.metadata.getMap()).reduce(
+            (n, [k, v]) => n + k.length + (Buffer.isBuffer(v) ? Math.ceil(v.length / 3) * 4 : utf8(v)),
+            encodeURIComponent(err.details).length,
+          );
+          // gRPC C-core (Python and others) starts refusing metadata over 8 KiB by default.
+          expect(trailerBytes, what).to.be.below(8192);
+        }
+      } finally {
+        own.close();
+      }
+    });
 
     it('answers bytes that are not the request message INVALID_ARGUMENT (after authentication), not INTERNAL', async () => {
       const raw = (path: string, bytes: Buffer, md: grpc.Metadata) =>

@@ -23,7 +23,7 @@ describe('config', () => {
     it('defaults to development, HS256, port 50051, and nothing for iss/aud', () => {
       const c = loadConfig({ BTV_DATA_DIR: tmp });
       expect(c).to.deep.include({ env: 'development', port: 50051, host: '0.0.0.0', dataDir: tmp, logLevel: 'info' });
-      expect(c.jwt).to.deep.equal({ algorithm: 'HS256', secret: undefined, publicKeyFile: undefined, issuer: undefined, audience: undefined });
+      expect(c.jwt).to.deep.equal({ algorithm: 'HS256', secret: undefined, publicKeyFile: undefined, issuer: undefined, audience: undefined, maxLifetimeS: 7_776_000 });
       expect(c.databaseUrl).to.equal(undefined);
     });
 
@@ -35,6 +35,21 @@ describe('config', () => {
       } finally {
         if (before === undefined) delete process.env.BTV_PORT;
         else process.env.BTV_PORT = before;
+      }
+    });
+  });
+
+  describe('token lifetime', () => {
+    it('BTV_JWT_MAX_LIFETIME_S is read in seconds, from the environment or the file', () => {
+      expect(loadConfig({ BTV_DATA_DIR: tmp, BTV_JWT_MAX_LIFETIME_S: '3600' }).jwt.maxLifetimeS).to.equal(3600);
+      const file = path.join(tmp, 'btv.yaml');
+      fs.writeFileSync(file, 'jwt_max_lifetime_s: 86400\n');
+      expect(loadConfig({ BTV_DATA_DIR: tmp, BTV_CONFIG: file }).jwt.maxLifetimeS).to.equal(86400);
+    });
+
+    it('refuses a lifetime that is not a whole number of seconds from 60 to ten years, naming the variable', () => {
+      for (const v of ['0', '59', '-1', '1.5', '90d', String(3650 * 86400 + 1)]) {
+        expect(() => loadConfig({ BTV_DATA_DIR: tmp, BTV_JWT_MAX_LIFETIME_S: v }), v).to.throw(ConfigError, /BTV_JWT_MAX_LIFETIME_S/);
       }
     });
   });
