@@ -68,7 +68,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   });
   if (database.migrations.length) logger.info({ migrations: database.migrations }, 'migrations applied');
   const storage = new KnexStorage(database.db, { keyRing, clock });
-  const ledger = new LedgerService(storage.ledger, keyRing, signer, clock);
+  const ledger = new LedgerService(storage.ledger, keyRing, signer, clock, Math.floor(config.maxMessageBytes / 4));
   const hub = new StatusHub();
   const statusCache = new StatusCache(hub, storage.status);
   const listener = new PgStatusListener(database.url, hub, (t, r) => storage.status.change(t, r), logger);
@@ -84,13 +84,18 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const enforcement = new EnforcementService(storage, specs, statusCache, classifier, rules, clock);
   const reviews = new ReviewService(storage, storage.reviewQueries, clock);
   const compliance = new ComplianceService(storage.ledger, ledger, storage.systems, storage.reviewQueries, rules, clock);
+  const knownRules: ReadonlySet<string> = new Set(Object.keys(rules.policy.customRules));
   const limits = RateLimits.create(config.rateLimits, storage.db);
   const server = await listen(config, {
     verifier,
     logger,
     limits,
-    tenants: new TenantService(storage, clock, (t) => specs.invalidate(t)),
-    systems: new SystemService(storage, clock, (t, id) => specs.invalidate(t, id)),
+    tenants: new TenantService(storage, clock, (t) => specs.invalidate(t), knownRules),
+    systems: new SystemService(storage, clock, (t, id) => specs.invalidate(t, id), {
+      maxRecordBytes: config.maxRecordBytes,
+      pageBytes: Math.floor(config.maxMessageBytes / 4),
+      knownRules,
+    }),
     enforcement,
     ledger,
     reviews,

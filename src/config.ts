@@ -53,7 +53,7 @@ export interface Config {
     /** BTV_STATUS_RETENTION_MS: how long the change log keeps changes for resuming watchers. */
     retentionMs: number;
   };
-  /** BTV_RATE_LIMIT_{TENANTS,SYSTEMS,ENFORCE,AUDIT} (calls a minute per tenant; 0 = none) and BTV_RATE_LIMIT_STORE. */
+  /** BTV_RATE_LIMIT_{TENANTS,SYSTEMS,ENFORCE,AUDIT,OPERATIONS} (calls a minute per tenant; 0 = none) and BTV_RATE_LIMIT_STORE. */
   rateLimits: RateLimitConfig;
   /** BTV_SPEC_CACHE_MS: how long Enforce may use a system record or tenant policy read from another replica's change. */
   specCacheMs: number;
@@ -61,14 +61,20 @@ export interface Config {
   /** How long graceful shutdown waits for calls in flight before cancelling them. */
   shutdownGraceMs: number;
   maxMessageBytes: number;
+  /** BTV_MAX_RECORD_BYTES: the most one registration may store (as JSON), so every entry, report and page fits a response. */
+  maxRecordBytes: number;
   /** BTV_MAX_CONNECTIONS, BTV_MAX_STREAMS_PER_CONNECTION, BTV_REQUEST_TIMEOUT_MS, BTV_CONNECTION_IDLE_MS. */
   connections: ConnectionLimits;
   /** BTV_SHUTDOWN_DRAIN_DELAY_MS: how long health says NOT_SERVING while calls are still served, before draining. */
   shutdownDrainDelayMs: number;
 }
 
-/** The RPC groups API.md gives quotas for. The kill switch, watches, health and reflection have none. */
-export type RpcGroup = 'tenants' | 'systems' | 'enforce' | 'audit';
+/**
+ * The RPC groups API.md gives quotas for, and `operations` (status and phase changes). The kill
+ * switch (EmergencyStop, or SetOperationalStatus to emergency stop), watches, health and
+ * reflection have none.
+ */
+export type RpcGroup = 'tenants' | 'systems' | 'enforce' | 'audit' | 'operations';
 
 export interface RateLimitConfig {
   /** Calls a minute per tenant and group; 0 turns that group's limit off. */
@@ -77,8 +83,8 @@ export interface RateLimitConfig {
   store: 'memory' | 'postgres';
 }
 
-/** The reference API's defaults. */
-export const DEFAULT_RATE_LIMITS: Record<RpcGroup, number> = { tenants: 10, systems: 50, enforce: 100, audit: 20 };
+/** The reference API's defaults; operations has none there and gets the systems group's. */
+export const DEFAULT_RATE_LIMITS: Record<RpcGroup, number> = { tenants: 10, systems: 50, enforce: 100, audit: 20, operations: 50 };
 
 export class ConfigError extends Error {}
 
@@ -99,7 +105,16 @@ function rateLimits(env: Env): RateLimitConfig {
   if (store !== 'memory' && store !== 'postgres') throw new ConfigError(`BTV_RATE_LIMIT_STORE must be "memory" or "postgres", got "${store}"`);
   const perMinute = (group: RpcGroup) =>
     int(env, `BTV_RATE_LIMIT_${group.toUpperCase()}`, DEFAULT_RATE_LIMITS[group], 0, 1_000_000_000);
-  return { store, perMinute: { tenants: perMinute('tenants'), systems: perMinute('systems'), enforce: perMinute('enforce'), audit: perMinute('audit') } };
+  return {
+    store,
+    perMinute: {
+      tenants: perMinute('tenants'),
+      systems: perMinute('systems'),
+      enforce: perMinute('enforce'),
+      audit: perMinute('audit'),
+      operations: perMinute('operations'),
+    },
+  };
 }
 
 /**
@@ -177,6 +192,7 @@ export function loadConfig(processEnv: Env = process.env): Config {
     logLevel: env.BTV_LOG_LEVEL || 'info',
     shutdownGraceMs: int(env, 'BTV_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     maxMessageBytes: int(env, 'BTV_MAX_MESSAGE_BYTES', 4 * 1024 * 1024, 1024, 64 * 1024 * 1024),
+    maxRecordBytes: int(env, 'BTV_MAX_RECORD_BYTES', 65_536, 1024, 1 << 20),
     connections: {
       maxConnections: int(env, 'BTV_MAX_CONNECTIONS', DEFAULT_CONNECTION_LIMITS.maxConnections, 1, 1_000_000),
       maxStreamsPerConnection: int(env, 'BTV_MAX_STREAMS_PER_CONNECTION', DEFAULT_CONNECTION_LIMITS.maxStreamsPerConnection, 1, 100_000),

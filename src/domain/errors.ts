@@ -51,6 +51,10 @@ export function permissionDenied(reason: string, message: string, metadata: Reco
   return new DomainError('permission_denied', reason, message, metadata);
 }
 
+export function failedPrecondition(reason: string, message: string, metadata: Record<string, string> = {}): DomainError {
+  return new DomainError('failed_precondition', reason, message, metadata);
+}
+
 export function unauthenticated(reason: string, message: string, metadata: Record<string, string> = {}): DomainError {
   return new DomainError('unauthenticated', reason, message, metadata);
 }

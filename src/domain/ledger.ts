@@ -14,6 +14,9 @@ const READ_CHUNK = 1000;
 const VERIFY_PAGE = 200;
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** About what an entry takes in a response: its variable-length fields plus the fixed ones. */
+const recordBytes = (r: LedgerRecord) => 400 + Buffer.byteLength(r.payload) + r.actorSubject.length * 3 + r.requestId.length + r.eventType.length;
+
 export class LedgerService {
   /** The newest checkpoint this process made or saw per tenant: a database restored to an older copy cannot roll it back. */
   private readonly witnessed = new Map<string, Checkpoint>();
@@ -23,6 +26,8 @@ export class LedgerService {
     private readonly keyRing: KeyRing,
     private readonly signer: CheckpointSigner,
     private readonly clock: Clock,
+    /** Most bytes of entries in one ListLedgerEntries page, so a page always fits the response limit. */
+    private readonly pageBytes = 1 << 20,
   ) {}
 
   async list(ctx: RequestContext, afterSequence: number, limit: number) {
@@ -33,7 +38,12 @@ export class LedgerService {
       this.ledger.list(ctx.tenantId, afterSequence, limit || DEFAULT_LEDGER_PAGE),
       this.ledger.head(ctx.tenantId),
     ]);
-    return { entries, head };
+    // A page holds fewer entries than asked for when they are large (never none): the caller pages
+    // on from the last sequence it got, as it does at the end of any page.
+    let bytes = 0;
+    let n = 0;
+    while (n < entries.length && (n === 0 || bytes + recordBytes(entries[n]) <= this.pageBytes)) bytes += recordBytes(entries[n++]);
+    return { entries: n < entries.length ? entries.slice(0, n) : entries, head };
   }
 
   async records(tenantId: string): Promise<LedgerRecord[]> {

@@ -1,5 +1,5 @@
 import { RequestContext } from './context';
-import { DomainError, invalidArgument, permissionDenied, systemNotFound } from './errors';
+import { DomainError, failedPrecondition, invalidArgument, permissionDenied, systemNotFound } from './errors';
 import { LifecyclePhase, OperationalStatus } from './model';
 import { StatusSource } from './enforcement';
 import { Clock } from './tenants';
@@ -13,6 +13,7 @@ export interface ChangeRequest<T> {
   systemId: string;
   target?: T;
   reason: string;
+  /** What the body says the operator is: a claim, never the operator (that is the token's subject). */
   operatorId: string;
   /** Client idempotency key (the request's `request_id` field). */
   idempotencyKey: string;
@@ -28,8 +29,15 @@ export interface ChangeResult {
   revision: number;
   timestamp: Date;
   operator: string;
+  /** The body's operator_id when it named someone other than the caller; '' otherwise. */
+  operatorClaim: string;
+  /** The answer to a repeated request_id: the first change, not the current state. */
+  replayed: boolean;
   message: string;
 }
+
+const claimNote = (claim: string, operator: string) =>
+  claim ? `; operator_id "${claim}" kept as an unverified claim only: the operator is the caller, "${operator}"` : '';
 
 export interface StatusReader {
   current(tenantId: string, systemId: string): Promise<SystemStatusView | undefined>;
@@ -38,7 +46,7 @@ export interface StatusReader {
 /** Where committed changes go: the local watchers and status cache (other processes hear PostgreSQL NOTIFY). */
 export type ChangePublisher = (change: StatusChangeRecord) => void;
 
-const fromRecord = (c: StatusChangeRecord, message: string): ChangeResult => ({
+const fromRecord = (c: StatusChangeRecord, message: string, operatorClaim = '', replayed = false): ChangeResult => ({
   systemId: c.systemId,
   kind: c.kind,
   previousStatus: c.previousStatus,
@@ -48,14 +56,24 @@ const fromRecord = (c: StatusChangeRecord, message: string): ChangeResult => ({
   revision: c.revision,
   timestamp: c.createdAt,
   operator: c.operator,
+  operatorClaim,
+  replayed,
   message,
 });
 
 
+const REQUEST_ID_REUSED = () =>
+  failedPrecondition(
+    'REQUEST_ID_REUSED',
+    'request_id was already used by another caller or for another change: a request_id repeats only the same caller\'s same request',
+    { field: 'request_id' },
+  );
+
 /**
  * The kill switch. Every change gets the tenant's next revision and is
- * persisted, ledgered and announced in one transaction; a repeated
- * idempotency key returns the first result without a second change.
+ * persisted, ledgered and announced in one transaction; the same caller
+ * repeating an idempotency key for the same change gets the first result
+ * without a second change.
  */
 export class OperationsService {
   constructor(
@@ -100,7 +118,10 @@ export class OperationsService {
     target: OperationalStatus | LifecyclePhase,
   ): Promise<ChangeResult> {
     const reason = optionalText('reason', r.reason, 1000);
-    const operator = optionalText('operator_id', r.operatorId, 256) || ctx.subject;
+    // Who acts is who the token says: a body field would let anyone record a change as someone else's.
+    const operator = ctx.subject;
+    const claimed = optionalText('operator_id', r.operatorId, 256);
+    const operatorClaim = claimed && claimed !== operator ? claimed : '';
     const key = optionalText('request_id', r.idempotencyKey, 128) || null;
     if (!SYSTEM_ID_RE.test(r.systemId)) throw systemNotFound(r.systemId);
 
@@ -120,10 +141,12 @@ export class OperationsService {
           : await uow.status.prepare(ctx.tenantId, r.systemId, key);
       if (prior) {
         const target2 = kind === 'status' ? prior.newStatus : prior.newPhase;
-        if (prior.systemId !== r.systemId || prior.kind !== kind || target2 !== target) {
-          throw invalidArgument('request_id', 'was already used for a different change');
+        // Another caller's key would answer for a change they did not ask for, possibly long
+        // overtaken (a release replayed on a system stopped since): refused, as is another change.
+        if (prior.actorSubject !== ctx.subject || prior.systemId !== r.systemId || prior.kind !== kind || target2 !== target) {
+          throw REQUEST_ID_REUSED();
         }
-        return { change: prior, replayed: true };
+        return { change: prior, replayed: true, now };
       }
       if (!now) throw systemNotFound(r.systemId);
       const from = kind === 'status' ? now.operationalStatus : now.lifecyclePhase;
@@ -171,6 +194,7 @@ export class OperationsService {
           to: target,
           reason,
           operator,
+          ...(operatorClaim ? { operator_claim: operatorClaim } : {}),
           ...(key ? { idempotency_key: key } : {}),
         },
       });
@@ -197,17 +221,30 @@ export class OperationsService {
         revision: v.revision,
         timestamp: v.updatedAt,
         operator: v.operator,
+        operatorClaim: '',
+        replayed: false,
         message: `already ${target}: nothing changed`,
       };
     }
-    const { change, replayed } = outcome as { change: StatusChangeRecord; replayed: boolean };
-    if (!replayed) this.publish(change);
+    const { change, replayed, now } = outcome as { change: StatusChangeRecord; replayed: boolean; now?: SystemStatusView };
     const what = kind === 'status' ? 'operational status' : 'lifecycle phase';
+    if (replayed) {
+      // Said in words too: a client reading only new_status must not take the first answer for the present.
+      const current = now
+        ? `; now ${now.operationalStatus} in phase ${now.lifecyclePhase} (revision ${now.revision})`
+        : '';
+      return fromRecord(
+        change,
+        `replay of request_id: returning the change it made at revision ${change.revision} (${what} to ${target}), not the current state${current}`,
+        '',
+        true,
+      );
+    }
+    this.publish(change);
     return fromRecord(
       change,
-      replayed
-        ? `request_id already applied at revision ${change.revision}: returning the first result`
-        : `${what} of ${change.systemId} changed to ${target} at revision ${change.revision}`,
+      `${what} of ${change.systemId} changed to ${target} at revision ${change.revision}${claimNote(operatorClaim, operator)}`,
+      operatorClaim,
     );
   }
 }

@@ -1,7 +1,8 @@
 import { RequestContext } from './context';
-import { invalidArgument, systemNotFound } from './errors';
+import { invalidArgument, permissionDenied, systemNotFound } from './errors';
 import {
   AiSystem,
+  ENVIRONMENTS,
   LifecyclePhase,
   OperationalStatus,
   Policy,
@@ -12,7 +13,7 @@ import {
 } from './model';
 import { decodePageToken, encodePageToken } from './page-token';
 import { Clock } from './tenants';
-import { optionalText, requiredText, SYSTEM_ID_RE, textList, validatePolicy } from './validation';
+import { boundedRecord, optionalText, requiredText, SYSTEM_ID_RE, textList, validatePolicy } from './validation';
 import { Storage } from '../store/ports';
 
 type Defaulted = 'sector' | 'role' | 'risk' | 'lifecyclePhase' | 'operationalStatus';
@@ -42,6 +43,19 @@ export interface RegisterResult {
 const JURISDICTION_RE = /^[A-Z]{2,3}(-[A-Z0-9]{1,8})?$/;
 const OVERSIGHT_RISKS: RiskClass[] = ['high', 'systemic_gpai', 'prohibited'];
 
+export interface SystemLimits {
+  /** BTV_MAX_RECORD_BYTES: a system as stored and ledgered. */
+  maxRecordBytes: number;
+  /** Most bytes of systems in one ListSystems page. */
+  pageBytes: number;
+  /** The custom rules the global policy defines; a system may switch only those (undefined: any). */
+  knownRules?: ReadonlySet<string>;
+}
+
+export const DEFAULT_SYSTEM_LIMITS: SystemLimits = { maxRecordBytes: 65_536, pageBytes: 1 << 20 };
+
+const recordBytes = (s: AiSystem) => Buffer.byteLength(JSON.stringify(s));
+
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
 
@@ -51,12 +65,26 @@ export class SystemService {
     private readonly clock: Clock,
     /** Told after a committed change, so caches of this system are dropped. */
     private readonly changed: (tenantId: string, systemId: string) => void = () => undefined,
+    private readonly limits: SystemLimits = DEFAULT_SYSTEM_LIMITS,
   ) {}
 
   async register(ctx: RequestContext, input: SystemInput): Promise<RegisterResult> {
-    const spec = validateSystem(input);
+    const spec = validateSystem(input, this.limits.knownRules);
+    boundedRecord('system', spec, this.limits.maxRecordBytes);
     const out = await this.storage.transaction(ctx.tenantId, async (uow) => {
-      const { system, created } = await uow.systems.upsert(ctx.tenantId, spec, this.clock());
+      // Checked against the stored system under its row lock, in the transaction that writes:
+      // a check on an earlier read would let a concurrent admin tightening be undone unseen.
+      const { system, created } = await uow.systems.upsertChecked(ctx.tenantId, spec, this.clock(), (stored) => {
+        if (!stored || ctx.role === 'admin') return;
+        const field = firstLoosening(stored, spec);
+        if (field) {
+          throw permissionDenied(
+            'POLICY_CHANGE_REQUIRES_ADMIN',
+            `${field}: only an admin may lower a system's risk classification or loosen or remove its policy`,
+            { field },
+          );
+        }
+      });
       await uow.ledger.append(ctx.tenantId, {
         type: created ? 'system.registered' : 'system.updated',
         actor: { subject: ctx.subject, role: ctx.role },
@@ -90,10 +118,55 @@ export class SystemService {
       this.storage.systems.list(ctx.tenantId, after, size + 1),
       this.storage.systems.count(ctx.tenantId),
     ]);
-    const systems = rows.slice(0, size);
-    const nextPageToken = rows.length > size ? encodePageToken(ctx.tenantId, [systems[systems.length - 1].id]) : '';
+    // Fewer than asked for when the systems are large (never none), so the page fits a response.
+    let bytes = 0;
+    let n = 0;
+    const max = Math.min(size, rows.length);
+    while (n < max && (n === 0 || bytes + recordBytes(rows[n]) <= this.limits.pageBytes)) bytes += recordBytes(rows[n++]);
+    const systems = rows.slice(0, n);
+    const nextPageToken = rows.length > n ? encodePageToken(ctx.tenantId, [systems[systems.length - 1].id]) : '';
     return { systems, nextPageToken, total };
   }
+}
+
+/** Strictness for the loosening check; a class not listed (or unset) counts as the strictest. */
+const RISK_RANK: Record<string, number> = { minimal: 0, limited: 1, high: 2, systemic_gpai: 3, prohibited: 4 };
+const riskRank = (r: string | undefined) => (r !== undefined && Object.prototype.hasOwnProperty.call(RISK_RANK, r) ? RISK_RANK[r] : Infinity);
+
+/** How the engine matches a prohibited domain: entries equal under this are the same protection. */
+const domainKey = (d: string) => d.toLowerCase().replace(/[\s-]+/g, '_');
+
+const envOrder = (env: string) => {
+  const i = (ENVIRONMENTS as readonly string[]).indexOf(env);
+  return i < 0 ? ENVIRONMENTS.length : i;
+};
+
+/**
+ * The first field (in AiSystem field order) where `next` protects less than `stored`, or undefined
+ * when it loosens nothing. Loosening: a lower risk class, logging turned off, a prohibited domain
+ * dropped, the policy removed, an environment dropped from the autonomy matrix or given a higher
+ * limit, a custom rule turned off or dropped. Rules that are off protect nothing, so dropping one
+ * loosens nothing.
+ */
+export function firstLoosening(stored: Pick<AiSystem, 'risk' | 'loggingEnabled' | 'prohibitedDomains' | 'policy'>, next: SystemSpec): string | undefined {
+  if (riskRank(next.risk) < riskRank(stored.risk)) return 'system.risk';
+  if (stored.loggingEnabled && !next.loggingEnabled) return 'system.logging_enabled';
+  const kept = new Set(next.prohibitedDomains.map(domainKey));
+  if (stored.prohibitedDomains.some((d) => !kept.has(domainKey(d)))) return 'system.prohibited_domains';
+  const before = stored.policy;
+  if (!before) return undefined;
+  const envs = Object.keys(before.autonomyMatrix).sort((a, b) => envOrder(a) - envOrder(b) || (a < b ? -1 : a > b ? 1 : 0));
+  const onRules = Object.keys(before.customRules).filter((r) => before.customRules[r] === true).sort();
+  const after = next.policy;
+  if (!after) return envs.length || onRules.length ? 'system.policy' : undefined;
+  for (const env of envs) {
+    const limit = after.autonomyMatrix[env];
+    if (!limit) return `system.policy.autonomy_matrix["${env}"]`;
+    // Written the other way round so that a stored limit that is not a number counts as the strictest.
+    if (!(limit.maxRiskLevel <= before.autonomyMatrix[env]?.maxRiskLevel)) return `system.policy.autonomy_matrix["${env}"].max_risk_level`;
+  }
+  for (const rule of onRules) if (after.customRules[rule] !== true) return `system.policy.custom_rules["${rule}"]`;
+  return undefined;
 }
 
 export function complianceSummary(s: AiSystem): ComplianceSummary {
@@ -109,7 +182,7 @@ export function complianceSummary(s: AiSystem): ComplianceSummary {
   };
 }
 
-function validateSystem(i: SystemInput): SystemSpec {
+function validateSystem(i: SystemInput, knownRules?: ReadonlySet<string>): SystemSpec {
   if (!SYSTEM_ID_RE.test(i.id)) throw invalidArgument('system.id', `must match ${SYSTEM_ID_RE.source}`);
   const name = requiredText('system.name', i.name, 200);
   const version = optionalText('system.version', i.version, 64) || '1.0.0';
@@ -155,6 +228,6 @@ function validateSystem(i: SystemInput): SystemSpec {
     lifecyclePhase: i.lifecyclePhase ?? 'deployment',
     operationalStatus: i.operationalStatus ?? 'active',
     externalDependencies,
-    policy: i.policy ? validatePolicy('system.policy', i.policy) : null,
+    policy: i.policy ? validatePolicy('system.policy', i.policy, knownRules) : null,
   };
 }

@@ -18,6 +18,8 @@ export class TenantService {
     private readonly clock: Clock,
     /** Told after a committed change, so caches of this tenant's policy are dropped. */
     private readonly changed: (tenantId: string) => void = () => undefined,
+    /** The custom rules the global policy defines; a tenant may switch only those. */
+    private readonly knownRules?: ReadonlySet<string>,
   ) {}
 
   async register(ctx: RequestContext, input: TenantInput): Promise<{ tenant: Tenant; created: boolean }> {
@@ -26,7 +28,7 @@ export class TenantService {
       throw permissionDenied('TENANT_MISMATCH', 'tenant.id must be the tenant of the token');
     }
     const name = requiredText('tenant.name', input.name, 200);
-    const policy = validatePolicy('tenant.policy', input.policy);
+    const policy = validatePolicy('tenant.policy', input.policy, this.knownRules);
     const out = await this.storage.transaction(ctx.tenantId, async (uow) => {
       const result = await uow.tenants.upsert(ctx.tenantId, { name, policy }, this.clock());
       await uow.ledger.append(ctx.tenantId, {

@@ -4,8 +4,10 @@ import { ENVIRONMENTS, Policy } from './model';
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const SYSTEM_ID_RE = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 const RULE_NAME_RE = /^[a-z][a-z0-9_]{0,63}$/;
-// Control characters in names end up in logs, reports and the ledger; refuse them.
-const CONTROL_RE = /[\u0000-\u001f\u007f]/;
+// Control characters in names end up in logs, reports and the ledger; refuse them, the C1 controls
+// (U+0080-U+009F, U+0085 is a line break to some readers) and the bidirectional overrides and
+// isolates (U+202E makes "gpj.exe" read as "exe.jpg") included.
+const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 export function requiredText(field: string, value: string, max: number): string {
   const v = value.trim();
@@ -16,8 +18,17 @@ export function requiredText(field: string, value: string, max: number): string 
 export function optionalText(field: string, value: string, max: number): string {
   const v = value.trim();
   if (v.length > max) throw invalidArgument(field, `must be at most ${max} characters`);
-  if (CONTROL_RE.test(v)) throw invalidArgument(field, 'must not contain control characters');
+  if (CONTROL_RE.test(v)) throw invalidArgument(field, 'must not contain control or bidirectional formatting characters');
   return v;
+}
+
+/**
+ * Bounds what one request may store, measured as it is stored and ledgered (JSON, escapes included),
+ * so every ledger entry, report and list page built from it fits a response.
+ */
+export function boundedRecord(field: string, value: unknown, maxBytes: number): void {
+  const bytes = Buffer.byteLength(JSON.stringify(value));
+  if (bytes > maxBytes) throw invalidArgument(field, `takes ${bytes} bytes once stored; at most ${maxBytes} are allowed`);
 }
 
 export function textList(field: string, values: string[], maxItems: number, maxLen: number): string[] {
@@ -25,7 +36,11 @@ export function textList(field: string, values: string[], maxItems: number, maxL
   return values.map((v, i) => requiredText(`${field}[${i}]`, v, maxLen));
 }
 
-export function validatePolicy(field: string, p: Policy | undefined): Policy {
+/**
+ * A policy as a tenant or system may set it. A rule name the global policy does not define is
+ * refused, not ignored: a caller who thinks a rule is on when it does nothing has no protection.
+ */
+export function validatePolicy(field: string, p: Policy | undefined, knownRules?: ReadonlySet<string>): Policy {
   const policy: Policy = { autonomyMatrix: {}, customRules: {} };
   if (!p) return policy;
   for (const [env, limit] of Object.entries(p.autonomyMatrix)) {
@@ -43,6 +58,9 @@ export function validatePolicy(field: string, p: Policy | undefined): Policy {
   for (const [name, on] of rules) {
     if (!RULE_NAME_RE.test(name)) {
       throw invalidArgument(`${field}.custom_rules`, `rule name "${name.slice(0, 64)}" must match ${RULE_NAME_RE.source}`);
+    }
+    if (knownRules && !knownRules.has(name)) {
+      throw invalidArgument(`${field}.custom_rules["${name}"]`, `is not a rule of the global policy; known rules: ${[...knownRules].sort().join(', ') || 'none'}`);
     }
     policy.customRules[name] = on;
   }

@@ -1,6 +1,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { superLinear } from './classifier/linear';
 import YAML from 'yaml';
 import { RiskClass, RISK_CLASSES } from '../domain/model';
 
@@ -84,11 +85,15 @@ class Reader {
   }
 
   regex(field: string, v: unknown): RegExp {
+    let re: RegExp;
     try {
-      return new RegExp(this.str(field, v), 'iu');
+      re = new RegExp(this.str(field, v), 'iu');
     } catch (e) {
       this.fail(field, `is not a valid regular expression: ${(e as Error).message}`);
     }
+    const why = superLinear(re);
+    if (why) this.fail(field, `is not linear in the length of the text (${why})`);
+    return re;
   }
 }
 

@@ -87,6 +87,24 @@ export class KnexSystemStore implements SystemStore {
     return { system: toSystem(rows[0]), created: Boolean(rows[0].inserted) };
   }
 
+  async upsertChecked(tenantId: string, spec: SystemSpec, now: Date, check: (stored: AiSystem | undefined) => void) {
+    const key = { tenant_id: tenantId, id: spec.id };
+    const row = toRow(tenantId, spec, now);
+    for (;;) {
+      const stored: SystemRow | undefined = await this.db('ai_systems').where(key).forUpdate().first();
+      check(stored ? toSystem(stored) : undefined);
+      if (stored) {
+        const update = Object.fromEntries(UPDATABLE.map((c) => [c, row[c]]));
+        const rows: SystemRow[] = await this.db('ai_systems').where(key).update(update).returning('*');
+        return { system: toSystem(rows[0]), created: false };
+      }
+      // No row to lock: a concurrent registration may create it first. Then nothing is inserted,
+      // and the loop checks against that one instead of writing over it unchecked.
+      const rows: SystemRow[] = await this.db('ai_systems').insert(row).onConflict(['tenant_id', 'id']).ignore().returning('*');
+      if (rows.length) return { system: toSystem(rows[0]), created: true };
+    }
+  }
+
   async list(tenantId: string, afterId: string, limit: number): Promise<AiSystem[]> {
     const rows = await this.db('ai_systems')
       .where({ tenant_id: tenantId })

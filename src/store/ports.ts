@@ -16,6 +16,17 @@ export interface SystemStore {
   get(tenantId: string, systemId: string): Promise<AiSystem | undefined>;
   /** Creates or updates; on update the operational status and phase are kept (OperationsService owns them). */
   upsert(tenantId: string, spec: SystemSpec, now: Date): Promise<{ system: AiSystem; created: boolean }>;
+  /**
+   * upsert, after `check` has seen the stored system (undefined: none yet) and not thrown. The
+   * row stays locked from that read to the commit, so the write is made over exactly what check
+   * saw. Only inside a unit of work: outside a transaction the lock ends with the statement.
+   */
+  upsertChecked(
+    tenantId: string,
+    spec: SystemSpec,
+    now: Date,
+    check: (stored: AiSystem | undefined) => void,
+  ): Promise<{ system: AiSystem; created: boolean }>;
   /** Systems ordered by id, strictly after `afterId`. */
   list(tenantId: string, afterId: string, limit: number): Promise<AiSystem[]>;
   count(tenantId: string): Promise<number>;

@@ -3,9 +3,10 @@ import * as grpc from '@grpc/grpc-js';
 import { allowedRoles } from '../auth/roles';
 import { TokenVerifier } from '../auth/verifier';
 import { RequestContext } from '../domain/context';
-import { DomainError, invalidArgument, permissionDenied } from '../domain/errors';
+import { DomainError, permissionDenied } from '../domain/errors';
 import { Logger } from '../logger';
 import { closeStuckStream } from './connection-limits';
+import { decoded } from './decoding';
 import { toGrpcStatus } from './errors';
 import { Quota, rateLimited, RateLimits, setQuotaMetadata } from './rate-limits';
 
@@ -75,6 +76,8 @@ function runCall<T>(
   deps: AdapterDeps,
   path: string,
   metadata: grpc.Metadata,
+  /** The request as decoded (an Undecodable stands for bad bytes): some quotas depend on it. */
+  request: unknown,
   invoke: (ctx: RequestContext) => Promise<T>,
   done: (result: T, requestId: string, quota?: Quota) => void,
   fail: (status: grpc.ServiceError) => void,
@@ -86,7 +89,7 @@ function runCall<T>(
   Promise.resolve()
     .then(async () => {
       ctx = authenticate(deps, path, metadata, requestId);
-      quota = deps.limits && (await deps.limits.consume(ctx.tenantId, path));
+      quota = deps.limits && (await deps.limits.consume(ctx.tenantId, path, request));
       if (quota?.exceeded) throw rateLimited(quota);
       return invoke(ctx);
     })
@@ -110,6 +113,7 @@ function wrapUnary(deps: AdapterDeps, path: string, handler: UnaryHandler<unknow
       deps,
       path,
       call.metadata,
+      call.request,
       (ctx) => handler(ctx, decoded(call.request)),
       (res, requestId, quota) => {
         const trailer = new grpc.Metadata();
@@ -131,6 +135,7 @@ function wrapServerStream(
       deps,
       path,
       call.metadata,
+      call.request,
       (ctx) => handler(ctx, decoded(call.request), call),
       () => {
         if (!call.cancelled) call.end();
@@ -143,36 +148,6 @@ function wrapServerStream(
       },
     );
 }
-
-/** A request whose bytes are not its message type: answered INVALID_ARGUMENT once the caller is authenticated. */
-class Undecodable {}
-
-/**
- * The definition with each request decoder made total: grpc-js answers a decoder's exception
- * INTERNAL ("Error deserializing request"), but bytes that are not the message (a number too large
- * for its field, a truncated or garbled message) are the caller's bad input.
- */
-export function tolerantDefinition<D extends grpc.ServiceDefinition>(definition: D): D {
-  const copy: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
-  for (const [name, method] of Object.entries(definition)) {
-    copy[name] = {
-      ...method,
-      requestDeserialize: (bytes: Buffer) => {
-        try {
-          return method.requestDeserialize(bytes);
-        } catch {
-          return new Undecodable();
-        }
-      },
-    };
-  }
-  return copy as unknown as D;
-}
-
-const decoded = <Req>(request: Req): Req => {
-  if (request instanceof Undecodable) throw invalidArgument('request', 'is not a valid message of this method (malformed bytes or a number out of range)');
-  return request;
-};
 
 /**
  * Builds a service implementation where every method of the definition is

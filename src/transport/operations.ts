@@ -33,6 +33,8 @@ const statusChange = (r: ChangeResult): types.StatusChange => ({
   operator: r.operator,
   message: r.message,
   revision: r.revision,
+  replayed: r.replayed,
+  operatorClaim: r.operatorClaim,
 });
 
 const EVENT_TYPES = {
@@ -102,6 +104,8 @@ export function operationsHandlers(d: OperationsDeps): Handlers {
           operator: r.operator,
           message: r.message,
           revision: r.revision,
+          replayed: r.replayed,
+          operatorClaim: r.operatorClaim,
         },
       };
     },

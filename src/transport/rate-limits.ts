@@ -1,3 +1,4 @@
+import { OperationalStatus } from '../../gen/ts/btv/v1/types';
 import * as grpc from '@grpc/grpc-js';
 import type { Knex } from 'knex';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
@@ -11,9 +12,17 @@ const GROUPS: Record<string, RpcGroup> = {
   '/btv.v1.GovernanceService/GetSystem': 'systems',
   '/btv.v1.GovernanceService/ListSystems': 'systems',
   '/btv.v1.GovernanceService/Enforce': 'enforce',
+  '/btv.v1.OperationsService/SetLifecyclePhase': 'operations',
 };
 
-export function groupOf(path: string): RpcGroup | undefined {
+const SET_OPERATIONAL_STATUS = '/btv.v1.OperationsService/SetOperationalStatus';
+
+/**
+ * The quota group of a call. SetOperationalStatus to emergency stop is the kill switch, never
+ * limited (a stop must get through when the quota is spent); any other target is an ordinary change.
+ */
+export function groupOf(path: string, request?: unknown): RpcGroup | undefined {
+  if (path === SET_OPERATIONAL_STATUS) return (request as { operationalStatus?: number } | undefined)?.operationalStatus === OperationalStatus.OPERATIONAL_STATUS_EMERGENCY_STOP ? undefined : 'operations';
   return GROUPS[path] ?? (path.startsWith('/btv.v1.AuditService/') ? 'audit' : undefined);
 }
 
@@ -56,21 +65,12 @@ export class RateLimits {
     return new RateLimits(limiters);
   }
 
-  /** Counts one call of the tenant; undefined for a method without a quota. */
-  async consume(tenantId: string, path: string): Promise<Quota | undefined> {
-    const group = groupOf(path);
+  /** Counts one call of the tenant; undefined for a call without a quota. */
+  async consume(tenantId: string, path: string, request?: unknown): Promise<Quota | undefined> {
+    const group = groupOf(path, request);
     const entry = group && this.limiters.get(group);
     if (!entry) return undefined;
-    let res: RateLimiterRes;
-    let exceeded = false;
-    try {
-      res = await entry.limiter.consume(tenantId);
-    } catch (e) {
-      // The library rejects with its result when the quota is used up; anything else is a fault.
-      if (!(e instanceof RateLimiterRes)) throw e;
-      res = e;
-      exceeded = true;
-    }
+    const { res, exceeded } = await this.count(entry.limiter, tenantId);
     return {
       group: group!,
       limit: entry.limit,
@@ -79,6 +79,16 @@ export class RateLimits {
       exceeded,
       msBeforeNext: Math.max(0, res.msBeforeNext),
     };
+  }
+
+  private async count(limiter: RateLimiterAbstract, tenantId: string): Promise<{ res: RateLimiterRes; exceeded: boolean }> {
+    try {
+      return { res: await limiter.consume(tenantId), exceeded: false };
+    } catch (e) {
+      // The library rejects with its result when the quota is used up; anything else is a fault.
+      if (!(e instanceof RateLimiterRes)) throw e;
+      return { res: e, exceeded: true };
+    }
   }
 }
 

@@ -126,7 +126,7 @@ describe('Kill switch across restarts and replicas', function () {
     const admin2 = bearer(second.s.mint('admin', { tenantId }));
     o = ops(second.c, admin2, bearer(second.s.mint('dev', { tenantId })));
     const { status } = await o.get(x);
-    expect(status).to.deep.include({ systemId: x, operationalStatus: OS.OPERATIONAL_STATUS_EMERGENCY_STOP, revision: r2, reason: 'incident 42', operator: 'oncall-7' });
+    expect(status).to.deep.include({ systemId: x, operationalStatus: OS.OPERATIONAL_STATUS_EMERGENCY_STOP, revision: r2, reason: 'incident 42', operator: 'test-admin' });
     expect(await second.s.app.statusCache.get(tenantId, x)).to.deep.include({ verified: true, status: 'emergency_stop', revision: r2 });
 
     // Missed as well: one change after the restart, before the watcher comes back.
@@ -243,7 +243,7 @@ describe('Kill switch across restarts and replicas', function () {
         previousStatus: OS.OPERATIONAL_STATUS_ACTIVE,
         newStatus: OS.OPERATIONAL_STATUS_EMERGENCY_STOP,
         revision: statusChange!.revision,
-        operator: 'oncall-7',
+        operator: 'test-admin',
         reason: 'incident 42',
       });
       // eslint-disable-next-line no-console

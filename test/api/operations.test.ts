@@ -16,7 +16,7 @@ describe('OperationsService', function () {
   const sys = () => `sys-${randomUUID().slice(0, 8)}`;
 
   before(async () => {
-    srv = await startTestServer({ env: { BTV_WATCH_HEARTBEAT_MS: '200' } });
+    srv = await startTestServer({ env: { BTV_WATCH_HEARTBEAT_MS: '200', BTV_RATE_LIMIT_OPERATIONS: '0' } });
     c = connect(srv.address);
     admin = bearer(srv.mint('admin'));
     dev = bearer(srv.mint('dev'));
@@ -47,14 +47,16 @@ describe('OperationsService', function () {
       previousStatus: OS.OPERATIONAL_STATUS_ACTIVE,
       newStatus: OS.OPERATIONAL_STATUS_EMERGENCY_STOP,
       acknowledged: true,
-      operator: 'oncall-7',
+      // The operator is who the token says; the body's operator_id is only a claim.
+      operator: 'test-admin',
+      operatorClaim: 'oncall-7',
     });
     expect(statusChange!.revision).to.be.greaterThan(0);
     const { status } = await getStatus(id);
-    expect(status).to.deep.include({ systemId: id, operationalStatus: OS.OPERATIONAL_STATUS_EMERGENCY_STOP, revision: statusChange!.revision, reason: 'incident 42', operator: 'oncall-7' });
+    expect(status).to.deep.include({ systemId: id, operationalStatus: OS.OPERATIONAL_STATUS_EMERGENCY_STOP, revision: statusChange!.revision, reason: 'incident 42', operator: 'test-admin' });
     const { entries } = await call(c.audit, c.audit.listLedgerEntries, { afterSequence: 0, limit: 1000 }, admin);
     const entry = entries.find((e) => e.eventType === 'status.changed' && JSON.parse(e.payloadJson).system_id === id);
-    expect(JSON.parse(entry!.payloadJson)).to.include({ from: 'active', to: 'emergency_stop', reason: 'incident 42', revision: statusChange!.revision });
+    expect(JSON.parse(entry!.payloadJson)).to.include({ from: 'active', to: 'emergency_stop', reason: 'incident 42', revision: statusChange!.revision, operator: 'test-admin', operator_claim: 'oncall-7' });
     expect(entry!.actorSubject).to.equal('test-admin');
   });
 
@@ -114,8 +116,79 @@ describe('OperationsService', function () {
     const a = await setStatus(id, OS.OPERATIONAL_STATUS_DEGRADED, admin, key);
     const b = await setStatus(id, OS.OPERATIONAL_STATUS_DEGRADED, admin, key);
     expect(b.statusChange!.revision).to.equal(a.statusChange!.revision);
-    expect(b.statusChange!.message).to.contain('already applied');
-    await expectError(setStatus(id, OS.OPERATIONAL_STATUS_SUSPENDED, admin, key), grpc.status.INVALID_ARGUMENT, 'ERROR_REASON_INVALID_ARGUMENT');
+    expect(b.statusChange!.replayed).to.equal(true);
+    expect(a.statusChange!.replayed).to.equal(false);
+    expect(b.statusChange!.message).to.contain('replay');
+    await expectError(setStatus(id, OS.OPERATIONAL_STATUS_SUSPENDED, admin, key), grpc.status.FAILED_PRECONDITION, 'ERROR_REASON_REQUEST_ID_REUSED');
+  });
+
+  it('binds the operator to the token: operator_id in the body is only a labelled claim', async () => {
+    const id = await register(sys());
+    const claimed = call(c.operations, c.operations.setOperationalStatus, { systemId: id, operationalStatus: OS.OPERATIONAL_STATUS_DEGRADED, reason: 'load', operatorId: 'root', requestId: '' }, dev);
+    const { statusChange } = await claimed;
+    expect(statusChange).to.deep.include({ operator: 'test-dev', operatorClaim: 'root' });
+    expect(statusChange!.message).to.contain('"root"');
+    const { status } = await getStatus(id);
+    expect(status).to.deep.include({ operator: 'test-dev', reason: 'load' });
+    const { phaseChange } = await call(c.operations, c.operations.setLifecyclePhase, { systemId: id, lifecyclePhase: LP.LIFECYCLE_PHASE_OPERATION, reason: 'go-live', operatorId: 'root', requestId: '' }, dev);
+    expect(phaseChange).to.deep.include({ operator: 'test-dev', operatorClaim: 'root' });
+    expect((await getStatus(id)).status!.operator).to.equal('test-dev');
+    const { entries } = await call(c.audit, c.audit.listLedgerEntries, { afterSequence: 0, limit: 1000 }, admin);
+    const mine = entries.filter((e) => ['status.changed', 'phase.changed'].includes(e.eventType) && JSON.parse(e.payloadJson).system_id === id);
+    expect(mine.map((e) => [e.actorSubject, JSON.parse(e.payloadJson).operator, JSON.parse(e.payloadJson).operator_claim])).to.deep.equal([
+      ['test-dev', 'test-dev', 'root'],
+      ['test-dev', 'test-dev', 'root'],
+    ]);
+    // Naming oneself, or nobody, is no claim.
+    const own = await call(c.operations, c.operations.setOperationalStatus, { systemId: id, operationalStatus: OS.OPERATIONAL_STATUS_ACTIVE, reason: '', operatorId: 'test-dev', requestId: '' }, dev);
+    expect(own.statusChange).to.deep.include({ operator: 'test-dev', operatorClaim: '' });
+    const w = new Watch(c, { systemIds: [id] }, app);
+    await w.until(() => w.events.length >= 1);
+    expect(w.events[0].operator).to.equal('test-dev');
+    w.cancel();
+  });
+
+  it("never replays another caller's request_id, nor one used for another change", async () => {
+    const id = await register(sys());
+    const [alice, bob] = [bearer(srv.mint('admin', { sub: 'alice' })), bearer(srv.mint('admin', { sub: 'bob' }))];
+    await stop(id, alice);
+    const key = randomUUID();
+    const release = await setStatus(id, OS.OPERATIONAL_STATUS_ACTIVE, bob, key);
+    expect(release.statusChange).to.deep.include({ newStatus: OS.OPERATIONAL_STATUS_ACTIVE });
+    const restop = await stop(id, alice);
+    const other = await register(sys());
+    const ledgerLength = async () => (await call(c.audit, c.audit.listLedgerEntries, { afterSequence: 0, limit: 1000 }, admin)).entries.length;
+    const entries = await ledgerLength();
+
+    // Another operator's release request_id must not answer "released" for a system that is stopped.
+    const e = await expectError(setStatus(id, OS.OPERATIONAL_STATUS_ACTIVE, alice, key), grpc.status.FAILED_PRECONDITION, 'ERROR_REASON_REQUEST_ID_REUSED');
+    expect(e.message).not.to.contain('bob');
+    // The same caller, but another target, another system or another kind of change.
+    await expectError(setStatus(id, OS.OPERATIONAL_STATUS_MAINTENANCE, bob, key), grpc.status.FAILED_PRECONDITION, 'ERROR_REASON_REQUEST_ID_REUSED');
+    await expectError(setStatus(other, OS.OPERATIONAL_STATUS_DEGRADED, bob, key), grpc.status.FAILED_PRECONDITION, 'ERROR_REASON_REQUEST_ID_REUSED');
+    await expectError(
+      call(c.operations, c.operations.setLifecyclePhase, { systemId: id, lifecyclePhase: LP.LIFECYCLE_PHASE_OPERATION, reason: '', operatorId: '', requestId: key }, bob),
+      grpc.status.FAILED_PRECONDITION,
+      'ERROR_REASON_REQUEST_ID_REUSED',
+    );
+    await expectError(stop(other, alice, { requestId: key }), grpc.status.FAILED_PRECONDITION, 'ERROR_REASON_REQUEST_ID_REUSED');
+    expect((await getStatus(id)).status).to.deep.include({ operationalStatus: OS.OPERATIONAL_STATUS_EMERGENCY_STOP, revision: restop.statusChange!.revision, operator: 'alice' });
+    expect((await getStatus(other)).status!.operationalStatus).to.equal(OS.OPERATIONAL_STATUS_ACTIVE);
+    expect(await ledgerLength(), 'nothing ledgered').to.equal(entries);
+
+    // A true replay answers the original change, marked as one, with the state as it is now.
+    expect(release.statusChange).to.deep.include({ operator: 'bob', replayed: false });
+    const again = await setStatus(id, OS.OPERATIONAL_STATUS_ACTIVE, bob, key);
+    expect(again.statusChange).to.deep.include({
+      newStatus: OS.OPERATIONAL_STATUS_ACTIVE,
+      revision: release.statusChange!.revision,
+      acknowledged: true,
+      replayed: true,
+      operator: 'bob',
+    });
+    expect(again.statusChange!.message).to.match(/replay/i).and.to.contain('emergency_stop').and.to.contain(`revision ${restop.statusChange!.revision}`);
+    expect((await getStatus(id)).status!.operationalStatus).to.equal(OS.OPERATIONAL_STATUS_EMERGENCY_STOP);
+    expect(await ledgerLength()).to.equal(entries);
   });
 
   it('never builds a change on a status the database no longer holds', async () => {

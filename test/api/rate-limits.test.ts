@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { AiSystem, OperationalStatus, RiskClassification, StatusEventType } from '../../gen/ts/btv/v1/types';
+import { AiSystem, LifecyclePhase, OperationalStatus, RiskClassification, StatusEventType } from '../../gen/ts/btv/v1/types';
 import { RetryInfo } from '../../gen/ts/google/rpc/error_details';
 import { Status } from '../../gen/ts/google/rpc/status';
 import { bearer, call, Clients, connect, decodeError, expectError } from '../helpers/grpc';
@@ -89,8 +89,93 @@ describe('rate limits per tenant and RPC group', function () {
     });
   });
 
+  describe('the operations quota', () => {
+    // Empty: the default, 50 status and phase changes a minute per tenant.
+    const s = serve({ BTV_RATE_LIMIT_OPERATIONS: '' });
+    const OS = OperationalStatus;
+
+    it('limits SetOperationalStatus and SetLifecyclePhase to 50 a minute, with the trailers of every group; a stop always gets through', async () => {
+      const tenantId = randomUUID();
+      const dev = bearer(s.srv.mint('dev', { tenantId }));
+      const admin = bearer(s.srv.mint('admin', { tenantId }));
+      for (const id of ['ops', 'ops2']) {
+        await call(s.c.governance, s.c.governance.registerSystem, { system: AiSystem.fromPartial({ id, name: id, risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL }) }, dev);
+      }
+      const status = (systemId: string, operationalStatus: OperationalStatus, md = dev) =>
+        callWithQuota<object, { statusChange?: { newStatus: OperationalStatus } }>(s.c.operations, s.c.operations.setOperationalStatus, { systemId, operationalStatus, reason: 'load', operatorId: '', requestId: '' }, md);
+      const phase = (lifecyclePhase: LifecyclePhase) =>
+        callWithQuota(s.c.operations, s.c.operations.setLifecyclePhase, { systemId: 'ops', lifecyclePhase, reason: 'rollout', operatorId: '', requestId: '' }, dev);
+      const current = async () => (await call(s.c.operations, s.c.operations.getOperationalStatus, { systemId: 'ops' }, dev)).status!;
+
+      for (let i = 1; i <= 50; i++) {
+        const { err, quota } =
+          i % 5 === 0
+            ? await phase(i % 10 === 0 ? LifecyclePhase.LIFECYCLE_PHASE_DEPLOYMENT : LifecyclePhase.LIFECYCLE_PHASE_OPERATION)
+            : await status('ops', i % 2 ? OS.OPERATIONAL_STATUS_DEGRADED : OS.OPERATIONAL_STATUS_ACTIVE);
+        expect(err, `call ${i}`).to.equal(undefined);
+        expect(quota, `call ${i}`).to.include({ 'x-ratelimit-limit': '50', 'x-ratelimit-remaining': String(50 - i) });
+        expect(Number(quota['x-ratelimit-reset'])).to.be.within(1, 60);
+      }
+      const before = await current();
+      for (const over of [() => status('ops', OS.OPERATIONAL_STATUS_MAINTENANCE), () => phase(LifecyclePhase.LIFECYCLE_PHASE_OPERATION)]) {
+        const { err, quota } = await over();
+        await expectError(Promise.reject(err), grpc.status.RESOURCE_EXHAUSTED, 'ERROR_REASON_RATE_LIMITED');
+        expect(decodeError(err!).metadata).to.include({ group: 'operations', limit: '50' });
+        expect(quota).to.include({ 'x-ratelimit-limit': '50', 'x-ratelimit-remaining': '0' });
+        expect(retryDelayMs(err!)).to.be.within(1, 60_000);
+      }
+      expect(await current(), 'a refused change changes nothing').to.deep.equal(before);
+
+      // The kill switch, either way it is pulled, is never limited and counts nothing.
+      const stop = await callWithQuota(s.c.operations, s.c.operations.emergencyStop, { systemId: 'ops', reason: 'incident', operatorId: '', requestId: '' }, admin);
+      expect(stop.err).to.equal(undefined);
+      expect(stop.quota).to.deep.equal({});
+      const viaStatus = await status('ops2', OS.OPERATIONAL_STATUS_EMERGENCY_STOP, admin);
+      expect(viaStatus.err).to.equal(undefined);
+      expect(viaStatus.res!.statusChange!.newStatus).to.equal(OS.OPERATIONAL_STATUS_EMERGENCY_STOP);
+      expect(viaStatus.quota).to.deep.equal({});
+      // A release is an ordinary change.
+      const release = await status('ops', OS.OPERATIONAL_STATUS_ACTIVE, admin);
+      await expectError(Promise.reject(release.err), grpc.status.RESOURCE_EXHAUSTED, 'ERROR_REASON_RATE_LIMITED');
+      expect((await current()).operationalStatus).to.equal(OS.OPERATIONAL_STATUS_EMERGENCY_STOP);
+
+      // Another tenant has its own quota.
+      const theirs = bearer(s.srv.mint('dev', { tenantId: randomUUID() }));
+      await call(s.c.governance, s.c.governance.registerSystem, { system: AiSystem.fromPartial({ id: 'ops', name: 'ops', risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL }) }, theirs);
+      expect((await status('ops', OS.OPERATIONAL_STATUS_DEGRADED, theirs)).quota).to.include({ 'x-ratelimit-remaining': '49' });
+    });
+
+    it('gives each of many concurrent calls its own count in its trailers', async () => {
+      const tenantId = randomUUID();
+      const dev = bearer(s.srv.mint('dev', { tenantId }));
+      const admin = bearer(s.srv.mint('admin', { tenantId }));
+      const ids = Array.from({ length: 30 }, (_, i) => `c${i}`);
+      for (const id of ids) {
+        await call(s.c.governance, s.c.governance.registerSystem, { system: AiSystem.fromPartial({ id, name: id, risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL }) }, dev);
+      }
+      // Ordinary changes and stops interleaved: 60 changes for 50 places, 30 stops outside the quota.
+      const results = await Promise.all(
+        ids.flatMap((systemId) => [
+          ...[OS.OPERATIONAL_STATUS_DEGRADED, OS.OPERATIONAL_STATUS_MAINTENANCE].map((operationalStatus) =>
+            callWithQuota(s.c.operations, s.c.operations.setOperationalStatus, { systemId, operationalStatus, reason: '', operatorId: '', requestId: '' }, dev).then((r) => ({ ...r, stop: false })),
+          ),
+          callWithQuota(s.c.operations, s.c.operations.setOperationalStatus, { systemId, operationalStatus: OS.OPERATIONAL_STATUS_EMERGENCY_STOP, reason: 'drill', operatorId: '', requestId: '' }, admin).then((r) => ({ ...r, stop: true })),
+        ]),
+      );
+      const stops = results.filter((r) => r.stop);
+      expect(stops.map((r) => [r.err?.code, r.quota])).to.deep.equal(stops.map(() => [undefined, {}]));
+      const changes = results.filter((r) => !r.stop);
+      const limited = changes.filter((r) => r.err?.code === grpc.status.RESOURCE_EXHAUSTED);
+      expect(limited).to.have.length(10);
+      expect(limited.map((r) => r.quota['x-ratelimit-remaining'])).to.deep.equal(Array(10).fill('0'));
+      // Admitted changes may still fail (a system already stopped refuses a dev), but each was counted once.
+      const admitted = changes.filter((r) => r.err?.code !== grpc.status.RESOURCE_EXHAUSTED);
+      expect(admitted.map((r) => Number(r.quota['x-ratelimit-remaining'])).sort((a, b) => a - b)).to.deep.equal(Array.from({ length: 50 }, (_, i) => i));
+    });
+  });
+
   describe('with small quotas', () => {
-    const s = serve({ BTV_RATE_LIMIT_ENFORCE: '2', BTV_RATE_LIMIT_SYSTEMS: '1', BTV_RATE_LIMIT_AUDIT: '0' });
+    const s = serve({ BTV_RATE_LIMIT_ENFORCE: '2', BTV_RATE_LIMIT_SYSTEMS: '1', BTV_RATE_LIMIT_AUDIT: '0', BTV_RATE_LIMIT_OPERATIONS: '0' });
 
     it('a refused call changes nothing: no decision is ledgered for it', async () => {
       const dev = bearer(s.srv.mint('dev'));
@@ -105,6 +190,12 @@ describe('rate limits per tenant and RPC group', function () {
       const { res, quota } = await callWithQuota<object, { entries: { eventType: string }[] }>(s.c.audit, s.c.audit.listLedgerEntries, { afterSequence: 0, limit: 100 }, auditor);
       expect(quota).to.deep.equal({});
       expect(res!.entries.filter((e) => e.eventType === 'decision')).to.have.length(2);
+      // Operations too (0): status and phase changes carry no quota.
+      const admin = bearer(s.srv.mint('admin'));
+      const changed = await callWithQuota(s.c.operations, s.c.operations.setOperationalStatus, { systemId: 'rl', operationalStatus: OperationalStatus.OPERATIONAL_STATUS_DEGRADED, reason: '', operatorId: '', requestId: '' }, admin);
+      expect([changed.err, changed.quota]).to.deep.equal([undefined, {}]);
+      const phased = await callWithQuota(s.c.operations, s.c.operations.setLifecyclePhase, { systemId: 'rl', lifecyclePhase: LifecyclePhase.LIFECYCLE_PHASE_OPERATION, reason: '', operatorId: '', requestId: '' }, admin);
+      expect([phased.err, phased.quota]).to.deep.equal([undefined, {}]);
     });
 
     it('never limits the kill switch', async () => {

@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { GovernanceServiceClient } from '../../gen/ts/btv/v1/governance';
-import { AiSystem, LifecyclePhase, OperationalStatus, RiskClassification, RiskLevel, Sector, Tenant } from '../../gen/ts/btv/v1/types';
+import { AiSystem, DecisionOutcome, LifecyclePhase, OperationalStatus, RiskClassification, RiskLevel, Sector, Tenant } from '../../gen/ts/btv/v1/types';
 import { bearer, call, Clients, connect, decodeError, expectError } from '../helpers/grpc';
 import { startTestServer, TestServer } from '../helpers/server';
 
@@ -248,6 +248,137 @@ describe('GovernanceService registry', function () {
       const a = await expectError(getSystem('does-not-exist'), grpc.status.NOT_FOUND, 'ERROR_REASON_SYSTEM_NOT_FOUND');
       const b = await expectError(getSystem('Not A Slug'), grpc.status.NOT_FOUND, 'ERROR_REASON_SYSTEM_NOT_FOUND');
       expect(a.code).to.equal(b.code);
+    });
+  });
+
+  describe('policy changes need an admin', () => {
+    const R = RiskClassification;
+    const sid = (p: string) => `${p}-${randomUUID().slice(0, 8)}`;
+    const enforce = (systemId: string) =>
+      call(c.governance, c.governance.enforce, { systemId, prompt: 'Summarise the credit policy for the committee', env: 'production', artifactType: 'prompt' }, dev);
+    const guarded = (extra: Partial<AiSystem> = {}): Partial<AiSystem> => ({
+      risk: R.RISK_CLASSIFICATION_HIGH,
+      loggingEnabled: true,
+      prohibitedDomains: ['social_scoring', 'emotion_recognition'],
+      policy: {
+        autonomyMatrix: { staging: { maxRiskLevel: 2 }, production: { maxRiskLevel: 0.5 } },
+        customRules: { block_public_apis_in_prod: true, require_pii_masking: true },
+      },
+      ...extra,
+    });
+    /** A dev's re-registration that loosens must be refused naming the field, and change nothing. */
+    const refused = async (id: string, patch: Partial<AiSystem>, field: string) => {
+      const before = (await getSystem(id)).system;
+      const e = await expectError(registerSystem(system(id, patch), dev), grpc.status.PERMISSION_DENIED, 'ERROR_REASON_POLICY_CHANGE_REQUIRES_ADMIN');
+      expect(e.metadata.field, JSON.stringify(patch)).to.equal(field);
+      expect((await getSystem(id)).system, 'nothing stored').to.deep.equal(before);
+    };
+
+    it('does not let a dev lift an admin block by re-registering a system as minimal without its policy', async () => {
+      const prohibited = sid('blocked');
+      await registerSystem(system(prohibited, { risk: R.RISK_CLASSIFICATION_PROHIBITED }), admin);
+      expect((await enforce(prohibited)).decision!.outcome).to.equal(DecisionOutcome.DECISION_OUTCOME_BLOCKED);
+      await refused(prohibited, { risk: R.RISK_CLASSIFICATION_MINIMAL }, 'system.risk');
+      expect((await enforce(prohibited)).decision!.outcome).to.equal(DecisionOutcome.DECISION_OUTCOME_BLOCKED);
+
+      const limited = sid('limited');
+      await registerSystem(system(limited, guarded()), admin);
+      expect((await enforce(limited)).decision!.outcome).to.equal(DecisionOutcome.DECISION_OUTCOME_BLOCKED);
+      await refused(limited, { risk: R.RISK_CLASSIFICATION_MINIMAL }, 'system.risk');
+      expect((await enforce(limited)).decision!.outcome).to.equal(DecisionOutcome.DECISION_OUTCOME_BLOCKED);
+    });
+
+    it('names the first field that loosens, for each way of loosening', async () => {
+      const id = sid('loosen');
+      await registerSystem(system(id, guarded()), admin);
+      const policy = (m: Record<string, number>, r: Record<string, boolean>) => ({
+        autonomyMatrix: Object.fromEntries(Object.entries(m).map(([k, v]) => [k, { maxRiskLevel: v }])),
+        customRules: r,
+      });
+      const rules = { block_public_apis_in_prod: true, require_pii_masking: true };
+      const cases: [string, Partial<AiSystem>, string][] = [
+        ['a lower risk class', guarded({ risk: R.RISK_CLASSIFICATION_LIMITED }), 'system.risk'],
+        ['logging turned off (on a class that allows it)', guarded({ risk: R.RISK_CLASSIFICATION_SYSTEMIC_GPAI, loggingEnabled: false }), 'system.logging_enabled'],
+        ['a prohibited domain removed', guarded({ prohibitedDomains: ['emotion_recognition'] }), 'system.prohibited_domains'],
+        ['the whole policy removed', guarded({ policy: undefined }), 'system.policy'],
+        ['a higher limit', guarded({ policy: policy({ staging: 2, production: 0.6 }, rules) }), 'system.policy.autonomy_matrix["production"].max_risk_level'],
+        ['an environment removed', guarded({ policy: policy({ production: 0.5 }, rules) }), 'system.policy.autonomy_matrix["staging"]'],
+        ['a rule turned off', guarded({ policy: policy({ staging: 2, production: 0.5 }, { ...rules, require_pii_masking: false }) }), 'system.policy.custom_rules["require_pii_masking"]'],
+        ['a rule removed', guarded({ policy: policy({ staging: 2, production: 0.5 }, { require_pii_masking: true }) }), 'system.policy.custom_rules["block_public_apis_in_prod"]'],
+        // Several at once: the first in field order.
+        ['everything at once', { risk: R.RISK_CLASSIFICATION_MINIMAL, loggingEnabled: false }, 'system.risk'],
+        ['logging and the policy', guarded({ risk: R.RISK_CLASSIFICATION_SYSTEMIC_GPAI, loggingEnabled: false, prohibitedDomains: [], policy: undefined }), 'system.logging_enabled'],
+      ];
+      for (const [, patch, field] of cases) await refused(id, patch, field);
+      // The ledger holds no entry for any refused call.
+      const { entries } = await call(c.audit, c.audit.listLedgerEntries, { afterSequence: 0, limit: 1000 }, admin);
+      expect(entries.filter((e) => e.eventType.startsWith('system.') && JSON.parse(e.payloadJson).system_id === id)).to.have.length(1);
+    });
+
+    it('treats a risk class it does not know as the strictest', async () => {
+      const id = sid('unknown-risk');
+      await registerSystem(system(id, { risk: R.RISK_CLASSIFICATION_HIGH, loggingEnabled: true }), admin);
+      // A value no version of this server writes (data from elsewhere, a rolled-back release).
+      await srv.app.storage.db('ai_systems').where({ tenant_id: srv.tenantId, id }).update({ risk: 'experimental' });
+      const e = await expectError(registerSystem(system(id, { risk: R.RISK_CLASSIFICATION_PROHIBITED, name: 'x' }), dev), grpc.status.PERMISSION_DENIED, 'ERROR_REASON_POLICY_CHANGE_REQUIRES_ADMIN');
+      expect(e.metadata.field).to.equal('system.risk');
+      const row = await srv.app.storage.db('ai_systems').where({ tenant_id: srv.tenantId, id }).first();
+      expect(row.risk).to.equal('experimental');
+      await registerSystem(system(id, { risk: R.RISK_CLASSIFICATION_PROHIBITED }), admin);
+    });
+
+    it('lets a dev tighten and make unrelated edits, and an admin loosen', async () => {
+      const id = sid('tighten');
+      await registerSystem(system(id, { risk: R.RISK_CLASSIFICATION_MINIMAL }), admin);
+      const steps: Partial<AiSystem>[] = [
+        { name: 'Renamed', version: '2.0.0', intendedPurpose: 'Summaries', jurisdiction: 'US', sector: Sector.SECTOR_HEALTHCARE },
+        { risk: R.RISK_CLASSIFICATION_LIMITED, loggingEnabled: true },
+        { risk: R.RISK_CLASSIFICATION_LIMITED, loggingEnabled: true, prohibitedDomains: ['social_scoring'] },
+        guarded({ prohibitedDomains: ['social_scoring'], policy: { autonomyMatrix: { production: { maxRiskLevel: 3 } }, customRules: { require_pii_masking: false } } }),
+        guarded({ prohibitedDomains: ['social_scoring', 'emotion_recognition'], policy: { autonomyMatrix: { production: { maxRiskLevel: 0.5 }, staging: { maxRiskLevel: 2 } }, customRules: { require_pii_masking: true, block_public_apis_in_prod: false } } }),
+        // Dropping a rule that was off, and renaming again, loosens nothing.
+        guarded({ name: 'Renamed again', prohibitedDomains: ['social_scoring', 'emotion_recognition'], policy: { autonomyMatrix: { production: { maxRiskLevel: 0.5 }, staging: { maxRiskLevel: 2 } }, customRules: { require_pii_masking: true } } }),
+        guarded({ risk: R.RISK_CLASSIFICATION_PROHIBITED, prohibitedDomains: ['social_scoring', 'emotion_recognition'], policy: { autonomyMatrix: { production: { maxRiskLevel: 0.5 }, staging: { maxRiskLevel: 2 } }, customRules: { require_pii_masking: true } } }),
+      ];
+      for (const s of steps) expect((await registerSystem(system(id, s), dev)).status).to.equal('updated');
+      const got = (await getSystem(id)).system!;
+      expect(got).to.deep.include({ name: 'System ' + id, risk: R.RISK_CLASSIFICATION_PROHIBITED });
+      // Only an admin goes back.
+      await refused(id, { risk: R.RISK_CLASSIFICATION_MINIMAL }, 'system.risk');
+      expect((await registerSystem(system(id, { risk: R.RISK_CLASSIFICATION_MINIMAL }), admin)).status).to.equal('updated');
+      expect((await getSystem(id)).system!).to.deep.include({ risk: R.RISK_CLASSIFICATION_MINIMAL, prohibitedDomains: [], policy: undefined });
+    });
+
+    it('compares and writes atomically: a concurrent re-registration never slips in between', async () => {
+      // An admin blocks and a dev un-blocks the same system, many times at once. Every dev write
+      // that got through must have followed a state it did not loosen: the ledger keeps the order.
+      const tenantId = randomUUID();
+      const [a, d] = [bearer(srv.mint('admin', { tenantId })), bearer(srv.mint('dev', { tenantId }))];
+      const id = 'race';
+      const risks = [R.RISK_CLASSIFICATION_PROHIBITED, R.RISK_CLASSIFICATION_MINIMAL];
+      await registerSystem(system(id, { risk: R.RISK_CLASSIFICATION_MINIMAL }), a);
+      let refusals = 0;
+      for (let round = 0; round < 10; round++) {
+        await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            registerSystem(system(id, { risk: risks[i % 2] }), i % 2 ? d : a).catch((e: grpc.ServiceError) => {
+              expect(decodeError(e).reason).to.equal('ERROR_REASON_POLICY_CHANGE_REQUIRES_ADMIN');
+              refusals++;
+            }),
+          ),
+        );
+        await registerSystem(system(id, { risk: R.RISK_CLASSIFICATION_MINIMAL }), a);
+      }
+      const { entries } = await call(c.audit, c.audit.listLedgerEntries, { afterSequence: 0, limit: 1000 }, bearer(srv.mint('auditor', { tenantId })));
+      const writes = entries
+        .filter((e) => e.eventType.startsWith('system.'))
+        .map((e) => ({ role: e.actorRole, risk: JSON.parse(e.payloadJson).spec.risk as string }));
+      expect(writes).to.have.length(1 + 10 * 21 - refusals);
+      const rank = ['minimal', 'limited', 'high', 'systemic_gpai', 'prohibited'];
+      for (let i = 1; i < writes.length; i++) {
+        if (writes[i].role === 'dev') expect(rank.indexOf(writes[i].risk), `ledger write ${i} by a dev`).to.be.at.least(rank.indexOf(writes[i - 1].risk));
+      }
+      expect(refusals).to.be.greaterThan(0);
     });
   });
 

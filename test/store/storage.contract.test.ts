@@ -11,6 +11,7 @@ import { STATUS_CHANNEL, StatusChangeRecord } from '../../src/store/knex-status'
 import { OperationalStatus } from '../../src/domain/model';
 import { Client as PgClient } from 'pg';
 import { KnexStorage } from '../../src/store/storage';
+import { KnexSystemStore } from '../../src/store/knex-systems';
 
 const keyRing = new KeyRing('k1', parseKeySpec(newKeySpecEntry('k1'), 'test'));
 const event = (requestId: string): LedgerEvent => ({ type: 'system.registered', actor: { subject: 's', role: 'dev' }, requestId, body: { requestId } });
@@ -82,6 +83,50 @@ for (const [name, options] of targets) {
       const r = await storage.systems.upsert(t, { ...spec('s'), operationalStatus: 'active', lifecyclePhase: 'operation' }, now());
       expect(r.created).to.equal(false);
       expect([r.system.operationalStatus, r.system.lifecyclePhase]).to.deep.equal(['suspended', 'design']);
+    });
+
+    it('upsertChecked: the check sees what the write replaces, also a row a concurrent transaction just created', async () => {
+      const t = randomUUID();
+      const refuse = new DomainError('permission_denied', 'POLICY_CHANGE_REQUIRES_ADMIN', 'no');
+      const settled = (p: Promise<unknown>) => p.then(() => 'ok', (e) => (e === refuse ? 'refused' : Promise.reject(e)));
+      const pause = () => new Promise((r) => setTimeout(r, 200));
+
+      // A creation not yet committed: the checked write finds no row to lock, waits on the insert,
+      // then checks the committed row instead of writing over it.
+      const creator = await storage.db.transaction();
+      await new KnexSystemStore(creator).upsert(t, spec('new', 'first'), now());
+      const seen: (string | undefined)[] = [];
+      const checked = settled(
+        storage.db.transaction((trx) =>
+          new KnexSystemStore(trx).upsertChecked(t, spec('new', 'second'), now(), (stored) => {
+            seen.push(stored?.name);
+            if (stored) throw refuse;
+          }),
+        ),
+      );
+      await pause();
+      await creator.commit();
+      expect(await checked).to.equal('refused');
+      expect(seen).to.deep.equal([undefined, 'first']);
+      expect((await storage.systems.get(t, 'new'))!.name).to.equal('first');
+
+      // An existing row stays locked from the check to the commit: a second checked write waits, then sees the first.
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      const first = storage.db.transaction(async (trx) => {
+        const r = await new KnexSystemStore(trx).upsertChecked(t, spec('new', 'third'), now(), () => undefined);
+        await held;
+        return r;
+      });
+      await pause();
+      const names: (string | undefined)[] = [];
+      const second = storage.db.transaction((trx) => new KnexSystemStore(trx).upsertChecked(t, spec('new', 'fourth'), now(), (s) => names.push(s?.name)));
+      await pause();
+      expect(names, 'still waiting for the lock').to.deep.equal([]);
+      release();
+      expect((await first).created).to.equal(false);
+      expect((await second).system.name).to.equal('fourth');
+      expect(names).to.deep.equal(['third']);
     });
 
     it('lists in id order after a cursor, and counts per tenant', async () => {

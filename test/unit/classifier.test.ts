@@ -232,6 +232,11 @@ describe('threat classifier', () => {
       ['rule severity', { rules: "  - id: x.y\n    subThreat: prompt_injection\n    severity: -1\n    match:\n      en: ['ignore']\n" }, /threats\.yaml: rules\[0\]\.severity: must be a number from 0 to 10/],
       ['missing model file', { extra: 'models:\n  injection:\n    file: models/none.json\n    subThreat: prompt_injection\n' }, /models\/none\.json: cannot read \(named by threats\.yaml models\.injection\.file\)/],
       ['unknown top-level key', { extra: 'extras: 1\n' }, /threats\.yaml: extras: unknown top-level key/],
+      // Quadratic: every newline starts a try whose \s* runs over all the newlines after it (9 s on 100,000 of them).
+      ['a raw expression that is not linear', { rules: "  - id: x.y\n    subThreat: prompt_injection\n    regex: ['(?:^|\\n)\\s*#{2,}\\s*system']\n" }, /threats\.yaml: rules\[0\]\.regex\[0\]: is not linear .*polynomial backtracking .*"\\\\n"/],
+      ['an exponential raw expression', { rules: "  - id: x.y\n    subThreat: prompt_injection\n    regex: ['^(a+)+$']\n" }, /rules\[0\]\.regex\[0\]: is not linear .*exponential/],
+      ['a {regex} word that is not linear', { rules: "  - id: x.y\n    subThreat: prompt_injection\n    match:\n      en: ['ignore {(a+)+}']\n" }, /rules\[0\]\.match\.en\[0\]: is not linear/],
+      ['the linear rewrite of the first', { rules: "  - id: x.y\n    subThreat: prompt_injection\n    regex: ['(?:^|\\n)[ \\t]*#{2,}[ \\t]*system']\n" }, /^$/],
     ];
     for (const [name, parts, re] of cases) {
       it(name, () => {
@@ -252,6 +257,13 @@ describe('threat classifier', () => {
       fs.writeFileSync(path.join(tmp, 'models', 'm.json'), JSON.stringify({ format: 'btv-hashed-logreg/1', features: { buckets: 100, wordNgrams: 1, charMin: 0, charMax: 0 } }));
       expect(() => loadClassifier(tmp)).to.throw(/models\/m\.json: features\.buckets: must be a power of two/);
     });
+  });
+
+  it('classifies 100,000 characters of the shapes that once froze the server (each used to take seconds)', () => {
+    // Not a timing test: with a quadratic pattern back, the first of these takes ~9 s and trips mocha's limit.
+    for (const text of ['\n'.repeat(100_000), '\r\n'.repeat(50_000), '\n '.repeat(50_000), '\n## system'.repeat(10_000)]) {
+      expect(c.classify(text).findings.length).to.be.a('number');
+    }
   });
 
   it('has a stable rules hash over the rule and model files', () => {

@@ -56,17 +56,19 @@ describe('config', () => {
 
   describe('rate limits', () => {
     it("default to the reference API's quotas, in memory", () => {
-      expect(loadConfig({ BTV_DATA_DIR: tmp }).rateLimits).to.deep.equal({ store: 'memory', perMinute: { tenants: 10, systems: 50, enforce: 100, audit: 20 } });
+      expect(loadConfig({ BTV_DATA_DIR: tmp }).rateLimits).to.deep.equal({ store: 'memory', perMinute: { tenants: 10, systems: 50, enforce: 100, audit: 20, operations: 50 } });
     });
 
     it('are set per group; 0 turns one off', () => {
-      const c = loadConfig({ BTV_DATA_DIR: tmp, BTV_RATE_LIMIT_ENFORCE: '5000', BTV_RATE_LIMIT_AUDIT: '0' });
-      expect(c.rateLimits.perMinute).to.deep.include({ enforce: 5000, audit: 0, tenants: 10 });
+      const c = loadConfig({ BTV_DATA_DIR: tmp, BTV_RATE_LIMIT_ENFORCE: '5000', BTV_RATE_LIMIT_AUDIT: '0', BTV_RATE_LIMIT_OPERATIONS: '7' });
+      expect(c.rateLimits.perMinute).to.deep.include({ enforce: 5000, audit: 0, tenants: 10, operations: 7 });
+      expect(loadConfig({ BTV_DATA_DIR: tmp, BTV_RATE_LIMIT_OPERATIONS: '0' }).rateLimits.perMinute.operations).to.equal(0);
     });
 
     it('refuse a negative or fractional quota and an unknown store, naming the variable', () => {
       expect(() => loadConfig({ BTV_DATA_DIR: tmp, BTV_RATE_LIMIT_SYSTEMS: '-1' })).to.throw(ConfigError, /BTV_RATE_LIMIT_SYSTEMS/);
       expect(() => loadConfig({ BTV_DATA_DIR: tmp, BTV_RATE_LIMIT_TENANTS: '1.5' })).to.throw(ConfigError, /BTV_RATE_LIMIT_TENANTS/);
+      expect(() => loadConfig({ BTV_DATA_DIR: tmp, BTV_RATE_LIMIT_OPERATIONS: 'lots' })).to.throw(ConfigError, /BTV_RATE_LIMIT_OPERATIONS/);
       expect(() => loadConfig({ BTV_DATA_DIR: tmp, BTV_RATE_LIMIT_STORE: 'redis' })).to.throw(ConfigError, /BTV_RATE_LIMIT_STORE/);
     });
 

@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { superLinear } from './linear';
 import YAML from 'yaml';
 import { PROHIBITED_PRACTICES, ProhibitedPractice, THREAT_DOMAINS, ThreatDomain } from '../threat-types';
 import { compilePattern, Compiled, literalWords, Node, parsePattern, PatternError } from './patterns';
@@ -169,9 +170,15 @@ export function loadThreatConfig(file: string): ThreatConfig {
       throw e;
     }
   };
+  const linearOrFail = (re: RegExp, field: string): RegExp => {
+    const why = superLinear(re);
+    if (why) fail(field, `is not linear in the length of the text (${why}): a prompt could hold the server; rewrite it so no repeated character can be tried from many starting points`);
+    return re;
+  };
   const compileOrFail = (src: string, field: string, lang: string): LangPattern => {
     const c = compilePattern(parseOrFail(src, field, lang));
     if (!c.words && !c.prefixes) fail(field, 'a pattern must start with a word (not a gap, a regex or only optional parts)');
+    linearOrFail(c.re, field);
     return { ...c, lang };
   };
   const langPatterns = (v: unknown, field: string): LangPattern[] => {
@@ -210,11 +217,13 @@ export function loadThreatConfig(file: string): ThreatConfig {
     }
     if (kind === 'regex') {
       regex = strList(raw.regex, `${f}.regex`).map((src, j) => {
+        let re: RegExp;
         try {
-          return new RegExp(src, 'gu');
+          re = new RegExp(src, 'gu');
         } catch (e) {
           return fail(`${f}.regex[${j}]`, `bad regular expression: ${(e as Error).message}`);
         }
+        return linearOrFail(re, `${f}.regex[${j}]`);
       });
     }
     if (raw.window !== undefined && kind !== 'all') fail(`${f}.window`, 'only applies to rules with all');

@@ -34,8 +34,6 @@ const HOMOGLYPHS: Record<string, string> = {
 };
 const CONFUSABLE_SCRIPT = /[\u0370-\u03FF\u0400-\u052F\u1D00-\u1D2B\u0250-\u02AF\uA730-\uA7FF\u0131\u0237]/;
 const HOMOGLYPH_CHARS = new RegExp(`[${Object.keys(HOMOGLYPHS).join('')}]`, 'gu');
-const LATIN_LETTER = /[a-z]/g;
-const OTHER_LETTER = /[\u0370-\u03FF\u0400-\u052F]/g;
 /** A word mixing Latin letters with Cyrillic/Greek ones. */
 const WORD = /[\p{L}\p{N}]+/gu;
 
@@ -79,8 +77,14 @@ export interface Lexicon {
 
 function mapHomoglyphs(lower: string): string {
   if (!CONFUSABLE_SCRIPT.test(lower)) return lower;
-  const latin = lower.match(LATIN_LETTER)?.length ?? 0;
-  const other = lower.match(OTHER_LETTER)?.length ?? 0;
+  // Counted in a loop: match() would build an array of every letter of a long prompt.
+  let latin = 0;
+  let other = 0;
+  for (let i = 0; i < lower.length; i++) {
+    const c = lower.charCodeAt(i);
+    if (c >= 97 && c <= 122) latin++;
+    else if (c >= 0x370 && c <= 0x52f) other++;
+  }
   if (latin >= other) return lower.replace(HOMOGLYPH_CHARS, (c) => HOMOGLYPHS[c]);
   // Mostly Cyrillic/Greek text: only words that mix scripts are disguised Latin words.
   return lower.replace(WORD, (w) => (/[a-z]/.test(w) && /[\u0370-\u03FF\u0400-\u052F\u1D00-\u1D2B]/.test(w) ? w.replace(HOMOGLYPH_CHARS, (c) => HOMOGLYPHS[c]) : w));

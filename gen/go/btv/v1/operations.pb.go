@@ -30,9 +30,14 @@ type EmergencyStopRequest struct {
 	SystemId string `protobuf:"bytes,1,opt,name=system_id,json=systemId,proto3" json:"system_id,omitempty"`
 	// reason is required.
 	Reason string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
-	// operator_id is the human operator (defaults to the token's `sub`).
+	// operator_id is a claim only: the operator recorded and returned is always
+	// the token's `sub`. A different value is kept, labelled, as the ledger
+	// entry's "operator_claim" and StatusChange.operator_claim.
 	OperatorId string `protobuf:"bytes,3,opt,name=operator_id,json=operatorId,proto3" json:"operator_id,omitempty"`
-	// request_id makes the call idempotent: a repeat returns the first result.
+	// request_id makes the call idempotent for its caller: the same caller (token
+	// `sub`) repeating the same change (same system and target) gets the first
+	// result again, with replayed = true, and nothing changes. Used by another
+	// caller or for another change: FAILED_PRECONDITION / REQUEST_ID_REUSED.
 	RequestId string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 }
 
@@ -157,9 +162,14 @@ type SetOperationalStatusRequest struct {
 	OperationalStatus OperationalStatus `protobuf:"varint,2,opt,name=operational_status,json=operationalStatus,proto3,enum=btv.v1.OperationalStatus" json:"operational_status,omitempty"`
 	// reason for the change.
 	Reason string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
-	// operator_id is the human operator (defaults to the token's `sub`).
+	// operator_id is a claim only: the operator recorded and returned is always
+	// the token's `sub`. A different value is kept, labelled, as the ledger
+	// entry's "operator_claim" and StatusChange.operator_claim.
 	OperatorId string `protobuf:"bytes,4,opt,name=operator_id,json=operatorId,proto3" json:"operator_id,omitempty"`
-	// request_id makes the call idempotent: a repeat returns the first result.
+	// request_id makes the call idempotent for its caller: the same caller (token
+	// `sub`) repeating the same change (same system and target) gets the first
+	// result again, with replayed = true, and nothing changes. Used by another
+	// caller or for another change: FAILED_PRECONDITION / REQUEST_ID_REUSED.
 	RequestId string `protobuf:"bytes,5,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 }
 
@@ -291,9 +301,14 @@ type SetLifecyclePhaseRequest struct {
 	LifecyclePhase LifecyclePhase `protobuf:"varint,2,opt,name=lifecycle_phase,json=lifecyclePhase,proto3,enum=btv.v1.LifecyclePhase" json:"lifecycle_phase,omitempty"`
 	// reason for the change.
 	Reason string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
-	// operator_id is the human operator (defaults to the token's `sub`).
+	// operator_id is a claim only: the operator recorded and returned is always
+	// the token's `sub`. A different value is kept, labelled, as the ledger
+	// entry's "operator_claim" and PhaseChange.operator_claim.
 	OperatorId string `protobuf:"bytes,4,opt,name=operator_id,json=operatorId,proto3" json:"operator_id,omitempty"`
-	// request_id makes the call idempotent: a repeat returns the first result.
+	// request_id makes the call idempotent for its caller: the same caller (token
+	// `sub`) repeating the same change (same system and target) gets the first
+	// result again, with replayed = true, and nothing changes. Used by another
+	// caller or for another change: FAILED_PRECONDITION / REQUEST_ID_REUSED.
 	RequestId string `protobuf:"bytes,5,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 }
 

@@ -18,14 +18,18 @@ const _ = grpc.SupportPackageIsVersion7
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 type OperationsServiceClient interface {
 	// EmergencyStop puts a system in emergency stop at once (admin).
-	// INVALID_ARGUMENT when reason is empty.
+	// INVALID_ARGUMENT when reason is empty. Never rate limited.
 	EmergencyStop(ctx context.Context, in *EmergencyStopRequest, opts ...grpc.CallOption) (*EmergencyStopResponse, error)
 	// SetOperationalStatus changes the operational status (admin, dev; only
 	// admin may enter or leave emergency stop, and entering it needs a reason
 	// as EmergencyStop does). FAILED_PRECONDITION for an impossible transition.
+	// Counts against the tenant's "operations" quota (RESOURCE_EXHAUSTED /
+	// RATE_LIMITED when spent), except a change to emergency stop, which is
+	// never limited.
 	SetOperationalStatus(ctx context.Context, in *SetOperationalStatusRequest, opts ...grpc.CallOption) (*SetOperationalStatusResponse, error)
 	// SetLifecyclePhase changes the lifecycle phase (admin, dev).
-	// FAILED_PRECONDITION for an impossible transition.
+	// FAILED_PRECONDITION for an impossible transition. Counts against the
+	// tenant's "operations" quota.
 	SetLifecyclePhase(ctx context.Context, in *SetLifecyclePhaseRequest, opts ...grpc.CallOption) (*SetLifecyclePhaseResponse, error)
 	// GetOperationalStatus returns the current status (all roles).
 	GetOperationalStatus(ctx context.Context, in *GetOperationalStatusRequest, opts ...grpc.CallOption) (*GetOperationalStatusResponse, error)
@@ -117,14 +121,18 @@ func (x *operationsServiceWatchSystemStatusClient) Recv() (*WatchSystemStatusRes
 // for forward compatibility
 type OperationsServiceServer interface {
 	// EmergencyStop puts a system in emergency stop at once (admin).
-	// INVALID_ARGUMENT when reason is empty.
+	// INVALID_ARGUMENT when reason is empty. Never rate limited.
 	EmergencyStop(context.Context, *EmergencyStopRequest) (*EmergencyStopResponse, error)
 	// SetOperationalStatus changes the operational status (admin, dev; only
 	// admin may enter or leave emergency stop, and entering it needs a reason
 	// as EmergencyStop does). FAILED_PRECONDITION for an impossible transition.
+	// Counts against the tenant's "operations" quota (RESOURCE_EXHAUSTED /
+	// RATE_LIMITED when spent), except a change to emergency stop, which is
+	// never limited.
 	SetOperationalStatus(context.Context, *SetOperationalStatusRequest) (*SetOperationalStatusResponse, error)
 	// SetLifecyclePhase changes the lifecycle phase (admin, dev).
-	// FAILED_PRECONDITION for an impossible transition.
+	// FAILED_PRECONDITION for an impossible transition. Counts against the
+	// tenant's "operations" quota.
 	SetLifecyclePhase(context.Context, *SetLifecyclePhaseRequest) (*SetLifecyclePhaseResponse, error)
 	// GetOperationalStatus returns the current status (all roles).
 	GetOperationalStatus(context.Context, *GetOperationalStatusRequest) (*GetOperationalStatusResponse, error)

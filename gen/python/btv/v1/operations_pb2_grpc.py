@@ -58,7 +58,7 @@ class OperationsServiceServicer(object):
 
     def EmergencyStop(self, request, context):
         """EmergencyStop puts a system in emergency stop at once (admin).
-        INVALID_ARGUMENT when reason is empty.
+        INVALID_ARGUMENT when reason is empty. Never rate limited.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -68,6 +68,9 @@ class OperationsServiceServicer(object):
         """SetOperationalStatus changes the operational status (admin, dev; only
         admin may enter or leave emergency stop, and entering it needs a reason
         as EmergencyStop does). FAILED_PRECONDITION for an impossible transition.
+        Counts against the tenant's "operations" quota (RESOURCE_EXHAUSTED /
+        RATE_LIMITED when spent), except a change to emergency stop, which is
+        never limited.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -75,7 +78,8 @@ class OperationsServiceServicer(object):
 
     def SetLifecyclePhase(self, request, context):
         """SetLifecyclePhase changes the lifecycle phase (admin, dev).
-        FAILED_PRECONDITION for an impossible transition.
+        FAILED_PRECONDITION for an impossible transition. Counts against the
+        tenant's "operations" quota.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -216,12 +216,14 @@ class LedgerEntry(_message.Message):
     def __init__(self, sequence: _Optional[int] = ..., timestamp: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., event_type: _Optional[str] = ..., actor_subject: _Optional[str] = ..., actor_role: _Optional[str] = ..., request_id: _Optional[str] = ..., payload_json: _Optional[str] = ..., prev_hash: _Optional[str] = ..., entry_hash: _Optional[str] = ..., key_id: _Optional[str] = ..., signature: _Optional[str] = ..., tenant_id: _Optional[str] = ...) -> None: ...
 
 class PhaseChange(_message.Message):
-    __slots__ = ["acknowledged", "message", "new_phase", "operator", "previous_phase", "revision", "system_id", "timestamp"]
+    __slots__ = ["acknowledged", "message", "new_phase", "operator", "operator_claim", "previous_phase", "replayed", "revision", "system_id", "timestamp"]
     ACKNOWLEDGED_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
     NEW_PHASE_FIELD_NUMBER: _ClassVar[int]
+    OPERATOR_CLAIM_FIELD_NUMBER: _ClassVar[int]
     OPERATOR_FIELD_NUMBER: _ClassVar[int]
     PREVIOUS_PHASE_FIELD_NUMBER: _ClassVar[int]
+    REPLAYED_FIELD_NUMBER: _ClassVar[int]
     REVISION_FIELD_NUMBER: _ClassVar[int]
     SYSTEM_ID_FIELD_NUMBER: _ClassVar[int]
     TIMESTAMP_FIELD_NUMBER: _ClassVar[int]
@@ -229,11 +231,13 @@ class PhaseChange(_message.Message):
     message: str
     new_phase: LifecyclePhase
     operator: str
+    operator_claim: str
     previous_phase: LifecyclePhase
+    replayed: bool
     revision: int
     system_id: str
     timestamp: _timestamp_pb2.Timestamp
-    def __init__(self, system_id: _Optional[str] = ..., previous_phase: _Optional[_Union[LifecyclePhase, str]] = ..., new_phase: _Optional[_Union[LifecyclePhase, str]] = ..., timestamp: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged: bool = ..., operator: _Optional[str] = ..., message: _Optional[str] = ..., revision: _Optional[int] = ...) -> None: ...
+    def __init__(self, system_id: _Optional[str] = ..., previous_phase: _Optional[_Union[LifecyclePhase, str]] = ..., new_phase: _Optional[_Union[LifecyclePhase, str]] = ..., timestamp: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged: bool = ..., operator: _Optional[str] = ..., message: _Optional[str] = ..., revision: _Optional[int] = ..., replayed: bool = ..., operator_claim: _Optional[str] = ...) -> None: ...
 
 class Policy(_message.Message):
     __slots__ = ["autonomy_matrix", "custom_rules"]
@@ -290,12 +294,14 @@ class Review(_message.Message):
     def __init__(self, request_id: _Optional[str] = ..., status: _Optional[_Union[ReviewStatus, str]] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., system_id: _Optional[str] = ..., risk_score: _Optional[float] = ..., decision_id: _Optional[str] = ..., resolved_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., resolved_by: _Optional[str] = ..., notes: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class StatusChange(_message.Message):
-    __slots__ = ["acknowledged", "message", "new_status", "operator", "previous_status", "revision", "system_id", "timestamp"]
+    __slots__ = ["acknowledged", "message", "new_status", "operator", "operator_claim", "previous_status", "replayed", "revision", "system_id", "timestamp"]
     ACKNOWLEDGED_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
     NEW_STATUS_FIELD_NUMBER: _ClassVar[int]
+    OPERATOR_CLAIM_FIELD_NUMBER: _ClassVar[int]
     OPERATOR_FIELD_NUMBER: _ClassVar[int]
     PREVIOUS_STATUS_FIELD_NUMBER: _ClassVar[int]
+    REPLAYED_FIELD_NUMBER: _ClassVar[int]
     REVISION_FIELD_NUMBER: _ClassVar[int]
     SYSTEM_ID_FIELD_NUMBER: _ClassVar[int]
     TIMESTAMP_FIELD_NUMBER: _ClassVar[int]
@@ -303,11 +309,13 @@ class StatusChange(_message.Message):
     message: str
     new_status: OperationalStatus
     operator: str
+    operator_claim: str
     previous_status: OperationalStatus
+    replayed: bool
     revision: int
     system_id: str
     timestamp: _timestamp_pb2.Timestamp
-    def __init__(self, system_id: _Optional[str] = ..., previous_status: _Optional[_Union[OperationalStatus, str]] = ..., new_status: _Optional[_Union[OperationalStatus, str]] = ..., timestamp: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged: bool = ..., operator: _Optional[str] = ..., message: _Optional[str] = ..., revision: _Optional[int] = ...) -> None: ...
+    def __init__(self, system_id: _Optional[str] = ..., previous_status: _Optional[_Union[OperationalStatus, str]] = ..., new_status: _Optional[_Union[OperationalStatus, str]] = ..., timestamp: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged: bool = ..., operator: _Optional[str] = ..., message: _Optional[str] = ..., revision: _Optional[int] = ..., replayed: bool = ..., operator_claim: _Optional[str] = ...) -> None: ...
 
 class StatusEvent(_message.Message):
     __slots__ = ["new_phase", "new_status", "operator", "previous_phase", "previous_status", "reason", "revision", "system_id", "timestamp", "type"]

@@ -43,9 +43,18 @@ export interface EmergencyStopRequest {
   systemId: string;
   /** reason is required. */
   reason: string;
-  /** operator_id is the human operator (defaults to the token's `sub`). */
+  /**
+   * operator_id is a claim only: the operator recorded and returned is always
+   * the token's `sub`. A different value is kept, labelled, as the ledger
+   * entry's "operator_claim" and StatusChange.operator_claim.
+   */
   operatorId: string;
-  /** request_id makes the call idempotent: a repeat returns the first result. */
+  /**
+   * request_id makes the call idempotent for its caller: the same caller (token
+   * `sub`) repeating the same change (same system and target) gets the first
+   * result again, with replayed = true, and nothing changes. Used by another
+   * caller or for another change: FAILED_PRECONDITION / REQUEST_ID_REUSED.
+   */
   requestId: string;
 }
 
@@ -63,9 +72,18 @@ export interface SetOperationalStatusRequest {
   operationalStatus: OperationalStatus;
   /** reason for the change. */
   reason: string;
-  /** operator_id is the human operator (defaults to the token's `sub`). */
+  /**
+   * operator_id is a claim only: the operator recorded and returned is always
+   * the token's `sub`. A different value is kept, labelled, as the ledger
+   * entry's "operator_claim" and StatusChange.operator_claim.
+   */
   operatorId: string;
-  /** request_id makes the call idempotent: a repeat returns the first result. */
+  /**
+   * request_id makes the call idempotent for its caller: the same caller (token
+   * `sub`) repeating the same change (same system and target) gets the first
+   * result again, with replayed = true, and nothing changes. Used by another
+   * caller or for another change: FAILED_PRECONDITION / REQUEST_ID_REUSED.
+   */
   requestId: string;
 }
 
@@ -83,9 +101,18 @@ export interface SetLifecyclePhaseRequest {
   lifecyclePhase: LifecyclePhase;
   /** reason for the change. */
   reason: string;
-  /** operator_id is the human operator (defaults to the token's `sub`). */
+  /**
+   * operator_id is a claim only: the operator recorded and returned is always
+   * the token's `sub`. A different value is kept, labelled, as the ledger
+   * entry's "operator_claim" and PhaseChange.operator_claim.
+   */
   operatorId: string;
-  /** request_id makes the call idempotent: a repeat returns the first result. */
+  /**
+   * request_id makes the call idempotent for its caller: the same caller (token
+   * `sub`) repeating the same change (same system and target) gets the first
+   * result again, with replayed = true, and nothing changes. Used by another
+   * caller or for another change: FAILED_PRECONDITION / REQUEST_ID_REUSED.
+   */
   requestId: string;
 }
 
@@ -1092,7 +1119,7 @@ export type OperationsServiceService = typeof OperationsServiceService;
 export const OperationsServiceService = {
   /**
    * EmergencyStop puts a system in emergency stop at once (admin).
-   * INVALID_ARGUMENT when reason is empty.
+   * INVALID_ARGUMENT when reason is empty. Never rate limited.
    */
   emergencyStop: {
     path: "/btv.v1.OperationsService/EmergencyStop" as const,
@@ -1108,6 +1135,9 @@ export const OperationsServiceService = {
    * SetOperationalStatus changes the operational status (admin, dev; only
    * admin may enter or leave emergency stop, and entering it needs a reason
    * as EmergencyStop does). FAILED_PRECONDITION for an impossible transition.
+   * Counts against the tenant's "operations" quota (RESOURCE_EXHAUSTED /
+   * RATE_LIMITED when spent), except a change to emergency stop, which is
+   * never limited.
    */
   setOperationalStatus: {
     path: "/btv.v1.OperationsService/SetOperationalStatus" as const,
@@ -1122,7 +1152,8 @@ export const OperationsServiceService = {
   },
   /**
    * SetLifecyclePhase changes the lifecycle phase (admin, dev).
-   * FAILED_PRECONDITION for an impossible transition.
+   * FAILED_PRECONDITION for an impossible transition. Counts against the
+   * tenant's "operations" quota.
    */
   setLifecyclePhase: {
     path: "/btv.v1.OperationsService/SetLifecyclePhase" as const,
@@ -1169,18 +1200,22 @@ export const OperationsServiceService = {
 export interface OperationsServiceServer extends UntypedServiceImplementation {
   /**
    * EmergencyStop puts a system in emergency stop at once (admin).
-   * INVALID_ARGUMENT when reason is empty.
+   * INVALID_ARGUMENT when reason is empty. Never rate limited.
    */
   emergencyStop: handleUnaryCall<EmergencyStopRequest, EmergencyStopResponse>;
   /**
    * SetOperationalStatus changes the operational status (admin, dev; only
    * admin may enter or leave emergency stop, and entering it needs a reason
    * as EmergencyStop does). FAILED_PRECONDITION for an impossible transition.
+   * Counts against the tenant's "operations" quota (RESOURCE_EXHAUSTED /
+   * RATE_LIMITED when spent), except a change to emergency stop, which is
+   * never limited.
    */
   setOperationalStatus: handleUnaryCall<SetOperationalStatusRequest, SetOperationalStatusResponse>;
   /**
    * SetLifecyclePhase changes the lifecycle phase (admin, dev).
-   * FAILED_PRECONDITION for an impossible transition.
+   * FAILED_PRECONDITION for an impossible transition. Counts against the
+   * tenant's "operations" quota.
    */
   setLifecyclePhase: handleUnaryCall<SetLifecyclePhaseRequest, SetLifecyclePhaseResponse>;
   /** GetOperationalStatus returns the current status (all roles). */
@@ -1197,7 +1232,7 @@ export interface OperationsServiceServer extends UntypedServiceImplementation {
 export interface OperationsServiceClient extends Client {
   /**
    * EmergencyStop puts a system in emergency stop at once (admin).
-   * INVALID_ARGUMENT when reason is empty.
+   * INVALID_ARGUMENT when reason is empty. Never rate limited.
    */
   emergencyStop(
     request: EmergencyStopRequest,
@@ -1218,6 +1253,9 @@ export interface OperationsServiceClient extends Client {
    * SetOperationalStatus changes the operational status (admin, dev; only
    * admin may enter or leave emergency stop, and entering it needs a reason
    * as EmergencyStop does). FAILED_PRECONDITION for an impossible transition.
+   * Counts against the tenant's "operations" quota (RESOURCE_EXHAUSTED /
+   * RATE_LIMITED when spent), except a change to emergency stop, which is
+   * never limited.
    */
   setOperationalStatus(
     request: SetOperationalStatusRequest,
@@ -1236,7 +1274,8 @@ export interface OperationsServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * SetLifecyclePhase changes the lifecycle phase (admin, dev).
-   * FAILED_PRECONDITION for an impossible transition.
+   * FAILED_PRECONDITION for an impossible transition. Counts against the
+   * tenant's "operations" quota.
    */
   setLifecyclePhase(
     request: SetLifecyclePhaseRequest,

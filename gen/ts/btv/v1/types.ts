@@ -876,14 +876,32 @@ export interface StatusChange {
   timestamp:
     | Date
     | undefined;
-  /** acknowledged is true once the change is persisted and ledgered. */
+  /**
+   * acknowledged is true once the change is persisted and ledgered (also
+   * when replayed: it was, by the first call).
+   */
   acknowledged: boolean;
-  /** operator who asked for the change. */
+  /**
+   * operator who made the change: the `sub` of the caller's token, never a
+   * value from the request body.
+   */
   operator: string;
   /** message for humans. */
   message: string;
   /** revision is the tenant's status revision of this change. */
   revision: number;
+  /**
+   * replayed is true when this answers a repeated request_id of the same
+   * caller: the fields describe that first change, which may no longer be
+   * the current state (message says what is; GetOperationalStatus reads it).
+   */
+  replayed: boolean;
+  /**
+   * operator_claim is the request's operator_id when it differs from
+   * operator: what the caller said, unverified, also kept in the ledger entry
+   * as "operator_claim". Empty otherwise, and on a replay.
+   */
+  operatorClaim: string;
 }
 
 /** PhaseChange is the result of a lifecycle phase change. */
@@ -898,14 +916,32 @@ export interface PhaseChange {
   timestamp:
     | Date
     | undefined;
-  /** acknowledged is true once the change is persisted and ledgered. */
+  /**
+   * acknowledged is true once the change is persisted and ledgered (also
+   * when replayed: it was, by the first call).
+   */
   acknowledged: boolean;
-  /** operator who asked for the change. */
+  /**
+   * operator who made the change: the `sub` of the caller's token, never a
+   * value from the request body.
+   */
   operator: string;
   /** message for humans. */
   message: string;
   /** revision is the tenant's status revision of this change. */
   revision: number;
+  /**
+   * replayed is true when this answers a repeated request_id of the same
+   * caller: the fields describe that first change, which may no longer be
+   * the current state (message says what is; GetOperationalStatus reads it).
+   */
+  replayed: boolean;
+  /**
+   * operator_claim is the request's operator_id when it differs from
+   * operator: what the caller said, unverified, also kept in the ledger entry
+   * as "operator_claim". Empty otherwise, and on a replay.
+   */
+  operatorClaim: string;
 }
 
 /** SystemStatus is the current operational state of a system. */
@@ -924,7 +960,7 @@ export interface SystemStatus {
     | undefined;
   /** reason given for the last change. */
   reason: string;
-  /** operator of the last change. */
+  /** operator of the last change: the `sub` of the token that made it. */
   operator: string;
 }
 
@@ -946,7 +982,7 @@ export interface StatusEvent {
     | undefined;
   /** reason of the change. */
   reason: string;
-  /** operator of the change. */
+  /** operator of the change: the `sub` of the token that made it. */
   operator: string;
   /** previous_phase before a change. */
   previousPhase: LifecyclePhase;
@@ -3022,6 +3058,8 @@ function createBaseStatusChange(): StatusChange {
     operator: "",
     message: "",
     revision: 0,
+    replayed: false,
+    operatorClaim: "",
   };
 }
 
@@ -3050,6 +3088,12 @@ export const StatusChange: MessageFns<StatusChange> = {
     }
     if (message.revision !== 0) {
       writer.uint32(64).uint64(message.revision);
+    }
+    if (message.replayed !== false) {
+      writer.uint32(72).bool(message.replayed);
+    }
+    if (message.operatorClaim !== "") {
+      writer.uint32(82).string(message.operatorClaim);
     }
     return writer;
   },
@@ -3131,6 +3175,22 @@ export const StatusChange: MessageFns<StatusChange> = {
             message.revision = longToNumber(reader.uint64());
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.replayed = reader.bool();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.operatorClaim = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3165,6 +3225,12 @@ export const StatusChange: MessageFns<StatusChange> = {
       operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
       message: isSet(object.message) ? globalThis.String(object.message) : "",
       revision: isSet(object.revision) ? globalThis.Number(object.revision) : 0,
+      replayed: isSet(object.replayed) ? globalThis.Boolean(object.replayed) : false,
+      operatorClaim: isSet(object.operatorClaim)
+        ? globalThis.String(object.operatorClaim)
+        : isSet(object.operator_claim)
+        ? globalThis.String(object.operator_claim)
+        : "",
     };
   },
 
@@ -3194,6 +3260,12 @@ export const StatusChange: MessageFns<StatusChange> = {
     if (message.revision !== 0) {
       obj.revision = Math.round(message.revision);
     }
+    if (message.replayed !== false) {
+      obj.replayed = message.replayed;
+    }
+    if (message.operatorClaim !== "") {
+      obj.operatorClaim = message.operatorClaim;
+    }
     return obj;
   },
 
@@ -3210,6 +3282,8 @@ export const StatusChange: MessageFns<StatusChange> = {
     message.operator = object.operator ?? "";
     message.message = object.message ?? "";
     message.revision = object.revision ?? 0;
+    message.replayed = object.replayed ?? false;
+    message.operatorClaim = object.operatorClaim ?? "";
     return message;
   },
 };
@@ -3224,6 +3298,8 @@ function createBasePhaseChange(): PhaseChange {
     operator: "",
     message: "",
     revision: 0,
+    replayed: false,
+    operatorClaim: "",
   };
 }
 
@@ -3252,6 +3328,12 @@ export const PhaseChange: MessageFns<PhaseChange> = {
     }
     if (message.revision !== 0) {
       writer.uint32(64).uint64(message.revision);
+    }
+    if (message.replayed !== false) {
+      writer.uint32(72).bool(message.replayed);
+    }
+    if (message.operatorClaim !== "") {
+      writer.uint32(82).string(message.operatorClaim);
     }
     return writer;
   },
@@ -3333,6 +3415,22 @@ export const PhaseChange: MessageFns<PhaseChange> = {
             message.revision = longToNumber(reader.uint64());
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.replayed = reader.bool();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.operatorClaim = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3367,6 +3465,12 @@ export const PhaseChange: MessageFns<PhaseChange> = {
       operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
       message: isSet(object.message) ? globalThis.String(object.message) : "",
       revision: isSet(object.revision) ? globalThis.Number(object.revision) : 0,
+      replayed: isSet(object.replayed) ? globalThis.Boolean(object.replayed) : false,
+      operatorClaim: isSet(object.operatorClaim)
+        ? globalThis.String(object.operatorClaim)
+        : isSet(object.operator_claim)
+        ? globalThis.String(object.operator_claim)
+        : "",
     };
   },
 
@@ -3396,6 +3500,12 @@ export const PhaseChange: MessageFns<PhaseChange> = {
     if (message.revision !== 0) {
       obj.revision = Math.round(message.revision);
     }
+    if (message.replayed !== false) {
+      obj.replayed = message.replayed;
+    }
+    if (message.operatorClaim !== "") {
+      obj.operatorClaim = message.operatorClaim;
+    }
     return obj;
   },
 
@@ -3412,6 +3522,8 @@ export const PhaseChange: MessageFns<PhaseChange> = {
     message.operator = object.operator ?? "";
     message.message = object.message ?? "";
     message.revision = object.revision ?? 0;
+    message.replayed = object.replayed ?? false;
+    message.operatorClaim = object.operatorClaim ?? "";
     return message;
   },
 };
