@@ -14,7 +14,7 @@ import { RateLimits } from './transport/rate-limits';
 import { auditHandlers, AuditDeps } from './transport/audit';
 import { governanceHandlers, GovernanceDeps } from './transport/governance';
 import { operationsHandlers, OperationsDeps } from './transport/operations';
-import { callGuard, ConnectionGate, connectionOptions } from './transport/connection-limits';
+import { ConnectionGate, connectionOptions } from './transport/connection-limits';
 import { Health } from './transport/health';
 import { addReflectionService } from './transport/reflection';
 
@@ -46,7 +46,6 @@ export function buildServer(config: Config, deps: ServerDeps): { server: grpc.Se
     'grpc.max_receive_message_length': config.maxMessageBytes,
     'grpc.max_send_message_length': config.maxMessageBytes,
     ...connectionOptions(config.connections),
-    interceptors: [callGuard(config.connections.requestTimeoutMs)],
   });
   const adapter: AdapterDeps = { verifier: deps.verifier, logger: deps.logger, limits: deps.limits };
   server.addService(tolerantDefinition(GovernanceServiceService), bindService(adapter, GovernanceServiceService, governanceHandlers(deps)));
@@ -61,7 +60,7 @@ export function buildServer(config: Config, deps: ServerDeps): { server: grpc.Se
 
 export async function listen(config: Config, deps: ServerDeps): Promise<RunningServer> {
   const { server, health } = buildServer(config, deps);
-  const gate = new ConnectionGate(server, config.connections.maxConnections);
+  const gate = new ConnectionGate(server, config.connections);
   const port = await gate.listen(config.host, config.port);
   return {
     port,

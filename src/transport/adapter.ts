@@ -3,9 +3,9 @@ import * as grpc from '@grpc/grpc-js';
 import { allowedRoles } from '../auth/roles';
 import { TokenVerifier } from '../auth/verifier';
 import { RequestContext } from '../domain/context';
-import { DomainError, permissionDenied } from '../domain/errors';
+import { DomainError, permissionDenied, unauthenticated } from '../domain/errors';
 import { Logger } from '../logger';
-import { closeStuckStream } from './connection-limits';
+import { closeStuckStream, hasDuplicateAuthorization } from './connection-limits';
 import { decoded } from './decoding';
 import { toGrpcStatus } from './errors';
 import { Quota, rateLimited, RateLimits, setQuotaMetadata } from './rate-limits';
@@ -75,19 +75,20 @@ const notImplemented = async () => {
 function runCall<T>(
   deps: AdapterDeps,
   path: string,
-  metadata: grpc.Metadata,
-  /** The request as decoded (an Undecodable stands for bad bytes): some quotas depend on it. */
-  request: unknown,
+  /** The grpc-js call: its metadata, its request as decoded (some quotas depend on it), its stream. */
+  call: { metadata: grpc.Metadata; request: unknown },
   invoke: (ctx: RequestContext) => Promise<T>,
   done: (result: T, requestId: string, quota?: Quota) => void,
   fail: (status: grpc.ServiceError) => void,
 ): void {
   const started = process.hrtime.bigint();
+  const { metadata, request } = call;
   const requestId = requestIdOf(metadata);
   let ctx: RequestContext | undefined;
   let quota: Quota | undefined;
   Promise.resolve()
     .then(async () => {
+      if (hasDuplicateAuthorization(call)) throw unauthenticated('TOKEN_MALFORMED', 'authorization metadata must be sent once: "Bearer <JWT>"');
       ctx = authenticate(deps, path, metadata, requestId);
       quota = deps.limits && (await deps.limits.consume(ctx.tenantId, path, request));
       if (quota?.exceeded) throw rateLimited(quota);
@@ -112,8 +113,7 @@ function wrapUnary(deps: AdapterDeps, path: string, handler: UnaryHandler<unknow
     runCall(
       deps,
       path,
-      call.metadata,
-      call.request,
+      call,
       (ctx) => handler(ctx, decoded(call.request)),
       (res, requestId, quota) => {
         const trailer = new grpc.Metadata();
@@ -134,8 +134,7 @@ function wrapServerStream(
     runCall(
       deps,
       path,
-      call.metadata,
-      call.request,
+      call,
       (ctx) => handler(ctx, decoded(call.request), call),
       () => {
         if (!call.cancelled) call.end();

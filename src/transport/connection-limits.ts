@@ -37,70 +37,71 @@ export function connectionOptions(l: ConnectionLimits): grpc.ServerOptions {
   };
 }
 
-/** The HTTP/2 stream of each call, so a call that cannot finish can be reset (see closeStuckStream). */
-const streams = new WeakMap<object, http2.ServerHttp2Stream>();
 /**
  * Streams that arrived with more than one authorization header. Node keeps only the first in the
- * headers grpc-js reads, so a proxy that checked the second would be talked past: such calls are
- * refused before any handler, from the raw header list only the HTTP/2 server sees.
+ * headers grpc-js reads, so a proxy that checked the second would be talked past: the adapter
+ * refuses such calls before any handler, from the raw header list only the HTTP/2 server sees.
  */
 const duplicateAuthorization = new WeakSet<http2.ServerHttp2Stream>();
 
-function noteDuplicateAuthorization(stream: http2.ServerHttp2Stream, _headers: unknown, _flags: unknown, raw: string[]): void {
-  let n = 0;
-  for (let i = 0; i < raw.length; i += 2) if (raw[i].toLowerCase() === 'authorization') n++;
-  if (n > 1) duplicateAuthorization.add(stream);
+/** The HTTP/2 stream under a grpc-js call (its base call holds it; we install no interceptor). */
+export function streamOf(call: object): http2.ServerHttp2Stream | undefined {
+  return (call as { call?: { stream?: http2.ServerHttp2Stream } }).call?.stream;
 }
 
-const refusal = (e: DomainError): Parameters<grpc.ServerInterceptingCallInterface['sendStatus']>[0] => {
-  const status = toGrpcStatus(e, 'none');
-  return { code: status.code, details: status.details, metadata: status.metadata };
+export const hasDuplicateAuthorization = (call: object): boolean => {
+  const stream = streamOf(call);
+  return stream !== undefined && duplicateAuthorization.has(stream);
 };
 
+/** Bidirectional streams (reflection) keep their request side open by design. */
+const OPEN_ENDED = '/grpc.reflection.';
+
 /**
- * The one interceptor: it ends a call whose request message does not arrive in time (a client
- * that sent only headers would otherwise hold its stream, and the memory behind it, forever), and
- * remembers each call's HTTP/2 stream. Only the wait for the first message is bounded: a handler
- * may take as long as it needs once it has its request.
+ * Watches every stream from its headers: notes duplicate authorization headers, and ends a call
+ * whose client has not finished sending its request within requestTimeoutMs (a client that sent
+ * only headers would otherwise hold its stream, and the memory behind it, forever). One sweep
+ * timer serves all streams, so a call costs a map entry, not a timer of its own.
  */
-export function callGuard(requestTimeoutMs: number): grpc.ServerInterceptor {
-  return (_method, call) => {
-    // grpc-js hands the first interceptor its base call, which holds the HTTP/2 stream.
-    const stream = (call as unknown as { stream?: http2.ServerHttp2Stream }).stream;
-    let timer: NodeJS.Timeout | undefined;
-    const clear = () => {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-    };
-    const intercepting = new grpc.ServerInterceptingCall(call, {
-      start: (next) => {
-        if (stream && duplicateAuthorization.has(stream)) {
-          next({});
-          call.sendStatus(refusal(new DomainError('unauthenticated', 'TOKEN_MALFORMED', 'more than one authorization header')));
-          return;
-        }
-        timer = setTimeout(() => {
-          timer = undefined;
-          call.sendStatus(refusal(new DomainError('deadline_exceeded', 'REQUEST_TIMEOUT', `the request message did not arrive within ${requestTimeoutMs} ms of the call's headers`)));
-          // The client never half-closed: reset its side too, or the stream would hold its slot.
-          setImmediate(() => stream && !stream.closed && stream.close(http2.constants.NGHTTP2_NO_ERROR));
-        }, requestTimeoutMs);
-        next({
-          onReceiveMessage: (message, nextMessage) => {
-            clear();
-            nextMessage(message);
-          },
-          onReceiveHalfClose: (nextHalfClose) => {
-            clear();
-            nextHalfClose();
-          },
-          onCancel: clear,
-        });
-      },
-    });
-    if (stream) streams.set(intercepting, stream);
-    return intercepting;
+class StreamGuard {
+  private readonly pending = new Map<http2.ServerHttp2Stream, number>();
+
+  constructor(private readonly timeoutMs: number) {
+    setInterval(() => this.sweep(), Math.max(50, Math.min(1000, timeoutMs / 4))).unref();
+  }
+
+  readonly onStream = (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, _flags: number, raw: string[]): void => {
+    let n = 0;
+    for (let i = 0; i < raw.length; i += 2) if (raw[i].length === 13 && raw[i].toLowerCase() === 'authorization') n++;
+    if (n > 1) duplicateAuthorization.add(stream);
+    if (String(headers[':path']).startsWith(OPEN_ENDED)) return;
+    this.pending.set(stream, Date.now() + this.timeoutMs);
+    stream.once('close', () => this.pending.delete(stream));
   };
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const [stream, deadline] of this.pending) {
+      if (stream.closed || stream.destroyed) {
+        this.pending.delete(stream);
+        continue;
+      }
+      if (stream.state.remoteClose) {
+        this.pending.delete(stream); // the request is in: the handler may take as long as it needs
+        continue;
+      }
+      if (deadline > now) continue;
+      this.pending.delete(stream);
+      const status = toGrpcStatus(new DomainError('deadline_exceeded', 'REQUEST_TIMEOUT', `the request did not arrive within ${this.timeoutMs} ms of the call's headers`), 'none');
+      if (!stream.headersSent) {
+        const trailers: http2.OutgoingHttpHeaders = { ':status': 200, 'content-type': 'application/grpc+proto', 'grpc-status': String(status.code), 'grpc-message': encodeURIComponent(status.details) };
+        for (const [k, v] of Object.entries(status.metadata.toHttp2Headers())) trailers[k] = v as string;
+        stream.respond(trailers, { endStream: true });
+      }
+      // The client never half-closed: reset its side too, or the stream would hold its slot.
+      stream.close(http2.constants.NGHTTP2_NO_ERROR);
+    }
+  }
 }
 
 /**
@@ -109,8 +110,7 @@ export function callGuard(requestTimeoutMs: number): grpc.ServerInterceptor {
  * reset (RST_STREAM CANCEL), which frees it at once.
  */
 export function closeStuckStream(call: grpc.ServerWritableStream<unknown, unknown>, graceMs: number): void {
-  const intercepting = (call as unknown as { call?: object }).call;
-  const stream = intercepting && streams.get(intercepting);
+  const stream = streamOf(call);
   if (!stream || stream.closed) return;
   const timer = setTimeout(() => {
     if (!stream.closed && !stream.destroyed) stream.close(http2.constants.NGHTTP2_CANCEL);
@@ -128,12 +128,14 @@ export class ConnectionGate {
   private refused = 0;
   private readonly server: net.Server;
 
-  constructor(grpcServer: grpc.Server, maxConnections: number) {
+  constructor(grpcServer: grpc.Server, limits: ConnectionLimits) {
+    const maxConnections = limits.maxConnections;
     const injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
-    // grpc-js keeps its HTTP/2 servers private; the raw headers are only on their 'stream' event.
+    // grpc-js keeps its HTTP/2 server private; raw headers and new streams are only on its 'stream' event.
     const http2Servers = (grpcServer as unknown as { http2Servers?: Map<http2.Http2Server, unknown> }).http2Servers;
-    if (!http2Servers) throw new Error('grpc-js changed: its HTTP/2 servers cannot be found to check raw headers');
-    for (const h2 of http2Servers.keys()) if (!h2.listeners('stream').includes(noteDuplicateAuthorization)) h2.prependListener('stream', noteDuplicateAuthorization);
+    if (!http2Servers || http2Servers.size !== 1) throw new Error('grpc-js changed: its HTTP/2 server cannot be found to guard streams');
+    const guard = new StreamGuard(limits.requestTimeoutMs);
+    for (const h2 of http2Servers.keys()) h2.prependListener('stream', guard.onStream);
     this.server = net.createServer({ noDelay: true }, (socket) => {
       if (this.open >= maxConnections) {
         this.refused++;
