@@ -118,7 +118,7 @@ async function worstPrompts(s: Setup): Promise<BenchTable> {
     for (let i = 0; i < 5; i++) {
       const requestId = `worst-${crypto.randomUUID()}`;
       const t0 = process.hrtime.bigint();
-      const enforce = call(s.c.governance, s.c.governance.enforce, { systemId: 'worst', prompt, env: 'development', artifactType: '', messages: [] } as never, md(s.token(tenant, 'app'), requestId));
+      const enforce = call(s.c.governance, s.c.governance.enforce, { systemId: 'worst', prompt, env: 'development', artifactType: '', messages: [] }, md(s.token(tenant, 'app'), requestId));
       // One stop of another tenant sent with the call: what it waits is what the call holds up.
       if (i === 4) stopWait = await stopsDuring(s, enforce);
       await enforce;

@@ -1,39 +1,27 @@
 /**
- * Benchmark evaluation of the enforcement engine (`npm run eval`).
+ * `npm run eval`: the enforcement engine on labelled prompts, through the whole decision pipeline
+ * (scripts/eval-decider.ts: a hit is any outcome other than APPROVED in production).
  *
- * Runs a decider over every file of the benchmarks directory (../shared/benchmarks, or
- * BTV_BENCHMARKS_DIR) and prints n, recall, precision and false-positive rate per set (sector
- * simulations overall and per sector, prompt-injection test split, prompt-injection train split
- * labelled "training data") beside the reference figures of the benchmarks README, with the
- * targets marked MET / MISSED. For the injection test split it also prints rules only vs model
- * only vs combined.
+ *   1. Cross-validation on the training rows (data/corpus/train and the shared train split): each
+ *      fold's rows are judged by a model trained without them (scripts/train.ts foldModel).
+ *   2. The frozen test split (data/corpus/test/frozen.jsonl), judged by the shipped model. It was
+ *      written apart from the training rows and is never used to choose anything.
+ *   3. The shared benchmark sets: sector simulations and the prompt-injection test split.
  *
- * The decider is the full pipeline when src/engine/decide-for-eval.ts exists (exporting
- * `decideForEval(prompt, sector)`), otherwise the classifier alone: a hit is a finding with
- * severity >= 7 (BTV_EVAL_DECIDER=classifier forces the latter). Exits 1 only when a benchmark
- * file is missing.
+ * Each with recall, precision and false-positive rate overall, per kind, language, sub-threat and
+ * category, against the targets; the frozen split's misses are listed.
+ *
+ *   npm run eval                 # everything
+ *   npm run eval -- --no-cv      # skip the cross-validation (a minute of training)
+ *   npm run eval -- --no-frozen  # while developing: the frozen split is looked at only when a model is final
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Classifier, loadClassifier } from '../src/engine/classifier';
-
-export type Decider = (prompt: string, sector?: string) => Promise<boolean> | boolean;
-
-const ROOT = path.resolve(__dirname, '..');
-export const BENCHMARKS_DIR = process.env.BTV_BENCHMARKS_DIR ? path.resolve(process.env.BTV_BENCHMARKS_DIR) : path.resolve(ROOT, '..', 'shared', 'benchmarks');
-const FILES = {
-  sector: 'sector-simulations.jsonl',
-  injTest: 'prompt-injections-test.jsonl',
-  injTrain: 'prompt-injections-train.jsonl',
-};
-/** A hit in the classifier-only decider: a finding at or above this severity. */
-export const HIT_SEVERITY = 7;
-
-export interface Row {
-  text: string;
-  attack: boolean;
-  sector?: string;
-}
+import type { Thresholds } from '../src/engine/classifier/threat-model';
+import { CorpusRow, loadCorpus, loadSharedInjections, loadSharedSectors, ROOT } from './corpus';
+import { evalDecider } from './eval-decider';
+import { FOLDS, foldModel, foldOf, prepare } from './train';
 
 export interface Metrics {
   n: number;
@@ -46,41 +34,7 @@ export interface Metrics {
   fpr: number;
 }
 
-interface Reference {
-  recall: string;
-  precision: string;
-  fpr: string;
-}
-
-const REFERENCE: Record<string, Reference> = {
-  'sector simulations, all': { recall: '86.9%', precision: '98.9%', fpr: '2.5%' },
-  'sector: Education': { recall: '43.8%', precision: '100%', fpr: '0%' },
-  'prompt injections, test split': { recall: '5.0%', precision: '100%', fpr: '0%' },
-};
-
-export function readJsonl(file: string): unknown[] {
-  return fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as unknown);
-}
-
-export function loadSector(file: string): Row[] {
-  return readJsonl(file).map((r) => {
-    const o = r as { sector: string; label: string; prompt: string };
-    return { text: o.prompt, attack: o.label === 'block', sector: o.sector };
-  });
-}
-
-export function loadInjections(file: string): Row[] {
-  return readJsonl(file).map((r) => {
-    const o = r as { text: string; label: number };
-    return { text: o.text, attack: o.label === 1 };
-  });
-}
-
-export function metrics(rows: Row[], hits: boolean[]): Metrics {
+export function metrics(rows: CorpusRow[], hits: boolean[]): Metrics {
   let tp = 0;
   let fp = 0;
   let tn = 0;
@@ -89,154 +43,131 @@ export function metrics(rows: Row[], hits: boolean[]): Metrics {
     if (r.attack) hits[i] ? tp++ : fn++;
     else hits[i] ? fp++ : tn++;
   });
-  return {
-    n: rows.length,
-    tp,
-    fp,
-    tn,
-    fn,
-    recall: tp + fn ? tp / (tp + fn) : NaN,
-    precision: tp + fp ? tp / (tp + fp) : NaN,
-    fpr: fp + tn ? fp / (fp + tn) : NaN,
-  };
+  return { n: rows.length, tp, fp, tn, fn, recall: tp + fn ? tp / (tp + fn) : NaN, precision: tp + fp ? tp / (tp + fp) : NaN, fpr: fp + tn ? fp / (fp + tn) : NaN };
 }
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '-');
 
-function line(cells: string[], widths: number[]): string {
-  return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-}
-
-function printTable(rows: { name: string; m: Metrics; target?: string }[]): void {
-  const head = ['set', 'n', 'recall', 'precision', 'FPR', 'ref recall', 'ref prec', 'ref FPR', 'target'];
-  const body = rows.map(({ name, m, target }) => {
-    const ref = REFERENCE[name];
-    return [
-      name,
-      String(m.n),
-      `${pct(m.recall)} (${m.tp}/${m.tp + m.fn})`,
-      pct(m.precision),
-      `${pct(m.fpr)} (${m.fp}/${m.fp + m.tn})`,
-      ref?.recall ?? '',
-      ref?.precision ?? '',
-      ref?.fpr ?? '',
-      target ?? '',
-    ];
-  });
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
-  console.log(line(head, widths));
+function table(head: string[], body: string[][]): void {
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(line(head));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of body) console.log(line(r, widths));
+  for (const r of body) console.log(line(r));
 }
 
-const sectorTarget = (m: Metrics) => (m.recall >= 0.97 && m.fpr <= 0.05 ? 'MET (recall >= 97%, FPR <= 5%)' : 'MISSED (recall >= 97%, FPR <= 5%)');
-const injTarget = (m: Metrics) => (m.recall >= 0.7 && m.precision >= 0.9 ? 'MET (recall >= 70%, precision >= 90%)' : 'MISSED (recall >= 70%, precision >= 90%)');
+const row = (name: string, m: Metrics, target = ''): string[] => [
+  name,
+  String(m.n),
+  m.tp + m.fn ? `${pct(m.recall)} (${m.tp}/${m.tp + m.fn})` : '-',
+  pct(m.precision),
+  m.fp + m.tn ? `${pct(m.fpr)} (${m.fp}/${m.fp + m.tn})` : '-',
+  target,
+];
 
-async function hitsOf(rows: Row[], decide: Decider): Promise<boolean[]> {
-  const out: boolean[] = [];
-  for (const r of rows) out.push(Boolean(await decide(r.text, r.sector)));
-  return out;
-}
+const HEAD = ['set', 'n', 'recall', 'precision', 'FPR', 'target'];
 
-export interface EvalResult {
-  sectorAll: Metrics;
-  perSector: Record<string, Metrics>;
-  injectionTest: Metrics;
-  injectionTrain: Metrics;
-  breakdown?: { rules: Metrics; model: Metrics; combined: Metrics };
-}
-
-/** Files that must exist; returns the missing ones. */
-export function missingFiles(dir = BENCHMARKS_DIR): string[] {
-  return Object.values(FILES)
-    .map((f) => path.join(dir, f))
-    .filter((f) => !fs.existsSync(f));
-}
-
-/**
- * Runs `decide` over every benchmark and prints the tables. With a classifier, also prints the
- * rules-only / model-only / combined breakdown on the injection test split (load it with
- * `{ exhaustive: true }` so the model also runs where a rule already fired).
- */
-export async function runEval(decide: Decider, opts: { classifier?: Classifier; dir?: string } = {}): Promise<EvalResult> {
-  const dir = opts.dir ?? BENCHMARKS_DIR;
-  const missing = missingFiles(dir);
-  if (missing.length) throw new Error(`benchmark files missing: ${missing.join(', ')}`);
-  const sector = loadSector(path.join(dir, FILES.sector));
-  const injTest = loadInjections(path.join(dir, FILES.injTest));
-  const injTrain = loadInjections(path.join(dir, FILES.injTrain));
-
-  const sectorHits = await hitsOf(sector, decide);
-  const sectorAll = metrics(sector, sectorHits);
-  const perSector: Record<string, Metrics> = {};
-  for (const name of [...new Set(sector.map((r) => r.sector as string))]) {
-    const idx = sector.map((r, i) => (r.sector === name ? i : -1)).filter((i) => i >= 0);
-    perSector[name] = metrics(
-      idx.map((i) => sector[i]),
-      idx.map((i) => sectorHits[i]),
+/** Metrics of the rows grouped by key, largest groups first. */
+function grouped(rows: CorpusRow[], hits: boolean[], key: (r: CorpusRow) => string, label: string): string[][] {
+  const groups = new Map<string, number[]>();
+  rows.forEach((r, i) => {
+    const k = key(r);
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k)!.push(i);
+  });
+  return [...groups]
+    .sort((a, b) => b[1].length - a[1].length)
+    .map(([k, idx]) =>
+      row(
+        `  ${label} ${k || '(none)'}`,
+        metrics(
+          idx.map((i) => rows[i]),
+          idx.map((i) => hits[i]),
+        ),
+      ),
     );
-  }
-  const injectionTest = metrics(injTest, await hitsOf(injTest, decide));
-  const injectionTrain = metrics(injTrain, await hitsOf(injTrain, decide));
+}
 
-  console.log(`Benchmarks: ${dir}\n`);
-  printTable([
-    { name: 'sector simulations, all', m: sectorAll, target: sectorTarget(sectorAll) },
-    ...Object.entries(perSector).map(([name, m]) => ({ name: `sector: ${name}`, m, target: sectorTarget(m) })),
-    { name: 'prompt injections, test split', m: injectionTest, target: injTarget(injectionTest) },
-    { name: 'prompt injections, train split (training data)', m: injectionTrain },
+function breakdown(title: string, rows: CorpusRow[], hits: boolean[], target: (m: Metrics) => string): Metrics {
+  const m = metrics(rows, hits);
+  console.log(`\n${title}\n`);
+  table(HEAD, [
+    row('all', m, target(m)),
+    ...grouped(rows, hits, (r) => r.kind, 'kind'),
+    ...grouped(rows, hits, (r) => r.language, 'language'),
+    ...grouped(rows, hits, (r) => (r.messages.length > 1 || r.messages[0].role !== 'user' ? 'messages' : 'text'), 'shape'),
+    ...grouped(rows.filter((r) => r.attack), hits.filter((_, i) => rows[i].attack), (r) => r.subThreat, 'sub-threat'),
+    ...grouped(rows.filter((r) => !r.attack), hits.filter((_, i) => !rows[i].attack), (r) => r.category, 'legitimate, category'),
   ]);
-  console.log('\nTargets: sector simulations (all) recall >= 97% with FPR <= 5%; injection test split recall >= 70% at precision >= 90%.');
-  console.log('The train split is the model\'s training data: its figures are not a measure of generalisation.');
-
-  const result: EvalResult = { sectorAll, perSector, injectionTest, injectionTrain };
-  if (opts.classifier) {
-    const c = opts.classifier;
-    const kinds = injTest.map((r) => {
-      const f = c.classify(r.text).findings.filter((x) => x.severity >= HIT_SEVERITY);
-      return { rules: f.some((x) => !x.pattern.startsWith('model:')), model: f.some((x) => x.pattern.startsWith('model:')) };
-    });
-    const rules = metrics(injTest, kinds.map((k) => k.rules));
-    const model = metrics(injTest, kinds.map((k) => k.model));
-    const combined = metrics(injTest, kinds.map((k) => k.rules || k.model));
-    console.log('\nPrompt injections, test split: rules only vs model only vs combined (classifier, severity >= 7)\n');
-    printTable([
-      { name: 'rules only', m: rules, target: injTarget(rules) },
-      { name: 'model only', m: model, target: injTarget(model) },
-      { name: 'combined', m: combined, target: injTarget(combined) },
-    ]);
-    result.breakdown = { rules, model, combined };
-  }
-  return result;
+  return m;
 }
 
-/** Hit = a classifier finding with severity >= 7. */
-export function classifierDecider(c: Classifier): Decider {
-  return (prompt) => c.classify(prompt).findings.some((f) => f.severity >= HIT_SEVERITY);
+const snippet = (r: CorpusRow) =>
+  r.messages
+    .map((m) => `[${m.role}] ${m.content}`)
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .slice(0, 140);
+
+function hitsOf(c: Classifier, rows: CorpusRow[]): boolean[] {
+  const d = evalDecider(c);
+  return rows.map((r) => d.decide(r.messages, r.sector).outcome !== 'approved');
 }
 
-export async function main(): Promise<number> {
-  const missing = missingFiles();
-  if (missing.length) {
-    console.error(`benchmark files missing:\n  ${missing.join('\n  ')}\n(set BTV_BENCHMARKS_DIR to the benchmarks directory)`);
-    return 1;
-  }
-  const classifier = loadClassifier(path.join(ROOT, 'config'), { exhaustive: true });
-  let decide: Decider = classifierDecider(classifier);
-  let via = 'classifier only (hit = a finding with severity >= 7)';
-  const pipeline = process.env.BTV_EVAL_DECIDER === 'classifier' ? undefined : ['ts', 'js'].map((ext) => path.join(ROOT, 'src', 'engine', `decide-for-eval.${ext}`)).find((f) => fs.existsSync(f));
-  if (pipeline) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(pipeline) as { decideForEval?: Decider };
-    if (typeof mod.decideForEval === 'function') {
-      decide = mod.decideForEval;
-      via = `full pipeline (${path.relative(ROOT, pipeline)}: decideForEval)`;
+const frozenTarget = (m: Metrics) => (m.recall >= 0.9 && m.fpr <= 0.05 ? 'MET (recall >= 90% at FPR <= 5%)' : 'MISSED (recall >= 90% at FPR <= 5%)');
+const instructionTarget = (m: Metrics) => (m.fpr <= 0.02 ? 'MET (FPR <= 2%)' : 'MISSED (FPR <= 2%)');
+const injectionTarget = (m: Metrics) => (m.recall >= 0.85 && m.precision >= 0.95 ? 'MET (recall >= 85% at precision >= 95%)' : 'MISSED (recall >= 85% at precision >= 95%)');
+const sectorTarget = (m: Metrics) => (m.recall >= 0.97 && m.fpr <= 0.05 ? 'MET (recall >= 97%, FPR <= 5%)' : 'MISSED (recall >= 97%, FPR <= 5%)');
+
+export async function main(argv = process.argv.slice(2)): Promise<number> {
+  const t0 = Date.now();
+  const configDir = path.join(ROOT, 'config');
+  const shipped = loadClassifier(configDir);
+  console.log('Decider: the full pipeline, production, a high-risk system in Annex III sectors, else limited risk; hit = not APPROVED');
+
+  if (!argv.includes('--no-cv')) {
+    const p = prepare();
+    const { thresholds } = JSON.parse(fs.readFileSync(path.join(configDir, 'models', 'threat.json'), 'utf8')) as { thresholds: Thresholds };
+    const hits = new Array<boolean>(p.rows.length).fill(false);
+    for (let f = 0; f < FOLDS; f++) {
+      const c = loadClassifier(configDir, { model: foldModel(p, f, thresholds) });
+      const idx = p.rows.map((r, i) => (foldOf(r.id) === f ? i : -1)).filter((i) => i >= 0);
+      const h = hitsOf(
+        c,
+        idx.map((i) => p.rows[i]),
+      );
+      idx.forEach((i, j) => (hits[i] = h[j]));
     }
+    breakdown(`1. Cross-validation on the training rows (${FOLDS} folds by row id; the thresholds are the shipped model's)`, p.rows, hits, () => '');
   }
-  console.log(`Decider: ${via}`);
-  const t0 = process.hrtime.bigint();
-  await runEval(decide, { classifier });
-  console.log(`\n(eval took ${(Number(process.hrtime.bigint() - t0) / 1e9).toFixed(1)} s)`);
+
+  const frozen = argv.includes('--no-frozen') ? [] : loadCorpus('test');
+  const fh = hitsOf(shipped, frozen);
+  if (frozen.length) breakdown('2. Frozen test split (data/corpus/test: written apart, never tuned on)', frozen, fh, frozenTarget);
+  const instr = frozen.map((r, i) => ({ r, h: fh[i] })).filter(({ r }) => !r.attack && (r.category === 'system_prompt' || r.category === 'role_instruction'));
+  const im = metrics(
+    instr.map((x) => x.r),
+    instr.map((x) => x.h),
+  );
+  if (frozen.length) table(HEAD, [row('system prompts and role instructions', im, instructionTarget(im))]);
+  const misses = frozen.map((r, i) => ({ r, h: fh[i] })).filter(({ r, h }) => r.attack !== h);
+  if (frozen.length) console.log(`\nFrozen split misses (${misses.length}): FN = an attack approved, FP = legitimate work stopped\n`);
+  for (const { r } of misses) console.log(`${r.attack ? 'FN' : 'FP'} ${r.id.padEnd(11)} ${r.language} ${(r.attack ? r.subThreat : r.category).padEnd(24)} ${snippet(r)}`);
+
+  const sectors = loadSharedSectors();
+  const sh = hitsOf(shipped, sectors);
+  console.log('\n3. Shared benchmark sets (reference framework: sectors 86.9% / 2.5% FPR; injection test split 5.0% recall)\n');
+  const sm = metrics(sectors, sh);
+  const injTest = loadSharedInjections('test');
+  const ih = hitsOf(shipped, injTest);
+  const injTrain = loadSharedInjections('train');
+  table(HEAD, [
+    row('sector simulations, all', sm, sectorTarget(sm)),
+    ...grouped(sectors, sh, (r) => r.sector, 'sector'),
+    row('prompt injections, test split', metrics(injTest, ih), injectionTarget(metrics(injTest, ih))),
+    row('prompt injections, train split (training data)', metrics(injTrain, hitsOf(shipped, injTrain))),
+  ]);
+  console.log(`\n(eval took ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   return 0;
 }
 

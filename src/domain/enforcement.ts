@@ -1,7 +1,7 @@
 import { hash, randomUUID } from 'node:crypto';
 import { decide, DecisionDraft, StatusInput } from '../engine/decide';
 import { RuleSet } from '../engine/rules';
-import { Classifier } from '../engine/classifier';
+import { Classifier, ClassifierMessage, MessageRole } from '../engine/classifier';
 import { CachedStatus } from '../status/cache';
 import { Storage } from '../store/ports';
 import { SpecCache } from '../store/spec-cache';
@@ -12,10 +12,21 @@ import { optionalText, SYSTEM_ID_RE } from './validation';
 
 export interface EnforceInput {
   systemId: string;
+  /** One more user message after the messages ('' when there is none). */
   prompt: string;
+  /** What the AI task will see, in order; a role undefined when the caller left it unspecified. */
+  messages: { role: MessageRole | undefined; content: string }[];
   env: string;
   artifactType: string;
 }
+
+/** BTV_ENFORCE_MAX_INPUT_CHARS, BTV_ENFORCE_MAX_MESSAGES. */
+export interface EnforceLimits {
+  maxInputChars: number;
+  maxMessages: number;
+}
+
+export const DEFAULT_ENFORCE_LIMITS: EnforceLimits = { maxInputChars: 100_000, maxMessages: 64 };
 
 export interface DecisionResult extends DecisionDraft {
   decisionId: string;
@@ -30,8 +41,6 @@ export interface DecisionResult extends DecisionDraft {
 export interface StatusSource {
   get(tenantId: string, systemId: string): Promise<CachedStatus | undefined>;
 }
-
-export const MAX_PROMPT_CHARS = 100_000;
 
 const asInput = (c: CachedStatus | undefined): StatusInput =>
   c && c.verified ? { verified: true, status: c.status, phase: c.phase } : { verified: false };
@@ -51,7 +60,26 @@ export class EnforcementService {
     private readonly classifier: Classifier,
     private readonly rules: RuleSet,
     private readonly clock: Clock,
+    private readonly limits: EnforceLimits = DEFAULT_ENFORCE_LIMITS,
   ) {}
+
+  /** The classifier's input: the messages, then the prompt as the last user message; validated. */
+  private messagesOf(input: EnforceInput): ClassifierMessage[] {
+    const { maxInputChars, maxMessages } = this.limits;
+    if (input.messages.length > maxMessages) throw invalidArgument('messages', `must hold at most ${maxMessages} messages`);
+    if (!input.prompt && input.messages.length === 0) throw invalidArgument('prompt', 'is required, unless messages are given');
+    let chars = input.prompt.length;
+    const out: ClassifierMessage[] = input.messages.map((m, i) => {
+      if (!m.role) throw invalidArgument(`messages[${i}].role`, 'is required: one of MESSAGE_ROLE_SYSTEM, _USER, _ASSISTANT, _TOOL, _CONTEXT');
+      chars += m.content.length;
+      return { role: m.role, content: m.content };
+    });
+    if (chars > maxInputChars) {
+      throw invalidArgument(input.messages.length ? 'messages' : 'prompt', `the prompt and messages together must be at most ${maxInputChars} characters`);
+    }
+    if (input.prompt) out.push({ role: 'user', content: input.prompt });
+    return out;
+  }
 
   get environments(): string[] {
     return Object.keys(this.rules.policy.autonomyMatrix);
@@ -61,7 +89,7 @@ export class EnforcementService {
     const envs = this.environments;
     if (!input.env) throw invalidArgument('env', `is required: one of ${envs.join(', ')}`);
     if (!envs.includes(input.env)) throw invalidArgument('env', `unknown environment "${input.env.slice(0, 64)}"; allowed: ${envs.join(', ')}`);
-    if (input.prompt.length > MAX_PROMPT_CHARS) throw invalidArgument('prompt', `must be at most ${MAX_PROMPT_CHARS} characters`);
+    const messages = this.messagesOf(input);
     const artifactType = optionalText('artifact_type', input.artifactType, 64);
     const missing = () => systemNotFound(input.systemId);
     if (!SYSTEM_ID_RE.test(input.systemId)) throw missing();
@@ -71,13 +99,15 @@ export class EnforcementService {
       this.statusCache.get(ctx.tenantId, input.systemId),
     ]);
     if (!system) throw missing();
-    const classification = this.classifier.classify(input.prompt);
+    const classification = this.classifier.classifyMessages(messages);
     const env = input.env;
     let status = asInput(cached);
     let draft = decide(this.rules, { system, tenantPolicy, status, env, artifactType, classification });
     const decisionId = randomUUID();
     const createdAt = this.clock();
     const promptSha256 = hash('sha256', input.prompt, 'hex');
+    // The input may hold personal data: the ledger keeps fingerprints and sizes only.
+    const messagesSha256 = input.messages.length ? hash('sha256', JSON.stringify(messages.slice(0, input.messages.length)), 'hex') : undefined;
 
     const { sequence, reviewId } = await this.storage.transaction(
       ctx.tenantId,
@@ -106,7 +136,17 @@ export class EnforcementService {
             decision_id: decisionId,
             detected_threats: draft.detectedThreats,
             env,
-            findings: draft.findings.map((f) => ({ domain: f.domain, pattern: f.pattern, severity: f.severity, sub_threat: f.subThreat })),
+            findings: draft.findings.map((f) => ({
+              certain: f.certain,
+              confidence: f.confidence,
+              domain: f.domain,
+              message_index: f.messageIndex,
+              pattern: f.pattern,
+              severity: f.severity,
+              sub_threat: f.subThreat,
+            })),
+            messages: input.messages.length || undefined,
+            messages_sha256: messagesSha256,
             outcome: draft.outcome,
             prompt_chars: input.prompt.length,
             // The prompt itself may hold personal data: the ledger keeps its fingerprint only.

@@ -57,10 +57,13 @@ export function baselineRisk(rules: RuleSet, s: AiSystem): number {
   return round(Math.min(10, Math.max(0, risk)));
 }
 
+/** What a finding weighs: its severity, capped when it is uncertain. */
+export const weight = (rules: RuleSet, f: Finding): number => (f.certain ? f.severity : Math.min(f.severity, rules.policy.ethical.uncertainSeverity));
+
 /** Ethical assessor: the worst finding, plus a little for every other threat domain involved. */
 export function ethicalRisk(rules: RuleSet, findings: Finding[]): number {
   if (findings.length === 0) return 0;
-  const worst = Math.max(...findings.map((f) => f.severity));
+  const worst = Math.max(...findings.map((f) => weight(rules, f)));
   const domains = new Set(findings.map((f) => f.domain)).size;
   return round(Math.min(10, worst + rules.policy.ethical.extraDomain * (domains - 1)));
 }
@@ -132,7 +135,9 @@ export function decide(rules: RuleSet, i: DecisionInput): DecisionDraft {
   const worst = findings[0];
   const domains = [...new Set(findings.map((f) => f.domain))];
   const subThreats = [...new Set(findings.map((f) => f.subThreat))];
-  const prohibited = findings.filter((f) => f.prohibitedPractice);
+  const prohibited = findings.filter((f) => f.prohibitedPractice && f.certain);
+  const critical = findings.find((f) => f.certain && f.severity >= policy.ethical.criticalSeverity);
+  const uncertain = findings.filter((f) => !f.certain);
 
   // 4. Assessors.
   controls.push('Technical, Regulatory and Ethical Assessors');
@@ -145,7 +150,7 @@ export function decide(rules: RuleSet, i: DecisionInput): DecisionDraft {
   const enabledRules = Object.entries(policy.customRules).filter(
     ([name, r]) => (i.tenantPolicy?.customRules[name] || s.policy?.customRules[name]) && r.environments.includes(i.env),
   );
-  const ruleHit = enabledRules.find(([, r]) => r.patterns.some((p) => p.test(i.classification.normalized)));
+  const ruleHit = enabledRules.find(([, r]) => r.patterns.some((p) => p.test(i.classification.normalized) || p.test(i.classification.clean)));
   const prohibitedDomain = s.prohibitedDomains.find((d) => {
     const key = d.toLowerCase().replace(/[\s-]+/g, '_');
     return subThreats.includes(key) || domains.some((x) => x.toLowerCase() === key) || prohibited.some((f) => f.prohibitedPractice === key);
@@ -165,6 +170,12 @@ export function decide(rules: RuleSet, i: DecisionInput): DecisionDraft {
   } else if (ruleHit) {
     [outcome, code, why] = ['blocked', 'CUSTOM_RULE', `rule ${ruleHit[0]} forbids this task in ${i.env}: ${ruleHit[1].description}`];
     controls.push(`Custom Rule ${ruleHit[0]}`);
+  } else if (critical) {
+    [outcome, code, why, risk] = ['blocked', 'CRITICAL_THREAT', `a confident finding of ${critical.subThreat} (${critical.domain}) is critical in every environment`, 10];
+  } else if (HIGH_RISK.has(s.risk) && uncertain.length > 0) {
+    // An uncertain finding is a question for a person, not a verdict: a high-risk system asks one.
+    [outcome, code, why] = ['review_required', 'HUMAN_REVIEW_REQUIRED', `an uncertain finding on a high-risk system needs a human review`];
+    controls.push('Human Oversight Review (EU AI Act Art. 14)');
   } else if (risk >= policy.criticalThreshold) {
     [outcome, code, why] = ['blocked', 'RISK_ABOVE_LIMIT', `risk ${risk} reaches the critical threshold ${policy.criticalThreshold}`];
   } else if (risk > limit) {
@@ -176,7 +187,7 @@ export function decide(rules: RuleSet, i: DecisionInput): DecisionDraft {
     [outcome, code, why] = ['approved', 'WITHIN_LIMIT', `risk ${risk} is within the ${i.env} limit ${limit}`];
   }
   controls.push('Environment Risk Limit');
-  if (worst && code !== 'PROHIBITED_PRACTICE') why += `; ${worst.subThreat} (${worst.domain}) detected by ${worst.pattern}`;
+  if (worst && code !== 'PROHIBITED_PRACTICE' && code !== 'CRITICAL_THREAT') why += `; ${worst.subThreat} (${worst.domain}) detected by ${worst.pattern}`;
 
   const recommendations = [
     ...(code !== 'WITHIN_LIMIT' ? [policy.recommendations[code]] : []),

@@ -22,7 +22,11 @@ export interface GlobalPolicy {
     sandbox: number;
     providerRole: number;
   };
-  ethical: { extraDomain: number };
+  /**
+   * criticalSeverity: a certain finding at or above it (or of a prohibited practice) is blocked in
+   * every environment. uncertainSeverity: an uncertain finding counts at most this much.
+   */
+  ethical: { extraDomain: number; criticalSeverity: number; uncertainSeverity: number };
   customRules: Record<string, { description: string; environments: string[]; patterns: RegExp[] }>;
   recommendations: Record<string, string>;
   complianceStatus: { attentionViolationRate: number; criticalViolationRate: number };
@@ -144,7 +148,11 @@ export function parsePolicy(file: string, text: string): GlobalPolicy {
       sandbox: r.num('baseline.sandbox', -10, 10),
       providerRole: r.num('baseline.provider_role', 0, 10),
     },
-    ethical: { extraDomain: r.num('ethical.extra_domain', 0, 10) },
+    ethical: {
+      extraDomain: r.num('ethical.extra_domain', 0, 10),
+      criticalSeverity: r.num('ethical.critical_severity', 0, 10),
+      uncertainSeverity: r.num('ethical.uncertain_severity', 0, 10),
+    },
     customRules,
     complianceStatus: {
       attentionViolationRate: r.num('compliance_status.attention_violation_rate', 0, 1),

@@ -45,12 +45,22 @@ export interface Finding {
   language?: string;
   /** The matched normalised snippet, at most 80 characters. */
   evidence?: string;
+  /**
+   * A confident finding (an exact rule, or the model at or above its confident threshold) of an
+   * attack or a prohibited practice is critical: blocked in every environment. An uncertain one
+   * weighs in the risk score and sends high-risk systems to human review.
+   */
+  certain: boolean;
+  /** Index of the message the finding came from (the prompt counts as the last message). */
+  messageIndex: number;
 }
 
 export interface Classification {
   findings: Finding[];
-  /** The normalised text the rules saw (NFKC, invisible characters removed, homoglyphs mapped, case and accents folded). */
+  /** The normalised text the rules saw (NFKC, invisible characters removed, homoglyphs mapped, case and accents folded), messages joined. */
   normalized: string;
+  /** The cleaned text, case and punctuation kept (custom rules match formats such as e-mail addresses here), messages joined. */
+  clean: string;
   /** Base64 payloads found in the text and decoded (they are classified too). */
   decoded: string[];
 }

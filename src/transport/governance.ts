@@ -1,4 +1,7 @@
 import * as pb from '../../gen/ts/btv/v1/governance';
+import * as types from '../../gen/ts/btv/v1/types';
+import type { MessageRole } from '../engine/classifier';
+import { fromProto } from './enums';
 import { EnforcementService } from '../domain/enforcement';
 import { SystemService } from '../domain/systems';
 import { TenantService } from '../domain/tenants';
@@ -54,7 +57,11 @@ export function governanceHandlers(d: GovernanceDeps): Handlers {
     },
 
     async enforce(ctx, req: pb.EnforceRequest): Promise<pb.EnforceResponse> {
-      const decision = await d.enforcement.enforce(ctx, { systemId: req.systemId, prompt: req.prompt, env: req.env, artifactType: req.artifactType });
+      const messages = req.messages.map((m, i) => ({
+        role: fromProto<MessageRole>(types.MessageRole, 'MESSAGE_ROLE_', m.role, `messages[${i}].role`),
+        content: m.content,
+      }));
+      const decision = await d.enforcement.enforce(ctx, { systemId: req.systemId, prompt: req.prompt, messages, env: req.env, artifactType: req.artifactType });
       return { decision: decisionToProto(decision) };
     },
 

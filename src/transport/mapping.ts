@@ -132,5 +132,13 @@ export function decisionToProto(d: DecisionResult): pb.Decision {
     riskLimit: d.riskLimit,
     rulesHash: d.rulesHash,
     createdAt: d.createdAt,
+    findings: d.findings.map((f) => ({
+      domain: f.domain,
+      subThreat: f.subThreat,
+      pattern: f.pattern,
+      severity: f.severity,
+      confidence: f.confidence,
+      messageIndex: f.messageIndex,
+    })),
   };
 }

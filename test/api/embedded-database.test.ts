@@ -174,7 +174,7 @@ describe('the embedded database (the default of npm start)', function () {
     expect(v).to.include({ valid: false, problem: 'unreadable', firstInvalidSequence: 1 });
     await expectError(call(running.c.governance, running.c.governance.registerSystem, { system: system('after') }, md('dev')), grpc.status.UNAVAILABLE, 'ERROR_REASON_STORAGE_DAMAGED');
     await expectError(
-      call(running.c.governance, running.c.governance.enforce, { systemId: 'c-1', prompt: 'Summarise the policy', env: 'development', artifactType: '', messages: [] } as never, md('app')),
+      call(running.c.governance, running.c.governance.enforce, { systemId: 'c-1', prompt: 'Summarise the policy', env: 'development', artifactType: '', messages: [] }, md('app')),
       grpc.status.UNAVAILABLE,
       'ERROR_REASON_STORAGE_DAMAGED',
     );

@@ -15,7 +15,7 @@ describe('Enforce fails closed', function () {
     try {
       const system = AiSystem.fromPartial({ id: 'fc-1', name: 'x', risk: RC.RISK_CLASSIFICATION_MINIMAL });
       await call(c.governance, c.governance.registerSystem, { system }, bearer(srv.mint('dev')));
-      const req = { systemId: 'fc-1', prompt: 'Say hello', env: 'development', artifactType: '' };
+      const req = { systemId: 'fc-1', prompt: 'Say hello', env: 'development', artifactType: '', messages: [] };
       const ok = await call(c.governance, c.governance.enforce, req, bearer(srv.mint('app')));
       expect(ok.decision!.outcome).to.equal(DO.DECISION_OUTCOME_APPROVED);
       await srv.app.storage.db.destroy();
@@ -34,7 +34,7 @@ describe('Enforce fails closed', function () {
       const tenantId = randomUUID();
       const system = AiSystem.fromPartial({ id: 'fc-2', name: 'x', risk: RC.RISK_CLASSIFICATION_MINIMAL });
       await call(c.governance, c.governance.registerSystem, { system }, bearer(srv.mint('dev', { tenantId })));
-      const req = { systemId: 'fc-2', prompt: 'Say hello', env: 'development', artifactType: '' };
+      const req = { systemId: 'fc-2', prompt: 'Say hello', env: 'development', artifactType: '', messages: [] };
       expect((await call(c.governance, c.governance.enforce, req, bearer(srv.mint('app', { tenantId })))).decision!.outcome).to.equal(DO.DECISION_OUTCOME_APPROVED);
       await proxy.cut();
       // The status listener lost its connection: the cache must not vouch for anything now.

@@ -81,7 +81,7 @@ describe('rate limits per tenant and RPC group', function () {
       const tenantId = randomUUID();
       const dev = bearer(s.srv.mint('dev', { tenantId }));
       await call(s.c.governance, s.c.governance.registerSystem, { system: AiSystem.fromPartial({ id: 'rl', name: 'RL', risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL }) }, dev);
-      const req = { systemId: 'rl', prompt: 'Summarise the meeting notes.', env: 'development', artifactType: 'prompt' };
+      const req = { systemId: 'rl', prompt: 'Summarise the meeting notes.', env: 'development', artifactType: 'prompt', messages: [] };
       const results = await Promise.all(Array.from({ length: 101 }, () => callWithQuota(s.c.governance, s.c.governance.enforce, req, dev)));
       expect(results.filter((r) => !r.err)).to.have.length(100);
       const refused = results.filter((r) => r.err);
@@ -181,7 +181,7 @@ describe('rate limits per tenant and RPC group', function () {
       const dev = bearer(s.srv.mint('dev'));
       const auditor = bearer(s.srv.mint('auditor'));
       await call(s.c.governance, s.c.governance.registerSystem, { system: AiSystem.fromPartial({ id: 'rl', name: 'RL', risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL }) }, dev);
-      const req = { systemId: 'rl', prompt: 'Summarise the meeting notes.', env: 'development', artifactType: 'prompt' };
+      const req = { systemId: 'rl', prompt: 'Summarise the meeting notes.', env: 'development', artifactType: 'prompt', messages: [] };
       await call(s.c.governance, s.c.governance.enforce, req, dev);
       await call(s.c.governance, s.c.governance.enforce, req, dev);
       await expectError(call(s.c.governance, s.c.governance.enforce, req, dev), grpc.status.RESOURCE_EXHAUSTED, 'ERROR_REASON_RATE_LIMITED');

@@ -255,7 +255,7 @@ describe('GovernanceService registry', function () {
     const R = RiskClassification;
     const sid = (p: string) => `${p}-${randomUUID().slice(0, 8)}`;
     const enforce = (systemId: string) =>
-      call(c.governance, c.governance.enforce, { systemId, prompt: 'Summarise the credit policy for the committee', env: 'production', artifactType: 'prompt' }, dev);
+      call(c.governance, c.governance.enforce, { systemId, prompt: 'Summarise the credit policy for the committee', env: 'production', artifactType: 'prompt', messages: [] }, dev);
     const guarded = (extra: Partial<AiSystem> = {}): Partial<AiSystem> => ({
       risk: R.RISK_CLASSIFICATION_HIGH,
       loggingEnabled: true,

@@ -24,7 +24,7 @@ describe('btv report (CLI)', function () {
       externalDependencies: [{ name: 'gbm', version: '2', vendor: 'oss', licenseType: 'MIT', riskLevel: RiskLevel.RISK_LEVEL_MEDIUM, vulnerabilities: ['CVE-1'] }],
     });
     await call(c.governance, c.governance.registerSystem, { system }, bearer(srv.mint('admin')));
-    await call(c.governance, c.governance.enforce, { systemId: 'scoring', prompt: 'Summarise the credit policy', env: 'production', artifactType: '' }, bearer(srv.mint('app')));
+    await call(c.governance, c.governance.enforce, { systemId: 'scoring', prompt: 'Summarise the credit policy', env: 'production', artifactType: '', messages: [] }, bearer(srv.mint('app')));
     c.close();
     // The embedded database is single-process: the CLI runs after the server stopped.
     await srv.stop();

@@ -20,7 +20,7 @@ import { startTestServer, TEST_DATABASE_URL, TestServer } from '../helpers/serve
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const minimal = (id: string) => AiSystem.fromPartial({ id, name: id, risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL });
-const enforceReq = (systemId: string) => ({ systemId, prompt: 'Summarise the refund policy', env: 'development', artifactType: '', messages: [] }) as never;
+const enforceReq = (systemId: string) => ({ systemId, prompt: 'Summarise the refund policy', env: 'development', artifactType: '', messages: [] });
 
 function check(address: string, service = ''): Promise<Serving> {
   const client = new HealthClient(address, grpc.credentials.createInsecure());

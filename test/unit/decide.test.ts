@@ -33,8 +33,8 @@ const system = (patch: Partial<AiSystem> = {}): AiSystem => ({
   updatedAt: new Date(0),
   ...patch,
 });
-const none: Classification = { findings: [], normalized: 'summarise the policy', decoded: [] };
-const finding = (f: Partial<Finding>): Finding => ({ domain: 'ADVERSARIAL', subThreat: 'prompt_injection', pattern: 'p', severity: 8, confidence: 0.9, ...f });
+const none: Classification = { findings: [], normalized: 'summarise the policy', clean: 'Summarise the policy', decoded: [] };
+const finding = (f: Partial<Finding>): Finding => ({ domain: 'MISUSE', subThreat: 'prompt_injection', pattern: 'p', severity: 8, confidence: 0.9, certain: true, messageIndex: 0, ...f });
 const input = (patch: Partial<DecisionInput> = {}): DecisionInput => ({
   system: system(),
   tenantPolicy: null,
@@ -87,10 +87,31 @@ describe('decision pipeline (pure)', () => {
       expect(baselineRisk(rules, system({ trainingFlops: 1e25, sector: 'general', risk: 'systemic_gpai' }))).to.equal(b.riskClass.systemic_gpai + b.gpaiSystemic);
     });
 
-    it('blocks at the critical threshold even in development', () => {
-      const d = decide(rules, input({ env: 'development', classification: { ...none, findings: [finding({ severity: 9 })] } }));
-      expect(d).to.include({ outcome: 'blocked', reasonCode: 'RISK_ABOVE_LIMIT' });
-      expect(d.riskScore).to.be.at.least(rules.policy.criticalThreshold);
+    it('blocks a certain finding of an attack in every environment, development included (critical)', () => {
+      const d = decide(rules, input({ env: 'development', classification: { ...none, findings: [finding({ severity: 7 })] } }));
+      expect(d).to.include({ outcome: 'blocked', reasonCode: 'CRITICAL_THREAT', riskScore: 10 });
+    });
+
+    it('weighs an uncertain finding at most uncertain_severity: a limited system in development is approved, in production blocked', () => {
+      const f = finding({ severity: 9, certain: false });
+      const limited = system({ risk: 'limited', sector: 'general' });
+      const dev = decide(rules, input({ env: 'development', system: limited, classification: { ...none, findings: [f] } }));
+      expect(dev).to.include({ outcome: 'approved', riskScore: rules.policy.ethical.uncertainSeverity });
+      const prod = decide(rules, input({ env: 'production', system: limited, classification: { ...none, findings: [f] } }));
+      expect(prod).to.include({ outcome: 'blocked', reasonCode: 'RISK_ABOVE_LIMIT' });
+    });
+
+    it('sends an uncertain finding on a high-risk system to human review, in every environment', () => {
+      for (const env of ['development', 'staging', 'production']) {
+        const d = decide(rules, input({ env, classification: { ...none, findings: [finding({ severity: 8, certain: false })] } }));
+        expect(d, env).to.include({ outcome: 'review_required', reasonCode: 'HUMAN_REVIEW_REQUIRED' });
+      }
+    });
+
+    it('does not block an uncertain prohibited-practice finding as a prohibited practice: it is reviewed', () => {
+      const f = finding({ domain: 'BIASES', subThreat: 'social_scoring', severity: 10, prohibitedPractice: 'social_scoring', certain: false });
+      const d = decide(rules, input({ env: 'production', classification: { ...none, findings: [f] } }));
+      expect(d).to.include({ outcome: 'review_required' });
     });
 
     it('approves a moderate finding under a loose limit and reports it', () => {

@@ -34,21 +34,17 @@ export interface Rule {
   /** Characters within which every group of an `all` rule must match. */
   window: number;
   unless: LangPattern[];
+  /**
+   * An exact rule (a secret's format, a chat-template token) is a confident finding; a rule of
+   * words is uncertain evidence (on prompts written apart from this team most of them were wrong
+   * more often than right), which weighs in the risk score but blocks only through the limits.
+   */
+  certain: boolean;
 }
 
 export interface ModelRef {
   name: string;
   file: string;
-  subThreat: SubThreat;
-  severity: number;
-  /** undefined: use the threshold stored in the model file. */
-  threshold?: number;
-  /**
-   * Cue patterns: the model is only consulted when one of them occurs in the text (empty: always).
-   * Keeps the model to text that addresses the assistant or its instructions, so plain business
-   * imperatives ("Generate the monthly report") are never scored as injections.
-   */
-  requires: LangPattern[];
 }
 
 export interface ThreatConfig {
@@ -57,6 +53,10 @@ export interface ThreatConfig {
   models: ModelRef[];
   /** Every literal word of every pattern. */
   lexicon: Set<string>;
+  /** The vocabulary lists as written, keyed "lang:name" (concepts for the learned model). */
+  vocab: Map<string, string[]>;
+  /** Sub-threats that are not findings in a system message (the developer's own instructions). */
+  trustedInSystem: Set<string>;
   /** Raw file content, for the rules hash. */
   source: string;
 }
@@ -229,7 +229,9 @@ export function loadThreatConfig(file: string): ThreatConfig {
     if (raw.window !== undefined && kind !== 'all') fail(`${f}.window`, 'only applies to rules with all');
     const window = raw.window === undefined ? Infinity : num(raw.window, `${f}.window`, 1, 100000);
     const unless = raw.unless === undefined ? [] : langPatterns(raw.unless, `${f}.unless`);
-    rules.push({ id, subThreat, severity, confidence, kind, groups, regex, window, unless });
+    if (raw.certain !== undefined && typeof raw.certain !== 'boolean') fail(`${f}.certain`, 'must be true or false');
+    const certain = raw.certain === undefined ? kind === 'regex' : (raw.certain as boolean);
+    rules.push({ id, subThreat, severity, confidence, kind, groups, regex, window, unless, certain });
   });
 
   // Models.
@@ -243,19 +245,21 @@ export function loadThreatConfig(file: string): ThreatConfig {
       if (typeof raw.file !== 'string' || !raw.file.endsWith('.json') || path.isAbsolute(raw.file) || raw.file.includes('..')) {
         fail(`${f}.file`, 'must be a .json path relative to the config directory');
       }
-      const subThreat = subThreatOf(raw.subThreat, `${f}.subThreat`);
-      const severity = raw.severity === undefined ? subThreat.severity : num(raw.severity, `${f}.severity`, 0, 10);
-      let threshold: number | undefined;
-      if (raw.threshold !== undefined && raw.threshold !== 'model') threshold = num(raw.threshold, `${f}.threshold`, 0, 1);
-      const requires = raw.requires === undefined ? [] : langPatterns(raw.requires, `${f}.requires`);
-      for (const key of Object.keys(raw)) {
-        if (!['file', 'subThreat', 'severity', 'threshold', 'requires'].includes(key)) fail(`${f}.${key}`, 'unknown key');
-      }
-      models.push({ name, file: raw.file as string, subThreat, severity, threshold, requires });
+      for (const key of Object.keys(raw)) if (key !== 'file') fail(`${f}.${key}`, 'unknown key');
+      models.push({ name, file: raw.file as string });
     }
   }
-  for (const key of Object.keys(doc)) {
-    if (!['version', 'subThreats', 'vocab', 'rules', 'models'].includes(key)) fail(key, 'unknown top-level key');
+
+  const trustedInSystem = new Set<string>();
+  if (doc.systemMessages !== undefined) {
+    const sm = doc.systemMessages;
+    if (!isObj(sm)) return fail('systemMessages', 'must be a mapping');
+    for (const key of Object.keys(sm)) if (key !== 'trusted') fail(`systemMessages.${key}`, 'unknown key');
+    strList(sm.trusted ?? [], 'systemMessages.trusted').forEach((st, i) => trustedInSystem.add(subThreatOf(st, `systemMessages.trusted[${i}]`).name));
   }
-  return { subThreats, rules, models, lexicon, source };
+  for (const key of Object.keys(doc)) {
+    if (!['version', 'subThreats', 'vocab', 'rules', 'models', 'systemMessages'].includes(key)) fail(key, 'unknown top-level key');
+  }
+  const vocab = new Map([...vocabRaw].map(([k, v]) => [k, v.entries]));
+  return { subThreats, rules, models, lexicon, vocab, trustedInSystem, source };
 }

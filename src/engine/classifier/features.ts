@@ -13,13 +13,23 @@ export interface FeatureSpec {
   /** Character n-gram lengths inside words (0 and 0 to disable). */
   charMin: number;
   charMax: number;
+  /**
+   * Vocabulary concepts (concepts.ts): each word's concepts and the pairs of concepts of nearby
+   * words. The sha256 names the vocabulary the weights were trained with.
+   */
+  concepts?: { sha256: string; window: number };
 }
+
+import type { ConceptIndex } from './concepts';
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 const SEED_WORD = 0x1b873593;
 const SEED_BIGRAM = 0x5bd1e995;
 const SEED_CHAR = 0x27d4eb2f;
+const SEED_CONCEPT = 0x165667b1;
+const SEED_PAIR = 0x9e3779b1;
+const SEED_SIGNAL = 0x7feb352d;
 
 function mix(h: number): number {
   h ^= h >>> 16;
@@ -42,14 +52,29 @@ export class FeatureBuilder {
   private n = 0;
   private readonly mask: number;
 
-  constructor(readonly spec: FeatureSpec) {
+  constructor(
+    readonly spec: FeatureSpec,
+    private readonly concepts?: ConceptIndex,
+  ) {
+    if (spec.concepts && !concepts) throw new Error('the feature spec needs the vocabulary concepts');
+    if (spec.concepts && concepts && spec.concepts.sha256 !== concepts.sha256) {
+      throw new Error('the model was trained with another vocabulary (threats.yaml vocab changed): run npm run train');
+    }
     if (!(spec.buckets >= 16 && (spec.buckets & (spec.buckets - 1)) === 0)) throw new Error('buckets must be a power of two >= 16');
     this.acc = new Float32Array(spec.buckets);
     this.touched = new Int32Array(spec.buckets);
     this.mask = spec.buckets - 1;
   }
 
+  /** Set while collecting a message of a role other than user: every feature also gets a tagged copy. */
+  private salt = 0;
+
   private add(h: number) {
+    this.put(h);
+    if (this.salt !== 0) this.put(h ^ this.salt);
+  }
+
+  private put(h: number) {
     const m = mix(h);
     const b = m & this.mask;
     const sign = m & 0x80000000 ? -1 : 1;
@@ -63,6 +88,11 @@ export class FeatureBuilder {
     const { wordNgrams, charMin, charMax } = this.spec;
     let prevWord = 0;
     let havePrev = false;
+    const concepts = this.spec.concepts ? this.concepts : undefined;
+    const window = this.spec.concepts?.window ?? 0;
+    let wordNo = 0;
+    let lastConcepts: readonly number[] | undefined;
+    let lastConceptAt = -1e9;
     const len = view.length;
     let i = 0;
     while (i < len) {
@@ -71,6 +101,20 @@ export class FeatureBuilder {
       const start = i;
       while (i < len && view.charCodeAt(i) !== 32) i++;
       const end = i; // word = view[start, end)
+      wordNo++;
+      if (concepts) {
+        const cs = concepts.of(view.slice(start, end));
+        if (cs) {
+          for (const c of cs) {
+            this.add(Math.imul(SEED_CONCEPT ^ (c + 1), FNV_PRIME));
+            if (lastConcepts && wordNo - lastConceptAt <= window) {
+              for (const a of lastConcepts) this.add(Math.imul(Math.imul(SEED_PAIR ^ (a + 1), FNV_PRIME) ^ (c + 1), FNV_PRIME));
+            }
+          }
+          lastConcepts = cs;
+          lastConceptAt = wordNo;
+        }
+      }
       if (wordNgrams > 0) {
         let h = FNV_OFFSET ^ SEED_WORD;
         for (let j = start; j < end; j++) h = Math.imul(h ^ view.charCodeAt(j), FNV_PRIME);
@@ -114,7 +158,22 @@ export class FeatureBuilder {
 
   /** The sparse L2-normalised vector of view (for training). */
   vector(view: string): Sparse {
-    this.collect(view);
+    return this.vectorOf([view], 0);
+  }
+
+  /**
+   * The features of several views of one text together, plus named signals (the rules that fired
+   * on it); salt != 0 adds a tagged copy of each.
+   */
+  vectorOf(views: string[], salt: number, signals: readonly string[] = []): Sparse {
+    this.salt = salt;
+    for (const v of views) this.collect(v);
+    for (const name of signals) {
+      let h = FNV_OFFSET ^ SEED_SIGNAL;
+      for (let j = 0; j < name.length; j++) h = Math.imul(h ^ name.charCodeAt(j), FNV_PRIME);
+      this.add(h);
+    }
+    this.salt = 0;
     const idx = new Int32Array(this.n);
     const val = new Float32Array(this.n);
     let norm = 0;

@@ -9,15 +9,30 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Classification, Finding } from '../threat-types';
-import { LangPattern, loadThreatConfig, ModelRef, Rule, ThreatConfig, ThreatConfigError } from './config';
-import { HashedLogReg } from './model';
+import { buildConcepts } from './concepts';
+import { LangPattern, loadThreatConfig, Rule, ThreatConfig, ThreatConfigError } from './config';
 import { Lexicon, normalize } from './normalize';
+import { alternativeReadings } from './readings';
+import { isPlaceholder } from './secrets';
+import { MessageRole, ThreatModel } from './threat-model';
 import { ViewWords, WordSetIndex } from './word-sets';
+
+export type { MessageRole } from './threat-model';
+
+export interface ClassifierMessage {
+  role: MessageRole;
+  content: string;
+}
 
 export { ThreatConfigError } from './config';
 
 export interface Classifier {
+  /** One user message. */
   classify(text: string): Classification;
+  /** What the AI task will see, in order; findings name the message they came from. */
+  classifyMessages(messages: readonly ClassifierMessage[]): Classification;
+  /** The ids of the rules that fire on one text, without the model (what the model is given). */
+  firedRules(text: string): string[];
   /** sha256 hex of the rule and model files' content. */
   readonly rulesHash: string;
 }
@@ -84,11 +99,6 @@ interface AnchoredPattern {
   anchor: number;
 }
 
-interface LoadedModel {
-  ref: ModelRef;
-  model: HashedLogReg;
-  threshold: number;
-}
 
 const evidence = (s: string) => (s.length > EVIDENCE_MAX ? s.slice(0, EVIDENCE_MAX - 1) + '…' : s);
 
@@ -106,9 +116,8 @@ class Engine implements Classifier {
 
   constructor(
     private readonly cfg: ThreatConfig,
-    private readonly models: LoadedModel[],
+    private readonly model: ThreatModel | undefined,
     readonly rulesHash: string,
-    private readonly exhaustive: boolean,
   ) {
     const sets = new WordSetIndex();
     const need = (lp: LangPattern) => this.requires.set(lp, Int32Array.from(lp.requires.map((ws) => sets.intern(ws))));
@@ -118,7 +127,6 @@ class Engine implements Classifier {
       rule.groups.forEach((g) => g.forEach(need));
       rule.unless.forEach(need);
     });
-    models.forEach((m) => m.ref.requires.forEach(need));
     this.anchored.forEach((a, id) => (this.anchoredBy[a.anchor] ??= []).push(id));
     this.candidates = new Int32Array(this.anchored.length);
     this.words = new ViewWords(sets);
@@ -129,17 +137,49 @@ class Engine implements Classifier {
   }
 
   classify(text: string): Classification {
-    const found = new Map<string, Finding>();
-    const decoded: string[] = [];
-    const normalized = this.run(String(text ?? ''), 0, found, decoded);
-    const findings = [...found.values()].sort((a, b) => b.severity - a.severity || b.confidence - a.confidence);
-    return { findings, normalized, decoded };
+    return this.classifyMessages([{ role: 'user', content: String(text ?? '') }]);
   }
 
-  /** Classifies one text (the prompt or a decoded payload); returns its main view, trimmed. */
-  private run(text: string, depth: number, found: Map<string, Finding>, decoded: string[]): string {
+  /** The ids of the rules that fire on one text, as the model sees them (for training). */
+  firedRules(text: string): string[] {
+    const found = new Map<string, Finding>();
+    this.run(text, MAX_DEPTH, found, [], 'user', '', false);
+    return [...found.keys()];
+  }
+
+  classifyMessages(messages: readonly ClassifierMessage[]): Classification {
+    const findings: Finding[] = [];
+    const decoded: string[] = [];
+    const normalized: string[] = [];
+    const clean: string[] = [];
+    messages.forEach((m, messageIndex) => {
+      const found = new Map<string, Finding>();
+      const views = this.run(String(m.content ?? ''), 0, found, decoded, m.role, '');
+      normalized.push(views.main);
+      clean.push(views.clean);
+      for (const f of found.values()) {
+        // The developer's own instructions: a role, rules, "never reveal this" are expected there.
+        if (m.role === 'system' && this.cfg.trustedInSystem.has(f.subThreat)) continue;
+        const indirect = (m.role === 'tool' || m.role === 'context') && this.cfg.trustedInSystem.has(f.subThreat);
+        findings.push({ ...f, ...(indirect ? { subThreat: 'prompt_injection', pattern: `indirect:${f.pattern}` } : {}), messageIndex });
+      }
+    });
+    findings.sort((a, b) => Number(b.certain) - Number(a.certain) || b.severity - a.severity || b.confidence - a.confidence);
+    return { findings, normalized: normalized.join(' '), clean: clean.join('\n'), decoded };
+  }
+
+  /** Classifies one text (a message or a decoded payload); returns its main view (trimmed) and clean view. */
+  private run(
+    text: string,
+    depth: number,
+    found: Map<string, Finding>,
+    decoded: string[],
+    role: MessageRole,
+    via: string,
+    useModel = true,
+  ): { main: string; clean: string } {
     const views = normalize(text, this.lexicon);
-    const via = depth > 0 ? 'base64: ' : '';
+    const before = new Set(found.keys());
     this.matchView(views.main, found, via);
     // Scanned last, so that the models' cue gates below read the view the models score.
     if (views.deobf) this.matchView(views.deobf, found, via);
@@ -149,34 +189,45 @@ class Engine implements Classifier {
       if (found.has(rule.id)) continue;
       for (const re of rule.regex) {
         re.lastIndex = 0;
-        const m = re.exec(views.clean);
-        if (m) {
+        let m: RegExpExecArray | null;
+        let tries = 0;
+        // A secret's format filled with a placeholder ("sk-XXXX…", "<your-key>") is documentation.
+        while ((m = re.exec(views.clean)) && rule.subThreat.name === 'credential_exposure' && isPlaceholder(m[0]) && tries++ < 8);
+        if (m && !(rule.subThreat.name === 'credential_exposure' && isPlaceholder(m[0]))) {
           this.add(found, rule, undefined, via + m[0]);
           break;
         }
       }
     }
 
-    for (let mi = 0; mi < this.models.length; mi++) {
-      const { ref, model, threshold } = this.models[mi];
-      const key = `model:${ref.name}`;
-      // A model adds nothing to the decision when a rule already reported its sub-threat at least as
-      // severely (skipped for speed unless the classifier is exhaustive, as the eval breakdown needs).
-      if (!this.exhaustive && this.covered(found, ref)) continue;
-      // The deobfuscated view when there is one (it is the main view with obfuscations undone).
-      const view = views.deobf ?? views.main;
-      if (ref.requires.length && !this.anyMatch(ref.requires, view)) continue;
-      const p = model.score(view);
-      if (p >= threshold && (found.get(key)?.confidence ?? -1) < p) {
-        found.set(key, {
-          domain: ref.subThreat.domain,
-          subThreat: ref.subThreat.name,
-          pattern: key,
-          severity: ref.severity,
-          confidence: Math.round(p * 1000) / 1000,
-          ...(ref.subThreat.prohibitedPractice ? { prohibitedPractice: ref.subThreat.prohibitedPractice } : {}),
-          evidence: evidence(via + views.main.trim()),
-        });
+    if (this.model && useModel) {
+      const fired: string[] = [];
+      for (const id of found.keys()) if (!id.startsWith('model:') && !before.has(id)) fired.push(id);
+      const score = this.model.score(views.deobf ? [views.main, views.deobf] : [views.main], role, fired);
+      const { rule: ruleThreshold, uncertain, confident } = this.model.thresholds;
+      // A word rule's finding stands where the model sees enough in the message to agree.
+      for (const id of fired) {
+        const f = found.get(id)!;
+        if (f.certain) continue;
+        if (score.p < ruleThreshold) found.delete(id);
+        else if (score.p >= confident) found.set(id, { ...f, certain: true, confidence: Math.round(score.p * 1000) / 1000 });
+      }
+      const st = this.cfg.subThreats.get(score.subThreat);
+      if (st && score.p >= uncertain && !(role === 'system' && this.cfg.trustedInSystem.has(st.name))) {
+        const key = `model:${st.name}`;
+        if ((found.get(key)?.confidence ?? -1) < score.p) {
+          found.set(key, {
+            domain: st.domain,
+            subThreat: st.name,
+            pattern: 'model:threat',
+            severity: st.severity,
+            confidence: Math.round(score.p * 1000) / 1000,
+            certain: score.p >= confident,
+            messageIndex: 0,
+            ...(st.prohibitedPractice ? { prohibitedPractice: st.prohibitedPractice } : {}),
+            evidence: evidence(via + views.main.trim()),
+          });
+        }
       }
     }
 
@@ -189,10 +240,19 @@ class Engine implements Classifier {
         // The same payload twice tells nothing new (a pasted block repeated, say).
         if (payload === undefined || decoded.includes(payload)) continue;
         decoded.push(payload);
-        this.run(payload, depth + 1, found, decoded);
+        this.run(payload, depth + 1, found, decoded, role, 'base64: ');
       }
     }
-    return views.main.trim();
+    // Hex, reversed text, ROT13: read only when the text does not read as plain language already.
+    if (depth < MAX_DEPTH) {
+      for (const r of alternativeReadings(views.clean, views.main, this.lexicon)) {
+        if (decoded.length >= MAX_PAYLOADS) break;
+        if (decoded.includes(r.text)) continue;
+        decoded.push(r.text);
+        this.run(r.text, depth + 1, found, decoded, role, `${r.kind}: `);
+      }
+    }
+    return { main: views.main.trim(), clean: views.clean };
   }
 
   /** Runs the rules whose first word occurs in the token view (and whose other required words do). */
@@ -259,11 +319,6 @@ class Engine implements Classifier {
     return true;
   }
 
-  private covered(found: Map<string, Finding>, ref: ModelRef): boolean {
-    for (const f of found.values()) if (f.subThreat === ref.subThreat.name && f.severity >= ref.severity && !f.pattern.startsWith('model:')) return true;
-    return false;
-  }
-
   /** Whether any of the patterns matches the last scanned view. */
   private anyMatch(patterns: LangPattern[], view: string): boolean {
     for (const lp of patterns) {
@@ -282,6 +337,8 @@ class Engine implements Classifier {
       pattern: lang ? `${rule.id}.${lang}` : rule.id,
       severity: rule.severity,
       confidence: rule.confidence,
+      certain: rule.certain,
+      messageIndex: 0,
       ...(st.prohibitedPractice ? { prohibitedPractice: st.prohibitedPractice } : {}),
       ...(lang ? { language: lang } : {}),
       evidence: evidence(snippet),
@@ -290,23 +347,23 @@ class Engine implements Classifier {
 }
 
 /**
- * Loads <configDir>/threats.yaml and the model files it names. Throws an Error naming the file and
+ * Loads <configDir>/threats.yaml and the model file it names. Throws an Error naming the file and
  * the field when something is wrong.
  */
 export interface ClassifierOptions {
-  /**
-   * Run every model even when a rule already reported the model's sub-threat at least as severely
-   * (default false: such model runs are skipped, they cannot change the decision). The evaluation
-   * sets it to report rules-only vs model-only figures.
-   */
-  exhaustive?: boolean;
+  /** A model to use instead of the one threats.yaml names (cross-validation folds in `npm run eval`). */
+  model?: ThreatModel;
+  /** The rules alone, as configured: no model (`npm run train` measures the rules with it). */
+  rulesOnly?: boolean;
 }
 
 export function loadClassifier(configDir: string, options: ClassifierOptions = {}): Classifier {
   const cfg = loadThreatConfig(path.join(configDir, 'threats.yaml'));
   const hash = createHash('sha256');
   hash.update('threats.yaml\0').update(cfg.source);
-  const models: LoadedModel[] = cfg.models.map((ref) => {
+  if (cfg.models.length > 1) throw new ThreatConfigError('threats.yaml: models: one model (the threat model) is supported');
+  let model: ThreatModel | undefined;
+  for (const ref of options.rulesOnly ? [] : cfg.models) {
     const file = path.join(configDir, ref.file);
     let raw: string;
     try {
@@ -320,14 +377,12 @@ export function loadClassifier(configDir: string, options: ClassifierOptions = {
     } catch (e) {
       throw new ThreatConfigError(`${ref.file}: not valid JSON: ${(e as Error).message}`);
     }
-    let model: HashedLogReg;
     try {
-      model = HashedLogReg.fromJSON(doc, ref.file);
+      model = ThreatModel.fromJSON(doc, ref.file, new Set(cfg.subThreats.keys()), buildConcepts(cfg.vocab));
     } catch (e) {
       throw new ThreatConfigError((e as Error).message);
     }
     hash.update(`\0${ref.file}\0`).update(raw);
-    return { ref, model, threshold: ref.threshold ?? model.threshold };
-  });
-  return new Engine(cfg, models, hash.digest('hex'), options.exhaustive === true);
+  }
+  return new Engine(cfg, options.rulesOnly ? undefined : (options.model ?? model), hash.digest('hex'));
 }

@@ -7,16 +7,18 @@ from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Map
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class EnforceRequest(_message.Message):
-    __slots__ = ["artifact_type", "env", "prompt", "system_id"]
+    __slots__ = ["artifact_type", "env", "messages", "prompt", "system_id"]
     ARTIFACT_TYPE_FIELD_NUMBER: _ClassVar[int]
     ENV_FIELD_NUMBER: _ClassVar[int]
+    MESSAGES_FIELD_NUMBER: _ClassVar[int]
     PROMPT_FIELD_NUMBER: _ClassVar[int]
     SYSTEM_ID_FIELD_NUMBER: _ClassVar[int]
     artifact_type: str
     env: str
+    messages: _containers.RepeatedCompositeFieldContainer[_types_pb2.Message]
     prompt: str
     system_id: str
-    def __init__(self, system_id: _Optional[str] = ..., prompt: _Optional[str] = ..., env: _Optional[str] = ..., artifact_type: _Optional[str] = ...) -> None: ...
+    def __init__(self, system_id: _Optional[str] = ..., prompt: _Optional[str] = ..., env: _Optional[str] = ..., artifact_type: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[_types_pb2.Message, _Mapping]]] = ...) -> None: ...
 
 class EnforceResponse(_message.Message):
     __slots__ = ["decision"]

@@ -23,6 +23,12 @@ LIFECYCLE_PHASE_MONITORING: LifecyclePhase
 LIFECYCLE_PHASE_OPERATION: LifecyclePhase
 LIFECYCLE_PHASE_UNSPECIFIED: LifecyclePhase
 LIFECYCLE_PHASE_VALIDATION: LifecyclePhase
+MESSAGE_ROLE_ASSISTANT: MessageRole
+MESSAGE_ROLE_CONTEXT: MessageRole
+MESSAGE_ROLE_SYSTEM: MessageRole
+MESSAGE_ROLE_TOOL: MessageRole
+MESSAGE_ROLE_UNSPECIFIED: MessageRole
+MESSAGE_ROLE_USER: MessageRole
 OPERATIONAL_STATUS_ACTIVE: OperationalStatus
 OPERATIONAL_STATUS_DEGRADED: OperationalStatus
 OPERATIONAL_STATUS_EMERGENCY_STOP: OperationalStatus
@@ -148,7 +154,7 @@ class ComplianceSummary(_message.Message):
     def __init__(self, lifecycle_phase: _Optional[_Union[LifecyclePhase, str]] = ..., operational_status: _Optional[_Union[OperationalStatus, str]] = ..., requires_human_oversight: bool = ..., nist_alignment: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Decision(_message.Message):
-    __slots__ = ["baseline_risk", "confidence", "controls_applied", "created_at", "decision_id", "detected_threats", "env", "ledger_sequence", "outcome", "reason", "recommendations", "regulatory_impact", "review_id", "risk_limit", "risk_score", "rules_hash", "sub_threat_type", "system_id"]
+    __slots__ = ["baseline_risk", "confidence", "controls_applied", "created_at", "decision_id", "detected_threats", "env", "findings", "ledger_sequence", "outcome", "reason", "recommendations", "regulatory_impact", "review_id", "risk_limit", "risk_score", "rules_hash", "sub_threat_type", "system_id"]
     BASELINE_RISK_FIELD_NUMBER: _ClassVar[int]
     CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
     CONTROLS_APPLIED_FIELD_NUMBER: _ClassVar[int]
@@ -156,6 +162,7 @@ class Decision(_message.Message):
     DECISION_ID_FIELD_NUMBER: _ClassVar[int]
     DETECTED_THREATS_FIELD_NUMBER: _ClassVar[int]
     ENV_FIELD_NUMBER: _ClassVar[int]
+    FINDINGS_FIELD_NUMBER: _ClassVar[int]
     LEDGER_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
@@ -174,6 +181,7 @@ class Decision(_message.Message):
     decision_id: str
     detected_threats: _containers.RepeatedScalarFieldContainer[str]
     env: str
+    findings: _containers.RepeatedCompositeFieldContainer[Finding]
     ledger_sequence: int
     outcome: DecisionOutcome
     reason: str
@@ -185,7 +193,23 @@ class Decision(_message.Message):
     rules_hash: str
     sub_threat_type: str
     system_id: str
-    def __init__(self, decision_id: _Optional[str] = ..., system_id: _Optional[str] = ..., outcome: _Optional[_Union[DecisionOutcome, str]] = ..., risk_score: _Optional[float] = ..., reason: _Optional[str] = ..., detected_threats: _Optional[_Iterable[str]] = ..., confidence: _Optional[float] = ..., recommendations: _Optional[_Iterable[str]] = ..., controls_applied: _Optional[_Iterable[str]] = ..., baseline_risk: _Optional[float] = ..., sub_threat_type: _Optional[str] = ..., regulatory_impact: _Optional[_Union[RegulatoryImpact, _Mapping]] = ..., ledger_sequence: _Optional[int] = ..., review_id: _Optional[str] = ..., env: _Optional[str] = ..., risk_limit: _Optional[float] = ..., rules_hash: _Optional[str] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    def __init__(self, decision_id: _Optional[str] = ..., system_id: _Optional[str] = ..., outcome: _Optional[_Union[DecisionOutcome, str]] = ..., risk_score: _Optional[float] = ..., reason: _Optional[str] = ..., detected_threats: _Optional[_Iterable[str]] = ..., confidence: _Optional[float] = ..., recommendations: _Optional[_Iterable[str]] = ..., controls_applied: _Optional[_Iterable[str]] = ..., baseline_risk: _Optional[float] = ..., sub_threat_type: _Optional[str] = ..., regulatory_impact: _Optional[_Union[RegulatoryImpact, _Mapping]] = ..., ledger_sequence: _Optional[int] = ..., review_id: _Optional[str] = ..., env: _Optional[str] = ..., risk_limit: _Optional[float] = ..., rules_hash: _Optional[str] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., findings: _Optional[_Iterable[_Union[Finding, _Mapping]]] = ...) -> None: ...
+
+class Finding(_message.Message):
+    __slots__ = ["confidence", "domain", "message_index", "pattern", "severity", "sub_threat"]
+    CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
+    DOMAIN_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_INDEX_FIELD_NUMBER: _ClassVar[int]
+    PATTERN_FIELD_NUMBER: _ClassVar[int]
+    SEVERITY_FIELD_NUMBER: _ClassVar[int]
+    SUB_THREAT_FIELD_NUMBER: _ClassVar[int]
+    confidence: float
+    domain: str
+    message_index: int
+    pattern: str
+    severity: float
+    sub_threat: str
+    def __init__(self, domain: _Optional[str] = ..., sub_threat: _Optional[str] = ..., pattern: _Optional[str] = ..., severity: _Optional[float] = ..., confidence: _Optional[float] = ..., message_index: _Optional[int] = ...) -> None: ...
 
 class LedgerEntry(_message.Message):
     __slots__ = ["actor_role", "actor_subject", "entry_hash", "event_type", "key_id", "payload_json", "prev_hash", "request_id", "sequence", "signature", "tenant_id", "timestamp"]
@@ -214,6 +238,14 @@ class LedgerEntry(_message.Message):
     tenant_id: str
     timestamp: _timestamp_pb2.Timestamp
     def __init__(self, sequence: _Optional[int] = ..., timestamp: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., event_type: _Optional[str] = ..., actor_subject: _Optional[str] = ..., actor_role: _Optional[str] = ..., request_id: _Optional[str] = ..., payload_json: _Optional[str] = ..., prev_hash: _Optional[str] = ..., entry_hash: _Optional[str] = ..., key_id: _Optional[str] = ..., signature: _Optional[str] = ..., tenant_id: _Optional[str] = ...) -> None: ...
+
+class Message(_message.Message):
+    __slots__ = ["content", "role"]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    content: str
+    role: MessageRole
+    def __init__(self, role: _Optional[_Union[MessageRole, str]] = ..., content: _Optional[str] = ...) -> None: ...
 
 class PhaseChange(_message.Message):
     __slots__ = ["acknowledged", "message", "new_phase", "operator", "operator_claim", "previous_phase", "replayed", "revision", "system_id", "timestamp"]
@@ -408,6 +440,9 @@ class RiskClassification(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class RiskLevel(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class MessageRole(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class StatusEventType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):

@@ -18,7 +18,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { AiSystem, ComplianceSummary, Decision, Tenant } from "./types";
+import { AiSystem, ComplianceSummary, Decision, Message, Tenant } from "./types";
 
 export const protobufPackage = "btv.v1";
 
@@ -114,6 +114,14 @@ export interface EnforceRequest {
   env: string;
   /** artifact_type, e.g. "code", "prompt", "model", "dataset". */
   artifactType: string;
+  /**
+   * messages the AI task will see, in order (system prompt, retrieved context,
+   * tool results, conversation). prompt, when set, counts as one more USER
+   * message after them; a request needs prompt or at least one message
+   * (INVALID_ARGUMENT naming prompt). The total size and the number of messages
+   * are limited (BTV_ENFORCE_MAX_INPUT_CHARS, BTV_ENFORCE_MAX_MESSAGES).
+   */
+  messages: Message[];
 }
 
 /** EnforceResponse holds the decision. */
@@ -1014,7 +1022,7 @@ export const ListSystemsResponse: MessageFns<ListSystemsResponse> = {
 };
 
 function createBaseEnforceRequest(): EnforceRequest {
-  return { systemId: "", prompt: "", env: "", artifactType: "" };
+  return { systemId: "", prompt: "", env: "", artifactType: "", messages: [] };
 }
 
 export const EnforceRequest: MessageFns<EnforceRequest> = {
@@ -1030,6 +1038,9 @@ export const EnforceRequest: MessageFns<EnforceRequest> = {
     }
     if (message.artifactType !== "") {
       writer.uint32(34).string(message.artifactType);
+    }
+    for (const v of message.messages) {
+      Message.encode(v!, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -1079,6 +1090,14 @@ export const EnforceRequest: MessageFns<EnforceRequest> = {
             message.artifactType = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.messages.push(Message.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1105,6 +1124,7 @@ export const EnforceRequest: MessageFns<EnforceRequest> = {
         : isSet(object.artifact_type)
         ? globalThis.String(object.artifact_type)
         : "",
+      messages: globalThis.Array.isArray(object?.messages) ? object.messages.map((e: any) => Message.fromJSON(e)) : [],
     };
   },
 
@@ -1122,6 +1142,9 @@ export const EnforceRequest: MessageFns<EnforceRequest> = {
     if (message.artifactType !== "") {
       obj.artifactType = message.artifactType;
     }
+    if (message.messages?.length) {
+      obj.messages = message.messages.map((e) => Message.toJSON(e));
+    }
     return obj;
   },
 
@@ -1134,6 +1157,7 @@ export const EnforceRequest: MessageFns<EnforceRequest> = {
     message.prompt = object.prompt ?? "";
     message.env = object.env ?? "";
     message.artifactType = object.artifactType ?? "";
+    message.messages = object.messages?.map((e) => Message.fromPartial(e)) || [];
     return message;
   },
 };

@@ -543,6 +543,81 @@ export function riskLevelToJSON(object: RiskLevel): string {
   }
 }
 
+/** MessageRole says whose text a Message is and how far it is trusted. */
+export enum MessageRole {
+  /** MESSAGE_ROLE_UNSPECIFIED - MESSAGE_ROLE_UNSPECIFIED is refused (INVALID_ARGUMENT naming the message). */
+  MESSAGE_ROLE_UNSPECIFIED = 0,
+  /**
+   * MESSAGE_ROLE_SYSTEM - MESSAGE_ROLE_SYSTEM is the deploying developer's instructions: role
+   * assignments and rules there are expected, not injection; a system message
+   * that orders a prohibited practice or discrimination is still a violation.
+   */
+  MESSAGE_ROLE_SYSTEM = 1,
+  /** MESSAGE_ROLE_USER - MESSAGE_ROLE_USER is what the end user sent (untrusted). */
+  MESSAGE_ROLE_USER = 2,
+  /** MESSAGE_ROLE_ASSISTANT - MESSAGE_ROLE_ASSISTANT is an earlier answer of the model (untrusted). */
+  MESSAGE_ROLE_ASSISTANT = 3,
+  /**
+   * MESSAGE_ROLE_TOOL - MESSAGE_ROLE_TOOL is a tool or function result (untrusted data):
+   * instructions in it that address the assistant are indirect injection.
+   */
+  MESSAGE_ROLE_TOOL = 4,
+  /**
+   * MESSAGE_ROLE_CONTEXT - MESSAGE_ROLE_CONTEXT is retrieved content (documents, web pages, files,
+   * e-mails; untrusted data): instructions in it that address the assistant
+   * are indirect injection.
+   */
+  MESSAGE_ROLE_CONTEXT = 5,
+  UNRECOGNIZED = -1,
+}
+
+export function messageRoleFromJSON(object: any): MessageRole {
+  switch (object) {
+    case 0:
+    case "MESSAGE_ROLE_UNSPECIFIED":
+      return MessageRole.MESSAGE_ROLE_UNSPECIFIED;
+    case 1:
+    case "MESSAGE_ROLE_SYSTEM":
+      return MessageRole.MESSAGE_ROLE_SYSTEM;
+    case 2:
+    case "MESSAGE_ROLE_USER":
+      return MessageRole.MESSAGE_ROLE_USER;
+    case 3:
+    case "MESSAGE_ROLE_ASSISTANT":
+      return MessageRole.MESSAGE_ROLE_ASSISTANT;
+    case 4:
+    case "MESSAGE_ROLE_TOOL":
+      return MessageRole.MESSAGE_ROLE_TOOL;
+    case 5:
+    case "MESSAGE_ROLE_CONTEXT":
+      return MessageRole.MESSAGE_ROLE_CONTEXT;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return MessageRole.UNRECOGNIZED;
+  }
+}
+
+export function messageRoleToJSON(object: MessageRole): string {
+  switch (object) {
+    case MessageRole.MESSAGE_ROLE_UNSPECIFIED:
+      return "MESSAGE_ROLE_UNSPECIFIED";
+    case MessageRole.MESSAGE_ROLE_SYSTEM:
+      return "MESSAGE_ROLE_SYSTEM";
+    case MessageRole.MESSAGE_ROLE_USER:
+      return "MESSAGE_ROLE_USER";
+    case MessageRole.MESSAGE_ROLE_ASSISTANT:
+      return "MESSAGE_ROLE_ASSISTANT";
+    case MessageRole.MESSAGE_ROLE_TOOL:
+      return "MESSAGE_ROLE_TOOL";
+    case MessageRole.MESSAGE_ROLE_CONTEXT:
+      return "MESSAGE_ROLE_CONTEXT";
+    case MessageRole.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** StatusEventType is the kind of a StatusEvent. */
 export enum StatusEventType {
   /** STATUS_EVENT_TYPE_UNSPECIFIED - STATUS_EVENT_TYPE_UNSPECIFIED is never sent. */
@@ -861,7 +936,44 @@ export interface Decision {
   /** rules_hash identifies the rule set that made the decision. */
   rulesHash: string;
   /** created_at is when the decision was made. */
-  createdAt: Date | undefined;
+  createdAt:
+    | Date
+    | undefined;
+  /**
+   * findings explain the decision: every rule and model signal that fired,
+   * with the message it came from.
+   */
+  findings: Finding[];
+}
+
+/** Message is one piece of what the AI task will see, as chat APIs carry it. */
+export interface Message {
+  /** role of the text. */
+  role: MessageRole;
+  /** content of the message. */
+  content: string;
+}
+
+/** Finding is one rule or model signal behind a decision. */
+export interface Finding {
+  /** domain of the threat taxonomy, e.g. "MISUSE", "PRIVACY", "BIASES". */
+  domain: string;
+  /** sub_threat named, e.g. "prompt_injection", "discrimination". */
+  subThreat: string;
+  /**
+   * pattern that fired: a rule id with its language ("injection.ignore_instructions.de")
+   * or a model ("model:threat").
+   */
+  pattern: string;
+  /** severity from 0 to 10. */
+  severity: number;
+  /** confidence from 0.0 to 1.0 (a model's probability). */
+  confidence: number;
+  /**
+   * message_index is the index in EnforceRequest.messages the signal came
+   * from; the prompt field counts as the message after the last one.
+   */
+  messageIndex: number;
 }
 
 /** StatusChange is the result of an operational status change. */
@@ -2652,6 +2764,7 @@ function createBaseDecision(): Decision {
     riskLimit: 0,
     rulesHash: "",
     createdAt: undefined,
+    findings: [],
   };
 }
 
@@ -2710,6 +2823,9 @@ export const Decision: MessageFns<Decision> = {
     }
     if (message.createdAt !== undefined) {
       Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(146).fork()).join();
+    }
+    for (const v of message.findings) {
+      Finding.encode(v!, writer.uint32(154).fork()).join();
     }
     return writer;
   },
@@ -2871,6 +2987,14 @@ export const Decision: MessageFns<Decision> = {
             message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.findings.push(Finding.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2957,6 +3081,9 @@ export const Decision: MessageFns<Decision> = {
         : isSet(object.created_at)
         ? fromJsonTimestamp(object.created_at)
         : undefined,
+      findings: globalThis.Array.isArray(object?.findings)
+        ? object.findings.map((e: any) => Finding.fromJSON(e))
+        : [],
     };
   },
 
@@ -3016,6 +3143,9 @@ export const Decision: MessageFns<Decision> = {
     if (message.createdAt !== undefined) {
       obj.createdAt = message.createdAt.toISOString();
     }
+    if (message.findings?.length) {
+      obj.findings = message.findings.map((e) => Finding.toJSON(e));
+    }
     return obj;
   },
 
@@ -3044,6 +3174,249 @@ export const Decision: MessageFns<Decision> = {
     message.riskLimit = object.riskLimit ?? 0;
     message.rulesHash = object.rulesHash ?? "";
     message.createdAt = object.createdAt ?? undefined;
+    message.findings = object.findings?.map((e) => Finding.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseMessage(): Message {
+  return { role: 0, content: "" };
+}
+
+export const Message: MessageFns<Message> = {
+  encode(message: Message, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.role !== 0) {
+      writer.uint32(8).int32(message.role);
+    }
+    if (message.content !== "") {
+      writer.uint32(18).string(message.content);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Message {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMessage();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.role = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.content = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Message {
+    return {
+      role: isSet(object.role) ? messageRoleFromJSON(object.role) : 0,
+      content: isSet(object.content) ? globalThis.String(object.content) : "",
+    };
+  },
+
+  toJSON(message: Message): unknown {
+    const obj: any = {};
+    if (message.role !== 0) {
+      obj.role = messageRoleToJSON(message.role);
+    }
+    if (message.content !== "") {
+      obj.content = message.content;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Message>, I>>(base?: I): Message {
+    return Message.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Message>, I>>(object: I): Message {
+    const message = createBaseMessage();
+    message.role = object.role ?? 0;
+    message.content = object.content ?? "";
+    return message;
+  },
+};
+
+function createBaseFinding(): Finding {
+  return { domain: "", subThreat: "", pattern: "", severity: 0, confidence: 0, messageIndex: 0 };
+}
+
+export const Finding: MessageFns<Finding> = {
+  encode(message: Finding, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.domain !== "") {
+      writer.uint32(10).string(message.domain);
+    }
+    if (message.subThreat !== "") {
+      writer.uint32(18).string(message.subThreat);
+    }
+    if (message.pattern !== "") {
+      writer.uint32(26).string(message.pattern);
+    }
+    if (message.severity !== 0) {
+      writer.uint32(33).double(message.severity);
+    }
+    if (message.confidence !== 0) {
+      writer.uint32(41).double(message.confidence);
+    }
+    if (message.messageIndex !== 0) {
+      writer.uint32(48).uint32(message.messageIndex);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Finding {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFinding();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.domain = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.subThreat = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pattern = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.severity = reader.double();
+            continue;
+          }
+          case 5: {
+            if (tag !== 41) {
+              break;
+            }
+
+            message.confidence = reader.double();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.messageIndex = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Finding {
+    return {
+      domain: isSet(object.domain) ? globalThis.String(object.domain) : "",
+      subThreat: isSet(object.subThreat)
+        ? globalThis.String(object.subThreat)
+        : isSet(object.sub_threat)
+        ? globalThis.String(object.sub_threat)
+        : "",
+      pattern: isSet(object.pattern) ? globalThis.String(object.pattern) : "",
+      severity: isSet(object.severity) ? globalThis.Number(object.severity) : 0,
+      confidence: isSet(object.confidence) ? globalThis.Number(object.confidence) : 0,
+      messageIndex: isSet(object.messageIndex)
+        ? globalThis.Number(object.messageIndex)
+        : isSet(object.message_index)
+        ? globalThis.Number(object.message_index)
+        : 0,
+    };
+  },
+
+  toJSON(message: Finding): unknown {
+    const obj: any = {};
+    if (message.domain !== "") {
+      obj.domain = message.domain;
+    }
+    if (message.subThreat !== "") {
+      obj.subThreat = message.subThreat;
+    }
+    if (message.pattern !== "") {
+      obj.pattern = message.pattern;
+    }
+    if (message.severity !== 0) {
+      obj.severity = floatToJson(message.severity);
+    }
+    if (message.confidence !== 0) {
+      obj.confidence = floatToJson(message.confidence);
+    }
+    if (message.messageIndex !== 0) {
+      obj.messageIndex = Math.round(message.messageIndex);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Finding>, I>>(base?: I): Finding {
+    return Finding.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Finding>, I>>(object: I): Finding {
+    const message = createBaseFinding();
+    message.domain = object.domain ?? "";
+    message.subThreat = object.subThreat ?? "";
+    message.pattern = object.pattern ?? "";
+    message.severity = object.severity ?? 0;
+    message.confidence = object.confidence ?? 0;
+    message.messageIndex = object.messageIndex ?? 0;
     return message;
   },
 };
