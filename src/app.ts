@@ -81,7 +81,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   }
   const operations = new OperationsService(storage, storage.status, statusCache, (c) => hub.publish(c), clock);
   const specs = new SpecCache(storage.systems, storage.tenants, config.specCacheMs);
-  const enforcement = new EnforcementService(storage, specs, statusCache, classifier, rules, clock);
+  const enforcement = new EnforcementService(storage, specs, statusCache, classifier, rules, clock, config.enforce);
   const reviews = new ReviewService(storage, storage.reviewQueries, clock);
   const compliance = new ComplianceService(storage.ledger, ledger, storage.systems, storage.reviewQueries, rules, clock);
   const knownRules: ReadonlySet<string> = new Set(Object.keys(rules.policy.customRules));

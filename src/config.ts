@@ -61,6 +61,8 @@ export interface Config {
   /** How long graceful shutdown waits for calls in flight before cancelling them. */
   shutdownGraceMs: number;
   maxMessageBytes: number;
+  /** BTV_ENFORCE_MAX_INPUT_CHARS, BTV_ENFORCE_MAX_MESSAGES: what one Enforce may ask to classify. */
+  enforce: { maxInputChars: number; maxMessages: number };
   /** BTV_MAX_RECORD_BYTES: the most one registration may store (as JSON), so every entry, report and page fits a response. */
   maxRecordBytes: number;
   /** BTV_MAX_CONNECTIONS, BTV_MAX_STREAMS_PER_CONNECTION, BTV_REQUEST_TIMEOUT_MS, BTV_CONNECTION_IDLE_MS. */
@@ -193,6 +195,10 @@ export function loadConfig(processEnv: Env = process.env): Config {
     shutdownGraceMs: int(env, 'BTV_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     maxMessageBytes: int(env, 'BTV_MAX_MESSAGE_BYTES', 4 * 1024 * 1024, 1024, 64 * 1024 * 1024),
     maxRecordBytes: int(env, 'BTV_MAX_RECORD_BYTES', 65_536, 1024, 1 << 20),
+    enforce: {
+      maxInputChars: int(env, 'BTV_ENFORCE_MAX_INPUT_CHARS', 100_000, 1, 1_000_000),
+      maxMessages: int(env, 'BTV_ENFORCE_MAX_MESSAGES', 64, 1, 1000),
+    },
     connections: {
       maxConnections: int(env, 'BTV_MAX_CONNECTIONS', DEFAULT_CONNECTION_LIMITS.maxConnections, 1, 1_000_000),
       maxStreamsPerConnection: int(env, 'BTV_MAX_STREAMS_PER_CONNECTION', DEFAULT_CONNECTION_LIMITS.maxStreamsPerConnection, 1, 100_000),
