@@ -53,6 +53,8 @@ function hasBase64Run(s: string): boolean {
 }
 const MAX_DEPTH = 2; // a payload inside a payload is decoded; deeper ones are not
 const MAX_PAYLOADS = 8;
+/** Matches of one pattern examined per view (a rule needs one; `all` rules look at a few). */
+const MAX_MATCHES = 8;
 const EVIDENCE_MAX = 80;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -112,6 +114,9 @@ class Engine implements Classifier {
   /** Scratch list of the anchored patterns to try on a view (each appears at most once). */
   private readonly candidates: Int32Array;
   private readonly regexRules: number[] = [];
+  /** Each pattern's first-word set, and a sticky copy of its expression (tried only at those words). */
+  private readonly anchorOf = new Map<LangPattern, number>();
+  private readonly sticky = new Map<LangPattern, RegExp>();
   private readonly lexicon: Lexicon;
 
   constructor(
@@ -120,7 +125,11 @@ class Engine implements Classifier {
     readonly rulesHash: string,
   ) {
     const sets = new WordSetIndex();
-    const need = (lp: LangPattern) => this.requires.set(lp, Int32Array.from(lp.requires.map((ws) => sets.intern(ws))));
+    const need = (lp: LangPattern) => {
+      this.requires.set(lp, Int32Array.from(lp.requires.map((ws) => sets.intern(ws))));
+      this.anchorOf.set(lp, sets.intern({ words: lp.words!, prefixes: lp.prefixes! }));
+      this.sticky.set(lp, new RegExp(lp.re.source, lp.re.flags.replace('g', '') + 'y'));
+    };
     cfg.rules.forEach((rule, r) => {
       if (rule.kind === 'regex') this.regexRules.push(r);
       else for (const lp of rule.groups[0]) this.anchored.push({ rule: r, lp, anchor: sets.intern({ words: lp.words!, prefixes: lp.prefixes! }) });
@@ -270,22 +279,28 @@ class Engine implements Classifier {
     // (a typed array sorts numerically, without a comparator call per pair).
     const candidates = all.subarray(0, n).sort();
     for (const id of candidates) {
-      const { rule: r, lp, anchor } = this.anchored[id];
+      const { rule: r, lp } = this.anchored[id];
       const rule = this.cfg.rules[r];
       if (found.has(rule.id) || !this.possible(lp)) continue;
-      // no match can start before the earliest possible first word
-      lp.re.lastIndex = words.firstAt(anchor);
-      let m: RegExpExecArray | null;
       let tries = 0;
-      while ((m = lp.re.exec(view)) && tries++ < 8) {
-        const at = m.index;
-        const snippets = [m[0].trim()];
+      for (const at of this.words.positions(this.anchorOf.get(lp)!)) {
+        const m = this.stickyAt(lp, view, at);
+        if (!m) continue;
+        if (tries++ >= MAX_MATCHES) break;
+        const snippets = [m.trim()];
         if (rule.kind === 'all' && !this.groupsNear(rule, lp.lang, view, at, snippets)) continue;
         if (rule.unless.length && this.anyMatch(rule.unless, view)) break;
         this.add(found, rule, lp.lang === 'common' ? undefined : lp.lang, via + snippets.join(' … '));
         break;
       }
     }
+  }
+
+  /** The pattern's match starting exactly at `at` (the space before a word), if any. */
+  private stickyAt(lp: LangPattern, view: string, at: number): string | undefined {
+    const re = this.sticky.get(lp)!;
+    re.lastIndex = at;
+    return re.exec(view)?.[0];
   }
 
   /** Whether the last scanned view holds every word set the pattern needs. */
@@ -301,15 +316,9 @@ class Engine implements Classifier {
         // Groups pair up within one language (or with language-neutral "common" patterns), so a
         // word of one language never completes a rule written in another ("alter" is German for age).
         if ((lp.lang !== lang && lp.lang !== 'common' && lang !== 'common') || !this.possible(lp)) continue;
-        // a match further than the window before the anchor cannot count
-        lp.re.lastIndex = rule.window === Infinity ? 0 : Math.max(0, at - rule.window);
-        let m: RegExpExecArray | null;
-        while ((m = lp.re.exec(view))) {
-          if (Math.abs(m.index - at) <= rule.window) {
-            hit = m[0].trim();
-            break;
-          }
-          if (m.index - at > rule.window) break;
+        for (const pos of this.words.positions(this.anchorOf.get(lp)!, at - rule.window, at + rule.window)) {
+          hit = this.stickyAt(lp, view, pos)?.trim();
+          if (hit) break;
         }
         if (hit) break;
       }
@@ -323,8 +332,7 @@ class Engine implements Classifier {
   private anyMatch(patterns: LangPattern[], view: string): boolean {
     for (const lp of patterns) {
       if (!this.possible(lp)) continue;
-      lp.re.lastIndex = 0;
-      if (lp.re.test(view)) return true;
+      for (const pos of this.words.positions(this.anchorOf.get(lp)!)) if (this.stickyAt(lp, view, pos) !== undefined) return true;
     }
     return false;
   }

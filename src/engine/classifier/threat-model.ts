@@ -88,6 +88,13 @@ export class ThreatModel {
     let z = this.detector.bias;
     for (let i = 0; i < x.idx.length; i++) z += x.val[i] * w[x.idx[i]];
     const p = 1 / (1 + Math.exp(-z));
+    // Naming costs a pass per sub-threat: only for a message the detector does not clear.
+    if (p < this.thresholds.rule) return { p, subThreat: '', subThreatP: 0 };
+    return { p, ...this.name(x) };
+  }
+
+  /** The most likely sub-threat of a message's features, and its probability. */
+  name(x: Sparse): { subThreat: string; subThreatP: number } {
     const { buckets, biases, weights } = this.namer;
     const k = this.classes.length;
     const mask = buckets - 1;
@@ -106,7 +113,7 @@ export class ThreatModel {
       }
     }
     for (let c = 0; c < k; c++) sum += Math.exp(zs[c] - bestZ);
-    return { p, subThreat: this.classes[best], subThreatP: 1 / sum };
+    return { subThreat: this.classes[best], subThreatP: 1 / sum };
   }
 
   static fromJSON(doc: unknown, where: string, knownSubThreats: ReadonlySet<string>, concepts?: ConceptIndex): ThreatModel {

@@ -62,30 +62,59 @@ function push<T>(m: Map<string, T[]>, k: string, v: T) {
 export class ViewWords {
   private readonly present: Uint8Array;
   private readonly first: Int32Array;
+  /** Per set: its last occurrence; occurrences chain backwards through `prevOcc` (positions in `occAt`). */
+  private readonly lastOcc: Int32Array;
+  private occAt: number[] = [];
+  private prevOcc: number[] = [];
   /** Sets present in the view, in order of first appearance. */
   readonly sets: number[] = [];
 
   constructor(private readonly index: WordSetIndex) {
     this.present = new Uint8Array(index.size);
     this.first = new Int32Array(index.size);
+    this.lastOcc = new Int32Array(index.size);
   }
 
   /** Reads the words of a token view (" w1 w2 "), forgetting the previous view. */
   scan(view: string): void {
     for (const id of this.sets) this.present[id] = 0;
     this.sets.length = 0;
+    this.occAt.length = 0;
+    this.prevOcc.length = 0;
     let i = 1;
     while (i < view.length) {
       const end = view.indexOf(' ', i);
       if (end < 0) break;
       for (const id of this.index.setsOf(view.slice(i, end))) {
-        if (this.present[id]) continue;
-        this.present[id] = 1;
-        this.first[id] = i - 1;
-        this.sets.push(id);
+        const occ = this.occAt.push(i - 1) - 1;
+        if (this.present[id]) {
+          this.prevOcc.push(this.lastOcc[id]);
+        } else {
+          this.present[id] = 1;
+          this.first[id] = i - 1;
+          this.sets.push(id);
+          this.prevOcc.push(-1);
+        }
+        this.lastOcc[id] = occ;
       }
       i = end + 1;
     }
+  }
+
+  /**
+   * Offsets (of the space before the word) where a word of set id occurs, in [from, to], ascending.
+   * A pattern is only ever tried where its first word is: the cost of matching stays in proportion
+   * to the words of the text, not to its length times the number of patterns.
+   */
+  positions(id: number, from = 0, to = Infinity): number[] {
+    const out: number[] = [];
+    if (!this.present[id]) return out;
+    for (let o = this.lastOcc[id]; o >= 0; o = this.prevOcc[o]) {
+      const at = this.occAt[o];
+      if (at < from) break;
+      if (at <= to) out.push(at);
+    }
+    return out.reverse();
   }
 
   /** Whether the view draws on every one of the sets. */
