@@ -201,6 +201,8 @@ export function loadConfig(processEnv: Env = process.env): Config {
     },
     connections: {
       maxConnections: int(env, 'BTV_MAX_CONNECTIONS', DEFAULT_CONNECTION_LIMITS.maxConnections, 1, 1_000_000),
+      maxConnectionsPerPeer: int(env, 'BTV_MAX_CONNECTIONS_PER_PEER', DEFAULT_CONNECTION_LIMITS.maxConnectionsPerPeer, 1, 1_000_000),
+      handshakeMs: int(env, 'BTV_CONNECTION_HANDSHAKE_MS', DEFAULT_CONNECTION_LIMITS.handshakeMs, 100, 600_000),
       maxStreamsPerConnection: int(env, 'BTV_MAX_STREAMS_PER_CONNECTION', DEFAULT_CONNECTION_LIMITS.maxStreamsPerConnection, 1, 100_000),
       requestTimeoutMs: int(env, 'BTV_REQUEST_TIMEOUT_MS', DEFAULT_CONNECTION_LIMITS.requestTimeoutMs, 100, 3_600_000),
       connectionIdleMs: int(env, 'BTV_CONNECTION_IDLE_MS', DEFAULT_CONNECTION_LIMITS.connectionIdleMs, 1000, 86_400_000),

@@ -5,8 +5,15 @@ import { DomainError } from '../domain/errors';
 import { toGrpcStatus } from './errors';
 
 export interface ConnectionLimits {
-  /** BTV_MAX_CONNECTIONS: open TCP connections; one more is closed at once. */
+  /**
+   * BTV_MAX_CONNECTIONS: open TCP connections. At the limit, the oldest connection with no call
+   * open makes room for the new one; only when every connection has a call is the new one closed.
+   */
   maxConnections: number;
+  /** BTV_MAX_CONNECTIONS_PER_PEER: open connections from one address. */
+  maxConnectionsPerPeer: number;
+  /** BTV_CONNECTION_HANDSHAKE_MS: a connection that has not begun HTTP/2 this long after it opened is closed. */
+  handshakeMs: number;
   /** BTV_MAX_STREAMS_PER_CONNECTION: concurrent calls on one HTTP/2 connection (SETTINGS_MAX_CONCURRENT_STREAMS). */
   maxStreamsPerConnection: number;
   /** BTV_REQUEST_TIMEOUT_MS: a call whose request message has not arrived this long after its headers is ended. */
@@ -17,6 +24,8 @@ export interface ConnectionLimits {
 
 export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   maxConnections: 1000,
+  maxConnectionsPerPeer: 100,
+  handshakeMs: 5000,
   maxStreamsPerConnection: 100,
   requestTimeoutMs: 10_000,
   connectionIdleMs: 300_000,
@@ -65,6 +74,8 @@ const OPEN_ENDED = '/grpc.reflection.';
  */
 class StreamGuard {
   private readonly pending = new Map<http2.ServerHttp2Stream, number>();
+  /** Told of each stream's start and end, by the connection it runs on. */
+  onCall: (peer: string, delta: 1 | -1) => void = () => undefined;
 
   constructor(private readonly timeoutMs: number) {
     setInterval(() => this.sweep(), Math.max(50, Math.min(1000, timeoutMs / 4))).unref();
@@ -74,6 +85,10 @@ class StreamGuard {
     let n = 0;
     for (let i = 0; i < raw.length; i += 2) if (raw[i].length === 13 && raw[i].toLowerCase() === 'authorization') n++;
     if (n > 1) duplicateAuthorization.add(stream);
+    const socket = stream.session?.socket;
+    const peer = socket ? `${socket.remoteAddress}|${socket.remotePort}` : '';
+    this.onCall(peer, 1);
+    stream.once('close', () => this.onCall(peer, -1));
     if (String(headers[':path']).startsWith(OPEN_ENDED)) return;
     this.pending.set(stream, Date.now() + this.timeoutMs);
     stream.once('close', () => this.pending.delete(stream));
@@ -120,32 +135,63 @@ export function closeStuckStream(call: grpc.ServerWritableStream<unknown, unknow
 }
 
 /**
- * The listening socket, ours rather than grpc-js's, so the number of open connections is bounded:
- * one over the limit is closed before any HTTP/2 is spoken.
+ * The listening socket, ours rather than grpc-js's, so connections are bounded before any HTTP/2
+ * is spoken: in all, per address, and in how long one may stay silent.
  */
 export class ConnectionGate {
-  private open = 0;
+  /** Open connections by "address|port", oldest first (a Map keeps insertion order). */
+  private readonly conns = new Map<string, { socket: net.Socket; calls: number }>();
+  private readonly perPeer = new Map<string, number>();
   private refused = 0;
+  private evicted = 0;
   private readonly server: net.Server;
 
   constructor(grpcServer: grpc.Server, limits: ConnectionLimits) {
-    const maxConnections = limits.maxConnections;
     const injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
     // grpc-js keeps its HTTP/2 server private; raw headers and new streams are only on its 'stream' event.
     const http2Servers = (grpcServer as unknown as { http2Servers?: Map<http2.Http2Server, unknown> }).http2Servers;
     if (!http2Servers || http2Servers.size !== 1) throw new Error('grpc-js changed: its HTTP/2 server cannot be found to guard streams');
     const guard = new StreamGuard(limits.requestTimeoutMs);
+    guard.onCall = (peer, delta) => {
+      const c = this.conns.get(peer);
+      if (c) c.calls += delta;
+    };
     for (const h2 of http2Servers.keys()) h2.prependListener('stream', guard.onStream);
     this.server = net.createServer({ noDelay: true }, (socket) => {
-      if (this.open >= maxConnections) {
+      const address = socket.remoteAddress ?? '';
+      if ((this.perPeer.get(address) ?? 0) >= limits.maxConnectionsPerPeer || (this.conns.size >= limits.maxConnections && !this.evictIdle())) {
         this.refused++;
         socket.destroy();
         return;
       }
-      this.open++;
-      socket.once('close', () => this.open--);
+      const key = `${address}|${socket.remotePort}`;
+      this.conns.set(key, { socket, calls: 0 });
+      this.perPeer.set(address, (this.perPeer.get(address) ?? 0) + 1);
+      // A peer that never sends the 24-byte HTTP/2 preface only holds a place.
+      const handshake = setTimeout(() => {
+        if (socket.bytesRead < 24) socket.destroy();
+      }, limits.handshakeMs);
+      handshake.unref();
+      socket.once('close', () => {
+        clearTimeout(handshake);
+        this.conns.delete(key);
+        const left = (this.perPeer.get(address) ?? 1) - 1;
+        if (left > 0) this.perPeer.set(address, left);
+        else this.perPeer.delete(address);
+      });
       injector.injectConnection(socket);
     });
+  }
+
+  /** Closes the oldest connection that has no call open; false when every connection is busy. */
+  private evictIdle(): boolean {
+    for (const c of this.conns.values()) {
+      if (c.calls > 0) continue;
+      this.evicted++;
+      c.socket.destroy();
+      return true;
+    }
+    return false;
   }
 
   listen(host: string, port: number): Promise<number> {
@@ -163,7 +209,7 @@ export class ConnectionGate {
     this.server.close();
   }
 
-  get stats(): { open: number; refused: number } {
-    return { open: this.open, refused: this.refused };
+  get stats(): { open: number; refused: number; evicted: number } {
+    return { open: this.conns.size, refused: this.refused, evicted: this.evicted };
   }
 }
