@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as http2 from 'node:http2';
+import * as net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { AiSystem, RiskClassification } from '../../gen/ts/btv/v1/types';
@@ -215,20 +216,93 @@ describe('resilience', function () {
       }
     });
 
-    it('closes a connection over its limit at once; one closed frees a place', async () => {
-      const sessions = await Promise.all([session(), session(), session()]);
-      const extra = http2.connect(`http://${srv.address}`);
-      const refused = await new Promise<string>((resolve) => {
-        extra.once('remoteSettings', () => resolve('accepted'));
-        extra.on('error', () => resolve('refused'));
-        extra.once('close', () => resolve('refused'));
+    // An empty HealthCheckRequest in gRPC framing: Watch answers and then stays open, so the connection is busy.
+    const watch = (s: http2.ClientHttp2Session) => {
+      const st = s.request({ ':method': 'POST', ':path': '/grpc.health.v1.Health/Watch', 'content-type': 'application/grpc', te: 'trailers' }, { endStream: false });
+      st.on('error', () => undefined);
+      st.end(Buffer.alloc(5));
+      return new Promise<void>((resolve) => st.once('data', () => resolve()));
+    };
+    const outcome = (s: http2.ClientHttp2Session) =>
+      new Promise<'accepted' | 'refused'>((resolve) => {
+        s.once('remoteSettings', () => resolve('accepted'));
+        s.on('error', () => resolve('refused'));
+        s.once('close', () => resolve('refused'));
       });
-      expect(refused).to.equal('refused');
-      sessions[0].close();
-      await sleep(200);
-      const again = await session();
-      again.close();
-      sessions.slice(1).forEach((s) => s.close());
+
+    it('at its connection limit closes the oldest idle connection for a new one, and refuses only when every connection is busy', async () => {
+      const sessions = [await session(), await session(), await session()];
+      const closed = sessions.map((s) => new Promise<void>((resolve) => s.once('close', () => resolve())));
+      try {
+        await watch(sessions[1]);
+        await watch(sessions[2]);
+        const fourth = await session();
+        await closed[0];
+        expect(sessions[0].closed || sessions[0].destroyed, 'the oldest idle connection made room').to.equal(true);
+        expect(sessions[1].destroyed, 'a busy connection is kept').to.equal(false);
+        await watch(fourth);
+        const extra = http2.connect(`http://${srv.address}`);
+        expect(await outcome(extra), 'every connection has a call open').to.equal('refused');
+        fourth.destroy();
+        await sleep(200);
+        const again = await session();
+        again.close();
+      } finally {
+        sessions.forEach((s) => s.destroy());
+      }
+    });
+  });
+
+  describe('connections from one address, and connections that never speak HTTP/2', () => {
+    let srv: TestServer;
+    before(async () => {
+      srv = await startTestServer({ env: { BTV_MAX_CONNECTIONS_PER_PEER: '2', BTV_CONNECTION_HANDSHAKE_MS: '300' } });
+    });
+    after(() => srv?.stop());
+    const port = () => Number(srv.address.split(':')[1]);
+    const from = (localAddress: string) =>
+      http2.connect(`http://${srv.address}`, { createConnection: () => net.connect({ host: '127.0.0.1', port: port(), localAddress }) });
+    const outcome = (s: http2.ClientHttp2Session) =>
+      new Promise<'accepted' | 'refused'>((resolve) => {
+        s.once('remoteSettings', () => resolve('accepted'));
+        s.on('error', () => resolve('refused'));
+        s.once('close', () => resolve('refused'));
+      });
+
+    it('refuses a third connection from one address while another address still connects', async () => {
+      const mine = [from('127.0.0.1'), from('127.0.0.1')];
+      try {
+        expect(await Promise.all(mine.map(outcome))).to.deep.equal(['accepted', 'accepted']);
+        expect(await outcome(from('127.0.0.1')), 'third from 127.0.0.1').to.equal('refused');
+        const other = from('127.0.0.2');
+        expect(await outcome(other), 'first from 127.0.0.2').to.equal('accepted');
+        other.close();
+        mine[0].close();
+        await sleep(200);
+        const again = from('127.0.0.1');
+        expect(await outcome(again), 'a place freed by a close').to.equal('accepted');
+        again.close();
+      } finally {
+        mine.forEach((s) => s.destroy());
+      }
+    });
+
+    it('closes a connection that sends nothing (or less than the HTTP/2 preface) within its handshake time', async () => {
+      const silent = net.connect({ host: '127.0.0.1', port: port() }).resume();
+      const partial = net.connect({ host: '127.0.0.1', port: port() }, () => partial.write('PRI * HTTP/2.0')).resume();
+      const started = Date.now();
+      const closedAfter = (s: net.Socket) =>
+        new Promise<number>((resolve) => {
+          s.on('error', () => undefined);
+          s.once('close', () => resolve(Date.now() - started));
+        });
+      const [a, b] = await Promise.all([closedAfter(silent), closedAfter(partial)]);
+      expect(a, 'silent socket closed').to.be.within(200, 3000);
+      expect(b, 'partial preface closed').to.be.within(200, 3000);
+      // The places they held are free: two fresh connections from the same address are accepted.
+      const fresh = [from('127.0.0.1'), from('127.0.0.1')];
+      expect(await Promise.all(fresh.map(outcome))).to.deep.equal(['accepted', 'accepted']);
+      fresh.forEach((s) => s.close());
     });
   });
 
