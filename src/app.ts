@@ -6,6 +6,7 @@ import { EnforcementService } from './domain/enforcement';
 import { ReviewService } from './domain/reviews';
 import { LedgerService } from './domain/ledger';
 import { loadClassifier } from './engine/classifier';
+import { baselineRisk } from './engine/decide';
 import { loadRuleSet } from './engine/rules';
 import { OperationsService } from './domain/operations';
 import { StatusCache } from './status/cache';
@@ -95,6 +96,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       maxRecordBytes: config.maxRecordBytes,
       pageBytes: Math.floor(config.maxMessageBytes / 4),
       knownRules,
+      baseline: (s) => baselineRisk(rules, s),
     }),
     enforcement,
     ledger,

@@ -15,6 +15,7 @@ import { decodePageToken, encodePageToken } from './page-token';
 import { Clock } from './tenants';
 import { boundedRecord, optionalText, requiredText, SYSTEM_ID_RE, textList, validatePolicy } from './validation';
 import { Storage } from '../store/ports';
+import type { BaselineFields } from '../engine/decide';
 
 type Defaulted = 'sector' | 'role' | 'risk' | 'lifecyclePhase' | 'operationalStatus';
 
@@ -50,6 +51,8 @@ export interface SystemLimits {
   pageBytes: number;
   /** The custom rules the global policy defines; a system may switch only those (undefined: any). */
   knownRules?: ReadonlySet<string>;
+  /** The risk a system's own fields carry (the policy's baseline), so that lowering it counts as loosening. */
+  baseline?: (s: BaselineFields) => number;
 }
 
 export const DEFAULT_SYSTEM_LIMITS: SystemLimits = { maxRecordBytes: 65_536, pageBytes: 1 << 20 };
@@ -76,11 +79,11 @@ export class SystemService {
       // a check on an earlier read would let a concurrent admin tightening be undone unseen.
       const { system, created } = await uow.systems.upsertChecked(ctx.tenantId, spec, this.clock(), (stored) => {
         if (!stored || ctx.role === 'admin') return;
-        const field = firstLoosening(stored, spec);
+        const field = firstLoosening(stored, spec, this.limits.baseline);
         if (field) {
           throw permissionDenied(
             'POLICY_CHANGE_REQUIRES_ADMIN',
-            `${field}: only an admin may lower a system's risk classification or loosen or remove its policy`,
+            `${field}: only an admin may lower a system's risk (its classification, sector, role, sandbox or compute) or loosen or remove its policy`,
             { field },
           );
         }
@@ -148,9 +151,28 @@ const envOrder = (env: string) => {
  * limit, a custom rule turned off or dropped. Rules that are off protect nothing, so dropping one
  * loosens nothing.
  */
-export function firstLoosening(stored: Pick<AiSystem, 'risk' | 'loggingEnabled' | 'prohibitedDomains' | 'policy'>, next: SystemSpec): string | undefined {
+/** Fields that weigh in the baseline risk, as the API names them. */
+const BASELINE_FIELDS: [keyof BaselineFields, string][] = [
+  ['sector', 'system.sector'],
+  ['role', 'system.role'],
+  ['trainingFlops', 'system.training_flops'],
+  ['sandbox', 'system.sandbox'],
+];
+
+export function firstLoosening(
+  stored: BaselineFields & Pick<AiSystem, 'prohibitedDomains' | 'policy'>,
+  next: SystemSpec,
+  baseline?: (s: BaselineFields) => number,
+): string | undefined {
   if (riskRank(next.risk) < riskRank(stored.risk)) return 'system.risk';
   if (stored.loggingEnabled && !next.loggingEnabled) return 'system.logging_enabled';
+  if (baseline) {
+    // Moving a system out of an Annex III sector, or out of the provider role, lowers what every
+    // task of it starts from as surely as lowering its risk class. One field at a time: the baseline
+    // is a sum, and turning logging on (which lowers it) must not hide a sector moved out.
+    const before = baseline(stored);
+    for (const [key, field] of BASELINE_FIELDS) if (baseline({ ...stored, [key]: next[key] }) < before) return field;
+  }
   const kept = new Set(next.prohibitedDomains.map(domainKey));
   if (stored.prohibitedDomains.some((d) => !kept.has(domainKey(d)))) return 'system.prohibited_domains';
   const before = stored.policy;

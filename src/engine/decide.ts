@@ -46,7 +46,9 @@ export function effectiveLimit(rules: RuleSet, env: string, tenant: Policy | nul
 }
 
 /** Technical and regulatory assessors: the risk a system carries before any threat finding. */
-export function baselineRisk(rules: RuleSet, s: AiSystem): number {
+export type BaselineFields = Pick<AiSystem, 'risk' | 'sector' | 'loggingEnabled' | 'trainingFlops' | 'sandbox' | 'role'>;
+
+export function baselineRisk(rules: RuleSet, s: BaselineFields): number {
   const b = rules.policy.baseline;
   let risk = b.riskClass[s.risk];
   if (b.annexIiiSectors.includes(s.sector)) risk += b.annexIiiSector;

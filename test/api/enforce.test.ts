@@ -169,6 +169,23 @@ describe('GovernanceService/Enforce', function () {
       expect(d.reason).to.match(/^CUSTOM_RULE: rule block_public_apis_in_prod/);
       expect((await enforce(s, 'Expose the scoring service on a public API endpoint', 'staging')).outcome).to.equal(DO.DECISION_OUTCOME_APPROVED);
     });
+
+    it('blocks unmasked personal identifiers (e-mail, IBAN, card) under require_pii_masking, and passes masked ones', async () => {
+      const s = await register({ risk: RC.RISK_CLASSIFICATION_MINIMAL, policy: { autonomyMatrix: {}, customRules: { require_pii_masking: true } } });
+      for (const prompt of [
+        'Draft a reply to Jana.Novak@example.org about her refund',
+        'Confirm the transfer to DE89 3704 0044 0532 0130 00 for the invoice',
+        'Check why card 4111 1111 1111 1111 was declined',
+      ]) {
+        const d = await enforce(s, prompt, 'development');
+        expect(d.outcome, prompt).to.equal(DO.DECISION_OUTCOME_BLOCKED);
+        expect(d.reason, prompt).to.match(/^CUSTOM_RULE: rule require_pii_masking/);
+      }
+      const masked = await enforce(s, 'Draft a reply to [EMAIL_1] about her refund to [IBAN_1]', 'development');
+      expect(masked.outcome, masked.reason).to.equal(DO.DECISION_OUTCOME_APPROVED);
+      const off = await register({ risk: RC.RISK_CLASSIFICATION_MINIMAL });
+      expect((await enforce(off, 'Draft a reply to Jana.Novak@example.org about her refund', 'development')).outcome).to.equal(DO.DECISION_OUTCOME_APPROVED);
+    });
   });
 
   describe('threats', () => {

@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { GovernanceServiceClient } from '../../gen/ts/btv/v1/governance';
-import { AiSystem, DecisionOutcome, LifecyclePhase, OperationalStatus, RiskClassification, RiskLevel, Sector, Tenant } from '../../gen/ts/btv/v1/types';
+import { AiRole, AiSystem, DecisionOutcome, LifecyclePhase, OperationalStatus, RiskClassification, RiskLevel, Sector, Tenant } from '../../gen/ts/btv/v1/types';
 import { bearer, call, Clients, connect, decodeError, expectError } from '../helpers/grpc';
 import { startTestServer, TestServer } from '../helpers/server';
 
@@ -300,6 +300,8 @@ describe('GovernanceService registry', function () {
         ['a lower risk class', guarded({ risk: R.RISK_CLASSIFICATION_LIMITED }), 'system.risk'],
         ['logging turned off (on a class that allows it)', guarded({ risk: R.RISK_CLASSIFICATION_SYSTEMIC_GPAI, loggingEnabled: false }), 'system.logging_enabled'],
         ['a prohibited domain removed', guarded({ prohibitedDomains: ['emotion_recognition'] }), 'system.prohibited_domains'],
+        ['moved out of its Annex III sector', guarded({ sector: Sector.SECTOR_GENERAL }), 'system.sector'],
+        ['moved into a regulatory sandbox', guarded({ sandbox: true }), 'system.sandbox'],
         ['the whole policy removed', guarded({ policy: undefined }), 'system.policy'],
         ['a higher limit', guarded({ policy: policy({ staging: 2, production: 0.6 }, rules) }), 'system.policy.autonomy_matrix["production"].max_risk_level'],
         ['an environment removed', guarded({ policy: policy({ production: 0.5 }, rules) }), 'system.policy.autonomy_matrix["staging"]'],
@@ -313,6 +315,19 @@ describe('GovernanceService registry', function () {
       // The ledger holds no entry for any refused call.
       const { entries } = await call(c.audit, c.audit.listLedgerEntries, { afterSequence: 0, limit: 1000 }, admin);
       expect(entries.filter((e) => e.eventType.startsWith('system.') && JSON.parse(e.payloadJson).system_id === id)).to.have.length(1);
+    });
+
+    it('counts a lower baseline risk through role or compute as loosening, and raising it as tightening', async () => {
+      const id = sid('baseline');
+      const gpai = { risk: R.RISK_CLASSIFICATION_SYSTEMIC_GPAI, loggingEnabled: true, role: AiRole.AI_ROLE_PROVIDER, trainingFlops: 2e25 };
+      await registerSystem(system(id, gpai), admin);
+      await refused(id, { ...gpai, role: AiRole.AI_ROLE_DEPLOYER }, 'system.role');
+      await refused(id, { ...gpai, trainingFlops: 1e20 }, 'system.training_flops');
+      // The other way round is a dev's to make: a deployer system gaining provider duties.
+      const other = sid('baseline-up');
+      await registerSystem(system(other, { ...gpai, role: AiRole.AI_ROLE_DEPLOYER, trainingFlops: 1e20, sector: Sector.SECTOR_GENERAL }), admin);
+      await registerSystem(system(other, gpai), dev);
+      expect((await getSystem(other)).system).to.deep.include({ role: AiRole.AI_ROLE_PROVIDER, sector: Sector.SECTOR_BANKING, trainingFlops: 2e25 });
     });
 
     it('treats a risk class it does not know as the strictest', async () => {
