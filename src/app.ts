@@ -134,7 +134,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     },
     'listening',
   );
-  const serving = new ServingMonitor({ probe: () => storage.db.raw('SELECT 1'), hub, storage: storage.health, health: server.health, logger });
+  const serving = new ServingMonitor({ probe: () => storage.probe(), probeWrite: () => storage.probeWrite(), hub, storage: storage.health, health: server.health, logger });
   // Each step of a stop is bounded: a database that froze must not keep the process from exiting.
   const step = (p: Promise<unknown>, ms: number, what: string) =>
     within(p, ms, what).catch((err) => logger.warn({ err: (err as Error).message }, `${what} failed`));

@@ -28,10 +28,14 @@ export class ServingMonitor {
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly d: { probe: () => Promise<unknown>; hub: StatusHub; storage: StorageHealth; health: Health; logger: Logger },
+    private readonly d: { probe: () => Promise<unknown>; probeWrite: () => Promise<unknown>; hub: StatusHub; storage: StorageHealth; health: Health; logger: Logger },
   ) {
     d.hub.onHealthChange(() => this.update());
-    d.storage.onChange(() => this.update());
+    d.storage.onChange(() => {
+      const why = d.storage.writesFailing;
+      if (why) d.logger.warn({ why }, 'the database refuses writes: health NOT_SERVING until one succeeds');
+      this.update();
+    });
     this.timer = setInterval(() => this.probe(), PROBE_INTERVAL_MS);
     this.timer.unref();
     this.update();
@@ -43,7 +47,16 @@ export class ServingMonitor {
     within(this.d.probe(), PROBE_TIMEOUT_MS, 'the database probe').then(
       () => this.setReachable(true),
       (err) => this.setReachable(false, (err as Error).message),
-    ).finally(() => (this.probing = false));
+    ).then(async () => {
+      // While writes fail, one small real write a second tells when they work again, even with no traffic.
+      if (!this.reachable || !this.d.storage.writesFailing) return;
+      try {
+        await within(this.d.probeWrite(), PROBE_TIMEOUT_MS, 'the database write probe');
+        this.d.storage.noteWriteOk();
+      } catch (err) {
+        this.d.storage.noteFault(err);
+      }
+    }).finally(() => (this.probing = false));
   }
 
   private setReachable(reachable: boolean, why?: string): void {
@@ -56,7 +69,7 @@ export class ServingMonitor {
   }
 
   private update(): void {
-    const serving = !this.stopped && this.reachable && this.d.hub.healthy && !this.d.storage.damaged;
+    const serving = !this.stopped && this.reachable && this.d.hub.healthy && !this.d.storage.damaged && !this.d.storage.writesFailing;
     if (serving === this.serving) return;
     this.serving = serving;
     this.d.health.setAll(serving);

@@ -5,12 +5,14 @@ import { QUERY_TIMEOUT_CODE } from './database';
 // database is unreachable: the caller gets UNAVAILABLE, never the driver text.
 const CONNECTION_CODES = new Set([QUERY_TIMEOUT_CODE, 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'ENOENT', '57P01', '57P02', '57P03']);
 
-export type StorageFault = 'connection' | 'resources' | 'corrupted';
+export type StorageFault = 'connection' | 'resources' | 'read_only' | 'corrupted';
 
 /**
  * What kind of storage fault an error is, if any: lost or frozen connections; the database out of
  * disk, memory or another resource, or failing its own I/O (SQLSTATE classes 53 and 58); data the
- * database found damaged (XX001, XX002: a page that fails its checksum, a broken index).
+ * database found damaged (XX001, XX002: a page that fails its checksum, a broken index); a
+ * database that takes no writes (25006: a standby after a failover went wrong, or
+ * default_transaction_read_only set by an operator).
  */
 export function storageFault(e: unknown): StorageFault | undefined {
   const err = e as { code?: string; name?: string; message?: string };
@@ -18,6 +20,7 @@ export function storageFault(e: unknown): StorageFault | undefined {
   const code = typeof err.code === 'string' ? err.code : '';
   if (code === 'XX001' || code === 'XX002') return 'corrupted';
   if (/^(53|58)[0-9A-Z]{3}$/.test(code)) return 'resources';
+  if (code === '25006') return 'read_only';
   if (CONNECTION_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) return 'connection';
   if (err.name === 'KnexTimeoutError') return 'connection';
   const message = err.message ?? '';
@@ -31,6 +34,7 @@ export const isConnectionError = (e: unknown): boolean => storageFault(e) === 'c
 /** Every store reports faults here; health and the writer read it. */
 export class StorageHealth {
   private damagedBy: string | undefined;
+  private writesFailingBy: string | undefined;
   private readonly listeners = new Set<() => void>();
 
   /** Set once the database reported damaged data: writes are refused until an operator restarts. */
@@ -38,9 +42,34 @@ export class StorageHealth {
     return this.damagedBy;
   }
 
+  /**
+   * Set while the database answers but refuses writes (full disk, out of memory, read-only):
+   * every Enforce fails closed then, so health must send callers elsewhere until a write succeeds.
+   */
+  get writesFailing(): string | undefined {
+    return this.writesFailingBy;
+  }
+
   noteFault(e: unknown): void {
-    if (storageFault(e) !== 'corrupted' || this.damagedBy) return;
-    this.damagedBy = `the database reported damaged data (SQLSTATE ${(e as { code: string }).code})`;
+    const fault = storageFault(e);
+    const code = (e as { code?: string }).code;
+    if (fault === 'corrupted' && !this.damagedBy) {
+      this.damagedBy = `the database reported damaged data (SQLSTATE ${code})`;
+      this.changed();
+    } else if ((fault === 'resources' || fault === 'read_only') && !this.writesFailingBy) {
+      this.writesFailingBy = `the database refused a write (SQLSTATE ${code})`;
+      this.changed();
+    }
+  }
+
+  /** A write committed: the database takes writes again. */
+  noteWriteOk(): void {
+    if (!this.writesFailingBy) return;
+    this.writesFailingBy = undefined;
+    this.changed();
+  }
+
+  private changed(): void {
     for (const l of this.listeners) l();
   }
 
@@ -53,6 +82,7 @@ export class StorageHealth {
 const MESSAGES: Record<StorageFault, string> = {
   connection: 'storage is unavailable',
   resources: 'storage is out of space or another resource: nothing was written',
+  read_only: 'storage is read-only: nothing was written',
   corrupted: 'storage reported damaged data: the operator must repair the database',
 };
 

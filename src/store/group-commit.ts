@@ -160,6 +160,7 @@ export class GroupCommitWriter {
           this.statusRevisions.set(tenantId, revisions.get(tenantId)!);
         }
         for (const c of changes) this.statusRevisions.set(c.tenantId, c.revision);
+        if (records.length) this.o.health?.noteWriteOk();
         this.stats.batches++;
         this.stats.jobs += batch.length;
         this.stats.entries += records.length;
@@ -321,6 +322,7 @@ export class GroupCommitWriter {
         this.stats.optimisticMisses++;
       }
     }
+    if (written.size) this.o.health?.noteWriteOk();
     const committed = records.filter((r) => written.has(r.tenantId));
     const movedTenants = new Set(moved.map(([t]) => t));
     let jobs = 0;

@@ -45,6 +45,17 @@ export class KnexStorage implements Storage {
     return this.writer.submit(tenantId, fn, options);
   }
 
+  /** The database answers and takes writes (not a standby, not read-only); a fault is reported to health. */
+  async probe(): Promise<void> {
+    const { rows } = await this.db.raw("SELECT pg_is_in_recovery() AS recovery, current_setting('transaction_read_only') AS read_only");
+    if (rows[0].recovery || rows[0].read_only === 'on') this.health.noteFault({ code: '25006' });
+  }
+
+  /** One real write, committed. */
+  async probeWrite(): Promise<void> {
+    await this.db.raw('INSERT INTO write_probe (id, written_at) VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET written_at = EXCLUDED.written_at');
+  }
+
   async close(): Promise<void> {
     await this.writer.drain();
     await this.db.destroy();

@@ -11,6 +11,7 @@ import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
+import { Client } from 'pg';
 import { AiSystem, RiskClassification } from '../../gen/ts/btv/v1/types';
 import { HealthCheckResponse, HealthCheckResponse_ServingStatus as Serving, HealthClient } from '../../gen/ts/grpc/health/v1/health';
 import { mintToken } from '../../src/auth/tokens';
@@ -88,6 +89,53 @@ describe('resilience', function () {
         c.close();
       }
     });
+  });
+
+  it('answers UNAVAILABLE while the database takes no writes, says NOT_SERVING, and serves again once it does', async () => {
+    const name = `btv_ro_${crypto.randomBytes(4).toString('hex')}`;
+    const admin = new Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = new URL(TEST_DATABASE_URL);
+    url.pathname = `/${name}`;
+    // New sessions of that database only (the test's own connection is elsewhere): a standby, as the server sees it.
+    const readOnly = async (on: boolean) => {
+      await admin.query(`ALTER DATABASE ${name} ${on ? 'SET default_transaction_read_only = on' : 'RESET default_transaction_read_only'}`);
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
+    };
+    const srv = await startTestServer({ env: { BTV_DATABASE_URL: url.toString() } });
+    const c = connect(srv.address);
+    try {
+      await call(c.governance, c.governance.registerSystem, { system: minimal('ro') }, bearer(srv.mint('dev')));
+      const app = bearer(srv.mint('app'));
+      const enforce = () => call(c.governance, c.governance.enforce, enforceReq('ro'), app);
+      expect((await enforce()).decision!.outcome).to.equal(1);
+      await readOnly(true);
+      const down = await until(async () => (await check(srv.address).catch(() => Serving.UNKNOWN)) === Serving.NOT_SERVING, 10_000, 'NOT_SERVING');
+      // Not only while the connections were cut: the probe sees that the database takes no writes.
+      await sleep(2500);
+      expect(await check(srv.address), 'NOT_SERVING on reconnected, read-only sessions').to.equal(Serving.NOT_SERVING);
+      const err = await enforce().then(
+        () => undefined,
+        (e: grpc.ServiceError) => e,
+      );
+      expect(err, 'Enforce against a read-only database').to.exist;
+      expect(err!.code, err!.details).to.equal(grpc.status.UNAVAILABLE);
+      expect(err!.details).to.not.match(/SQL|25006|read-only transaction|INSERT/i);
+      const { entries } = await call(c.audit, c.audit.listLedgerEntries, { afterSequence: 0, limit: 100 }, bearer(srv.mint('auditor')));
+      expect(entries.filter((e) => e.eventType === 'decision'), 'only the decision made before').to.have.length(1);
+      await readOnly(false);
+      const up = await until(async () => (await check(srv.address).catch(() => Serving.UNKNOWN)) === Serving.SERVING, 15_000, 'SERVING again');
+      expect((await enforce()).decision!.outcome).to.equal(1);
+      // eslint-disable-next-line no-console
+      console.log(`      read-only database: NOT_SERVING after ${down} ms; SERVING ${up} ms after it took writes again`);
+    } finally {
+      c.close();
+      await srv.stop().catch(() => undefined);
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]).catch(() => undefined);
+      await admin.query(`DROP DATABASE IF EXISTS ${name}`).catch(() => undefined);
+      await admin.end();
+    }
   });
 
   it('reports NOT_SERVING while the database is unreachable, and SERVING once it is back', async () => {
