@@ -66,6 +66,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     timeouts: config.database.timeouts,
     maxConnections: config.database.poolMax,
     logger,
+    server: true,
   });
   if (database.migrations.length) logger.info({ migrations: database.migrations }, 'migrations applied');
   const storage = new KnexStorage(database.db, { keyRing, clock });

@@ -10,6 +10,8 @@ export interface ConnectOptions {
   timeouts?: DatabaseTimeouts;
   maxConnections?: number;
   logger?: Logger;
+  /** The server holds the embedded database's folder alone; the CLI joins whatever runs there. */
+  server?: boolean;
 }
 
 export interface Connected {
@@ -28,7 +30,7 @@ export interface Connected {
 export async function connectDatabase(o: ConnectOptions): Promise<Connected> {
   const embedded = o.url
     ? undefined
-    : await startEmbeddedPostgres(o.dataDir, (level, line) => o.logger?.[level]({ postgres: line }, 'embedded database'));
+    : await startEmbeddedPostgres(o.dataDir, (level, line) => o.logger?.[level]({ postgres: line }, 'embedded database'), { server: o.server });
   const url = o.url ?? embedded!.url;
   const db = openDatabase({ url, timeouts: o.timeouts, maxConnections: o.maxConnections, log: (m) => o.logger?.debug({ knex: m }, 'database driver') });
   const close = async () => {
