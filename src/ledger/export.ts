@@ -45,7 +45,7 @@ const num = (o: Record<string, unknown>, k: string, line: number): number => {
   return o[k] as number;
 };
 
-/** Parses an export; a line that is not valid JSON of a known kind is a format error naming the line. */
+/** Parses an export; a line that is not valid JSON of a known kind, as the exporter writes it, is a format error naming the line. */
 export function parseJsonl(text: string): ParsedExport {
   const out: ParsedExport = { records: [], checkpoints: [] };
   text.split('\n').forEach((raw, i) => {
@@ -57,6 +57,9 @@ export function parseJsonl(text: string): ParsedExport {
     } catch {
       throw new ExportFormatError(`line ${line}: not JSON`);
     }
+    // Exactly as the exporter wrote it: a duplicated key would let this verifier read one value and
+    // a person (or another JSON reader) the other, so anything re-encoded is refused, not guessed at.
+    if (JSON.stringify(o) !== raw) throw new ExportFormatError(`line ${line}: not in the export's own form (a key given twice, or the line re-encoded); export the ledger again`);
     if (o.kind === 'header') out.header = o as unknown as ExportHeader;
     else if (o.kind === 'entry') {
       out.records.push({

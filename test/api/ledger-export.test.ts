@@ -253,6 +253,25 @@ describe('btv ledger export / verify (CLI)', function () {
       await expectDetected(cleanFile, 'bad_checkpoint', Math.min(...checkpoints.map((c) => c.size as number)), ['--public-key', bad]);
     });
 
+    it('a line with a key given twice is a usage error (exit 2) naming the line: no reader may see another value than the verifier', async () => {
+      const lines = fs.readFileSync(cleanFile, 'utf8').split('\n');
+      // JSON.parse keeps the last "actor_role" (the genuine one): a person or another parser may read the first.
+      lines[4] = lines[4].replace('"actor_role":"dev"', '"actor_role":"admin","actor_role":"dev"');
+      expect(lines[4]).to.contain('"actor_role":"admin"');
+      const f = path.join(work, 'duplicate-key.jsonl');
+      fs.writeFileSync(f, lines.join('\n'));
+      const r = await btv(['ledger', 'verify', f], env);
+      expect({ code: r.code, stdout: r.stdout }).to.deep.equal({ code: 2, stdout: '' });
+      expect(r.stderr).to.contain('line 5').and.contain('twice');
+    });
+
+    it('an entry whose payload is not canonical JSON (a key twice) is unreadable at its sequence, whatever its hash says', async () => {
+      const e4 = entry(4);
+      const payload = (e4.payload as string).replace(/^\{/, '{"system_id":"decoy",');
+      expect(payload).to.not.equal(e4.payload);
+      await expectDetected(write('ambiguous-payload.jsonl', [header, ...entries.map((e) => (e.sequence === 4 ? { ...e, payload } : e)), ...checkpoints]), 'unreadable', 4);
+    });
+
     it('a line that is not JSON is a usage error (exit 2) naming the line', async () => {
       const f = path.join(work, 'garbage.jsonl');
       fs.writeFileSync(f, fs.readFileSync(cleanFile, 'utf8') + '{oops\n');
