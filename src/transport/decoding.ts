@@ -30,7 +30,8 @@ class Undecodable {
  * A map entry keyed "__proto__" (protobuf field 1, length 9) that the generated decoder would assign
  * to the map object's prototype, silently dropping it; only the two registration calls carry maps.
  */
-const PROTO_KEY = Buffer.from([0x0a, 0x09, ...Buffer.from('__proto__')]);
+const PROTO_TEXT = Buffer.from('__proto__');
+const PROTO_KEY = Buffer.from([0x0a, 0x09, ...PROTO_TEXT]);
 const MAP_FIELDS: Record<string, string> = {
   '/btv.v1.GovernanceService/RegisterSystem': 'system.policy',
   '/btv.v1.GovernanceService/RegisterTenant': 'tenant.policy',
@@ -84,6 +85,8 @@ export function tolerantDefinition<D extends grpc.ServiceDefinition>(definition:
       ...method,
       requestDeserialize: (bytes: Buffer) => {
         if (mapField && bytes.includes(PROTO_KEY)) return new Undecodable(mapField, 'a key may not be "__proto__"');
+        // The same key behind a length written in more bytes than it needs (0x89 0x00 for 9) decodes alike.
+        if (mapField && bytes.includes(PROTO_TEXT)) return new Undecodable('request', 'may not hold "__proto__" (as a policy key it would be silently dropped)');
         try {
           return method.requestDeserialize(bytes);
         } catch {

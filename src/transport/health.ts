@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { HealthCheckRequest, HealthCheckResponse, HealthCheckResponse_ServingStatus as Serving, HealthService } from '../../gen/ts/grpc/health/v1/health';
+import { decoded, tolerantDefinition } from './decoding';
 
 /**
  * grpc.health.v1.Health, without authentication. One serving status for the
@@ -34,13 +35,24 @@ export class Health {
   }
 
   addTo(server: grpc.Server): void {
-    server.addService(HealthService, {
+    // Tolerant decoding: a service name that is not UTF-8 is the caller's bad input, not INTERNAL.
+    server.addService(tolerantDefinition(HealthService), {
       check: (call: grpc.ServerUnaryCall<HealthCheckRequest, HealthCheckResponse>, callback: grpc.sendUnaryData<HealthCheckResponse>) => {
+        const bad = badRequest(call.request);
+        if (bad) {
+          callback(bad);
+          return;
+        }
         const status = this.statuses.get(call.request.service);
         if (status === undefined) callback({ code: grpc.status.NOT_FOUND, details: `unknown service "${call.request.service.slice(0, 200)}"` });
         else callback(null, { status });
       },
       watch: (call: grpc.ServerWritableStream<HealthCheckRequest, HealthCheckResponse>) => {
+        const bad = badRequest(call.request);
+        if (bad) {
+          call.emit('error', bad); // sends the status and trailers
+          return;
+        }
         const w = { service: call.request.service, call };
         this.watchers.add(w);
         call.on('cancelled', () => this.watchers.delete(w));
@@ -54,5 +66,15 @@ export class Health {
     if (status === w.last || w.call.cancelled) return;
     w.last = status;
     w.call.write({ status });
+  }
+}
+
+/** Health is unauthenticated and has no ErrorInfo of its own: a bad request is a plain INVALID_ARGUMENT. */
+function badRequest(request: HealthCheckRequest): Partial<grpc.StatusObject> | undefined {
+  try {
+    decoded(request);
+    return undefined;
+  } catch (e) {
+    return { code: grpc.status.INVALID_ARGUMENT, details: (e as Error).message };
   }
 }

@@ -94,6 +94,50 @@ describe('input hygiene', () => {
     expect(t.fieldViolations.map((v) => v.field)).to.deep.equal(['tenant.policy']);
   });
 
+  it('refuses a "__proto__" policy key whose length is written in more bytes than it needs, storing nothing', async () => {
+    const varint = (n: number) => {
+      const out: number[] = [];
+      for (; n > 127; n >>>= 7) out.push((n & 127) | 128);
+      return Buffer.from([...out, n]);
+    };
+    const field = (tag: number, body: Buffer) => Buffer.concat([varint(tag), varint(body.length), body]);
+    // custom_rules (Policy field 2) entry {key "__proto__" with its length as 0x89 0x00, value true}.
+    const entry = Buffer.concat([Buffer.from([0x0a, 0x89, 0x00]), Buffer.from('__proto__'), Buffer.from([0x10, 0x01])]);
+    const policy = field(0x12, entry);
+    const system = Buffer.concat([Buffer.from(AiSystem.encode(minimal({ id: 'proto-long' })).finish()), field((17 << 3) | 2, policy)]);
+    const e = await expectError(raw('/btv.v1.GovernanceService/RegisterSystem', field(0x0a, system), dev), grpc.status.INVALID_ARGUMENT, 'ERROR_REASON_INVALID_ARGUMENT');
+    expect(e.fieldViolations[0].description).to.contain('__proto__');
+    expect(await stored()).to.not.include('proto-long');
+    // The same bytes with another key of that length decode and reach validation: the framing above is right.
+    const fine = Buffer.from(entry);
+    Buffer.from('_protocol').copy(fine, 3);
+    const ok = Buffer.concat([Buffer.from(AiSystem.encode(minimal({ id: 'proto-long' })).finish()), field((17 << 3) | 2, field(0x12, fine))]);
+    await expectError(raw('/btv.v1.GovernanceService/RegisterSystem', field(0x0a, ok), dev), grpc.status.INVALID_ARGUMENT, 'ERROR_REASON_INVALID_ARGUMENT').then(
+      (v) => expect([v.fieldViolations[0].field, v.fieldViolations[0].description]).to.deep.equal(['system.policy.custom_rules', 'rule name "_protocol" must match ^[a-z][a-z0-9_]{0,63}$']),
+    );
+  });
+
+  it('answers a Health Check or Watch whose service name is not UTF-8 INVALID_ARGUMENT, not INTERNAL', async () => {
+    const name = Buffer.from([0x0a, 4, 0xc3, 0x28, 0xff, 0x41]); // HealthCheckRequest{service: <bad bytes>}
+    const identity = (b: Buffer) => b;
+    const checked = await new Promise<grpc.ServiceError>((resolve) =>
+      c.governance.makeUnaryRequest('/grpc.health.v1.Health/Check', identity, identity, name, new grpc.Metadata(), (e) => resolve(e!)),
+    );
+    expect({ code: checked?.code, details: checked?.details }).to.deep.include({ code: grpc.status.INVALID_ARGUMENT });
+    expect(checked.details).to.contain('UTF-8');
+    const watched = await new Promise<grpc.ServiceError>((resolve) => {
+      const stream = c.governance.makeServerStreamRequest('/grpc.health.v1.Health/Watch', identity, identity, name, new grpc.Metadata());
+      stream.on('data', () => undefined);
+      stream.on('error', (e: grpc.ServiceError) => resolve(e));
+    });
+    expect(watched.code).to.equal(grpc.status.INVALID_ARGUMENT);
+    // A valid name still works.
+    const good = await new Promise<Buffer>((resolve, reject) =>
+      c.governance.makeUnaryRequest('/grpc.health.v1.Health/Check', identity, identity, Buffer.alloc(0), new grpc.Metadata(), (e, r) => (e ? reject(e) : resolve(r!))),
+    );
+    expect([...good]).to.deep.equal([0x08, 0x01]); // SERVING
+  });
+
   it('refuses a custom rule the global policy does not define, naming it, for systems and tenants', async () => {
     const e = await expectError(
       call(c.governance, c.governance.registerSystem, { system: minimal({ id: 'rule-typo', policy: { autonomyMatrix: {}, customRules: { block_public_api_in_prod: true } } }) }, dev),
