@@ -3,9 +3,10 @@ import jwt from 'jsonwebtoken';
 import { DEFAULT_JWT_MAX_LIFETIME_S, JwtAlgorithm } from '../config';
 import { ROLES, Role } from '../domain/context';
 import { unauthenticated } from '../domain/errors';
+import { CONTROL_RE } from '../domain/validation';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const SUBJECT_UNSAFE = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export interface Principal {
   tenantId: string;
@@ -183,9 +184,9 @@ function claims(p: jwt.JwtPayload, maxLifetimeS: number): Principal {
   if (typeof p.sub !== 'string' || p.sub.trim() === '' || p.sub.length > 256) {
     throw bad('sub', 'must be a non-empty string of at most 256 characters');
   }
-  // The subject is written to the ledger, logs and reports as the actor: no control characters
+  // The subject is written to the ledger, logs and reports as the actor: no control or bidi characters
   // (a NUL cannot even be stored) and no unpaired surrogate (JSON's \u escapes can carry one).
-  if (SUBJECT_UNSAFE.test(p.sub)) throw bad('sub', 'must not contain control characters or unpaired surrogates');
+  if (CONTROL_RE.test(p.sub) || UNPAIRED_SURROGATE.test(p.sub)) throw bad('sub', 'must not contain control or bidirectional formatting characters, or unpaired surrogates');
   if (typeof p.role !== 'string' || !ROLES.includes(p.role as Role)) {
     throw bad('role', `must be one of ${ROLES.join(', ')}`);
   }
