@@ -48,6 +48,7 @@ export function evalSystem(rules: RuleSet, sector: string): AiSystem {
     operationalStatus: 'active',
     externalDependencies: [],
     policy: null,
+    candidatePolicy: null,
     createdAt: new Date(0),
     updatedAt: new Date(0),
   };

@@ -24,6 +24,7 @@ import { connectDatabase, Connected } from './store/connect';
 import { secureDataDir } from './data-dir';
 import { serverUser } from './store/embedded-postgres';
 import { SpecCache } from './store/spec-cache';
+import { RolloutService } from './domain/rollout';
 import { KnexStorage } from './store/storage';
 
 /** Longest wait for each step of a stop after the calls are drained. */
@@ -92,6 +93,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     verifier,
     logger,
     limits,
+    rollout: new RolloutService(storage, clock),
     tenants: new TenantService(storage, clock, (t) => specs.invalidate(t), knownRules),
     systems: new SystemService(storage, clock, (t, id) => specs.invalidate(t, id), {
       maxRecordBytes: config.maxRecordBytes,

@@ -14,6 +14,9 @@ export interface Statistics {
   avgRiskScore: number;
   mostCommonReason: string;
   byThreat: Record<string, number>;
+  /** Answered APPROVED in monitor mode; counted in totalDecisions, their would-be blocks not in totalViolations. */
+  monitoredDecisions: number;
+  monitoredViolations: number;
   complianceStatus: 'healthy' | 'attention' | 'critical';
 }
 
@@ -60,7 +63,10 @@ export class ComplianceService {
     }
     if (since && until && since >= until) throw invalidArgument('until', 'must be after since');
     const decisions = await this.ledger.events(ctx.tenantId, 'decision', { since, until });
-    const violations = decisions.filter((d) => d.payload.outcome !== 'approved');
+    // A monitored decision's outcome is what enforcement would have answered; it did not stop the task.
+    const isMonitored = (d: { payload: Record<string, unknown> }) => d.payload.enforced === false;
+    const violations = decisions.filter((d) => d.payload.outcome !== 'approved' && !isMonitored(d));
+    const monitored = decisions.filter(isMonitored);
     const byThreat: Record<string, number> = {};
     for (const d of decisions) for (const t of (d.payload.detected_threats as string[]) ?? []) byThreat[t] = (byThreat[t] ?? 0) + 1;
     const reasons = new Map<string, number>();
@@ -71,7 +77,16 @@ export class ComplianceService {
     const t = this.rules.policy.complianceStatus;
     const prohibited = violations.some((v) => reasonCode(v.payload) === 'PROHIBITED_PRACTICE');
     const complianceStatus = prohibited || rate >= t.criticalViolationRate ? 'critical' : rate >= t.attentionViolationRate ? 'attention' : 'healthy';
-    return { totalDecisions: decisions.length, totalViolations: violations.length, avgRiskScore: round2(avg), mostCommonReason: most, byThreat, complianceStatus };
+    return {
+      totalDecisions: decisions.length,
+      totalViolations: violations.length,
+      avgRiskScore: round2(avg),
+      mostCommonReason: most,
+      byThreat,
+      monitoredDecisions: monitored.length,
+      monitoredViolations: monitored.filter((d) => d.payload.outcome !== 'approved').length,
+      complianceStatus,
+    };
   }
 
   async report(ctx: RequestContext, systemId: string): Promise<ComplianceReport> {

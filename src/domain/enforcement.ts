@@ -1,5 +1,6 @@
 import { hash, randomUUID } from 'node:crypto';
-import { decide, DecisionDraft, StatusInput } from '../engine/decide';
+import { decide, DecisionDraft, DecisionInput, Outcome, StatusInput } from '../engine/decide';
+import { answerOf, monitored } from '../engine/rollout';
 import { RuleSet } from '../engine/rules';
 import { Classifier, ClassifierMessage, MessageRole } from '../engine/classifier';
 import { CachedStatus } from '../status/cache';
@@ -29,6 +30,11 @@ export interface EnforceLimits {
 export const DEFAULT_ENFORCE_LIMITS: EnforceLimits = { maxInputChars: 100_000, maxMessages: 64 };
 
 export interface DecisionResult extends DecisionDraft {
+  /** False when monitor mode answered APPROVED whatever the decision (monitoredOutcome holds it). */
+  enforced: boolean;
+  monitoredOutcome?: Outcome;
+  /** What the candidate policy decided, when one is set. */
+  candidateOutcome?: Outcome;
   decisionId: string;
   systemId: string;
   env: string;
@@ -94,7 +100,7 @@ export class EnforcementService {
     const missing = () => systemNotFound(input.systemId);
     if (!SYSTEM_ID_RE.test(input.systemId)) throw missing();
 
-    const [{ system, tenantPolicy }, cached] = await Promise.all([
+    const [{ system, tenantPolicy, tenantCandidate }, cached] = await Promise.all([
       this.specs.get(ctx.tenantId, input.systemId),
       this.statusCache.get(ctx.tenantId, input.systemId),
     ]);
@@ -102,13 +108,24 @@ export class EnforcementService {
     const classification = this.classifier.classifyMessages(messages);
     const env = input.env;
     let status = asInput(cached);
-    let draft = decide(this.rules, { system, tenantPolicy, status, env, artifactType, classification });
+    const decision: DecisionInput = { system, tenantPolicy, status, env, artifactType, classification };
+    let draft = decide(this.rules, decision);
+    // The candidate is the same decision over the same classification with the candidate policies
+    // in place of the policies they would replace: measured, never answered.
+    const hasCandidate = tenantCandidate !== null || system.candidatePolicy !== null;
+    const candidateOf = (i: DecisionInput): Outcome | undefined =>
+      hasCandidate
+        ? decide(this.rules, { ...i, tenantPolicy: tenantCandidate ?? tenantPolicy, system: { ...system, policy: system.candidatePolicy ?? system.policy } }).outcome
+        : undefined;
+    let candidateOutcome = candidateOf(decision);
+    const monitor = monitored(this.rules, env, tenantPolicy, system.policy);
     const decisionId = randomUUID();
     const createdAt = this.clock();
     const promptSha256 = hash('sha256', input.prompt, 'hex');
     // The input may hold personal data: the ledger keeps fingerprints and sizes only.
     const messagesSha256 = input.messages.length ? hash('sha256', JSON.stringify(messages.slice(0, input.messages.length)), 'hex') : undefined;
 
+    let answer = answerOf(draft, monitor);
     const { sequence, reviewId } = await this.storage.transaction(
       ctx.tenantId,
       async (uow) => {
@@ -120,10 +137,14 @@ export class EnforcementService {
           if (!now) throw missing();
           if (now.operationalStatus !== status.status || now.lifecyclePhase !== status.phase) {
             status = { verified: true, status: now.operationalStatus, phase: now.lifecyclePhase };
-            draft = decide(this.rules, { system, tenantPolicy, status, env, artifactType, classification });
+            decision.status = status;
+            draft = decide(this.rules, decision);
+            candidateOutcome = candidateOf(decision);
           }
         }
-        const review = draft.outcome === 'review_required' ? `REV-${decisionId}` : '';
+        answer = answerOf(draft, monitor);
+        // A monitored task runs at once: nobody waits on a review of it.
+        const review = answer.outcome === 'review_required' ? `REV-${decisionId}` : '';
         const actor = { subject: ctx.subject, role: ctx.role };
         const seq = await uow.ledger.append(ctx.tenantId, {
           type: 'decision',
@@ -133,8 +154,11 @@ export class EnforcementService {
           body: {
             artifact_type: artifactType,
             baseline_risk: draft.baselineRisk,
+            candidate_outcome: candidateOutcome,
             decision_id: decisionId,
             detected_threats: draft.detectedThreats,
+            // Only when monitor mode answered APPROVED: outcome is then what enforcement would have answered.
+            enforced: answer.enforced ? undefined : false,
             env,
             findings: draft.findings.map((f) => ({
               certain: f.certain,
@@ -193,7 +217,10 @@ export class EnforcementService {
 
     // Written out rather than spread: in a profile under load, copying the draft by spread was 4% of Enforce's CPU.
     return {
-      outcome: draft.outcome,
+      outcome: answer.outcome,
+      enforced: answer.enforced,
+      monitoredOutcome: answer.monitoredOutcome,
+      candidateOutcome,
       riskScore: draft.riskScore,
       reasonCode: draft.reasonCode,
       reason: draft.reason,

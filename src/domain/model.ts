@@ -20,15 +20,21 @@ export type Sector = string;
 export type ValueChainRole = 'provider' | 'deployer' | 'importer' | 'distributor';
 export type RiskLevel = 'low' | 'medium' | 'high' | 'critical';
 
+export type EnforcementMode = 'enforce' | 'monitor';
+
 export interface Policy {
   autonomyMatrix: Record<string, { maxRiskLevel: number }>;
   customRules: Record<string, boolean>;
+  /** Unset inherits from the level above (enforce at the top). */
+  mode?: EnforcementMode;
 }
 
 export interface Tenant {
   id: string;
   name: string;
   policy: Policy;
+  /** Evaluated beside the policy and measured; never changes an answer. */
+  candidatePolicy: Policy | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -61,6 +67,8 @@ export interface SystemSpec {
   operationalStatus: OperationalStatus;
   externalDependencies: ThirdPartyComponent[];
   policy: Policy | null;
+  /** Evaluated beside the policy and measured; never changes an answer. */
+  candidatePolicy: Policy | null;
 }
 
 export interface AiSystem extends SystemSpec {

@@ -13,6 +13,7 @@ import {
 } from './model';
 import { decodePageToken, encodePageToken } from './page-token';
 import { Clock } from './tenants';
+import { isPromotion, Promotion, promotionImpact } from './rollout';
 import { boundedRecord, optionalText, requiredText, SYSTEM_ID_RE, textList, validatePolicy } from './validation';
 import { Storage } from '../store/ports';
 import type { BaselineFields } from '../engine/decide';
@@ -20,10 +21,11 @@ import type { BaselineFields } from '../engine/decide';
 type Defaulted = 'sector' | 'role' | 'risk' | 'lifecyclePhase' | 'operationalStatus';
 
 /** A registration as received: enum fields are undefined when the caller left them unspecified. */
-export type SystemInput = Omit<SystemSpec, Defaulted | 'externalDependencies' | 'policy'> &
+export type SystemInput = Omit<SystemSpec, Defaulted | 'externalDependencies' | 'policy' | 'candidatePolicy'> &
   Partial<Pick<SystemSpec, Defaulted>> & {
     externalDependencies: (Omit<ThirdPartyComponent, 'riskLevel'> & { riskLevel?: RiskLevel })[];
     policy?: Policy;
+    candidatePolicy?: Policy;
   };
 
 export interface ComplianceSummary {
@@ -39,6 +41,8 @@ export interface RegisterResult {
   /** Set when the caller asked for a status or phase that only OperationsService may change. */
   statusIgnored: boolean;
   summary: ComplianceSummary;
+  /** The registered policy is the candidate the system carried: promoted. */
+  promotion?: Promotion;
 }
 
 const JURISDICTION_RE = /^[A-Z]{2,3}(-[A-Z0-9]{1,8})?$/;
@@ -77,7 +81,13 @@ export class SystemService {
     const out = await this.storage.transaction(ctx.tenantId, async (uow) => {
       // Checked against the stored system under its row lock, in the transaction that writes:
       // a check on an earlier read would let a concurrent admin tightening be undone unseen.
+      let promoted = false;
       const { system, created } = await uow.systems.upsertChecked(ctx.tenantId, spec, this.clock(), (stored) => {
+        promoted = isPromotion(stored?.candidatePolicy ?? null, spec.policy);
+        if (ctx.role !== 'admin' && spec.policy?.mode === 'monitor' && stored?.policy?.mode !== 'monitor') {
+          // Monitor mode answers APPROVED whatever the decision: switching it on is an admin's call.
+          throw permissionDenied('POLICY_CHANGE_REQUIRES_ADMIN', 'system.policy.mode: only an admin may switch a system to monitor mode', { field: 'system.policy.mode' });
+        }
         if (!stored || ctx.role === 'admin') return;
         const field = firstLoosening(stored, spec, this.limits.baseline);
         if (field) {
@@ -92,16 +102,18 @@ export class SystemService {
         type: created ? 'system.registered' : 'system.updated',
         actor: { subject: ctx.subject, role: ctx.role },
         requestId: ctx.requestId,
-        body: { system_id: system.id, spec: { ...spec, lifecyclePhase: system.lifecyclePhase, operationalStatus: system.operationalStatus } },
+        body: { system_id: system.id, spec: ledgered(spec, system) },
       });
       const statusIgnored =
         !created &&
         ((input.operationalStatus !== undefined && input.operationalStatus !== system.operationalStatus) ||
           (input.lifecyclePhase !== undefined && input.lifecyclePhase !== system.lifecyclePhase));
-      return { system, created, statusIgnored, summary: complianceSummary(system) };
+      return { system, created, statusIgnored, summary: complianceSummary(system), promoted };
     });
     this.changed(ctx.tenantId, spec.id);
-    return out;
+    const { promoted, ...result } = out;
+    if (!promoted) return result;
+    return { ...result, promotion: await promotionImpact(this.storage, ctx.tenantId, this.clock(), spec.id) };
   }
 
   async get(ctx: RequestContext, systemId: string): Promise<AiSystem> {
@@ -191,6 +203,12 @@ export function firstLoosening(
   return undefined;
 }
 
+/** The spec as ledgered: without a candidate it reads exactly as before candidates existed. */
+function ledgered(spec: SystemSpec, system: AiSystem): Omit<SystemSpec, 'candidatePolicy'> & { candidatePolicy?: SystemSpec['candidatePolicy'] } {
+  const { candidatePolicy, ...rest } = spec;
+  return { ...rest, lifecyclePhase: system.lifecyclePhase, operationalStatus: system.operationalStatus, ...(candidatePolicy ? { candidatePolicy } : {}) };
+}
+
 export function complianceSummary(s: AiSystem): ComplianceSummary {
   const nist = ['GOVERN-1.6', 'MANAGE-2.4'];
   if (s.intendedPurpose) nist.push('MAP-1.1');
@@ -251,5 +269,6 @@ function validateSystem(i: SystemInput, knownRules?: ReadonlySet<string>): Syste
     operationalStatus: i.operationalStatus ?? 'active',
     externalDependencies,
     policy: i.policy ? validatePolicy('system.policy', i.policy, knownRules) : null,
+    candidatePolicy: i.candidatePolicy ? validatePolicy('system.candidate_policy', i.candidatePolicy, knownRules) : null,
   };
 }

@@ -3,11 +3,13 @@ import { invalidArgument, notFound, permissionDenied } from './errors';
 import { Policy, Tenant } from './model';
 import { requiredText, UUID_RE, validatePolicy } from './validation';
 import { Storage } from '../store/ports';
+import { isPromotion, Promotion, promotionImpact } from './rollout';
 
 export interface TenantInput {
   id: string;
   name: string;
   policy?: Policy;
+  candidatePolicy?: Policy;
 }
 
 export type Clock = () => Date;
@@ -22,25 +24,30 @@ export class TenantService {
     private readonly knownRules?: ReadonlySet<string>,
   ) {}
 
-  async register(ctx: RequestContext, input: TenantInput): Promise<{ tenant: Tenant; created: boolean }> {
+  async register(ctx: RequestContext, input: TenantInput): Promise<{ tenant: Tenant; created: boolean; promotion?: Promotion }> {
     if (!UUID_RE.test(input.id)) throw invalidArgument('tenant.id', 'must be a UUID');
     if (input.id.toLowerCase() !== ctx.tenantId) {
       throw permissionDenied('TENANT_MISMATCH', 'tenant.id must be the tenant of the token');
     }
     const name = requiredText('tenant.name', input.name, 200);
     const policy = validatePolicy('tenant.policy', input.policy, this.knownRules);
+    const candidatePolicy = input.candidatePolicy ? validatePolicy('tenant.candidate_policy', input.candidatePolicy, this.knownRules) : null;
     const out = await this.storage.transaction(ctx.tenantId, async (uow) => {
-      const result = await uow.tenants.upsert(ctx.tenantId, { name, policy }, this.clock());
+      const before = await uow.tenants.get(ctx.tenantId);
+      const result = await uow.tenants.upsert(ctx.tenantId, { name, policy, candidatePolicy }, this.clock());
       await uow.ledger.append(ctx.tenantId, {
         type: result.created ? 'tenant.registered' : 'tenant.updated',
         actor: { subject: ctx.subject, role: ctx.role },
         requestId: ctx.requestId,
-        body: { tenant_id: ctx.tenantId, name, policy },
+        // Only when set: a tenant without a candidate is ledgered exactly as before candidates existed.
+        body: { tenant_id: ctx.tenantId, name, policy, ...(candidatePolicy ? { candidate_policy: candidatePolicy } : {}) },
       });
-      return result;
+      return { ...result, promoted: isPromotion(before?.candidatePolicy ?? null, policy) };
     });
     this.changed(ctx.tenantId);
-    return out;
+    const { promoted, ...result } = out;
+    if (!promoted) return result;
+    return { ...result, promotion: await promotionImpact(this.storage, ctx.tenantId, this.clock()) };
   }
 
   async get(ctx: RequestContext): Promise<Tenant> {

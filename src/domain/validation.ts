@@ -64,5 +64,7 @@ export function validatePolicy(field: string, p: Policy | undefined, knownRules?
     }
     policy.customRules[name] = on;
   }
+  // Only when set: a policy without a mode is ledgered exactly as before modes existed.
+  if (p.mode) policy.mode = p.mode;
   return policy;
 }

@@ -30,6 +30,8 @@ export interface GlobalPolicy {
   customRules: Record<string, { description: string; environments: string[]; patterns: RegExp[] }>;
   recommendations: Record<string, string>;
   complianceStatus: { attentionViolationRate: number; criticalViolationRate: number };
+  /** Environments where a tenant or system may run in monitor mode (answers never blocked). */
+  monitorEnvironments: string[];
 }
 
 export interface Penalty {
@@ -158,8 +160,17 @@ export function parsePolicy(file: string, text: string): GlobalPolicy {
       attentionViolationRate: r.num('compliance_status.attention_violation_rate', 0, 1),
       criticalViolationRate: r.num('compliance_status.critical_violation_rate', 0, 1),
     },
+    monitorEnvironments: monitorEnvironments(r, file, matrix),
     recommendations: Object.fromEntries(Object.entries(r.map('recommendations')).map(([k, v]) => [k, r.str(`recommendations.${k}`, v)])),
   };
+}
+
+/** monitor_mode.environments, each one of the autonomy matrix; absent: monitor mode nowhere. */
+function monitorEnvironments(r: Reader, file: string, matrix: Record<string, number>): string[] {
+  if (r.get('monitor_mode') === undefined) return [];
+  const envs = r.list('monitor_mode.environments').map((e, i) => r.str(`monitor_mode.environments[${i}]`, e));
+  for (const env of envs) if (!(env in matrix)) throw new RulesError(`${file}: monitor_mode.environments names "${env}", which is not in autonomy_matrix`);
+  return envs;
 }
 
 export function parsePenalties(file: string, text: string): Penalty[] {

@@ -23,6 +23,7 @@ const toSystem = (r: SystemRow): AiSystem => ({
   operationalStatus: r.operational_status,
   externalDependencies: r.external_dependencies,
   policy: r.policy ?? null,
+  candidatePolicy: r.candidate_policy ?? null,
   createdAt: new Date(r.created_at),
   updatedAt: new Date(r.updated_at),
 });
@@ -47,6 +48,7 @@ const toRow = (tenantId: string, s: SystemSpec, now: Date): SystemRow => ({
   operational_status: s.operationalStatus,
   external_dependencies: JSON.stringify(s.externalDependencies),
   policy: s.policy ? JSON.stringify(s.policy) : null,
+  candidate_policy: s.candidatePolicy ? JSON.stringify(s.candidatePolicy) : null,
   created_at: now,
   updated_at: now,
 });
@@ -67,6 +69,7 @@ const UPDATABLE = [
   'prohibited_domains',
   'external_dependencies',
   'policy',
+  'candidate_policy',
   'updated_at',
 ];
 

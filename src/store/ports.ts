@@ -9,7 +9,41 @@ import { AiSystem, Policy, SystemSpec, Tenant } from '../domain/model';
 /** Every store method takes the tenant id first: no query can forget the tenant. */
 export interface TenantStore {
   get(tenantId: string): Promise<Tenant | undefined>;
-  upsert(tenantId: string, input: { name: string; policy: Policy }, now: Date): Promise<{ tenant: Tenant; created: boolean }>;
+  upsert(tenantId: string, input: TenantFields, now: Date): Promise<{ tenant: Tenant; created: boolean }>;
+}
+
+export interface TenantFields {
+  name: string;
+  policy: Policy;
+  candidatePolicy: Policy | null;
+}
+
+/** What a candidate policy would have changed, counted over decisions made while it was set. */
+export interface ImpactCounts {
+  decisions: number;
+  changed: number;
+  wouldBlock: number;
+  wouldApprove: number;
+  wouldReview: number;
+}
+
+export interface ImpactQuery {
+  /** Undefined: every system of the tenant. */
+  systemId?: string;
+  since: Date;
+  until: Date;
+}
+
+export interface ImpactReport extends ImpactCounts {
+  byEnv: (ImpactCounts & { key: string })[];
+  byThreat: (ImpactCounts & { key: string })[];
+  /** Changed decisions, newest first. */
+  sampleDecisionIds: string[];
+}
+
+/** Reads the decisions measured against candidate policies (kept in the ledger's transaction). */
+export interface ImpactReader {
+  impact(tenantId: string, q: ImpactQuery, samples: number): Promise<ImpactReport>;
 }
 
 export interface SystemStore {
@@ -86,6 +120,7 @@ export interface Storage {
   tenants: TenantStore;
   systems: SystemStore;
   ledger: LedgerReader;
+  impact: ImpactReader;
   /**
    * Runs fn for one tenant inside a (group-committed) transaction: its changes
    * and ledger entries commit together, and the promise settles after the commit.

@@ -1,9 +1,15 @@
 import { AiSystem, Policy } from '../domain/model';
 import { SystemStore, TenantStore } from './ports';
 
+export interface Spec {
+  system?: AiSystem;
+  tenantPolicy: Policy | null;
+  tenantCandidate: Policy | null;
+}
+
 interface Entry {
   at: number;
-  value: Promise<{ system?: AiSystem; tenantPolicy: Policy | null }>;
+  value: Promise<Spec>;
 }
 
 const MAX_ENTRIES = 50_000;
@@ -24,7 +30,7 @@ export class SpecCache {
     private readonly ttlMs: number,
   ) {}
 
-  get(tenantId: string, systemId: string): Promise<{ system?: AiSystem; tenantPolicy: Policy | null }> {
+  get(tenantId: string, systemId: string): Promise<Spec> {
     const key = `${tenantId}/${systemId}`;
     const hit = this.entries.get(key);
     const now = Date.now();
@@ -32,6 +38,7 @@ export class SpecCache {
     const value = Promise.all([this.systems.get(tenantId, systemId), this.tenants.get(tenantId)]).then(([system, tenant]) => ({
       system,
       tenantPolicy: tenant?.policy ?? null,
+      tenantCandidate: tenant?.candidatePolicy ?? null,
     }));
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
     this.entries.set(key, { at: now, value });

@@ -1,12 +1,13 @@
 import type { Knex } from 'knex';
 import { guard, StorageHealth } from './errors';
 import { GroupCommitOptions, GroupCommitWriter, JobOptions } from './group-commit';
+import { KnexImpactStore } from './knex-impact';
 import { KnexLedgerStore } from './knex-ledger';
 import { KnexReviewQueries, KnexReviewStore } from './knex-reviews';
 import { KnexStatusStore } from './knex-status';
 import { KnexSystemStore } from './knex-systems';
 import { KnexTenantStore } from './knex-tenants';
-import { Storage, SystemStore, TenantStore, UnitOfWork } from './ports';
+import { ImpactReader, Storage, SystemStore, TenantStore, UnitOfWork } from './ports';
 
 /** Wraps every store method so connection failures surface as UNAVAILABLE. */
 function guarded<T extends object>(target: T, health: StorageHealth): T {
@@ -22,6 +23,7 @@ export class KnexStorage implements Storage {
   readonly tenants: TenantStore;
   readonly systems: SystemStore;
   readonly ledger: KnexLedgerStore;
+  readonly impact: ImpactReader;
   readonly status: KnexStatusStore;
   readonly reviews: KnexReviewStore;
   readonly reviewQueries: KnexReviewQueries;
@@ -35,6 +37,7 @@ export class KnexStorage implements Storage {
     this.tenants = guarded(new KnexTenantStore(db), this.health);
     this.systems = guarded(new KnexSystemStore(db), this.health);
     this.ledger = guarded(new KnexLedgerStore(db), this.health);
+    this.impact = guarded(new KnexImpactStore(db), this.health);
     this.status = guarded(new KnexStatusStore(db), this.health);
     this.reviews = guarded(new KnexReviewStore(db), this.health);
     this.reviewQueries = guarded(new KnexReviewQueries(db), this.health);

@@ -4,6 +4,8 @@ import { RequestContext } from '../domain/context';
 import { ComplianceReport, ComplianceService } from '../domain/compliance';
 import { LedgerService } from '../domain/ledger';
 import { ReviewService } from '../domain/reviews';
+import { RolloutService } from '../domain/rollout';
+import { ImpactCounts } from '../store/ports';
 import { ReviewRecord } from '../store/knex-reviews';
 import { toProto } from './enums';
 import { Checkpoint } from '../ledger/checkpoint';
@@ -13,6 +15,7 @@ export interface AuditDeps {
   ledger: LedgerService;
   reviews: ReviewService;
   compliance: ComplianceService;
+  rollout: RolloutService;
 }
 
 type Handlers = {
@@ -73,6 +76,14 @@ export function reportToProto(r: ComplianceReport): pb.ComplianceReport {
   };
 }
 
+const countsToProto = (c: ImpactCounts) => ({
+  decisions: c.decisions,
+  changed: c.changed,
+  wouldBlock: c.wouldBlock,
+  wouldApprove: c.wouldApprove,
+  wouldReview: c.wouldReview,
+});
+
 /** Compliance reports, statistics, human reviews and the signed ledger. */
 export function auditHandlers(d: AuditDeps): Handlers {
   return {
@@ -85,6 +96,16 @@ export function auditHandlers(d: AuditDeps): Handlers {
     async getComplianceStatistics(ctx, req: pb.GetComplianceStatisticsRequest): Promise<pb.GetComplianceStatisticsResponse> {
       const { complianceStatus, ...statistics } = await d.compliance.statistics(ctx, req.since, req.until);
       return { tenantId: ctx.tenantId, statistics, complianceStatus };
+    },
+
+    async getPolicyImpact(ctx, req: pb.GetPolicyImpactRequest): Promise<pb.GetPolicyImpactResponse> {
+      const r = await d.rollout.impact(ctx, { systemId: req.systemId, since: req.since, until: req.until });
+      return {
+        ...countsToProto(r),
+        byEnv: r.byEnv.map((g) => ({ key: g.key, ...countsToProto(g) })),
+        byThreat: r.byThreat.map((g) => ({ key: g.key, ...countsToProto(g) })),
+        sampleDecisionIds: r.sampleDecisionIds,
+      };
     },
 
     async listPendingReviews(ctx, req: pb.ListPendingReviewsRequest): Promise<pb.ListPendingReviewsResponse> {

@@ -23,13 +23,20 @@ export function governanceHandlers(d: GovernanceDeps): Handlers {
   return {
     async registerTenant(ctx, req: pb.RegisterTenantRequest): Promise<pb.RegisterTenantResponse> {
       const t = req.tenant;
-      const { tenant, created } = await d.tenants.register(ctx, {
+      const { tenant, created, promotion } = await d.tenants.register(ctx, {
         id: t?.id ?? '',
         name: t?.name ?? '',
-        policy: policyFromProto(t?.policy),
+        policy: policyFromProto(t?.policy, 'tenant.policy'),
+        candidatePolicy: policyFromProto(t?.candidatePolicy, 'tenant.candidate_policy'),
       });
       const status = created ? 'registered' : 'updated';
-      return { status, tenantId: tenant.id, message: `Tenant '${tenant.name}' ${status} successfully` };
+      return {
+        status,
+        tenantId: tenant.id,
+        message: `Tenant '${tenant.name}' ${status} successfully${promotion ? `; candidate policy promoted (it changed ${promotion.changedLast24h} decision(s) in the last 24 h)` : ''}`,
+        promotedCandidate: Boolean(promotion),
+        promotedCandidateChanged24h: promotion?.changedLast24h ?? 0,
+      };
     },
 
     async getTenant(ctx): Promise<pb.GetTenantResponse> {
@@ -43,12 +50,15 @@ export function governanceHandlers(d: GovernanceDeps): Handlers {
       if (r.statusIgnored) {
         message += '; operational_status and lifecycle_phase were kept: change them through OperationsService';
       }
+      if (r.promotion) message += `; candidate policy promoted (it changed ${r.promotion.changedLast24h} decision(s) in the last 24 h)`;
       return {
         status,
         systemId: r.system.id,
         tenantId: r.system.tenantId,
         message,
         complianceSummary: summaryToProto(r.summary),
+        promotedCandidate: Boolean(r.promotion),
+        promotedCandidateChanged24h: r.promotion?.changedLast24h ?? 0,
       };
     },
 

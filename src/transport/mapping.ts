@@ -1,25 +1,33 @@
 import * as pb from '../../gen/ts/btv/v1/types';
 import { DecisionResult } from '../domain/enforcement';
 import { ComplianceSummary, SystemInput } from '../domain/systems';
-import { AiSystem, Policy, Tenant } from '../domain/model';
+import { AiSystem, EnforcementMode, Policy, Tenant } from '../domain/model';
 import { fromProto, toProto } from './enums';
 
-export function policyFromProto(p: pb.Policy | undefined): Policy | undefined {
+export function policyFromProto(p: pb.Policy | undefined, field: string): Policy | undefined {
   if (!p) return undefined;
   const autonomyMatrix: Policy['autonomyMatrix'] = {};
   for (const [env, limit] of Object.entries(p.autonomyMatrix)) autonomyMatrix[env] = { maxRiskLevel: limit?.maxRiskLevel ?? 0 };
-  return { autonomyMatrix, customRules: { ...p.customRules } };
+  const mode = fromProto<EnforcementMode>(pb.EnforcementMode, 'ENFORCEMENT_MODE_', p.mode ?? 0, `${field}.mode`);
+  return { autonomyMatrix, customRules: { ...p.customRules }, ...(mode ? { mode } : {}) };
 }
 
 export function policyToProto(p: Policy | null): pb.Policy | undefined {
   if (!p) return undefined;
   const autonomyMatrix: pb.Policy['autonomyMatrix'] = {};
   for (const [env, limit] of Object.entries(p.autonomyMatrix)) autonomyMatrix[env] = { maxRiskLevel: limit.maxRiskLevel };
-  return { autonomyMatrix, customRules: { ...p.customRules } };
+  return { autonomyMatrix, customRules: { ...p.customRules }, mode: p.mode ? toProto(pb.EnforcementMode, 'ENFORCEMENT_MODE_', p.mode) : undefined };
 }
 
 export function tenantToProto(t: Tenant): pb.Tenant {
-  return { id: t.id, name: t.name, policy: policyToProto(t.policy), createdAt: t.createdAt, updatedAt: t.updatedAt };
+  return {
+    id: t.id,
+    name: t.name,
+    policy: policyToProto(t.policy),
+    candidatePolicy: policyToProto(t.candidatePolicy),
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+  };
 }
 
 /** Output-only fields (tenant_id, created_at, updated_at) are dropped here: no mass assignment. */
@@ -49,7 +57,8 @@ export function systemFromProto(s: pb.AiSystem | undefined): SystemInput {
       riskLevel: fromProto(pb.RiskLevel, 'RISK_LEVEL_', c.riskLevel, `system.external_dependencies[${i}].risk_level`),
       vulnerabilities: c.vulnerabilities,
     })),
-    policy: policyFromProto(x.policy),
+    policy: policyFromProto(x.policy, 'system.policy'),
+    candidatePolicy: policyFromProto(x.candidatePolicy, 'system.candidate_policy'),
   };
 }
 
@@ -79,6 +88,7 @@ export function systemToProto(s: AiSystem): pb.AiSystem {
       vulnerabilities: c.vulnerabilities,
     })),
     policy: policyToProto(s.policy),
+    candidatePolicy: policyToProto(s.candidatePolicy),
     tenantId: s.tenantId,
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
@@ -140,5 +150,8 @@ export function decisionToProto(d: DecisionResult): pb.Decision {
       confidence: f.confidence,
       messageIndex: f.messageIndex,
     })),
+    enforced: d.enforced,
+    monitoredOutcome: d.monitoredOutcome ? OUTCOMES[d.monitoredOutcome] : 0,
+    candidateOutcome: d.candidateOutcome ? OUTCOMES[d.candidateOutcome] : 0,
   };
 }

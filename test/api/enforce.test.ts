@@ -127,7 +127,7 @@ describe('GovernanceService/Enforce', function () {
       const tApp = bearer(srv.mint('app', { tenantId }));
       const tenant = (production: number, staging: number) =>
         call(c.governance, c.governance.registerTenant, {
-          tenant: { id: tenantId, name: 'Tight', policy: { autonomyMatrix: { production: { maxRiskLevel: production }, staging: { maxRiskLevel: staging } }, customRules: {} }, createdAt: undefined, updatedAt: undefined },
+          tenant: { id: tenantId, name: 'Tight', policy: { autonomyMatrix: { production: { maxRiskLevel: production }, staging: { maxRiskLevel: staging } }, customRules: {} }, candidatePolicy: undefined, createdAt: undefined, updatedAt: undefined },
         }, tAdmin);
       await tenant(1.0, 9.5);
       const s = await register({}, tAdmin);

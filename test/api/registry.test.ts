@@ -40,19 +40,19 @@ describe('GovernanceService registry', function () {
   describe('RegisterTenant / GetTenant', () => {
     it('registers, then updates, the token tenant and reads it back', async () => {
       const policy = { autonomyMatrix: { production: { maxRiskLevel: 2 } }, customRules: { block_public_apis_in_prod: true } };
-      const r1 = await call(c.governance, c.governance.registerTenant, { tenant: { id: srv.tenantId, name: 'Banco Seguro', policy, createdAt: undefined, updatedAt: undefined } }, admin);
+      const r1 = await call(c.governance, c.governance.registerTenant, { tenant: { id: srv.tenantId, name: 'Banco Seguro', policy, candidatePolicy: undefined, createdAt: undefined, updatedAt: undefined } }, admin);
       expect(r1).to.include({ status: 'registered', tenantId: srv.tenantId });
       expect(r1.message).to.contain('Banco Seguro');
-      const r2 = await call(c.governance, c.governance.registerTenant, { tenant: { id: srv.tenantId.toUpperCase(), name: 'Banco Seguro S.A.', policy, createdAt: undefined, updatedAt: undefined } }, admin);
+      const r2 = await call(c.governance, c.governance.registerTenant, { tenant: { id: srv.tenantId.toUpperCase(), name: 'Banco Seguro S.A.', policy, candidatePolicy: undefined, createdAt: undefined, updatedAt: undefined } }, admin);
       expect(r2.status).to.equal('updated');
       const { tenant } = await call(c.governance, c.governance.getTenant, {}, admin);
-      expect(tenant).to.deep.include({ id: srv.tenantId, name: 'Banco Seguro S.A.', policy });
+      expect(tenant).to.deep.include({ id: srv.tenantId, name: 'Banco Seguro S.A.', policy: { ...policy, mode: undefined } });
       expect(tenant!.createdAt!.getTime()).to.be.at.most(tenant!.updatedAt!.getTime());
     });
 
     it('rejects a tenant id that is not a UUID, naming the field', async () => {
       const e = await expectError(
-        call(c.governance, c.governance.registerTenant, { tenant: { id: 'acme', name: 'x', policy: undefined, createdAt: undefined, updatedAt: undefined } }, admin),
+        call(c.governance, c.governance.registerTenant, { tenant: { id: 'acme', name: 'x', policy: undefined, candidatePolicy: undefined, createdAt: undefined, updatedAt: undefined } }, admin),
         grpc.status.INVALID_ARGUMENT,
         'ERROR_REASON_INVALID_ARGUMENT',
       );
@@ -61,14 +61,14 @@ describe('GovernanceService registry', function () {
 
     it('refuses to register another tenant', async () => {
       await expectError(
-        call(c.governance, c.governance.registerTenant, { tenant: { id: randomUUID(), name: 'x', policy: undefined, createdAt: undefined, updatedAt: undefined } }, admin),
+        call(c.governance, c.governance.registerTenant, { tenant: { id: randomUUID(), name: 'x', policy: undefined, candidatePolicy: undefined, createdAt: undefined, updatedAt: undefined } }, admin),
         grpc.status.PERMISSION_DENIED,
         'ERROR_REASON_TENANT_MISMATCH',
       );
     });
 
     it('rejects a policy limit out of range and an unknown environment', async () => {
-      const base = { id: srv.tenantId, name: 'x', createdAt: undefined, updatedAt: undefined };
+      const base = { id: srv.tenantId, name: 'x', candidatePolicy: undefined, createdAt: undefined, updatedAt: undefined };
       const e1 = await expectError(
         call(c.governance, c.governance.registerTenant, { tenant: { ...base, policy: { autonomyMatrix: { production: { maxRiskLevel: 11 } }, customRules: {} } } }, admin),
         grpc.status.INVALID_ARGUMENT,
@@ -433,7 +433,7 @@ describe('GovernanceService registry', function () {
     });
 
     it('does not let a tenant read another tenant record through GetTenant', async () => {
-      await call(c.governance, c.governance.registerTenant, { tenant: { id: other.tenantId, name: 'Other Corp', policy: undefined, createdAt: undefined, updatedAt: undefined } }, other.admin);
+      await call(c.governance, c.governance.registerTenant, { tenant: { id: other.tenantId, name: 'Other Corp', policy: undefined, candidatePolicy: undefined, createdAt: undefined, updatedAt: undefined } }, other.admin);
       const { tenant } = await call(c.governance, c.governance.getTenant, {}, other.admin);
       expect(tenant!.id).to.equal(other.tenantId);
       const mine = await call(c.governance, c.governance.getTenant, {}, admin).catch(() => undefined);

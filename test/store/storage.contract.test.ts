@@ -35,6 +35,7 @@ const spec = (id: string, name = id): SystemSpec => ({
   operationalStatus: 'active',
   externalDependencies: [{ name: 'lib', version: '1', vendor: 'v', licenseType: 'MIT', riskLevel: 'high', vulnerabilities: [] }],
   policy: { autonomyMatrix: { production: { maxRiskLevel: 3 } }, customRules: { x: true } },
+  candidatePolicy: null,
 });
 
 const now = () => new Date();
@@ -59,8 +60,8 @@ for (const [name, options] of targets) {
 
     it('upserts a tenant: created first, updated after, created_at kept', async () => {
       const t = randomUUID();
-      const a = await storage.tenants.upsert(t, { name: 'A', policy: { autonomyMatrix: {}, customRules: {} } }, new Date(1000));
-      const b = await storage.tenants.upsert(t, { name: 'B', policy: { autonomyMatrix: {}, customRules: { y: false } } }, new Date(2000));
+      const a = await storage.tenants.upsert(t, { name: 'A', policy: { autonomyMatrix: {}, customRules: {} }, candidatePolicy: null }, new Date(1000));
+      const b = await storage.tenants.upsert(t, { name: 'B', policy: { autonomyMatrix: {}, customRules: { y: false } }, candidatePolicy: null }, new Date(2000));
       expect([a.created, b.created]).to.deep.equal([true, false]);
       const got = await storage.tenants.get(t);
       expect(got).to.deep.include({ id: t, name: 'B', policy: { autonomyMatrix: {}, customRules: { y: false } } });

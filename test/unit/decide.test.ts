@@ -29,6 +29,7 @@ const system = (patch: Partial<AiSystem> = {}): AiSystem => ({
   operationalStatus: 'active',
   externalDependencies: [],
   policy: null,
+  candidatePolicy: null,
   createdAt: new Date(0),
   updatedAt: new Date(0),
   ...patch,

@@ -38,7 +38,7 @@ class ComplianceReport(_message.Message):
     def __init__(self, system_id: _Optional[str] = ..., generated_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., nist: _Optional[_Union[NistAssessment, _Mapping]] = ..., eu_ai_act: _Optional[_Union[EuAiActAssessment, _Mapping]] = ..., supply_chain: _Optional[_Union[SupplyChainSummary, _Mapping]] = ..., aicm_coverage: _Optional[float] = ..., ledger_sequence: _Optional[int] = ...) -> None: ...
 
 class ComplianceStatistics(_message.Message):
-    __slots__ = ["avg_risk_score", "by_threat", "most_common_reason", "total_decisions", "total_violations"]
+    __slots__ = ["avg_risk_score", "by_threat", "monitored_decisions", "monitored_violations", "most_common_reason", "total_decisions", "total_violations"]
     class ByThreatEntry(_message.Message):
         __slots__ = ["key", "value"]
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -48,15 +48,19 @@ class ComplianceStatistics(_message.Message):
         def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
     AVG_RISK_SCORE_FIELD_NUMBER: _ClassVar[int]
     BY_THREAT_FIELD_NUMBER: _ClassVar[int]
+    MONITORED_DECISIONS_FIELD_NUMBER: _ClassVar[int]
+    MONITORED_VIOLATIONS_FIELD_NUMBER: _ClassVar[int]
     MOST_COMMON_REASON_FIELD_NUMBER: _ClassVar[int]
     TOTAL_DECISIONS_FIELD_NUMBER: _ClassVar[int]
     TOTAL_VIOLATIONS_FIELD_NUMBER: _ClassVar[int]
     avg_risk_score: float
     by_threat: _containers.ScalarMap[str, int]
+    monitored_decisions: int
+    monitored_violations: int
     most_common_reason: str
     total_decisions: int
     total_violations: int
-    def __init__(self, total_decisions: _Optional[int] = ..., total_violations: _Optional[int] = ..., avg_risk_score: _Optional[float] = ..., most_common_reason: _Optional[str] = ..., by_threat: _Optional[_Mapping[str, int]] = ...) -> None: ...
+    def __init__(self, total_decisions: _Optional[int] = ..., total_violations: _Optional[int] = ..., avg_risk_score: _Optional[float] = ..., most_common_reason: _Optional[str] = ..., by_threat: _Optional[_Mapping[str, int]] = ..., monitored_decisions: _Optional[int] = ..., monitored_violations: _Optional[int] = ...) -> None: ...
 
 class CreateLedgerCheckpointRequest(_message.Message):
     __slots__ = []
@@ -115,6 +119,36 @@ class GetComplianceStatisticsResponse(_message.Message):
     statistics: ComplianceStatistics
     tenant_id: str
     def __init__(self, tenant_id: _Optional[str] = ..., statistics: _Optional[_Union[ComplianceStatistics, _Mapping]] = ..., compliance_status: _Optional[str] = ...) -> None: ...
+
+class GetPolicyImpactRequest(_message.Message):
+    __slots__ = ["since", "system_id", "until"]
+    SINCE_FIELD_NUMBER: _ClassVar[int]
+    SYSTEM_ID_FIELD_NUMBER: _ClassVar[int]
+    UNTIL_FIELD_NUMBER: _ClassVar[int]
+    since: _timestamp_pb2.Timestamp
+    system_id: str
+    until: _timestamp_pb2.Timestamp
+    def __init__(self, system_id: _Optional[str] = ..., since: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., until: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class GetPolicyImpactResponse(_message.Message):
+    __slots__ = ["by_env", "by_threat", "changed", "decisions", "sample_decision_ids", "would_approve", "would_block", "would_review"]
+    BY_ENV_FIELD_NUMBER: _ClassVar[int]
+    BY_THREAT_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_FIELD_NUMBER: _ClassVar[int]
+    DECISIONS_FIELD_NUMBER: _ClassVar[int]
+    SAMPLE_DECISION_IDS_FIELD_NUMBER: _ClassVar[int]
+    WOULD_APPROVE_FIELD_NUMBER: _ClassVar[int]
+    WOULD_BLOCK_FIELD_NUMBER: _ClassVar[int]
+    WOULD_REVIEW_FIELD_NUMBER: _ClassVar[int]
+    by_env: _containers.RepeatedCompositeFieldContainer[PolicyImpactGroup]
+    by_threat: _containers.RepeatedCompositeFieldContainer[PolicyImpactGroup]
+    changed: int
+    decisions: int
+    sample_decision_ids: _containers.RepeatedScalarFieldContainer[str]
+    would_approve: int
+    would_block: int
+    would_review: int
+    def __init__(self, decisions: _Optional[int] = ..., changed: _Optional[int] = ..., would_block: _Optional[int] = ..., would_approve: _Optional[int] = ..., would_review: _Optional[int] = ..., by_env: _Optional[_Iterable[_Union[PolicyImpactGroup, _Mapping]]] = ..., by_threat: _Optional[_Iterable[_Union[PolicyImpactGroup, _Mapping]]] = ..., sample_decision_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class LedgerCheckpoint(_message.Message):
     __slots__ = ["head_hash", "key_id", "signature", "size", "tenant_id", "time"]
@@ -189,6 +223,22 @@ class NistAssessment(_message.Message):
     implemented: _containers.RepeatedScalarFieldContainer[str]
     roadmap: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, compliance_percentage: _Optional[float] = ..., implemented: _Optional[_Iterable[str]] = ..., roadmap: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class PolicyImpactGroup(_message.Message):
+    __slots__ = ["changed", "decisions", "key", "would_approve", "would_block", "would_review"]
+    CHANGED_FIELD_NUMBER: _ClassVar[int]
+    DECISIONS_FIELD_NUMBER: _ClassVar[int]
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    WOULD_APPROVE_FIELD_NUMBER: _ClassVar[int]
+    WOULD_BLOCK_FIELD_NUMBER: _ClassVar[int]
+    WOULD_REVIEW_FIELD_NUMBER: _ClassVar[int]
+    changed: int
+    decisions: int
+    key: str
+    would_approve: int
+    would_block: int
+    would_review: int
+    def __init__(self, key: _Optional[str] = ..., decisions: _Optional[int] = ..., changed: _Optional[int] = ..., would_block: _Optional[int] = ..., would_approve: _Optional[int] = ..., would_review: _Optional[int] = ...) -> None: ...
 
 class ResolveReviewRequest(_message.Message):
     __slots__ = ["approve", "notes", "request_id"]

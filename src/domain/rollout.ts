@@ -1,0 +1,51 @@
+import { canonicalJson } from '../ledger/canonical';
+import { ImpactReport, Storage } from '../store/ports';
+import { RequestContext } from './context';
+import { invalidArgument, systemNotFound } from './errors';
+import { Policy } from './model';
+import { Clock } from './tenants';
+import { SYSTEM_ID_RE } from './validation';
+
+const DAY_MS = 86_400_000;
+const MIN_TIME = Date.parse('0001-01-01T00:00:00Z');
+const MAX_TIME = Date.parse('9999-12-31T23:59:59.999Z');
+/** Changed decisions named in an impact, for a person to open. */
+export const IMPACT_SAMPLES = 20;
+
+export interface Promotion {
+  /** Decisions of the last 24 hours the promoted candidate decided otherwise than the policy it replaced. */
+  changedLast24h: number;
+}
+
+/** A registration promotes the candidate when the policy it sets is exactly the stored candidate. */
+export function isPromotion(candidate: Policy | null, policy: Policy | null): boolean {
+  return candidate !== null && policy !== null && canonicalJson(candidate) === canonicalJson(policy);
+}
+
+export async function promotionImpact(storage: Storage, tenantId: string, now: Date, systemId?: string): Promise<Promotion> {
+  const r = await storage.impact.impact(tenantId, { systemId, since: new Date(now.getTime() - DAY_MS), until: now }, 0);
+  return { changedLast24h: r.changed };
+}
+
+/** GetPolicyImpact: candidate policies measured on the tenant's live decisions. */
+export class RolloutService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly clock: Clock,
+  ) {}
+
+  async impact(ctx: RequestContext, q: { systemId: string; since?: Date; until?: Date }): Promise<ImpactReport> {
+    for (const [field, d] of [['since', q.since], ['until', q.until]] as const) {
+      if (d && !(d.getTime() >= MIN_TIME && d.getTime() <= MAX_TIME)) throw invalidArgument(field, 'must be a time between the years 1 and 9999');
+    }
+    const until = q.until ?? this.clock();
+    const since = q.since ?? new Date(until.getTime() - DAY_MS);
+    if (since >= until) throw invalidArgument('until', 'must be after since');
+    if (q.systemId) {
+      // Another tenant's system is as missing as one that never existed.
+      const system = SYSTEM_ID_RE.test(q.systemId) ? await this.storage.systems.get(ctx.tenantId, q.systemId) : undefined;
+      if (!system) throw systemNotFound(q.systemId);
+    }
+    return this.storage.impact.impact(ctx.tenantId, { systemId: q.systemId || undefined, since, until }, IMPACT_SAMPLES);
+  }
+}

@@ -1,0 +1,39 @@
+import { Policy } from '../domain/model';
+import { DecisionDraft, Outcome } from './decide';
+import { RuleSet } from './rules';
+
+/**
+ * Reason codes monitor mode never softens: a status block (the kill switch first) and a
+ * prohibited practice must stop the task whatever a rollout says (API.md, "Rollout").
+ */
+const ALWAYS_ENFORCED = new Set([
+  'STATUS_UNVERIFIED',
+  'KILL_SWITCH_ACTIVE',
+  'SYSTEM_SUSPENDED',
+  'SYSTEM_MAINTENANCE',
+  'SYSTEM_DECOMMISSIONED',
+  'PROHIBITED_SYSTEM',
+  'PROHIBITED_PRACTICE',
+]);
+
+/**
+ * Whether env runs in monitor mode: some level asks for it, none says enforce (the most
+ * restrictive setting wins, as for every limit), and the global policy allows it in env.
+ */
+export function monitored(rules: RuleSet, env: string, tenant: Policy | null, system: Policy | null): boolean {
+  const modes = [tenant?.mode, system?.mode];
+  return modes.includes('monitor') && !modes.includes('enforce') && rules.policy.monitorEnvironments.includes(env);
+}
+
+export interface Answer {
+  /** What the caller is told. */
+  outcome: Outcome;
+  enforced: boolean;
+  /** The decided outcome, when monitor mode answered instead of it. */
+  monitoredOutcome?: Outcome;
+}
+
+export function answerOf(draft: DecisionDraft, monitor: boolean): Answer {
+  if (!monitor || ALWAYS_ENFORCED.has(draft.reasonCode)) return { outcome: draft.outcome, enforced: true };
+  return { outcome: 'approved', enforced: false, monitoredOutcome: draft.outcome };
+}
