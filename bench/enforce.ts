@@ -28,7 +28,7 @@ const PROMPT =
   'the effect of the new affordability checks on approval volumes, and the three largest exposures, in plain language and ' +
   'under two hundred words, without personal data.';
 
-function start(entry: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; port: number }> {
+export function start(entry: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; port: number }> {
   const nodeArgs = (process.env.BTV_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, ...entryArgs(entry)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -50,7 +50,7 @@ function start(entry: string, env: Record<string, string>, ready: RegExp): Promi
 }
 
 /** A gRPC length-prefixed message, as h2load sends it verbatim. */
-const frame = (msg: Uint8Array) => Buffer.concat([Buffer.from([0, ...[24, 16, 8, 0].map((s) => (msg.length >>> s) & 0xff)]), Buffer.from(msg)]);
+export const frame = (msg: Uint8Array) => Buffer.concat([Buffer.from([0, ...[24, 16, 8, 0].map((s) => (msg.length >>> s) & 0xff)]), Buffer.from(msg)]);
 
 interface LoadResult {
   rps: number;
@@ -73,7 +73,7 @@ function cpuSeconds(pid: number | undefined): number {
 }
 
 /** h2load against one server, with the server's CPU time per request. */
-function measure(server: ChildProcess, url: string, body: string, concurrency: number, headers: string[]): LoadResult & { cpuUs: number } {
+export function measure(server: ChildProcess, url: string, body: string, concurrency: number, headers: string[]): LoadResult & { cpuUs: number } {
   const before = cpuSeconds(server.pid);
   const r = h2load(url, body, concurrency, headers);
   // The CPU time covers h2load's warm-up second too, whose requests its counts leave out.

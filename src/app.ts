@@ -86,7 +86,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const specs = new SpecCache(storage.systems, storage.tenants, config.specCacheMs);
   const enforcement = new EnforcementService(storage, specs, statusCache, classifier, rules, clock, config.enforce);
   const reviews = new ReviewService(storage, storage.reviewQueries, clock);
-  const compliance = new ComplianceService(storage.ledger, ledger, storage.systems, storage.reviewQueries, rules, clock);
+  const compliance = new ComplianceService(storage.ledger, ledger, storage.systems, storage.reviewQueries, rules, clock, storage.impact);
   const knownRules: ReadonlySet<string> = new Set(Object.keys(rules.policy.customRules));
   const limits = RateLimits.create(config.rateLimits, storage.db);
   const server = await listen(config, {

@@ -44,8 +44,27 @@ ${rows}
 <h2>NIST AI RMF</h2>
 <h3>Implemented</h3>${list(r.nist.implemented)}
 <h3>Roadmap</h3>${list(r.nist.roadmap)}
+<h2>Rollout: monitor mode and candidate policies</h2>
+${rollout(r)}
 <h2>Supply chain</h2>
 ${comps ? `<table><tr><th>Component</th><th>Version</th><th>Vendor</th><th>Licence</th><th>Risk</th><th>Vulnerabilities</th></tr>${comps}</table>` : '<p class="muted">no third-party components registered</p>'}
 </body></html>
 `;
+}
+
+function rollout(r: ComplianceReport): string {
+  const o = r.rollout;
+  const periods = o.monitorPeriods.length
+    ? `<table><tr><th>Monitor mode from</th><th>until</th><th>set by</th></tr>${o.monitorPeriods
+        .map((p) => `<tr><td>${esc(p.since.toISOString())}</td><td>${p.until ? esc(p.until.toISOString()) : 'now'}</td><td>${esc(p.setBy)} policy</td></tr>`)
+        .join('')}</table>`
+    : '<p class="muted">never in monitor mode: every decision was enforced</p>';
+  const where = o.monitorEnvironments.length ? o.monitorEnvironments.map(esc).join(', ') : 'no environment';
+  const i = o.candidateImpact;
+  const candidate = o.candidateSet || i.decisions
+    ? `<p>Candidate policy ${o.candidateSet ? 'set' : 'no longer set'}; over the last 30 days it was measured on ${i.decisions} decision(s) and would have changed ${i.changed}: ${i.wouldBlock} more blocked, ${i.wouldApprove} more approved, ${i.wouldReview} more sent to review.</p>`
+    : '<p class="muted">no candidate policy measured in the last 30 days</p>';
+  return `<p>Monitor mode takes effect in ${where} (status blocks and EU AI Act Art. 5 practices are always enforced). ${o.monitoredDecisions} decision(s) were monitored, ${o.monitoredViolations} of which enforcement would have blocked or sent to review.</p>
+${periods}
+${candidate}`;
 }

@@ -1,6 +1,6 @@
 import { RuleSet } from '../engine/rules';
 import { KnexReviewQueries } from '../store/knex-reviews';
-import { LedgerReader, SystemStore } from '../store/ports';
+import { ImpactCounts, ImpactReader, LedgerReader, SystemStore } from '../store/ports';
 import { RequestContext } from './context';
 import { invalidArgument, systemNotFound } from './errors';
 import { LedgerService } from './ledger';
@@ -36,6 +36,29 @@ export interface ComplianceReport {
   aicmCoverage: number;
   ledgerSequence: number;
   ledgerValid: boolean;
+  rollout: RolloutSummary;
+}
+
+export interface MonitorPeriod {
+  since: Date;
+  /** Undefined: still in monitor mode. */
+  until?: Date;
+  /** Whose policy asked for it. */
+  setBy: 'system' | 'tenant';
+}
+
+/** How the system's policies were tried before (or instead of) being enforced. */
+export interface RolloutSummary {
+  monitorPeriods: MonitorPeriod[];
+  /** Where monitor mode takes effect (config/policy.yaml); elsewhere a monitor policy is enforced. */
+  monitorEnvironments: string[];
+  monitoredDecisions: number;
+  /** Monitored decisions enforcement would have blocked or sent to review. */
+  monitoredViolations: number;
+  /** A candidate policy is set on the system or its tenant now. */
+  candidateSet: boolean;
+  /** The candidates' measured impact on this system's decisions of the last 30 days. */
+  candidateImpact: ImpactCounts;
 }
 
 const RISK_ORDER: RiskLevel[] = ['low', 'medium', 'high', 'critical'];
@@ -54,6 +77,7 @@ export class ComplianceService {
     private readonly reviews: KnexReviewQueries,
     private readonly rules: RuleSet,
     private readonly clock: Clock,
+    private readonly impact: ImpactReader,
   ) {}
 
   async statistics(ctx: RequestContext, since?: Date, until?: Date): Promise<Statistics> {
@@ -92,17 +116,80 @@ export class ComplianceService {
   async report(ctx: RequestContext, systemId: string): Promise<ComplianceReport> {
     const system = SYSTEM_ID_RE.test(systemId) ? await this.systems.get(ctx.tenantId, systemId) : undefined;
     if (!system) throw systemNotFound(systemId);
-    const [decisions, stops, reviews, verify] = await Promise.all([
+    const now = this.clock();
+    const [decisions, stops, reviews, verify, policies, impact] = await Promise.all([
       this.ledger.events(ctx.tenantId, 'decision', { systemId }),
       this.ledger.events(ctx.tenantId, 'status.changed', { systemId }),
       this.reviews.forSystem(ctx.tenantId, systemId),
       this.ledgerService.verify(ctx.tenantId),
+      this.policyHistory(ctx.tenantId, systemId),
+      this.impact.impact(ctx.tenantId, { systemId, since: new Date(now.getTime() - 30 * 86_400_000), until: now }, 0),
     ]);
-    return buildReport(system, { decisions: decisions.map((d) => d.payload), stops: stops.map((s) => ({ at: s.timestamp, ...s.payload })), reviews, ledgerValid: verify.valid, ledgerSequence: verify.entriesChecked, now: this.clock() });
+    // The tenant's candidate as its last registration left it (the system's is on its record).
+    const candidateSet = system.candidatePolicy !== null || Boolean(policies.filter((p) => p.level === 'tenant').pop()?.candidate);
+    return buildReport(system, {
+      decisions: decisions.map((d) => d.payload),
+      stops: stops.map((s) => ({ at: s.timestamp, ...s.payload })),
+      reviews,
+      ledgerValid: verify.valid,
+      ledgerSequence: verify.entriesChecked,
+      now,
+      policies,
+      monitorEnvironments: this.rules.policy.monitorEnvironments,
+      candidateSet,
+      candidateImpact: impact,
+    });
+  }
+
+  /** Every policy change of the system and its tenant, in ledger order. */
+  private async policyHistory(tenantId: string, systemId: string): Promise<PolicyChange[]> {
+    const [reg, upd, treg, tupd] = await Promise.all([
+      this.ledger.events(tenantId, 'system.registered', { systemId }),
+      this.ledger.events(tenantId, 'system.updated', { systemId }),
+      this.ledger.events(tenantId, 'tenant.registered'),
+      this.ledger.events(tenantId, 'tenant.updated'),
+    ]);
+    const mode = (p: unknown) => (p && typeof p === 'object' ? ((p as { mode?: string }).mode ?? '') : '');
+    const spec = (p: Record<string, unknown>) => (p.spec ?? {}) as Record<string, unknown>;
+    return [
+      ...[...reg, ...upd].map((e) => ({ sequence: e.sequence, at: e.timestamp, level: 'system' as const, mode: mode(spec(e.payload).policy), candidate: Boolean(spec(e.payload).candidatePolicy) })),
+      ...[...treg, ...tupd].map((e) => ({ sequence: e.sequence, at: e.timestamp, level: 'tenant' as const, mode: mode(e.payload.policy), candidate: Boolean(e.payload.candidate_policy) })),
+    ].sort((a, b) => a.sequence - b.sequence);
   }
 }
 
+interface PolicyChange {
+  sequence: number;
+  at: Date;
+  level: 'system' | 'tenant';
+  mode: string;
+  candidate: boolean;
+}
+
+/** The periods in which the system's effective mode was monitor: some level asked, none said enforce. */
+export function monitorPeriods(changes: PolicyChange[]): MonitorPeriod[] {
+  const periods: MonitorPeriod[] = [];
+  const mode = { system: '', tenant: '' };
+  let open: MonitorPeriod | undefined;
+  for (const c of changes) {
+    mode[c.level] = c.mode;
+    const on = (mode.system === 'monitor' || mode.tenant === 'monitor') && mode.system !== 'enforce' && mode.tenant !== 'enforce';
+    if (on && !open) {
+      open = { since: c.at, setBy: mode.system === 'monitor' ? 'system' : 'tenant' };
+      periods.push(open);
+    } else if (!on && open) {
+      open.until = c.at;
+      open = undefined;
+    }
+  }
+  return periods;
+}
+
 interface History {
+  policies: PolicyChange[];
+  monitorEnvironments: string[];
+  candidateSet: boolean;
+  candidateImpact: ImpactCounts;
   decisions: Record<string, unknown>[];
   stops: (Record<string, unknown> & { at: Date })[];
   reviews: { status: string; createdAt: Date }[];
@@ -117,7 +204,8 @@ export function buildReport(s: AiSystem, h: History): ComplianceReport {
   const roadmap: string[] = [];
   const nist = (id: string, ok: boolean, yes: string, no: string) => (ok ? implemented : roadmap).push(`${id}: ${ok ? yes : no}`);
   const emergencyStops = h.stops.filter((x) => x.to === 'emergency_stop');
-  const violations = h.decisions.filter((d) => d.outcome !== 'approved');
+  const monitored = h.decisions.filter((d) => d.enforced === false);
+  const violations = h.decisions.filter((d) => d.outcome !== 'approved' && d.enforced !== false);
   const prohibitedBlocks = h.decisions.filter((d) => reasonCode(d) === 'PROHIBITED_PRACTICE').length;
   const pending = h.reviews.filter((r) => r.status === 'pending');
   const stalePending = pending.filter((r) => h.now.getTime() - r.createdAt.getTime() > 7 * 86_400_000);
@@ -181,5 +269,13 @@ export function buildReport(s: AiSystem, h: History): ComplianceReport {
     aicmCoverage: round2(applicable.filter((a) => a.status === 'compliant').length / Math.max(1, applicable.length)),
     ledgerSequence: h.ledgerSequence,
     ledgerValid: h.ledgerValid,
+    rollout: {
+      monitorPeriods: monitorPeriods(h.policies),
+      monitorEnvironments: h.monitorEnvironments,
+      monitoredDecisions: monitored.length,
+      monitoredViolations: monitored.filter((d) => d.outcome !== 'approved').length,
+      candidateSet: h.candidateSet,
+      candidateImpact: h.candidateImpact,
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { hash, randomUUID } from 'node:crypto';
-import { decide, DecisionDraft, DecisionInput, Outcome, StatusInput } from '../engine/decide';
+import { decide, DecisionDraft, DecisionInput, Outcome, outcomeOf, StatusInput } from '../engine/decide';
 import { answerOf, monitored } from '../engine/rollout';
 import { RuleSet } from '../engine/rules';
 import { Classifier, ClassifierMessage, MessageRole } from '../engine/classifier';
@@ -115,7 +115,7 @@ export class EnforcementService {
     const hasCandidate = tenantCandidate !== null || system.candidatePolicy !== null;
     const candidateOf = (i: DecisionInput): Outcome | undefined =>
       hasCandidate
-        ? decide(this.rules, { ...i, tenantPolicy: tenantCandidate ?? tenantPolicy, system: { ...system, policy: system.candidatePolicy ?? system.policy } }).outcome
+        ? outcomeOf(this.rules, { ...i, tenantPolicy: tenantCandidate ?? tenantPolicy, system: { ...system, policy: system.candidatePolicy ?? system.policy } })
         : undefined;
     let candidateOutcome = candidateOf(decision);
     const monitor = monitored(this.rules, env, tenantPolicy, system.policy);

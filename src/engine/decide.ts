@@ -85,42 +85,90 @@ function money(p: Penalty): string {
  * the environment limit and the outcome. Nothing here does I/O.
  */
 export function decide(rules: RuleSet, i: DecisionInput): DecisionDraft {
+  const v = verdict(rules, i);
+  return 'gate' in v ? gated(rules, i, v) : explained(rules, i, v);
+}
+
+/** What the decision answers, without the explanation: all a candidate policy's measure needs. */
+export function outcomeOf(rules: RuleSet, i: DecisionInput): Outcome {
+  return verdict(rules, i).outcome;
+}
+
+interface Gate {
+  gate: true;
+  outcome: 'blocked';
+  code: string;
+  why: string;
+  threat: string;
+  subThreat: string;
+  control: string;
+  base: number;
+  limit: number;
+}
+
+interface Verdict {
+  outcome: Outcome;
+  code: string;
+  why: string;
+  risk: number;
+  base: number;
+  limit: number;
+  controls: string[];
+  findings: Finding[];
+}
+
+const gate = (code: string, why: string, threat: string, subThreat: string, control: string, base: number, limit: number): Gate => ({
+  gate: true,
+  outcome: 'blocked',
+  code,
+  why,
+  threat,
+  subThreat,
+  control,
+  base,
+  limit,
+});
+
+function gated(rules: RuleSet, i: DecisionInput, g: Gate): DecisionDraft {
+  return {
+    outcome: 'blocked',
+    riskScore: 10,
+    reasonCode: g.code,
+    reason: `${g.code}: ${g.why}`,
+    detectedThreats: [g.threat],
+    confidence: 1,
+    recommendations: [rules.policy.recommendations[g.code]].filter(Boolean),
+    controlsApplied: [g.control],
+    baselineRisk: g.base,
+    subThreatType: g.subThreat,
+    riskLimit: g.limit,
+    regulatoryImpact: { executiveSummary: `${i.system.id} is not running tasks (${g.code}); no task was evaluated.`, penalties: [] },
+    findings: [],
+  };
+}
+
+/** Steps 1-4 and the outcome: the status gate, the policy merge, the assessors and the limits. */
+function verdict(rules: RuleSet, i: DecisionInput): Gate | Verdict {
   const { policy } = rules;
   const s = i.system;
   const controls: string[] = [];
   const base = baselineRisk(rules, s);
   let limit = effectiveLimit(rules, i.env, i.tenantPolicy, s.policy);
 
-  const gate = (code: string, reason: string, threat: string, subThreat: string, control: string): DecisionDraft => ({
-    outcome: 'blocked',
-    riskScore: 10,
-    reasonCode: code,
-    reason: `${code}: ${reason}`,
-    detectedThreats: [threat],
-    confidence: 1,
-    recommendations: [policy.recommendations[code]].filter(Boolean),
-    controlsApplied: [control],
-    baselineRisk: base,
-    subThreatType: subThreat,
-    riskLimit: limit,
-    regulatoryImpact: { executiveSummary: `${s.id} is not running tasks (${code}); no task was evaluated.`, penalties: [] },
-    findings: [],
-  });
-
   // 1. Status gate: the kill switch first, before any other work.
   if (!i.status.verified) {
-    return gate('STATUS_UNVERIFIED', 'the system status cannot be verified right now, failing closed', 'STATUS_UNVERIFIED', 'status_unverified', 'Fail-Closed Status Gate');
+    return gate('STATUS_UNVERIFIED', 'the system status cannot be verified right now, failing closed', 'STATUS_UNVERIFIED', 'status_unverified', 'Fail-Closed Status Gate', base, limit);
   }
   switch (i.status.status) {
     case 'emergency_stop':
-      return gate('KILL_SWITCH_ACTIVE', `emergency stop is active for ${s.id}`, 'EMERGENCY_STOP', 'emergency_stop_active', 'Emergency Stop Protocol');
+      return gate('KILL_SWITCH_ACTIVE', `emergency stop is active for ${s.id}`, 'EMERGENCY_STOP', 'emergency_stop_active', 'Emergency Stop Protocol', base, limit);
     case 'suspended':
-      return gate('SYSTEM_SUSPENDED', `${s.id} is suspended`, 'SYSTEM_SUSPENDED', 'system_suspended', 'Operational Status Gate');
+      return gate('SYSTEM_SUSPENDED', `${s.id} is suspended`, 'SYSTEM_SUSPENDED', 'system_suspended', 'Operational Status Gate', base, limit);
     case 'maintenance':
-      return gate('SYSTEM_MAINTENANCE', `${s.id} is in maintenance`, 'SYSTEM_MAINTENANCE', 'system_maintenance', 'Operational Status Gate');
+      return gate('SYSTEM_MAINTENANCE', `${s.id} is in maintenance`, 'SYSTEM_MAINTENANCE', 'system_maintenance', 'Operational Status Gate', base, limit);
   }
   if (i.status.phase === 'decommissioning') {
-    return gate('SYSTEM_DECOMMISSIONED', `${s.id} is being decommissioned`, 'SYSTEM_DECOMMISSIONED', 'system_decommissioned', 'Lifecycle Gate');
+    return gate('SYSTEM_DECOMMISSIONED', `${s.id} is being decommissioned`, 'SYSTEM_DECOMMISSIONED', 'system_decommissioned', 'Lifecycle Gate', base, limit);
   }
   controls.push('Operational Status Gate');
 
@@ -134,7 +182,6 @@ export function decide(rules: RuleSet, i: DecisionInput): DecisionDraft {
   // 3. Threat classification.
   const findings = [...i.classification.findings].sort((a, b) => b.severity - a.severity || b.confidence - a.confidence);
   controls.push('Nine-Domain Threat Classification');
-  const worst = findings[0];
   const domains = [...new Set(findings.map((f) => f.domain))];
   const subThreats = [...new Set(findings.map((f) => f.subThreat))];
   const prohibited = findings.filter((f) => f.prohibitedPractice && f.certain);
@@ -189,6 +236,19 @@ export function decide(rules: RuleSet, i: DecisionInput): DecisionDraft {
     [outcome, code, why] = ['approved', 'WITHIN_LIMIT', `risk ${risk} is within the ${i.env} limit ${limit}`];
   }
   controls.push('Environment Risk Limit');
+  return { outcome, code, why, risk, base, limit, controls, findings };
+}
+
+/** The decision with its explanation: reason, recommendations and regulatory exposure. */
+function explained(rules: RuleSet, i: DecisionInput, v: Verdict): DecisionDraft {
+  const { policy } = rules;
+  const s = i.system;
+  const { outcome, code, risk, base, limit, controls, findings } = v;
+  let why = v.why;
+  const worst = findings[0];
+  const domains = [...new Set(findings.map((f) => f.domain))];
+  const subThreats = [...new Set(findings.map((f) => f.subThreat))];
+  const prohibited = findings.filter((f) => f.prohibitedPractice && f.certain);
   if (worst && code !== 'PROHIBITED_PRACTICE' && code !== 'CRITICAL_THREAT') why += `; ${worst.subThreat} (${worst.domain}) detected by ${worst.pattern}`;
 
   const recommendations = [

@@ -60,6 +60,14 @@ export const reviewToProto = (r: ReviewRecord): types.Review => ({
   reason: r.reason,
 });
 
+const countsToProto = (c: ImpactCounts) => ({
+  decisions: c.decisions,
+  changed: c.changed,
+  wouldBlock: c.wouldBlock,
+  wouldApprove: c.wouldApprove,
+  wouldReview: c.wouldReview,
+});
+
 export function reportToProto(r: ComplianceReport): pb.ComplianceReport {
   return {
     systemId: r.systemId,
@@ -73,16 +81,16 @@ export function reportToProto(r: ComplianceReport): pb.ComplianceReport {
     },
     aicmCoverage: r.aicmCoverage,
     ledgerSequence: r.ledgerSequence,
+    rollout: {
+      monitorPeriods: r.rollout.monitorPeriods.map((p) => ({ since: p.since, until: p.until, setBy: p.setBy })),
+      monitorEnvironments: r.rollout.monitorEnvironments,
+      monitoredDecisions: r.rollout.monitoredDecisions,
+      monitoredViolations: r.rollout.monitoredViolations,
+      candidateSet: r.rollout.candidateSet,
+      candidateImpact: { key: 'last_30_days', ...countsToProto(r.rollout.candidateImpact) },
+    },
   };
 }
-
-const countsToProto = (c: ImpactCounts) => ({
-  decisions: c.decisions,
-  changed: c.changed,
-  wouldBlock: c.wouldBlock,
-  wouldApprove: c.wouldApprove,
-  wouldReview: c.wouldReview,
-});
 
 /** Compliance reports, statistics, human reviews and the signed ledger. */
 export function auditHandlers(d: AuditDeps): Handlers {

@@ -51,6 +51,8 @@ const CONTRACT: Record<string, Role[]> = {
   // Added with the signed ledger: reads of the audit trail, like the other AuditService reads.
   '/btv.v1.AuditService/CreateLedgerCheckpoint': ['admin', 'auditor'],
   '/btv.v1.AuditService/ListLedgerCheckpoints': ['admin', 'auditor'],
+  // API.md, "Rollout": admin, auditor.
+  '/btv.v1.AuditService/GetPolicyImpact': ['admin', 'auditor'],
 };
 
 type AnyMethod = grpc.MethodDefinition<unknown, unknown>;

@@ -51,6 +51,10 @@ describe('btv report (CLI)', function () {
     expect(html).to.contain('Compliance report — scoring');
     for (const a of ['Art. 5', 'Art. 12', 'Art. 71', 'GOVERN-6.1', 'CVE-1']) expect(html).to.contain(a);
     expect(html).not.to.contain('<b>&</b>');
+    // The rollout section: this system was never in monitor mode and has no candidate.
+    expect(html).to.contain('Rollout: monitor mode and candidate policies');
+    expect(html).to.contain('never in monitor mode: every decision was enforced');
+    expect(html).to.contain('no candidate policy measured in the last 30 days');
   });
 
   it('answers a clear error for an unknown system or a bad tenant', async () => {

@@ -149,6 +149,31 @@ describe('safe rollout: monitor mode and candidate policies', function () {
     });
   });
 
+  it('shows in the compliance report: monitor periods, monitored decisions apart, and the candidate\'s measured impact', async () => {
+    const t = tenant();
+    await register(t, { id: 'reported', policy: limits(3, 0.2, EM.ENFORCEMENT_MODE_MONITOR) });
+    await enforce(t, 'reported', 'staging');
+    await enforce(t, 'reported', 'staging');
+    await register(t, { id: 'reported', policy: limits(3, 0.2), candidatePolicy: limits(3, 1) });
+    const enforced = await enforce(t, 'reported', 'staging');
+    expect({ outcome: enforced.outcome, candidate: enforced.candidateOutcome }).to.deep.equal({ outcome: DO.DECISION_OUTCOME_BLOCKED, candidate: DO.DECISION_OUTCOME_APPROVED });
+    const { report } = await call(c.audit, c.audit.getComplianceReport, { systemId: 'reported' }, t.auditor);
+    const r = report!.rollout!;
+    expect(r.monitorPeriods).to.have.length(1);
+    expect(r.monitorPeriods[0].setBy).to.equal('system');
+    expect(r.monitorPeriods[0].until!.getTime()).to.be.greaterThan(r.monitorPeriods[0].since!.getTime());
+    expect({ monitored: r.monitoredDecisions, wouldHave: r.monitoredViolations, envs: r.monitorEnvironments, set: r.candidateSet }).to.deep.equal({
+      monitored: 2,
+      wouldHave: 2,
+      envs: ['development', 'staging'],
+      set: true,
+    });
+    expect(r.candidateImpact).to.deep.include({ key: 'last_30_days', decisions: 1, changed: 1, wouldApprove: 1 });
+    // Monitored would-be blocks are not violations the system committed.
+    const art9 = report!.euAiAct!.articles.find((a) => a.article === 'Art. 9')!;
+    expect(art9.evidence).to.contain('3 decisions');
+  });
+
   describe('candidate policies', () => {
     /** Five systems whose baselines straddle 2.0 and 3.0, the candidate's and the policy's production limits. */
     const straddling = async (t: T) => {

@@ -87,6 +87,47 @@ export interface ComplianceReport {
   aicmCoverage: number;
   /** ledger_sequence is the ledger head the report was computed at. */
   ledgerSequence: number;
+  /**
+   * rollout shows how the system's policies were tried before being
+   * enforced: monitor periods and the candidate's measured impact.
+   */
+  rollout: RolloutSummary | undefined;
+}
+
+/** MonitorPeriod is a time the system's effective mode was monitor. */
+export interface MonitorPeriod {
+  /** since is when monitor mode began. */
+  since:
+    | Date
+    | undefined;
+  /** until is when it ended; unset while it lasts. */
+  until:
+    | Date
+    | undefined;
+  /** set_by is "system" or "tenant": whose policy asked for it. */
+  setBy: string;
+}
+
+/** RolloutSummary is the report's view of monitor mode and candidates. */
+export interface RolloutSummary {
+  /** monitor_periods in time order. */
+  monitorPeriods: MonitorPeriod[];
+  /** monitor_environments are where monitor mode takes effect. */
+  monitorEnvironments: string[];
+  /** monitored_decisions were answered APPROVED in monitor mode. */
+  monitoredDecisions: number;
+  /**
+   * monitored_violations are monitored decisions enforcement would have
+   * blocked or sent to review.
+   */
+  monitoredViolations: number;
+  /** candidate_set is true while the system or its tenant has a candidate. */
+  candidateSet: boolean;
+  /**
+   * candidate_impact over the system's decisions of the last 30 days (key
+   * "last_30_days").
+   */
+  candidateImpact: PolicyImpactGroup | undefined;
 }
 
 /** GetComplianceReportRequest names the system. */
@@ -118,7 +159,11 @@ export interface GetComplianceReportResponse {
   /** aicm_coverage is the share of applicable controls evidenced, 0.0 to 1.0. */
   aicmCoverage: number;
   /** report is the same assessment as one resource, for storage and export. */
-  report: ComplianceReport | undefined;
+  report:
+    | ComplianceReport
+    | undefined;
+  /** rollout: monitor periods and the candidate's measured impact. */
+  rollout: RolloutSummary | undefined;
 }
 
 /** GetComplianceStatisticsRequest optionally bounds the time window. */
@@ -755,6 +800,7 @@ function createBaseComplianceReport(): ComplianceReport {
     supplyChain: undefined,
     aicmCoverage: 0,
     ledgerSequence: 0,
+    rollout: undefined,
   };
 }
 
@@ -780,6 +826,9 @@ export const ComplianceReport: MessageFns<ComplianceReport> = {
     }
     if (message.ledgerSequence !== 0) {
       writer.uint32(56).uint64(message.ledgerSequence);
+    }
+    if (message.rollout !== undefined) {
+      RolloutSummary.encode(message.rollout, writer.uint32(162).fork()).join();
     }
     return writer;
   },
@@ -853,6 +902,14 @@ export const ComplianceReport: MessageFns<ComplianceReport> = {
             message.ledgerSequence = longToNumber(reader.uint64());
             continue;
           }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.rollout = RolloutSummary.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -898,6 +955,7 @@ export const ComplianceReport: MessageFns<ComplianceReport> = {
         : isSet(object.ledger_sequence)
         ? globalThis.Number(object.ledger_sequence)
         : 0,
+      rollout: isSet(object.rollout) ? RolloutSummary.fromJSON(object.rollout) : undefined,
     };
   },
 
@@ -924,6 +982,9 @@ export const ComplianceReport: MessageFns<ComplianceReport> = {
     if (message.ledgerSequence !== 0) {
       obj.ledgerSequence = Math.round(message.ledgerSequence);
     }
+    if (message.rollout !== undefined) {
+      obj.rollout = RolloutSummary.toJSON(message.rollout);
+    }
     return obj;
   },
 
@@ -945,6 +1006,296 @@ export const ComplianceReport: MessageFns<ComplianceReport> = {
       : undefined;
     message.aicmCoverage = object.aicmCoverage ?? 0;
     message.ledgerSequence = object.ledgerSequence ?? 0;
+    message.rollout = (object.rollout !== undefined && object.rollout !== null)
+      ? RolloutSummary.fromPartial(object.rollout)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseMonitorPeriod(): MonitorPeriod {
+  return { since: undefined, until: undefined, setBy: "" };
+}
+
+export const MonitorPeriod: MessageFns<MonitorPeriod> = {
+  encode(message: MonitorPeriod, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.since !== undefined) {
+      Timestamp.encode(toTimestamp(message.since), writer.uint32(10).fork()).join();
+    }
+    if (message.until !== undefined) {
+      Timestamp.encode(toTimestamp(message.until), writer.uint32(18).fork()).join();
+    }
+    if (message.setBy !== "") {
+      writer.uint32(26).string(message.setBy);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MonitorPeriod {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMonitorPeriod();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.since = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.until = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.setBy = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MonitorPeriod {
+    return {
+      since: isSet(object.since) ? fromJsonTimestamp(object.since) : undefined,
+      until: isSet(object.until) ? fromJsonTimestamp(object.until) : undefined,
+      setBy: isSet(object.setBy)
+        ? globalThis.String(object.setBy)
+        : isSet(object.set_by)
+        ? globalThis.String(object.set_by)
+        : "",
+    };
+  },
+
+  toJSON(message: MonitorPeriod): unknown {
+    const obj: any = {};
+    if (message.since !== undefined) {
+      obj.since = message.since.toISOString();
+    }
+    if (message.until !== undefined) {
+      obj.until = message.until.toISOString();
+    }
+    if (message.setBy !== "") {
+      obj.setBy = message.setBy;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MonitorPeriod>, I>>(base?: I): MonitorPeriod {
+    return MonitorPeriod.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MonitorPeriod>, I>>(object: I): MonitorPeriod {
+    const message = createBaseMonitorPeriod();
+    message.since = object.since ?? undefined;
+    message.until = object.until ?? undefined;
+    message.setBy = object.setBy ?? "";
+    return message;
+  },
+};
+
+function createBaseRolloutSummary(): RolloutSummary {
+  return {
+    monitorPeriods: [],
+    monitorEnvironments: [],
+    monitoredDecisions: 0,
+    monitoredViolations: 0,
+    candidateSet: false,
+    candidateImpact: undefined,
+  };
+}
+
+export const RolloutSummary: MessageFns<RolloutSummary> = {
+  encode(message: RolloutSummary, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.monitorPeriods) {
+      MonitorPeriod.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.monitorEnvironments) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.monitoredDecisions !== 0) {
+      writer.uint32(24).int64(message.monitoredDecisions);
+    }
+    if (message.monitoredViolations !== 0) {
+      writer.uint32(32).int64(message.monitoredViolations);
+    }
+    if (message.candidateSet !== false) {
+      writer.uint32(40).bool(message.candidateSet);
+    }
+    if (message.candidateImpact !== undefined) {
+      PolicyImpactGroup.encode(message.candidateImpact, writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RolloutSummary {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRolloutSummary();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.monitorPeriods.push(MonitorPeriod.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.monitorEnvironments.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.monitoredDecisions = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.monitoredViolations = longToNumber(reader.int64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.candidateSet = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.candidateImpact = PolicyImpactGroup.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RolloutSummary {
+    return {
+      monitorPeriods: globalThis.Array.isArray(object?.monitorPeriods)
+        ? object.monitorPeriods.map((e: any) => MonitorPeriod.fromJSON(e))
+        : globalThis.Array.isArray(object?.monitor_periods)
+        ? object.monitor_periods.map((e: any) => MonitorPeriod.fromJSON(e))
+        : [],
+      monitorEnvironments: globalThis.Array.isArray(object?.monitorEnvironments)
+        ? object.monitorEnvironments.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.monitor_environments)
+        ? object.monitor_environments.map((e: any) => globalThis.String(e))
+        : [],
+      monitoredDecisions: isSet(object.monitoredDecisions)
+        ? globalThis.Number(object.monitoredDecisions)
+        : isSet(object.monitored_decisions)
+        ? globalThis.Number(object.monitored_decisions)
+        : 0,
+      monitoredViolations: isSet(object.monitoredViolations)
+        ? globalThis.Number(object.monitoredViolations)
+        : isSet(object.monitored_violations)
+        ? globalThis.Number(object.monitored_violations)
+        : 0,
+      candidateSet: isSet(object.candidateSet)
+        ? globalThis.Boolean(object.candidateSet)
+        : isSet(object.candidate_set)
+        ? globalThis.Boolean(object.candidate_set)
+        : false,
+      candidateImpact: isSet(object.candidateImpact)
+        ? PolicyImpactGroup.fromJSON(object.candidateImpact)
+        : isSet(object.candidate_impact)
+        ? PolicyImpactGroup.fromJSON(object.candidate_impact)
+        : undefined,
+    };
+  },
+
+  toJSON(message: RolloutSummary): unknown {
+    const obj: any = {};
+    if (message.monitorPeriods?.length) {
+      obj.monitorPeriods = message.monitorPeriods.map((e) => MonitorPeriod.toJSON(e));
+    }
+    if (message.monitorEnvironments?.length) {
+      obj.monitorEnvironments = message.monitorEnvironments;
+    }
+    if (message.monitoredDecisions !== 0) {
+      obj.monitoredDecisions = Math.round(message.monitoredDecisions);
+    }
+    if (message.monitoredViolations !== 0) {
+      obj.monitoredViolations = Math.round(message.monitoredViolations);
+    }
+    if (message.candidateSet !== false) {
+      obj.candidateSet = message.candidateSet;
+    }
+    if (message.candidateImpact !== undefined) {
+      obj.candidateImpact = PolicyImpactGroup.toJSON(message.candidateImpact);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RolloutSummary>, I>>(base?: I): RolloutSummary {
+    return RolloutSummary.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RolloutSummary>, I>>(object: I): RolloutSummary {
+    const message = createBaseRolloutSummary();
+    message.monitorPeriods = object.monitorPeriods?.map((e) => MonitorPeriod.fromPartial(e)) || [];
+    message.monitorEnvironments = object.monitorEnvironments?.map((e) => e) || [];
+    message.monitoredDecisions = object.monitoredDecisions ?? 0;
+    message.monitoredViolations = object.monitoredViolations ?? 0;
+    message.candidateSet = object.candidateSet ?? false;
+    message.candidateImpact = (object.candidateImpact !== undefined && object.candidateImpact !== null)
+      ? PolicyImpactGroup.fromPartial(object.candidateImpact)
+      : undefined;
     return message;
   },
 };
@@ -1031,6 +1382,7 @@ function createBaseGetComplianceReportResponse(): GetComplianceReportResponse {
     supplyChain: undefined,
     aicmCoverage: 0,
     report: undefined,
+    rollout: undefined,
   };
 }
 
@@ -1056,6 +1408,9 @@ export const GetComplianceReportResponse: MessageFns<GetComplianceReportResponse
     }
     if (message.report !== undefined) {
       ComplianceReport.encode(message.report, writer.uint32(58).fork()).join();
+    }
+    if (message.rollout !== undefined) {
+      RolloutSummary.encode(message.rollout, writer.uint32(162).fork()).join();
     }
     return writer;
   },
@@ -1129,6 +1484,14 @@ export const GetComplianceReportResponse: MessageFns<GetComplianceReportResponse
             message.report = ComplianceReport.decode(reader, reader.uint32());
             continue;
           }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.rollout = RolloutSummary.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1170,6 +1533,7 @@ export const GetComplianceReportResponse: MessageFns<GetComplianceReportResponse
         ? globalThis.Number(object.aicm_coverage)
         : 0,
       report: isSet(object.report) ? ComplianceReport.fromJSON(object.report) : undefined,
+      rollout: isSet(object.rollout) ? RolloutSummary.fromJSON(object.rollout) : undefined,
     };
   },
 
@@ -1196,6 +1560,9 @@ export const GetComplianceReportResponse: MessageFns<GetComplianceReportResponse
     if (message.report !== undefined) {
       obj.report = ComplianceReport.toJSON(message.report);
     }
+    if (message.rollout !== undefined) {
+      obj.rollout = RolloutSummary.toJSON(message.rollout);
+    }
     return obj;
   },
 
@@ -1218,6 +1585,9 @@ export const GetComplianceReportResponse: MessageFns<GetComplianceReportResponse
     message.aicmCoverage = object.aicmCoverage ?? 0;
     message.report = (object.report !== undefined && object.report !== null)
       ? ComplianceReport.fromPartial(object.report)
+      : undefined;
+    message.rollout = (object.rollout !== undefined && object.rollout !== null)
+      ? RolloutSummary.fromPartial(object.rollout)
       : undefined;
     return message;
   },
