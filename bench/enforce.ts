@@ -61,7 +61,7 @@ interface LoadResult {
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
-function cpuSeconds(pid: number | undefined): number {
+export function cpuSeconds(pid: number | undefined): number {
   try {
     // Fields after the parenthesised command name: state is field 3, utime 14 and stime 15.
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');

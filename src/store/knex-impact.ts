@@ -3,14 +3,7 @@ import { ImpactCounts, ImpactQuery, ImpactReader, ImpactReport } from './ports';
 
 type Row = Record<string, string | number>;
 
-// Counted in the database over the narrow rows: one pass, grouped by env and threat, so a day of a
-// busy tenant's decisions is summed where it lies instead of shipped to the process.
-const COUNTS = `
-  count(*) AS decisions,
-  count(*) FILTER (WHERE candidate_outcome <> outcome) AS changed,
-  count(*) FILTER (WHERE candidate_outcome <> outcome AND candidate_outcome = 'blocked') AS would_block,
-  count(*) FILTER (WHERE candidate_outcome <> outcome AND candidate_outcome = 'approved') AS would_approve,
-  count(*) FILTER (WHERE candidate_outcome <> outcome AND candidate_outcome = 'review_required') AS would_review`;
+const HOUR_MS = 3_600_000;
 
 const counts = (r: Row | undefined): ImpactCounts => ({
   decisions: Number(r?.decisions ?? 0),
@@ -20,36 +13,68 @@ const counts = (r: Row | undefined): ImpactCounts => ({
   wouldReview: Number(r?.would_review ?? 0),
 });
 
+/**
+ * GetPolicyImpact's counts: the hourly counters for the whole UTC hours inside the window, and the
+ * rows of the partial hours at its two edges, summed in one statement with both breakdowns
+ * (GROUPING SETS), so the work is bounded by hours and edges, not by the decisions of the window.
+ */
 export class KnexImpactStore implements ImpactReader {
   constructor(private readonly db: Knex) {}
 
   async impact(tenantId: string, q: ImpactQuery, samples: number): Promise<ImpactReport> {
-    const where = (b: Knex.QueryBuilder) => {
-      b.where('tenant_id', tenantId).where('created_at', '>=', q.since).where('created_at', '<', q.until);
-      if (q.systemId !== undefined) b.where('system_id', q.systemId);
-      return b;
-    };
-    // GROUPING SETS: the env and threat breakdowns in the same single scan.
-    const [grouped, changed] = await Promise.all([
-      where(this.db('decision_impact').select(this.db.raw(`env, threat, GROUPING(env) AS genv, GROUPING(threat) AS gthreat, ${COUNTS}`)))
-        .groupByRaw('GROUPING SETS ((env), (threat), ())'),
-      where(this.db('decision_impact').select('decision_id').where(this.db.raw('candidate_outcome <> outcome')))
-        .orderBy('created_at', 'desc')
-        .orderBy('sequence', 'desc')
-        .limit(samples),
-    ]);
-    const rows = grouped as Row[];
-    const total = rows.find((r) => Number(r.genv) === 1 && Number(r.gthreat) === 1);
-    const byKey = (keyCol: 'env' | 'threat', other: 'genv' | 'gthreat') =>
-      rows
-        .filter((r) => Number(r[other]) === 1 && Number(r[keyCol === 'env' ? 'genv' : 'gthreat']) === 0)
-        .map((r) => ({ key: String(r[keyCol]), ...counts(r) }))
+    const firstHour = new Date(Math.ceil(q.since.getTime() / HOUR_MS) * HOUR_MS);
+    const lastHour = new Date(Math.floor(q.until.getTime() / HOUR_MS) * HOUR_MS);
+    const whole = firstHour < lastHour;
+    const system = q.systemId !== undefined ? ' AND system_id = ?' : '';
+    const sys = q.systemId !== undefined ? [q.systemId] : [];
+    const parts: string[] = [];
+    const bindings: (string | Date)[] = [];
+    if (whole) {
+      parts.push(`SELECT env, threat, outcome, candidate_outcome, decisions AS n FROM decision_impact_hourly WHERE tenant_id = ? AND hour >= ? AND hour < ?${system}`);
+      bindings.push(tenantId, firstHour, lastHour, ...sys);
+    }
+    // Rows: the edges when whole hours lie between them, else the whole (short) window.
+    const edges: [Date, Date][] = whole ? [[q.since, firstHour], [lastHour, q.until]] : [[q.since, q.until]];
+    for (const [from, to] of edges) {
+      if (from >= to) continue;
+      parts.push(`SELECT env, threat, outcome, candidate_outcome, 1 AS n FROM decision_impact WHERE tenant_id = ? AND created_at >= ? AND created_at < ?${system}`);
+      bindings.push(tenantId, from, to, ...sys);
+    }
+    const changedWhere = 'candidate_outcome <> outcome';
+    const grouped: Row[] = parts.length
+      ? (
+          await this.db.raw(
+            `SELECT env, threat, GROUPING(env) AS genv, GROUPING(threat) AS gthreat,
+                    sum(n) AS decisions,
+                    sum(n) FILTER (WHERE ${changedWhere}) AS changed,
+                    sum(n) FILTER (WHERE ${changedWhere} AND candidate_outcome = 'blocked') AS would_block,
+                    sum(n) FILTER (WHERE ${changedWhere} AND candidate_outcome = 'approved') AS would_approve,
+                    sum(n) FILTER (WHERE ${changedWhere} AND candidate_outcome = 'review_required') AS would_review
+             FROM (${parts.join(' UNION ALL ')}) measured
+             GROUP BY GROUPING SETS ((env), (threat), ())`,
+            bindings,
+          )
+        ).rows
+      : [];
+    const sampleRows: Row[] =
+      samples > 0
+        ? await (() => {
+            const b = this.db('decision_impact')
+              .select('decision_id')
+              .where('tenant_id', tenantId)
+              .where('created_at', '>=', q.since)
+              .where('created_at', '<', q.until)
+              .whereRaw(changedWhere);
+            if (q.systemId !== undefined) b.where('system_id', q.systemId);
+            return b.orderBy('created_at', 'desc').orderBy('sequence', 'desc').limit(samples);
+          })()
+        : [];
+    const total = grouped.find((r) => Number(r.genv) === 1 && Number(r.gthreat) === 1);
+    const byKey = (key: 'env' | 'threat') =>
+      grouped
+        .filter((r) => (key === 'env' ? Number(r.genv) === 0 && Number(r.gthreat) === 1 : Number(r.genv) === 1 && Number(r.gthreat) === 0))
+        .map((r) => ({ key: String(r[key]), ...counts(r) }))
         .sort((a, b) => b.changed - a.changed || b.decisions - a.decisions || (a.key < b.key ? -1 : 1));
-    return {
-      ...counts(total),
-      byEnv: byKey('env', 'gthreat'),
-      byThreat: byKey('threat', 'genv'),
-      sampleDecisionIds: (changed as Row[]).map((r) => String(r.decision_id)),
-    };
+    return { ...counts(total), byEnv: byKey('env'), byThreat: byKey('threat'), sampleDecisionIds: sampleRows.map((r) => String(r.decision_id)) };
   }
 }

@@ -215,6 +215,13 @@ describe('safe rollout: monitor mode and candidate policies', function () {
       expect(r.byEnv).to.deep.equal([{ key: 'production', decisions: 15, changed: 6, wouldBlock: 6, wouldApprove: 0, wouldReview: 0 }]);
       expect(r.byThreat).to.deep.equal([{ key: 'none', decisions: 15, changed: 6, wouldBlock: 6, wouldApprove: 0, wouldReview: 0 }]);
       expect(r.sampleDecisionIds).to.deep.equal([...between].reverse());
+      // The same counts whether the decisions' hour is summed from the hourly counters (a window
+      // reaching past the next hour boundary), or counted row by row (a window inside one hour).
+      const counted = (x: typeof r) => ({ decisions: x.decisions, changed: x.changed, wouldBlock: x.wouldBlock, byEnv: x.byEnv, byThreat: x.byThreat });
+      const viaHours = await impact(t, '', t.auditor, { since: new Date(Date.now() - 5 * 3_600_000), until: new Date(Date.now() + 2 * 3_600_000) });
+      const viaRows = await impact(t, '', t.auditor, { since: new Date(Date.now() - 120_000), until: new Date(Date.now() + 1000) });
+      expect(counted(viaHours)).to.deep.equal(counted(r));
+      expect(counted(viaRows)).to.deep.equal(counted(r));
       // One system, and a window that ends before the decisions.
       const one = await impact(t, 'r25');
       expect({ decisions: one.decisions, wouldBlock: one.wouldBlock }).to.deep.equal({ decisions: 3, wouldBlock: 3 });
