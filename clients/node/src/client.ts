@@ -5,7 +5,7 @@ import { OperationsServiceClient } from './gen/btv/v1/operations';
 import { Message, MessageRole } from './gen/btv/v1/types';
 import { BuildToValueError, errorDetails, isCallerFault } from './errors';
 import { EnforceResult, failClosed, fromDecision, SystemStatus } from './status';
-import { StatusWatch, WatchState } from './watch';
+import { acquireWatch, releaseWatch, StatusWatch, WatchState } from './watch';
 
 export interface ClientOptions {
   /** Answer BLOCKED (`CLIENT_FAIL_CLOSED: …`) when the service cannot answer, instead of throwing. Default true. */
@@ -17,7 +17,18 @@ export interface ClientOptions {
   /** A watch stream silent this long is reopened. Default 15000 ms (three server heartbeats). */
   heartbeatTimeoutMs?: number;
   channelOptions?: grpc.ChannelOptions;
+  /** Share one watch stream with the other Clients of this process that have the same target, token, credentials and systems. Default true. */
+  shareWatch?: boolean;
 }
+
+// Credentials objects have no value identity: sharing is keyed by the object.
+const credentialIds = new WeakMap<grpc.ChannelCredentials, number>();
+let nextCredentialId = 1;
+const credentialId = (c: grpc.ChannelCredentials) => {
+  let id = credentialIds.get(c);
+  if (id === undefined) credentialIds.set(c, (id = nextCredentialId++));
+  return id;
+};
 
 export type Role = 'system' | 'user' | 'assistant' | 'tool' | 'context';
 
@@ -42,6 +53,10 @@ const toMessage = (m: { role: Role | MessageRole; content: string }): Message =>
   content: m.content,
 });
 
+// A lost connection is retried quickly, so a restarted server is reached again in well under a
+// second (gRPC's default starts at 1 s and grows to 120 s).
+const CHANNEL_DEFAULTS: grpc.ChannelOptions = { 'grpc.initial_reconnect_backoff_ms': 100, 'grpc.max_reconnect_backoff_ms': 2000 };
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -52,22 +67,23 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export class Client extends EventEmitter {
   private readonly governance: GovernanceServiceClient;
-  private readonly operations: OperationsServiceClient;
   private readonly failClosed: boolean;
   private readonly timeoutMs: number;
   private readonly heartbeatTimeoutMs: number;
   private watcher?: StatusWatch;
+  private watchKey = '';
+  private readonly onStatus = (s: SystemStatus) => this.emit('change', s);
 
-  constructor(target: string, private readonly token: string, o: ClientOptions = {}) {
+  constructor(
+    private readonly target: string,
+    private readonly token: string,
+    private readonly o: ClientOptions = {},
+  ) {
     super();
     this.failClosed = o.failClosed ?? true;
     this.timeoutMs = o.timeoutMs ?? 5000;
     this.heartbeatTimeoutMs = o.heartbeatTimeoutMs ?? 15000;
-    this.governance = new GovernanceServiceClient(target, o.credentials ?? grpc.credentials.createInsecure(), o.channelOptions);
-    this.operations = new OperationsServiceClient(target, o.credentials ?? grpc.credentials.createInsecure(), {
-      ...o.channelOptions,
-      channelOverride: this.governance.getChannel(),
-    });
+    this.governance = new GovernanceServiceClient(target, o.credentials ?? grpc.credentials.createInsecure(), { ...CHANNEL_DEFAULTS, ...o.channelOptions });
   }
 
   private metadata(): grpc.Metadata {
@@ -121,13 +137,23 @@ export class Client extends EventEmitter {
   /** Starts the status cache over WatchSystemStatus (every system of the tenant when systemIds is empty). */
   watch(systemIds: string[] = []): void {
     if (this.watcher && !this.watcher.state.stopped) throw new Error('watch() is already running');
-    this.watcher = new StatusWatch(
-      this.operations,
-      () => this.metadata(),
-      systemIds,
-      { heartbeatTimeoutMs: this.heartbeatTimeoutMs, minBackoffMs: 50, maxBackoffMs: 5000 },
-      (s) => this.emit('change', s),
-    );
+    const ids = [...new Set(systemIds)].sort();
+    const create = () =>
+      // Its own channel: a shared watch outlives the Client that opened it.
+      new StatusWatch(
+        new OperationsServiceClient(this.target, this.o.credentials ?? grpc.credentials.createInsecure(), { ...CHANNEL_DEFAULTS, ...this.o.channelOptions }),
+        () => this.metadata(),
+        ids,
+        { heartbeatTimeoutMs: this.heartbeatTimeoutMs, minBackoffMs: 50, maxBackoffMs: 5000 },
+      );
+    if (this.o.shareWatch === false) {
+      this.watchKey = '';
+      this.watcher = create();
+    } else {
+      this.watchKey = JSON.stringify([this.target, this.token, this.o.credentials ? credentialId(this.o.credentials) : 0, this.o.channelOptions ?? {}, this.heartbeatTimeoutMs, ids]);
+      this.watcher = acquireWatch(this.watchKey, create);
+    }
+    this.watcher.listeners.add(this.onStatus);
   }
 
   /** What the watch cache knows about a system (undefined before a snapshot or without watch()). */
@@ -140,7 +166,12 @@ export class Client extends EventEmitter {
   }
 
   close(): void {
-    this.watcher?.stop();
+    const w = this.watcher;
+    if (w) {
+      w.listeners.delete(this.onStatus);
+      if (this.watchKey) releaseWatch(this.watchKey, w);
+      else w.stop();
+    }
     this.governance.close();
   }
 }

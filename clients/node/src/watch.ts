@@ -39,12 +39,14 @@ export class StatusWatch {
   private backoff: number;
   readonly state: WatchState = { connected: false, revision: 0, reconnects: 0, stopped: false };
 
+  /** Every Client sharing this watch hears each status it receives. */
+  readonly listeners = new Set<(s: SystemStatus) => void>();
+
   constructor(
     private readonly ops: OperationsServiceClient,
     private readonly metadata: () => grpc.Metadata,
     private readonly systemIds: string[],
     private readonly o: WatchOptions,
-    private readonly onChange: (s: SystemStatus) => void,
   ) {
     this.backoff = o.minBackoffMs;
     this.open();
@@ -65,6 +67,7 @@ export class StatusWatch {
     clearTimeout(this.idle);
     this.call?.cancel();
     this.call = undefined;
+    this.ops.close();
   }
 
   private open(): void {
@@ -83,7 +86,7 @@ export class StatusWatch {
         const s = toSystemStatus(e.systemId, e.newStatus, e.newPhase, e.revision, e.reason, e.operator, e.timestamp);
         this.cache.set(e.systemId, { status: s, block: cachedBlock(s) });
         this.state.revision = Math.max(this.state.revision, e.revision);
-        this.onChange(s);
+        for (const l of this.listeners) l(s);
       } else if (e.type === StatusEventType.STATUS_EVENT_TYPE_HEARTBEAT) {
         this.state.revision = Math.max(this.state.revision, e.revision);
       }
@@ -126,4 +129,28 @@ export class StatusWatch {
       this.open();
     }, delay * (0.8 + Math.random() * 0.4));
   }
+}
+
+/**
+ * Clients of one process with the same target, token, credentials and systems share one watch:
+ * one stream, one cache, so a stop costs the server one message per process, not one per client.
+ */
+const shared = new Map<string, { watch: StatusWatch; refs: number }>();
+
+export function acquireWatch(key: string, create: () => StatusWatch): StatusWatch {
+  let s = shared.get(key);
+  if (!s || s.watch.state.stopped) {
+    s = { watch: create(), refs: 0 };
+    shared.set(key, s);
+  }
+  s.refs++;
+  return s.watch;
+}
+
+export function releaseWatch(key: string, watch: StatusWatch): void {
+  const s = shared.get(key);
+  if (!s || s.watch !== watch) return watch.stop();
+  if (--s.refs > 0) return;
+  shared.delete(key);
+  watch.stop();
 }
