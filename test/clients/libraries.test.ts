@@ -54,8 +54,9 @@ const LANGUAGES: Language[] = [
   },
   {
     name: 'node',
-    async start() {
-      await run(path.join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'clients/node', '--noEmit']);
+    async start(tmp) {
+      // The package's own build (declarations included) must succeed; the agent runs its sources.
+      await run(path.join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'clients/node', '--outDir', path.join(tmp, 'dist')]);
       return new Agent('node', process.execPath, ['--import', 'tsx', 'test/clients/agents/node-agent.ts']);
     },
   },
