@@ -56,6 +56,9 @@ final class StatusWatch {
     this.systemIds = systemIds;
     this.heartbeatTimeoutMs = heartbeatTimeoutMs;
     this.timers = timers;
+    // Builds one blocked answer now: loading the Decision classes on a cold JVM costs tens of
+    // milliseconds, which the first stop would otherwise pay before the cache holds it.
+    EnforceResult.failClosed("", "warm-up");
     long check = Math.max(10, Math.min(1000, heartbeatTimeoutMs / 3));
     timers.scheduleWithFixedDelay(this::checkIdle, check, check, TimeUnit.MILLISECONDS);
     open();
