@@ -67,7 +67,8 @@ function blocked(systemId: string, reason: string, threats: string[], subThreat:
     subThreatType: subThreat,
     controlsApplied: controls,
   });
-  return { outcome: 'BLOCKED', allowed: false, reason, decision, source };
+  // Cached answers are handed to every caller: frozen, so one caller cannot change another's.
+  return Object.freeze({ outcome: 'BLOCKED', allowed: false, reason, decision: Object.freeze(decision), source });
 }
 
 const OUTCOMES: Partial<Record<DecisionOutcome, Outcome>> = {
