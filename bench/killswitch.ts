@@ -23,73 +23,18 @@ import * as path from 'node:path';
 import { ChildProcess, fork } from 'node:child_process';
 import * as grpc from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
-import { Client as PgClient } from 'pg';
 import { GovernanceServiceClient } from '../gen/ts/btv/v1/governance';
 import { OperationsServiceClient } from '../gen/ts/btv/v1/operations';
 import { AiSystem, OperationalStatus as OS, RiskClassification } from '../gen/ts/btv/v1/types';
 import { mintToken } from '../src/auth/tokens';
 import { Role } from '../src/domain/context';
 import { entryArgs, ServerProcess, spawnServer } from '../test/helpers/process';
+import { database, intEnv, stats, stopProcess, verdict } from './_support';
 import type { Benchmark, BenchTable, Cell } from './run';
 
 const TARGET_STOP_P99_MS = 10;
 const TARGET_PROPAGATION_P99_MS = 5;
 const HealthClient = grpc.makeGenericClientConstructor(healthService, 'Health');
-const ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
-
-const intEnv = (name: string, fallback: number) => {
-  const n = Number(process.env[name]);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-};
-
-function pct(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-function stats(xs: number[]) {
-  const s = [...xs].sort((a, b) => a - b);
-  return { n: s.length, p50: pct(s, 50), p99: pct(s, 99), max: s.length ? s[s.length - 1] : NaN };
-}
-
-const verdict = (p99: number, target: number) => (p99 < target ? 'PASS' : 'MISS');
-
-/** A database for the run: the configured one, or a temporary one we create and later drop. */
-async function database(): Promise<{ url: string; drop: () => Promise<void> } | { skip: string }> {
-  const given = process.env.BTV_BENCH_DATABASE_URL || process.env.BTV_TEST_DATABASE_URL;
-  if (given) return { url: given, drop: async () => undefined };
-  const name = `btv_bench_${process.pid}_${Date.now()}`;
-  const admin = new PgClient({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-  } catch (e) {
-    await admin.end().catch(() => undefined);
-    return { skip: `PostgreSQL is not reachable at ${ADMIN_URL} (${(e as Error).message}); set BTV_BENCH_DATABASE_URL` };
-  }
-  await admin.end();
-  return {
-    url: `postgresql://postgres@127.0.0.1:5432/${name}`,
-    drop: async () => {
-      const c = new PgClient({ connectionString: ADMIN_URL });
-      await c.connect();
-      try {
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
-}
-
-async function stopProcess(p: ServerProcess): Promise<void> {
-  if (p.child.exitCode !== null || p.child.signalCode !== null) return;
-  p.child.kill('SIGTERM');
-  const killer = setTimeout(() => p.child.kill('SIGKILL'), 15_000);
-  await p.exited;
-  clearTimeout(killer);
-}
-
 const unary = <Req, Res>(
   client: grpc.Client,
   method: (req: Req, md: grpc.Metadata, o: Partial<grpc.CallOptions>, cb: (e: grpc.ServiceError | null, r: Res) => void) => grpc.ClientUnaryCall,

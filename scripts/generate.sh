@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 buf=node_modules/.bin/buf
-rm -rf gen
+rm -rf gen clients/node/src/gen clients/python/btv clients/go/btvv1 clients/java/src/gen
 "$buf" generate
 gp=node_modules/google-proto-files
 "$buf" generate "$gp" --template buf.gen.googleapis.yaml \
@@ -22,3 +22,5 @@ for v in v1 v1alpha; do
 done
 "$buf" build "$tp" --as-file-descriptor-set -o gen/descriptors/grpc.binpb
 "$buf" generate "$tp" --template buf.gen.grpc.yaml --path "$tp/grpc/health/v1/health.proto"
+# Python wants package markers beside the stubs the client package ships.
+touch clients/python/btv/__init__.py clients/python/btv/v1/__init__.py
