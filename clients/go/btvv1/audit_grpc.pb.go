@@ -36,6 +36,10 @@ type AuditServiceClient interface {
 	// ListLedgerCheckpoints returns the tenant's checkpoints, oldest first, and
 	// the public key that verifies them.
 	ListLedgerCheckpoints(ctx context.Context, in *ListLedgerCheckpointsRequest, opts ...grpc.CallOption) (*ListLedgerCheckpointsResponse, error)
+	// GetPolicyImpact measures the candidate policies on live traffic: how
+	// many decisions in the window the candidate would have decided otherwise.
+	// NOT_FOUND for an unknown system.
+	GetPolicyImpact(ctx context.Context, in *GetPolicyImpactRequest, opts ...grpc.CallOption) (*GetPolicyImpactResponse, error)
 }
 
 type auditServiceClient struct {
@@ -118,6 +122,15 @@ func (c *auditServiceClient) ListLedgerCheckpoints(ctx context.Context, in *List
 	return out, nil
 }
 
+func (c *auditServiceClient) GetPolicyImpact(ctx context.Context, in *GetPolicyImpactRequest, opts ...grpc.CallOption) (*GetPolicyImpactResponse, error) {
+	out := new(GetPolicyImpactResponse)
+	err := c.cc.Invoke(ctx, "/btv.v1.AuditService/GetPolicyImpact", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // AuditServiceServer is the server API for AuditService service.
 // All implementations must embed UnimplementedAuditServiceServer
 // for forward compatibility
@@ -141,6 +154,10 @@ type AuditServiceServer interface {
 	// ListLedgerCheckpoints returns the tenant's checkpoints, oldest first, and
 	// the public key that verifies them.
 	ListLedgerCheckpoints(context.Context, *ListLedgerCheckpointsRequest) (*ListLedgerCheckpointsResponse, error)
+	// GetPolicyImpact measures the candidate policies on live traffic: how
+	// many decisions in the window the candidate would have decided otherwise.
+	// NOT_FOUND for an unknown system.
+	GetPolicyImpact(context.Context, *GetPolicyImpactRequest) (*GetPolicyImpactResponse, error)
 	mustEmbedUnimplementedAuditServiceServer()
 }
 
@@ -171,6 +188,9 @@ func (UnimplementedAuditServiceServer) CreateLedgerCheckpoint(context.Context, *
 }
 func (UnimplementedAuditServiceServer) ListLedgerCheckpoints(context.Context, *ListLedgerCheckpointsRequest) (*ListLedgerCheckpointsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method ListLedgerCheckpoints not implemented")
+}
+func (UnimplementedAuditServiceServer) GetPolicyImpact(context.Context, *GetPolicyImpactRequest) (*GetPolicyImpactResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method GetPolicyImpact not implemented")
 }
 func (UnimplementedAuditServiceServer) mustEmbedUnimplementedAuditServiceServer() {}
 
@@ -329,6 +349,24 @@ func _AuditService_ListLedgerCheckpoints_Handler(srv interface{}, ctx context.Co
 	return interceptor(ctx, in, info, handler)
 }
 
+func _AuditService_GetPolicyImpact_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetPolicyImpactRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuditServiceServer).GetPolicyImpact(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/btv.v1.AuditService/GetPolicyImpact",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuditServiceServer).GetPolicyImpact(ctx, req.(*GetPolicyImpactRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var _AuditService_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "btv.v1.AuditService",
 	HandlerType: (*AuditServiceServer)(nil),
@@ -364,6 +402,10 @@ var _AuditService_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListLedgerCheckpoints",
 			Handler:    _AuditService_ListLedgerCheckpoints_Handler,
+		},
+		{
+			MethodName: "GetPolicyImpact",
+			Handler:    _AuditService_GetPolicyImpact_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -20,12 +20,13 @@ class ArticleStatus(_message.Message):
     def __init__(self, article: _Optional[str] = ..., title: _Optional[str] = ..., status: _Optional[str] = ..., evidence: _Optional[str] = ...) -> None: ...
 
 class ComplianceReport(_message.Message):
-    __slots__ = ["aicm_coverage", "eu_ai_act", "generated_at", "ledger_sequence", "nist", "supply_chain", "system_id"]
+    __slots__ = ["aicm_coverage", "eu_ai_act", "generated_at", "ledger_sequence", "nist", "rollout", "supply_chain", "system_id"]
     AICM_COVERAGE_FIELD_NUMBER: _ClassVar[int]
     EU_AI_ACT_FIELD_NUMBER: _ClassVar[int]
     GENERATED_AT_FIELD_NUMBER: _ClassVar[int]
     LEDGER_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     NIST_FIELD_NUMBER: _ClassVar[int]
+    ROLLOUT_FIELD_NUMBER: _ClassVar[int]
     SUPPLY_CHAIN_FIELD_NUMBER: _ClassVar[int]
     SYSTEM_ID_FIELD_NUMBER: _ClassVar[int]
     aicm_coverage: float
@@ -33,12 +34,13 @@ class ComplianceReport(_message.Message):
     generated_at: _timestamp_pb2.Timestamp
     ledger_sequence: int
     nist: NistAssessment
+    rollout: RolloutSummary
     supply_chain: SupplyChainSummary
     system_id: str
-    def __init__(self, system_id: _Optional[str] = ..., generated_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., nist: _Optional[_Union[NistAssessment, _Mapping]] = ..., eu_ai_act: _Optional[_Union[EuAiActAssessment, _Mapping]] = ..., supply_chain: _Optional[_Union[SupplyChainSummary, _Mapping]] = ..., aicm_coverage: _Optional[float] = ..., ledger_sequence: _Optional[int] = ...) -> None: ...
+    def __init__(self, system_id: _Optional[str] = ..., generated_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., nist: _Optional[_Union[NistAssessment, _Mapping]] = ..., eu_ai_act: _Optional[_Union[EuAiActAssessment, _Mapping]] = ..., supply_chain: _Optional[_Union[SupplyChainSummary, _Mapping]] = ..., aicm_coverage: _Optional[float] = ..., ledger_sequence: _Optional[int] = ..., rollout: _Optional[_Union[RolloutSummary, _Mapping]] = ...) -> None: ...
 
 class ComplianceStatistics(_message.Message):
-    __slots__ = ["avg_risk_score", "by_threat", "most_common_reason", "total_decisions", "total_violations"]
+    __slots__ = ["avg_risk_score", "by_threat", "monitored_decisions", "monitored_violations", "most_common_reason", "total_decisions", "total_violations"]
     class ByThreatEntry(_message.Message):
         __slots__ = ["key", "value"]
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -48,15 +50,19 @@ class ComplianceStatistics(_message.Message):
         def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
     AVG_RISK_SCORE_FIELD_NUMBER: _ClassVar[int]
     BY_THREAT_FIELD_NUMBER: _ClassVar[int]
+    MONITORED_DECISIONS_FIELD_NUMBER: _ClassVar[int]
+    MONITORED_VIOLATIONS_FIELD_NUMBER: _ClassVar[int]
     MOST_COMMON_REASON_FIELD_NUMBER: _ClassVar[int]
     TOTAL_DECISIONS_FIELD_NUMBER: _ClassVar[int]
     TOTAL_VIOLATIONS_FIELD_NUMBER: _ClassVar[int]
     avg_risk_score: float
     by_threat: _containers.ScalarMap[str, int]
+    monitored_decisions: int
+    monitored_violations: int
     most_common_reason: str
     total_decisions: int
     total_violations: int
-    def __init__(self, total_decisions: _Optional[int] = ..., total_violations: _Optional[int] = ..., avg_risk_score: _Optional[float] = ..., most_common_reason: _Optional[str] = ..., by_threat: _Optional[_Mapping[str, int]] = ...) -> None: ...
+    def __init__(self, total_decisions: _Optional[int] = ..., total_violations: _Optional[int] = ..., avg_risk_score: _Optional[float] = ..., most_common_reason: _Optional[str] = ..., by_threat: _Optional[_Mapping[str, int]] = ..., monitored_decisions: _Optional[int] = ..., monitored_violations: _Optional[int] = ...) -> None: ...
 
 class CreateLedgerCheckpointRequest(_message.Message):
     __slots__ = []
@@ -81,12 +87,13 @@ class GetComplianceReportRequest(_message.Message):
     def __init__(self, system_id: _Optional[str] = ...) -> None: ...
 
 class GetComplianceReportResponse(_message.Message):
-    __slots__ = ["aicm_coverage", "eu_ai_act", "generated_at", "nist", "report", "supply_chain", "system_id"]
+    __slots__ = ["aicm_coverage", "eu_ai_act", "generated_at", "nist", "report", "rollout", "supply_chain", "system_id"]
     AICM_COVERAGE_FIELD_NUMBER: _ClassVar[int]
     EU_AI_ACT_FIELD_NUMBER: _ClassVar[int]
     GENERATED_AT_FIELD_NUMBER: _ClassVar[int]
     NIST_FIELD_NUMBER: _ClassVar[int]
     REPORT_FIELD_NUMBER: _ClassVar[int]
+    ROLLOUT_FIELD_NUMBER: _ClassVar[int]
     SUPPLY_CHAIN_FIELD_NUMBER: _ClassVar[int]
     SYSTEM_ID_FIELD_NUMBER: _ClassVar[int]
     aicm_coverage: float
@@ -94,9 +101,10 @@ class GetComplianceReportResponse(_message.Message):
     generated_at: _timestamp_pb2.Timestamp
     nist: NistAssessment
     report: ComplianceReport
+    rollout: RolloutSummary
     supply_chain: SupplyChainSummary
     system_id: str
-    def __init__(self, system_id: _Optional[str] = ..., generated_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., nist: _Optional[_Union[NistAssessment, _Mapping]] = ..., eu_ai_act: _Optional[_Union[EuAiActAssessment, _Mapping]] = ..., supply_chain: _Optional[_Union[SupplyChainSummary, _Mapping]] = ..., aicm_coverage: _Optional[float] = ..., report: _Optional[_Union[ComplianceReport, _Mapping]] = ...) -> None: ...
+    def __init__(self, system_id: _Optional[str] = ..., generated_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., nist: _Optional[_Union[NistAssessment, _Mapping]] = ..., eu_ai_act: _Optional[_Union[EuAiActAssessment, _Mapping]] = ..., supply_chain: _Optional[_Union[SupplyChainSummary, _Mapping]] = ..., aicm_coverage: _Optional[float] = ..., report: _Optional[_Union[ComplianceReport, _Mapping]] = ..., rollout: _Optional[_Union[RolloutSummary, _Mapping]] = ...) -> None: ...
 
 class GetComplianceStatisticsRequest(_message.Message):
     __slots__ = ["since", "until"]
@@ -115,6 +123,36 @@ class GetComplianceStatisticsResponse(_message.Message):
     statistics: ComplianceStatistics
     tenant_id: str
     def __init__(self, tenant_id: _Optional[str] = ..., statistics: _Optional[_Union[ComplianceStatistics, _Mapping]] = ..., compliance_status: _Optional[str] = ...) -> None: ...
+
+class GetPolicyImpactRequest(_message.Message):
+    __slots__ = ["since", "system_id", "until"]
+    SINCE_FIELD_NUMBER: _ClassVar[int]
+    SYSTEM_ID_FIELD_NUMBER: _ClassVar[int]
+    UNTIL_FIELD_NUMBER: _ClassVar[int]
+    since: _timestamp_pb2.Timestamp
+    system_id: str
+    until: _timestamp_pb2.Timestamp
+    def __init__(self, system_id: _Optional[str] = ..., since: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., until: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class GetPolicyImpactResponse(_message.Message):
+    __slots__ = ["by_env", "by_threat", "changed", "decisions", "sample_decision_ids", "would_approve", "would_block", "would_review"]
+    BY_ENV_FIELD_NUMBER: _ClassVar[int]
+    BY_THREAT_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_FIELD_NUMBER: _ClassVar[int]
+    DECISIONS_FIELD_NUMBER: _ClassVar[int]
+    SAMPLE_DECISION_IDS_FIELD_NUMBER: _ClassVar[int]
+    WOULD_APPROVE_FIELD_NUMBER: _ClassVar[int]
+    WOULD_BLOCK_FIELD_NUMBER: _ClassVar[int]
+    WOULD_REVIEW_FIELD_NUMBER: _ClassVar[int]
+    by_env: _containers.RepeatedCompositeFieldContainer[PolicyImpactGroup]
+    by_threat: _containers.RepeatedCompositeFieldContainer[PolicyImpactGroup]
+    changed: int
+    decisions: int
+    sample_decision_ids: _containers.RepeatedScalarFieldContainer[str]
+    would_approve: int
+    would_block: int
+    would_review: int
+    def __init__(self, decisions: _Optional[int] = ..., changed: _Optional[int] = ..., would_block: _Optional[int] = ..., would_approve: _Optional[int] = ..., would_review: _Optional[int] = ..., by_env: _Optional[_Iterable[_Union[PolicyImpactGroup, _Mapping]]] = ..., by_threat: _Optional[_Iterable[_Union[PolicyImpactGroup, _Mapping]]] = ..., sample_decision_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class LedgerCheckpoint(_message.Message):
     __slots__ = ["head_hash", "key_id", "signature", "size", "tenant_id", "time"]
@@ -180,6 +218,16 @@ class ListPendingReviewsResponse(_message.Message):
     tenant_id: str
     def __init__(self, tenant_id: _Optional[str] = ..., pending_count: _Optional[int] = ..., reviews: _Optional[_Iterable[_Union[_types_pb2.Review, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
+class MonitorPeriod(_message.Message):
+    __slots__ = ["set_by", "since", "until"]
+    SET_BY_FIELD_NUMBER: _ClassVar[int]
+    SINCE_FIELD_NUMBER: _ClassVar[int]
+    UNTIL_FIELD_NUMBER: _ClassVar[int]
+    set_by: str
+    since: _timestamp_pb2.Timestamp
+    until: _timestamp_pb2.Timestamp
+    def __init__(self, since: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., until: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., set_by: _Optional[str] = ...) -> None: ...
+
 class NistAssessment(_message.Message):
     __slots__ = ["compliance_percentage", "implemented", "roadmap"]
     COMPLIANCE_PERCENTAGE_FIELD_NUMBER: _ClassVar[int]
@@ -189,6 +237,22 @@ class NistAssessment(_message.Message):
     implemented: _containers.RepeatedScalarFieldContainer[str]
     roadmap: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, compliance_percentage: _Optional[float] = ..., implemented: _Optional[_Iterable[str]] = ..., roadmap: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class PolicyImpactGroup(_message.Message):
+    __slots__ = ["changed", "decisions", "key", "would_approve", "would_block", "would_review"]
+    CHANGED_FIELD_NUMBER: _ClassVar[int]
+    DECISIONS_FIELD_NUMBER: _ClassVar[int]
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    WOULD_APPROVE_FIELD_NUMBER: _ClassVar[int]
+    WOULD_BLOCK_FIELD_NUMBER: _ClassVar[int]
+    WOULD_REVIEW_FIELD_NUMBER: _ClassVar[int]
+    changed: int
+    decisions: int
+    key: str
+    would_approve: int
+    would_block: int
+    would_review: int
+    def __init__(self, key: _Optional[str] = ..., decisions: _Optional[int] = ..., changed: _Optional[int] = ..., would_block: _Optional[int] = ..., would_approve: _Optional[int] = ..., would_review: _Optional[int] = ...) -> None: ...
 
 class ResolveReviewRequest(_message.Message):
     __slots__ = ["approve", "notes", "request_id"]
@@ -205,6 +269,22 @@ class ResolveReviewResponse(_message.Message):
     REVIEW_FIELD_NUMBER: _ClassVar[int]
     review: _types_pb2.Review
     def __init__(self, review: _Optional[_Union[_types_pb2.Review, _Mapping]] = ...) -> None: ...
+
+class RolloutSummary(_message.Message):
+    __slots__ = ["candidate_impact", "candidate_set", "monitor_environments", "monitor_periods", "monitored_decisions", "monitored_violations"]
+    CANDIDATE_IMPACT_FIELD_NUMBER: _ClassVar[int]
+    CANDIDATE_SET_FIELD_NUMBER: _ClassVar[int]
+    MONITORED_DECISIONS_FIELD_NUMBER: _ClassVar[int]
+    MONITORED_VIOLATIONS_FIELD_NUMBER: _ClassVar[int]
+    MONITOR_ENVIRONMENTS_FIELD_NUMBER: _ClassVar[int]
+    MONITOR_PERIODS_FIELD_NUMBER: _ClassVar[int]
+    candidate_impact: PolicyImpactGroup
+    candidate_set: bool
+    monitor_environments: _containers.RepeatedScalarFieldContainer[str]
+    monitor_periods: _containers.RepeatedCompositeFieldContainer[MonitorPeriod]
+    monitored_decisions: int
+    monitored_violations: int
+    def __init__(self, monitor_periods: _Optional[_Iterable[_Union[MonitorPeriod, _Mapping]]] = ..., monitor_environments: _Optional[_Iterable[str]] = ..., monitored_decisions: _Optional[int] = ..., monitored_violations: _Optional[int] = ..., candidate_set: bool = ..., candidate_impact: _Optional[_Union[PolicyImpactGroup, _Mapping]] = ...) -> None: ...
 
 class SupplyChainSummary(_message.Message):
     __slots__ = ["components", "overall_risk", "total_components"]

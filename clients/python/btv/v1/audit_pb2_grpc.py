@@ -60,6 +60,11 @@ class AuditServiceStub(object):
                 request_serializer=btv_dot_v1_dot_audit__pb2.ListLedgerCheckpointsRequest.SerializeToString,
                 response_deserializer=btv_dot_v1_dot_audit__pb2.ListLedgerCheckpointsResponse.FromString,
                 )
+        self.GetPolicyImpact = channel.unary_unary(
+                '/btv.v1.AuditService/GetPolicyImpact',
+                request_serializer=btv_dot_v1_dot_audit__pb2.GetPolicyImpactRequest.SerializeToString,
+                response_deserializer=btv_dot_v1_dot_audit__pb2.GetPolicyImpactResponse.FromString,
+                )
 
 
 class AuditServiceServicer(object):
@@ -130,6 +135,15 @@ class AuditServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetPolicyImpact(self, request, context):
+        """GetPolicyImpact measures the candidate policies on live traffic: how
+        many decisions in the window the candidate would have decided otherwise.
+        NOT_FOUND for an unknown system.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AuditServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -172,6 +186,11 @@ def add_AuditServiceServicer_to_server(servicer, server):
                     servicer.ListLedgerCheckpoints,
                     request_deserializer=btv_dot_v1_dot_audit__pb2.ListLedgerCheckpointsRequest.FromString,
                     response_serializer=btv_dot_v1_dot_audit__pb2.ListLedgerCheckpointsResponse.SerializeToString,
+            ),
+            'GetPolicyImpact': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPolicyImpact,
+                    request_deserializer=btv_dot_v1_dot_audit__pb2.GetPolicyImpactRequest.FromString,
+                    response_serializer=btv_dot_v1_dot_audit__pb2.GetPolicyImpactResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -322,5 +341,22 @@ class AuditService(object):
         return grpc.experimental.unary_unary(request, target, '/btv.v1.AuditService/ListLedgerCheckpoints',
             btv_dot_v1_dot_audit__pb2.ListLedgerCheckpointsRequest.SerializeToString,
             btv_dot_v1_dot_audit__pb2.ListLedgerCheckpointsResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def GetPolicyImpact(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/btv.v1.AuditService/GetPolicyImpact',
+            btv_dot_v1_dot_audit__pb2.GetPolicyImpactRequest.SerializeToString,
+            btv_dot_v1_dot_audit__pb2.GetPolicyImpactResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)

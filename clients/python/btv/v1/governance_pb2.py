@@ -14,7 +14,7 @@ _sym_db = _symbol_database.Default()
 from btv.v1 import types_pb2 as btv_dot_v1_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17\x62tv/v1/governance.proto\x12\x06\x62tv.v1\x1a\x12\x62tv/v1/types.proto\"?\n\x15RegisterTenantRequest\x12&\n\x06tenant\x18\x01 \x01(\x0b\x32\x0e.btv.v1.TenantR\x06tenant\"g\n\x16RegisterTenantResponse\x12\x16\n\x06status\x18\x01 \x01(\tR\x06status\x12\x1b\n\ttenant_id\x18\x02 \x01(\tR\x08tenantId\x12\x18\n\x07message\x18\x03 \x01(\tR\x07message\"\x12\n\x10GetTenantRequest\";\n\x11GetTenantResponse\x12&\n\x06tenant\x18\x01 \x01(\x0b\x32\x0e.btv.v1.TenantR\x06tenant\"A\n\x15RegisterSystemRequest\x12(\n\x06system\x18\x01 \x01(\x0b\x32\x10.btv.v1.AiSystemR\x06system\"\xce\x01\n\x16RegisterSystemResponse\x12\x16\n\x06status\x18\x01 \x01(\tR\x06status\x12\x1b\n\tsystem_id\x18\x02 \x01(\tR\x08systemId\x12\x1b\n\ttenant_id\x18\x03 \x01(\tR\x08tenantId\x12\x18\n\x07message\x18\x04 \x01(\tR\x07message\x12H\n\x12\x63ompliance_summary\x18\x05 \x01(\x0b\x32\x19.btv.v1.ComplianceSummaryR\x11\x63omplianceSummary\"/\n\x10GetSystemRequest\x12\x1b\n\tsystem_id\x18\x01 \x01(\tR\x08systemId\"=\n\x11GetSystemResponse\x12(\n\x06system\x18\x01 \x01(\x0b\x32\x10.btv.v1.AiSystemR\x06system\"P\n\x12ListSystemsRequest\x12\x1b\n\tpage_size\x18\x01 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x02 \x01(\tR\tpageToken\"\xbd\x01\n\x13ListSystemsResponse\x12\x1b\n\ttenant_id\x18\x01 \x01(\tR\x08tenantId\x12\x14\n\x05\x63ount\x18\x02 \x01(\x05R\x05\x63ount\x12*\n\x07systems\x18\x03 \x03(\x0b\x32\x10.btv.v1.AiSystemR\x07systems\x12&\n\x0fnext_page_token\x18\x04 \x01(\tR\rnextPageToken\x12\x1f\n\x0btotal_count\x18\x05 \x01(\x05R\ntotalCount\"\xa9\x01\n\x0e\x45nforceRequest\x12\x1b\n\tsystem_id\x18\x01 \x01(\tR\x08systemId\x12\x16\n\x06prompt\x18\x02 \x01(\tR\x06prompt\x12\x10\n\x03\x65nv\x18\x03 \x01(\tR\x03\x65nv\x12#\n\rartifact_type\x18\x04 \x01(\tR\x0c\x61rtifactType\x12+\n\x08messages\x18\x05 \x03(\x0b\x32\x0f.btv.v1.MessageR\x08messages\"?\n\x0f\x45nforceResponse\x12,\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0b\x32\x10.btv.v1.DecisionR\x08\x64\x65\x63ision2\xbd\x03\n\x11GovernanceService\x12O\n\x0eRegisterTenant\x12\x1d.btv.v1.RegisterTenantRequest\x1a\x1e.btv.v1.RegisterTenantResponse\x12@\n\tGetTenant\x12\x18.btv.v1.GetTenantRequest\x1a\x19.btv.v1.GetTenantResponse\x12O\n\x0eRegisterSystem\x12\x1d.btv.v1.RegisterSystemRequest\x1a\x1e.btv.v1.RegisterSystemResponse\x12@\n\tGetSystem\x12\x18.btv.v1.GetSystemRequest\x1a\x19.btv.v1.GetSystemResponse\x12\x46\n\x0bListSystems\x12\x1a.btv.v1.ListSystemsRequest\x1a\x1b.btv.v1.ListSystemsResponse\x12:\n\x07\x45nforce\x12\x16.btv.v1.EnforceRequest\x1a\x17.btv.v1.EnforceResponseB*Z(buildtovalue.dev/btv/gen/go/btv/v1;btvv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17\x62tv/v1/governance.proto\x12\x06\x62tv.v1\x1a\x12\x62tv/v1/types.proto\"?\n\x15RegisterTenantRequest\x12&\n\x06tenant\x18\x01 \x01(\x0b\x32\x0e.btv.v1.TenantR\x06tenant\"\xdb\x01\n\x16RegisterTenantResponse\x12\x16\n\x06status\x18\x01 \x01(\tR\x06status\x12\x1b\n\ttenant_id\x18\x02 \x01(\tR\x08tenantId\x12\x18\n\x07message\x18\x03 \x01(\tR\x07message\x12-\n\x12promoted_candidate\x18\x04 \x01(\x08R\x11promotedCandidate\x12\x43\n\x1epromoted_candidate_changed_24h\x18\x05 \x01(\x04R\x1bpromotedCandidateChanged24h\"\x12\n\x10GetTenantRequest\";\n\x11GetTenantResponse\x12&\n\x06tenant\x18\x01 \x01(\x0b\x32\x0e.btv.v1.TenantR\x06tenant\"A\n\x15RegisterSystemRequest\x12(\n\x06system\x18\x01 \x01(\x0b\x32\x10.btv.v1.AiSystemR\x06system\"\xc2\x02\n\x16RegisterSystemResponse\x12\x16\n\x06status\x18\x01 \x01(\tR\x06status\x12\x1b\n\tsystem_id\x18\x02 \x01(\tR\x08systemId\x12\x1b\n\ttenant_id\x18\x03 \x01(\tR\x08tenantId\x12\x18\n\x07message\x18\x04 \x01(\tR\x07message\x12H\n\x12\x63ompliance_summary\x18\x05 \x01(\x0b\x32\x19.btv.v1.ComplianceSummaryR\x11\x63omplianceSummary\x12-\n\x12promoted_candidate\x18\x06 \x01(\x08R\x11promotedCandidate\x12\x43\n\x1epromoted_candidate_changed_24h\x18\x07 \x01(\x04R\x1bpromotedCandidateChanged24h\"/\n\x10GetSystemRequest\x12\x1b\n\tsystem_id\x18\x01 \x01(\tR\x08systemId\"=\n\x11GetSystemResponse\x12(\n\x06system\x18\x01 \x01(\x0b\x32\x10.btv.v1.AiSystemR\x06system\"P\n\x12ListSystemsRequest\x12\x1b\n\tpage_size\x18\x01 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x02 \x01(\tR\tpageToken\"\xbd\x01\n\x13ListSystemsResponse\x12\x1b\n\ttenant_id\x18\x01 \x01(\tR\x08tenantId\x12\x14\n\x05\x63ount\x18\x02 \x01(\x05R\x05\x63ount\x12*\n\x07systems\x18\x03 \x03(\x0b\x32\x10.btv.v1.AiSystemR\x07systems\x12&\n\x0fnext_page_token\x18\x04 \x01(\tR\rnextPageToken\x12\x1f\n\x0btotal_count\x18\x05 \x01(\x05R\ntotalCount\"\xa9\x01\n\x0e\x45nforceRequest\x12\x1b\n\tsystem_id\x18\x01 \x01(\tR\x08systemId\x12\x16\n\x06prompt\x18\x02 \x01(\tR\x06prompt\x12\x10\n\x03\x65nv\x18\x03 \x01(\tR\x03\x65nv\x12#\n\rartifact_type\x18\x04 \x01(\tR\x0c\x61rtifactType\x12+\n\x08messages\x18\x05 \x03(\x0b\x32\x0f.btv.v1.MessageR\x08messages\"?\n\x0f\x45nforceResponse\x12,\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0b\x32\x10.btv.v1.DecisionR\x08\x64\x65\x63ision2\xbd\x03\n\x11GovernanceService\x12O\n\x0eRegisterTenant\x12\x1d.btv.v1.RegisterTenantRequest\x1a\x1e.btv.v1.RegisterTenantResponse\x12@\n\tGetTenant\x12\x18.btv.v1.GetTenantRequest\x1a\x19.btv.v1.GetTenantResponse\x12O\n\x0eRegisterSystem\x12\x1d.btv.v1.RegisterSystemRequest\x1a\x1e.btv.v1.RegisterSystemResponse\x12@\n\tGetSystem\x12\x18.btv.v1.GetSystemRequest\x1a\x19.btv.v1.GetSystemResponse\x12\x46\n\x0bListSystems\x12\x1a.btv.v1.ListSystemsRequest\x1a\x1b.btv.v1.ListSystemsResponse\x12:\n\x07\x45nforce\x12\x16.btv.v1.EnforceRequest\x1a\x17.btv.v1.EnforceResponseB*Z(buildtovalue.dev/btv/gen/go/btv/v1;btvv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'btv.v1.governance_pb2', globals())
@@ -24,28 +24,28 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   DESCRIPTOR._serialized_options = b'Z(buildtovalue.dev/btv/gen/go/btv/v1;btvv1'
   _REGISTERTENANTREQUEST._serialized_start=55
   _REGISTERTENANTREQUEST._serialized_end=118
-  _REGISTERTENANTRESPONSE._serialized_start=120
-  _REGISTERTENANTRESPONSE._serialized_end=223
-  _GETTENANTREQUEST._serialized_start=225
-  _GETTENANTREQUEST._serialized_end=243
-  _GETTENANTRESPONSE._serialized_start=245
-  _GETTENANTRESPONSE._serialized_end=304
-  _REGISTERSYSTEMREQUEST._serialized_start=306
-  _REGISTERSYSTEMREQUEST._serialized_end=371
-  _REGISTERSYSTEMRESPONSE._serialized_start=374
-  _REGISTERSYSTEMRESPONSE._serialized_end=580
-  _GETSYSTEMREQUEST._serialized_start=582
-  _GETSYSTEMREQUEST._serialized_end=629
-  _GETSYSTEMRESPONSE._serialized_start=631
-  _GETSYSTEMRESPONSE._serialized_end=692
-  _LISTSYSTEMSREQUEST._serialized_start=694
-  _LISTSYSTEMSREQUEST._serialized_end=774
-  _LISTSYSTEMSRESPONSE._serialized_start=777
-  _LISTSYSTEMSRESPONSE._serialized_end=966
-  _ENFORCEREQUEST._serialized_start=969
-  _ENFORCEREQUEST._serialized_end=1138
-  _ENFORCERESPONSE._serialized_start=1140
-  _ENFORCERESPONSE._serialized_end=1203
-  _GOVERNANCESERVICE._serialized_start=1206
-  _GOVERNANCESERVICE._serialized_end=1651
+  _REGISTERTENANTRESPONSE._serialized_start=121
+  _REGISTERTENANTRESPONSE._serialized_end=340
+  _GETTENANTREQUEST._serialized_start=342
+  _GETTENANTREQUEST._serialized_end=360
+  _GETTENANTRESPONSE._serialized_start=362
+  _GETTENANTRESPONSE._serialized_end=421
+  _REGISTERSYSTEMREQUEST._serialized_start=423
+  _REGISTERSYSTEMREQUEST._serialized_end=488
+  _REGISTERSYSTEMRESPONSE._serialized_start=491
+  _REGISTERSYSTEMRESPONSE._serialized_end=813
+  _GETSYSTEMREQUEST._serialized_start=815
+  _GETSYSTEMREQUEST._serialized_end=862
+  _GETSYSTEMRESPONSE._serialized_start=864
+  _GETSYSTEMRESPONSE._serialized_end=925
+  _LISTSYSTEMSREQUEST._serialized_start=927
+  _LISTSYSTEMSREQUEST._serialized_end=1007
+  _LISTSYSTEMSRESPONSE._serialized_start=1010
+  _LISTSYSTEMSRESPONSE._serialized_end=1199
+  _ENFORCEREQUEST._serialized_start=1202
+  _ENFORCEREQUEST._serialized_end=1371
+  _ENFORCERESPONSE._serialized_start=1373
+  _ENFORCERESPONSE._serialized_end=1436
+  _GOVERNANCESERVICE._serialized_start=1439
+  _GOVERNANCESERVICE._serialized_end=1884
 # @@protoc_insertion_point(module_scope)

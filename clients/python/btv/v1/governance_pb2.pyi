@@ -77,18 +77,22 @@ class RegisterSystemRequest(_message.Message):
     def __init__(self, system: _Optional[_Union[_types_pb2.AiSystem, _Mapping]] = ...) -> None: ...
 
 class RegisterSystemResponse(_message.Message):
-    __slots__ = ["compliance_summary", "message", "status", "system_id", "tenant_id"]
+    __slots__ = ["compliance_summary", "message", "promoted_candidate", "promoted_candidate_changed_24h", "status", "system_id", "tenant_id"]
     COMPLIANCE_SUMMARY_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    PROMOTED_CANDIDATE_CHANGED_24H_FIELD_NUMBER: _ClassVar[int]
+    PROMOTED_CANDIDATE_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     SYSTEM_ID_FIELD_NUMBER: _ClassVar[int]
     TENANT_ID_FIELD_NUMBER: _ClassVar[int]
     compliance_summary: _types_pb2.ComplianceSummary
     message: str
+    promoted_candidate: bool
+    promoted_candidate_changed_24h: int
     status: str
     system_id: str
     tenant_id: str
-    def __init__(self, status: _Optional[str] = ..., system_id: _Optional[str] = ..., tenant_id: _Optional[str] = ..., message: _Optional[str] = ..., compliance_summary: _Optional[_Union[_types_pb2.ComplianceSummary, _Mapping]] = ...) -> None: ...
+    def __init__(self, status: _Optional[str] = ..., system_id: _Optional[str] = ..., tenant_id: _Optional[str] = ..., message: _Optional[str] = ..., compliance_summary: _Optional[_Union[_types_pb2.ComplianceSummary, _Mapping]] = ..., promoted_candidate: bool = ..., promoted_candidate_changed_24h: _Optional[int] = ...) -> None: ...
 
 class RegisterTenantRequest(_message.Message):
     __slots__ = ["tenant"]
@@ -97,11 +101,15 @@ class RegisterTenantRequest(_message.Message):
     def __init__(self, tenant: _Optional[_Union[_types_pb2.Tenant, _Mapping]] = ...) -> None: ...
 
 class RegisterTenantResponse(_message.Message):
-    __slots__ = ["message", "status", "tenant_id"]
+    __slots__ = ["message", "promoted_candidate", "promoted_candidate_changed_24h", "status", "tenant_id"]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    PROMOTED_CANDIDATE_CHANGED_24H_FIELD_NUMBER: _ClassVar[int]
+    PROMOTED_CANDIDATE_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     TENANT_ID_FIELD_NUMBER: _ClassVar[int]
     message: str
+    promoted_candidate: bool
+    promoted_candidate_changed_24h: int
     status: str
     tenant_id: str
-    def __init__(self, status: _Optional[str] = ..., tenant_id: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...
+    def __init__(self, status: _Optional[str] = ..., tenant_id: _Optional[str] = ..., message: _Optional[str] = ..., promoted_candidate: bool = ..., promoted_candidate_changed_24h: _Optional[int] = ...) -> None: ...

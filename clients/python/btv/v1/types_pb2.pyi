@@ -15,6 +15,9 @@ DECISION_OUTCOME_BLOCKED: DecisionOutcome
 DECISION_OUTCOME_REVIEW_REQUIRED: DecisionOutcome
 DECISION_OUTCOME_UNSPECIFIED: DecisionOutcome
 DESCRIPTOR: _descriptor.FileDescriptor
+ENFORCEMENT_MODE_ENFORCE: EnforcementMode
+ENFORCEMENT_MODE_MONITOR: EnforcementMode
+ENFORCEMENT_MODE_UNSPECIFIED: EnforcementMode
 LIFECYCLE_PHASE_DECOMMISSIONING: LifecyclePhase
 LIFECYCLE_PHASE_DEPLOYMENT: LifecyclePhase
 LIFECYCLE_PHASE_DESIGN: LifecyclePhase
@@ -72,7 +75,8 @@ STATUS_EVENT_TYPE_SNAPSHOT: StatusEventType
 STATUS_EVENT_TYPE_UNSPECIFIED: StatusEventType
 
 class AiSystem(_message.Message):
-    __slots__ = ["created_at", "eu_database_id", "external_dependencies", "id", "intended_purpose", "jurisdiction", "lifecycle_phase", "logging_enabled", "name", "operational_status", "policy", "prohibited_domains", "risk", "role", "sandbox", "sector", "tenant_id", "training_flops", "updated_at", "version"]
+    __slots__ = ["candidate_policy", "created_at", "eu_database_id", "external_dependencies", "id", "intended_purpose", "jurisdiction", "lifecycle_phase", "logging_enabled", "name", "operational_status", "policy", "prohibited_domains", "risk", "role", "sandbox", "sector", "tenant_id", "training_flops", "updated_at", "version"]
+    CANDIDATE_POLICY_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     EU_DATABASE_ID_FIELD_NUMBER: _ClassVar[int]
     EXTERNAL_DEPENDENCIES_FIELD_NUMBER: _ClassVar[int]
@@ -93,6 +97,7 @@ class AiSystem(_message.Message):
     TRAINING_FLOPS_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
+    candidate_policy: Policy
     created_at: _timestamp_pb2.Timestamp
     eu_database_id: str
     external_dependencies: _containers.RepeatedCompositeFieldContainer[ThirdPartyComponent]
@@ -113,7 +118,7 @@ class AiSystem(_message.Message):
     training_flops: float
     updated_at: _timestamp_pb2.Timestamp
     version: str
-    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., version: _Optional[str] = ..., sector: _Optional[_Union[Sector, str]] = ..., role: _Optional[_Union[AiRole, str]] = ..., risk: _Optional[_Union[RiskClassification, str]] = ..., sandbox: bool = ..., eu_database_id: _Optional[str] = ..., training_flops: _Optional[float] = ..., logging_enabled: bool = ..., jurisdiction: _Optional[str] = ..., intended_purpose: _Optional[str] = ..., prohibited_domains: _Optional[_Iterable[str]] = ..., lifecycle_phase: _Optional[_Union[LifecyclePhase, str]] = ..., operational_status: _Optional[_Union[OperationalStatus, str]] = ..., external_dependencies: _Optional[_Iterable[_Union[ThirdPartyComponent, _Mapping]]] = ..., policy: _Optional[_Union[Policy, _Mapping]] = ..., tenant_id: _Optional[str] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., version: _Optional[str] = ..., sector: _Optional[_Union[Sector, str]] = ..., role: _Optional[_Union[AiRole, str]] = ..., risk: _Optional[_Union[RiskClassification, str]] = ..., sandbox: bool = ..., eu_database_id: _Optional[str] = ..., training_flops: _Optional[float] = ..., logging_enabled: bool = ..., jurisdiction: _Optional[str] = ..., intended_purpose: _Optional[str] = ..., prohibited_domains: _Optional[_Iterable[str]] = ..., lifecycle_phase: _Optional[_Union[LifecyclePhase, str]] = ..., operational_status: _Optional[_Union[OperationalStatus, str]] = ..., external_dependencies: _Optional[_Iterable[_Union[ThirdPartyComponent, _Mapping]]] = ..., policy: _Optional[_Union[Policy, _Mapping]] = ..., tenant_id: _Optional[str] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., candidate_policy: _Optional[_Union[Policy, _Mapping]] = ...) -> None: ...
 
 class ApplicablePenalty(_message.Message):
     __slots__ = ["article", "currency", "jurisdiction", "max_penalty", "min_penalty", "penalty_id", "regulation", "severity"]
@@ -154,16 +159,19 @@ class ComplianceSummary(_message.Message):
     def __init__(self, lifecycle_phase: _Optional[_Union[LifecyclePhase, str]] = ..., operational_status: _Optional[_Union[OperationalStatus, str]] = ..., requires_human_oversight: bool = ..., nist_alignment: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Decision(_message.Message):
-    __slots__ = ["baseline_risk", "confidence", "controls_applied", "created_at", "decision_id", "detected_threats", "env", "findings", "ledger_sequence", "outcome", "reason", "recommendations", "regulatory_impact", "review_id", "risk_limit", "risk_score", "rules_hash", "sub_threat_type", "system_id"]
+    __slots__ = ["baseline_risk", "candidate_outcome", "confidence", "controls_applied", "created_at", "decision_id", "detected_threats", "enforced", "env", "findings", "ledger_sequence", "monitored_outcome", "outcome", "reason", "recommendations", "regulatory_impact", "review_id", "risk_limit", "risk_score", "rules_hash", "sub_threat_type", "system_id"]
     BASELINE_RISK_FIELD_NUMBER: _ClassVar[int]
+    CANDIDATE_OUTCOME_FIELD_NUMBER: _ClassVar[int]
     CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
     CONTROLS_APPLIED_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     DECISION_ID_FIELD_NUMBER: _ClassVar[int]
     DETECTED_THREATS_FIELD_NUMBER: _ClassVar[int]
+    ENFORCED_FIELD_NUMBER: _ClassVar[int]
     ENV_FIELD_NUMBER: _ClassVar[int]
     FINDINGS_FIELD_NUMBER: _ClassVar[int]
     LEDGER_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    MONITORED_OUTCOME_FIELD_NUMBER: _ClassVar[int]
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     RECOMMENDATIONS_FIELD_NUMBER: _ClassVar[int]
@@ -175,14 +183,17 @@ class Decision(_message.Message):
     SUB_THREAT_TYPE_FIELD_NUMBER: _ClassVar[int]
     SYSTEM_ID_FIELD_NUMBER: _ClassVar[int]
     baseline_risk: float
+    candidate_outcome: DecisionOutcome
     confidence: float
     controls_applied: _containers.RepeatedScalarFieldContainer[str]
     created_at: _timestamp_pb2.Timestamp
     decision_id: str
     detected_threats: _containers.RepeatedScalarFieldContainer[str]
+    enforced: bool
     env: str
     findings: _containers.RepeatedCompositeFieldContainer[Finding]
     ledger_sequence: int
+    monitored_outcome: DecisionOutcome
     outcome: DecisionOutcome
     reason: str
     recommendations: _containers.RepeatedScalarFieldContainer[str]
@@ -193,7 +204,7 @@ class Decision(_message.Message):
     rules_hash: str
     sub_threat_type: str
     system_id: str
-    def __init__(self, decision_id: _Optional[str] = ..., system_id: _Optional[str] = ..., outcome: _Optional[_Union[DecisionOutcome, str]] = ..., risk_score: _Optional[float] = ..., reason: _Optional[str] = ..., detected_threats: _Optional[_Iterable[str]] = ..., confidence: _Optional[float] = ..., recommendations: _Optional[_Iterable[str]] = ..., controls_applied: _Optional[_Iterable[str]] = ..., baseline_risk: _Optional[float] = ..., sub_threat_type: _Optional[str] = ..., regulatory_impact: _Optional[_Union[RegulatoryImpact, _Mapping]] = ..., ledger_sequence: _Optional[int] = ..., review_id: _Optional[str] = ..., env: _Optional[str] = ..., risk_limit: _Optional[float] = ..., rules_hash: _Optional[str] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., findings: _Optional[_Iterable[_Union[Finding, _Mapping]]] = ...) -> None: ...
+    def __init__(self, decision_id: _Optional[str] = ..., system_id: _Optional[str] = ..., outcome: _Optional[_Union[DecisionOutcome, str]] = ..., risk_score: _Optional[float] = ..., reason: _Optional[str] = ..., detected_threats: _Optional[_Iterable[str]] = ..., confidence: _Optional[float] = ..., recommendations: _Optional[_Iterable[str]] = ..., controls_applied: _Optional[_Iterable[str]] = ..., baseline_risk: _Optional[float] = ..., sub_threat_type: _Optional[str] = ..., regulatory_impact: _Optional[_Union[RegulatoryImpact, _Mapping]] = ..., ledger_sequence: _Optional[int] = ..., review_id: _Optional[str] = ..., env: _Optional[str] = ..., risk_limit: _Optional[float] = ..., rules_hash: _Optional[str] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., findings: _Optional[_Iterable[_Union[Finding, _Mapping]]] = ..., enforced: bool = ..., monitored_outcome: _Optional[_Union[DecisionOutcome, str]] = ..., candidate_outcome: _Optional[_Union[DecisionOutcome, str]] = ...) -> None: ...
 
 class Finding(_message.Message):
     __slots__ = ["confidence", "domain", "message_index", "pattern", "severity", "sub_threat"]
@@ -272,7 +283,7 @@ class PhaseChange(_message.Message):
     def __init__(self, system_id: _Optional[str] = ..., previous_phase: _Optional[_Union[LifecyclePhase, str]] = ..., new_phase: _Optional[_Union[LifecyclePhase, str]] = ..., timestamp: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged: bool = ..., operator: _Optional[str] = ..., message: _Optional[str] = ..., revision: _Optional[int] = ..., replayed: bool = ..., operator_claim: _Optional[str] = ...) -> None: ...
 
 class Policy(_message.Message):
-    __slots__ = ["autonomy_matrix", "custom_rules"]
+    __slots__ = ["autonomy_matrix", "custom_rules", "mode"]
     class AutonomyMatrixEntry(_message.Message):
         __slots__ = ["key", "value"]
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -289,9 +300,11 @@ class Policy(_message.Message):
         def __init__(self, key: _Optional[str] = ..., value: bool = ...) -> None: ...
     AUTONOMY_MATRIX_FIELD_NUMBER: _ClassVar[int]
     CUSTOM_RULES_FIELD_NUMBER: _ClassVar[int]
+    MODE_FIELD_NUMBER: _ClassVar[int]
     autonomy_matrix: _containers.MessageMap[str, AutonomyLimit]
     custom_rules: _containers.ScalarMap[str, bool]
-    def __init__(self, autonomy_matrix: _Optional[_Mapping[str, AutonomyLimit]] = ..., custom_rules: _Optional[_Mapping[str, bool]] = ...) -> None: ...
+    mode: EnforcementMode
+    def __init__(self, autonomy_matrix: _Optional[_Mapping[str, AutonomyLimit]] = ..., custom_rules: _Optional[_Mapping[str, bool]] = ..., mode: _Optional[_Union[EnforcementMode, str]] = ...) -> None: ...
 
 class RegulatoryImpact(_message.Message):
     __slots__ = ["applicable_regulations", "executive_summary"]
@@ -392,18 +405,20 @@ class SystemStatus(_message.Message):
     def __init__(self, system_id: _Optional[str] = ..., operational_status: _Optional[_Union[OperationalStatus, str]] = ..., lifecycle_phase: _Optional[_Union[LifecyclePhase, str]] = ..., revision: _Optional[int] = ..., updated_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., reason: _Optional[str] = ..., operator: _Optional[str] = ...) -> None: ...
 
 class Tenant(_message.Message):
-    __slots__ = ["created_at", "id", "name", "policy", "updated_at"]
+    __slots__ = ["candidate_policy", "created_at", "id", "name", "policy", "updated_at"]
+    CANDIDATE_POLICY_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     POLICY_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    candidate_policy: Policy
     created_at: _timestamp_pb2.Timestamp
     id: str
     name: str
     policy: Policy
     updated_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., policy: _Optional[_Union[Policy, _Mapping]] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., policy: _Optional[_Union[Policy, _Mapping]] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., candidate_policy: _Optional[_Union[Policy, _Mapping]] = ...) -> None: ...
 
 class ThirdPartyComponent(_message.Message):
     __slots__ = ["license_type", "name", "risk_level", "vendor", "version", "vulnerabilities"]
@@ -440,6 +455,9 @@ class RiskClassification(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class RiskLevel(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class EnforcementMode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class MessageRole(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):

@@ -4420,6 +4420,36 @@ public final class Audit {
      * @return The ledgerSequence.
      */
     long getLedgerSequence();
+
+    /**
+     * <pre>
+     * rollout shows how the system's policies were tried before being
+     * enforced: monitor periods and the candidate's measured impact.
+     * </pre>
+     *
+     * <code>.btv.v1.RolloutSummary rollout = 20 [json_name = "rollout"];</code>
+     * @return Whether the rollout field is set.
+     */
+    boolean hasRollout();
+    /**
+     * <pre>
+     * rollout shows how the system's policies were tried before being
+     * enforced: monitor periods and the candidate's measured impact.
+     * </pre>
+     *
+     * <code>.btv.v1.RolloutSummary rollout = 20 [json_name = "rollout"];</code>
+     * @return The rollout.
+     */
+    btv.v1.Audit.RolloutSummary getRollout();
+    /**
+     * <pre>
+     * rollout shows how the system's policies were tried before being
+     * enforced: monitor periods and the candidate's measured impact.
+     * </pre>
+     *
+     * <code>.btv.v1.RolloutSummary rollout = 20 [json_name = "rollout"];</code>
+     */
+    btv.v1.Audit.RolloutSummaryOrBuilder getRolloutOrBuilder();
   }
   /**
    * <pre>
@@ -4695,6 +4725,47 @@ public final class Audit {
       return ledgerSequence_;
     }
 
+    public static final int ROLLOUT_FIELD_NUMBER = 20;
+    private btv.v1.Audit.RolloutSummary rollout_;
+    /**
+     * <pre>
+     * rollout shows how the system's policies were tried before being
+     * enforced: monitor periods and the candidate's measured impact.
+     * </pre>
+     *
+     * <code>.btv.v1.RolloutSummary rollout = 20 [json_name = "rollout"];</code>
+     * @return Whether the rollout field is set.
+     */
+    @java.lang.Override
+    public boolean hasRollout() {
+      return rollout_ != null;
+    }
+    /**
+     * <pre>
+     * rollout shows how the system's policies were tried before being
+     * enforced: monitor periods and the candidate's measured impact.
+     * </pre>
+     *
+     * <code>.btv.v1.RolloutSummary rollout = 20 [json_name = "rollout"];</code>
+     * @return The rollout.
+     */
+    @java.lang.Override
+    public btv.v1.Audit.RolloutSummary getRollout() {
+      return rollout_ == null ? btv.v1.Audit.RolloutSummary.getDefaultInstance() : rollout_;
+    }
+    /**
+     * <pre>
+     * rollout shows how the system's policies were tried before being
+     * enforced: monitor periods and the candidate's measured impact.
+     * </pre>
+     *
+     * <code>.btv.v1.RolloutSummary rollout = 20 [json_name = "rollout"];</code>
+     */
+    @java.lang.Override
+    public btv.v1.Audit.RolloutSummaryOrBuilder getRolloutOrBuilder() {
+      return rollout_ == null ? btv.v1.Audit.RolloutSummary.getDefaultInstance() : rollout_;
+    }
+
     private byte memoizedIsInitialized = -1;
     @java.lang.Override
     public final boolean isInitialized() {
@@ -4729,6 +4800,9 @@ public final class Audit {
       }
       if (ledgerSequence_ != 0L) {
         output.writeUInt64(7, ledgerSequence_);
+      }
+      if (rollout_ != null) {
+        output.writeMessage(20, getRollout());
       }
       getUnknownFields().writeTo(output);
     }
@@ -4765,6 +4839,10 @@ public final class Audit {
       if (ledgerSequence_ != 0L) {
         size += com.google.protobuf.CodedOutputStream
           .computeUInt64Size(7, ledgerSequence_);
+      }
+      if (rollout_ != null) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeMessageSize(20, getRollout());
       }
       size += getUnknownFields().getSerializedSize();
       memoizedSize = size;
@@ -4808,6 +4886,11 @@ public final class Audit {
               other.getAicmCoverage())) return false;
       if (getLedgerSequence()
           != other.getLedgerSequence()) return false;
+      if (hasRollout() != other.hasRollout()) return false;
+      if (hasRollout()) {
+        if (!getRollout()
+            .equals(other.getRollout())) return false;
+      }
       if (!getUnknownFields().equals(other.getUnknownFields())) return false;
       return true;
     }
@@ -4843,6 +4926,10 @@ public final class Audit {
       hash = (37 * hash) + LEDGER_SEQUENCE_FIELD_NUMBER;
       hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
           getLedgerSequence());
+      if (hasRollout()) {
+        hash = (37 * hash) + ROLLOUT_FIELD_NUMBER;
+        hash = (53 * hash) + getRollout().hashCode();
+      }
       hash = (29 * hash) + getUnknownFields().hashCode();
       memoizedHashCode = hash;
       return hash;
@@ -4999,6 +5086,11 @@ public final class Audit {
         }
         aicmCoverage_ = 0D;
         ledgerSequence_ = 0L;
+        rollout_ = null;
+        if (rolloutBuilder_ != null) {
+          rolloutBuilder_.dispose();
+          rolloutBuilder_ = null;
+        }
         return this;
       }
 
@@ -5060,6 +5152,11 @@ public final class Audit {
         }
         if (((from_bitField0_ & 0x00000040) != 0)) {
           result.ledgerSequence_ = ledgerSequence_;
+        }
+        if (((from_bitField0_ & 0x00000080) != 0)) {
+          result.rollout_ = rolloutBuilder_ == null
+              ? rollout_
+              : rolloutBuilder_.build();
         }
       }
 
@@ -5130,6 +5227,9 @@ public final class Audit {
         if (other.getLedgerSequence() != 0L) {
           setLedgerSequence(other.getLedgerSequence());
         }
+        if (other.hasRollout()) {
+          mergeRollout(other.getRollout());
+        }
         this.mergeUnknownFields(other.getUnknownFields());
         onChanged();
         return this;
@@ -5199,6 +5299,13 @@ public final class Audit {
                 bitField0_ |= 0x00000040;
                 break;
               } // case 56
+              case 162: {
+                input.readMessage(
+                    getRolloutFieldBuilder().getBuilder(),
+                    extensionRegistry);
+                bitField0_ |= 0x00000080;
+                break;
+              } // case 162
               default: {
                 if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                   done = true; // was an endgroup tag
@@ -6015,6 +6122,170 @@ public final class Audit {
         onChanged();
         return this;
       }
+
+      private btv.v1.Audit.RolloutSummary rollout_;
+      private com.google.protobuf.SingleFieldBuilderV3<
+          btv.v1.Audit.RolloutSummary, btv.v1.Audit.RolloutSummary.Builder, btv.v1.Audit.RolloutSummaryOrBuilder> rolloutBuilder_;
+      /**
+       * <pre>
+       * rollout shows how the system's policies were tried before being
+       * enforced: monitor periods and the candidate's measured impact.
+       * </pre>
+       *
+       * <code>.btv.v1.RolloutSummary rollout = 20 [json_name = "rollout"];</code>
+       * @return Whether the rollout field is set.
+       */
+      public boolean hasRollout() {
+        return ((bitField0_ & 0x00000080) != 0);
+      }
+      /**
+       * <pre>
+       * rollout shows how the system's policies were tried before being
+       * enforced: monitor periods and the candidate's measured impact.
+       * </pre>
+       *
+       * <code>.btv.v1.RolloutSummary rollout = 20 [json_name = "rollout"];</code>
+       * @return The rollout.
+       */
+      public btv.v1.Audit.RolloutSummary getRollout() {
+        if (rolloutBuilder_ == null) {
+          return rollout_ == null ? btv.v1.Audit.RolloutSummary.getDefaultInstance() : rollout_;
+        } else {
+          return rolloutBuilder_.getMessage();
+        }
+      }
+      /**
+       * <pre>
+       * rollout shows how the system's policies were tried before being
+       * enforced: monitor periods and the candidate's measured impact.
+       * </pre>
+       *
+       * <code>.btv.v1.RolloutSummary rollout = 20 [json_name = "rollout"];</code>
+       */
+      public Builder setRollout(btv.v1.Audit.RolloutSummary value) {
+        if (rolloutBuilder_ == null) {
+          if (value == null) {
+            throw new NullPointerException();
+          }
+          rollout_ = value;
+        } else {
+          rolloutBuilder_.setMessage(value);
+        }
+        bitField0_ |= 0x00000080;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * rollout shows how the system's policies were tried before being
+       * enforced: monitor periods and the candidate's measured impact.
+       * </pre>
+       *
+       * <code>.btv.v1.RolloutSummary rollout = 20 [json_name = "rollout"];</code>
+       */
+      public Builder setRollout(
+          btv.v1.Audit.RolloutSummary.Builder builderForValue) {
+        if (rolloutBuilder_ == null) {
+          rollout_ = builderForValue.build();
+        } else {
+          rolloutBuilder_.setMessage(builderForValue.build());
+        }
+        bitField0_ |= 0x00000080;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * rollout shows how the system's policies were tried before being
+       * enforced: monitor periods and the candidate's measured impact.
+       * </pre>
+       *
+       * <code>.btv.v1.RolloutSummary rollout = 20 [json_name = "rollout"];</code>
+       */
+      public Builder mergeRollout(btv.v1.Audit.RolloutSummary value) {
+        if (rolloutBuilder_ == null) {
+          if (((bitField0_ & 0x00000080) != 0) &&
+            rollout_ != null &&
+            rollout_ != btv.v1.Audit.RolloutSummary.getDefaultInstance()) {
+            getRolloutBuilder().mergeFrom(value);
+          } else {
+            rollout_ = value;
+          }
+        } else {
+          rolloutBuilder_.mergeFrom(value);
+        }
+        bitField0_ |= 0x00000080;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * rollout shows how the system's policies were tried before being
+       * enforced: monitor periods and the candidate's measured impact.
+       * </pre>
+       *
+       * <code>.btv.v1.RolloutSummary rollout = 20 [json_name = "rollout"];</code>
+       */
+      public Builder clearRollout() {
+        bitField0_ = (bitField0_ & ~0x00000080);
+        rollout_ = null;
+        if (rolloutBuilder_ != null) {
+          rolloutBuilder_.dispose();
+          rolloutBuilder_ = null;
+        }
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * rollout shows how the system's policies were tried before being
+       * enforced: monitor periods and the candidate's measured impact.
+       * </pre>
+       *
+       * <code>.btv.v1.RolloutSummary rollout = 20 [json_name = "rollout"];</code>
+       */
+      public btv.v1.Audit.RolloutSummary.Builder getRolloutBuilder() {
+        bitField0_ |= 0x00000080;
+        onChanged();
+        return getRolloutFieldBuilder().getBuilder();
+      }
+      /**
+       * <pre>
+       * rollout shows how the system's policies were tried before being
+       * enforced: monitor periods and the candidate's measured impact.
+       * </pre>
+       *
+       * <code>.btv.v1.RolloutSummary rollout = 20 [json_name = "rollout"];</code>
+       */
+      public btv.v1.Audit.RolloutSummaryOrBuilder getRolloutOrBuilder() {
+        if (rolloutBuilder_ != null) {
+          return rolloutBuilder_.getMessageOrBuilder();
+        } else {
+          return rollout_ == null ?
+              btv.v1.Audit.RolloutSummary.getDefaultInstance() : rollout_;
+        }
+      }
+      /**
+       * <pre>
+       * rollout shows how the system's policies were tried before being
+       * enforced: monitor periods and the candidate's measured impact.
+       * </pre>
+       *
+       * <code>.btv.v1.RolloutSummary rollout = 20 [json_name = "rollout"];</code>
+       */
+      private com.google.protobuf.SingleFieldBuilderV3<
+          btv.v1.Audit.RolloutSummary, btv.v1.Audit.RolloutSummary.Builder, btv.v1.Audit.RolloutSummaryOrBuilder> 
+          getRolloutFieldBuilder() {
+        if (rolloutBuilder_ == null) {
+          rolloutBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+              btv.v1.Audit.RolloutSummary, btv.v1.Audit.RolloutSummary.Builder, btv.v1.Audit.RolloutSummaryOrBuilder>(
+                  getRollout(),
+                  getParentForChildren(),
+                  isClean());
+          rollout_ = null;
+        }
+        return rolloutBuilder_;
+      }
       @java.lang.Override
       public final Builder setUnknownFields(
           final com.google.protobuf.UnknownFieldSet unknownFields) {
@@ -6074,6 +6345,2851 @@ public final class Audit {
 
     @java.lang.Override
     public btv.v1.Audit.ComplianceReport getDefaultInstanceForType() {
+      return DEFAULT_INSTANCE;
+    }
+
+  }
+
+  public interface MonitorPeriodOrBuilder extends
+      // @@protoc_insertion_point(interface_extends:btv.v1.MonitorPeriod)
+      com.google.protobuf.MessageOrBuilder {
+
+    /**
+     * <pre>
+     * since is when monitor mode began.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp since = 1 [json_name = "since"];</code>
+     * @return Whether the since field is set.
+     */
+    boolean hasSince();
+    /**
+     * <pre>
+     * since is when monitor mode began.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp since = 1 [json_name = "since"];</code>
+     * @return The since.
+     */
+    com.google.protobuf.Timestamp getSince();
+    /**
+     * <pre>
+     * since is when monitor mode began.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp since = 1 [json_name = "since"];</code>
+     */
+    com.google.protobuf.TimestampOrBuilder getSinceOrBuilder();
+
+    /**
+     * <pre>
+     * until is when it ended; unset while it lasts.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp until = 2 [json_name = "until"];</code>
+     * @return Whether the until field is set.
+     */
+    boolean hasUntil();
+    /**
+     * <pre>
+     * until is when it ended; unset while it lasts.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp until = 2 [json_name = "until"];</code>
+     * @return The until.
+     */
+    com.google.protobuf.Timestamp getUntil();
+    /**
+     * <pre>
+     * until is when it ended; unset while it lasts.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp until = 2 [json_name = "until"];</code>
+     */
+    com.google.protobuf.TimestampOrBuilder getUntilOrBuilder();
+
+    /**
+     * <pre>
+     * set_by is "system" or "tenant": whose policy asked for it.
+     * </pre>
+     *
+     * <code>string set_by = 3 [json_name = "setBy"];</code>
+     * @return The setBy.
+     */
+    java.lang.String getSetBy();
+    /**
+     * <pre>
+     * set_by is "system" or "tenant": whose policy asked for it.
+     * </pre>
+     *
+     * <code>string set_by = 3 [json_name = "setBy"];</code>
+     * @return The bytes for setBy.
+     */
+    com.google.protobuf.ByteString
+        getSetByBytes();
+  }
+  /**
+   * <pre>
+   * MonitorPeriod is a time the system's effective mode was monitor.
+   * </pre>
+   *
+   * Protobuf type {@code btv.v1.MonitorPeriod}
+   */
+  public static final class MonitorPeriod extends
+      com.google.protobuf.GeneratedMessageV3 implements
+      // @@protoc_insertion_point(message_implements:btv.v1.MonitorPeriod)
+      MonitorPeriodOrBuilder {
+  private static final long serialVersionUID = 0L;
+    // Use MonitorPeriod.newBuilder() to construct.
+    private MonitorPeriod(com.google.protobuf.GeneratedMessageV3.Builder<?> builder) {
+      super(builder);
+    }
+    private MonitorPeriod() {
+      setBy_ = "";
+    }
+
+    @java.lang.Override
+    @SuppressWarnings({"unused"})
+    protected java.lang.Object newInstance(
+        UnusedPrivateParameter unused) {
+      return new MonitorPeriod();
+    }
+
+    @java.lang.Override
+    public final com.google.protobuf.UnknownFieldSet
+    getUnknownFields() {
+      return this.unknownFields;
+    }
+    public static final com.google.protobuf.Descriptors.Descriptor
+        getDescriptor() {
+      return btv.v1.Audit.internal_static_btv_v1_MonitorPeriod_descriptor;
+    }
+
+    @java.lang.Override
+    protected com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+        internalGetFieldAccessorTable() {
+      return btv.v1.Audit.internal_static_btv_v1_MonitorPeriod_fieldAccessorTable
+          .ensureFieldAccessorsInitialized(
+              btv.v1.Audit.MonitorPeriod.class, btv.v1.Audit.MonitorPeriod.Builder.class);
+    }
+
+    public static final int SINCE_FIELD_NUMBER = 1;
+    private com.google.protobuf.Timestamp since_;
+    /**
+     * <pre>
+     * since is when monitor mode began.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp since = 1 [json_name = "since"];</code>
+     * @return Whether the since field is set.
+     */
+    @java.lang.Override
+    public boolean hasSince() {
+      return since_ != null;
+    }
+    /**
+     * <pre>
+     * since is when monitor mode began.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp since = 1 [json_name = "since"];</code>
+     * @return The since.
+     */
+    @java.lang.Override
+    public com.google.protobuf.Timestamp getSince() {
+      return since_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : since_;
+    }
+    /**
+     * <pre>
+     * since is when monitor mode began.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp since = 1 [json_name = "since"];</code>
+     */
+    @java.lang.Override
+    public com.google.protobuf.TimestampOrBuilder getSinceOrBuilder() {
+      return since_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : since_;
+    }
+
+    public static final int UNTIL_FIELD_NUMBER = 2;
+    private com.google.protobuf.Timestamp until_;
+    /**
+     * <pre>
+     * until is when it ended; unset while it lasts.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp until = 2 [json_name = "until"];</code>
+     * @return Whether the until field is set.
+     */
+    @java.lang.Override
+    public boolean hasUntil() {
+      return until_ != null;
+    }
+    /**
+     * <pre>
+     * until is when it ended; unset while it lasts.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp until = 2 [json_name = "until"];</code>
+     * @return The until.
+     */
+    @java.lang.Override
+    public com.google.protobuf.Timestamp getUntil() {
+      return until_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : until_;
+    }
+    /**
+     * <pre>
+     * until is when it ended; unset while it lasts.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp until = 2 [json_name = "until"];</code>
+     */
+    @java.lang.Override
+    public com.google.protobuf.TimestampOrBuilder getUntilOrBuilder() {
+      return until_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : until_;
+    }
+
+    public static final int SET_BY_FIELD_NUMBER = 3;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object setBy_ = "";
+    /**
+     * <pre>
+     * set_by is "system" or "tenant": whose policy asked for it.
+     * </pre>
+     *
+     * <code>string set_by = 3 [json_name = "setBy"];</code>
+     * @return The setBy.
+     */
+    @java.lang.Override
+    public java.lang.String getSetBy() {
+      java.lang.Object ref = setBy_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        setBy_ = s;
+        return s;
+      }
+    }
+    /**
+     * <pre>
+     * set_by is "system" or "tenant": whose policy asked for it.
+     * </pre>
+     *
+     * <code>string set_by = 3 [json_name = "setBy"];</code>
+     * @return The bytes for setBy.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getSetByBytes() {
+      java.lang.Object ref = setBy_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        setBy_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
+    private byte memoizedIsInitialized = -1;
+    @java.lang.Override
+    public final boolean isInitialized() {
+      byte isInitialized = memoizedIsInitialized;
+      if (isInitialized == 1) return true;
+      if (isInitialized == 0) return false;
+
+      memoizedIsInitialized = 1;
+      return true;
+    }
+
+    @java.lang.Override
+    public void writeTo(com.google.protobuf.CodedOutputStream output)
+                        throws java.io.IOException {
+      if (since_ != null) {
+        output.writeMessage(1, getSince());
+      }
+      if (until_ != null) {
+        output.writeMessage(2, getUntil());
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(setBy_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 3, setBy_);
+      }
+      getUnknownFields().writeTo(output);
+    }
+
+    @java.lang.Override
+    public int getSerializedSize() {
+      int size = memoizedSize;
+      if (size != -1) return size;
+
+      size = 0;
+      if (since_ != null) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeMessageSize(1, getSince());
+      }
+      if (until_ != null) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeMessageSize(2, getUntil());
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(setBy_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(3, setBy_);
+      }
+      size += getUnknownFields().getSerializedSize();
+      memoizedSize = size;
+      return size;
+    }
+
+    @java.lang.Override
+    public boolean equals(final java.lang.Object obj) {
+      if (obj == this) {
+       return true;
+      }
+      if (!(obj instanceof btv.v1.Audit.MonitorPeriod)) {
+        return super.equals(obj);
+      }
+      btv.v1.Audit.MonitorPeriod other = (btv.v1.Audit.MonitorPeriod) obj;
+
+      if (hasSince() != other.hasSince()) return false;
+      if (hasSince()) {
+        if (!getSince()
+            .equals(other.getSince())) return false;
+      }
+      if (hasUntil() != other.hasUntil()) return false;
+      if (hasUntil()) {
+        if (!getUntil()
+            .equals(other.getUntil())) return false;
+      }
+      if (!getSetBy()
+          .equals(other.getSetBy())) return false;
+      if (!getUnknownFields().equals(other.getUnknownFields())) return false;
+      return true;
+    }
+
+    @java.lang.Override
+    public int hashCode() {
+      if (memoizedHashCode != 0) {
+        return memoizedHashCode;
+      }
+      int hash = 41;
+      hash = (19 * hash) + getDescriptor().hashCode();
+      if (hasSince()) {
+        hash = (37 * hash) + SINCE_FIELD_NUMBER;
+        hash = (53 * hash) + getSince().hashCode();
+      }
+      if (hasUntil()) {
+        hash = (37 * hash) + UNTIL_FIELD_NUMBER;
+        hash = (53 * hash) + getUntil().hashCode();
+      }
+      hash = (37 * hash) + SET_BY_FIELD_NUMBER;
+      hash = (53 * hash) + getSetBy().hashCode();
+      hash = (29 * hash) + getUnknownFields().hashCode();
+      memoizedHashCode = hash;
+      return hash;
+    }
+
+    public static btv.v1.Audit.MonitorPeriod parseFrom(
+        java.nio.ByteBuffer data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static btv.v1.Audit.MonitorPeriod parseFrom(
+        java.nio.ByteBuffer data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static btv.v1.Audit.MonitorPeriod parseFrom(
+        com.google.protobuf.ByteString data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static btv.v1.Audit.MonitorPeriod parseFrom(
+        com.google.protobuf.ByteString data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static btv.v1.Audit.MonitorPeriod parseFrom(byte[] data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static btv.v1.Audit.MonitorPeriod parseFrom(
+        byte[] data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static btv.v1.Audit.MonitorPeriod parseFrom(java.io.InputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input);
+    }
+    public static btv.v1.Audit.MonitorPeriod parseFrom(
+        java.io.InputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input, extensionRegistry);
+    }
+    public static btv.v1.Audit.MonitorPeriod parseDelimitedFrom(java.io.InputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseDelimitedWithIOException(PARSER, input);
+    }
+    public static btv.v1.Audit.MonitorPeriod parseDelimitedFrom(
+        java.io.InputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseDelimitedWithIOException(PARSER, input, extensionRegistry);
+    }
+    public static btv.v1.Audit.MonitorPeriod parseFrom(
+        com.google.protobuf.CodedInputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input);
+    }
+    public static btv.v1.Audit.MonitorPeriod parseFrom(
+        com.google.protobuf.CodedInputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input, extensionRegistry);
+    }
+
+    @java.lang.Override
+    public Builder newBuilderForType() { return newBuilder(); }
+    public static Builder newBuilder() {
+      return DEFAULT_INSTANCE.toBuilder();
+    }
+    public static Builder newBuilder(btv.v1.Audit.MonitorPeriod prototype) {
+      return DEFAULT_INSTANCE.toBuilder().mergeFrom(prototype);
+    }
+    @java.lang.Override
+    public Builder toBuilder() {
+      return this == DEFAULT_INSTANCE
+          ? new Builder() : new Builder().mergeFrom(this);
+    }
+
+    @java.lang.Override
+    protected Builder newBuilderForType(
+        com.google.protobuf.GeneratedMessageV3.BuilderParent parent) {
+      Builder builder = new Builder(parent);
+      return builder;
+    }
+    /**
+     * <pre>
+     * MonitorPeriod is a time the system's effective mode was monitor.
+     * </pre>
+     *
+     * Protobuf type {@code btv.v1.MonitorPeriod}
+     */
+    public static final class Builder extends
+        com.google.protobuf.GeneratedMessageV3.Builder<Builder> implements
+        // @@protoc_insertion_point(builder_implements:btv.v1.MonitorPeriod)
+        btv.v1.Audit.MonitorPeriodOrBuilder {
+      public static final com.google.protobuf.Descriptors.Descriptor
+          getDescriptor() {
+        return btv.v1.Audit.internal_static_btv_v1_MonitorPeriod_descriptor;
+      }
+
+      @java.lang.Override
+      protected com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+          internalGetFieldAccessorTable() {
+        return btv.v1.Audit.internal_static_btv_v1_MonitorPeriod_fieldAccessorTable
+            .ensureFieldAccessorsInitialized(
+                btv.v1.Audit.MonitorPeriod.class, btv.v1.Audit.MonitorPeriod.Builder.class);
+      }
+
+      // Construct using btv.v1.Audit.MonitorPeriod.newBuilder()
+      private Builder() {
+
+      }
+
+      private Builder(
+          com.google.protobuf.GeneratedMessageV3.BuilderParent parent) {
+        super(parent);
+
+      }
+      @java.lang.Override
+      public Builder clear() {
+        super.clear();
+        bitField0_ = 0;
+        since_ = null;
+        if (sinceBuilder_ != null) {
+          sinceBuilder_.dispose();
+          sinceBuilder_ = null;
+        }
+        until_ = null;
+        if (untilBuilder_ != null) {
+          untilBuilder_.dispose();
+          untilBuilder_ = null;
+        }
+        setBy_ = "";
+        return this;
+      }
+
+      @java.lang.Override
+      public com.google.protobuf.Descriptors.Descriptor
+          getDescriptorForType() {
+        return btv.v1.Audit.internal_static_btv_v1_MonitorPeriod_descriptor;
+      }
+
+      @java.lang.Override
+      public btv.v1.Audit.MonitorPeriod getDefaultInstanceForType() {
+        return btv.v1.Audit.MonitorPeriod.getDefaultInstance();
+      }
+
+      @java.lang.Override
+      public btv.v1.Audit.MonitorPeriod build() {
+        btv.v1.Audit.MonitorPeriod result = buildPartial();
+        if (!result.isInitialized()) {
+          throw newUninitializedMessageException(result);
+        }
+        return result;
+      }
+
+      @java.lang.Override
+      public btv.v1.Audit.MonitorPeriod buildPartial() {
+        btv.v1.Audit.MonitorPeriod result = new btv.v1.Audit.MonitorPeriod(this);
+        if (bitField0_ != 0) { buildPartial0(result); }
+        onBuilt();
+        return result;
+      }
+
+      private void buildPartial0(btv.v1.Audit.MonitorPeriod result) {
+        int from_bitField0_ = bitField0_;
+        if (((from_bitField0_ & 0x00000001) != 0)) {
+          result.since_ = sinceBuilder_ == null
+              ? since_
+              : sinceBuilder_.build();
+        }
+        if (((from_bitField0_ & 0x00000002) != 0)) {
+          result.until_ = untilBuilder_ == null
+              ? until_
+              : untilBuilder_.build();
+        }
+        if (((from_bitField0_ & 0x00000004) != 0)) {
+          result.setBy_ = setBy_;
+        }
+      }
+
+      @java.lang.Override
+      public Builder clone() {
+        return super.clone();
+      }
+      @java.lang.Override
+      public Builder setField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          java.lang.Object value) {
+        return super.setField(field, value);
+      }
+      @java.lang.Override
+      public Builder clearField(
+          com.google.protobuf.Descriptors.FieldDescriptor field) {
+        return super.clearField(field);
+      }
+      @java.lang.Override
+      public Builder clearOneof(
+          com.google.protobuf.Descriptors.OneofDescriptor oneof) {
+        return super.clearOneof(oneof);
+      }
+      @java.lang.Override
+      public Builder setRepeatedField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          int index, java.lang.Object value) {
+        return super.setRepeatedField(field, index, value);
+      }
+      @java.lang.Override
+      public Builder addRepeatedField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          java.lang.Object value) {
+        return super.addRepeatedField(field, value);
+      }
+      @java.lang.Override
+      public Builder mergeFrom(com.google.protobuf.Message other) {
+        if (other instanceof btv.v1.Audit.MonitorPeriod) {
+          return mergeFrom((btv.v1.Audit.MonitorPeriod)other);
+        } else {
+          super.mergeFrom(other);
+          return this;
+        }
+      }
+
+      public Builder mergeFrom(btv.v1.Audit.MonitorPeriod other) {
+        if (other == btv.v1.Audit.MonitorPeriod.getDefaultInstance()) return this;
+        if (other.hasSince()) {
+          mergeSince(other.getSince());
+        }
+        if (other.hasUntil()) {
+          mergeUntil(other.getUntil());
+        }
+        if (!other.getSetBy().isEmpty()) {
+          setBy_ = other.setBy_;
+          bitField0_ |= 0x00000004;
+          onChanged();
+        }
+        this.mergeUnknownFields(other.getUnknownFields());
+        onChanged();
+        return this;
+      }
+
+      @java.lang.Override
+      public final boolean isInitialized() {
+        return true;
+      }
+
+      @java.lang.Override
+      public Builder mergeFrom(
+          com.google.protobuf.CodedInputStream input,
+          com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+          throws java.io.IOException {
+        if (extensionRegistry == null) {
+          throw new java.lang.NullPointerException();
+        }
+        try {
+          boolean done = false;
+          while (!done) {
+            int tag = input.readTag();
+            switch (tag) {
+              case 0:
+                done = true;
+                break;
+              case 10: {
+                input.readMessage(
+                    getSinceFieldBuilder().getBuilder(),
+                    extensionRegistry);
+                bitField0_ |= 0x00000001;
+                break;
+              } // case 10
+              case 18: {
+                input.readMessage(
+                    getUntilFieldBuilder().getBuilder(),
+                    extensionRegistry);
+                bitField0_ |= 0x00000002;
+                break;
+              } // case 18
+              case 26: {
+                setBy_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x00000004;
+                break;
+              } // case 26
+              default: {
+                if (!super.parseUnknownField(input, extensionRegistry, tag)) {
+                  done = true; // was an endgroup tag
+                }
+                break;
+              } // default:
+            } // switch (tag)
+          } // while (!done)
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw e.unwrapIOException();
+        } finally {
+          onChanged();
+        } // finally
+        return this;
+      }
+      private int bitField0_;
+
+      private com.google.protobuf.Timestamp since_;
+      private com.google.protobuf.SingleFieldBuilderV3<
+          com.google.protobuf.Timestamp, com.google.protobuf.Timestamp.Builder, com.google.protobuf.TimestampOrBuilder> sinceBuilder_;
+      /**
+       * <pre>
+       * since is when monitor mode began.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp since = 1 [json_name = "since"];</code>
+       * @return Whether the since field is set.
+       */
+      public boolean hasSince() {
+        return ((bitField0_ & 0x00000001) != 0);
+      }
+      /**
+       * <pre>
+       * since is when monitor mode began.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp since = 1 [json_name = "since"];</code>
+       * @return The since.
+       */
+      public com.google.protobuf.Timestamp getSince() {
+        if (sinceBuilder_ == null) {
+          return since_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : since_;
+        } else {
+          return sinceBuilder_.getMessage();
+        }
+      }
+      /**
+       * <pre>
+       * since is when monitor mode began.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp since = 1 [json_name = "since"];</code>
+       */
+      public Builder setSince(com.google.protobuf.Timestamp value) {
+        if (sinceBuilder_ == null) {
+          if (value == null) {
+            throw new NullPointerException();
+          }
+          since_ = value;
+        } else {
+          sinceBuilder_.setMessage(value);
+        }
+        bitField0_ |= 0x00000001;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * since is when monitor mode began.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp since = 1 [json_name = "since"];</code>
+       */
+      public Builder setSince(
+          com.google.protobuf.Timestamp.Builder builderForValue) {
+        if (sinceBuilder_ == null) {
+          since_ = builderForValue.build();
+        } else {
+          sinceBuilder_.setMessage(builderForValue.build());
+        }
+        bitField0_ |= 0x00000001;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * since is when monitor mode began.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp since = 1 [json_name = "since"];</code>
+       */
+      public Builder mergeSince(com.google.protobuf.Timestamp value) {
+        if (sinceBuilder_ == null) {
+          if (((bitField0_ & 0x00000001) != 0) &&
+            since_ != null &&
+            since_ != com.google.protobuf.Timestamp.getDefaultInstance()) {
+            getSinceBuilder().mergeFrom(value);
+          } else {
+            since_ = value;
+          }
+        } else {
+          sinceBuilder_.mergeFrom(value);
+        }
+        bitField0_ |= 0x00000001;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * since is when monitor mode began.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp since = 1 [json_name = "since"];</code>
+       */
+      public Builder clearSince() {
+        bitField0_ = (bitField0_ & ~0x00000001);
+        since_ = null;
+        if (sinceBuilder_ != null) {
+          sinceBuilder_.dispose();
+          sinceBuilder_ = null;
+        }
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * since is when monitor mode began.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp since = 1 [json_name = "since"];</code>
+       */
+      public com.google.protobuf.Timestamp.Builder getSinceBuilder() {
+        bitField0_ |= 0x00000001;
+        onChanged();
+        return getSinceFieldBuilder().getBuilder();
+      }
+      /**
+       * <pre>
+       * since is when monitor mode began.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp since = 1 [json_name = "since"];</code>
+       */
+      public com.google.protobuf.TimestampOrBuilder getSinceOrBuilder() {
+        if (sinceBuilder_ != null) {
+          return sinceBuilder_.getMessageOrBuilder();
+        } else {
+          return since_ == null ?
+              com.google.protobuf.Timestamp.getDefaultInstance() : since_;
+        }
+      }
+      /**
+       * <pre>
+       * since is when monitor mode began.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp since = 1 [json_name = "since"];</code>
+       */
+      private com.google.protobuf.SingleFieldBuilderV3<
+          com.google.protobuf.Timestamp, com.google.protobuf.Timestamp.Builder, com.google.protobuf.TimestampOrBuilder> 
+          getSinceFieldBuilder() {
+        if (sinceBuilder_ == null) {
+          sinceBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+              com.google.protobuf.Timestamp, com.google.protobuf.Timestamp.Builder, com.google.protobuf.TimestampOrBuilder>(
+                  getSince(),
+                  getParentForChildren(),
+                  isClean());
+          since_ = null;
+        }
+        return sinceBuilder_;
+      }
+
+      private com.google.protobuf.Timestamp until_;
+      private com.google.protobuf.SingleFieldBuilderV3<
+          com.google.protobuf.Timestamp, com.google.protobuf.Timestamp.Builder, com.google.protobuf.TimestampOrBuilder> untilBuilder_;
+      /**
+       * <pre>
+       * until is when it ended; unset while it lasts.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp until = 2 [json_name = "until"];</code>
+       * @return Whether the until field is set.
+       */
+      public boolean hasUntil() {
+        return ((bitField0_ & 0x00000002) != 0);
+      }
+      /**
+       * <pre>
+       * until is when it ended; unset while it lasts.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp until = 2 [json_name = "until"];</code>
+       * @return The until.
+       */
+      public com.google.protobuf.Timestamp getUntil() {
+        if (untilBuilder_ == null) {
+          return until_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : until_;
+        } else {
+          return untilBuilder_.getMessage();
+        }
+      }
+      /**
+       * <pre>
+       * until is when it ended; unset while it lasts.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp until = 2 [json_name = "until"];</code>
+       */
+      public Builder setUntil(com.google.protobuf.Timestamp value) {
+        if (untilBuilder_ == null) {
+          if (value == null) {
+            throw new NullPointerException();
+          }
+          until_ = value;
+        } else {
+          untilBuilder_.setMessage(value);
+        }
+        bitField0_ |= 0x00000002;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * until is when it ended; unset while it lasts.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp until = 2 [json_name = "until"];</code>
+       */
+      public Builder setUntil(
+          com.google.protobuf.Timestamp.Builder builderForValue) {
+        if (untilBuilder_ == null) {
+          until_ = builderForValue.build();
+        } else {
+          untilBuilder_.setMessage(builderForValue.build());
+        }
+        bitField0_ |= 0x00000002;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * until is when it ended; unset while it lasts.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp until = 2 [json_name = "until"];</code>
+       */
+      public Builder mergeUntil(com.google.protobuf.Timestamp value) {
+        if (untilBuilder_ == null) {
+          if (((bitField0_ & 0x00000002) != 0) &&
+            until_ != null &&
+            until_ != com.google.protobuf.Timestamp.getDefaultInstance()) {
+            getUntilBuilder().mergeFrom(value);
+          } else {
+            until_ = value;
+          }
+        } else {
+          untilBuilder_.mergeFrom(value);
+        }
+        bitField0_ |= 0x00000002;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * until is when it ended; unset while it lasts.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp until = 2 [json_name = "until"];</code>
+       */
+      public Builder clearUntil() {
+        bitField0_ = (bitField0_ & ~0x00000002);
+        until_ = null;
+        if (untilBuilder_ != null) {
+          untilBuilder_.dispose();
+          untilBuilder_ = null;
+        }
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * until is when it ended; unset while it lasts.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp until = 2 [json_name = "until"];</code>
+       */
+      public com.google.protobuf.Timestamp.Builder getUntilBuilder() {
+        bitField0_ |= 0x00000002;
+        onChanged();
+        return getUntilFieldBuilder().getBuilder();
+      }
+      /**
+       * <pre>
+       * until is when it ended; unset while it lasts.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp until = 2 [json_name = "until"];</code>
+       */
+      public com.google.protobuf.TimestampOrBuilder getUntilOrBuilder() {
+        if (untilBuilder_ != null) {
+          return untilBuilder_.getMessageOrBuilder();
+        } else {
+          return until_ == null ?
+              com.google.protobuf.Timestamp.getDefaultInstance() : until_;
+        }
+      }
+      /**
+       * <pre>
+       * until is when it ended; unset while it lasts.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp until = 2 [json_name = "until"];</code>
+       */
+      private com.google.protobuf.SingleFieldBuilderV3<
+          com.google.protobuf.Timestamp, com.google.protobuf.Timestamp.Builder, com.google.protobuf.TimestampOrBuilder> 
+          getUntilFieldBuilder() {
+        if (untilBuilder_ == null) {
+          untilBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+              com.google.protobuf.Timestamp, com.google.protobuf.Timestamp.Builder, com.google.protobuf.TimestampOrBuilder>(
+                  getUntil(),
+                  getParentForChildren(),
+                  isClean());
+          until_ = null;
+        }
+        return untilBuilder_;
+      }
+
+      private java.lang.Object setBy_ = "";
+      /**
+       * <pre>
+       * set_by is "system" or "tenant": whose policy asked for it.
+       * </pre>
+       *
+       * <code>string set_by = 3 [json_name = "setBy"];</code>
+       * @return The setBy.
+       */
+      public java.lang.String getSetBy() {
+        java.lang.Object ref = setBy_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          setBy_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <pre>
+       * set_by is "system" or "tenant": whose policy asked for it.
+       * </pre>
+       *
+       * <code>string set_by = 3 [json_name = "setBy"];</code>
+       * @return The bytes for setBy.
+       */
+      public com.google.protobuf.ByteString
+          getSetByBytes() {
+        java.lang.Object ref = setBy_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          setBy_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <pre>
+       * set_by is "system" or "tenant": whose policy asked for it.
+       * </pre>
+       *
+       * <code>string set_by = 3 [json_name = "setBy"];</code>
+       * @param value The setBy to set.
+       * @return This builder for chaining.
+       */
+      public Builder setSetBy(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        setBy_ = value;
+        bitField0_ |= 0x00000004;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * set_by is "system" or "tenant": whose policy asked for it.
+       * </pre>
+       *
+       * <code>string set_by = 3 [json_name = "setBy"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearSetBy() {
+        setBy_ = getDefaultInstance().getSetBy();
+        bitField0_ = (bitField0_ & ~0x00000004);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * set_by is "system" or "tenant": whose policy asked for it.
+       * </pre>
+       *
+       * <code>string set_by = 3 [json_name = "setBy"];</code>
+       * @param value The bytes for setBy to set.
+       * @return This builder for chaining.
+       */
+      public Builder setSetByBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        setBy_ = value;
+        bitField0_ |= 0x00000004;
+        onChanged();
+        return this;
+      }
+      @java.lang.Override
+      public final Builder setUnknownFields(
+          final com.google.protobuf.UnknownFieldSet unknownFields) {
+        return super.setUnknownFields(unknownFields);
+      }
+
+      @java.lang.Override
+      public final Builder mergeUnknownFields(
+          final com.google.protobuf.UnknownFieldSet unknownFields) {
+        return super.mergeUnknownFields(unknownFields);
+      }
+
+
+      // @@protoc_insertion_point(builder_scope:btv.v1.MonitorPeriod)
+    }
+
+    // @@protoc_insertion_point(class_scope:btv.v1.MonitorPeriod)
+    private static final btv.v1.Audit.MonitorPeriod DEFAULT_INSTANCE;
+    static {
+      DEFAULT_INSTANCE = new btv.v1.Audit.MonitorPeriod();
+    }
+
+    public static btv.v1.Audit.MonitorPeriod getDefaultInstance() {
+      return DEFAULT_INSTANCE;
+    }
+
+    private static final com.google.protobuf.Parser<MonitorPeriod>
+        PARSER = new com.google.protobuf.AbstractParser<MonitorPeriod>() {
+      @java.lang.Override
+      public MonitorPeriod parsePartialFrom(
+          com.google.protobuf.CodedInputStream input,
+          com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+          throws com.google.protobuf.InvalidProtocolBufferException {
+        Builder builder = newBuilder();
+        try {
+          builder.mergeFrom(input, extensionRegistry);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw e.setUnfinishedMessage(builder.buildPartial());
+        } catch (com.google.protobuf.UninitializedMessageException e) {
+          throw e.asInvalidProtocolBufferException().setUnfinishedMessage(builder.buildPartial());
+        } catch (java.io.IOException e) {
+          throw new com.google.protobuf.InvalidProtocolBufferException(e)
+              .setUnfinishedMessage(builder.buildPartial());
+        }
+        return builder.buildPartial();
+      }
+    };
+
+    public static com.google.protobuf.Parser<MonitorPeriod> parser() {
+      return PARSER;
+    }
+
+    @java.lang.Override
+    public com.google.protobuf.Parser<MonitorPeriod> getParserForType() {
+      return PARSER;
+    }
+
+    @java.lang.Override
+    public btv.v1.Audit.MonitorPeriod getDefaultInstanceForType() {
+      return DEFAULT_INSTANCE;
+    }
+
+  }
+
+  public interface RolloutSummaryOrBuilder extends
+      // @@protoc_insertion_point(interface_extends:btv.v1.RolloutSummary)
+      com.google.protobuf.MessageOrBuilder {
+
+    /**
+     * <pre>
+     * monitor_periods in time order.
+     * </pre>
+     *
+     * <code>repeated .btv.v1.MonitorPeriod monitor_periods = 1 [json_name = "monitorPeriods"];</code>
+     */
+    java.util.List<btv.v1.Audit.MonitorPeriod> 
+        getMonitorPeriodsList();
+    /**
+     * <pre>
+     * monitor_periods in time order.
+     * </pre>
+     *
+     * <code>repeated .btv.v1.MonitorPeriod monitor_periods = 1 [json_name = "monitorPeriods"];</code>
+     */
+    btv.v1.Audit.MonitorPeriod getMonitorPeriods(int index);
+    /**
+     * <pre>
+     * monitor_periods in time order.
+     * </pre>
+     *
+     * <code>repeated .btv.v1.MonitorPeriod monitor_periods = 1 [json_name = "monitorPeriods"];</code>
+     */
+    int getMonitorPeriodsCount();
+    /**
+     * <pre>
+     * monitor_periods in time order.
+     * </pre>
+     *
+     * <code>repeated .btv.v1.MonitorPeriod monitor_periods = 1 [json_name = "monitorPeriods"];</code>
+     */
+    java.util.List<? extends btv.v1.Audit.MonitorPeriodOrBuilder> 
+        getMonitorPeriodsOrBuilderList();
+    /**
+     * <pre>
+     * monitor_periods in time order.
+     * </pre>
+     *
+     * <code>repeated .btv.v1.MonitorPeriod monitor_periods = 1 [json_name = "monitorPeriods"];</code>
+     */
+    btv.v1.Audit.MonitorPeriodOrBuilder getMonitorPeriodsOrBuilder(
+        int index);
+
+    /**
+     * <pre>
+     * monitor_environments are where monitor mode takes effect.
+     * </pre>
+     *
+     * <code>repeated string monitor_environments = 2 [json_name = "monitorEnvironments"];</code>
+     * @return A list containing the monitorEnvironments.
+     */
+    java.util.List<java.lang.String>
+        getMonitorEnvironmentsList();
+    /**
+     * <pre>
+     * monitor_environments are where monitor mode takes effect.
+     * </pre>
+     *
+     * <code>repeated string monitor_environments = 2 [json_name = "monitorEnvironments"];</code>
+     * @return The count of monitorEnvironments.
+     */
+    int getMonitorEnvironmentsCount();
+    /**
+     * <pre>
+     * monitor_environments are where monitor mode takes effect.
+     * </pre>
+     *
+     * <code>repeated string monitor_environments = 2 [json_name = "monitorEnvironments"];</code>
+     * @param index The index of the element to return.
+     * @return The monitorEnvironments at the given index.
+     */
+    java.lang.String getMonitorEnvironments(int index);
+    /**
+     * <pre>
+     * monitor_environments are where monitor mode takes effect.
+     * </pre>
+     *
+     * <code>repeated string monitor_environments = 2 [json_name = "monitorEnvironments"];</code>
+     * @param index The index of the value to return.
+     * @return The bytes of the monitorEnvironments at the given index.
+     */
+    com.google.protobuf.ByteString
+        getMonitorEnvironmentsBytes(int index);
+
+    /**
+     * <pre>
+     * monitored_decisions were answered APPROVED in monitor mode.
+     * </pre>
+     *
+     * <code>int64 monitored_decisions = 3 [json_name = "monitoredDecisions"];</code>
+     * @return The monitoredDecisions.
+     */
+    long getMonitoredDecisions();
+
+    /**
+     * <pre>
+     * monitored_violations are monitored decisions enforcement would have
+     * blocked or sent to review.
+     * </pre>
+     *
+     * <code>int64 monitored_violations = 4 [json_name = "monitoredViolations"];</code>
+     * @return The monitoredViolations.
+     */
+    long getMonitoredViolations();
+
+    /**
+     * <pre>
+     * candidate_set is true while the system or its tenant has a candidate.
+     * </pre>
+     *
+     * <code>bool candidate_set = 5 [json_name = "candidateSet"];</code>
+     * @return The candidateSet.
+     */
+    boolean getCandidateSet();
+
+    /**
+     * <pre>
+     * candidate_impact over the system's decisions of the last 30 days (key
+     * "last_30_days").
+     * </pre>
+     *
+     * <code>.btv.v1.PolicyImpactGroup candidate_impact = 6 [json_name = "candidateImpact"];</code>
+     * @return Whether the candidateImpact field is set.
+     */
+    boolean hasCandidateImpact();
+    /**
+     * <pre>
+     * candidate_impact over the system's decisions of the last 30 days (key
+     * "last_30_days").
+     * </pre>
+     *
+     * <code>.btv.v1.PolicyImpactGroup candidate_impact = 6 [json_name = "candidateImpact"];</code>
+     * @return The candidateImpact.
+     */
+    btv.v1.Audit.PolicyImpactGroup getCandidateImpact();
+    /**
+     * <pre>
+     * candidate_impact over the system's decisions of the last 30 days (key
+     * "last_30_days").
+     * </pre>
+     *
+     * <code>.btv.v1.PolicyImpactGroup candidate_impact = 6 [json_name = "candidateImpact"];</code>
+     */
+    btv.v1.Audit.PolicyImpactGroupOrBuilder getCandidateImpactOrBuilder();
+  }
+  /**
+   * <pre>
+   * RolloutSummary is the report's view of monitor mode and candidates.
+   * </pre>
+   *
+   * Protobuf type {@code btv.v1.RolloutSummary}
+   */
+  public static final class RolloutSummary extends
+      com.google.protobuf.GeneratedMessageV3 implements
+      // @@protoc_insertion_point(message_implements:btv.v1.RolloutSummary)
+      RolloutSummaryOrBuilder {
+  private static final long serialVersionUID = 0L;
+    // Use RolloutSummary.newBuilder() to construct.
+    private RolloutSummary(com.google.protobuf.GeneratedMessageV3.Builder<?> builder) {
+      super(builder);
+    }
+    private RolloutSummary() {
+      monitorPeriods_ = java.util.Collections.emptyList();
+      monitorEnvironments_ = com.google.protobuf.LazyStringArrayList.EMPTY;
+    }
+
+    @java.lang.Override
+    @SuppressWarnings({"unused"})
+    protected java.lang.Object newInstance(
+        UnusedPrivateParameter unused) {
+      return new RolloutSummary();
+    }
+
+    @java.lang.Override
+    public final com.google.protobuf.UnknownFieldSet
+    getUnknownFields() {
+      return this.unknownFields;
+    }
+    public static final com.google.protobuf.Descriptors.Descriptor
+        getDescriptor() {
+      return btv.v1.Audit.internal_static_btv_v1_RolloutSummary_descriptor;
+    }
+
+    @java.lang.Override
+    protected com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+        internalGetFieldAccessorTable() {
+      return btv.v1.Audit.internal_static_btv_v1_RolloutSummary_fieldAccessorTable
+          .ensureFieldAccessorsInitialized(
+              btv.v1.Audit.RolloutSummary.class, btv.v1.Audit.RolloutSummary.Builder.class);
+    }
+
+    public static final int MONITOR_PERIODS_FIELD_NUMBER = 1;
+    @SuppressWarnings("serial")
+    private java.util.List<btv.v1.Audit.MonitorPeriod> monitorPeriods_;
+    /**
+     * <pre>
+     * monitor_periods in time order.
+     * </pre>
+     *
+     * <code>repeated .btv.v1.MonitorPeriod monitor_periods = 1 [json_name = "monitorPeriods"];</code>
+     */
+    @java.lang.Override
+    public java.util.List<btv.v1.Audit.MonitorPeriod> getMonitorPeriodsList() {
+      return monitorPeriods_;
+    }
+    /**
+     * <pre>
+     * monitor_periods in time order.
+     * </pre>
+     *
+     * <code>repeated .btv.v1.MonitorPeriod monitor_periods = 1 [json_name = "monitorPeriods"];</code>
+     */
+    @java.lang.Override
+    public java.util.List<? extends btv.v1.Audit.MonitorPeriodOrBuilder> 
+        getMonitorPeriodsOrBuilderList() {
+      return monitorPeriods_;
+    }
+    /**
+     * <pre>
+     * monitor_periods in time order.
+     * </pre>
+     *
+     * <code>repeated .btv.v1.MonitorPeriod monitor_periods = 1 [json_name = "monitorPeriods"];</code>
+     */
+    @java.lang.Override
+    public int getMonitorPeriodsCount() {
+      return monitorPeriods_.size();
+    }
+    /**
+     * <pre>
+     * monitor_periods in time order.
+     * </pre>
+     *
+     * <code>repeated .btv.v1.MonitorPeriod monitor_periods = 1 [json_name = "monitorPeriods"];</code>
+     */
+    @java.lang.Override
+    public btv.v1.Audit.MonitorPeriod getMonitorPeriods(int index) {
+      return monitorPeriods_.get(index);
+    }
+    /**
+     * <pre>
+     * monitor_periods in time order.
+     * </pre>
+     *
+     * <code>repeated .btv.v1.MonitorPeriod monitor_periods = 1 [json_name = "monitorPeriods"];</code>
+     */
+    @java.lang.Override
+    public btv.v1.Audit.MonitorPeriodOrBuilder getMonitorPeriodsOrBuilder(
+        int index) {
+      return monitorPeriods_.get(index);
+    }
+
+    public static final int MONITOR_ENVIRONMENTS_FIELD_NUMBER = 2;
+    @SuppressWarnings("serial")
+    private com.google.protobuf.LazyStringList monitorEnvironments_;
+    /**
+     * <pre>
+     * monitor_environments are where monitor mode takes effect.
+     * </pre>
+     *
+     * <code>repeated string monitor_environments = 2 [json_name = "monitorEnvironments"];</code>
+     * @return A list containing the monitorEnvironments.
+     */
+    public com.google.protobuf.ProtocolStringList
+        getMonitorEnvironmentsList() {
+      return monitorEnvironments_;
+    }
+    /**
+     * <pre>
+     * monitor_environments are where monitor mode takes effect.
+     * </pre>
+     *
+     * <code>repeated string monitor_environments = 2 [json_name = "monitorEnvironments"];</code>
+     * @return The count of monitorEnvironments.
+     */
+    public int getMonitorEnvironmentsCount() {
+      return monitorEnvironments_.size();
+    }
+    /**
+     * <pre>
+     * monitor_environments are where monitor mode takes effect.
+     * </pre>
+     *
+     * <code>repeated string monitor_environments = 2 [json_name = "monitorEnvironments"];</code>
+     * @param index The index of the element to return.
+     * @return The monitorEnvironments at the given index.
+     */
+    public java.lang.String getMonitorEnvironments(int index) {
+      return monitorEnvironments_.get(index);
+    }
+    /**
+     * <pre>
+     * monitor_environments are where monitor mode takes effect.
+     * </pre>
+     *
+     * <code>repeated string monitor_environments = 2 [json_name = "monitorEnvironments"];</code>
+     * @param index The index of the value to return.
+     * @return The bytes of the monitorEnvironments at the given index.
+     */
+    public com.google.protobuf.ByteString
+        getMonitorEnvironmentsBytes(int index) {
+      return monitorEnvironments_.getByteString(index);
+    }
+
+    public static final int MONITORED_DECISIONS_FIELD_NUMBER = 3;
+    private long monitoredDecisions_ = 0L;
+    /**
+     * <pre>
+     * monitored_decisions were answered APPROVED in monitor mode.
+     * </pre>
+     *
+     * <code>int64 monitored_decisions = 3 [json_name = "monitoredDecisions"];</code>
+     * @return The monitoredDecisions.
+     */
+    @java.lang.Override
+    public long getMonitoredDecisions() {
+      return monitoredDecisions_;
+    }
+
+    public static final int MONITORED_VIOLATIONS_FIELD_NUMBER = 4;
+    private long monitoredViolations_ = 0L;
+    /**
+     * <pre>
+     * monitored_violations are monitored decisions enforcement would have
+     * blocked or sent to review.
+     * </pre>
+     *
+     * <code>int64 monitored_violations = 4 [json_name = "monitoredViolations"];</code>
+     * @return The monitoredViolations.
+     */
+    @java.lang.Override
+    public long getMonitoredViolations() {
+      return monitoredViolations_;
+    }
+
+    public static final int CANDIDATE_SET_FIELD_NUMBER = 5;
+    private boolean candidateSet_ = false;
+    /**
+     * <pre>
+     * candidate_set is true while the system or its tenant has a candidate.
+     * </pre>
+     *
+     * <code>bool candidate_set = 5 [json_name = "candidateSet"];</code>
+     * @return The candidateSet.
+     */
+    @java.lang.Override
+    public boolean getCandidateSet() {
+      return candidateSet_;
+    }
+
+    public static final int CANDIDATE_IMPACT_FIELD_NUMBER = 6;
+    private btv.v1.Audit.PolicyImpactGroup candidateImpact_;
+    /**
+     * <pre>
+     * candidate_impact over the system's decisions of the last 30 days (key
+     * "last_30_days").
+     * </pre>
+     *
+     * <code>.btv.v1.PolicyImpactGroup candidate_impact = 6 [json_name = "candidateImpact"];</code>
+     * @return Whether the candidateImpact field is set.
+     */
+    @java.lang.Override
+    public boolean hasCandidateImpact() {
+      return candidateImpact_ != null;
+    }
+    /**
+     * <pre>
+     * candidate_impact over the system's decisions of the last 30 days (key
+     * "last_30_days").
+     * </pre>
+     *
+     * <code>.btv.v1.PolicyImpactGroup candidate_impact = 6 [json_name = "candidateImpact"];</code>
+     * @return The candidateImpact.
+     */
+    @java.lang.Override
+    public btv.v1.Audit.PolicyImpactGroup getCandidateImpact() {
+      return candidateImpact_ == null ? btv.v1.Audit.PolicyImpactGroup.getDefaultInstance() : candidateImpact_;
+    }
+    /**
+     * <pre>
+     * candidate_impact over the system's decisions of the last 30 days (key
+     * "last_30_days").
+     * </pre>
+     *
+     * <code>.btv.v1.PolicyImpactGroup candidate_impact = 6 [json_name = "candidateImpact"];</code>
+     */
+    @java.lang.Override
+    public btv.v1.Audit.PolicyImpactGroupOrBuilder getCandidateImpactOrBuilder() {
+      return candidateImpact_ == null ? btv.v1.Audit.PolicyImpactGroup.getDefaultInstance() : candidateImpact_;
+    }
+
+    private byte memoizedIsInitialized = -1;
+    @java.lang.Override
+    public final boolean isInitialized() {
+      byte isInitialized = memoizedIsInitialized;
+      if (isInitialized == 1) return true;
+      if (isInitialized == 0) return false;
+
+      memoizedIsInitialized = 1;
+      return true;
+    }
+
+    @java.lang.Override
+    public void writeTo(com.google.protobuf.CodedOutputStream output)
+                        throws java.io.IOException {
+      for (int i = 0; i < monitorPeriods_.size(); i++) {
+        output.writeMessage(1, monitorPeriods_.get(i));
+      }
+      for (int i = 0; i < monitorEnvironments_.size(); i++) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 2, monitorEnvironments_.getRaw(i));
+      }
+      if (monitoredDecisions_ != 0L) {
+        output.writeInt64(3, monitoredDecisions_);
+      }
+      if (monitoredViolations_ != 0L) {
+        output.writeInt64(4, monitoredViolations_);
+      }
+      if (candidateSet_ != false) {
+        output.writeBool(5, candidateSet_);
+      }
+      if (candidateImpact_ != null) {
+        output.writeMessage(6, getCandidateImpact());
+      }
+      getUnknownFields().writeTo(output);
+    }
+
+    @java.lang.Override
+    public int getSerializedSize() {
+      int size = memoizedSize;
+      if (size != -1) return size;
+
+      size = 0;
+      for (int i = 0; i < monitorPeriods_.size(); i++) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeMessageSize(1, monitorPeriods_.get(i));
+      }
+      {
+        int dataSize = 0;
+        for (int i = 0; i < monitorEnvironments_.size(); i++) {
+          dataSize += computeStringSizeNoTag(monitorEnvironments_.getRaw(i));
+        }
+        size += dataSize;
+        size += 1 * getMonitorEnvironmentsList().size();
+      }
+      if (monitoredDecisions_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeInt64Size(3, monitoredDecisions_);
+      }
+      if (monitoredViolations_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeInt64Size(4, monitoredViolations_);
+      }
+      if (candidateSet_ != false) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeBoolSize(5, candidateSet_);
+      }
+      if (candidateImpact_ != null) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeMessageSize(6, getCandidateImpact());
+      }
+      size += getUnknownFields().getSerializedSize();
+      memoizedSize = size;
+      return size;
+    }
+
+    @java.lang.Override
+    public boolean equals(final java.lang.Object obj) {
+      if (obj == this) {
+       return true;
+      }
+      if (!(obj instanceof btv.v1.Audit.RolloutSummary)) {
+        return super.equals(obj);
+      }
+      btv.v1.Audit.RolloutSummary other = (btv.v1.Audit.RolloutSummary) obj;
+
+      if (!getMonitorPeriodsList()
+          .equals(other.getMonitorPeriodsList())) return false;
+      if (!getMonitorEnvironmentsList()
+          .equals(other.getMonitorEnvironmentsList())) return false;
+      if (getMonitoredDecisions()
+          != other.getMonitoredDecisions()) return false;
+      if (getMonitoredViolations()
+          != other.getMonitoredViolations()) return false;
+      if (getCandidateSet()
+          != other.getCandidateSet()) return false;
+      if (hasCandidateImpact() != other.hasCandidateImpact()) return false;
+      if (hasCandidateImpact()) {
+        if (!getCandidateImpact()
+            .equals(other.getCandidateImpact())) return false;
+      }
+      if (!getUnknownFields().equals(other.getUnknownFields())) return false;
+      return true;
+    }
+
+    @java.lang.Override
+    public int hashCode() {
+      if (memoizedHashCode != 0) {
+        return memoizedHashCode;
+      }
+      int hash = 41;
+      hash = (19 * hash) + getDescriptor().hashCode();
+      if (getMonitorPeriodsCount() > 0) {
+        hash = (37 * hash) + MONITOR_PERIODS_FIELD_NUMBER;
+        hash = (53 * hash) + getMonitorPeriodsList().hashCode();
+      }
+      if (getMonitorEnvironmentsCount() > 0) {
+        hash = (37 * hash) + MONITOR_ENVIRONMENTS_FIELD_NUMBER;
+        hash = (53 * hash) + getMonitorEnvironmentsList().hashCode();
+      }
+      hash = (37 * hash) + MONITORED_DECISIONS_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getMonitoredDecisions());
+      hash = (37 * hash) + MONITORED_VIOLATIONS_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getMonitoredViolations());
+      hash = (37 * hash) + CANDIDATE_SET_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
+          getCandidateSet());
+      if (hasCandidateImpact()) {
+        hash = (37 * hash) + CANDIDATE_IMPACT_FIELD_NUMBER;
+        hash = (53 * hash) + getCandidateImpact().hashCode();
+      }
+      hash = (29 * hash) + getUnknownFields().hashCode();
+      memoizedHashCode = hash;
+      return hash;
+    }
+
+    public static btv.v1.Audit.RolloutSummary parseFrom(
+        java.nio.ByteBuffer data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static btv.v1.Audit.RolloutSummary parseFrom(
+        java.nio.ByteBuffer data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static btv.v1.Audit.RolloutSummary parseFrom(
+        com.google.protobuf.ByteString data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static btv.v1.Audit.RolloutSummary parseFrom(
+        com.google.protobuf.ByteString data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static btv.v1.Audit.RolloutSummary parseFrom(byte[] data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static btv.v1.Audit.RolloutSummary parseFrom(
+        byte[] data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static btv.v1.Audit.RolloutSummary parseFrom(java.io.InputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input);
+    }
+    public static btv.v1.Audit.RolloutSummary parseFrom(
+        java.io.InputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input, extensionRegistry);
+    }
+    public static btv.v1.Audit.RolloutSummary parseDelimitedFrom(java.io.InputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseDelimitedWithIOException(PARSER, input);
+    }
+    public static btv.v1.Audit.RolloutSummary parseDelimitedFrom(
+        java.io.InputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseDelimitedWithIOException(PARSER, input, extensionRegistry);
+    }
+    public static btv.v1.Audit.RolloutSummary parseFrom(
+        com.google.protobuf.CodedInputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input);
+    }
+    public static btv.v1.Audit.RolloutSummary parseFrom(
+        com.google.protobuf.CodedInputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input, extensionRegistry);
+    }
+
+    @java.lang.Override
+    public Builder newBuilderForType() { return newBuilder(); }
+    public static Builder newBuilder() {
+      return DEFAULT_INSTANCE.toBuilder();
+    }
+    public static Builder newBuilder(btv.v1.Audit.RolloutSummary prototype) {
+      return DEFAULT_INSTANCE.toBuilder().mergeFrom(prototype);
+    }
+    @java.lang.Override
+    public Builder toBuilder() {
+      return this == DEFAULT_INSTANCE
+          ? new Builder() : new Builder().mergeFrom(this);
+    }
+
+    @java.lang.Override
+    protected Builder newBuilderForType(
+        com.google.protobuf.GeneratedMessageV3.BuilderParent parent) {
+      Builder builder = new Builder(parent);
+      return builder;
+    }
+    /**
+     * <pre>
+     * RolloutSummary is the report's view of monitor mode and candidates.
+     * </pre>
+     *
+     * Protobuf type {@code btv.v1.RolloutSummary}
+     */
+    public static final class Builder extends
+        com.google.protobuf.GeneratedMessageV3.Builder<Builder> implements
+        // @@protoc_insertion_point(builder_implements:btv.v1.RolloutSummary)
+        btv.v1.Audit.RolloutSummaryOrBuilder {
+      public static final com.google.protobuf.Descriptors.Descriptor
+          getDescriptor() {
+        return btv.v1.Audit.internal_static_btv_v1_RolloutSummary_descriptor;
+      }
+
+      @java.lang.Override
+      protected com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+          internalGetFieldAccessorTable() {
+        return btv.v1.Audit.internal_static_btv_v1_RolloutSummary_fieldAccessorTable
+            .ensureFieldAccessorsInitialized(
+                btv.v1.Audit.RolloutSummary.class, btv.v1.Audit.RolloutSummary.Builder.class);
+      }
+
+      // Construct using btv.v1.Audit.RolloutSummary.newBuilder()
+      private Builder() {
+
+      }
+
+      private Builder(
+          com.google.protobuf.GeneratedMessageV3.BuilderParent parent) {
+        super(parent);
+
+      }
+      @java.lang.Override
+      public Builder clear() {
+        super.clear();
+        bitField0_ = 0;
+        if (monitorPeriodsBuilder_ == null) {
+          monitorPeriods_ = java.util.Collections.emptyList();
+        } else {
+          monitorPeriods_ = null;
+          monitorPeriodsBuilder_.clear();
+        }
+        bitField0_ = (bitField0_ & ~0x00000001);
+        monitorEnvironments_ = com.google.protobuf.LazyStringArrayList.EMPTY;
+        bitField0_ = (bitField0_ & ~0x00000002);
+        monitoredDecisions_ = 0L;
+        monitoredViolations_ = 0L;
+        candidateSet_ = false;
+        candidateImpact_ = null;
+        if (candidateImpactBuilder_ != null) {
+          candidateImpactBuilder_.dispose();
+          candidateImpactBuilder_ = null;
+        }
+        return this;
+      }
+
+      @java.lang.Override
+      public com.google.protobuf.Descriptors.Descriptor
+          getDescriptorForType() {
+        return btv.v1.Audit.internal_static_btv_v1_RolloutSummary_descriptor;
+      }
+
+      @java.lang.Override
+      public btv.v1.Audit.RolloutSummary getDefaultInstanceForType() {
+        return btv.v1.Audit.RolloutSummary.getDefaultInstance();
+      }
+
+      @java.lang.Override
+      public btv.v1.Audit.RolloutSummary build() {
+        btv.v1.Audit.RolloutSummary result = buildPartial();
+        if (!result.isInitialized()) {
+          throw newUninitializedMessageException(result);
+        }
+        return result;
+      }
+
+      @java.lang.Override
+      public btv.v1.Audit.RolloutSummary buildPartial() {
+        btv.v1.Audit.RolloutSummary result = new btv.v1.Audit.RolloutSummary(this);
+        buildPartialRepeatedFields(result);
+        if (bitField0_ != 0) { buildPartial0(result); }
+        onBuilt();
+        return result;
+      }
+
+      private void buildPartialRepeatedFields(btv.v1.Audit.RolloutSummary result) {
+        if (monitorPeriodsBuilder_ == null) {
+          if (((bitField0_ & 0x00000001) != 0)) {
+            monitorPeriods_ = java.util.Collections.unmodifiableList(monitorPeriods_);
+            bitField0_ = (bitField0_ & ~0x00000001);
+          }
+          result.monitorPeriods_ = monitorPeriods_;
+        } else {
+          result.monitorPeriods_ = monitorPeriodsBuilder_.build();
+        }
+        if (((bitField0_ & 0x00000002) != 0)) {
+          monitorEnvironments_ = monitorEnvironments_.getUnmodifiableView();
+          bitField0_ = (bitField0_ & ~0x00000002);
+        }
+        result.monitorEnvironments_ = monitorEnvironments_;
+      }
+
+      private void buildPartial0(btv.v1.Audit.RolloutSummary result) {
+        int from_bitField0_ = bitField0_;
+        if (((from_bitField0_ & 0x00000004) != 0)) {
+          result.monitoredDecisions_ = monitoredDecisions_;
+        }
+        if (((from_bitField0_ & 0x00000008) != 0)) {
+          result.monitoredViolations_ = monitoredViolations_;
+        }
+        if (((from_bitField0_ & 0x00000010) != 0)) {
+          result.candidateSet_ = candidateSet_;
+        }
+        if (((from_bitField0_ & 0x00000020) != 0)) {
+          result.candidateImpact_ = candidateImpactBuilder_ == null
+              ? candidateImpact_
+              : candidateImpactBuilder_.build();
+        }
+      }
+
+      @java.lang.Override
+      public Builder clone() {
+        return super.clone();
+      }
+      @java.lang.Override
+      public Builder setField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          java.lang.Object value) {
+        return super.setField(field, value);
+      }
+      @java.lang.Override
+      public Builder clearField(
+          com.google.protobuf.Descriptors.FieldDescriptor field) {
+        return super.clearField(field);
+      }
+      @java.lang.Override
+      public Builder clearOneof(
+          com.google.protobuf.Descriptors.OneofDescriptor oneof) {
+        return super.clearOneof(oneof);
+      }
+      @java.lang.Override
+      public Builder setRepeatedField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          int index, java.lang.Object value) {
+        return super.setRepeatedField(field, index, value);
+      }
+      @java.lang.Override
+      public Builder addRepeatedField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          java.lang.Object value) {
+        return super.addRepeatedField(field, value);
+      }
+      @java.lang.Override
+      public Builder mergeFrom(com.google.protobuf.Message other) {
+        if (other instanceof btv.v1.Audit.RolloutSummary) {
+          return mergeFrom((btv.v1.Audit.RolloutSummary)other);
+        } else {
+          super.mergeFrom(other);
+          return this;
+        }
+      }
+
+      public Builder mergeFrom(btv.v1.Audit.RolloutSummary other) {
+        if (other == btv.v1.Audit.RolloutSummary.getDefaultInstance()) return this;
+        if (monitorPeriodsBuilder_ == null) {
+          if (!other.monitorPeriods_.isEmpty()) {
+            if (monitorPeriods_.isEmpty()) {
+              monitorPeriods_ = other.monitorPeriods_;
+              bitField0_ = (bitField0_ & ~0x00000001);
+            } else {
+              ensureMonitorPeriodsIsMutable();
+              monitorPeriods_.addAll(other.monitorPeriods_);
+            }
+            onChanged();
+          }
+        } else {
+          if (!other.monitorPeriods_.isEmpty()) {
+            if (monitorPeriodsBuilder_.isEmpty()) {
+              monitorPeriodsBuilder_.dispose();
+              monitorPeriodsBuilder_ = null;
+              monitorPeriods_ = other.monitorPeriods_;
+              bitField0_ = (bitField0_ & ~0x00000001);
+              monitorPeriodsBuilder_ = 
+                com.google.protobuf.GeneratedMessageV3.alwaysUseFieldBuilders ?
+                   getMonitorPeriodsFieldBuilder() : null;
+            } else {
+              monitorPeriodsBuilder_.addAllMessages(other.monitorPeriods_);
+            }
+          }
+        }
+        if (!other.monitorEnvironments_.isEmpty()) {
+          if (monitorEnvironments_.isEmpty()) {
+            monitorEnvironments_ = other.monitorEnvironments_;
+            bitField0_ = (bitField0_ & ~0x00000002);
+          } else {
+            ensureMonitorEnvironmentsIsMutable();
+            monitorEnvironments_.addAll(other.monitorEnvironments_);
+          }
+          onChanged();
+        }
+        if (other.getMonitoredDecisions() != 0L) {
+          setMonitoredDecisions(other.getMonitoredDecisions());
+        }
+        if (other.getMonitoredViolations() != 0L) {
+          setMonitoredViolations(other.getMonitoredViolations());
+        }
+        if (other.getCandidateSet() != false) {
+          setCandidateSet(other.getCandidateSet());
+        }
+        if (other.hasCandidateImpact()) {
+          mergeCandidateImpact(other.getCandidateImpact());
+        }
+        this.mergeUnknownFields(other.getUnknownFields());
+        onChanged();
+        return this;
+      }
+
+      @java.lang.Override
+      public final boolean isInitialized() {
+        return true;
+      }
+
+      @java.lang.Override
+      public Builder mergeFrom(
+          com.google.protobuf.CodedInputStream input,
+          com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+          throws java.io.IOException {
+        if (extensionRegistry == null) {
+          throw new java.lang.NullPointerException();
+        }
+        try {
+          boolean done = false;
+          while (!done) {
+            int tag = input.readTag();
+            switch (tag) {
+              case 0:
+                done = true;
+                break;
+              case 10: {
+                btv.v1.Audit.MonitorPeriod m =
+                    input.readMessage(
+                        btv.v1.Audit.MonitorPeriod.parser(),
+                        extensionRegistry);
+                if (monitorPeriodsBuilder_ == null) {
+                  ensureMonitorPeriodsIsMutable();
+                  monitorPeriods_.add(m);
+                } else {
+                  monitorPeriodsBuilder_.addMessage(m);
+                }
+                break;
+              } // case 10
+              case 18: {
+                java.lang.String s = input.readStringRequireUtf8();
+                ensureMonitorEnvironmentsIsMutable();
+                monitorEnvironments_.add(s);
+                break;
+              } // case 18
+              case 24: {
+                monitoredDecisions_ = input.readInt64();
+                bitField0_ |= 0x00000004;
+                break;
+              } // case 24
+              case 32: {
+                monitoredViolations_ = input.readInt64();
+                bitField0_ |= 0x00000008;
+                break;
+              } // case 32
+              case 40: {
+                candidateSet_ = input.readBool();
+                bitField0_ |= 0x00000010;
+                break;
+              } // case 40
+              case 50: {
+                input.readMessage(
+                    getCandidateImpactFieldBuilder().getBuilder(),
+                    extensionRegistry);
+                bitField0_ |= 0x00000020;
+                break;
+              } // case 50
+              default: {
+                if (!super.parseUnknownField(input, extensionRegistry, tag)) {
+                  done = true; // was an endgroup tag
+                }
+                break;
+              } // default:
+            } // switch (tag)
+          } // while (!done)
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw e.unwrapIOException();
+        } finally {
+          onChanged();
+        } // finally
+        return this;
+      }
+      private int bitField0_;
+
+      private java.util.List<btv.v1.Audit.MonitorPeriod> monitorPeriods_ =
+        java.util.Collections.emptyList();
+      private void ensureMonitorPeriodsIsMutable() {
+        if (!((bitField0_ & 0x00000001) != 0)) {
+          monitorPeriods_ = new java.util.ArrayList<btv.v1.Audit.MonitorPeriod>(monitorPeriods_);
+          bitField0_ |= 0x00000001;
+         }
+      }
+
+      private com.google.protobuf.RepeatedFieldBuilderV3<
+          btv.v1.Audit.MonitorPeriod, btv.v1.Audit.MonitorPeriod.Builder, btv.v1.Audit.MonitorPeriodOrBuilder> monitorPeriodsBuilder_;
+
+      /**
+       * <pre>
+       * monitor_periods in time order.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.MonitorPeriod monitor_periods = 1 [json_name = "monitorPeriods"];</code>
+       */
+      public java.util.List<btv.v1.Audit.MonitorPeriod> getMonitorPeriodsList() {
+        if (monitorPeriodsBuilder_ == null) {
+          return java.util.Collections.unmodifiableList(monitorPeriods_);
+        } else {
+          return monitorPeriodsBuilder_.getMessageList();
+        }
+      }
+      /**
+       * <pre>
+       * monitor_periods in time order.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.MonitorPeriod monitor_periods = 1 [json_name = "monitorPeriods"];</code>
+       */
+      public int getMonitorPeriodsCount() {
+        if (monitorPeriodsBuilder_ == null) {
+          return monitorPeriods_.size();
+        } else {
+          return monitorPeriodsBuilder_.getCount();
+        }
+      }
+      /**
+       * <pre>
+       * monitor_periods in time order.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.MonitorPeriod monitor_periods = 1 [json_name = "monitorPeriods"];</code>
+       */
+      public btv.v1.Audit.MonitorPeriod getMonitorPeriods(int index) {
+        if (monitorPeriodsBuilder_ == null) {
+          return monitorPeriods_.get(index);
+        } else {
+          return monitorPeriodsBuilder_.getMessage(index);
+        }
+      }
+      /**
+       * <pre>
+       * monitor_periods in time order.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.MonitorPeriod monitor_periods = 1 [json_name = "monitorPeriods"];</code>
+       */
+      public Builder setMonitorPeriods(
+          int index, btv.v1.Audit.MonitorPeriod value) {
+        if (monitorPeriodsBuilder_ == null) {
+          if (value == null) {
+            throw new NullPointerException();
+          }
+          ensureMonitorPeriodsIsMutable();
+          monitorPeriods_.set(index, value);
+          onChanged();
+        } else {
+          monitorPeriodsBuilder_.setMessage(index, value);
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * monitor_periods in time order.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.MonitorPeriod monitor_periods = 1 [json_name = "monitorPeriods"];</code>
+       */
+      public Builder setMonitorPeriods(
+          int index, btv.v1.Audit.MonitorPeriod.Builder builderForValue) {
+        if (monitorPeriodsBuilder_ == null) {
+          ensureMonitorPeriodsIsMutable();
+          monitorPeriods_.set(index, builderForValue.build());
+          onChanged();
+        } else {
+          monitorPeriodsBuilder_.setMessage(index, builderForValue.build());
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * monitor_periods in time order.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.MonitorPeriod monitor_periods = 1 [json_name = "monitorPeriods"];</code>
+       */
+      public Builder addMonitorPeriods(btv.v1.Audit.MonitorPeriod value) {
+        if (monitorPeriodsBuilder_ == null) {
+          if (value == null) {
+            throw new NullPointerException();
+          }
+          ensureMonitorPeriodsIsMutable();
+          monitorPeriods_.add(value);
+          onChanged();
+        } else {
+          monitorPeriodsBuilder_.addMessage(value);
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * monitor_periods in time order.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.MonitorPeriod monitor_periods = 1 [json_name = "monitorPeriods"];</code>
+       */
+      public Builder addMonitorPeriods(
+          int index, btv.v1.Audit.MonitorPeriod value) {
+        if (monitorPeriodsBuilder_ == null) {
+          if (value == null) {
+            throw new NullPointerException();
+          }
+          ensureMonitorPeriodsIsMutable();
+          monitorPeriods_.add(index, value);
+          onChanged();
+        } else {
+          monitorPeriodsBuilder_.addMessage(index, value);
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * monitor_periods in time order.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.MonitorPeriod monitor_periods = 1 [json_name = "monitorPeriods"];</code>
+       */
+      public Builder addMonitorPeriods(
+          btv.v1.Audit.MonitorPeriod.Builder builderForValue) {
+        if (monitorPeriodsBuilder_ == null) {
+          ensureMonitorPeriodsIsMutable();
+          monitorPeriods_.add(builderForValue.build());
+          onChanged();
+        } else {
+          monitorPeriodsBuilder_.addMessage(builderForValue.build());
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * monitor_periods in time order.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.MonitorPeriod monitor_periods = 1 [json_name = "monitorPeriods"];</code>
+       */
+      public Builder addMonitorPeriods(
+          int index, btv.v1.Audit.MonitorPeriod.Builder builderForValue) {
+        if (monitorPeriodsBuilder_ == null) {
+          ensureMonitorPeriodsIsMutable();
+          monitorPeriods_.add(index, builderForValue.build());
+          onChanged();
+        } else {
+          monitorPeriodsBuilder_.addMessage(index, builderForValue.build());
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * monitor_periods in time order.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.MonitorPeriod monitor_periods = 1 [json_name = "monitorPeriods"];</code>
+       */
+      public Builder addAllMonitorPeriods(
+          java.lang.Iterable<? extends btv.v1.Audit.MonitorPeriod> values) {
+        if (monitorPeriodsBuilder_ == null) {
+          ensureMonitorPeriodsIsMutable();
+          com.google.protobuf.AbstractMessageLite.Builder.addAll(
+              values, monitorPeriods_);
+          onChanged();
+        } else {
+          monitorPeriodsBuilder_.addAllMessages(values);
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * monitor_periods in time order.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.MonitorPeriod monitor_periods = 1 [json_name = "monitorPeriods"];</code>
+       */
+      public Builder clearMonitorPeriods() {
+        if (monitorPeriodsBuilder_ == null) {
+          monitorPeriods_ = java.util.Collections.emptyList();
+          bitField0_ = (bitField0_ & ~0x00000001);
+          onChanged();
+        } else {
+          monitorPeriodsBuilder_.clear();
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * monitor_periods in time order.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.MonitorPeriod monitor_periods = 1 [json_name = "monitorPeriods"];</code>
+       */
+      public Builder removeMonitorPeriods(int index) {
+        if (monitorPeriodsBuilder_ == null) {
+          ensureMonitorPeriodsIsMutable();
+          monitorPeriods_.remove(index);
+          onChanged();
+        } else {
+          monitorPeriodsBuilder_.remove(index);
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * monitor_periods in time order.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.MonitorPeriod monitor_periods = 1 [json_name = "monitorPeriods"];</code>
+       */
+      public btv.v1.Audit.MonitorPeriod.Builder getMonitorPeriodsBuilder(
+          int index) {
+        return getMonitorPeriodsFieldBuilder().getBuilder(index);
+      }
+      /**
+       * <pre>
+       * monitor_periods in time order.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.MonitorPeriod monitor_periods = 1 [json_name = "monitorPeriods"];</code>
+       */
+      public btv.v1.Audit.MonitorPeriodOrBuilder getMonitorPeriodsOrBuilder(
+          int index) {
+        if (monitorPeriodsBuilder_ == null) {
+          return monitorPeriods_.get(index);  } else {
+          return monitorPeriodsBuilder_.getMessageOrBuilder(index);
+        }
+      }
+      /**
+       * <pre>
+       * monitor_periods in time order.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.MonitorPeriod monitor_periods = 1 [json_name = "monitorPeriods"];</code>
+       */
+      public java.util.List<? extends btv.v1.Audit.MonitorPeriodOrBuilder> 
+           getMonitorPeriodsOrBuilderList() {
+        if (monitorPeriodsBuilder_ != null) {
+          return monitorPeriodsBuilder_.getMessageOrBuilderList();
+        } else {
+          return java.util.Collections.unmodifiableList(monitorPeriods_);
+        }
+      }
+      /**
+       * <pre>
+       * monitor_periods in time order.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.MonitorPeriod monitor_periods = 1 [json_name = "monitorPeriods"];</code>
+       */
+      public btv.v1.Audit.MonitorPeriod.Builder addMonitorPeriodsBuilder() {
+        return getMonitorPeriodsFieldBuilder().addBuilder(
+            btv.v1.Audit.MonitorPeriod.getDefaultInstance());
+      }
+      /**
+       * <pre>
+       * monitor_periods in time order.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.MonitorPeriod monitor_periods = 1 [json_name = "monitorPeriods"];</code>
+       */
+      public btv.v1.Audit.MonitorPeriod.Builder addMonitorPeriodsBuilder(
+          int index) {
+        return getMonitorPeriodsFieldBuilder().addBuilder(
+            index, btv.v1.Audit.MonitorPeriod.getDefaultInstance());
+      }
+      /**
+       * <pre>
+       * monitor_periods in time order.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.MonitorPeriod monitor_periods = 1 [json_name = "monitorPeriods"];</code>
+       */
+      public java.util.List<btv.v1.Audit.MonitorPeriod.Builder> 
+           getMonitorPeriodsBuilderList() {
+        return getMonitorPeriodsFieldBuilder().getBuilderList();
+      }
+      private com.google.protobuf.RepeatedFieldBuilderV3<
+          btv.v1.Audit.MonitorPeriod, btv.v1.Audit.MonitorPeriod.Builder, btv.v1.Audit.MonitorPeriodOrBuilder> 
+          getMonitorPeriodsFieldBuilder() {
+        if (monitorPeriodsBuilder_ == null) {
+          monitorPeriodsBuilder_ = new com.google.protobuf.RepeatedFieldBuilderV3<
+              btv.v1.Audit.MonitorPeriod, btv.v1.Audit.MonitorPeriod.Builder, btv.v1.Audit.MonitorPeriodOrBuilder>(
+                  monitorPeriods_,
+                  ((bitField0_ & 0x00000001) != 0),
+                  getParentForChildren(),
+                  isClean());
+          monitorPeriods_ = null;
+        }
+        return monitorPeriodsBuilder_;
+      }
+
+      private com.google.protobuf.LazyStringList monitorEnvironments_ = com.google.protobuf.LazyStringArrayList.EMPTY;
+      private void ensureMonitorEnvironmentsIsMutable() {
+        if (!((bitField0_ & 0x00000002) != 0)) {
+          monitorEnvironments_ = new com.google.protobuf.LazyStringArrayList(monitorEnvironments_);
+          bitField0_ |= 0x00000002;
+         }
+      }
+      /**
+       * <pre>
+       * monitor_environments are where monitor mode takes effect.
+       * </pre>
+       *
+       * <code>repeated string monitor_environments = 2 [json_name = "monitorEnvironments"];</code>
+       * @return A list containing the monitorEnvironments.
+       */
+      public com.google.protobuf.ProtocolStringList
+          getMonitorEnvironmentsList() {
+        return monitorEnvironments_.getUnmodifiableView();
+      }
+      /**
+       * <pre>
+       * monitor_environments are where monitor mode takes effect.
+       * </pre>
+       *
+       * <code>repeated string monitor_environments = 2 [json_name = "monitorEnvironments"];</code>
+       * @return The count of monitorEnvironments.
+       */
+      public int getMonitorEnvironmentsCount() {
+        return monitorEnvironments_.size();
+      }
+      /**
+       * <pre>
+       * monitor_environments are where monitor mode takes effect.
+       * </pre>
+       *
+       * <code>repeated string monitor_environments = 2 [json_name = "monitorEnvironments"];</code>
+       * @param index The index of the element to return.
+       * @return The monitorEnvironments at the given index.
+       */
+      public java.lang.String getMonitorEnvironments(int index) {
+        return monitorEnvironments_.get(index);
+      }
+      /**
+       * <pre>
+       * monitor_environments are where monitor mode takes effect.
+       * </pre>
+       *
+       * <code>repeated string monitor_environments = 2 [json_name = "monitorEnvironments"];</code>
+       * @param index The index of the value to return.
+       * @return The bytes of the monitorEnvironments at the given index.
+       */
+      public com.google.protobuf.ByteString
+          getMonitorEnvironmentsBytes(int index) {
+        return monitorEnvironments_.getByteString(index);
+      }
+      /**
+       * <pre>
+       * monitor_environments are where monitor mode takes effect.
+       * </pre>
+       *
+       * <code>repeated string monitor_environments = 2 [json_name = "monitorEnvironments"];</code>
+       * @param index The index to set the value at.
+       * @param value The monitorEnvironments to set.
+       * @return This builder for chaining.
+       */
+      public Builder setMonitorEnvironments(
+          int index, java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        ensureMonitorEnvironmentsIsMutable();
+        monitorEnvironments_.set(index, value);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * monitor_environments are where monitor mode takes effect.
+       * </pre>
+       *
+       * <code>repeated string monitor_environments = 2 [json_name = "monitorEnvironments"];</code>
+       * @param value The monitorEnvironments to add.
+       * @return This builder for chaining.
+       */
+      public Builder addMonitorEnvironments(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        ensureMonitorEnvironmentsIsMutable();
+        monitorEnvironments_.add(value);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * monitor_environments are where monitor mode takes effect.
+       * </pre>
+       *
+       * <code>repeated string monitor_environments = 2 [json_name = "monitorEnvironments"];</code>
+       * @param values The monitorEnvironments to add.
+       * @return This builder for chaining.
+       */
+      public Builder addAllMonitorEnvironments(
+          java.lang.Iterable<java.lang.String> values) {
+        ensureMonitorEnvironmentsIsMutable();
+        com.google.protobuf.AbstractMessageLite.Builder.addAll(
+            values, monitorEnvironments_);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * monitor_environments are where monitor mode takes effect.
+       * </pre>
+       *
+       * <code>repeated string monitor_environments = 2 [json_name = "monitorEnvironments"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearMonitorEnvironments() {
+        monitorEnvironments_ = com.google.protobuf.LazyStringArrayList.EMPTY;
+        bitField0_ = (bitField0_ & ~0x00000002);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * monitor_environments are where monitor mode takes effect.
+       * </pre>
+       *
+       * <code>repeated string monitor_environments = 2 [json_name = "monitorEnvironments"];</code>
+       * @param value The bytes of the monitorEnvironments to add.
+       * @return This builder for chaining.
+       */
+      public Builder addMonitorEnvironmentsBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        ensureMonitorEnvironmentsIsMutable();
+        monitorEnvironments_.add(value);
+        onChanged();
+        return this;
+      }
+
+      private long monitoredDecisions_ ;
+      /**
+       * <pre>
+       * monitored_decisions were answered APPROVED in monitor mode.
+       * </pre>
+       *
+       * <code>int64 monitored_decisions = 3 [json_name = "monitoredDecisions"];</code>
+       * @return The monitoredDecisions.
+       */
+      @java.lang.Override
+      public long getMonitoredDecisions() {
+        return monitoredDecisions_;
+      }
+      /**
+       * <pre>
+       * monitored_decisions were answered APPROVED in monitor mode.
+       * </pre>
+       *
+       * <code>int64 monitored_decisions = 3 [json_name = "monitoredDecisions"];</code>
+       * @param value The monitoredDecisions to set.
+       * @return This builder for chaining.
+       */
+      public Builder setMonitoredDecisions(long value) {
+        
+        monitoredDecisions_ = value;
+        bitField0_ |= 0x00000004;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * monitored_decisions were answered APPROVED in monitor mode.
+       * </pre>
+       *
+       * <code>int64 monitored_decisions = 3 [json_name = "monitoredDecisions"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearMonitoredDecisions() {
+        bitField0_ = (bitField0_ & ~0x00000004);
+        monitoredDecisions_ = 0L;
+        onChanged();
+        return this;
+      }
+
+      private long monitoredViolations_ ;
+      /**
+       * <pre>
+       * monitored_violations are monitored decisions enforcement would have
+       * blocked or sent to review.
+       * </pre>
+       *
+       * <code>int64 monitored_violations = 4 [json_name = "monitoredViolations"];</code>
+       * @return The monitoredViolations.
+       */
+      @java.lang.Override
+      public long getMonitoredViolations() {
+        return monitoredViolations_;
+      }
+      /**
+       * <pre>
+       * monitored_violations are monitored decisions enforcement would have
+       * blocked or sent to review.
+       * </pre>
+       *
+       * <code>int64 monitored_violations = 4 [json_name = "monitoredViolations"];</code>
+       * @param value The monitoredViolations to set.
+       * @return This builder for chaining.
+       */
+      public Builder setMonitoredViolations(long value) {
+        
+        monitoredViolations_ = value;
+        bitField0_ |= 0x00000008;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * monitored_violations are monitored decisions enforcement would have
+       * blocked or sent to review.
+       * </pre>
+       *
+       * <code>int64 monitored_violations = 4 [json_name = "monitoredViolations"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearMonitoredViolations() {
+        bitField0_ = (bitField0_ & ~0x00000008);
+        monitoredViolations_ = 0L;
+        onChanged();
+        return this;
+      }
+
+      private boolean candidateSet_ ;
+      /**
+       * <pre>
+       * candidate_set is true while the system or its tenant has a candidate.
+       * </pre>
+       *
+       * <code>bool candidate_set = 5 [json_name = "candidateSet"];</code>
+       * @return The candidateSet.
+       */
+      @java.lang.Override
+      public boolean getCandidateSet() {
+        return candidateSet_;
+      }
+      /**
+       * <pre>
+       * candidate_set is true while the system or its tenant has a candidate.
+       * </pre>
+       *
+       * <code>bool candidate_set = 5 [json_name = "candidateSet"];</code>
+       * @param value The candidateSet to set.
+       * @return This builder for chaining.
+       */
+      public Builder setCandidateSet(boolean value) {
+        
+        candidateSet_ = value;
+        bitField0_ |= 0x00000010;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * candidate_set is true while the system or its tenant has a candidate.
+       * </pre>
+       *
+       * <code>bool candidate_set = 5 [json_name = "candidateSet"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearCandidateSet() {
+        bitField0_ = (bitField0_ & ~0x00000010);
+        candidateSet_ = false;
+        onChanged();
+        return this;
+      }
+
+      private btv.v1.Audit.PolicyImpactGroup candidateImpact_;
+      private com.google.protobuf.SingleFieldBuilderV3<
+          btv.v1.Audit.PolicyImpactGroup, btv.v1.Audit.PolicyImpactGroup.Builder, btv.v1.Audit.PolicyImpactGroupOrBuilder> candidateImpactBuilder_;
+      /**
+       * <pre>
+       * candidate_impact over the system's decisions of the last 30 days (key
+       * "last_30_days").
+       * </pre>
+       *
+       * <code>.btv.v1.PolicyImpactGroup candidate_impact = 6 [json_name = "candidateImpact"];</code>
+       * @return Whether the candidateImpact field is set.
+       */
+      public boolean hasCandidateImpact() {
+        return ((bitField0_ & 0x00000020) != 0);
+      }
+      /**
+       * <pre>
+       * candidate_impact over the system's decisions of the last 30 days (key
+       * "last_30_days").
+       * </pre>
+       *
+       * <code>.btv.v1.PolicyImpactGroup candidate_impact = 6 [json_name = "candidateImpact"];</code>
+       * @return The candidateImpact.
+       */
+      public btv.v1.Audit.PolicyImpactGroup getCandidateImpact() {
+        if (candidateImpactBuilder_ == null) {
+          return candidateImpact_ == null ? btv.v1.Audit.PolicyImpactGroup.getDefaultInstance() : candidateImpact_;
+        } else {
+          return candidateImpactBuilder_.getMessage();
+        }
+      }
+      /**
+       * <pre>
+       * candidate_impact over the system's decisions of the last 30 days (key
+       * "last_30_days").
+       * </pre>
+       *
+       * <code>.btv.v1.PolicyImpactGroup candidate_impact = 6 [json_name = "candidateImpact"];</code>
+       */
+      public Builder setCandidateImpact(btv.v1.Audit.PolicyImpactGroup value) {
+        if (candidateImpactBuilder_ == null) {
+          if (value == null) {
+            throw new NullPointerException();
+          }
+          candidateImpact_ = value;
+        } else {
+          candidateImpactBuilder_.setMessage(value);
+        }
+        bitField0_ |= 0x00000020;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * candidate_impact over the system's decisions of the last 30 days (key
+       * "last_30_days").
+       * </pre>
+       *
+       * <code>.btv.v1.PolicyImpactGroup candidate_impact = 6 [json_name = "candidateImpact"];</code>
+       */
+      public Builder setCandidateImpact(
+          btv.v1.Audit.PolicyImpactGroup.Builder builderForValue) {
+        if (candidateImpactBuilder_ == null) {
+          candidateImpact_ = builderForValue.build();
+        } else {
+          candidateImpactBuilder_.setMessage(builderForValue.build());
+        }
+        bitField0_ |= 0x00000020;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * candidate_impact over the system's decisions of the last 30 days (key
+       * "last_30_days").
+       * </pre>
+       *
+       * <code>.btv.v1.PolicyImpactGroup candidate_impact = 6 [json_name = "candidateImpact"];</code>
+       */
+      public Builder mergeCandidateImpact(btv.v1.Audit.PolicyImpactGroup value) {
+        if (candidateImpactBuilder_ == null) {
+          if (((bitField0_ & 0x00000020) != 0) &&
+            candidateImpact_ != null &&
+            candidateImpact_ != btv.v1.Audit.PolicyImpactGroup.getDefaultInstance()) {
+            getCandidateImpactBuilder().mergeFrom(value);
+          } else {
+            candidateImpact_ = value;
+          }
+        } else {
+          candidateImpactBuilder_.mergeFrom(value);
+        }
+        bitField0_ |= 0x00000020;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * candidate_impact over the system's decisions of the last 30 days (key
+       * "last_30_days").
+       * </pre>
+       *
+       * <code>.btv.v1.PolicyImpactGroup candidate_impact = 6 [json_name = "candidateImpact"];</code>
+       */
+      public Builder clearCandidateImpact() {
+        bitField0_ = (bitField0_ & ~0x00000020);
+        candidateImpact_ = null;
+        if (candidateImpactBuilder_ != null) {
+          candidateImpactBuilder_.dispose();
+          candidateImpactBuilder_ = null;
+        }
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * candidate_impact over the system's decisions of the last 30 days (key
+       * "last_30_days").
+       * </pre>
+       *
+       * <code>.btv.v1.PolicyImpactGroup candidate_impact = 6 [json_name = "candidateImpact"];</code>
+       */
+      public btv.v1.Audit.PolicyImpactGroup.Builder getCandidateImpactBuilder() {
+        bitField0_ |= 0x00000020;
+        onChanged();
+        return getCandidateImpactFieldBuilder().getBuilder();
+      }
+      /**
+       * <pre>
+       * candidate_impact over the system's decisions of the last 30 days (key
+       * "last_30_days").
+       * </pre>
+       *
+       * <code>.btv.v1.PolicyImpactGroup candidate_impact = 6 [json_name = "candidateImpact"];</code>
+       */
+      public btv.v1.Audit.PolicyImpactGroupOrBuilder getCandidateImpactOrBuilder() {
+        if (candidateImpactBuilder_ != null) {
+          return candidateImpactBuilder_.getMessageOrBuilder();
+        } else {
+          return candidateImpact_ == null ?
+              btv.v1.Audit.PolicyImpactGroup.getDefaultInstance() : candidateImpact_;
+        }
+      }
+      /**
+       * <pre>
+       * candidate_impact over the system's decisions of the last 30 days (key
+       * "last_30_days").
+       * </pre>
+       *
+       * <code>.btv.v1.PolicyImpactGroup candidate_impact = 6 [json_name = "candidateImpact"];</code>
+       */
+      private com.google.protobuf.SingleFieldBuilderV3<
+          btv.v1.Audit.PolicyImpactGroup, btv.v1.Audit.PolicyImpactGroup.Builder, btv.v1.Audit.PolicyImpactGroupOrBuilder> 
+          getCandidateImpactFieldBuilder() {
+        if (candidateImpactBuilder_ == null) {
+          candidateImpactBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+              btv.v1.Audit.PolicyImpactGroup, btv.v1.Audit.PolicyImpactGroup.Builder, btv.v1.Audit.PolicyImpactGroupOrBuilder>(
+                  getCandidateImpact(),
+                  getParentForChildren(),
+                  isClean());
+          candidateImpact_ = null;
+        }
+        return candidateImpactBuilder_;
+      }
+      @java.lang.Override
+      public final Builder setUnknownFields(
+          final com.google.protobuf.UnknownFieldSet unknownFields) {
+        return super.setUnknownFields(unknownFields);
+      }
+
+      @java.lang.Override
+      public final Builder mergeUnknownFields(
+          final com.google.protobuf.UnknownFieldSet unknownFields) {
+        return super.mergeUnknownFields(unknownFields);
+      }
+
+
+      // @@protoc_insertion_point(builder_scope:btv.v1.RolloutSummary)
+    }
+
+    // @@protoc_insertion_point(class_scope:btv.v1.RolloutSummary)
+    private static final btv.v1.Audit.RolloutSummary DEFAULT_INSTANCE;
+    static {
+      DEFAULT_INSTANCE = new btv.v1.Audit.RolloutSummary();
+    }
+
+    public static btv.v1.Audit.RolloutSummary getDefaultInstance() {
+      return DEFAULT_INSTANCE;
+    }
+
+    private static final com.google.protobuf.Parser<RolloutSummary>
+        PARSER = new com.google.protobuf.AbstractParser<RolloutSummary>() {
+      @java.lang.Override
+      public RolloutSummary parsePartialFrom(
+          com.google.protobuf.CodedInputStream input,
+          com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+          throws com.google.protobuf.InvalidProtocolBufferException {
+        Builder builder = newBuilder();
+        try {
+          builder.mergeFrom(input, extensionRegistry);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw e.setUnfinishedMessage(builder.buildPartial());
+        } catch (com.google.protobuf.UninitializedMessageException e) {
+          throw e.asInvalidProtocolBufferException().setUnfinishedMessage(builder.buildPartial());
+        } catch (java.io.IOException e) {
+          throw new com.google.protobuf.InvalidProtocolBufferException(e)
+              .setUnfinishedMessage(builder.buildPartial());
+        }
+        return builder.buildPartial();
+      }
+    };
+
+    public static com.google.protobuf.Parser<RolloutSummary> parser() {
+      return PARSER;
+    }
+
+    @java.lang.Override
+    public com.google.protobuf.Parser<RolloutSummary> getParserForType() {
+      return PARSER;
+    }
+
+    @java.lang.Override
+    public btv.v1.Audit.RolloutSummary getDefaultInstanceForType() {
       return DEFAULT_INSTANCE;
     }
 
@@ -6846,6 +9962,33 @@ public final class Audit {
      * <code>.btv.v1.ComplianceReport report = 7 [json_name = "report"];</code>
      */
     btv.v1.Audit.ComplianceReportOrBuilder getReportOrBuilder();
+
+    /**
+     * <pre>
+     * rollout: monitor periods and the candidate's measured impact.
+     * </pre>
+     *
+     * <code>.btv.v1.RolloutSummary rollout = 20 [json_name = "rollout"];</code>
+     * @return Whether the rollout field is set.
+     */
+    boolean hasRollout();
+    /**
+     * <pre>
+     * rollout: monitor periods and the candidate's measured impact.
+     * </pre>
+     *
+     * <code>.btv.v1.RolloutSummary rollout = 20 [json_name = "rollout"];</code>
+     * @return The rollout.
+     */
+    btv.v1.Audit.RolloutSummary getRollout();
+    /**
+     * <pre>
+     * rollout: monitor periods and the candidate's measured impact.
+     * </pre>
+     *
+     * <code>.btv.v1.RolloutSummary rollout = 20 [json_name = "rollout"];</code>
+     */
+    btv.v1.Audit.RolloutSummaryOrBuilder getRolloutOrBuilder();
   }
   /**
    * <pre>
@@ -7144,6 +10287,44 @@ public final class Audit {
       return report_ == null ? btv.v1.Audit.ComplianceReport.getDefaultInstance() : report_;
     }
 
+    public static final int ROLLOUT_FIELD_NUMBER = 20;
+    private btv.v1.Audit.RolloutSummary rollout_;
+    /**
+     * <pre>
+     * rollout: monitor periods and the candidate's measured impact.
+     * </pre>
+     *
+     * <code>.btv.v1.RolloutSummary rollout = 20 [json_name = "rollout"];</code>
+     * @return Whether the rollout field is set.
+     */
+    @java.lang.Override
+    public boolean hasRollout() {
+      return rollout_ != null;
+    }
+    /**
+     * <pre>
+     * rollout: monitor periods and the candidate's measured impact.
+     * </pre>
+     *
+     * <code>.btv.v1.RolloutSummary rollout = 20 [json_name = "rollout"];</code>
+     * @return The rollout.
+     */
+    @java.lang.Override
+    public btv.v1.Audit.RolloutSummary getRollout() {
+      return rollout_ == null ? btv.v1.Audit.RolloutSummary.getDefaultInstance() : rollout_;
+    }
+    /**
+     * <pre>
+     * rollout: monitor periods and the candidate's measured impact.
+     * </pre>
+     *
+     * <code>.btv.v1.RolloutSummary rollout = 20 [json_name = "rollout"];</code>
+     */
+    @java.lang.Override
+    public btv.v1.Audit.RolloutSummaryOrBuilder getRolloutOrBuilder() {
+      return rollout_ == null ? btv.v1.Audit.RolloutSummary.getDefaultInstance() : rollout_;
+    }
+
     private byte memoizedIsInitialized = -1;
     @java.lang.Override
     public final boolean isInitialized() {
@@ -7178,6 +10359,9 @@ public final class Audit {
       }
       if (report_ != null) {
         output.writeMessage(7, getReport());
+      }
+      if (rollout_ != null) {
+        output.writeMessage(20, getRollout());
       }
       getUnknownFields().writeTo(output);
     }
@@ -7214,6 +10398,10 @@ public final class Audit {
       if (report_ != null) {
         size += com.google.protobuf.CodedOutputStream
           .computeMessageSize(7, getReport());
+      }
+      if (rollout_ != null) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeMessageSize(20, getRollout());
       }
       size += getUnknownFields().getSerializedSize();
       memoizedSize = size;
@@ -7260,6 +10448,11 @@ public final class Audit {
         if (!getReport()
             .equals(other.getReport())) return false;
       }
+      if (hasRollout() != other.hasRollout()) return false;
+      if (hasRollout()) {
+        if (!getRollout()
+            .equals(other.getRollout())) return false;
+      }
       if (!getUnknownFields().equals(other.getUnknownFields())) return false;
       return true;
     }
@@ -7295,6 +10488,10 @@ public final class Audit {
       if (hasReport()) {
         hash = (37 * hash) + REPORT_FIELD_NUMBER;
         hash = (53 * hash) + getReport().hashCode();
+      }
+      if (hasRollout()) {
+        hash = (37 * hash) + ROLLOUT_FIELD_NUMBER;
+        hash = (53 * hash) + getRollout().hashCode();
       }
       hash = (29 * hash) + getUnknownFields().hashCode();
       memoizedHashCode = hash;
@@ -7456,6 +10653,11 @@ public final class Audit {
           reportBuilder_.dispose();
           reportBuilder_ = null;
         }
+        rollout_ = null;
+        if (rolloutBuilder_ != null) {
+          rolloutBuilder_.dispose();
+          rolloutBuilder_ = null;
+        }
         return this;
       }
 
@@ -7519,6 +10721,11 @@ public final class Audit {
           result.report_ = reportBuilder_ == null
               ? report_
               : reportBuilder_.build();
+        }
+        if (((from_bitField0_ & 0x00000080) != 0)) {
+          result.rollout_ = rolloutBuilder_ == null
+              ? rollout_
+              : rolloutBuilder_.build();
         }
       }
 
@@ -7588,6 +10795,9 @@ public final class Audit {
         }
         if (other.hasReport()) {
           mergeReport(other.getReport());
+        }
+        if (other.hasRollout()) {
+          mergeRollout(other.getRollout());
         }
         this.mergeUnknownFields(other.getUnknownFields());
         onChanged();
@@ -7660,6 +10870,13 @@ public final class Audit {
                 bitField0_ |= 0x00000040;
                 break;
               } // case 58
+              case 162: {
+                input.readMessage(
+                    getRolloutFieldBuilder().getBuilder(),
+                    extensionRegistry);
+                bitField0_ |= 0x00000080;
+                break;
+              } // case 162
               default: {
                 if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                   done = true; // was an endgroup tag
@@ -8586,6 +11803,161 @@ public final class Audit {
           report_ = null;
         }
         return reportBuilder_;
+      }
+
+      private btv.v1.Audit.RolloutSummary rollout_;
+      private com.google.protobuf.SingleFieldBuilderV3<
+          btv.v1.Audit.RolloutSummary, btv.v1.Audit.RolloutSummary.Builder, btv.v1.Audit.RolloutSummaryOrBuilder> rolloutBuilder_;
+      /**
+       * <pre>
+       * rollout: monitor periods and the candidate's measured impact.
+       * </pre>
+       *
+       * <code>.btv.v1.RolloutSummary rollout = 20 [json_name = "rollout"];</code>
+       * @return Whether the rollout field is set.
+       */
+      public boolean hasRollout() {
+        return ((bitField0_ & 0x00000080) != 0);
+      }
+      /**
+       * <pre>
+       * rollout: monitor periods and the candidate's measured impact.
+       * </pre>
+       *
+       * <code>.btv.v1.RolloutSummary rollout = 20 [json_name = "rollout"];</code>
+       * @return The rollout.
+       */
+      public btv.v1.Audit.RolloutSummary getRollout() {
+        if (rolloutBuilder_ == null) {
+          return rollout_ == null ? btv.v1.Audit.RolloutSummary.getDefaultInstance() : rollout_;
+        } else {
+          return rolloutBuilder_.getMessage();
+        }
+      }
+      /**
+       * <pre>
+       * rollout: monitor periods and the candidate's measured impact.
+       * </pre>
+       *
+       * <code>.btv.v1.RolloutSummary rollout = 20 [json_name = "rollout"];</code>
+       */
+      public Builder setRollout(btv.v1.Audit.RolloutSummary value) {
+        if (rolloutBuilder_ == null) {
+          if (value == null) {
+            throw new NullPointerException();
+          }
+          rollout_ = value;
+        } else {
+          rolloutBuilder_.setMessage(value);
+        }
+        bitField0_ |= 0x00000080;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * rollout: monitor periods and the candidate's measured impact.
+       * </pre>
+       *
+       * <code>.btv.v1.RolloutSummary rollout = 20 [json_name = "rollout"];</code>
+       */
+      public Builder setRollout(
+          btv.v1.Audit.RolloutSummary.Builder builderForValue) {
+        if (rolloutBuilder_ == null) {
+          rollout_ = builderForValue.build();
+        } else {
+          rolloutBuilder_.setMessage(builderForValue.build());
+        }
+        bitField0_ |= 0x00000080;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * rollout: monitor periods and the candidate's measured impact.
+       * </pre>
+       *
+       * <code>.btv.v1.RolloutSummary rollout = 20 [json_name = "rollout"];</code>
+       */
+      public Builder mergeRollout(btv.v1.Audit.RolloutSummary value) {
+        if (rolloutBuilder_ == null) {
+          if (((bitField0_ & 0x00000080) != 0) &&
+            rollout_ != null &&
+            rollout_ != btv.v1.Audit.RolloutSummary.getDefaultInstance()) {
+            getRolloutBuilder().mergeFrom(value);
+          } else {
+            rollout_ = value;
+          }
+        } else {
+          rolloutBuilder_.mergeFrom(value);
+        }
+        bitField0_ |= 0x00000080;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * rollout: monitor periods and the candidate's measured impact.
+       * </pre>
+       *
+       * <code>.btv.v1.RolloutSummary rollout = 20 [json_name = "rollout"];</code>
+       */
+      public Builder clearRollout() {
+        bitField0_ = (bitField0_ & ~0x00000080);
+        rollout_ = null;
+        if (rolloutBuilder_ != null) {
+          rolloutBuilder_.dispose();
+          rolloutBuilder_ = null;
+        }
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * rollout: monitor periods and the candidate's measured impact.
+       * </pre>
+       *
+       * <code>.btv.v1.RolloutSummary rollout = 20 [json_name = "rollout"];</code>
+       */
+      public btv.v1.Audit.RolloutSummary.Builder getRolloutBuilder() {
+        bitField0_ |= 0x00000080;
+        onChanged();
+        return getRolloutFieldBuilder().getBuilder();
+      }
+      /**
+       * <pre>
+       * rollout: monitor periods and the candidate's measured impact.
+       * </pre>
+       *
+       * <code>.btv.v1.RolloutSummary rollout = 20 [json_name = "rollout"];</code>
+       */
+      public btv.v1.Audit.RolloutSummaryOrBuilder getRolloutOrBuilder() {
+        if (rolloutBuilder_ != null) {
+          return rolloutBuilder_.getMessageOrBuilder();
+        } else {
+          return rollout_ == null ?
+              btv.v1.Audit.RolloutSummary.getDefaultInstance() : rollout_;
+        }
+      }
+      /**
+       * <pre>
+       * rollout: monitor periods and the candidate's measured impact.
+       * </pre>
+       *
+       * <code>.btv.v1.RolloutSummary rollout = 20 [json_name = "rollout"];</code>
+       */
+      private com.google.protobuf.SingleFieldBuilderV3<
+          btv.v1.Audit.RolloutSummary, btv.v1.Audit.RolloutSummary.Builder, btv.v1.Audit.RolloutSummaryOrBuilder> 
+          getRolloutFieldBuilder() {
+        if (rolloutBuilder_ == null) {
+          rolloutBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+              btv.v1.Audit.RolloutSummary, btv.v1.Audit.RolloutSummary.Builder, btv.v1.Audit.RolloutSummaryOrBuilder>(
+                  getRollout(),
+                  getParentForChildren(),
+                  isClean());
+          rollout_ = null;
+        }
+        return rolloutBuilder_;
       }
       @java.lang.Override
       public final Builder setUnknownFields(
@@ -9683,6 +13055,28 @@ public final class Audit {
      */
     long getByThreatOrThrow(
         java.lang.String key);
+
+    /**
+     * <pre>
+     * monitored_decisions were answered APPROVED in monitor mode, whatever
+     * the decision; total_decisions includes them.
+     * </pre>
+     *
+     * <code>int64 monitored_decisions = 6 [json_name = "monitoredDecisions"];</code>
+     * @return The monitoredDecisions.
+     */
+    long getMonitoredDecisions();
+
+    /**
+     * <pre>
+     * monitored_violations are monitored decisions enforcement would have
+     * blocked or sent to review; they are not in total_violations.
+     * </pre>
+     *
+     * <code>int64 monitored_violations = 7 [json_name = "monitoredViolations"];</code>
+     * @return The monitoredViolations.
+     */
+    long getMonitoredViolations();
   }
   /**
    * <pre>
@@ -9926,6 +13320,38 @@ public final class Audit {
       return map.get(key);
     }
 
+    public static final int MONITORED_DECISIONS_FIELD_NUMBER = 6;
+    private long monitoredDecisions_ = 0L;
+    /**
+     * <pre>
+     * monitored_decisions were answered APPROVED in monitor mode, whatever
+     * the decision; total_decisions includes them.
+     * </pre>
+     *
+     * <code>int64 monitored_decisions = 6 [json_name = "monitoredDecisions"];</code>
+     * @return The monitoredDecisions.
+     */
+    @java.lang.Override
+    public long getMonitoredDecisions() {
+      return monitoredDecisions_;
+    }
+
+    public static final int MONITORED_VIOLATIONS_FIELD_NUMBER = 7;
+    private long monitoredViolations_ = 0L;
+    /**
+     * <pre>
+     * monitored_violations are monitored decisions enforcement would have
+     * blocked or sent to review; they are not in total_violations.
+     * </pre>
+     *
+     * <code>int64 monitored_violations = 7 [json_name = "monitoredViolations"];</code>
+     * @return The monitoredViolations.
+     */
+    @java.lang.Override
+    public long getMonitoredViolations() {
+      return monitoredViolations_;
+    }
+
     private byte memoizedIsInitialized = -1;
     @java.lang.Override
     public final boolean isInitialized() {
@@ -9958,6 +13384,12 @@ public final class Audit {
           internalGetByThreat(),
           ByThreatDefaultEntryHolder.defaultEntry,
           5);
+      if (monitoredDecisions_ != 0L) {
+        output.writeInt64(6, monitoredDecisions_);
+      }
+      if (monitoredViolations_ != 0L) {
+        output.writeInt64(7, monitoredViolations_);
+      }
       getUnknownFields().writeTo(output);
     }
 
@@ -9992,6 +13424,14 @@ public final class Audit {
         size += com.google.protobuf.CodedOutputStream
             .computeMessageSize(5, byThreat__);
       }
+      if (monitoredDecisions_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeInt64Size(6, monitoredDecisions_);
+      }
+      if (monitoredViolations_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeInt64Size(7, monitoredViolations_);
+      }
       size += getUnknownFields().getSerializedSize();
       memoizedSize = size;
       return size;
@@ -10018,6 +13458,10 @@ public final class Audit {
           .equals(other.getMostCommonReason())) return false;
       if (!internalGetByThreat().equals(
           other.internalGetByThreat())) return false;
+      if (getMonitoredDecisions()
+          != other.getMonitoredDecisions()) return false;
+      if (getMonitoredViolations()
+          != other.getMonitoredViolations()) return false;
       if (!getUnknownFields().equals(other.getUnknownFields())) return false;
       return true;
     }
@@ -10044,6 +13488,12 @@ public final class Audit {
         hash = (37 * hash) + BY_THREAT_FIELD_NUMBER;
         hash = (53 * hash) + internalGetByThreat().hashCode();
       }
+      hash = (37 * hash) + MONITORED_DECISIONS_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getMonitoredDecisions());
+      hash = (37 * hash) + MONITORED_VIOLATIONS_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getMonitoredViolations());
       hash = (29 * hash) + getUnknownFields().hashCode();
       memoizedHashCode = hash;
       return hash;
@@ -10204,6 +13654,8 @@ public final class Audit {
         avgRiskScore_ = 0D;
         mostCommonReason_ = "";
         internalGetMutableByThreat().clear();
+        monitoredDecisions_ = 0L;
+        monitoredViolations_ = 0L;
         return this;
       }
 
@@ -10252,6 +13704,12 @@ public final class Audit {
         if (((from_bitField0_ & 0x00000010) != 0)) {
           result.byThreat_ = internalGetByThreat();
           result.byThreat_.makeImmutable();
+        }
+        if (((from_bitField0_ & 0x00000020) != 0)) {
+          result.monitoredDecisions_ = monitoredDecisions_;
+        }
+        if (((from_bitField0_ & 0x00000040) != 0)) {
+          result.monitoredViolations_ = monitoredViolations_;
         }
       }
 
@@ -10316,6 +13774,12 @@ public final class Audit {
         internalGetMutableByThreat().mergeFrom(
             other.internalGetByThreat());
         bitField0_ |= 0x00000010;
+        if (other.getMonitoredDecisions() != 0L) {
+          setMonitoredDecisions(other.getMonitoredDecisions());
+        }
+        if (other.getMonitoredViolations() != 0L) {
+          setMonitoredViolations(other.getMonitoredViolations());
+        }
         this.mergeUnknownFields(other.getUnknownFields());
         onChanged();
         return this;
@@ -10371,6 +13835,16 @@ public final class Audit {
                 bitField0_ |= 0x00000010;
                 break;
               } // case 42
+              case 48: {
+                monitoredDecisions_ = input.readInt64();
+                bitField0_ |= 0x00000020;
+                break;
+              } // case 48
+              case 56: {
+                monitoredViolations_ = input.readInt64();
+                bitField0_ |= 0x00000040;
+                break;
+              } // case 56
               default: {
                 if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                   done = true; // was an endgroup tag
@@ -10762,6 +14236,100 @@ public final class Audit {
         internalGetMutableByThreat().getMutableMap()
             .putAll(values);
         bitField0_ |= 0x00000010;
+        return this;
+      }
+
+      private long monitoredDecisions_ ;
+      /**
+       * <pre>
+       * monitored_decisions were answered APPROVED in monitor mode, whatever
+       * the decision; total_decisions includes them.
+       * </pre>
+       *
+       * <code>int64 monitored_decisions = 6 [json_name = "monitoredDecisions"];</code>
+       * @return The monitoredDecisions.
+       */
+      @java.lang.Override
+      public long getMonitoredDecisions() {
+        return monitoredDecisions_;
+      }
+      /**
+       * <pre>
+       * monitored_decisions were answered APPROVED in monitor mode, whatever
+       * the decision; total_decisions includes them.
+       * </pre>
+       *
+       * <code>int64 monitored_decisions = 6 [json_name = "monitoredDecisions"];</code>
+       * @param value The monitoredDecisions to set.
+       * @return This builder for chaining.
+       */
+      public Builder setMonitoredDecisions(long value) {
+        
+        monitoredDecisions_ = value;
+        bitField0_ |= 0x00000020;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * monitored_decisions were answered APPROVED in monitor mode, whatever
+       * the decision; total_decisions includes them.
+       * </pre>
+       *
+       * <code>int64 monitored_decisions = 6 [json_name = "monitoredDecisions"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearMonitoredDecisions() {
+        bitField0_ = (bitField0_ & ~0x00000020);
+        monitoredDecisions_ = 0L;
+        onChanged();
+        return this;
+      }
+
+      private long monitoredViolations_ ;
+      /**
+       * <pre>
+       * monitored_violations are monitored decisions enforcement would have
+       * blocked or sent to review; they are not in total_violations.
+       * </pre>
+       *
+       * <code>int64 monitored_violations = 7 [json_name = "monitoredViolations"];</code>
+       * @return The monitoredViolations.
+       */
+      @java.lang.Override
+      public long getMonitoredViolations() {
+        return monitoredViolations_;
+      }
+      /**
+       * <pre>
+       * monitored_violations are monitored decisions enforcement would have
+       * blocked or sent to review; they are not in total_violations.
+       * </pre>
+       *
+       * <code>int64 monitored_violations = 7 [json_name = "monitoredViolations"];</code>
+       * @param value The monitoredViolations to set.
+       * @return This builder for chaining.
+       */
+      public Builder setMonitoredViolations(long value) {
+        
+        monitoredViolations_ = value;
+        bitField0_ |= 0x00000040;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * monitored_violations are monitored decisions enforcement would have
+       * blocked or sent to review; they are not in total_violations.
+       * </pre>
+       *
+       * <code>int64 monitored_violations = 7 [json_name = "monitoredViolations"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearMonitoredViolations() {
+        bitField0_ = (bitField0_ & ~0x00000040);
+        monitoredViolations_ = 0L;
+        onChanged();
         return this;
       }
       @java.lang.Override
@@ -22655,6 +26223,4313 @@ public final class Audit {
 
   }
 
+  public interface GetPolicyImpactRequestOrBuilder extends
+      // @@protoc_insertion_point(interface_extends:btv.v1.GetPolicyImpactRequest)
+      com.google.protobuf.MessageOrBuilder {
+
+    /**
+     * <pre>
+     * system_id limits the measure to one system; empty: every system.
+     * </pre>
+     *
+     * <code>string system_id = 1 [json_name = "systemId"];</code>
+     * @return The systemId.
+     */
+    java.lang.String getSystemId();
+    /**
+     * <pre>
+     * system_id limits the measure to one system; empty: every system.
+     * </pre>
+     *
+     * <code>string system_id = 1 [json_name = "systemId"];</code>
+     * @return The bytes for systemId.
+     */
+    com.google.protobuf.ByteString
+        getSystemIdBytes();
+
+    /**
+     * <pre>
+     * since bounds the window from below (inclusive); unset = 24 hours ago.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp since = 2 [json_name = "since"];</code>
+     * @return Whether the since field is set.
+     */
+    boolean hasSince();
+    /**
+     * <pre>
+     * since bounds the window from below (inclusive); unset = 24 hours ago.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp since = 2 [json_name = "since"];</code>
+     * @return The since.
+     */
+    com.google.protobuf.Timestamp getSince();
+    /**
+     * <pre>
+     * since bounds the window from below (inclusive); unset = 24 hours ago.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp since = 2 [json_name = "since"];</code>
+     */
+    com.google.protobuf.TimestampOrBuilder getSinceOrBuilder();
+
+    /**
+     * <pre>
+     * until bounds the window from above (exclusive); unset = now.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp until = 3 [json_name = "until"];</code>
+     * @return Whether the until field is set.
+     */
+    boolean hasUntil();
+    /**
+     * <pre>
+     * until bounds the window from above (exclusive); unset = now.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp until = 3 [json_name = "until"];</code>
+     * @return The until.
+     */
+    com.google.protobuf.Timestamp getUntil();
+    /**
+     * <pre>
+     * until bounds the window from above (exclusive); unset = now.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp until = 3 [json_name = "until"];</code>
+     */
+    com.google.protobuf.TimestampOrBuilder getUntilOrBuilder();
+  }
+  /**
+   * <pre>
+   * GetPolicyImpactRequest bounds the window of decisions measured.
+   * </pre>
+   *
+   * Protobuf type {@code btv.v1.GetPolicyImpactRequest}
+   */
+  public static final class GetPolicyImpactRequest extends
+      com.google.protobuf.GeneratedMessageV3 implements
+      // @@protoc_insertion_point(message_implements:btv.v1.GetPolicyImpactRequest)
+      GetPolicyImpactRequestOrBuilder {
+  private static final long serialVersionUID = 0L;
+    // Use GetPolicyImpactRequest.newBuilder() to construct.
+    private GetPolicyImpactRequest(com.google.protobuf.GeneratedMessageV3.Builder<?> builder) {
+      super(builder);
+    }
+    private GetPolicyImpactRequest() {
+      systemId_ = "";
+    }
+
+    @java.lang.Override
+    @SuppressWarnings({"unused"})
+    protected java.lang.Object newInstance(
+        UnusedPrivateParameter unused) {
+      return new GetPolicyImpactRequest();
+    }
+
+    @java.lang.Override
+    public final com.google.protobuf.UnknownFieldSet
+    getUnknownFields() {
+      return this.unknownFields;
+    }
+    public static final com.google.protobuf.Descriptors.Descriptor
+        getDescriptor() {
+      return btv.v1.Audit.internal_static_btv_v1_GetPolicyImpactRequest_descriptor;
+    }
+
+    @java.lang.Override
+    protected com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+        internalGetFieldAccessorTable() {
+      return btv.v1.Audit.internal_static_btv_v1_GetPolicyImpactRequest_fieldAccessorTable
+          .ensureFieldAccessorsInitialized(
+              btv.v1.Audit.GetPolicyImpactRequest.class, btv.v1.Audit.GetPolicyImpactRequest.Builder.class);
+    }
+
+    public static final int SYSTEM_ID_FIELD_NUMBER = 1;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object systemId_ = "";
+    /**
+     * <pre>
+     * system_id limits the measure to one system; empty: every system.
+     * </pre>
+     *
+     * <code>string system_id = 1 [json_name = "systemId"];</code>
+     * @return The systemId.
+     */
+    @java.lang.Override
+    public java.lang.String getSystemId() {
+      java.lang.Object ref = systemId_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        systemId_ = s;
+        return s;
+      }
+    }
+    /**
+     * <pre>
+     * system_id limits the measure to one system; empty: every system.
+     * </pre>
+     *
+     * <code>string system_id = 1 [json_name = "systemId"];</code>
+     * @return The bytes for systemId.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getSystemIdBytes() {
+      java.lang.Object ref = systemId_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        systemId_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
+    public static final int SINCE_FIELD_NUMBER = 2;
+    private com.google.protobuf.Timestamp since_;
+    /**
+     * <pre>
+     * since bounds the window from below (inclusive); unset = 24 hours ago.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp since = 2 [json_name = "since"];</code>
+     * @return Whether the since field is set.
+     */
+    @java.lang.Override
+    public boolean hasSince() {
+      return since_ != null;
+    }
+    /**
+     * <pre>
+     * since bounds the window from below (inclusive); unset = 24 hours ago.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp since = 2 [json_name = "since"];</code>
+     * @return The since.
+     */
+    @java.lang.Override
+    public com.google.protobuf.Timestamp getSince() {
+      return since_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : since_;
+    }
+    /**
+     * <pre>
+     * since bounds the window from below (inclusive); unset = 24 hours ago.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp since = 2 [json_name = "since"];</code>
+     */
+    @java.lang.Override
+    public com.google.protobuf.TimestampOrBuilder getSinceOrBuilder() {
+      return since_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : since_;
+    }
+
+    public static final int UNTIL_FIELD_NUMBER = 3;
+    private com.google.protobuf.Timestamp until_;
+    /**
+     * <pre>
+     * until bounds the window from above (exclusive); unset = now.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp until = 3 [json_name = "until"];</code>
+     * @return Whether the until field is set.
+     */
+    @java.lang.Override
+    public boolean hasUntil() {
+      return until_ != null;
+    }
+    /**
+     * <pre>
+     * until bounds the window from above (exclusive); unset = now.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp until = 3 [json_name = "until"];</code>
+     * @return The until.
+     */
+    @java.lang.Override
+    public com.google.protobuf.Timestamp getUntil() {
+      return until_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : until_;
+    }
+    /**
+     * <pre>
+     * until bounds the window from above (exclusive); unset = now.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp until = 3 [json_name = "until"];</code>
+     */
+    @java.lang.Override
+    public com.google.protobuf.TimestampOrBuilder getUntilOrBuilder() {
+      return until_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : until_;
+    }
+
+    private byte memoizedIsInitialized = -1;
+    @java.lang.Override
+    public final boolean isInitialized() {
+      byte isInitialized = memoizedIsInitialized;
+      if (isInitialized == 1) return true;
+      if (isInitialized == 0) return false;
+
+      memoizedIsInitialized = 1;
+      return true;
+    }
+
+    @java.lang.Override
+    public void writeTo(com.google.protobuf.CodedOutputStream output)
+                        throws java.io.IOException {
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(systemId_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 1, systemId_);
+      }
+      if (since_ != null) {
+        output.writeMessage(2, getSince());
+      }
+      if (until_ != null) {
+        output.writeMessage(3, getUntil());
+      }
+      getUnknownFields().writeTo(output);
+    }
+
+    @java.lang.Override
+    public int getSerializedSize() {
+      int size = memoizedSize;
+      if (size != -1) return size;
+
+      size = 0;
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(systemId_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(1, systemId_);
+      }
+      if (since_ != null) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeMessageSize(2, getSince());
+      }
+      if (until_ != null) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeMessageSize(3, getUntil());
+      }
+      size += getUnknownFields().getSerializedSize();
+      memoizedSize = size;
+      return size;
+    }
+
+    @java.lang.Override
+    public boolean equals(final java.lang.Object obj) {
+      if (obj == this) {
+       return true;
+      }
+      if (!(obj instanceof btv.v1.Audit.GetPolicyImpactRequest)) {
+        return super.equals(obj);
+      }
+      btv.v1.Audit.GetPolicyImpactRequest other = (btv.v1.Audit.GetPolicyImpactRequest) obj;
+
+      if (!getSystemId()
+          .equals(other.getSystemId())) return false;
+      if (hasSince() != other.hasSince()) return false;
+      if (hasSince()) {
+        if (!getSince()
+            .equals(other.getSince())) return false;
+      }
+      if (hasUntil() != other.hasUntil()) return false;
+      if (hasUntil()) {
+        if (!getUntil()
+            .equals(other.getUntil())) return false;
+      }
+      if (!getUnknownFields().equals(other.getUnknownFields())) return false;
+      return true;
+    }
+
+    @java.lang.Override
+    public int hashCode() {
+      if (memoizedHashCode != 0) {
+        return memoizedHashCode;
+      }
+      int hash = 41;
+      hash = (19 * hash) + getDescriptor().hashCode();
+      hash = (37 * hash) + SYSTEM_ID_FIELD_NUMBER;
+      hash = (53 * hash) + getSystemId().hashCode();
+      if (hasSince()) {
+        hash = (37 * hash) + SINCE_FIELD_NUMBER;
+        hash = (53 * hash) + getSince().hashCode();
+      }
+      if (hasUntil()) {
+        hash = (37 * hash) + UNTIL_FIELD_NUMBER;
+        hash = (53 * hash) + getUntil().hashCode();
+      }
+      hash = (29 * hash) + getUnknownFields().hashCode();
+      memoizedHashCode = hash;
+      return hash;
+    }
+
+    public static btv.v1.Audit.GetPolicyImpactRequest parseFrom(
+        java.nio.ByteBuffer data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static btv.v1.Audit.GetPolicyImpactRequest parseFrom(
+        java.nio.ByteBuffer data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static btv.v1.Audit.GetPolicyImpactRequest parseFrom(
+        com.google.protobuf.ByteString data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static btv.v1.Audit.GetPolicyImpactRequest parseFrom(
+        com.google.protobuf.ByteString data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static btv.v1.Audit.GetPolicyImpactRequest parseFrom(byte[] data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static btv.v1.Audit.GetPolicyImpactRequest parseFrom(
+        byte[] data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static btv.v1.Audit.GetPolicyImpactRequest parseFrom(java.io.InputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input);
+    }
+    public static btv.v1.Audit.GetPolicyImpactRequest parseFrom(
+        java.io.InputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input, extensionRegistry);
+    }
+    public static btv.v1.Audit.GetPolicyImpactRequest parseDelimitedFrom(java.io.InputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseDelimitedWithIOException(PARSER, input);
+    }
+    public static btv.v1.Audit.GetPolicyImpactRequest parseDelimitedFrom(
+        java.io.InputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseDelimitedWithIOException(PARSER, input, extensionRegistry);
+    }
+    public static btv.v1.Audit.GetPolicyImpactRequest parseFrom(
+        com.google.protobuf.CodedInputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input);
+    }
+    public static btv.v1.Audit.GetPolicyImpactRequest parseFrom(
+        com.google.protobuf.CodedInputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input, extensionRegistry);
+    }
+
+    @java.lang.Override
+    public Builder newBuilderForType() { return newBuilder(); }
+    public static Builder newBuilder() {
+      return DEFAULT_INSTANCE.toBuilder();
+    }
+    public static Builder newBuilder(btv.v1.Audit.GetPolicyImpactRequest prototype) {
+      return DEFAULT_INSTANCE.toBuilder().mergeFrom(prototype);
+    }
+    @java.lang.Override
+    public Builder toBuilder() {
+      return this == DEFAULT_INSTANCE
+          ? new Builder() : new Builder().mergeFrom(this);
+    }
+
+    @java.lang.Override
+    protected Builder newBuilderForType(
+        com.google.protobuf.GeneratedMessageV3.BuilderParent parent) {
+      Builder builder = new Builder(parent);
+      return builder;
+    }
+    /**
+     * <pre>
+     * GetPolicyImpactRequest bounds the window of decisions measured.
+     * </pre>
+     *
+     * Protobuf type {@code btv.v1.GetPolicyImpactRequest}
+     */
+    public static final class Builder extends
+        com.google.protobuf.GeneratedMessageV3.Builder<Builder> implements
+        // @@protoc_insertion_point(builder_implements:btv.v1.GetPolicyImpactRequest)
+        btv.v1.Audit.GetPolicyImpactRequestOrBuilder {
+      public static final com.google.protobuf.Descriptors.Descriptor
+          getDescriptor() {
+        return btv.v1.Audit.internal_static_btv_v1_GetPolicyImpactRequest_descriptor;
+      }
+
+      @java.lang.Override
+      protected com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+          internalGetFieldAccessorTable() {
+        return btv.v1.Audit.internal_static_btv_v1_GetPolicyImpactRequest_fieldAccessorTable
+            .ensureFieldAccessorsInitialized(
+                btv.v1.Audit.GetPolicyImpactRequest.class, btv.v1.Audit.GetPolicyImpactRequest.Builder.class);
+      }
+
+      // Construct using btv.v1.Audit.GetPolicyImpactRequest.newBuilder()
+      private Builder() {
+
+      }
+
+      private Builder(
+          com.google.protobuf.GeneratedMessageV3.BuilderParent parent) {
+        super(parent);
+
+      }
+      @java.lang.Override
+      public Builder clear() {
+        super.clear();
+        bitField0_ = 0;
+        systemId_ = "";
+        since_ = null;
+        if (sinceBuilder_ != null) {
+          sinceBuilder_.dispose();
+          sinceBuilder_ = null;
+        }
+        until_ = null;
+        if (untilBuilder_ != null) {
+          untilBuilder_.dispose();
+          untilBuilder_ = null;
+        }
+        return this;
+      }
+
+      @java.lang.Override
+      public com.google.protobuf.Descriptors.Descriptor
+          getDescriptorForType() {
+        return btv.v1.Audit.internal_static_btv_v1_GetPolicyImpactRequest_descriptor;
+      }
+
+      @java.lang.Override
+      public btv.v1.Audit.GetPolicyImpactRequest getDefaultInstanceForType() {
+        return btv.v1.Audit.GetPolicyImpactRequest.getDefaultInstance();
+      }
+
+      @java.lang.Override
+      public btv.v1.Audit.GetPolicyImpactRequest build() {
+        btv.v1.Audit.GetPolicyImpactRequest result = buildPartial();
+        if (!result.isInitialized()) {
+          throw newUninitializedMessageException(result);
+        }
+        return result;
+      }
+
+      @java.lang.Override
+      public btv.v1.Audit.GetPolicyImpactRequest buildPartial() {
+        btv.v1.Audit.GetPolicyImpactRequest result = new btv.v1.Audit.GetPolicyImpactRequest(this);
+        if (bitField0_ != 0) { buildPartial0(result); }
+        onBuilt();
+        return result;
+      }
+
+      private void buildPartial0(btv.v1.Audit.GetPolicyImpactRequest result) {
+        int from_bitField0_ = bitField0_;
+        if (((from_bitField0_ & 0x00000001) != 0)) {
+          result.systemId_ = systemId_;
+        }
+        if (((from_bitField0_ & 0x00000002) != 0)) {
+          result.since_ = sinceBuilder_ == null
+              ? since_
+              : sinceBuilder_.build();
+        }
+        if (((from_bitField0_ & 0x00000004) != 0)) {
+          result.until_ = untilBuilder_ == null
+              ? until_
+              : untilBuilder_.build();
+        }
+      }
+
+      @java.lang.Override
+      public Builder clone() {
+        return super.clone();
+      }
+      @java.lang.Override
+      public Builder setField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          java.lang.Object value) {
+        return super.setField(field, value);
+      }
+      @java.lang.Override
+      public Builder clearField(
+          com.google.protobuf.Descriptors.FieldDescriptor field) {
+        return super.clearField(field);
+      }
+      @java.lang.Override
+      public Builder clearOneof(
+          com.google.protobuf.Descriptors.OneofDescriptor oneof) {
+        return super.clearOneof(oneof);
+      }
+      @java.lang.Override
+      public Builder setRepeatedField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          int index, java.lang.Object value) {
+        return super.setRepeatedField(field, index, value);
+      }
+      @java.lang.Override
+      public Builder addRepeatedField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          java.lang.Object value) {
+        return super.addRepeatedField(field, value);
+      }
+      @java.lang.Override
+      public Builder mergeFrom(com.google.protobuf.Message other) {
+        if (other instanceof btv.v1.Audit.GetPolicyImpactRequest) {
+          return mergeFrom((btv.v1.Audit.GetPolicyImpactRequest)other);
+        } else {
+          super.mergeFrom(other);
+          return this;
+        }
+      }
+
+      public Builder mergeFrom(btv.v1.Audit.GetPolicyImpactRequest other) {
+        if (other == btv.v1.Audit.GetPolicyImpactRequest.getDefaultInstance()) return this;
+        if (!other.getSystemId().isEmpty()) {
+          systemId_ = other.systemId_;
+          bitField0_ |= 0x00000001;
+          onChanged();
+        }
+        if (other.hasSince()) {
+          mergeSince(other.getSince());
+        }
+        if (other.hasUntil()) {
+          mergeUntil(other.getUntil());
+        }
+        this.mergeUnknownFields(other.getUnknownFields());
+        onChanged();
+        return this;
+      }
+
+      @java.lang.Override
+      public final boolean isInitialized() {
+        return true;
+      }
+
+      @java.lang.Override
+      public Builder mergeFrom(
+          com.google.protobuf.CodedInputStream input,
+          com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+          throws java.io.IOException {
+        if (extensionRegistry == null) {
+          throw new java.lang.NullPointerException();
+        }
+        try {
+          boolean done = false;
+          while (!done) {
+            int tag = input.readTag();
+            switch (tag) {
+              case 0:
+                done = true;
+                break;
+              case 10: {
+                systemId_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x00000001;
+                break;
+              } // case 10
+              case 18: {
+                input.readMessage(
+                    getSinceFieldBuilder().getBuilder(),
+                    extensionRegistry);
+                bitField0_ |= 0x00000002;
+                break;
+              } // case 18
+              case 26: {
+                input.readMessage(
+                    getUntilFieldBuilder().getBuilder(),
+                    extensionRegistry);
+                bitField0_ |= 0x00000004;
+                break;
+              } // case 26
+              default: {
+                if (!super.parseUnknownField(input, extensionRegistry, tag)) {
+                  done = true; // was an endgroup tag
+                }
+                break;
+              } // default:
+            } // switch (tag)
+          } // while (!done)
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw e.unwrapIOException();
+        } finally {
+          onChanged();
+        } // finally
+        return this;
+      }
+      private int bitField0_;
+
+      private java.lang.Object systemId_ = "";
+      /**
+       * <pre>
+       * system_id limits the measure to one system; empty: every system.
+       * </pre>
+       *
+       * <code>string system_id = 1 [json_name = "systemId"];</code>
+       * @return The systemId.
+       */
+      public java.lang.String getSystemId() {
+        java.lang.Object ref = systemId_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          systemId_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <pre>
+       * system_id limits the measure to one system; empty: every system.
+       * </pre>
+       *
+       * <code>string system_id = 1 [json_name = "systemId"];</code>
+       * @return The bytes for systemId.
+       */
+      public com.google.protobuf.ByteString
+          getSystemIdBytes() {
+        java.lang.Object ref = systemId_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          systemId_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <pre>
+       * system_id limits the measure to one system; empty: every system.
+       * </pre>
+       *
+       * <code>string system_id = 1 [json_name = "systemId"];</code>
+       * @param value The systemId to set.
+       * @return This builder for chaining.
+       */
+      public Builder setSystemId(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        systemId_ = value;
+        bitField0_ |= 0x00000001;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * system_id limits the measure to one system; empty: every system.
+       * </pre>
+       *
+       * <code>string system_id = 1 [json_name = "systemId"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearSystemId() {
+        systemId_ = getDefaultInstance().getSystemId();
+        bitField0_ = (bitField0_ & ~0x00000001);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * system_id limits the measure to one system; empty: every system.
+       * </pre>
+       *
+       * <code>string system_id = 1 [json_name = "systemId"];</code>
+       * @param value The bytes for systemId to set.
+       * @return This builder for chaining.
+       */
+      public Builder setSystemIdBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        systemId_ = value;
+        bitField0_ |= 0x00000001;
+        onChanged();
+        return this;
+      }
+
+      private com.google.protobuf.Timestamp since_;
+      private com.google.protobuf.SingleFieldBuilderV3<
+          com.google.protobuf.Timestamp, com.google.protobuf.Timestamp.Builder, com.google.protobuf.TimestampOrBuilder> sinceBuilder_;
+      /**
+       * <pre>
+       * since bounds the window from below (inclusive); unset = 24 hours ago.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp since = 2 [json_name = "since"];</code>
+       * @return Whether the since field is set.
+       */
+      public boolean hasSince() {
+        return ((bitField0_ & 0x00000002) != 0);
+      }
+      /**
+       * <pre>
+       * since bounds the window from below (inclusive); unset = 24 hours ago.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp since = 2 [json_name = "since"];</code>
+       * @return The since.
+       */
+      public com.google.protobuf.Timestamp getSince() {
+        if (sinceBuilder_ == null) {
+          return since_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : since_;
+        } else {
+          return sinceBuilder_.getMessage();
+        }
+      }
+      /**
+       * <pre>
+       * since bounds the window from below (inclusive); unset = 24 hours ago.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp since = 2 [json_name = "since"];</code>
+       */
+      public Builder setSince(com.google.protobuf.Timestamp value) {
+        if (sinceBuilder_ == null) {
+          if (value == null) {
+            throw new NullPointerException();
+          }
+          since_ = value;
+        } else {
+          sinceBuilder_.setMessage(value);
+        }
+        bitField0_ |= 0x00000002;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * since bounds the window from below (inclusive); unset = 24 hours ago.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp since = 2 [json_name = "since"];</code>
+       */
+      public Builder setSince(
+          com.google.protobuf.Timestamp.Builder builderForValue) {
+        if (sinceBuilder_ == null) {
+          since_ = builderForValue.build();
+        } else {
+          sinceBuilder_.setMessage(builderForValue.build());
+        }
+        bitField0_ |= 0x00000002;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * since bounds the window from below (inclusive); unset = 24 hours ago.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp since = 2 [json_name = "since"];</code>
+       */
+      public Builder mergeSince(com.google.protobuf.Timestamp value) {
+        if (sinceBuilder_ == null) {
+          if (((bitField0_ & 0x00000002) != 0) &&
+            since_ != null &&
+            since_ != com.google.protobuf.Timestamp.getDefaultInstance()) {
+            getSinceBuilder().mergeFrom(value);
+          } else {
+            since_ = value;
+          }
+        } else {
+          sinceBuilder_.mergeFrom(value);
+        }
+        bitField0_ |= 0x00000002;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * since bounds the window from below (inclusive); unset = 24 hours ago.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp since = 2 [json_name = "since"];</code>
+       */
+      public Builder clearSince() {
+        bitField0_ = (bitField0_ & ~0x00000002);
+        since_ = null;
+        if (sinceBuilder_ != null) {
+          sinceBuilder_.dispose();
+          sinceBuilder_ = null;
+        }
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * since bounds the window from below (inclusive); unset = 24 hours ago.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp since = 2 [json_name = "since"];</code>
+       */
+      public com.google.protobuf.Timestamp.Builder getSinceBuilder() {
+        bitField0_ |= 0x00000002;
+        onChanged();
+        return getSinceFieldBuilder().getBuilder();
+      }
+      /**
+       * <pre>
+       * since bounds the window from below (inclusive); unset = 24 hours ago.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp since = 2 [json_name = "since"];</code>
+       */
+      public com.google.protobuf.TimestampOrBuilder getSinceOrBuilder() {
+        if (sinceBuilder_ != null) {
+          return sinceBuilder_.getMessageOrBuilder();
+        } else {
+          return since_ == null ?
+              com.google.protobuf.Timestamp.getDefaultInstance() : since_;
+        }
+      }
+      /**
+       * <pre>
+       * since bounds the window from below (inclusive); unset = 24 hours ago.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp since = 2 [json_name = "since"];</code>
+       */
+      private com.google.protobuf.SingleFieldBuilderV3<
+          com.google.protobuf.Timestamp, com.google.protobuf.Timestamp.Builder, com.google.protobuf.TimestampOrBuilder> 
+          getSinceFieldBuilder() {
+        if (sinceBuilder_ == null) {
+          sinceBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+              com.google.protobuf.Timestamp, com.google.protobuf.Timestamp.Builder, com.google.protobuf.TimestampOrBuilder>(
+                  getSince(),
+                  getParentForChildren(),
+                  isClean());
+          since_ = null;
+        }
+        return sinceBuilder_;
+      }
+
+      private com.google.protobuf.Timestamp until_;
+      private com.google.protobuf.SingleFieldBuilderV3<
+          com.google.protobuf.Timestamp, com.google.protobuf.Timestamp.Builder, com.google.protobuf.TimestampOrBuilder> untilBuilder_;
+      /**
+       * <pre>
+       * until bounds the window from above (exclusive); unset = now.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp until = 3 [json_name = "until"];</code>
+       * @return Whether the until field is set.
+       */
+      public boolean hasUntil() {
+        return ((bitField0_ & 0x00000004) != 0);
+      }
+      /**
+       * <pre>
+       * until bounds the window from above (exclusive); unset = now.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp until = 3 [json_name = "until"];</code>
+       * @return The until.
+       */
+      public com.google.protobuf.Timestamp getUntil() {
+        if (untilBuilder_ == null) {
+          return until_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : until_;
+        } else {
+          return untilBuilder_.getMessage();
+        }
+      }
+      /**
+       * <pre>
+       * until bounds the window from above (exclusive); unset = now.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp until = 3 [json_name = "until"];</code>
+       */
+      public Builder setUntil(com.google.protobuf.Timestamp value) {
+        if (untilBuilder_ == null) {
+          if (value == null) {
+            throw new NullPointerException();
+          }
+          until_ = value;
+        } else {
+          untilBuilder_.setMessage(value);
+        }
+        bitField0_ |= 0x00000004;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * until bounds the window from above (exclusive); unset = now.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp until = 3 [json_name = "until"];</code>
+       */
+      public Builder setUntil(
+          com.google.protobuf.Timestamp.Builder builderForValue) {
+        if (untilBuilder_ == null) {
+          until_ = builderForValue.build();
+        } else {
+          untilBuilder_.setMessage(builderForValue.build());
+        }
+        bitField0_ |= 0x00000004;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * until bounds the window from above (exclusive); unset = now.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp until = 3 [json_name = "until"];</code>
+       */
+      public Builder mergeUntil(com.google.protobuf.Timestamp value) {
+        if (untilBuilder_ == null) {
+          if (((bitField0_ & 0x00000004) != 0) &&
+            until_ != null &&
+            until_ != com.google.protobuf.Timestamp.getDefaultInstance()) {
+            getUntilBuilder().mergeFrom(value);
+          } else {
+            until_ = value;
+          }
+        } else {
+          untilBuilder_.mergeFrom(value);
+        }
+        bitField0_ |= 0x00000004;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * until bounds the window from above (exclusive); unset = now.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp until = 3 [json_name = "until"];</code>
+       */
+      public Builder clearUntil() {
+        bitField0_ = (bitField0_ & ~0x00000004);
+        until_ = null;
+        if (untilBuilder_ != null) {
+          untilBuilder_.dispose();
+          untilBuilder_ = null;
+        }
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * until bounds the window from above (exclusive); unset = now.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp until = 3 [json_name = "until"];</code>
+       */
+      public com.google.protobuf.Timestamp.Builder getUntilBuilder() {
+        bitField0_ |= 0x00000004;
+        onChanged();
+        return getUntilFieldBuilder().getBuilder();
+      }
+      /**
+       * <pre>
+       * until bounds the window from above (exclusive); unset = now.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp until = 3 [json_name = "until"];</code>
+       */
+      public com.google.protobuf.TimestampOrBuilder getUntilOrBuilder() {
+        if (untilBuilder_ != null) {
+          return untilBuilder_.getMessageOrBuilder();
+        } else {
+          return until_ == null ?
+              com.google.protobuf.Timestamp.getDefaultInstance() : until_;
+        }
+      }
+      /**
+       * <pre>
+       * until bounds the window from above (exclusive); unset = now.
+       * </pre>
+       *
+       * <code>.google.protobuf.Timestamp until = 3 [json_name = "until"];</code>
+       */
+      private com.google.protobuf.SingleFieldBuilderV3<
+          com.google.protobuf.Timestamp, com.google.protobuf.Timestamp.Builder, com.google.protobuf.TimestampOrBuilder> 
+          getUntilFieldBuilder() {
+        if (untilBuilder_ == null) {
+          untilBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+              com.google.protobuf.Timestamp, com.google.protobuf.Timestamp.Builder, com.google.protobuf.TimestampOrBuilder>(
+                  getUntil(),
+                  getParentForChildren(),
+                  isClean());
+          until_ = null;
+        }
+        return untilBuilder_;
+      }
+      @java.lang.Override
+      public final Builder setUnknownFields(
+          final com.google.protobuf.UnknownFieldSet unknownFields) {
+        return super.setUnknownFields(unknownFields);
+      }
+
+      @java.lang.Override
+      public final Builder mergeUnknownFields(
+          final com.google.protobuf.UnknownFieldSet unknownFields) {
+        return super.mergeUnknownFields(unknownFields);
+      }
+
+
+      // @@protoc_insertion_point(builder_scope:btv.v1.GetPolicyImpactRequest)
+    }
+
+    // @@protoc_insertion_point(class_scope:btv.v1.GetPolicyImpactRequest)
+    private static final btv.v1.Audit.GetPolicyImpactRequest DEFAULT_INSTANCE;
+    static {
+      DEFAULT_INSTANCE = new btv.v1.Audit.GetPolicyImpactRequest();
+    }
+
+    public static btv.v1.Audit.GetPolicyImpactRequest getDefaultInstance() {
+      return DEFAULT_INSTANCE;
+    }
+
+    private static final com.google.protobuf.Parser<GetPolicyImpactRequest>
+        PARSER = new com.google.protobuf.AbstractParser<GetPolicyImpactRequest>() {
+      @java.lang.Override
+      public GetPolicyImpactRequest parsePartialFrom(
+          com.google.protobuf.CodedInputStream input,
+          com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+          throws com.google.protobuf.InvalidProtocolBufferException {
+        Builder builder = newBuilder();
+        try {
+          builder.mergeFrom(input, extensionRegistry);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw e.setUnfinishedMessage(builder.buildPartial());
+        } catch (com.google.protobuf.UninitializedMessageException e) {
+          throw e.asInvalidProtocolBufferException().setUnfinishedMessage(builder.buildPartial());
+        } catch (java.io.IOException e) {
+          throw new com.google.protobuf.InvalidProtocolBufferException(e)
+              .setUnfinishedMessage(builder.buildPartial());
+        }
+        return builder.buildPartial();
+      }
+    };
+
+    public static com.google.protobuf.Parser<GetPolicyImpactRequest> parser() {
+      return PARSER;
+    }
+
+    @java.lang.Override
+    public com.google.protobuf.Parser<GetPolicyImpactRequest> getParserForType() {
+      return PARSER;
+    }
+
+    @java.lang.Override
+    public btv.v1.Audit.GetPolicyImpactRequest getDefaultInstanceForType() {
+      return DEFAULT_INSTANCE;
+    }
+
+  }
+
+  public interface PolicyImpactGroupOrBuilder extends
+      // @@protoc_insertion_point(interface_extends:btv.v1.PolicyImpactGroup)
+      com.google.protobuf.MessageOrBuilder {
+
+    /**
+     * <pre>
+     * key is the environment or the sub-threat ("none" without a finding).
+     * </pre>
+     *
+     * <code>string key = 1 [json_name = "key"];</code>
+     * @return The key.
+     */
+    java.lang.String getKey();
+    /**
+     * <pre>
+     * key is the environment or the sub-threat ("none" without a finding).
+     * </pre>
+     *
+     * <code>string key = 1 [json_name = "key"];</code>
+     * @return The bytes for key.
+     */
+    com.google.protobuf.ByteString
+        getKeyBytes();
+
+    /**
+     * <pre>
+     * decisions measured.
+     * </pre>
+     *
+     * <code>uint64 decisions = 2 [json_name = "decisions"];</code>
+     * @return The decisions.
+     */
+    long getDecisions();
+
+    /**
+     * <pre>
+     * changed: decisions the candidate decided otherwise.
+     * </pre>
+     *
+     * <code>uint64 changed = 3 [json_name = "changed"];</code>
+     * @return The changed.
+     */
+    long getChanged();
+
+    /**
+     * <pre>
+     * would_block: decisions the candidate blocks and the policy did not.
+     * </pre>
+     *
+     * <code>uint64 would_block = 4 [json_name = "wouldBlock"];</code>
+     * @return The wouldBlock.
+     */
+    long getWouldBlock();
+
+    /**
+     * <pre>
+     * would_approve: decisions the candidate approves and the policy did not.
+     * </pre>
+     *
+     * <code>uint64 would_approve = 5 [json_name = "wouldApprove"];</code>
+     * @return The wouldApprove.
+     */
+    long getWouldApprove();
+
+    /**
+     * <pre>
+     * would_review: decisions the candidate sends to review and the policy did not.
+     * </pre>
+     *
+     * <code>uint64 would_review = 6 [json_name = "wouldReview"];</code>
+     * @return The wouldReview.
+     */
+    long getWouldReview();
+  }
+  /**
+   * <pre>
+   * PolicyImpactGroup is the impact within one environment or threat.
+   * </pre>
+   *
+   * Protobuf type {@code btv.v1.PolicyImpactGroup}
+   */
+  public static final class PolicyImpactGroup extends
+      com.google.protobuf.GeneratedMessageV3 implements
+      // @@protoc_insertion_point(message_implements:btv.v1.PolicyImpactGroup)
+      PolicyImpactGroupOrBuilder {
+  private static final long serialVersionUID = 0L;
+    // Use PolicyImpactGroup.newBuilder() to construct.
+    private PolicyImpactGroup(com.google.protobuf.GeneratedMessageV3.Builder<?> builder) {
+      super(builder);
+    }
+    private PolicyImpactGroup() {
+      key_ = "";
+    }
+
+    @java.lang.Override
+    @SuppressWarnings({"unused"})
+    protected java.lang.Object newInstance(
+        UnusedPrivateParameter unused) {
+      return new PolicyImpactGroup();
+    }
+
+    @java.lang.Override
+    public final com.google.protobuf.UnknownFieldSet
+    getUnknownFields() {
+      return this.unknownFields;
+    }
+    public static final com.google.protobuf.Descriptors.Descriptor
+        getDescriptor() {
+      return btv.v1.Audit.internal_static_btv_v1_PolicyImpactGroup_descriptor;
+    }
+
+    @java.lang.Override
+    protected com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+        internalGetFieldAccessorTable() {
+      return btv.v1.Audit.internal_static_btv_v1_PolicyImpactGroup_fieldAccessorTable
+          .ensureFieldAccessorsInitialized(
+              btv.v1.Audit.PolicyImpactGroup.class, btv.v1.Audit.PolicyImpactGroup.Builder.class);
+    }
+
+    public static final int KEY_FIELD_NUMBER = 1;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object key_ = "";
+    /**
+     * <pre>
+     * key is the environment or the sub-threat ("none" without a finding).
+     * </pre>
+     *
+     * <code>string key = 1 [json_name = "key"];</code>
+     * @return The key.
+     */
+    @java.lang.Override
+    public java.lang.String getKey() {
+      java.lang.Object ref = key_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        key_ = s;
+        return s;
+      }
+    }
+    /**
+     * <pre>
+     * key is the environment or the sub-threat ("none" without a finding).
+     * </pre>
+     *
+     * <code>string key = 1 [json_name = "key"];</code>
+     * @return The bytes for key.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getKeyBytes() {
+      java.lang.Object ref = key_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        key_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
+    public static final int DECISIONS_FIELD_NUMBER = 2;
+    private long decisions_ = 0L;
+    /**
+     * <pre>
+     * decisions measured.
+     * </pre>
+     *
+     * <code>uint64 decisions = 2 [json_name = "decisions"];</code>
+     * @return The decisions.
+     */
+    @java.lang.Override
+    public long getDecisions() {
+      return decisions_;
+    }
+
+    public static final int CHANGED_FIELD_NUMBER = 3;
+    private long changed_ = 0L;
+    /**
+     * <pre>
+     * changed: decisions the candidate decided otherwise.
+     * </pre>
+     *
+     * <code>uint64 changed = 3 [json_name = "changed"];</code>
+     * @return The changed.
+     */
+    @java.lang.Override
+    public long getChanged() {
+      return changed_;
+    }
+
+    public static final int WOULD_BLOCK_FIELD_NUMBER = 4;
+    private long wouldBlock_ = 0L;
+    /**
+     * <pre>
+     * would_block: decisions the candidate blocks and the policy did not.
+     * </pre>
+     *
+     * <code>uint64 would_block = 4 [json_name = "wouldBlock"];</code>
+     * @return The wouldBlock.
+     */
+    @java.lang.Override
+    public long getWouldBlock() {
+      return wouldBlock_;
+    }
+
+    public static final int WOULD_APPROVE_FIELD_NUMBER = 5;
+    private long wouldApprove_ = 0L;
+    /**
+     * <pre>
+     * would_approve: decisions the candidate approves and the policy did not.
+     * </pre>
+     *
+     * <code>uint64 would_approve = 5 [json_name = "wouldApprove"];</code>
+     * @return The wouldApprove.
+     */
+    @java.lang.Override
+    public long getWouldApprove() {
+      return wouldApprove_;
+    }
+
+    public static final int WOULD_REVIEW_FIELD_NUMBER = 6;
+    private long wouldReview_ = 0L;
+    /**
+     * <pre>
+     * would_review: decisions the candidate sends to review and the policy did not.
+     * </pre>
+     *
+     * <code>uint64 would_review = 6 [json_name = "wouldReview"];</code>
+     * @return The wouldReview.
+     */
+    @java.lang.Override
+    public long getWouldReview() {
+      return wouldReview_;
+    }
+
+    private byte memoizedIsInitialized = -1;
+    @java.lang.Override
+    public final boolean isInitialized() {
+      byte isInitialized = memoizedIsInitialized;
+      if (isInitialized == 1) return true;
+      if (isInitialized == 0) return false;
+
+      memoizedIsInitialized = 1;
+      return true;
+    }
+
+    @java.lang.Override
+    public void writeTo(com.google.protobuf.CodedOutputStream output)
+                        throws java.io.IOException {
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(key_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 1, key_);
+      }
+      if (decisions_ != 0L) {
+        output.writeUInt64(2, decisions_);
+      }
+      if (changed_ != 0L) {
+        output.writeUInt64(3, changed_);
+      }
+      if (wouldBlock_ != 0L) {
+        output.writeUInt64(4, wouldBlock_);
+      }
+      if (wouldApprove_ != 0L) {
+        output.writeUInt64(5, wouldApprove_);
+      }
+      if (wouldReview_ != 0L) {
+        output.writeUInt64(6, wouldReview_);
+      }
+      getUnknownFields().writeTo(output);
+    }
+
+    @java.lang.Override
+    public int getSerializedSize() {
+      int size = memoizedSize;
+      if (size != -1) return size;
+
+      size = 0;
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(key_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(1, key_);
+      }
+      if (decisions_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeUInt64Size(2, decisions_);
+      }
+      if (changed_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeUInt64Size(3, changed_);
+      }
+      if (wouldBlock_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeUInt64Size(4, wouldBlock_);
+      }
+      if (wouldApprove_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeUInt64Size(5, wouldApprove_);
+      }
+      if (wouldReview_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeUInt64Size(6, wouldReview_);
+      }
+      size += getUnknownFields().getSerializedSize();
+      memoizedSize = size;
+      return size;
+    }
+
+    @java.lang.Override
+    public boolean equals(final java.lang.Object obj) {
+      if (obj == this) {
+       return true;
+      }
+      if (!(obj instanceof btv.v1.Audit.PolicyImpactGroup)) {
+        return super.equals(obj);
+      }
+      btv.v1.Audit.PolicyImpactGroup other = (btv.v1.Audit.PolicyImpactGroup) obj;
+
+      if (!getKey()
+          .equals(other.getKey())) return false;
+      if (getDecisions()
+          != other.getDecisions()) return false;
+      if (getChanged()
+          != other.getChanged()) return false;
+      if (getWouldBlock()
+          != other.getWouldBlock()) return false;
+      if (getWouldApprove()
+          != other.getWouldApprove()) return false;
+      if (getWouldReview()
+          != other.getWouldReview()) return false;
+      if (!getUnknownFields().equals(other.getUnknownFields())) return false;
+      return true;
+    }
+
+    @java.lang.Override
+    public int hashCode() {
+      if (memoizedHashCode != 0) {
+        return memoizedHashCode;
+      }
+      int hash = 41;
+      hash = (19 * hash) + getDescriptor().hashCode();
+      hash = (37 * hash) + KEY_FIELD_NUMBER;
+      hash = (53 * hash) + getKey().hashCode();
+      hash = (37 * hash) + DECISIONS_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getDecisions());
+      hash = (37 * hash) + CHANGED_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getChanged());
+      hash = (37 * hash) + WOULD_BLOCK_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getWouldBlock());
+      hash = (37 * hash) + WOULD_APPROVE_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getWouldApprove());
+      hash = (37 * hash) + WOULD_REVIEW_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getWouldReview());
+      hash = (29 * hash) + getUnknownFields().hashCode();
+      memoizedHashCode = hash;
+      return hash;
+    }
+
+    public static btv.v1.Audit.PolicyImpactGroup parseFrom(
+        java.nio.ByteBuffer data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static btv.v1.Audit.PolicyImpactGroup parseFrom(
+        java.nio.ByteBuffer data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static btv.v1.Audit.PolicyImpactGroup parseFrom(
+        com.google.protobuf.ByteString data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static btv.v1.Audit.PolicyImpactGroup parseFrom(
+        com.google.protobuf.ByteString data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static btv.v1.Audit.PolicyImpactGroup parseFrom(byte[] data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static btv.v1.Audit.PolicyImpactGroup parseFrom(
+        byte[] data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static btv.v1.Audit.PolicyImpactGroup parseFrom(java.io.InputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input);
+    }
+    public static btv.v1.Audit.PolicyImpactGroup parseFrom(
+        java.io.InputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input, extensionRegistry);
+    }
+    public static btv.v1.Audit.PolicyImpactGroup parseDelimitedFrom(java.io.InputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseDelimitedWithIOException(PARSER, input);
+    }
+    public static btv.v1.Audit.PolicyImpactGroup parseDelimitedFrom(
+        java.io.InputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseDelimitedWithIOException(PARSER, input, extensionRegistry);
+    }
+    public static btv.v1.Audit.PolicyImpactGroup parseFrom(
+        com.google.protobuf.CodedInputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input);
+    }
+    public static btv.v1.Audit.PolicyImpactGroup parseFrom(
+        com.google.protobuf.CodedInputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input, extensionRegistry);
+    }
+
+    @java.lang.Override
+    public Builder newBuilderForType() { return newBuilder(); }
+    public static Builder newBuilder() {
+      return DEFAULT_INSTANCE.toBuilder();
+    }
+    public static Builder newBuilder(btv.v1.Audit.PolicyImpactGroup prototype) {
+      return DEFAULT_INSTANCE.toBuilder().mergeFrom(prototype);
+    }
+    @java.lang.Override
+    public Builder toBuilder() {
+      return this == DEFAULT_INSTANCE
+          ? new Builder() : new Builder().mergeFrom(this);
+    }
+
+    @java.lang.Override
+    protected Builder newBuilderForType(
+        com.google.protobuf.GeneratedMessageV3.BuilderParent parent) {
+      Builder builder = new Builder(parent);
+      return builder;
+    }
+    /**
+     * <pre>
+     * PolicyImpactGroup is the impact within one environment or threat.
+     * </pre>
+     *
+     * Protobuf type {@code btv.v1.PolicyImpactGroup}
+     */
+    public static final class Builder extends
+        com.google.protobuf.GeneratedMessageV3.Builder<Builder> implements
+        // @@protoc_insertion_point(builder_implements:btv.v1.PolicyImpactGroup)
+        btv.v1.Audit.PolicyImpactGroupOrBuilder {
+      public static final com.google.protobuf.Descriptors.Descriptor
+          getDescriptor() {
+        return btv.v1.Audit.internal_static_btv_v1_PolicyImpactGroup_descriptor;
+      }
+
+      @java.lang.Override
+      protected com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+          internalGetFieldAccessorTable() {
+        return btv.v1.Audit.internal_static_btv_v1_PolicyImpactGroup_fieldAccessorTable
+            .ensureFieldAccessorsInitialized(
+                btv.v1.Audit.PolicyImpactGroup.class, btv.v1.Audit.PolicyImpactGroup.Builder.class);
+      }
+
+      // Construct using btv.v1.Audit.PolicyImpactGroup.newBuilder()
+      private Builder() {
+
+      }
+
+      private Builder(
+          com.google.protobuf.GeneratedMessageV3.BuilderParent parent) {
+        super(parent);
+
+      }
+      @java.lang.Override
+      public Builder clear() {
+        super.clear();
+        bitField0_ = 0;
+        key_ = "";
+        decisions_ = 0L;
+        changed_ = 0L;
+        wouldBlock_ = 0L;
+        wouldApprove_ = 0L;
+        wouldReview_ = 0L;
+        return this;
+      }
+
+      @java.lang.Override
+      public com.google.protobuf.Descriptors.Descriptor
+          getDescriptorForType() {
+        return btv.v1.Audit.internal_static_btv_v1_PolicyImpactGroup_descriptor;
+      }
+
+      @java.lang.Override
+      public btv.v1.Audit.PolicyImpactGroup getDefaultInstanceForType() {
+        return btv.v1.Audit.PolicyImpactGroup.getDefaultInstance();
+      }
+
+      @java.lang.Override
+      public btv.v1.Audit.PolicyImpactGroup build() {
+        btv.v1.Audit.PolicyImpactGroup result = buildPartial();
+        if (!result.isInitialized()) {
+          throw newUninitializedMessageException(result);
+        }
+        return result;
+      }
+
+      @java.lang.Override
+      public btv.v1.Audit.PolicyImpactGroup buildPartial() {
+        btv.v1.Audit.PolicyImpactGroup result = new btv.v1.Audit.PolicyImpactGroup(this);
+        if (bitField0_ != 0) { buildPartial0(result); }
+        onBuilt();
+        return result;
+      }
+
+      private void buildPartial0(btv.v1.Audit.PolicyImpactGroup result) {
+        int from_bitField0_ = bitField0_;
+        if (((from_bitField0_ & 0x00000001) != 0)) {
+          result.key_ = key_;
+        }
+        if (((from_bitField0_ & 0x00000002) != 0)) {
+          result.decisions_ = decisions_;
+        }
+        if (((from_bitField0_ & 0x00000004) != 0)) {
+          result.changed_ = changed_;
+        }
+        if (((from_bitField0_ & 0x00000008) != 0)) {
+          result.wouldBlock_ = wouldBlock_;
+        }
+        if (((from_bitField0_ & 0x00000010) != 0)) {
+          result.wouldApprove_ = wouldApprove_;
+        }
+        if (((from_bitField0_ & 0x00000020) != 0)) {
+          result.wouldReview_ = wouldReview_;
+        }
+      }
+
+      @java.lang.Override
+      public Builder clone() {
+        return super.clone();
+      }
+      @java.lang.Override
+      public Builder setField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          java.lang.Object value) {
+        return super.setField(field, value);
+      }
+      @java.lang.Override
+      public Builder clearField(
+          com.google.protobuf.Descriptors.FieldDescriptor field) {
+        return super.clearField(field);
+      }
+      @java.lang.Override
+      public Builder clearOneof(
+          com.google.protobuf.Descriptors.OneofDescriptor oneof) {
+        return super.clearOneof(oneof);
+      }
+      @java.lang.Override
+      public Builder setRepeatedField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          int index, java.lang.Object value) {
+        return super.setRepeatedField(field, index, value);
+      }
+      @java.lang.Override
+      public Builder addRepeatedField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          java.lang.Object value) {
+        return super.addRepeatedField(field, value);
+      }
+      @java.lang.Override
+      public Builder mergeFrom(com.google.protobuf.Message other) {
+        if (other instanceof btv.v1.Audit.PolicyImpactGroup) {
+          return mergeFrom((btv.v1.Audit.PolicyImpactGroup)other);
+        } else {
+          super.mergeFrom(other);
+          return this;
+        }
+      }
+
+      public Builder mergeFrom(btv.v1.Audit.PolicyImpactGroup other) {
+        if (other == btv.v1.Audit.PolicyImpactGroup.getDefaultInstance()) return this;
+        if (!other.getKey().isEmpty()) {
+          key_ = other.key_;
+          bitField0_ |= 0x00000001;
+          onChanged();
+        }
+        if (other.getDecisions() != 0L) {
+          setDecisions(other.getDecisions());
+        }
+        if (other.getChanged() != 0L) {
+          setChanged(other.getChanged());
+        }
+        if (other.getWouldBlock() != 0L) {
+          setWouldBlock(other.getWouldBlock());
+        }
+        if (other.getWouldApprove() != 0L) {
+          setWouldApprove(other.getWouldApprove());
+        }
+        if (other.getWouldReview() != 0L) {
+          setWouldReview(other.getWouldReview());
+        }
+        this.mergeUnknownFields(other.getUnknownFields());
+        onChanged();
+        return this;
+      }
+
+      @java.lang.Override
+      public final boolean isInitialized() {
+        return true;
+      }
+
+      @java.lang.Override
+      public Builder mergeFrom(
+          com.google.protobuf.CodedInputStream input,
+          com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+          throws java.io.IOException {
+        if (extensionRegistry == null) {
+          throw new java.lang.NullPointerException();
+        }
+        try {
+          boolean done = false;
+          while (!done) {
+            int tag = input.readTag();
+            switch (tag) {
+              case 0:
+                done = true;
+                break;
+              case 10: {
+                key_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x00000001;
+                break;
+              } // case 10
+              case 16: {
+                decisions_ = input.readUInt64();
+                bitField0_ |= 0x00000002;
+                break;
+              } // case 16
+              case 24: {
+                changed_ = input.readUInt64();
+                bitField0_ |= 0x00000004;
+                break;
+              } // case 24
+              case 32: {
+                wouldBlock_ = input.readUInt64();
+                bitField0_ |= 0x00000008;
+                break;
+              } // case 32
+              case 40: {
+                wouldApprove_ = input.readUInt64();
+                bitField0_ |= 0x00000010;
+                break;
+              } // case 40
+              case 48: {
+                wouldReview_ = input.readUInt64();
+                bitField0_ |= 0x00000020;
+                break;
+              } // case 48
+              default: {
+                if (!super.parseUnknownField(input, extensionRegistry, tag)) {
+                  done = true; // was an endgroup tag
+                }
+                break;
+              } // default:
+            } // switch (tag)
+          } // while (!done)
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw e.unwrapIOException();
+        } finally {
+          onChanged();
+        } // finally
+        return this;
+      }
+      private int bitField0_;
+
+      private java.lang.Object key_ = "";
+      /**
+       * <pre>
+       * key is the environment or the sub-threat ("none" without a finding).
+       * </pre>
+       *
+       * <code>string key = 1 [json_name = "key"];</code>
+       * @return The key.
+       */
+      public java.lang.String getKey() {
+        java.lang.Object ref = key_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          key_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <pre>
+       * key is the environment or the sub-threat ("none" without a finding).
+       * </pre>
+       *
+       * <code>string key = 1 [json_name = "key"];</code>
+       * @return The bytes for key.
+       */
+      public com.google.protobuf.ByteString
+          getKeyBytes() {
+        java.lang.Object ref = key_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          key_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <pre>
+       * key is the environment or the sub-threat ("none" without a finding).
+       * </pre>
+       *
+       * <code>string key = 1 [json_name = "key"];</code>
+       * @param value The key to set.
+       * @return This builder for chaining.
+       */
+      public Builder setKey(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        key_ = value;
+        bitField0_ |= 0x00000001;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * key is the environment or the sub-threat ("none" without a finding).
+       * </pre>
+       *
+       * <code>string key = 1 [json_name = "key"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearKey() {
+        key_ = getDefaultInstance().getKey();
+        bitField0_ = (bitField0_ & ~0x00000001);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * key is the environment or the sub-threat ("none" without a finding).
+       * </pre>
+       *
+       * <code>string key = 1 [json_name = "key"];</code>
+       * @param value The bytes for key to set.
+       * @return This builder for chaining.
+       */
+      public Builder setKeyBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        key_ = value;
+        bitField0_ |= 0x00000001;
+        onChanged();
+        return this;
+      }
+
+      private long decisions_ ;
+      /**
+       * <pre>
+       * decisions measured.
+       * </pre>
+       *
+       * <code>uint64 decisions = 2 [json_name = "decisions"];</code>
+       * @return The decisions.
+       */
+      @java.lang.Override
+      public long getDecisions() {
+        return decisions_;
+      }
+      /**
+       * <pre>
+       * decisions measured.
+       * </pre>
+       *
+       * <code>uint64 decisions = 2 [json_name = "decisions"];</code>
+       * @param value The decisions to set.
+       * @return This builder for chaining.
+       */
+      public Builder setDecisions(long value) {
+        
+        decisions_ = value;
+        bitField0_ |= 0x00000002;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * decisions measured.
+       * </pre>
+       *
+       * <code>uint64 decisions = 2 [json_name = "decisions"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearDecisions() {
+        bitField0_ = (bitField0_ & ~0x00000002);
+        decisions_ = 0L;
+        onChanged();
+        return this;
+      }
+
+      private long changed_ ;
+      /**
+       * <pre>
+       * changed: decisions the candidate decided otherwise.
+       * </pre>
+       *
+       * <code>uint64 changed = 3 [json_name = "changed"];</code>
+       * @return The changed.
+       */
+      @java.lang.Override
+      public long getChanged() {
+        return changed_;
+      }
+      /**
+       * <pre>
+       * changed: decisions the candidate decided otherwise.
+       * </pre>
+       *
+       * <code>uint64 changed = 3 [json_name = "changed"];</code>
+       * @param value The changed to set.
+       * @return This builder for chaining.
+       */
+      public Builder setChanged(long value) {
+        
+        changed_ = value;
+        bitField0_ |= 0x00000004;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * changed: decisions the candidate decided otherwise.
+       * </pre>
+       *
+       * <code>uint64 changed = 3 [json_name = "changed"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearChanged() {
+        bitField0_ = (bitField0_ & ~0x00000004);
+        changed_ = 0L;
+        onChanged();
+        return this;
+      }
+
+      private long wouldBlock_ ;
+      /**
+       * <pre>
+       * would_block: decisions the candidate blocks and the policy did not.
+       * </pre>
+       *
+       * <code>uint64 would_block = 4 [json_name = "wouldBlock"];</code>
+       * @return The wouldBlock.
+       */
+      @java.lang.Override
+      public long getWouldBlock() {
+        return wouldBlock_;
+      }
+      /**
+       * <pre>
+       * would_block: decisions the candidate blocks and the policy did not.
+       * </pre>
+       *
+       * <code>uint64 would_block = 4 [json_name = "wouldBlock"];</code>
+       * @param value The wouldBlock to set.
+       * @return This builder for chaining.
+       */
+      public Builder setWouldBlock(long value) {
+        
+        wouldBlock_ = value;
+        bitField0_ |= 0x00000008;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * would_block: decisions the candidate blocks and the policy did not.
+       * </pre>
+       *
+       * <code>uint64 would_block = 4 [json_name = "wouldBlock"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearWouldBlock() {
+        bitField0_ = (bitField0_ & ~0x00000008);
+        wouldBlock_ = 0L;
+        onChanged();
+        return this;
+      }
+
+      private long wouldApprove_ ;
+      /**
+       * <pre>
+       * would_approve: decisions the candidate approves and the policy did not.
+       * </pre>
+       *
+       * <code>uint64 would_approve = 5 [json_name = "wouldApprove"];</code>
+       * @return The wouldApprove.
+       */
+      @java.lang.Override
+      public long getWouldApprove() {
+        return wouldApprove_;
+      }
+      /**
+       * <pre>
+       * would_approve: decisions the candidate approves and the policy did not.
+       * </pre>
+       *
+       * <code>uint64 would_approve = 5 [json_name = "wouldApprove"];</code>
+       * @param value The wouldApprove to set.
+       * @return This builder for chaining.
+       */
+      public Builder setWouldApprove(long value) {
+        
+        wouldApprove_ = value;
+        bitField0_ |= 0x00000010;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * would_approve: decisions the candidate approves and the policy did not.
+       * </pre>
+       *
+       * <code>uint64 would_approve = 5 [json_name = "wouldApprove"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearWouldApprove() {
+        bitField0_ = (bitField0_ & ~0x00000010);
+        wouldApprove_ = 0L;
+        onChanged();
+        return this;
+      }
+
+      private long wouldReview_ ;
+      /**
+       * <pre>
+       * would_review: decisions the candidate sends to review and the policy did not.
+       * </pre>
+       *
+       * <code>uint64 would_review = 6 [json_name = "wouldReview"];</code>
+       * @return The wouldReview.
+       */
+      @java.lang.Override
+      public long getWouldReview() {
+        return wouldReview_;
+      }
+      /**
+       * <pre>
+       * would_review: decisions the candidate sends to review and the policy did not.
+       * </pre>
+       *
+       * <code>uint64 would_review = 6 [json_name = "wouldReview"];</code>
+       * @param value The wouldReview to set.
+       * @return This builder for chaining.
+       */
+      public Builder setWouldReview(long value) {
+        
+        wouldReview_ = value;
+        bitField0_ |= 0x00000020;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * would_review: decisions the candidate sends to review and the policy did not.
+       * </pre>
+       *
+       * <code>uint64 would_review = 6 [json_name = "wouldReview"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearWouldReview() {
+        bitField0_ = (bitField0_ & ~0x00000020);
+        wouldReview_ = 0L;
+        onChanged();
+        return this;
+      }
+      @java.lang.Override
+      public final Builder setUnknownFields(
+          final com.google.protobuf.UnknownFieldSet unknownFields) {
+        return super.setUnknownFields(unknownFields);
+      }
+
+      @java.lang.Override
+      public final Builder mergeUnknownFields(
+          final com.google.protobuf.UnknownFieldSet unknownFields) {
+        return super.mergeUnknownFields(unknownFields);
+      }
+
+
+      // @@protoc_insertion_point(builder_scope:btv.v1.PolicyImpactGroup)
+    }
+
+    // @@protoc_insertion_point(class_scope:btv.v1.PolicyImpactGroup)
+    private static final btv.v1.Audit.PolicyImpactGroup DEFAULT_INSTANCE;
+    static {
+      DEFAULT_INSTANCE = new btv.v1.Audit.PolicyImpactGroup();
+    }
+
+    public static btv.v1.Audit.PolicyImpactGroup getDefaultInstance() {
+      return DEFAULT_INSTANCE;
+    }
+
+    private static final com.google.protobuf.Parser<PolicyImpactGroup>
+        PARSER = new com.google.protobuf.AbstractParser<PolicyImpactGroup>() {
+      @java.lang.Override
+      public PolicyImpactGroup parsePartialFrom(
+          com.google.protobuf.CodedInputStream input,
+          com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+          throws com.google.protobuf.InvalidProtocolBufferException {
+        Builder builder = newBuilder();
+        try {
+          builder.mergeFrom(input, extensionRegistry);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw e.setUnfinishedMessage(builder.buildPartial());
+        } catch (com.google.protobuf.UninitializedMessageException e) {
+          throw e.asInvalidProtocolBufferException().setUnfinishedMessage(builder.buildPartial());
+        } catch (java.io.IOException e) {
+          throw new com.google.protobuf.InvalidProtocolBufferException(e)
+              .setUnfinishedMessage(builder.buildPartial());
+        }
+        return builder.buildPartial();
+      }
+    };
+
+    public static com.google.protobuf.Parser<PolicyImpactGroup> parser() {
+      return PARSER;
+    }
+
+    @java.lang.Override
+    public com.google.protobuf.Parser<PolicyImpactGroup> getParserForType() {
+      return PARSER;
+    }
+
+    @java.lang.Override
+    public btv.v1.Audit.PolicyImpactGroup getDefaultInstanceForType() {
+      return DEFAULT_INSTANCE;
+    }
+
+  }
+
+  public interface GetPolicyImpactResponseOrBuilder extends
+      // @@protoc_insertion_point(interface_extends:btv.v1.GetPolicyImpactResponse)
+      com.google.protobuf.MessageOrBuilder {
+
+    /**
+     * <pre>
+     * decisions measured (made while a candidate policy was set).
+     * </pre>
+     *
+     * <code>uint64 decisions = 1 [json_name = "decisions"];</code>
+     * @return The decisions.
+     */
+    long getDecisions();
+
+    /**
+     * <pre>
+     * changed: decisions the candidate decided otherwise.
+     * </pre>
+     *
+     * <code>uint64 changed = 2 [json_name = "changed"];</code>
+     * @return The changed.
+     */
+    long getChanged();
+
+    /**
+     * <pre>
+     * would_block: decisions the candidate blocks and the policy did not.
+     * </pre>
+     *
+     * <code>uint64 would_block = 3 [json_name = "wouldBlock"];</code>
+     * @return The wouldBlock.
+     */
+    long getWouldBlock();
+
+    /**
+     * <pre>
+     * would_approve: decisions the candidate approves and the policy did not.
+     * </pre>
+     *
+     * <code>uint64 would_approve = 4 [json_name = "wouldApprove"];</code>
+     * @return The wouldApprove.
+     */
+    long getWouldApprove();
+
+    /**
+     * <pre>
+     * would_review: decisions the candidate sends to review and the policy did not.
+     * </pre>
+     *
+     * <code>uint64 would_review = 5 [json_name = "wouldReview"];</code>
+     * @return The wouldReview.
+     */
+    long getWouldReview();
+
+    /**
+     * <pre>
+     * by_env breaks the counts down by environment.
+     * </pre>
+     *
+     * <code>repeated .btv.v1.PolicyImpactGroup by_env = 6 [json_name = "byEnv"];</code>
+     */
+    java.util.List<btv.v1.Audit.PolicyImpactGroup> 
+        getByEnvList();
+    /**
+     * <pre>
+     * by_env breaks the counts down by environment.
+     * </pre>
+     *
+     * <code>repeated .btv.v1.PolicyImpactGroup by_env = 6 [json_name = "byEnv"];</code>
+     */
+    btv.v1.Audit.PolicyImpactGroup getByEnv(int index);
+    /**
+     * <pre>
+     * by_env breaks the counts down by environment.
+     * </pre>
+     *
+     * <code>repeated .btv.v1.PolicyImpactGroup by_env = 6 [json_name = "byEnv"];</code>
+     */
+    int getByEnvCount();
+    /**
+     * <pre>
+     * by_env breaks the counts down by environment.
+     * </pre>
+     *
+     * <code>repeated .btv.v1.PolicyImpactGroup by_env = 6 [json_name = "byEnv"];</code>
+     */
+    java.util.List<? extends btv.v1.Audit.PolicyImpactGroupOrBuilder> 
+        getByEnvOrBuilderList();
+    /**
+     * <pre>
+     * by_env breaks the counts down by environment.
+     * </pre>
+     *
+     * <code>repeated .btv.v1.PolicyImpactGroup by_env = 6 [json_name = "byEnv"];</code>
+     */
+    btv.v1.Audit.PolicyImpactGroupOrBuilder getByEnvOrBuilder(
+        int index);
+
+    /**
+     * <pre>
+     * by_threat breaks the counts down by the decision's main sub-threat.
+     * </pre>
+     *
+     * <code>repeated .btv.v1.PolicyImpactGroup by_threat = 7 [json_name = "byThreat"];</code>
+     */
+    java.util.List<btv.v1.Audit.PolicyImpactGroup> 
+        getByThreatList();
+    /**
+     * <pre>
+     * by_threat breaks the counts down by the decision's main sub-threat.
+     * </pre>
+     *
+     * <code>repeated .btv.v1.PolicyImpactGroup by_threat = 7 [json_name = "byThreat"];</code>
+     */
+    btv.v1.Audit.PolicyImpactGroup getByThreat(int index);
+    /**
+     * <pre>
+     * by_threat breaks the counts down by the decision's main sub-threat.
+     * </pre>
+     *
+     * <code>repeated .btv.v1.PolicyImpactGroup by_threat = 7 [json_name = "byThreat"];</code>
+     */
+    int getByThreatCount();
+    /**
+     * <pre>
+     * by_threat breaks the counts down by the decision's main sub-threat.
+     * </pre>
+     *
+     * <code>repeated .btv.v1.PolicyImpactGroup by_threat = 7 [json_name = "byThreat"];</code>
+     */
+    java.util.List<? extends btv.v1.Audit.PolicyImpactGroupOrBuilder> 
+        getByThreatOrBuilderList();
+    /**
+     * <pre>
+     * by_threat breaks the counts down by the decision's main sub-threat.
+     * </pre>
+     *
+     * <code>repeated .btv.v1.PolicyImpactGroup by_threat = 7 [json_name = "byThreat"];</code>
+     */
+    btv.v1.Audit.PolicyImpactGroupOrBuilder getByThreatOrBuilder(
+        int index);
+
+    /**
+     * <pre>
+     * sample_decision_ids names up to 20 changed decisions, newest first.
+     * </pre>
+     *
+     * <code>repeated string sample_decision_ids = 8 [json_name = "sampleDecisionIds"];</code>
+     * @return A list containing the sampleDecisionIds.
+     */
+    java.util.List<java.lang.String>
+        getSampleDecisionIdsList();
+    /**
+     * <pre>
+     * sample_decision_ids names up to 20 changed decisions, newest first.
+     * </pre>
+     *
+     * <code>repeated string sample_decision_ids = 8 [json_name = "sampleDecisionIds"];</code>
+     * @return The count of sampleDecisionIds.
+     */
+    int getSampleDecisionIdsCount();
+    /**
+     * <pre>
+     * sample_decision_ids names up to 20 changed decisions, newest first.
+     * </pre>
+     *
+     * <code>repeated string sample_decision_ids = 8 [json_name = "sampleDecisionIds"];</code>
+     * @param index The index of the element to return.
+     * @return The sampleDecisionIds at the given index.
+     */
+    java.lang.String getSampleDecisionIds(int index);
+    /**
+     * <pre>
+     * sample_decision_ids names up to 20 changed decisions, newest first.
+     * </pre>
+     *
+     * <code>repeated string sample_decision_ids = 8 [json_name = "sampleDecisionIds"];</code>
+     * @param index The index of the value to return.
+     * @return The bytes of the sampleDecisionIds at the given index.
+     */
+    com.google.protobuf.ByteString
+        getSampleDecisionIdsBytes(int index);
+  }
+  /**
+   * <pre>
+   * GetPolicyImpactResponse counts, over the decisions made while a candidate
+   * policy was set, what the candidate would have changed.
+   * </pre>
+   *
+   * Protobuf type {@code btv.v1.GetPolicyImpactResponse}
+   */
+  public static final class GetPolicyImpactResponse extends
+      com.google.protobuf.GeneratedMessageV3 implements
+      // @@protoc_insertion_point(message_implements:btv.v1.GetPolicyImpactResponse)
+      GetPolicyImpactResponseOrBuilder {
+  private static final long serialVersionUID = 0L;
+    // Use GetPolicyImpactResponse.newBuilder() to construct.
+    private GetPolicyImpactResponse(com.google.protobuf.GeneratedMessageV3.Builder<?> builder) {
+      super(builder);
+    }
+    private GetPolicyImpactResponse() {
+      byEnv_ = java.util.Collections.emptyList();
+      byThreat_ = java.util.Collections.emptyList();
+      sampleDecisionIds_ = com.google.protobuf.LazyStringArrayList.EMPTY;
+    }
+
+    @java.lang.Override
+    @SuppressWarnings({"unused"})
+    protected java.lang.Object newInstance(
+        UnusedPrivateParameter unused) {
+      return new GetPolicyImpactResponse();
+    }
+
+    @java.lang.Override
+    public final com.google.protobuf.UnknownFieldSet
+    getUnknownFields() {
+      return this.unknownFields;
+    }
+    public static final com.google.protobuf.Descriptors.Descriptor
+        getDescriptor() {
+      return btv.v1.Audit.internal_static_btv_v1_GetPolicyImpactResponse_descriptor;
+    }
+
+    @java.lang.Override
+    protected com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+        internalGetFieldAccessorTable() {
+      return btv.v1.Audit.internal_static_btv_v1_GetPolicyImpactResponse_fieldAccessorTable
+          .ensureFieldAccessorsInitialized(
+              btv.v1.Audit.GetPolicyImpactResponse.class, btv.v1.Audit.GetPolicyImpactResponse.Builder.class);
+    }
+
+    public static final int DECISIONS_FIELD_NUMBER = 1;
+    private long decisions_ = 0L;
+    /**
+     * <pre>
+     * decisions measured (made while a candidate policy was set).
+     * </pre>
+     *
+     * <code>uint64 decisions = 1 [json_name = "decisions"];</code>
+     * @return The decisions.
+     */
+    @java.lang.Override
+    public long getDecisions() {
+      return decisions_;
+    }
+
+    public static final int CHANGED_FIELD_NUMBER = 2;
+    private long changed_ = 0L;
+    /**
+     * <pre>
+     * changed: decisions the candidate decided otherwise.
+     * </pre>
+     *
+     * <code>uint64 changed = 2 [json_name = "changed"];</code>
+     * @return The changed.
+     */
+    @java.lang.Override
+    public long getChanged() {
+      return changed_;
+    }
+
+    public static final int WOULD_BLOCK_FIELD_NUMBER = 3;
+    private long wouldBlock_ = 0L;
+    /**
+     * <pre>
+     * would_block: decisions the candidate blocks and the policy did not.
+     * </pre>
+     *
+     * <code>uint64 would_block = 3 [json_name = "wouldBlock"];</code>
+     * @return The wouldBlock.
+     */
+    @java.lang.Override
+    public long getWouldBlock() {
+      return wouldBlock_;
+    }
+
+    public static final int WOULD_APPROVE_FIELD_NUMBER = 4;
+    private long wouldApprove_ = 0L;
+    /**
+     * <pre>
+     * would_approve: decisions the candidate approves and the policy did not.
+     * </pre>
+     *
+     * <code>uint64 would_approve = 4 [json_name = "wouldApprove"];</code>
+     * @return The wouldApprove.
+     */
+    @java.lang.Override
+    public long getWouldApprove() {
+      return wouldApprove_;
+    }
+
+    public static final int WOULD_REVIEW_FIELD_NUMBER = 5;
+    private long wouldReview_ = 0L;
+    /**
+     * <pre>
+     * would_review: decisions the candidate sends to review and the policy did not.
+     * </pre>
+     *
+     * <code>uint64 would_review = 5 [json_name = "wouldReview"];</code>
+     * @return The wouldReview.
+     */
+    @java.lang.Override
+    public long getWouldReview() {
+      return wouldReview_;
+    }
+
+    public static final int BY_ENV_FIELD_NUMBER = 6;
+    @SuppressWarnings("serial")
+    private java.util.List<btv.v1.Audit.PolicyImpactGroup> byEnv_;
+    /**
+     * <pre>
+     * by_env breaks the counts down by environment.
+     * </pre>
+     *
+     * <code>repeated .btv.v1.PolicyImpactGroup by_env = 6 [json_name = "byEnv"];</code>
+     */
+    @java.lang.Override
+    public java.util.List<btv.v1.Audit.PolicyImpactGroup> getByEnvList() {
+      return byEnv_;
+    }
+    /**
+     * <pre>
+     * by_env breaks the counts down by environment.
+     * </pre>
+     *
+     * <code>repeated .btv.v1.PolicyImpactGroup by_env = 6 [json_name = "byEnv"];</code>
+     */
+    @java.lang.Override
+    public java.util.List<? extends btv.v1.Audit.PolicyImpactGroupOrBuilder> 
+        getByEnvOrBuilderList() {
+      return byEnv_;
+    }
+    /**
+     * <pre>
+     * by_env breaks the counts down by environment.
+     * </pre>
+     *
+     * <code>repeated .btv.v1.PolicyImpactGroup by_env = 6 [json_name = "byEnv"];</code>
+     */
+    @java.lang.Override
+    public int getByEnvCount() {
+      return byEnv_.size();
+    }
+    /**
+     * <pre>
+     * by_env breaks the counts down by environment.
+     * </pre>
+     *
+     * <code>repeated .btv.v1.PolicyImpactGroup by_env = 6 [json_name = "byEnv"];</code>
+     */
+    @java.lang.Override
+    public btv.v1.Audit.PolicyImpactGroup getByEnv(int index) {
+      return byEnv_.get(index);
+    }
+    /**
+     * <pre>
+     * by_env breaks the counts down by environment.
+     * </pre>
+     *
+     * <code>repeated .btv.v1.PolicyImpactGroup by_env = 6 [json_name = "byEnv"];</code>
+     */
+    @java.lang.Override
+    public btv.v1.Audit.PolicyImpactGroupOrBuilder getByEnvOrBuilder(
+        int index) {
+      return byEnv_.get(index);
+    }
+
+    public static final int BY_THREAT_FIELD_NUMBER = 7;
+    @SuppressWarnings("serial")
+    private java.util.List<btv.v1.Audit.PolicyImpactGroup> byThreat_;
+    /**
+     * <pre>
+     * by_threat breaks the counts down by the decision's main sub-threat.
+     * </pre>
+     *
+     * <code>repeated .btv.v1.PolicyImpactGroup by_threat = 7 [json_name = "byThreat"];</code>
+     */
+    @java.lang.Override
+    public java.util.List<btv.v1.Audit.PolicyImpactGroup> getByThreatList() {
+      return byThreat_;
+    }
+    /**
+     * <pre>
+     * by_threat breaks the counts down by the decision's main sub-threat.
+     * </pre>
+     *
+     * <code>repeated .btv.v1.PolicyImpactGroup by_threat = 7 [json_name = "byThreat"];</code>
+     */
+    @java.lang.Override
+    public java.util.List<? extends btv.v1.Audit.PolicyImpactGroupOrBuilder> 
+        getByThreatOrBuilderList() {
+      return byThreat_;
+    }
+    /**
+     * <pre>
+     * by_threat breaks the counts down by the decision's main sub-threat.
+     * </pre>
+     *
+     * <code>repeated .btv.v1.PolicyImpactGroup by_threat = 7 [json_name = "byThreat"];</code>
+     */
+    @java.lang.Override
+    public int getByThreatCount() {
+      return byThreat_.size();
+    }
+    /**
+     * <pre>
+     * by_threat breaks the counts down by the decision's main sub-threat.
+     * </pre>
+     *
+     * <code>repeated .btv.v1.PolicyImpactGroup by_threat = 7 [json_name = "byThreat"];</code>
+     */
+    @java.lang.Override
+    public btv.v1.Audit.PolicyImpactGroup getByThreat(int index) {
+      return byThreat_.get(index);
+    }
+    /**
+     * <pre>
+     * by_threat breaks the counts down by the decision's main sub-threat.
+     * </pre>
+     *
+     * <code>repeated .btv.v1.PolicyImpactGroup by_threat = 7 [json_name = "byThreat"];</code>
+     */
+    @java.lang.Override
+    public btv.v1.Audit.PolicyImpactGroupOrBuilder getByThreatOrBuilder(
+        int index) {
+      return byThreat_.get(index);
+    }
+
+    public static final int SAMPLE_DECISION_IDS_FIELD_NUMBER = 8;
+    @SuppressWarnings("serial")
+    private com.google.protobuf.LazyStringList sampleDecisionIds_;
+    /**
+     * <pre>
+     * sample_decision_ids names up to 20 changed decisions, newest first.
+     * </pre>
+     *
+     * <code>repeated string sample_decision_ids = 8 [json_name = "sampleDecisionIds"];</code>
+     * @return A list containing the sampleDecisionIds.
+     */
+    public com.google.protobuf.ProtocolStringList
+        getSampleDecisionIdsList() {
+      return sampleDecisionIds_;
+    }
+    /**
+     * <pre>
+     * sample_decision_ids names up to 20 changed decisions, newest first.
+     * </pre>
+     *
+     * <code>repeated string sample_decision_ids = 8 [json_name = "sampleDecisionIds"];</code>
+     * @return The count of sampleDecisionIds.
+     */
+    public int getSampleDecisionIdsCount() {
+      return sampleDecisionIds_.size();
+    }
+    /**
+     * <pre>
+     * sample_decision_ids names up to 20 changed decisions, newest first.
+     * </pre>
+     *
+     * <code>repeated string sample_decision_ids = 8 [json_name = "sampleDecisionIds"];</code>
+     * @param index The index of the element to return.
+     * @return The sampleDecisionIds at the given index.
+     */
+    public java.lang.String getSampleDecisionIds(int index) {
+      return sampleDecisionIds_.get(index);
+    }
+    /**
+     * <pre>
+     * sample_decision_ids names up to 20 changed decisions, newest first.
+     * </pre>
+     *
+     * <code>repeated string sample_decision_ids = 8 [json_name = "sampleDecisionIds"];</code>
+     * @param index The index of the value to return.
+     * @return The bytes of the sampleDecisionIds at the given index.
+     */
+    public com.google.protobuf.ByteString
+        getSampleDecisionIdsBytes(int index) {
+      return sampleDecisionIds_.getByteString(index);
+    }
+
+    private byte memoizedIsInitialized = -1;
+    @java.lang.Override
+    public final boolean isInitialized() {
+      byte isInitialized = memoizedIsInitialized;
+      if (isInitialized == 1) return true;
+      if (isInitialized == 0) return false;
+
+      memoizedIsInitialized = 1;
+      return true;
+    }
+
+    @java.lang.Override
+    public void writeTo(com.google.protobuf.CodedOutputStream output)
+                        throws java.io.IOException {
+      if (decisions_ != 0L) {
+        output.writeUInt64(1, decisions_);
+      }
+      if (changed_ != 0L) {
+        output.writeUInt64(2, changed_);
+      }
+      if (wouldBlock_ != 0L) {
+        output.writeUInt64(3, wouldBlock_);
+      }
+      if (wouldApprove_ != 0L) {
+        output.writeUInt64(4, wouldApprove_);
+      }
+      if (wouldReview_ != 0L) {
+        output.writeUInt64(5, wouldReview_);
+      }
+      for (int i = 0; i < byEnv_.size(); i++) {
+        output.writeMessage(6, byEnv_.get(i));
+      }
+      for (int i = 0; i < byThreat_.size(); i++) {
+        output.writeMessage(7, byThreat_.get(i));
+      }
+      for (int i = 0; i < sampleDecisionIds_.size(); i++) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 8, sampleDecisionIds_.getRaw(i));
+      }
+      getUnknownFields().writeTo(output);
+    }
+
+    @java.lang.Override
+    public int getSerializedSize() {
+      int size = memoizedSize;
+      if (size != -1) return size;
+
+      size = 0;
+      if (decisions_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeUInt64Size(1, decisions_);
+      }
+      if (changed_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeUInt64Size(2, changed_);
+      }
+      if (wouldBlock_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeUInt64Size(3, wouldBlock_);
+      }
+      if (wouldApprove_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeUInt64Size(4, wouldApprove_);
+      }
+      if (wouldReview_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeUInt64Size(5, wouldReview_);
+      }
+      for (int i = 0; i < byEnv_.size(); i++) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeMessageSize(6, byEnv_.get(i));
+      }
+      for (int i = 0; i < byThreat_.size(); i++) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeMessageSize(7, byThreat_.get(i));
+      }
+      {
+        int dataSize = 0;
+        for (int i = 0; i < sampleDecisionIds_.size(); i++) {
+          dataSize += computeStringSizeNoTag(sampleDecisionIds_.getRaw(i));
+        }
+        size += dataSize;
+        size += 1 * getSampleDecisionIdsList().size();
+      }
+      size += getUnknownFields().getSerializedSize();
+      memoizedSize = size;
+      return size;
+    }
+
+    @java.lang.Override
+    public boolean equals(final java.lang.Object obj) {
+      if (obj == this) {
+       return true;
+      }
+      if (!(obj instanceof btv.v1.Audit.GetPolicyImpactResponse)) {
+        return super.equals(obj);
+      }
+      btv.v1.Audit.GetPolicyImpactResponse other = (btv.v1.Audit.GetPolicyImpactResponse) obj;
+
+      if (getDecisions()
+          != other.getDecisions()) return false;
+      if (getChanged()
+          != other.getChanged()) return false;
+      if (getWouldBlock()
+          != other.getWouldBlock()) return false;
+      if (getWouldApprove()
+          != other.getWouldApprove()) return false;
+      if (getWouldReview()
+          != other.getWouldReview()) return false;
+      if (!getByEnvList()
+          .equals(other.getByEnvList())) return false;
+      if (!getByThreatList()
+          .equals(other.getByThreatList())) return false;
+      if (!getSampleDecisionIdsList()
+          .equals(other.getSampleDecisionIdsList())) return false;
+      if (!getUnknownFields().equals(other.getUnknownFields())) return false;
+      return true;
+    }
+
+    @java.lang.Override
+    public int hashCode() {
+      if (memoizedHashCode != 0) {
+        return memoizedHashCode;
+      }
+      int hash = 41;
+      hash = (19 * hash) + getDescriptor().hashCode();
+      hash = (37 * hash) + DECISIONS_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getDecisions());
+      hash = (37 * hash) + CHANGED_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getChanged());
+      hash = (37 * hash) + WOULD_BLOCK_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getWouldBlock());
+      hash = (37 * hash) + WOULD_APPROVE_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getWouldApprove());
+      hash = (37 * hash) + WOULD_REVIEW_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getWouldReview());
+      if (getByEnvCount() > 0) {
+        hash = (37 * hash) + BY_ENV_FIELD_NUMBER;
+        hash = (53 * hash) + getByEnvList().hashCode();
+      }
+      if (getByThreatCount() > 0) {
+        hash = (37 * hash) + BY_THREAT_FIELD_NUMBER;
+        hash = (53 * hash) + getByThreatList().hashCode();
+      }
+      if (getSampleDecisionIdsCount() > 0) {
+        hash = (37 * hash) + SAMPLE_DECISION_IDS_FIELD_NUMBER;
+        hash = (53 * hash) + getSampleDecisionIdsList().hashCode();
+      }
+      hash = (29 * hash) + getUnknownFields().hashCode();
+      memoizedHashCode = hash;
+      return hash;
+    }
+
+    public static btv.v1.Audit.GetPolicyImpactResponse parseFrom(
+        java.nio.ByteBuffer data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static btv.v1.Audit.GetPolicyImpactResponse parseFrom(
+        java.nio.ByteBuffer data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static btv.v1.Audit.GetPolicyImpactResponse parseFrom(
+        com.google.protobuf.ByteString data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static btv.v1.Audit.GetPolicyImpactResponse parseFrom(
+        com.google.protobuf.ByteString data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static btv.v1.Audit.GetPolicyImpactResponse parseFrom(byte[] data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static btv.v1.Audit.GetPolicyImpactResponse parseFrom(
+        byte[] data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static btv.v1.Audit.GetPolicyImpactResponse parseFrom(java.io.InputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input);
+    }
+    public static btv.v1.Audit.GetPolicyImpactResponse parseFrom(
+        java.io.InputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input, extensionRegistry);
+    }
+    public static btv.v1.Audit.GetPolicyImpactResponse parseDelimitedFrom(java.io.InputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseDelimitedWithIOException(PARSER, input);
+    }
+    public static btv.v1.Audit.GetPolicyImpactResponse parseDelimitedFrom(
+        java.io.InputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseDelimitedWithIOException(PARSER, input, extensionRegistry);
+    }
+    public static btv.v1.Audit.GetPolicyImpactResponse parseFrom(
+        com.google.protobuf.CodedInputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input);
+    }
+    public static btv.v1.Audit.GetPolicyImpactResponse parseFrom(
+        com.google.protobuf.CodedInputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input, extensionRegistry);
+    }
+
+    @java.lang.Override
+    public Builder newBuilderForType() { return newBuilder(); }
+    public static Builder newBuilder() {
+      return DEFAULT_INSTANCE.toBuilder();
+    }
+    public static Builder newBuilder(btv.v1.Audit.GetPolicyImpactResponse prototype) {
+      return DEFAULT_INSTANCE.toBuilder().mergeFrom(prototype);
+    }
+    @java.lang.Override
+    public Builder toBuilder() {
+      return this == DEFAULT_INSTANCE
+          ? new Builder() : new Builder().mergeFrom(this);
+    }
+
+    @java.lang.Override
+    protected Builder newBuilderForType(
+        com.google.protobuf.GeneratedMessageV3.BuilderParent parent) {
+      Builder builder = new Builder(parent);
+      return builder;
+    }
+    /**
+     * <pre>
+     * GetPolicyImpactResponse counts, over the decisions made while a candidate
+     * policy was set, what the candidate would have changed.
+     * </pre>
+     *
+     * Protobuf type {@code btv.v1.GetPolicyImpactResponse}
+     */
+    public static final class Builder extends
+        com.google.protobuf.GeneratedMessageV3.Builder<Builder> implements
+        // @@protoc_insertion_point(builder_implements:btv.v1.GetPolicyImpactResponse)
+        btv.v1.Audit.GetPolicyImpactResponseOrBuilder {
+      public static final com.google.protobuf.Descriptors.Descriptor
+          getDescriptor() {
+        return btv.v1.Audit.internal_static_btv_v1_GetPolicyImpactResponse_descriptor;
+      }
+
+      @java.lang.Override
+      protected com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+          internalGetFieldAccessorTable() {
+        return btv.v1.Audit.internal_static_btv_v1_GetPolicyImpactResponse_fieldAccessorTable
+            .ensureFieldAccessorsInitialized(
+                btv.v1.Audit.GetPolicyImpactResponse.class, btv.v1.Audit.GetPolicyImpactResponse.Builder.class);
+      }
+
+      // Construct using btv.v1.Audit.GetPolicyImpactResponse.newBuilder()
+      private Builder() {
+
+      }
+
+      private Builder(
+          com.google.protobuf.GeneratedMessageV3.BuilderParent parent) {
+        super(parent);
+
+      }
+      @java.lang.Override
+      public Builder clear() {
+        super.clear();
+        bitField0_ = 0;
+        decisions_ = 0L;
+        changed_ = 0L;
+        wouldBlock_ = 0L;
+        wouldApprove_ = 0L;
+        wouldReview_ = 0L;
+        if (byEnvBuilder_ == null) {
+          byEnv_ = java.util.Collections.emptyList();
+        } else {
+          byEnv_ = null;
+          byEnvBuilder_.clear();
+        }
+        bitField0_ = (bitField0_ & ~0x00000020);
+        if (byThreatBuilder_ == null) {
+          byThreat_ = java.util.Collections.emptyList();
+        } else {
+          byThreat_ = null;
+          byThreatBuilder_.clear();
+        }
+        bitField0_ = (bitField0_ & ~0x00000040);
+        sampleDecisionIds_ = com.google.protobuf.LazyStringArrayList.EMPTY;
+        bitField0_ = (bitField0_ & ~0x00000080);
+        return this;
+      }
+
+      @java.lang.Override
+      public com.google.protobuf.Descriptors.Descriptor
+          getDescriptorForType() {
+        return btv.v1.Audit.internal_static_btv_v1_GetPolicyImpactResponse_descriptor;
+      }
+
+      @java.lang.Override
+      public btv.v1.Audit.GetPolicyImpactResponse getDefaultInstanceForType() {
+        return btv.v1.Audit.GetPolicyImpactResponse.getDefaultInstance();
+      }
+
+      @java.lang.Override
+      public btv.v1.Audit.GetPolicyImpactResponse build() {
+        btv.v1.Audit.GetPolicyImpactResponse result = buildPartial();
+        if (!result.isInitialized()) {
+          throw newUninitializedMessageException(result);
+        }
+        return result;
+      }
+
+      @java.lang.Override
+      public btv.v1.Audit.GetPolicyImpactResponse buildPartial() {
+        btv.v1.Audit.GetPolicyImpactResponse result = new btv.v1.Audit.GetPolicyImpactResponse(this);
+        buildPartialRepeatedFields(result);
+        if (bitField0_ != 0) { buildPartial0(result); }
+        onBuilt();
+        return result;
+      }
+
+      private void buildPartialRepeatedFields(btv.v1.Audit.GetPolicyImpactResponse result) {
+        if (byEnvBuilder_ == null) {
+          if (((bitField0_ & 0x00000020) != 0)) {
+            byEnv_ = java.util.Collections.unmodifiableList(byEnv_);
+            bitField0_ = (bitField0_ & ~0x00000020);
+          }
+          result.byEnv_ = byEnv_;
+        } else {
+          result.byEnv_ = byEnvBuilder_.build();
+        }
+        if (byThreatBuilder_ == null) {
+          if (((bitField0_ & 0x00000040) != 0)) {
+            byThreat_ = java.util.Collections.unmodifiableList(byThreat_);
+            bitField0_ = (bitField0_ & ~0x00000040);
+          }
+          result.byThreat_ = byThreat_;
+        } else {
+          result.byThreat_ = byThreatBuilder_.build();
+        }
+        if (((bitField0_ & 0x00000080) != 0)) {
+          sampleDecisionIds_ = sampleDecisionIds_.getUnmodifiableView();
+          bitField0_ = (bitField0_ & ~0x00000080);
+        }
+        result.sampleDecisionIds_ = sampleDecisionIds_;
+      }
+
+      private void buildPartial0(btv.v1.Audit.GetPolicyImpactResponse result) {
+        int from_bitField0_ = bitField0_;
+        if (((from_bitField0_ & 0x00000001) != 0)) {
+          result.decisions_ = decisions_;
+        }
+        if (((from_bitField0_ & 0x00000002) != 0)) {
+          result.changed_ = changed_;
+        }
+        if (((from_bitField0_ & 0x00000004) != 0)) {
+          result.wouldBlock_ = wouldBlock_;
+        }
+        if (((from_bitField0_ & 0x00000008) != 0)) {
+          result.wouldApprove_ = wouldApprove_;
+        }
+        if (((from_bitField0_ & 0x00000010) != 0)) {
+          result.wouldReview_ = wouldReview_;
+        }
+      }
+
+      @java.lang.Override
+      public Builder clone() {
+        return super.clone();
+      }
+      @java.lang.Override
+      public Builder setField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          java.lang.Object value) {
+        return super.setField(field, value);
+      }
+      @java.lang.Override
+      public Builder clearField(
+          com.google.protobuf.Descriptors.FieldDescriptor field) {
+        return super.clearField(field);
+      }
+      @java.lang.Override
+      public Builder clearOneof(
+          com.google.protobuf.Descriptors.OneofDescriptor oneof) {
+        return super.clearOneof(oneof);
+      }
+      @java.lang.Override
+      public Builder setRepeatedField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          int index, java.lang.Object value) {
+        return super.setRepeatedField(field, index, value);
+      }
+      @java.lang.Override
+      public Builder addRepeatedField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          java.lang.Object value) {
+        return super.addRepeatedField(field, value);
+      }
+      @java.lang.Override
+      public Builder mergeFrom(com.google.protobuf.Message other) {
+        if (other instanceof btv.v1.Audit.GetPolicyImpactResponse) {
+          return mergeFrom((btv.v1.Audit.GetPolicyImpactResponse)other);
+        } else {
+          super.mergeFrom(other);
+          return this;
+        }
+      }
+
+      public Builder mergeFrom(btv.v1.Audit.GetPolicyImpactResponse other) {
+        if (other == btv.v1.Audit.GetPolicyImpactResponse.getDefaultInstance()) return this;
+        if (other.getDecisions() != 0L) {
+          setDecisions(other.getDecisions());
+        }
+        if (other.getChanged() != 0L) {
+          setChanged(other.getChanged());
+        }
+        if (other.getWouldBlock() != 0L) {
+          setWouldBlock(other.getWouldBlock());
+        }
+        if (other.getWouldApprove() != 0L) {
+          setWouldApprove(other.getWouldApprove());
+        }
+        if (other.getWouldReview() != 0L) {
+          setWouldReview(other.getWouldReview());
+        }
+        if (byEnvBuilder_ == null) {
+          if (!other.byEnv_.isEmpty()) {
+            if (byEnv_.isEmpty()) {
+              byEnv_ = other.byEnv_;
+              bitField0_ = (bitField0_ & ~0x00000020);
+            } else {
+              ensureByEnvIsMutable();
+              byEnv_.addAll(other.byEnv_);
+            }
+            onChanged();
+          }
+        } else {
+          if (!other.byEnv_.isEmpty()) {
+            if (byEnvBuilder_.isEmpty()) {
+              byEnvBuilder_.dispose();
+              byEnvBuilder_ = null;
+              byEnv_ = other.byEnv_;
+              bitField0_ = (bitField0_ & ~0x00000020);
+              byEnvBuilder_ = 
+                com.google.protobuf.GeneratedMessageV3.alwaysUseFieldBuilders ?
+                   getByEnvFieldBuilder() : null;
+            } else {
+              byEnvBuilder_.addAllMessages(other.byEnv_);
+            }
+          }
+        }
+        if (byThreatBuilder_ == null) {
+          if (!other.byThreat_.isEmpty()) {
+            if (byThreat_.isEmpty()) {
+              byThreat_ = other.byThreat_;
+              bitField0_ = (bitField0_ & ~0x00000040);
+            } else {
+              ensureByThreatIsMutable();
+              byThreat_.addAll(other.byThreat_);
+            }
+            onChanged();
+          }
+        } else {
+          if (!other.byThreat_.isEmpty()) {
+            if (byThreatBuilder_.isEmpty()) {
+              byThreatBuilder_.dispose();
+              byThreatBuilder_ = null;
+              byThreat_ = other.byThreat_;
+              bitField0_ = (bitField0_ & ~0x00000040);
+              byThreatBuilder_ = 
+                com.google.protobuf.GeneratedMessageV3.alwaysUseFieldBuilders ?
+                   getByThreatFieldBuilder() : null;
+            } else {
+              byThreatBuilder_.addAllMessages(other.byThreat_);
+            }
+          }
+        }
+        if (!other.sampleDecisionIds_.isEmpty()) {
+          if (sampleDecisionIds_.isEmpty()) {
+            sampleDecisionIds_ = other.sampleDecisionIds_;
+            bitField0_ = (bitField0_ & ~0x00000080);
+          } else {
+            ensureSampleDecisionIdsIsMutable();
+            sampleDecisionIds_.addAll(other.sampleDecisionIds_);
+          }
+          onChanged();
+        }
+        this.mergeUnknownFields(other.getUnknownFields());
+        onChanged();
+        return this;
+      }
+
+      @java.lang.Override
+      public final boolean isInitialized() {
+        return true;
+      }
+
+      @java.lang.Override
+      public Builder mergeFrom(
+          com.google.protobuf.CodedInputStream input,
+          com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+          throws java.io.IOException {
+        if (extensionRegistry == null) {
+          throw new java.lang.NullPointerException();
+        }
+        try {
+          boolean done = false;
+          while (!done) {
+            int tag = input.readTag();
+            switch (tag) {
+              case 0:
+                done = true;
+                break;
+              case 8: {
+                decisions_ = input.readUInt64();
+                bitField0_ |= 0x00000001;
+                break;
+              } // case 8
+              case 16: {
+                changed_ = input.readUInt64();
+                bitField0_ |= 0x00000002;
+                break;
+              } // case 16
+              case 24: {
+                wouldBlock_ = input.readUInt64();
+                bitField0_ |= 0x00000004;
+                break;
+              } // case 24
+              case 32: {
+                wouldApprove_ = input.readUInt64();
+                bitField0_ |= 0x00000008;
+                break;
+              } // case 32
+              case 40: {
+                wouldReview_ = input.readUInt64();
+                bitField0_ |= 0x00000010;
+                break;
+              } // case 40
+              case 50: {
+                btv.v1.Audit.PolicyImpactGroup m =
+                    input.readMessage(
+                        btv.v1.Audit.PolicyImpactGroup.parser(),
+                        extensionRegistry);
+                if (byEnvBuilder_ == null) {
+                  ensureByEnvIsMutable();
+                  byEnv_.add(m);
+                } else {
+                  byEnvBuilder_.addMessage(m);
+                }
+                break;
+              } // case 50
+              case 58: {
+                btv.v1.Audit.PolicyImpactGroup m =
+                    input.readMessage(
+                        btv.v1.Audit.PolicyImpactGroup.parser(),
+                        extensionRegistry);
+                if (byThreatBuilder_ == null) {
+                  ensureByThreatIsMutable();
+                  byThreat_.add(m);
+                } else {
+                  byThreatBuilder_.addMessage(m);
+                }
+                break;
+              } // case 58
+              case 66: {
+                java.lang.String s = input.readStringRequireUtf8();
+                ensureSampleDecisionIdsIsMutable();
+                sampleDecisionIds_.add(s);
+                break;
+              } // case 66
+              default: {
+                if (!super.parseUnknownField(input, extensionRegistry, tag)) {
+                  done = true; // was an endgroup tag
+                }
+                break;
+              } // default:
+            } // switch (tag)
+          } // while (!done)
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw e.unwrapIOException();
+        } finally {
+          onChanged();
+        } // finally
+        return this;
+      }
+      private int bitField0_;
+
+      private long decisions_ ;
+      /**
+       * <pre>
+       * decisions measured (made while a candidate policy was set).
+       * </pre>
+       *
+       * <code>uint64 decisions = 1 [json_name = "decisions"];</code>
+       * @return The decisions.
+       */
+      @java.lang.Override
+      public long getDecisions() {
+        return decisions_;
+      }
+      /**
+       * <pre>
+       * decisions measured (made while a candidate policy was set).
+       * </pre>
+       *
+       * <code>uint64 decisions = 1 [json_name = "decisions"];</code>
+       * @param value The decisions to set.
+       * @return This builder for chaining.
+       */
+      public Builder setDecisions(long value) {
+        
+        decisions_ = value;
+        bitField0_ |= 0x00000001;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * decisions measured (made while a candidate policy was set).
+       * </pre>
+       *
+       * <code>uint64 decisions = 1 [json_name = "decisions"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearDecisions() {
+        bitField0_ = (bitField0_ & ~0x00000001);
+        decisions_ = 0L;
+        onChanged();
+        return this;
+      }
+
+      private long changed_ ;
+      /**
+       * <pre>
+       * changed: decisions the candidate decided otherwise.
+       * </pre>
+       *
+       * <code>uint64 changed = 2 [json_name = "changed"];</code>
+       * @return The changed.
+       */
+      @java.lang.Override
+      public long getChanged() {
+        return changed_;
+      }
+      /**
+       * <pre>
+       * changed: decisions the candidate decided otherwise.
+       * </pre>
+       *
+       * <code>uint64 changed = 2 [json_name = "changed"];</code>
+       * @param value The changed to set.
+       * @return This builder for chaining.
+       */
+      public Builder setChanged(long value) {
+        
+        changed_ = value;
+        bitField0_ |= 0x00000002;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * changed: decisions the candidate decided otherwise.
+       * </pre>
+       *
+       * <code>uint64 changed = 2 [json_name = "changed"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearChanged() {
+        bitField0_ = (bitField0_ & ~0x00000002);
+        changed_ = 0L;
+        onChanged();
+        return this;
+      }
+
+      private long wouldBlock_ ;
+      /**
+       * <pre>
+       * would_block: decisions the candidate blocks and the policy did not.
+       * </pre>
+       *
+       * <code>uint64 would_block = 3 [json_name = "wouldBlock"];</code>
+       * @return The wouldBlock.
+       */
+      @java.lang.Override
+      public long getWouldBlock() {
+        return wouldBlock_;
+      }
+      /**
+       * <pre>
+       * would_block: decisions the candidate blocks and the policy did not.
+       * </pre>
+       *
+       * <code>uint64 would_block = 3 [json_name = "wouldBlock"];</code>
+       * @param value The wouldBlock to set.
+       * @return This builder for chaining.
+       */
+      public Builder setWouldBlock(long value) {
+        
+        wouldBlock_ = value;
+        bitField0_ |= 0x00000004;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * would_block: decisions the candidate blocks and the policy did not.
+       * </pre>
+       *
+       * <code>uint64 would_block = 3 [json_name = "wouldBlock"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearWouldBlock() {
+        bitField0_ = (bitField0_ & ~0x00000004);
+        wouldBlock_ = 0L;
+        onChanged();
+        return this;
+      }
+
+      private long wouldApprove_ ;
+      /**
+       * <pre>
+       * would_approve: decisions the candidate approves and the policy did not.
+       * </pre>
+       *
+       * <code>uint64 would_approve = 4 [json_name = "wouldApprove"];</code>
+       * @return The wouldApprove.
+       */
+      @java.lang.Override
+      public long getWouldApprove() {
+        return wouldApprove_;
+      }
+      /**
+       * <pre>
+       * would_approve: decisions the candidate approves and the policy did not.
+       * </pre>
+       *
+       * <code>uint64 would_approve = 4 [json_name = "wouldApprove"];</code>
+       * @param value The wouldApprove to set.
+       * @return This builder for chaining.
+       */
+      public Builder setWouldApprove(long value) {
+        
+        wouldApprove_ = value;
+        bitField0_ |= 0x00000008;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * would_approve: decisions the candidate approves and the policy did not.
+       * </pre>
+       *
+       * <code>uint64 would_approve = 4 [json_name = "wouldApprove"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearWouldApprove() {
+        bitField0_ = (bitField0_ & ~0x00000008);
+        wouldApprove_ = 0L;
+        onChanged();
+        return this;
+      }
+
+      private long wouldReview_ ;
+      /**
+       * <pre>
+       * would_review: decisions the candidate sends to review and the policy did not.
+       * </pre>
+       *
+       * <code>uint64 would_review = 5 [json_name = "wouldReview"];</code>
+       * @return The wouldReview.
+       */
+      @java.lang.Override
+      public long getWouldReview() {
+        return wouldReview_;
+      }
+      /**
+       * <pre>
+       * would_review: decisions the candidate sends to review and the policy did not.
+       * </pre>
+       *
+       * <code>uint64 would_review = 5 [json_name = "wouldReview"];</code>
+       * @param value The wouldReview to set.
+       * @return This builder for chaining.
+       */
+      public Builder setWouldReview(long value) {
+        
+        wouldReview_ = value;
+        bitField0_ |= 0x00000010;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * would_review: decisions the candidate sends to review and the policy did not.
+       * </pre>
+       *
+       * <code>uint64 would_review = 5 [json_name = "wouldReview"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearWouldReview() {
+        bitField0_ = (bitField0_ & ~0x00000010);
+        wouldReview_ = 0L;
+        onChanged();
+        return this;
+      }
+
+      private java.util.List<btv.v1.Audit.PolicyImpactGroup> byEnv_ =
+        java.util.Collections.emptyList();
+      private void ensureByEnvIsMutable() {
+        if (!((bitField0_ & 0x00000020) != 0)) {
+          byEnv_ = new java.util.ArrayList<btv.v1.Audit.PolicyImpactGroup>(byEnv_);
+          bitField0_ |= 0x00000020;
+         }
+      }
+
+      private com.google.protobuf.RepeatedFieldBuilderV3<
+          btv.v1.Audit.PolicyImpactGroup, btv.v1.Audit.PolicyImpactGroup.Builder, btv.v1.Audit.PolicyImpactGroupOrBuilder> byEnvBuilder_;
+
+      /**
+       * <pre>
+       * by_env breaks the counts down by environment.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_env = 6 [json_name = "byEnv"];</code>
+       */
+      public java.util.List<btv.v1.Audit.PolicyImpactGroup> getByEnvList() {
+        if (byEnvBuilder_ == null) {
+          return java.util.Collections.unmodifiableList(byEnv_);
+        } else {
+          return byEnvBuilder_.getMessageList();
+        }
+      }
+      /**
+       * <pre>
+       * by_env breaks the counts down by environment.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_env = 6 [json_name = "byEnv"];</code>
+       */
+      public int getByEnvCount() {
+        if (byEnvBuilder_ == null) {
+          return byEnv_.size();
+        } else {
+          return byEnvBuilder_.getCount();
+        }
+      }
+      /**
+       * <pre>
+       * by_env breaks the counts down by environment.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_env = 6 [json_name = "byEnv"];</code>
+       */
+      public btv.v1.Audit.PolicyImpactGroup getByEnv(int index) {
+        if (byEnvBuilder_ == null) {
+          return byEnv_.get(index);
+        } else {
+          return byEnvBuilder_.getMessage(index);
+        }
+      }
+      /**
+       * <pre>
+       * by_env breaks the counts down by environment.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_env = 6 [json_name = "byEnv"];</code>
+       */
+      public Builder setByEnv(
+          int index, btv.v1.Audit.PolicyImpactGroup value) {
+        if (byEnvBuilder_ == null) {
+          if (value == null) {
+            throw new NullPointerException();
+          }
+          ensureByEnvIsMutable();
+          byEnv_.set(index, value);
+          onChanged();
+        } else {
+          byEnvBuilder_.setMessage(index, value);
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * by_env breaks the counts down by environment.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_env = 6 [json_name = "byEnv"];</code>
+       */
+      public Builder setByEnv(
+          int index, btv.v1.Audit.PolicyImpactGroup.Builder builderForValue) {
+        if (byEnvBuilder_ == null) {
+          ensureByEnvIsMutable();
+          byEnv_.set(index, builderForValue.build());
+          onChanged();
+        } else {
+          byEnvBuilder_.setMessage(index, builderForValue.build());
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * by_env breaks the counts down by environment.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_env = 6 [json_name = "byEnv"];</code>
+       */
+      public Builder addByEnv(btv.v1.Audit.PolicyImpactGroup value) {
+        if (byEnvBuilder_ == null) {
+          if (value == null) {
+            throw new NullPointerException();
+          }
+          ensureByEnvIsMutable();
+          byEnv_.add(value);
+          onChanged();
+        } else {
+          byEnvBuilder_.addMessage(value);
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * by_env breaks the counts down by environment.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_env = 6 [json_name = "byEnv"];</code>
+       */
+      public Builder addByEnv(
+          int index, btv.v1.Audit.PolicyImpactGroup value) {
+        if (byEnvBuilder_ == null) {
+          if (value == null) {
+            throw new NullPointerException();
+          }
+          ensureByEnvIsMutable();
+          byEnv_.add(index, value);
+          onChanged();
+        } else {
+          byEnvBuilder_.addMessage(index, value);
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * by_env breaks the counts down by environment.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_env = 6 [json_name = "byEnv"];</code>
+       */
+      public Builder addByEnv(
+          btv.v1.Audit.PolicyImpactGroup.Builder builderForValue) {
+        if (byEnvBuilder_ == null) {
+          ensureByEnvIsMutable();
+          byEnv_.add(builderForValue.build());
+          onChanged();
+        } else {
+          byEnvBuilder_.addMessage(builderForValue.build());
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * by_env breaks the counts down by environment.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_env = 6 [json_name = "byEnv"];</code>
+       */
+      public Builder addByEnv(
+          int index, btv.v1.Audit.PolicyImpactGroup.Builder builderForValue) {
+        if (byEnvBuilder_ == null) {
+          ensureByEnvIsMutable();
+          byEnv_.add(index, builderForValue.build());
+          onChanged();
+        } else {
+          byEnvBuilder_.addMessage(index, builderForValue.build());
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * by_env breaks the counts down by environment.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_env = 6 [json_name = "byEnv"];</code>
+       */
+      public Builder addAllByEnv(
+          java.lang.Iterable<? extends btv.v1.Audit.PolicyImpactGroup> values) {
+        if (byEnvBuilder_ == null) {
+          ensureByEnvIsMutable();
+          com.google.protobuf.AbstractMessageLite.Builder.addAll(
+              values, byEnv_);
+          onChanged();
+        } else {
+          byEnvBuilder_.addAllMessages(values);
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * by_env breaks the counts down by environment.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_env = 6 [json_name = "byEnv"];</code>
+       */
+      public Builder clearByEnv() {
+        if (byEnvBuilder_ == null) {
+          byEnv_ = java.util.Collections.emptyList();
+          bitField0_ = (bitField0_ & ~0x00000020);
+          onChanged();
+        } else {
+          byEnvBuilder_.clear();
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * by_env breaks the counts down by environment.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_env = 6 [json_name = "byEnv"];</code>
+       */
+      public Builder removeByEnv(int index) {
+        if (byEnvBuilder_ == null) {
+          ensureByEnvIsMutable();
+          byEnv_.remove(index);
+          onChanged();
+        } else {
+          byEnvBuilder_.remove(index);
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * by_env breaks the counts down by environment.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_env = 6 [json_name = "byEnv"];</code>
+       */
+      public btv.v1.Audit.PolicyImpactGroup.Builder getByEnvBuilder(
+          int index) {
+        return getByEnvFieldBuilder().getBuilder(index);
+      }
+      /**
+       * <pre>
+       * by_env breaks the counts down by environment.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_env = 6 [json_name = "byEnv"];</code>
+       */
+      public btv.v1.Audit.PolicyImpactGroupOrBuilder getByEnvOrBuilder(
+          int index) {
+        if (byEnvBuilder_ == null) {
+          return byEnv_.get(index);  } else {
+          return byEnvBuilder_.getMessageOrBuilder(index);
+        }
+      }
+      /**
+       * <pre>
+       * by_env breaks the counts down by environment.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_env = 6 [json_name = "byEnv"];</code>
+       */
+      public java.util.List<? extends btv.v1.Audit.PolicyImpactGroupOrBuilder> 
+           getByEnvOrBuilderList() {
+        if (byEnvBuilder_ != null) {
+          return byEnvBuilder_.getMessageOrBuilderList();
+        } else {
+          return java.util.Collections.unmodifiableList(byEnv_);
+        }
+      }
+      /**
+       * <pre>
+       * by_env breaks the counts down by environment.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_env = 6 [json_name = "byEnv"];</code>
+       */
+      public btv.v1.Audit.PolicyImpactGroup.Builder addByEnvBuilder() {
+        return getByEnvFieldBuilder().addBuilder(
+            btv.v1.Audit.PolicyImpactGroup.getDefaultInstance());
+      }
+      /**
+       * <pre>
+       * by_env breaks the counts down by environment.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_env = 6 [json_name = "byEnv"];</code>
+       */
+      public btv.v1.Audit.PolicyImpactGroup.Builder addByEnvBuilder(
+          int index) {
+        return getByEnvFieldBuilder().addBuilder(
+            index, btv.v1.Audit.PolicyImpactGroup.getDefaultInstance());
+      }
+      /**
+       * <pre>
+       * by_env breaks the counts down by environment.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_env = 6 [json_name = "byEnv"];</code>
+       */
+      public java.util.List<btv.v1.Audit.PolicyImpactGroup.Builder> 
+           getByEnvBuilderList() {
+        return getByEnvFieldBuilder().getBuilderList();
+      }
+      private com.google.protobuf.RepeatedFieldBuilderV3<
+          btv.v1.Audit.PolicyImpactGroup, btv.v1.Audit.PolicyImpactGroup.Builder, btv.v1.Audit.PolicyImpactGroupOrBuilder> 
+          getByEnvFieldBuilder() {
+        if (byEnvBuilder_ == null) {
+          byEnvBuilder_ = new com.google.protobuf.RepeatedFieldBuilderV3<
+              btv.v1.Audit.PolicyImpactGroup, btv.v1.Audit.PolicyImpactGroup.Builder, btv.v1.Audit.PolicyImpactGroupOrBuilder>(
+                  byEnv_,
+                  ((bitField0_ & 0x00000020) != 0),
+                  getParentForChildren(),
+                  isClean());
+          byEnv_ = null;
+        }
+        return byEnvBuilder_;
+      }
+
+      private java.util.List<btv.v1.Audit.PolicyImpactGroup> byThreat_ =
+        java.util.Collections.emptyList();
+      private void ensureByThreatIsMutable() {
+        if (!((bitField0_ & 0x00000040) != 0)) {
+          byThreat_ = new java.util.ArrayList<btv.v1.Audit.PolicyImpactGroup>(byThreat_);
+          bitField0_ |= 0x00000040;
+         }
+      }
+
+      private com.google.protobuf.RepeatedFieldBuilderV3<
+          btv.v1.Audit.PolicyImpactGroup, btv.v1.Audit.PolicyImpactGroup.Builder, btv.v1.Audit.PolicyImpactGroupOrBuilder> byThreatBuilder_;
+
+      /**
+       * <pre>
+       * by_threat breaks the counts down by the decision's main sub-threat.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_threat = 7 [json_name = "byThreat"];</code>
+       */
+      public java.util.List<btv.v1.Audit.PolicyImpactGroup> getByThreatList() {
+        if (byThreatBuilder_ == null) {
+          return java.util.Collections.unmodifiableList(byThreat_);
+        } else {
+          return byThreatBuilder_.getMessageList();
+        }
+      }
+      /**
+       * <pre>
+       * by_threat breaks the counts down by the decision's main sub-threat.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_threat = 7 [json_name = "byThreat"];</code>
+       */
+      public int getByThreatCount() {
+        if (byThreatBuilder_ == null) {
+          return byThreat_.size();
+        } else {
+          return byThreatBuilder_.getCount();
+        }
+      }
+      /**
+       * <pre>
+       * by_threat breaks the counts down by the decision's main sub-threat.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_threat = 7 [json_name = "byThreat"];</code>
+       */
+      public btv.v1.Audit.PolicyImpactGroup getByThreat(int index) {
+        if (byThreatBuilder_ == null) {
+          return byThreat_.get(index);
+        } else {
+          return byThreatBuilder_.getMessage(index);
+        }
+      }
+      /**
+       * <pre>
+       * by_threat breaks the counts down by the decision's main sub-threat.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_threat = 7 [json_name = "byThreat"];</code>
+       */
+      public Builder setByThreat(
+          int index, btv.v1.Audit.PolicyImpactGroup value) {
+        if (byThreatBuilder_ == null) {
+          if (value == null) {
+            throw new NullPointerException();
+          }
+          ensureByThreatIsMutable();
+          byThreat_.set(index, value);
+          onChanged();
+        } else {
+          byThreatBuilder_.setMessage(index, value);
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * by_threat breaks the counts down by the decision's main sub-threat.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_threat = 7 [json_name = "byThreat"];</code>
+       */
+      public Builder setByThreat(
+          int index, btv.v1.Audit.PolicyImpactGroup.Builder builderForValue) {
+        if (byThreatBuilder_ == null) {
+          ensureByThreatIsMutable();
+          byThreat_.set(index, builderForValue.build());
+          onChanged();
+        } else {
+          byThreatBuilder_.setMessage(index, builderForValue.build());
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * by_threat breaks the counts down by the decision's main sub-threat.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_threat = 7 [json_name = "byThreat"];</code>
+       */
+      public Builder addByThreat(btv.v1.Audit.PolicyImpactGroup value) {
+        if (byThreatBuilder_ == null) {
+          if (value == null) {
+            throw new NullPointerException();
+          }
+          ensureByThreatIsMutable();
+          byThreat_.add(value);
+          onChanged();
+        } else {
+          byThreatBuilder_.addMessage(value);
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * by_threat breaks the counts down by the decision's main sub-threat.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_threat = 7 [json_name = "byThreat"];</code>
+       */
+      public Builder addByThreat(
+          int index, btv.v1.Audit.PolicyImpactGroup value) {
+        if (byThreatBuilder_ == null) {
+          if (value == null) {
+            throw new NullPointerException();
+          }
+          ensureByThreatIsMutable();
+          byThreat_.add(index, value);
+          onChanged();
+        } else {
+          byThreatBuilder_.addMessage(index, value);
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * by_threat breaks the counts down by the decision's main sub-threat.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_threat = 7 [json_name = "byThreat"];</code>
+       */
+      public Builder addByThreat(
+          btv.v1.Audit.PolicyImpactGroup.Builder builderForValue) {
+        if (byThreatBuilder_ == null) {
+          ensureByThreatIsMutable();
+          byThreat_.add(builderForValue.build());
+          onChanged();
+        } else {
+          byThreatBuilder_.addMessage(builderForValue.build());
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * by_threat breaks the counts down by the decision's main sub-threat.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_threat = 7 [json_name = "byThreat"];</code>
+       */
+      public Builder addByThreat(
+          int index, btv.v1.Audit.PolicyImpactGroup.Builder builderForValue) {
+        if (byThreatBuilder_ == null) {
+          ensureByThreatIsMutable();
+          byThreat_.add(index, builderForValue.build());
+          onChanged();
+        } else {
+          byThreatBuilder_.addMessage(index, builderForValue.build());
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * by_threat breaks the counts down by the decision's main sub-threat.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_threat = 7 [json_name = "byThreat"];</code>
+       */
+      public Builder addAllByThreat(
+          java.lang.Iterable<? extends btv.v1.Audit.PolicyImpactGroup> values) {
+        if (byThreatBuilder_ == null) {
+          ensureByThreatIsMutable();
+          com.google.protobuf.AbstractMessageLite.Builder.addAll(
+              values, byThreat_);
+          onChanged();
+        } else {
+          byThreatBuilder_.addAllMessages(values);
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * by_threat breaks the counts down by the decision's main sub-threat.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_threat = 7 [json_name = "byThreat"];</code>
+       */
+      public Builder clearByThreat() {
+        if (byThreatBuilder_ == null) {
+          byThreat_ = java.util.Collections.emptyList();
+          bitField0_ = (bitField0_ & ~0x00000040);
+          onChanged();
+        } else {
+          byThreatBuilder_.clear();
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * by_threat breaks the counts down by the decision's main sub-threat.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_threat = 7 [json_name = "byThreat"];</code>
+       */
+      public Builder removeByThreat(int index) {
+        if (byThreatBuilder_ == null) {
+          ensureByThreatIsMutable();
+          byThreat_.remove(index);
+          onChanged();
+        } else {
+          byThreatBuilder_.remove(index);
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * by_threat breaks the counts down by the decision's main sub-threat.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_threat = 7 [json_name = "byThreat"];</code>
+       */
+      public btv.v1.Audit.PolicyImpactGroup.Builder getByThreatBuilder(
+          int index) {
+        return getByThreatFieldBuilder().getBuilder(index);
+      }
+      /**
+       * <pre>
+       * by_threat breaks the counts down by the decision's main sub-threat.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_threat = 7 [json_name = "byThreat"];</code>
+       */
+      public btv.v1.Audit.PolicyImpactGroupOrBuilder getByThreatOrBuilder(
+          int index) {
+        if (byThreatBuilder_ == null) {
+          return byThreat_.get(index);  } else {
+          return byThreatBuilder_.getMessageOrBuilder(index);
+        }
+      }
+      /**
+       * <pre>
+       * by_threat breaks the counts down by the decision's main sub-threat.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_threat = 7 [json_name = "byThreat"];</code>
+       */
+      public java.util.List<? extends btv.v1.Audit.PolicyImpactGroupOrBuilder> 
+           getByThreatOrBuilderList() {
+        if (byThreatBuilder_ != null) {
+          return byThreatBuilder_.getMessageOrBuilderList();
+        } else {
+          return java.util.Collections.unmodifiableList(byThreat_);
+        }
+      }
+      /**
+       * <pre>
+       * by_threat breaks the counts down by the decision's main sub-threat.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_threat = 7 [json_name = "byThreat"];</code>
+       */
+      public btv.v1.Audit.PolicyImpactGroup.Builder addByThreatBuilder() {
+        return getByThreatFieldBuilder().addBuilder(
+            btv.v1.Audit.PolicyImpactGroup.getDefaultInstance());
+      }
+      /**
+       * <pre>
+       * by_threat breaks the counts down by the decision's main sub-threat.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_threat = 7 [json_name = "byThreat"];</code>
+       */
+      public btv.v1.Audit.PolicyImpactGroup.Builder addByThreatBuilder(
+          int index) {
+        return getByThreatFieldBuilder().addBuilder(
+            index, btv.v1.Audit.PolicyImpactGroup.getDefaultInstance());
+      }
+      /**
+       * <pre>
+       * by_threat breaks the counts down by the decision's main sub-threat.
+       * </pre>
+       *
+       * <code>repeated .btv.v1.PolicyImpactGroup by_threat = 7 [json_name = "byThreat"];</code>
+       */
+      public java.util.List<btv.v1.Audit.PolicyImpactGroup.Builder> 
+           getByThreatBuilderList() {
+        return getByThreatFieldBuilder().getBuilderList();
+      }
+      private com.google.protobuf.RepeatedFieldBuilderV3<
+          btv.v1.Audit.PolicyImpactGroup, btv.v1.Audit.PolicyImpactGroup.Builder, btv.v1.Audit.PolicyImpactGroupOrBuilder> 
+          getByThreatFieldBuilder() {
+        if (byThreatBuilder_ == null) {
+          byThreatBuilder_ = new com.google.protobuf.RepeatedFieldBuilderV3<
+              btv.v1.Audit.PolicyImpactGroup, btv.v1.Audit.PolicyImpactGroup.Builder, btv.v1.Audit.PolicyImpactGroupOrBuilder>(
+                  byThreat_,
+                  ((bitField0_ & 0x00000040) != 0),
+                  getParentForChildren(),
+                  isClean());
+          byThreat_ = null;
+        }
+        return byThreatBuilder_;
+      }
+
+      private com.google.protobuf.LazyStringList sampleDecisionIds_ = com.google.protobuf.LazyStringArrayList.EMPTY;
+      private void ensureSampleDecisionIdsIsMutable() {
+        if (!((bitField0_ & 0x00000080) != 0)) {
+          sampleDecisionIds_ = new com.google.protobuf.LazyStringArrayList(sampleDecisionIds_);
+          bitField0_ |= 0x00000080;
+         }
+      }
+      /**
+       * <pre>
+       * sample_decision_ids names up to 20 changed decisions, newest first.
+       * </pre>
+       *
+       * <code>repeated string sample_decision_ids = 8 [json_name = "sampleDecisionIds"];</code>
+       * @return A list containing the sampleDecisionIds.
+       */
+      public com.google.protobuf.ProtocolStringList
+          getSampleDecisionIdsList() {
+        return sampleDecisionIds_.getUnmodifiableView();
+      }
+      /**
+       * <pre>
+       * sample_decision_ids names up to 20 changed decisions, newest first.
+       * </pre>
+       *
+       * <code>repeated string sample_decision_ids = 8 [json_name = "sampleDecisionIds"];</code>
+       * @return The count of sampleDecisionIds.
+       */
+      public int getSampleDecisionIdsCount() {
+        return sampleDecisionIds_.size();
+      }
+      /**
+       * <pre>
+       * sample_decision_ids names up to 20 changed decisions, newest first.
+       * </pre>
+       *
+       * <code>repeated string sample_decision_ids = 8 [json_name = "sampleDecisionIds"];</code>
+       * @param index The index of the element to return.
+       * @return The sampleDecisionIds at the given index.
+       */
+      public java.lang.String getSampleDecisionIds(int index) {
+        return sampleDecisionIds_.get(index);
+      }
+      /**
+       * <pre>
+       * sample_decision_ids names up to 20 changed decisions, newest first.
+       * </pre>
+       *
+       * <code>repeated string sample_decision_ids = 8 [json_name = "sampleDecisionIds"];</code>
+       * @param index The index of the value to return.
+       * @return The bytes of the sampleDecisionIds at the given index.
+       */
+      public com.google.protobuf.ByteString
+          getSampleDecisionIdsBytes(int index) {
+        return sampleDecisionIds_.getByteString(index);
+      }
+      /**
+       * <pre>
+       * sample_decision_ids names up to 20 changed decisions, newest first.
+       * </pre>
+       *
+       * <code>repeated string sample_decision_ids = 8 [json_name = "sampleDecisionIds"];</code>
+       * @param index The index to set the value at.
+       * @param value The sampleDecisionIds to set.
+       * @return This builder for chaining.
+       */
+      public Builder setSampleDecisionIds(
+          int index, java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        ensureSampleDecisionIdsIsMutable();
+        sampleDecisionIds_.set(index, value);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * sample_decision_ids names up to 20 changed decisions, newest first.
+       * </pre>
+       *
+       * <code>repeated string sample_decision_ids = 8 [json_name = "sampleDecisionIds"];</code>
+       * @param value The sampleDecisionIds to add.
+       * @return This builder for chaining.
+       */
+      public Builder addSampleDecisionIds(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        ensureSampleDecisionIdsIsMutable();
+        sampleDecisionIds_.add(value);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * sample_decision_ids names up to 20 changed decisions, newest first.
+       * </pre>
+       *
+       * <code>repeated string sample_decision_ids = 8 [json_name = "sampleDecisionIds"];</code>
+       * @param values The sampleDecisionIds to add.
+       * @return This builder for chaining.
+       */
+      public Builder addAllSampleDecisionIds(
+          java.lang.Iterable<java.lang.String> values) {
+        ensureSampleDecisionIdsIsMutable();
+        com.google.protobuf.AbstractMessageLite.Builder.addAll(
+            values, sampleDecisionIds_);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * sample_decision_ids names up to 20 changed decisions, newest first.
+       * </pre>
+       *
+       * <code>repeated string sample_decision_ids = 8 [json_name = "sampleDecisionIds"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearSampleDecisionIds() {
+        sampleDecisionIds_ = com.google.protobuf.LazyStringArrayList.EMPTY;
+        bitField0_ = (bitField0_ & ~0x00000080);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * sample_decision_ids names up to 20 changed decisions, newest first.
+       * </pre>
+       *
+       * <code>repeated string sample_decision_ids = 8 [json_name = "sampleDecisionIds"];</code>
+       * @param value The bytes of the sampleDecisionIds to add.
+       * @return This builder for chaining.
+       */
+      public Builder addSampleDecisionIdsBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        ensureSampleDecisionIdsIsMutable();
+        sampleDecisionIds_.add(value);
+        onChanged();
+        return this;
+      }
+      @java.lang.Override
+      public final Builder setUnknownFields(
+          final com.google.protobuf.UnknownFieldSet unknownFields) {
+        return super.setUnknownFields(unknownFields);
+      }
+
+      @java.lang.Override
+      public final Builder mergeUnknownFields(
+          final com.google.protobuf.UnknownFieldSet unknownFields) {
+        return super.mergeUnknownFields(unknownFields);
+      }
+
+
+      // @@protoc_insertion_point(builder_scope:btv.v1.GetPolicyImpactResponse)
+    }
+
+    // @@protoc_insertion_point(class_scope:btv.v1.GetPolicyImpactResponse)
+    private static final btv.v1.Audit.GetPolicyImpactResponse DEFAULT_INSTANCE;
+    static {
+      DEFAULT_INSTANCE = new btv.v1.Audit.GetPolicyImpactResponse();
+    }
+
+    public static btv.v1.Audit.GetPolicyImpactResponse getDefaultInstance() {
+      return DEFAULT_INSTANCE;
+    }
+
+    private static final com.google.protobuf.Parser<GetPolicyImpactResponse>
+        PARSER = new com.google.protobuf.AbstractParser<GetPolicyImpactResponse>() {
+      @java.lang.Override
+      public GetPolicyImpactResponse parsePartialFrom(
+          com.google.protobuf.CodedInputStream input,
+          com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+          throws com.google.protobuf.InvalidProtocolBufferException {
+        Builder builder = newBuilder();
+        try {
+          builder.mergeFrom(input, extensionRegistry);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw e.setUnfinishedMessage(builder.buildPartial());
+        } catch (com.google.protobuf.UninitializedMessageException e) {
+          throw e.asInvalidProtocolBufferException().setUnfinishedMessage(builder.buildPartial());
+        } catch (java.io.IOException e) {
+          throw new com.google.protobuf.InvalidProtocolBufferException(e)
+              .setUnfinishedMessage(builder.buildPartial());
+        }
+        return builder.buildPartial();
+      }
+    };
+
+    public static com.google.protobuf.Parser<GetPolicyImpactResponse> parser() {
+      return PARSER;
+    }
+
+    @java.lang.Override
+    public com.google.protobuf.Parser<GetPolicyImpactResponse> getParserForType() {
+      return PARSER;
+    }
+
+    @java.lang.Override
+    public btv.v1.Audit.GetPolicyImpactResponse getDefaultInstanceForType() {
+      return DEFAULT_INSTANCE;
+    }
+
+  }
+
   private static final com.google.protobuf.Descriptors.Descriptor
     internal_static_btv_v1_NistAssessment_descriptor;
   private static final 
@@ -22680,6 +30555,16 @@ public final class Audit {
   private static final 
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
       internal_static_btv_v1_ComplianceReport_fieldAccessorTable;
+  private static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_btv_v1_MonitorPeriod_descriptor;
+  private static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_btv_v1_MonitorPeriod_fieldAccessorTable;
+  private static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_btv_v1_RolloutSummary_descriptor;
+  private static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_btv_v1_RolloutSummary_fieldAccessorTable;
   private static final com.google.protobuf.Descriptors.Descriptor
     internal_static_btv_v1_GetComplianceReportRequest_descriptor;
   private static final 
@@ -22775,6 +30660,21 @@ public final class Audit {
   private static final 
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
       internal_static_btv_v1_ListLedgerCheckpointsResponse_fieldAccessorTable;
+  private static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_btv_v1_GetPolicyImpactRequest_descriptor;
+  private static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_btv_v1_GetPolicyImpactRequest_fieldAccessorTable;
+  private static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_btv_v1_PolicyImpactGroup_descriptor;
+  private static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_btv_v1_PolicyImpactGroup_fieldAccessorTable;
+  private static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_btv_v1_GetPolicyImpactResponse_descriptor;
+  private static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_btv_v1_GetPolicyImpactResponse_fieldAccessorTable;
 
   public static com.google.protobuf.Descriptors.FileDescriptor
       getDescriptor() {
@@ -22798,7 +30698,7 @@ public final class Audit {
       "k\030\001 \001(\0162\021.btv.v1.RiskLevelR\013overallRisk\022" +
       ")\n\020total_components\030\002 \001(\005R\017totalComponen" +
       "ts\022;\n\ncomponents\030\003 \003(\0132\033.btv.v1.ThirdPar" +
-      "tyComponentR\ncomponents\"\336\002\n\020ComplianceRe" +
+      "tyComponentR\ncomponents\"\220\003\n\020ComplianceRe" +
       "port\022\033\n\tsystem_id\030\001 \001(\tR\010systemId\022=\n\014gen" +
       "erated_at\030\002 \001(\0132\032.google.protobuf.Timest" +
       "ampR\013generatedAt\022*\n\004nist\030\003 \001(\0132\026.btv.v1." +
@@ -22807,88 +30707,124 @@ public final class Audit {
       "upply_chain\030\005 \001(\0132\032.btv.v1.SupplyChainSu" +
       "mmaryR\013supplyChain\022#\n\raicm_coverage\030\006 \001(" +
       "\001R\014aicmCoverage\022\'\n\017ledger_sequence\030\007 \001(\004" +
-      "R\016ledgerSequence\"9\n\032GetComplianceReportR" +
-      "equest\022\033\n\tsystem_id\030\001 \001(\tR\010systemId\"\362\002\n\033" +
-      "GetComplianceReportResponse\022\033\n\tsystem_id" +
-      "\030\001 \001(\tR\010systemId\022=\n\014generated_at\030\002 \001(\0132\032" +
-      ".google.protobuf.TimestampR\013generatedAt\022" +
-      "*\n\004nist\030\003 \001(\0132\026.btv.v1.NistAssessmentR\004n" +
-      "ist\0225\n\teu_ai_act\030\004 \001(\0132\031.btv.v1.EuAiActA" +
-      "ssessmentR\007euAiAct\022=\n\014supply_chain\030\005 \001(\013" +
-      "2\032.btv.v1.SupplyChainSummaryR\013supplyChai" +
-      "n\022#\n\raicm_coverage\030\006 \001(\001R\014aicmCoverage\0220" +
-      "\n\006report\030\007 \001(\0132\030.btv.v1.ComplianceReport" +
-      "R\006report\"\204\001\n\036GetComplianceStatisticsRequ" +
-      "est\0220\n\005since\030\001 \001(\0132\032.google.protobuf.Tim" +
-      "estampR\005since\0220\n\005until\030\002 \001(\0132\032.google.pr" +
-      "otobuf.TimestampR\005until\"\304\002\n\024ComplianceSt" +
-      "atistics\022\'\n\017total_decisions\030\001 \001(\003R\016total" +
-      "Decisions\022)\n\020total_violations\030\002 \001(\003R\017tot" +
-      "alViolations\022$\n\016avg_risk_score\030\003 \001(\001R\014av" +
-      "gRiskScore\022,\n\022most_common_reason\030\004 \001(\tR\020" +
-      "mostCommonReason\022G\n\tby_threat\030\005 \003(\0132*.bt" +
-      "v.v1.ComplianceStatistics.ByThreatEntryR" +
-      "\010byThreat\032;\n\rByThreatEntry\022\020\n\003key\030\001 \001(\tR" +
-      "\003key\022\024\n\005value\030\002 \001(\003R\005value:\0028\001\"\251\001\n\037GetCo" +
-      "mplianceStatisticsResponse\022\033\n\ttenant_id\030" +
-      "\001 \001(\tR\010tenantId\022<\n\nstatistics\030\002 \001(\0132\034.bt" +
-      "v.v1.ComplianceStatisticsR\nstatistics\022+\n" +
-      "\021compliance_status\030\003 \001(\tR\020complianceStat" +
-      "us\"P\n\031ListPendingReviewsRequest\022\024\n\005limit" +
-      "\030\001 \001(\005R\005limit\022\035\n\npage_token\030\002 \001(\tR\tpageT" +
-      "oken\"\260\001\n\032ListPendingReviewsResponse\022\033\n\tt" +
-      "enant_id\030\001 \001(\tR\010tenantId\022#\n\rpending_coun" +
-      "t\030\002 \001(\005R\014pendingCount\022(\n\007reviews\030\003 \003(\0132\016" +
-      ".btv.v1.ReviewR\007reviews\022&\n\017next_page_tok" +
-      "en\030\004 \001(\tR\rnextPageToken\"e\n\024ResolveReview" +
-      "Request\022\035\n\nrequest_id\030\001 \001(\tR\trequestId\022\030" +
-      "\n\007approve\030\002 \001(\010R\007approve\022\024\n\005notes\030\003 \001(\tR" +
-      "\005notes\"?\n\025ResolveReviewResponse\022&\n\006revie" +
-      "w\030\001 \001(\0132\016.btv.v1.ReviewR\006review\"W\n\030ListL" +
-      "edgerEntriesRequest\022%\n\016after_sequence\030\001 " +
-      "\001(\004R\rafterSequence\022\024\n\005limit\030\002 \001(\005R\005limit" +
-      "\"o\n\031ListLedgerEntriesResponse\022-\n\007entries" +
-      "\030\001 \003(\0132\023.btv.v1.LedgerEntryR\007entries\022#\n\r" +
-      "head_sequence\030\002 \001(\004R\014headSequence\"\025\n\023Ver" +
-      "ifyLedgerRequest\"\356\001\n\024VerifyLedgerRespons" +
-      "e\022\024\n\005valid\030\001 \001(\010R\005valid\022\'\n\017entries_check" +
-      "ed\030\002 \001(\004R\016entriesChecked\0224\n\026first_invali" +
-      "d_sequence\030\003 \001(\004R\024firstInvalidSequence\022\030" +
-      "\n\007problem\030\004 \001(\tR\007problem\022\026\n\006detail\030\005 \001(\t" +
-      "R\006detail\022/\n\023checkpoints_checked\030\006 \001(\004R\022c" +
-      "heckpointsChecked\"\251\001\n\020LedgerCheckpoint\022\033" +
-      "\n\ttenant_id\030\001 \001(\tR\010tenantId\022\022\n\004size\030\002 \001(" +
-      "\004R\004size\022\033\n\thead_hash\030\003 \001(\tR\010headHash\022\022\n\004" +
-      "time\030\004 \001(\tR\004time\022\025\n\006key_id\030\005 \001(\tR\005keyId\022" +
-      "\034\n\tsignature\030\006 \001(\tR\tsignature\"\037\n\035CreateL" +
-      "edgerCheckpointRequest\"Z\n\036CreateLedgerCh" +
-      "eckpointResponse\0228\n\ncheckpoint\030\001 \001(\0132\030.b" +
-      "tv.v1.LedgerCheckpointR\ncheckpoint\"\036\n\034Li" +
-      "stLedgerCheckpointsRequest\"\201\001\n\035ListLedge" +
-      "rCheckpointsResponse\022:\n\013checkpoints\030\001 \003(" +
-      "\0132\030.btv.v1.LedgerCheckpointR\013checkpoints" +
-      "\022$\n\016public_key_pem\030\002 \001(\tR\014publicKeyPem2\371" +
-      "\005\n\014AuditService\022^\n\023GetComplianceReport\022\"" +
-      ".btv.v1.GetComplianceReportRequest\032#.btv" +
-      ".v1.GetComplianceReportResponse\022j\n\027GetCo" +
-      "mplianceStatistics\022&.btv.v1.GetComplianc" +
-      "eStatisticsRequest\032\'.btv.v1.GetComplianc" +
-      "eStatisticsResponse\022[\n\022ListPendingReview" +
-      "s\022!.btv.v1.ListPendingReviewsRequest\032\".b" +
-      "tv.v1.ListPendingReviewsResponse\022L\n\rReso" +
-      "lveReview\022\034.btv.v1.ResolveReviewRequest\032" +
-      "\035.btv.v1.ResolveReviewResponse\022X\n\021ListLe" +
-      "dgerEntries\022 .btv.v1.ListLedgerEntriesRe" +
-      "quest\032!.btv.v1.ListLedgerEntriesResponse" +
-      "\022I\n\014VerifyLedger\022\033.btv.v1.VerifyLedgerRe" +
-      "quest\032\034.btv.v1.VerifyLedgerResponse\022g\n\026C" +
-      "reateLedgerCheckpoint\022%.btv.v1.CreateLed" +
-      "gerCheckpointRequest\032&.btv.v1.CreateLedg" +
-      "erCheckpointResponse\022d\n\025ListLedgerCheckp" +
-      "oints\022$.btv.v1.ListLedgerCheckpointsRequ" +
-      "est\032%.btv.v1.ListLedgerCheckpointsRespon" +
-      "seB*Z(buildtovalue.dev/btv/gen/go/btv/v1" +
-      ";btvv1b\006proto3"
+      "R\016ledgerSequence\0220\n\007rollout\030\024 \001(\0132\026.btv." +
+      "v1.RolloutSummaryR\007rollout\"\212\001\n\rMonitorPe" +
+      "riod\0220\n\005since\030\001 \001(\0132\032.google.protobuf.Ti" +
+      "mestampR\005since\0220\n\005until\030\002 \001(\0132\032.google.p" +
+      "rotobuf.TimestampR\005until\022\025\n\006set_by\030\003 \001(\t" +
+      "R\005setBy\"\322\002\n\016RolloutSummary\022>\n\017monitor_pe" +
+      "riods\030\001 \003(\0132\025.btv.v1.MonitorPeriodR\016moni" +
+      "torPeriods\0221\n\024monitor_environments\030\002 \003(\t" +
+      "R\023monitorEnvironments\022/\n\023monitored_decis" +
+      "ions\030\003 \001(\003R\022monitoredDecisions\0221\n\024monito" +
+      "red_violations\030\004 \001(\003R\023monitoredViolation" +
+      "s\022#\n\rcandidate_set\030\005 \001(\010R\014candidateSet\022D" +
+      "\n\020candidate_impact\030\006 \001(\0132\031.btv.v1.Policy" +
+      "ImpactGroupR\017candidateImpact\"9\n\032GetCompl" +
+      "ianceReportRequest\022\033\n\tsystem_id\030\001 \001(\tR\010s" +
+      "ystemId\"\244\003\n\033GetComplianceReportResponse\022" +
+      "\033\n\tsystem_id\030\001 \001(\tR\010systemId\022=\n\014generate" +
+      "d_at\030\002 \001(\0132\032.google.protobuf.TimestampR\013" +
+      "generatedAt\022*\n\004nist\030\003 \001(\0132\026.btv.v1.NistA" +
+      "ssessmentR\004nist\0225\n\teu_ai_act\030\004 \001(\0132\031.btv" +
+      ".v1.EuAiActAssessmentR\007euAiAct\022=\n\014supply" +
+      "_chain\030\005 \001(\0132\032.btv.v1.SupplyChainSummary" +
+      "R\013supplyChain\022#\n\raicm_coverage\030\006 \001(\001R\014ai" +
+      "cmCoverage\0220\n\006report\030\007 \001(\0132\030.btv.v1.Comp" +
+      "lianceReportR\006report\0220\n\007rollout\030\024 \001(\0132\026." +
+      "btv.v1.RolloutSummaryR\007rollout\"\204\001\n\036GetCo" +
+      "mplianceStatisticsRequest\0220\n\005since\030\001 \001(\013" +
+      "2\032.google.protobuf.TimestampR\005since\0220\n\005u" +
+      "ntil\030\002 \001(\0132\032.google.protobuf.TimestampR\005" +
+      "until\"\250\003\n\024ComplianceStatistics\022\'\n\017total_" +
+      "decisions\030\001 \001(\003R\016totalDecisions\022)\n\020total" +
+      "_violations\030\002 \001(\003R\017totalViolations\022$\n\016av" +
+      "g_risk_score\030\003 \001(\001R\014avgRiskScore\022,\n\022most" +
+      "_common_reason\030\004 \001(\tR\020mostCommonReason\022G" +
+      "\n\tby_threat\030\005 \003(\0132*.btv.v1.ComplianceSta" +
+      "tistics.ByThreatEntryR\010byThreat\022/\n\023monit" +
+      "ored_decisions\030\006 \001(\003R\022monitoredDecisions" +
+      "\0221\n\024monitored_violations\030\007 \001(\003R\023monitore" +
+      "dViolations\032;\n\rByThreatEntry\022\020\n\003key\030\001 \001(" +
+      "\tR\003key\022\024\n\005value\030\002 \001(\003R\005value:\0028\001\"\251\001\n\037Get" +
+      "ComplianceStatisticsResponse\022\033\n\ttenant_i" +
+      "d\030\001 \001(\tR\010tenantId\022<\n\nstatistics\030\002 \001(\0132\034." +
+      "btv.v1.ComplianceStatisticsR\nstatistics\022" +
+      "+\n\021compliance_status\030\003 \001(\tR\020complianceSt" +
+      "atus\"P\n\031ListPendingReviewsRequest\022\024\n\005lim" +
+      "it\030\001 \001(\005R\005limit\022\035\n\npage_token\030\002 \001(\tR\tpag" +
+      "eToken\"\260\001\n\032ListPendingReviewsResponse\022\033\n" +
+      "\ttenant_id\030\001 \001(\tR\010tenantId\022#\n\rpending_co" +
+      "unt\030\002 \001(\005R\014pendingCount\022(\n\007reviews\030\003 \003(\013" +
+      "2\016.btv.v1.ReviewR\007reviews\022&\n\017next_page_t" +
+      "oken\030\004 \001(\tR\rnextPageToken\"e\n\024ResolveRevi" +
+      "ewRequest\022\035\n\nrequest_id\030\001 \001(\tR\trequestId" +
+      "\022\030\n\007approve\030\002 \001(\010R\007approve\022\024\n\005notes\030\003 \001(" +
+      "\tR\005notes\"?\n\025ResolveReviewResponse\022&\n\006rev" +
+      "iew\030\001 \001(\0132\016.btv.v1.ReviewR\006review\"W\n\030Lis" +
+      "tLedgerEntriesRequest\022%\n\016after_sequence\030" +
+      "\001 \001(\004R\rafterSequence\022\024\n\005limit\030\002 \001(\005R\005lim" +
+      "it\"o\n\031ListLedgerEntriesResponse\022-\n\007entri" +
+      "es\030\001 \003(\0132\023.btv.v1.LedgerEntryR\007entries\022#" +
+      "\n\rhead_sequence\030\002 \001(\004R\014headSequence\"\025\n\023V" +
+      "erifyLedgerRequest\"\356\001\n\024VerifyLedgerRespo" +
+      "nse\022\024\n\005valid\030\001 \001(\010R\005valid\022\'\n\017entries_che" +
+      "cked\030\002 \001(\004R\016entriesChecked\0224\n\026first_inva" +
+      "lid_sequence\030\003 \001(\004R\024firstInvalidSequence" +
+      "\022\030\n\007problem\030\004 \001(\tR\007problem\022\026\n\006detail\030\005 \001" +
+      "(\tR\006detail\022/\n\023checkpoints_checked\030\006 \001(\004R" +
+      "\022checkpointsChecked\"\251\001\n\020LedgerCheckpoint" +
+      "\022\033\n\ttenant_id\030\001 \001(\tR\010tenantId\022\022\n\004size\030\002 " +
+      "\001(\004R\004size\022\033\n\thead_hash\030\003 \001(\tR\010headHash\022\022" +
+      "\n\004time\030\004 \001(\tR\004time\022\025\n\006key_id\030\005 \001(\tR\005keyI" +
+      "d\022\034\n\tsignature\030\006 \001(\tR\tsignature\"\037\n\035Creat" +
+      "eLedgerCheckpointRequest\"Z\n\036CreateLedger" +
+      "CheckpointResponse\0228\n\ncheckpoint\030\001 \001(\0132\030" +
+      ".btv.v1.LedgerCheckpointR\ncheckpoint\"\036\n\034" +
+      "ListLedgerCheckpointsRequest\"\201\001\n\035ListLed" +
+      "gerCheckpointsResponse\022:\n\013checkpoints\030\001 " +
+      "\003(\0132\030.btv.v1.LedgerCheckpointR\013checkpoin" +
+      "ts\022$\n\016public_key_pem\030\002 \001(\tR\014publicKeyPem" +
+      "\"\231\001\n\026GetPolicyImpactRequest\022\033\n\tsystem_id" +
+      "\030\001 \001(\tR\010systemId\0220\n\005since\030\002 \001(\0132\032.google" +
+      ".protobuf.TimestampR\005since\0220\n\005until\030\003 \001(" +
+      "\0132\032.google.protobuf.TimestampR\005until\"\306\001\n" +
+      "\021PolicyImpactGroup\022\020\n\003key\030\001 \001(\tR\003key\022\034\n\t" +
+      "decisions\030\002 \001(\004R\tdecisions\022\030\n\007changed\030\003 " +
+      "\001(\004R\007changed\022\037\n\013would_block\030\004 \001(\004R\nwould" +
+      "Block\022#\n\rwould_approve\030\005 \001(\004R\014wouldAppro" +
+      "ve\022!\n\014would_review\030\006 \001(\004R\013wouldReview\"\324\002" +
+      "\n\027GetPolicyImpactResponse\022\034\n\tdecisions\030\001" +
+      " \001(\004R\tdecisions\022\030\n\007changed\030\002 \001(\004R\007change" +
+      "d\022\037\n\013would_block\030\003 \001(\004R\nwouldBlock\022#\n\rwo" +
+      "uld_approve\030\004 \001(\004R\014wouldApprove\022!\n\014would" +
+      "_review\030\005 \001(\004R\013wouldReview\0220\n\006by_env\030\006 \003" +
+      "(\0132\031.btv.v1.PolicyImpactGroupR\005byEnv\0226\n\t" +
+      "by_threat\030\007 \003(\0132\031.btv.v1.PolicyImpactGro" +
+      "upR\010byThreat\022.\n\023sample_decision_ids\030\010 \003(" +
+      "\tR\021sampleDecisionIds2\315\006\n\014AuditService\022^\n" +
+      "\023GetComplianceReport\022\".btv.v1.GetComplia" +
+      "nceReportRequest\032#.btv.v1.GetComplianceR" +
+      "eportResponse\022j\n\027GetComplianceStatistics" +
+      "\022&.btv.v1.GetComplianceStatisticsRequest" +
+      "\032\'.btv.v1.GetComplianceStatisticsRespons" +
+      "e\022[\n\022ListPendingReviews\022!.btv.v1.ListPen" +
+      "dingReviewsRequest\032\".btv.v1.ListPendingR" +
+      "eviewsResponse\022L\n\rResolveReview\022\034.btv.v1" +
+      ".ResolveReviewRequest\032\035.btv.v1.ResolveRe" +
+      "viewResponse\022X\n\021ListLedgerEntries\022 .btv." +
+      "v1.ListLedgerEntriesRequest\032!.btv.v1.Lis" +
+      "tLedgerEntriesResponse\022I\n\014VerifyLedger\022\033" +
+      ".btv.v1.VerifyLedgerRequest\032\034.btv.v1.Ver" +
+      "ifyLedgerResponse\022g\n\026CreateLedgerCheckpo" +
+      "int\022%.btv.v1.CreateLedgerCheckpointReque" +
+      "st\032&.btv.v1.CreateLedgerCheckpointRespon" +
+      "se\022d\n\025ListLedgerCheckpoints\022$.btv.v1.Lis" +
+      "tLedgerCheckpointsRequest\032%.btv.v1.ListL" +
+      "edgerCheckpointsResponse\022R\n\017GetPolicyImp" +
+      "act\022\036.btv.v1.GetPolicyImpactRequest\032\037.bt" +
+      "v.v1.GetPolicyImpactResponseB*Z(buildtov" +
+      "alue.dev/btv/gen/go/btv/v1;btvv1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -22925,31 +30861,43 @@ public final class Audit {
     internal_static_btv_v1_ComplianceReport_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_ComplianceReport_descriptor,
-        new java.lang.String[] { "SystemId", "GeneratedAt", "Nist", "EuAiAct", "SupplyChain", "AicmCoverage", "LedgerSequence", });
-    internal_static_btv_v1_GetComplianceReportRequest_descriptor =
+        new java.lang.String[] { "SystemId", "GeneratedAt", "Nist", "EuAiAct", "SupplyChain", "AicmCoverage", "LedgerSequence", "Rollout", });
+    internal_static_btv_v1_MonitorPeriod_descriptor =
       getDescriptor().getMessageTypes().get(5);
+    internal_static_btv_v1_MonitorPeriod_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_btv_v1_MonitorPeriod_descriptor,
+        new java.lang.String[] { "Since", "Until", "SetBy", });
+    internal_static_btv_v1_RolloutSummary_descriptor =
+      getDescriptor().getMessageTypes().get(6);
+    internal_static_btv_v1_RolloutSummary_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_btv_v1_RolloutSummary_descriptor,
+        new java.lang.String[] { "MonitorPeriods", "MonitorEnvironments", "MonitoredDecisions", "MonitoredViolations", "CandidateSet", "CandidateImpact", });
+    internal_static_btv_v1_GetComplianceReportRequest_descriptor =
+      getDescriptor().getMessageTypes().get(7);
     internal_static_btv_v1_GetComplianceReportRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_GetComplianceReportRequest_descriptor,
         new java.lang.String[] { "SystemId", });
     internal_static_btv_v1_GetComplianceReportResponse_descriptor =
-      getDescriptor().getMessageTypes().get(6);
+      getDescriptor().getMessageTypes().get(8);
     internal_static_btv_v1_GetComplianceReportResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_GetComplianceReportResponse_descriptor,
-        new java.lang.String[] { "SystemId", "GeneratedAt", "Nist", "EuAiAct", "SupplyChain", "AicmCoverage", "Report", });
+        new java.lang.String[] { "SystemId", "GeneratedAt", "Nist", "EuAiAct", "SupplyChain", "AicmCoverage", "Report", "Rollout", });
     internal_static_btv_v1_GetComplianceStatisticsRequest_descriptor =
-      getDescriptor().getMessageTypes().get(7);
+      getDescriptor().getMessageTypes().get(9);
     internal_static_btv_v1_GetComplianceStatisticsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_GetComplianceStatisticsRequest_descriptor,
         new java.lang.String[] { "Since", "Until", });
     internal_static_btv_v1_ComplianceStatistics_descriptor =
-      getDescriptor().getMessageTypes().get(8);
+      getDescriptor().getMessageTypes().get(10);
     internal_static_btv_v1_ComplianceStatistics_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_ComplianceStatistics_descriptor,
-        new java.lang.String[] { "TotalDecisions", "TotalViolations", "AvgRiskScore", "MostCommonReason", "ByThreat", });
+        new java.lang.String[] { "TotalDecisions", "TotalViolations", "AvgRiskScore", "MostCommonReason", "ByThreat", "MonitoredDecisions", "MonitoredViolations", });
     internal_static_btv_v1_ComplianceStatistics_ByThreatEntry_descriptor =
       internal_static_btv_v1_ComplianceStatistics_descriptor.getNestedTypes().get(0);
     internal_static_btv_v1_ComplianceStatistics_ByThreatEntry_fieldAccessorTable = new
@@ -22957,89 +30905,107 @@ public final class Audit {
         internal_static_btv_v1_ComplianceStatistics_ByThreatEntry_descriptor,
         new java.lang.String[] { "Key", "Value", });
     internal_static_btv_v1_GetComplianceStatisticsResponse_descriptor =
-      getDescriptor().getMessageTypes().get(9);
+      getDescriptor().getMessageTypes().get(11);
     internal_static_btv_v1_GetComplianceStatisticsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_GetComplianceStatisticsResponse_descriptor,
         new java.lang.String[] { "TenantId", "Statistics", "ComplianceStatus", });
     internal_static_btv_v1_ListPendingReviewsRequest_descriptor =
-      getDescriptor().getMessageTypes().get(10);
+      getDescriptor().getMessageTypes().get(12);
     internal_static_btv_v1_ListPendingReviewsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_ListPendingReviewsRequest_descriptor,
         new java.lang.String[] { "Limit", "PageToken", });
     internal_static_btv_v1_ListPendingReviewsResponse_descriptor =
-      getDescriptor().getMessageTypes().get(11);
+      getDescriptor().getMessageTypes().get(13);
     internal_static_btv_v1_ListPendingReviewsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_ListPendingReviewsResponse_descriptor,
         new java.lang.String[] { "TenantId", "PendingCount", "Reviews", "NextPageToken", });
     internal_static_btv_v1_ResolveReviewRequest_descriptor =
-      getDescriptor().getMessageTypes().get(12);
+      getDescriptor().getMessageTypes().get(14);
     internal_static_btv_v1_ResolveReviewRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_ResolveReviewRequest_descriptor,
         new java.lang.String[] { "RequestId", "Approve", "Notes", });
     internal_static_btv_v1_ResolveReviewResponse_descriptor =
-      getDescriptor().getMessageTypes().get(13);
+      getDescriptor().getMessageTypes().get(15);
     internal_static_btv_v1_ResolveReviewResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_ResolveReviewResponse_descriptor,
         new java.lang.String[] { "Review", });
     internal_static_btv_v1_ListLedgerEntriesRequest_descriptor =
-      getDescriptor().getMessageTypes().get(14);
+      getDescriptor().getMessageTypes().get(16);
     internal_static_btv_v1_ListLedgerEntriesRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_ListLedgerEntriesRequest_descriptor,
         new java.lang.String[] { "AfterSequence", "Limit", });
     internal_static_btv_v1_ListLedgerEntriesResponse_descriptor =
-      getDescriptor().getMessageTypes().get(15);
+      getDescriptor().getMessageTypes().get(17);
     internal_static_btv_v1_ListLedgerEntriesResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_ListLedgerEntriesResponse_descriptor,
         new java.lang.String[] { "Entries", "HeadSequence", });
     internal_static_btv_v1_VerifyLedgerRequest_descriptor =
-      getDescriptor().getMessageTypes().get(16);
+      getDescriptor().getMessageTypes().get(18);
     internal_static_btv_v1_VerifyLedgerRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_VerifyLedgerRequest_descriptor,
         new java.lang.String[] { });
     internal_static_btv_v1_VerifyLedgerResponse_descriptor =
-      getDescriptor().getMessageTypes().get(17);
+      getDescriptor().getMessageTypes().get(19);
     internal_static_btv_v1_VerifyLedgerResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_VerifyLedgerResponse_descriptor,
         new java.lang.String[] { "Valid", "EntriesChecked", "FirstInvalidSequence", "Problem", "Detail", "CheckpointsChecked", });
     internal_static_btv_v1_LedgerCheckpoint_descriptor =
-      getDescriptor().getMessageTypes().get(18);
+      getDescriptor().getMessageTypes().get(20);
     internal_static_btv_v1_LedgerCheckpoint_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_LedgerCheckpoint_descriptor,
         new java.lang.String[] { "TenantId", "Size", "HeadHash", "Time", "KeyId", "Signature", });
     internal_static_btv_v1_CreateLedgerCheckpointRequest_descriptor =
-      getDescriptor().getMessageTypes().get(19);
+      getDescriptor().getMessageTypes().get(21);
     internal_static_btv_v1_CreateLedgerCheckpointRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_CreateLedgerCheckpointRequest_descriptor,
         new java.lang.String[] { });
     internal_static_btv_v1_CreateLedgerCheckpointResponse_descriptor =
-      getDescriptor().getMessageTypes().get(20);
+      getDescriptor().getMessageTypes().get(22);
     internal_static_btv_v1_CreateLedgerCheckpointResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_CreateLedgerCheckpointResponse_descriptor,
         new java.lang.String[] { "Checkpoint", });
     internal_static_btv_v1_ListLedgerCheckpointsRequest_descriptor =
-      getDescriptor().getMessageTypes().get(21);
+      getDescriptor().getMessageTypes().get(23);
     internal_static_btv_v1_ListLedgerCheckpointsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_ListLedgerCheckpointsRequest_descriptor,
         new java.lang.String[] { });
     internal_static_btv_v1_ListLedgerCheckpointsResponse_descriptor =
-      getDescriptor().getMessageTypes().get(22);
+      getDescriptor().getMessageTypes().get(24);
     internal_static_btv_v1_ListLedgerCheckpointsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_ListLedgerCheckpointsResponse_descriptor,
         new java.lang.String[] { "Checkpoints", "PublicKeyPem", });
+    internal_static_btv_v1_GetPolicyImpactRequest_descriptor =
+      getDescriptor().getMessageTypes().get(25);
+    internal_static_btv_v1_GetPolicyImpactRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_btv_v1_GetPolicyImpactRequest_descriptor,
+        new java.lang.String[] { "SystemId", "Since", "Until", });
+    internal_static_btv_v1_PolicyImpactGroup_descriptor =
+      getDescriptor().getMessageTypes().get(26);
+    internal_static_btv_v1_PolicyImpactGroup_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_btv_v1_PolicyImpactGroup_descriptor,
+        new java.lang.String[] { "Key", "Decisions", "Changed", "WouldBlock", "WouldApprove", "WouldReview", });
+    internal_static_btv_v1_GetPolicyImpactResponse_descriptor =
+      getDescriptor().getMessageTypes().get(27);
+    internal_static_btv_v1_GetPolicyImpactResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_btv_v1_GetPolicyImpactResponse_descriptor,
+        new java.lang.String[] { "Decisions", "Changed", "WouldBlock", "WouldApprove", "WouldReview", "ByEnv", "ByThreat", "SampleDecisionIds", });
     btv.v1.Types.getDescriptor();
     com.google.protobuf.TimestampProto.getDescriptor();
   }

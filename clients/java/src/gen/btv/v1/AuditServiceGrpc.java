@@ -270,6 +270,37 @@ public final class AuditServiceGrpc {
     return getListLedgerCheckpointsMethod;
   }
 
+  private static volatile io.grpc.MethodDescriptor<btv.v1.Audit.GetPolicyImpactRequest,
+      btv.v1.Audit.GetPolicyImpactResponse> getGetPolicyImpactMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "GetPolicyImpact",
+      requestType = btv.v1.Audit.GetPolicyImpactRequest.class,
+      responseType = btv.v1.Audit.GetPolicyImpactResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<btv.v1.Audit.GetPolicyImpactRequest,
+      btv.v1.Audit.GetPolicyImpactResponse> getGetPolicyImpactMethod() {
+    io.grpc.MethodDescriptor<btv.v1.Audit.GetPolicyImpactRequest, btv.v1.Audit.GetPolicyImpactResponse> getGetPolicyImpactMethod;
+    if ((getGetPolicyImpactMethod = AuditServiceGrpc.getGetPolicyImpactMethod) == null) {
+      synchronized (AuditServiceGrpc.class) {
+        if ((getGetPolicyImpactMethod = AuditServiceGrpc.getGetPolicyImpactMethod) == null) {
+          AuditServiceGrpc.getGetPolicyImpactMethod = getGetPolicyImpactMethod =
+              io.grpc.MethodDescriptor.<btv.v1.Audit.GetPolicyImpactRequest, btv.v1.Audit.GetPolicyImpactResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "GetPolicyImpact"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  btv.v1.Audit.GetPolicyImpactRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  btv.v1.Audit.GetPolicyImpactResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new AuditServiceMethodDescriptorSupplier("GetPolicyImpact"))
+              .build();
+        }
+      }
+    }
+    return getGetPolicyImpactMethod;
+  }
+
   /**
    * Creates a new async stub that supports all call types for the service
    */
@@ -408,6 +439,18 @@ public final class AuditServiceGrpc {
       io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getListLedgerCheckpointsMethod(), responseObserver);
     }
 
+    /**
+     * <pre>
+     * GetPolicyImpact measures the candidate policies on live traffic: how
+     * many decisions in the window the candidate would have decided otherwise.
+     * NOT_FOUND for an unknown system.
+     * </pre>
+     */
+    public void getPolicyImpact(btv.v1.Audit.GetPolicyImpactRequest request,
+        io.grpc.stub.StreamObserver<btv.v1.Audit.GetPolicyImpactResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getGetPolicyImpactMethod(), responseObserver);
+    }
+
     @java.lang.Override public final io.grpc.ServerServiceDefinition bindService() {
       return io.grpc.ServerServiceDefinition.builder(getServiceDescriptor())
           .addMethod(
@@ -466,6 +509,13 @@ public final class AuditServiceGrpc {
                 btv.v1.Audit.ListLedgerCheckpointsRequest,
                 btv.v1.Audit.ListLedgerCheckpointsResponse>(
                   this, METHODID_LIST_LEDGER_CHECKPOINTS)))
+          .addMethod(
+            getGetPolicyImpactMethod(),
+            io.grpc.stub.ServerCalls.asyncUnaryCall(
+              new MethodHandlers<
+                btv.v1.Audit.GetPolicyImpactRequest,
+                btv.v1.Audit.GetPolicyImpactResponse>(
+                  this, METHODID_GET_POLICY_IMPACT)))
           .build();
     }
   }
@@ -581,6 +631,19 @@ public final class AuditServiceGrpc {
       io.grpc.stub.ClientCalls.asyncUnaryCall(
           getChannel().newCall(getListLedgerCheckpointsMethod(), getCallOptions()), request, responseObserver);
     }
+
+    /**
+     * <pre>
+     * GetPolicyImpact measures the candidate policies on live traffic: how
+     * many decisions in the window the candidate would have decided otherwise.
+     * NOT_FOUND for an unknown system.
+     * </pre>
+     */
+    public void getPolicyImpact(btv.v1.Audit.GetPolicyImpactRequest request,
+        io.grpc.stub.StreamObserver<btv.v1.Audit.GetPolicyImpactResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getGetPolicyImpactMethod(), getCallOptions()), request, responseObserver);
+    }
   }
 
   /**
@@ -685,6 +748,18 @@ public final class AuditServiceGrpc {
     public btv.v1.Audit.ListLedgerCheckpointsResponse listLedgerCheckpoints(btv.v1.Audit.ListLedgerCheckpointsRequest request) {
       return io.grpc.stub.ClientCalls.blockingUnaryCall(
           getChannel(), getListLedgerCheckpointsMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * GetPolicyImpact measures the candidate policies on live traffic: how
+     * many decisions in the window the candidate would have decided otherwise.
+     * NOT_FOUND for an unknown system.
+     * </pre>
+     */
+    public btv.v1.Audit.GetPolicyImpactResponse getPolicyImpact(btv.v1.Audit.GetPolicyImpactRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getGetPolicyImpactMethod(), getCallOptions(), request);
     }
   }
 
@@ -799,6 +874,19 @@ public final class AuditServiceGrpc {
       return io.grpc.stub.ClientCalls.futureUnaryCall(
           getChannel().newCall(getListLedgerCheckpointsMethod(), getCallOptions()), request);
     }
+
+    /**
+     * <pre>
+     * GetPolicyImpact measures the candidate policies on live traffic: how
+     * many decisions in the window the candidate would have decided otherwise.
+     * NOT_FOUND for an unknown system.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<btv.v1.Audit.GetPolicyImpactResponse> getPolicyImpact(
+        btv.v1.Audit.GetPolicyImpactRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getGetPolicyImpactMethod(), getCallOptions()), request);
+    }
   }
 
   private static final int METHODID_GET_COMPLIANCE_REPORT = 0;
@@ -809,6 +897,7 @@ public final class AuditServiceGrpc {
   private static final int METHODID_VERIFY_LEDGER = 5;
   private static final int METHODID_CREATE_LEDGER_CHECKPOINT = 6;
   private static final int METHODID_LIST_LEDGER_CHECKPOINTS = 7;
+  private static final int METHODID_GET_POLICY_IMPACT = 8;
 
   private static final class MethodHandlers<Req, Resp> implements
       io.grpc.stub.ServerCalls.UnaryMethod<Req, Resp>,
@@ -858,6 +947,10 @@ public final class AuditServiceGrpc {
         case METHODID_LIST_LEDGER_CHECKPOINTS:
           serviceImpl.listLedgerCheckpoints((btv.v1.Audit.ListLedgerCheckpointsRequest) request,
               (io.grpc.stub.StreamObserver<btv.v1.Audit.ListLedgerCheckpointsResponse>) responseObserver);
+          break;
+        case METHODID_GET_POLICY_IMPACT:
+          serviceImpl.getPolicyImpact((btv.v1.Audit.GetPolicyImpactRequest) request,
+              (io.grpc.stub.StreamObserver<btv.v1.Audit.GetPolicyImpactResponse>) responseObserver);
           break;
         default:
           throw new AssertionError();
@@ -928,6 +1021,7 @@ public final class AuditServiceGrpc {
               .addMethod(getVerifyLedgerMethod())
               .addMethod(getCreateLedgerCheckpointMethod())
               .addMethod(getListLedgerCheckpointsMethod())
+              .addMethod(getGetPolicyImpactMethod())
               .build();
         }
       }

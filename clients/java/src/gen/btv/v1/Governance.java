@@ -748,6 +748,28 @@ public final class Governance {
      */
     com.google.protobuf.ByteString
         getMessageBytes();
+
+    /**
+     * <pre>
+     * promoted_candidate is true when the registered policy equals the
+     * tenant's candidate policy (which is then cleared).
+     * </pre>
+     *
+     * <code>bool promoted_candidate = 4 [json_name = "promotedCandidate"];</code>
+     * @return The promotedCandidate.
+     */
+    boolean getPromotedCandidate();
+
+    /**
+     * <pre>
+     * promoted_candidate_changed_24h counts the decisions of the last 24 hours
+     * the promoted candidate would have decided differently.
+     * </pre>
+     *
+     * <code>uint64 promoted_candidate_changed_24h = 5 [json_name = "promotedCandidateChanged24h"];</code>
+     * @return The promotedCandidateChanged24h.
+     */
+    long getPromotedCandidateChanged24H();
   }
   /**
    * <pre>
@@ -937,6 +959,38 @@ public final class Governance {
       }
     }
 
+    public static final int PROMOTED_CANDIDATE_FIELD_NUMBER = 4;
+    private boolean promotedCandidate_ = false;
+    /**
+     * <pre>
+     * promoted_candidate is true when the registered policy equals the
+     * tenant's candidate policy (which is then cleared).
+     * </pre>
+     *
+     * <code>bool promoted_candidate = 4 [json_name = "promotedCandidate"];</code>
+     * @return The promotedCandidate.
+     */
+    @java.lang.Override
+    public boolean getPromotedCandidate() {
+      return promotedCandidate_;
+    }
+
+    public static final int PROMOTED_CANDIDATE_CHANGED_24H_FIELD_NUMBER = 5;
+    private long promotedCandidateChanged24H_ = 0L;
+    /**
+     * <pre>
+     * promoted_candidate_changed_24h counts the decisions of the last 24 hours
+     * the promoted candidate would have decided differently.
+     * </pre>
+     *
+     * <code>uint64 promoted_candidate_changed_24h = 5 [json_name = "promotedCandidateChanged24h"];</code>
+     * @return The promotedCandidateChanged24h.
+     */
+    @java.lang.Override
+    public long getPromotedCandidateChanged24H() {
+      return promotedCandidateChanged24H_;
+    }
+
     private byte memoizedIsInitialized = -1;
     @java.lang.Override
     public final boolean isInitialized() {
@@ -960,6 +1014,12 @@ public final class Governance {
       if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(message_)) {
         com.google.protobuf.GeneratedMessageV3.writeString(output, 3, message_);
       }
+      if (promotedCandidate_ != false) {
+        output.writeBool(4, promotedCandidate_);
+      }
+      if (promotedCandidateChanged24H_ != 0L) {
+        output.writeUInt64(5, promotedCandidateChanged24H_);
+      }
       getUnknownFields().writeTo(output);
     }
 
@@ -977,6 +1037,14 @@ public final class Governance {
       }
       if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(message_)) {
         size += com.google.protobuf.GeneratedMessageV3.computeStringSize(3, message_);
+      }
+      if (promotedCandidate_ != false) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeBoolSize(4, promotedCandidate_);
+      }
+      if (promotedCandidateChanged24H_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeUInt64Size(5, promotedCandidateChanged24H_);
       }
       size += getUnknownFields().getSerializedSize();
       memoizedSize = size;
@@ -999,6 +1067,10 @@ public final class Governance {
           .equals(other.getTenantId())) return false;
       if (!getMessage()
           .equals(other.getMessage())) return false;
+      if (getPromotedCandidate()
+          != other.getPromotedCandidate()) return false;
+      if (getPromotedCandidateChanged24H()
+          != other.getPromotedCandidateChanged24H()) return false;
       if (!getUnknownFields().equals(other.getUnknownFields())) return false;
       return true;
     }
@@ -1016,6 +1088,12 @@ public final class Governance {
       hash = (53 * hash) + getTenantId().hashCode();
       hash = (37 * hash) + MESSAGE_FIELD_NUMBER;
       hash = (53 * hash) + getMessage().hashCode();
+      hash = (37 * hash) + PROMOTED_CANDIDATE_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
+          getPromotedCandidate());
+      hash = (37 * hash) + PROMOTED_CANDIDATE_CHANGED_24H_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getPromotedCandidateChanged24H());
       hash = (29 * hash) + getUnknownFields().hashCode();
       memoizedHashCode = hash;
       return hash;
@@ -1152,6 +1230,8 @@ public final class Governance {
         status_ = "";
         tenantId_ = "";
         message_ = "";
+        promotedCandidate_ = false;
+        promotedCandidateChanged24H_ = 0L;
         return this;
       }
 
@@ -1193,6 +1273,12 @@ public final class Governance {
         }
         if (((from_bitField0_ & 0x00000004) != 0)) {
           result.message_ = message_;
+        }
+        if (((from_bitField0_ & 0x00000008) != 0)) {
+          result.promotedCandidate_ = promotedCandidate_;
+        }
+        if (((from_bitField0_ & 0x00000010) != 0)) {
+          result.promotedCandidateChanged24H_ = promotedCandidateChanged24H_;
         }
       }
 
@@ -1255,6 +1341,12 @@ public final class Governance {
           bitField0_ |= 0x00000004;
           onChanged();
         }
+        if (other.getPromotedCandidate() != false) {
+          setPromotedCandidate(other.getPromotedCandidate());
+        }
+        if (other.getPromotedCandidateChanged24H() != 0L) {
+          setPromotedCandidateChanged24H(other.getPromotedCandidateChanged24H());
+        }
         this.mergeUnknownFields(other.getUnknownFields());
         onChanged();
         return this;
@@ -1296,6 +1388,16 @@ public final class Governance {
                 bitField0_ |= 0x00000004;
                 break;
               } // case 26
+              case 32: {
+                promotedCandidate_ = input.readBool();
+                bitField0_ |= 0x00000008;
+                break;
+              } // case 32
+              case 40: {
+                promotedCandidateChanged24H_ = input.readUInt64();
+                bitField0_ |= 0x00000010;
+                break;
+              } // case 40
               default: {
                 if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                   done = true; // was an endgroup tag
@@ -1585,6 +1687,100 @@ public final class Governance {
         checkByteStringIsUtf8(value);
         message_ = value;
         bitField0_ |= 0x00000004;
+        onChanged();
+        return this;
+      }
+
+      private boolean promotedCandidate_ ;
+      /**
+       * <pre>
+       * promoted_candidate is true when the registered policy equals the
+       * tenant's candidate policy (which is then cleared).
+       * </pre>
+       *
+       * <code>bool promoted_candidate = 4 [json_name = "promotedCandidate"];</code>
+       * @return The promotedCandidate.
+       */
+      @java.lang.Override
+      public boolean getPromotedCandidate() {
+        return promotedCandidate_;
+      }
+      /**
+       * <pre>
+       * promoted_candidate is true when the registered policy equals the
+       * tenant's candidate policy (which is then cleared).
+       * </pre>
+       *
+       * <code>bool promoted_candidate = 4 [json_name = "promotedCandidate"];</code>
+       * @param value The promotedCandidate to set.
+       * @return This builder for chaining.
+       */
+      public Builder setPromotedCandidate(boolean value) {
+        
+        promotedCandidate_ = value;
+        bitField0_ |= 0x00000008;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * promoted_candidate is true when the registered policy equals the
+       * tenant's candidate policy (which is then cleared).
+       * </pre>
+       *
+       * <code>bool promoted_candidate = 4 [json_name = "promotedCandidate"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearPromotedCandidate() {
+        bitField0_ = (bitField0_ & ~0x00000008);
+        promotedCandidate_ = false;
+        onChanged();
+        return this;
+      }
+
+      private long promotedCandidateChanged24H_ ;
+      /**
+       * <pre>
+       * promoted_candidate_changed_24h counts the decisions of the last 24 hours
+       * the promoted candidate would have decided differently.
+       * </pre>
+       *
+       * <code>uint64 promoted_candidate_changed_24h = 5 [json_name = "promotedCandidateChanged24h"];</code>
+       * @return The promotedCandidateChanged24h.
+       */
+      @java.lang.Override
+      public long getPromotedCandidateChanged24H() {
+        return promotedCandidateChanged24H_;
+      }
+      /**
+       * <pre>
+       * promoted_candidate_changed_24h counts the decisions of the last 24 hours
+       * the promoted candidate would have decided differently.
+       * </pre>
+       *
+       * <code>uint64 promoted_candidate_changed_24h = 5 [json_name = "promotedCandidateChanged24h"];</code>
+       * @param value The promotedCandidateChanged24h to set.
+       * @return This builder for chaining.
+       */
+      public Builder setPromotedCandidateChanged24H(long value) {
+        
+        promotedCandidateChanged24H_ = value;
+        bitField0_ |= 0x00000010;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * promoted_candidate_changed_24h counts the decisions of the last 24 hours
+       * the promoted candidate would have decided differently.
+       * </pre>
+       *
+       * <code>uint64 promoted_candidate_changed_24h = 5 [json_name = "promotedCandidateChanged24h"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearPromotedCandidateChanged24H() {
+        bitField0_ = (bitField0_ & ~0x00000010);
+        promotedCandidateChanged24H_ = 0L;
         onChanged();
         return this;
       }
@@ -3512,6 +3708,28 @@ public final class Governance {
      * <code>.btv.v1.ComplianceSummary compliance_summary = 5 [json_name = "complianceSummary"];</code>
      */
     btv.v1.Types.ComplianceSummaryOrBuilder getComplianceSummaryOrBuilder();
+
+    /**
+     * <pre>
+     * promoted_candidate is true when the registered policy equals the
+     * system's candidate policy (which is then cleared).
+     * </pre>
+     *
+     * <code>bool promoted_candidate = 6 [json_name = "promotedCandidate"];</code>
+     * @return The promotedCandidate.
+     */
+    boolean getPromotedCandidate();
+
+    /**
+     * <pre>
+     * promoted_candidate_changed_24h counts the decisions of the last 24 hours
+     * the promoted candidate would have decided differently.
+     * </pre>
+     *
+     * <code>uint64 promoted_candidate_changed_24h = 7 [json_name = "promotedCandidateChanged24h"];</code>
+     * @return The promotedCandidateChanged24h.
+     */
+    long getPromotedCandidateChanged24H();
   }
   /**
    * <pre>
@@ -3787,6 +4005,38 @@ public final class Governance {
       return complianceSummary_ == null ? btv.v1.Types.ComplianceSummary.getDefaultInstance() : complianceSummary_;
     }
 
+    public static final int PROMOTED_CANDIDATE_FIELD_NUMBER = 6;
+    private boolean promotedCandidate_ = false;
+    /**
+     * <pre>
+     * promoted_candidate is true when the registered policy equals the
+     * system's candidate policy (which is then cleared).
+     * </pre>
+     *
+     * <code>bool promoted_candidate = 6 [json_name = "promotedCandidate"];</code>
+     * @return The promotedCandidate.
+     */
+    @java.lang.Override
+    public boolean getPromotedCandidate() {
+      return promotedCandidate_;
+    }
+
+    public static final int PROMOTED_CANDIDATE_CHANGED_24H_FIELD_NUMBER = 7;
+    private long promotedCandidateChanged24H_ = 0L;
+    /**
+     * <pre>
+     * promoted_candidate_changed_24h counts the decisions of the last 24 hours
+     * the promoted candidate would have decided differently.
+     * </pre>
+     *
+     * <code>uint64 promoted_candidate_changed_24h = 7 [json_name = "promotedCandidateChanged24h"];</code>
+     * @return The promotedCandidateChanged24h.
+     */
+    @java.lang.Override
+    public long getPromotedCandidateChanged24H() {
+      return promotedCandidateChanged24H_;
+    }
+
     private byte memoizedIsInitialized = -1;
     @java.lang.Override
     public final boolean isInitialized() {
@@ -3816,6 +4066,12 @@ public final class Governance {
       if (complianceSummary_ != null) {
         output.writeMessage(5, getComplianceSummary());
       }
+      if (promotedCandidate_ != false) {
+        output.writeBool(6, promotedCandidate_);
+      }
+      if (promotedCandidateChanged24H_ != 0L) {
+        output.writeUInt64(7, promotedCandidateChanged24H_);
+      }
       getUnknownFields().writeTo(output);
     }
 
@@ -3840,6 +4096,14 @@ public final class Governance {
       if (complianceSummary_ != null) {
         size += com.google.protobuf.CodedOutputStream
           .computeMessageSize(5, getComplianceSummary());
+      }
+      if (promotedCandidate_ != false) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeBoolSize(6, promotedCandidate_);
+      }
+      if (promotedCandidateChanged24H_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeUInt64Size(7, promotedCandidateChanged24H_);
       }
       size += getUnknownFields().getSerializedSize();
       memoizedSize = size;
@@ -3869,6 +4133,10 @@ public final class Governance {
         if (!getComplianceSummary()
             .equals(other.getComplianceSummary())) return false;
       }
+      if (getPromotedCandidate()
+          != other.getPromotedCandidate()) return false;
+      if (getPromotedCandidateChanged24H()
+          != other.getPromotedCandidateChanged24H()) return false;
       if (!getUnknownFields().equals(other.getUnknownFields())) return false;
       return true;
     }
@@ -3892,6 +4160,12 @@ public final class Governance {
         hash = (37 * hash) + COMPLIANCE_SUMMARY_FIELD_NUMBER;
         hash = (53 * hash) + getComplianceSummary().hashCode();
       }
+      hash = (37 * hash) + PROMOTED_CANDIDATE_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
+          getPromotedCandidate());
+      hash = (37 * hash) + PROMOTED_CANDIDATE_CHANGED_24H_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getPromotedCandidateChanged24H());
       hash = (29 * hash) + getUnknownFields().hashCode();
       memoizedHashCode = hash;
       return hash;
@@ -4034,6 +4308,8 @@ public final class Governance {
           complianceSummaryBuilder_.dispose();
           complianceSummaryBuilder_ = null;
         }
+        promotedCandidate_ = false;
+        promotedCandidateChanged24H_ = 0L;
         return this;
       }
 
@@ -4083,6 +4359,12 @@ public final class Governance {
           result.complianceSummary_ = complianceSummaryBuilder_ == null
               ? complianceSummary_
               : complianceSummaryBuilder_.build();
+        }
+        if (((from_bitField0_ & 0x00000020) != 0)) {
+          result.promotedCandidate_ = promotedCandidate_;
+        }
+        if (((from_bitField0_ & 0x00000040) != 0)) {
+          result.promotedCandidateChanged24H_ = promotedCandidateChanged24H_;
         }
       }
 
@@ -4153,6 +4435,12 @@ public final class Governance {
         if (other.hasComplianceSummary()) {
           mergeComplianceSummary(other.getComplianceSummary());
         }
+        if (other.getPromotedCandidate() != false) {
+          setPromotedCandidate(other.getPromotedCandidate());
+        }
+        if (other.getPromotedCandidateChanged24H() != 0L) {
+          setPromotedCandidateChanged24H(other.getPromotedCandidateChanged24H());
+        }
         this.mergeUnknownFields(other.getUnknownFields());
         onChanged();
         return this;
@@ -4206,6 +4494,16 @@ public final class Governance {
                 bitField0_ |= 0x00000010;
                 break;
               } // case 42
+              case 48: {
+                promotedCandidate_ = input.readBool();
+                bitField0_ |= 0x00000020;
+                break;
+              } // case 48
+              case 56: {
+                promotedCandidateChanged24H_ = input.readUInt64();
+                bitField0_ |= 0x00000040;
+                break;
+              } // case 56
               default: {
                 if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                   done = true; // was an endgroup tag
@@ -4744,6 +5042,100 @@ public final class Governance {
           complianceSummary_ = null;
         }
         return complianceSummaryBuilder_;
+      }
+
+      private boolean promotedCandidate_ ;
+      /**
+       * <pre>
+       * promoted_candidate is true when the registered policy equals the
+       * system's candidate policy (which is then cleared).
+       * </pre>
+       *
+       * <code>bool promoted_candidate = 6 [json_name = "promotedCandidate"];</code>
+       * @return The promotedCandidate.
+       */
+      @java.lang.Override
+      public boolean getPromotedCandidate() {
+        return promotedCandidate_;
+      }
+      /**
+       * <pre>
+       * promoted_candidate is true when the registered policy equals the
+       * system's candidate policy (which is then cleared).
+       * </pre>
+       *
+       * <code>bool promoted_candidate = 6 [json_name = "promotedCandidate"];</code>
+       * @param value The promotedCandidate to set.
+       * @return This builder for chaining.
+       */
+      public Builder setPromotedCandidate(boolean value) {
+        
+        promotedCandidate_ = value;
+        bitField0_ |= 0x00000020;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * promoted_candidate is true when the registered policy equals the
+       * system's candidate policy (which is then cleared).
+       * </pre>
+       *
+       * <code>bool promoted_candidate = 6 [json_name = "promotedCandidate"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearPromotedCandidate() {
+        bitField0_ = (bitField0_ & ~0x00000020);
+        promotedCandidate_ = false;
+        onChanged();
+        return this;
+      }
+
+      private long promotedCandidateChanged24H_ ;
+      /**
+       * <pre>
+       * promoted_candidate_changed_24h counts the decisions of the last 24 hours
+       * the promoted candidate would have decided differently.
+       * </pre>
+       *
+       * <code>uint64 promoted_candidate_changed_24h = 7 [json_name = "promotedCandidateChanged24h"];</code>
+       * @return The promotedCandidateChanged24h.
+       */
+      @java.lang.Override
+      public long getPromotedCandidateChanged24H() {
+        return promotedCandidateChanged24H_;
+      }
+      /**
+       * <pre>
+       * promoted_candidate_changed_24h counts the decisions of the last 24 hours
+       * the promoted candidate would have decided differently.
+       * </pre>
+       *
+       * <code>uint64 promoted_candidate_changed_24h = 7 [json_name = "promotedCandidateChanged24h"];</code>
+       * @param value The promotedCandidateChanged24h to set.
+       * @return This builder for chaining.
+       */
+      public Builder setPromotedCandidateChanged24H(long value) {
+        
+        promotedCandidateChanged24H_ = value;
+        bitField0_ |= 0x00000040;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * promoted_candidate_changed_24h counts the decisions of the last 24 hours
+       * the promoted candidate would have decided differently.
+       * </pre>
+       *
+       * <code>uint64 promoted_candidate_changed_24h = 7 [json_name = "promotedCandidateChanged24h"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearPromotedCandidateChanged24H() {
+        bitField0_ = (bitField0_ & ~0x00000040);
+        promotedCandidateChanged24H_ = 0L;
+        onChanged();
+        return this;
       }
       @java.lang.Override
       public final Builder setUnknownFields(
@@ -10722,47 +11114,53 @@ public final class Governance {
     java.lang.String[] descriptorData = {
       "\n\027btv/v1/governance.proto\022\006btv.v1\032\022btv/v" +
       "1/types.proto\"?\n\025RegisterTenantRequest\022&" +
-      "\n\006tenant\030\001 \001(\0132\016.btv.v1.TenantR\006tenant\"g" +
-      "\n\026RegisterTenantResponse\022\026\n\006status\030\001 \001(\t" +
-      "R\006status\022\033\n\ttenant_id\030\002 \001(\tR\010tenantId\022\030\n" +
-      "\007message\030\003 \001(\tR\007message\"\022\n\020GetTenantRequ" +
-      "est\";\n\021GetTenantResponse\022&\n\006tenant\030\001 \001(\013" +
-      "2\016.btv.v1.TenantR\006tenant\"A\n\025RegisterSyst" +
-      "emRequest\022(\n\006system\030\001 \001(\0132\020.btv.v1.AiSys" +
-      "temR\006system\"\316\001\n\026RegisterSystemResponse\022\026" +
-      "\n\006status\030\001 \001(\tR\006status\022\033\n\tsystem_id\030\002 \001(" +
-      "\tR\010systemId\022\033\n\ttenant_id\030\003 \001(\tR\010tenantId" +
-      "\022\030\n\007message\030\004 \001(\tR\007message\022H\n\022compliance" +
-      "_summary\030\005 \001(\0132\031.btv.v1.ComplianceSummar" +
-      "yR\021complianceSummary\"/\n\020GetSystemRequest" +
-      "\022\033\n\tsystem_id\030\001 \001(\tR\010systemId\"=\n\021GetSyst" +
-      "emResponse\022(\n\006system\030\001 \001(\0132\020.btv.v1.AiSy" +
-      "stemR\006system\"P\n\022ListSystemsRequest\022\033\n\tpa" +
-      "ge_size\030\001 \001(\005R\010pageSize\022\035\n\npage_token\030\002 " +
-      "\001(\tR\tpageToken\"\275\001\n\023ListSystemsResponse\022\033" +
-      "\n\ttenant_id\030\001 \001(\tR\010tenantId\022\024\n\005count\030\002 \001" +
-      "(\005R\005count\022*\n\007systems\030\003 \003(\0132\020.btv.v1.AiSy" +
-      "stemR\007systems\022&\n\017next_page_token\030\004 \001(\tR\r" +
-      "nextPageToken\022\037\n\013total_count\030\005 \001(\005R\ntota" +
-      "lCount\"\251\001\n\016EnforceRequest\022\033\n\tsystem_id\030\001" +
-      " \001(\tR\010systemId\022\026\n\006prompt\030\002 \001(\tR\006prompt\022\020" +
-      "\n\003env\030\003 \001(\tR\003env\022#\n\rartifact_type\030\004 \001(\tR" +
-      "\014artifactType\022+\n\010messages\030\005 \003(\0132\017.btv.v1" +
-      ".MessageR\010messages\"?\n\017EnforceResponse\022,\n" +
-      "\010decision\030\001 \001(\0132\020.btv.v1.DecisionR\010decis" +
-      "ion2\275\003\n\021GovernanceService\022O\n\016RegisterTen" +
-      "ant\022\035.btv.v1.RegisterTenantRequest\032\036.btv" +
-      ".v1.RegisterTenantResponse\022@\n\tGetTenant\022" +
-      "\030.btv.v1.GetTenantRequest\032\031.btv.v1.GetTe" +
-      "nantResponse\022O\n\016RegisterSystem\022\035.btv.v1." +
-      "RegisterSystemRequest\032\036.btv.v1.RegisterS" +
-      "ystemResponse\022@\n\tGetSystem\022\030.btv.v1.GetS" +
-      "ystemRequest\032\031.btv.v1.GetSystemResponse\022" +
-      "F\n\013ListSystems\022\032.btv.v1.ListSystemsReque" +
-      "st\032\033.btv.v1.ListSystemsResponse\022:\n\007Enfor" +
-      "ce\022\026.btv.v1.EnforceRequest\032\027.btv.v1.Enfo" +
-      "rceResponseB*Z(buildtovalue.dev/btv/gen/" +
-      "go/btv/v1;btvv1b\006proto3"
+      "\n\006tenant\030\001 \001(\0132\016.btv.v1.TenantR\006tenant\"\333" +
+      "\001\n\026RegisterTenantResponse\022\026\n\006status\030\001 \001(" +
+      "\tR\006status\022\033\n\ttenant_id\030\002 \001(\tR\010tenantId\022\030" +
+      "\n\007message\030\003 \001(\tR\007message\022-\n\022promoted_can" +
+      "didate\030\004 \001(\010R\021promotedCandidate\022C\n\036promo" +
+      "ted_candidate_changed_24h\030\005 \001(\004R\033promote" +
+      "dCandidateChanged24h\"\022\n\020GetTenantRequest" +
+      "\";\n\021GetTenantResponse\022&\n\006tenant\030\001 \001(\0132\016." +
+      "btv.v1.TenantR\006tenant\"A\n\025RegisterSystemR" +
+      "equest\022(\n\006system\030\001 \001(\0132\020.btv.v1.AiSystem" +
+      "R\006system\"\302\002\n\026RegisterSystemResponse\022\026\n\006s" +
+      "tatus\030\001 \001(\tR\006status\022\033\n\tsystem_id\030\002 \001(\tR\010" +
+      "systemId\022\033\n\ttenant_id\030\003 \001(\tR\010tenantId\022\030\n" +
+      "\007message\030\004 \001(\tR\007message\022H\n\022compliance_su" +
+      "mmary\030\005 \001(\0132\031.btv.v1.ComplianceSummaryR\021" +
+      "complianceSummary\022-\n\022promoted_candidate\030" +
+      "\006 \001(\010R\021promotedCandidate\022C\n\036promoted_can" +
+      "didate_changed_24h\030\007 \001(\004R\033promotedCandid" +
+      "ateChanged24h\"/\n\020GetSystemRequest\022\033\n\tsys" +
+      "tem_id\030\001 \001(\tR\010systemId\"=\n\021GetSystemRespo" +
+      "nse\022(\n\006system\030\001 \001(\0132\020.btv.v1.AiSystemR\006s" +
+      "ystem\"P\n\022ListSystemsRequest\022\033\n\tpage_size" +
+      "\030\001 \001(\005R\010pageSize\022\035\n\npage_token\030\002 \001(\tR\tpa" +
+      "geToken\"\275\001\n\023ListSystemsResponse\022\033\n\ttenan" +
+      "t_id\030\001 \001(\tR\010tenantId\022\024\n\005count\030\002 \001(\005R\005cou" +
+      "nt\022*\n\007systems\030\003 \003(\0132\020.btv.v1.AiSystemR\007s" +
+      "ystems\022&\n\017next_page_token\030\004 \001(\tR\rnextPag" +
+      "eToken\022\037\n\013total_count\030\005 \001(\005R\ntotalCount\"" +
+      "\251\001\n\016EnforceRequest\022\033\n\tsystem_id\030\001 \001(\tR\010s" +
+      "ystemId\022\026\n\006prompt\030\002 \001(\tR\006prompt\022\020\n\003env\030\003" +
+      " \001(\tR\003env\022#\n\rartifact_type\030\004 \001(\tR\014artifa" +
+      "ctType\022+\n\010messages\030\005 \003(\0132\017.btv.v1.Messag" +
+      "eR\010messages\"?\n\017EnforceResponse\022,\n\010decisi" +
+      "on\030\001 \001(\0132\020.btv.v1.DecisionR\010decision2\275\003\n" +
+      "\021GovernanceService\022O\n\016RegisterTenant\022\035.b" +
+      "tv.v1.RegisterTenantRequest\032\036.btv.v1.Reg" +
+      "isterTenantResponse\022@\n\tGetTenant\022\030.btv.v" +
+      "1.GetTenantRequest\032\031.btv.v1.GetTenantRes" +
+      "ponse\022O\n\016RegisterSystem\022\035.btv.v1.Registe" +
+      "rSystemRequest\032\036.btv.v1.RegisterSystemRe" +
+      "sponse\022@\n\tGetSystem\022\030.btv.v1.GetSystemRe" +
+      "quest\032\031.btv.v1.GetSystemResponse\022F\n\013List" +
+      "Systems\022\032.btv.v1.ListSystemsRequest\032\033.bt" +
+      "v.v1.ListSystemsResponse\022:\n\007Enforce\022\026.bt" +
+      "v.v1.EnforceRequest\032\027.btv.v1.EnforceResp" +
+      "onseB*Z(buildtovalue.dev/btv/gen/go/btv/" +
+      "v1;btvv1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -10780,7 +11178,7 @@ public final class Governance {
     internal_static_btv_v1_RegisterTenantResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_RegisterTenantResponse_descriptor,
-        new java.lang.String[] { "Status", "TenantId", "Message", });
+        new java.lang.String[] { "Status", "TenantId", "Message", "PromotedCandidate", "PromotedCandidateChanged24H", });
     internal_static_btv_v1_GetTenantRequest_descriptor =
       getDescriptor().getMessageTypes().get(2);
     internal_static_btv_v1_GetTenantRequest_fieldAccessorTable = new
@@ -10804,7 +11202,7 @@ public final class Governance {
     internal_static_btv_v1_RegisterSystemResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_RegisterSystemResponse_descriptor,
-        new java.lang.String[] { "Status", "SystemId", "TenantId", "Message", "ComplianceSummary", });
+        new java.lang.String[] { "Status", "SystemId", "TenantId", "Message", "ComplianceSummary", "PromotedCandidate", "PromotedCandidateChanged24H", });
     internal_static_btv_v1_GetSystemRequest_descriptor =
       getDescriptor().getMessageTypes().get(6);
     internal_static_btv_v1_GetSystemRequest_fieldAccessorTable = new

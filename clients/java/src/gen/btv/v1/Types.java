@@ -1540,6 +1540,160 @@ public final class Types {
 
   /**
    * <pre>
+   * EnforcementMode says whether a policy's outcomes are enforced or only
+   * measured.
+   * </pre>
+   *
+   * Protobuf enum {@code btv.v1.EnforcementMode}
+   */
+  public enum EnforcementMode
+      implements com.google.protobuf.ProtocolMessageEnum {
+    /**
+     * <pre>
+     * ENFORCEMENT_MODE_UNSPECIFIED inherits the mode of the level above
+     * (enforce at the top).
+     * </pre>
+     *
+     * <code>ENFORCEMENT_MODE_UNSPECIFIED = 0;</code>
+     */
+    ENFORCEMENT_MODE_UNSPECIFIED(0),
+    /**
+     * <pre>
+     * ENFORCEMENT_MODE_ENFORCE: outcomes are answered as decided.
+     * </pre>
+     *
+     * <code>ENFORCEMENT_MODE_ENFORCE = 1;</code>
+     */
+    ENFORCEMENT_MODE_ENFORCE(1),
+    /**
+     * <pre>
+     * ENFORCEMENT_MODE_MONITOR: every answer is APPROVED with enforced=false
+     * and monitored_outcome holding the decided outcome, except status blocks
+     * (kill switch, suspended, maintenance, decommissioned, unverified) and
+     * prohibited practices (EU AI Act Art. 5), which always block.
+     * </pre>
+     *
+     * <code>ENFORCEMENT_MODE_MONITOR = 2;</code>
+     */
+    ENFORCEMENT_MODE_MONITOR(2),
+    UNRECOGNIZED(-1),
+    ;
+
+    /**
+     * <pre>
+     * ENFORCEMENT_MODE_UNSPECIFIED inherits the mode of the level above
+     * (enforce at the top).
+     * </pre>
+     *
+     * <code>ENFORCEMENT_MODE_UNSPECIFIED = 0;</code>
+     */
+    public static final int ENFORCEMENT_MODE_UNSPECIFIED_VALUE = 0;
+    /**
+     * <pre>
+     * ENFORCEMENT_MODE_ENFORCE: outcomes are answered as decided.
+     * </pre>
+     *
+     * <code>ENFORCEMENT_MODE_ENFORCE = 1;</code>
+     */
+    public static final int ENFORCEMENT_MODE_ENFORCE_VALUE = 1;
+    /**
+     * <pre>
+     * ENFORCEMENT_MODE_MONITOR: every answer is APPROVED with enforced=false
+     * and monitored_outcome holding the decided outcome, except status blocks
+     * (kill switch, suspended, maintenance, decommissioned, unverified) and
+     * prohibited practices (EU AI Act Art. 5), which always block.
+     * </pre>
+     *
+     * <code>ENFORCEMENT_MODE_MONITOR = 2;</code>
+     */
+    public static final int ENFORCEMENT_MODE_MONITOR_VALUE = 2;
+
+
+    public final int getNumber() {
+      if (this == UNRECOGNIZED) {
+        throw new java.lang.IllegalArgumentException(
+            "Can't get the number of an unknown enum value.");
+      }
+      return value;
+    }
+
+    /**
+     * @param value The numeric wire value of the corresponding enum entry.
+     * @return The enum associated with the given numeric wire value.
+     * @deprecated Use {@link #forNumber(int)} instead.
+     */
+    @java.lang.Deprecated
+    public static EnforcementMode valueOf(int value) {
+      return forNumber(value);
+    }
+
+    /**
+     * @param value The numeric wire value of the corresponding enum entry.
+     * @return The enum associated with the given numeric wire value.
+     */
+    public static EnforcementMode forNumber(int value) {
+      switch (value) {
+        case 0: return ENFORCEMENT_MODE_UNSPECIFIED;
+        case 1: return ENFORCEMENT_MODE_ENFORCE;
+        case 2: return ENFORCEMENT_MODE_MONITOR;
+        default: return null;
+      }
+    }
+
+    public static com.google.protobuf.Internal.EnumLiteMap<EnforcementMode>
+        internalGetValueMap() {
+      return internalValueMap;
+    }
+    private static final com.google.protobuf.Internal.EnumLiteMap<
+        EnforcementMode> internalValueMap =
+          new com.google.protobuf.Internal.EnumLiteMap<EnforcementMode>() {
+            public EnforcementMode findValueByNumber(int number) {
+              return EnforcementMode.forNumber(number);
+            }
+          };
+
+    public final com.google.protobuf.Descriptors.EnumValueDescriptor
+        getValueDescriptor() {
+      if (this == UNRECOGNIZED) {
+        throw new java.lang.IllegalStateException(
+            "Can't get the descriptor of an unrecognized enum value.");
+      }
+      return getDescriptor().getValues().get(ordinal());
+    }
+    public final com.google.protobuf.Descriptors.EnumDescriptor
+        getDescriptorForType() {
+      return getDescriptor();
+    }
+    public static final com.google.protobuf.Descriptors.EnumDescriptor
+        getDescriptor() {
+      return btv.v1.Types.getDescriptor().getEnumTypes().get(7);
+    }
+
+    private static final EnforcementMode[] VALUES = values();
+
+    public static EnforcementMode valueOf(
+        com.google.protobuf.Descriptors.EnumValueDescriptor desc) {
+      if (desc.getType() != getDescriptor()) {
+        throw new java.lang.IllegalArgumentException(
+          "EnumValueDescriptor is not for this type.");
+      }
+      if (desc.getIndex() == -1) {
+        return UNRECOGNIZED;
+      }
+      return VALUES[desc.getIndex()];
+    }
+
+    private final int value;
+
+    private EnforcementMode(int value) {
+      this.value = value;
+    }
+
+    // @@protoc_insertion_point(enum_scope:btv.v1.EnforcementMode)
+  }
+
+  /**
+   * <pre>
    * MessageRole says whose text a Message is and how far it is trusted.
    * </pre>
    *
@@ -1718,7 +1872,7 @@ public final class Types {
     }
     public static final com.google.protobuf.Descriptors.EnumDescriptor
         getDescriptor() {
-      return btv.v1.Types.getDescriptor().getEnumTypes().get(7);
+      return btv.v1.Types.getDescriptor().getEnumTypes().get(8);
     }
 
     private static final MessageRole[] VALUES = values();
@@ -1880,7 +2034,7 @@ public final class Types {
     }
     public static final com.google.protobuf.Descriptors.EnumDescriptor
         getDescriptor() {
-      return btv.v1.Types.getDescriptor().getEnumTypes().get(8);
+      return btv.v1.Types.getDescriptor().getEnumTypes().get(9);
     }
 
     private static final StatusEventType[] VALUES = values();
@@ -2042,7 +2196,7 @@ public final class Types {
     }
     public static final com.google.protobuf.Descriptors.EnumDescriptor
         getDescriptor() {
-      return btv.v1.Types.getDescriptor().getEnumTypes().get(9);
+      return btv.v1.Types.getDescriptor().getEnumTypes().get(10);
     }
 
     private static final ReviewStatus[] VALUES = values();
@@ -2691,6 +2845,46 @@ btv.v1.Types.AutonomyLimit defaultValue);
      */
     boolean getCustomRulesOrThrow(
         java.lang.String key);
+
+    /**
+     * <pre>
+     * mode: ENFORCEMENT_MODE_MONITOR answers APPROVED and ledgers what
+     * enforcement would have answered (see Decision.enforced). Unset inherits;
+     * an explicit ENFORCE at any level wins over MONITOR, and the global policy
+     * allows monitor mode only in some environments (never production by
+     * default). Switching a system to monitor mode takes an admin.
+     * </pre>
+     *
+     * <code>optional .btv.v1.EnforcementMode mode = 3 [json_name = "mode"];</code>
+     * @return Whether the mode field is set.
+     */
+    boolean hasMode();
+    /**
+     * <pre>
+     * mode: ENFORCEMENT_MODE_MONITOR answers APPROVED and ledgers what
+     * enforcement would have answered (see Decision.enforced). Unset inherits;
+     * an explicit ENFORCE at any level wins over MONITOR, and the global policy
+     * allows monitor mode only in some environments (never production by
+     * default). Switching a system to monitor mode takes an admin.
+     * </pre>
+     *
+     * <code>optional .btv.v1.EnforcementMode mode = 3 [json_name = "mode"];</code>
+     * @return The enum numeric value on the wire for mode.
+     */
+    int getModeValue();
+    /**
+     * <pre>
+     * mode: ENFORCEMENT_MODE_MONITOR answers APPROVED and ledgers what
+     * enforcement would have answered (see Decision.enforced). Unset inherits;
+     * an explicit ENFORCE at any level wins over MONITOR, and the global policy
+     * allows monitor mode only in some environments (never production by
+     * default). Switching a system to monitor mode takes an admin.
+     * </pre>
+     *
+     * <code>optional .btv.v1.EnforcementMode mode = 3 [json_name = "mode"];</code>
+     * @return The mode.
+     */
+    btv.v1.Types.EnforcementMode getMode();
   }
   /**
    * <pre>
@@ -2710,6 +2904,7 @@ btv.v1.Types.AutonomyLimit defaultValue);
       super(builder);
     }
     private Policy() {
+      mode_ = 0;
     }
 
     @java.lang.Override
@@ -2751,6 +2946,7 @@ btv.v1.Types.AutonomyLimit defaultValue);
               btv.v1.Types.Policy.class, btv.v1.Types.Policy.Builder.class);
     }
 
+    private int bitField0_;
     public static final int AUTONOMY_MATRIX_FIELD_NUMBER = 1;
     private static final class AutonomyMatrixDefaultEntryHolder {
       static final com.google.protobuf.MapEntry<
@@ -2943,6 +3139,55 @@ btv.v1.Types.AutonomyLimit defaultValue) {
       return map.get(key);
     }
 
+    public static final int MODE_FIELD_NUMBER = 3;
+    private int mode_ = 0;
+    /**
+     * <pre>
+     * mode: ENFORCEMENT_MODE_MONITOR answers APPROVED and ledgers what
+     * enforcement would have answered (see Decision.enforced). Unset inherits;
+     * an explicit ENFORCE at any level wins over MONITOR, and the global policy
+     * allows monitor mode only in some environments (never production by
+     * default). Switching a system to monitor mode takes an admin.
+     * </pre>
+     *
+     * <code>optional .btv.v1.EnforcementMode mode = 3 [json_name = "mode"];</code>
+     * @return Whether the mode field is set.
+     */
+    @java.lang.Override public boolean hasMode() {
+      return ((bitField0_ & 0x00000001) != 0);
+    }
+    /**
+     * <pre>
+     * mode: ENFORCEMENT_MODE_MONITOR answers APPROVED and ledgers what
+     * enforcement would have answered (see Decision.enforced). Unset inherits;
+     * an explicit ENFORCE at any level wins over MONITOR, and the global policy
+     * allows monitor mode only in some environments (never production by
+     * default). Switching a system to monitor mode takes an admin.
+     * </pre>
+     *
+     * <code>optional .btv.v1.EnforcementMode mode = 3 [json_name = "mode"];</code>
+     * @return The enum numeric value on the wire for mode.
+     */
+    @java.lang.Override public int getModeValue() {
+      return mode_;
+    }
+    /**
+     * <pre>
+     * mode: ENFORCEMENT_MODE_MONITOR answers APPROVED and ledgers what
+     * enforcement would have answered (see Decision.enforced). Unset inherits;
+     * an explicit ENFORCE at any level wins over MONITOR, and the global policy
+     * allows monitor mode only in some environments (never production by
+     * default). Switching a system to monitor mode takes an admin.
+     * </pre>
+     *
+     * <code>optional .btv.v1.EnforcementMode mode = 3 [json_name = "mode"];</code>
+     * @return The mode.
+     */
+    @java.lang.Override public btv.v1.Types.EnforcementMode getMode() {
+      btv.v1.Types.EnforcementMode result = btv.v1.Types.EnforcementMode.forNumber(mode_);
+      return result == null ? btv.v1.Types.EnforcementMode.UNRECOGNIZED : result;
+    }
+
     private byte memoizedIsInitialized = -1;
     @java.lang.Override
     public final boolean isInitialized() {
@@ -2969,6 +3214,9 @@ btv.v1.Types.AutonomyLimit defaultValue) {
           internalGetCustomRules(),
           CustomRulesDefaultEntryHolder.defaultEntry,
           2);
+      if (((bitField0_ & 0x00000001) != 0)) {
+        output.writeEnum(3, mode_);
+      }
       getUnknownFields().writeTo(output);
     }
 
@@ -2998,6 +3246,10 @@ btv.v1.Types.AutonomyLimit defaultValue) {
         size += com.google.protobuf.CodedOutputStream
             .computeMessageSize(2, customRules__);
       }
+      if (((bitField0_ & 0x00000001) != 0)) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeEnumSize(3, mode_);
+      }
       size += getUnknownFields().getSerializedSize();
       memoizedSize = size;
       return size;
@@ -3017,6 +3269,10 @@ btv.v1.Types.AutonomyLimit defaultValue) {
           other.internalGetAutonomyMatrix())) return false;
       if (!internalGetCustomRules().equals(
           other.internalGetCustomRules())) return false;
+      if (hasMode() != other.hasMode()) return false;
+      if (hasMode()) {
+        if (mode_ != other.mode_) return false;
+      }
       if (!getUnknownFields().equals(other.getUnknownFields())) return false;
       return true;
     }
@@ -3035,6 +3291,10 @@ btv.v1.Types.AutonomyLimit defaultValue) {
       if (!internalGetCustomRules().getMap().isEmpty()) {
         hash = (37 * hash) + CUSTOM_RULES_FIELD_NUMBER;
         hash = (53 * hash) + internalGetCustomRules().hashCode();
+      }
+      if (hasMode()) {
+        hash = (37 * hash) + MODE_FIELD_NUMBER;
+        hash = (53 * hash) + mode_;
       }
       hash = (29 * hash) + getUnknownFields().hashCode();
       memoizedHashCode = hash;
@@ -3198,6 +3458,7 @@ btv.v1.Types.AutonomyLimit defaultValue) {
         bitField0_ = 0;
         internalGetMutableAutonomyMatrix().clear();
         internalGetMutableCustomRules().clear();
+        mode_ = 0;
         return this;
       }
 
@@ -3239,6 +3500,12 @@ btv.v1.Types.AutonomyLimit defaultValue) {
           result.customRules_ = internalGetCustomRules();
           result.customRules_.makeImmutable();
         }
+        int to_bitField0_ = 0;
+        if (((from_bitField0_ & 0x00000004) != 0)) {
+          result.mode_ = mode_;
+          to_bitField0_ |= 0x00000001;
+        }
+        result.bitField0_ |= to_bitField0_;
       }
 
       @java.lang.Override
@@ -3291,6 +3558,9 @@ btv.v1.Types.AutonomyLimit defaultValue) {
         internalGetMutableCustomRules().mergeFrom(
             other.internalGetCustomRules());
         bitField0_ |= 0x00000002;
+        if (other.hasMode()) {
+          setMode(other.getMode());
+        }
         this.mergeUnknownFields(other.getUnknownFields());
         onChanged();
         return this;
@@ -3335,6 +3605,11 @@ btv.v1.Types.AutonomyLimit defaultValue) {
                 bitField0_ |= 0x00000002;
                 break;
               } // case 18
+              case 24: {
+                mode_ = input.readEnum();
+                bitField0_ |= 0x00000004;
+                break;
+              } // case 24
               default: {
                 if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                   done = true; // was an endgroup tag
@@ -3666,6 +3941,114 @@ btv.v1.Types.AutonomyLimit defaultValue) {
         bitField0_ |= 0x00000002;
         return this;
       }
+
+      private int mode_ = 0;
+      /**
+       * <pre>
+       * mode: ENFORCEMENT_MODE_MONITOR answers APPROVED and ledgers what
+       * enforcement would have answered (see Decision.enforced). Unset inherits;
+       * an explicit ENFORCE at any level wins over MONITOR, and the global policy
+       * allows monitor mode only in some environments (never production by
+       * default). Switching a system to monitor mode takes an admin.
+       * </pre>
+       *
+       * <code>optional .btv.v1.EnforcementMode mode = 3 [json_name = "mode"];</code>
+       * @return Whether the mode field is set.
+       */
+      @java.lang.Override public boolean hasMode() {
+        return ((bitField0_ & 0x00000004) != 0);
+      }
+      /**
+       * <pre>
+       * mode: ENFORCEMENT_MODE_MONITOR answers APPROVED and ledgers what
+       * enforcement would have answered (see Decision.enforced). Unset inherits;
+       * an explicit ENFORCE at any level wins over MONITOR, and the global policy
+       * allows monitor mode only in some environments (never production by
+       * default). Switching a system to monitor mode takes an admin.
+       * </pre>
+       *
+       * <code>optional .btv.v1.EnforcementMode mode = 3 [json_name = "mode"];</code>
+       * @return The enum numeric value on the wire for mode.
+       */
+      @java.lang.Override public int getModeValue() {
+        return mode_;
+      }
+      /**
+       * <pre>
+       * mode: ENFORCEMENT_MODE_MONITOR answers APPROVED and ledgers what
+       * enforcement would have answered (see Decision.enforced). Unset inherits;
+       * an explicit ENFORCE at any level wins over MONITOR, and the global policy
+       * allows monitor mode only in some environments (never production by
+       * default). Switching a system to monitor mode takes an admin.
+       * </pre>
+       *
+       * <code>optional .btv.v1.EnforcementMode mode = 3 [json_name = "mode"];</code>
+       * @param value The enum numeric value on the wire for mode to set.
+       * @return This builder for chaining.
+       */
+      public Builder setModeValue(int value) {
+        mode_ = value;
+        bitField0_ |= 0x00000004;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * mode: ENFORCEMENT_MODE_MONITOR answers APPROVED and ledgers what
+       * enforcement would have answered (see Decision.enforced). Unset inherits;
+       * an explicit ENFORCE at any level wins over MONITOR, and the global policy
+       * allows monitor mode only in some environments (never production by
+       * default). Switching a system to monitor mode takes an admin.
+       * </pre>
+       *
+       * <code>optional .btv.v1.EnforcementMode mode = 3 [json_name = "mode"];</code>
+       * @return The mode.
+       */
+      @java.lang.Override
+      public btv.v1.Types.EnforcementMode getMode() {
+        btv.v1.Types.EnforcementMode result = btv.v1.Types.EnforcementMode.forNumber(mode_);
+        return result == null ? btv.v1.Types.EnforcementMode.UNRECOGNIZED : result;
+      }
+      /**
+       * <pre>
+       * mode: ENFORCEMENT_MODE_MONITOR answers APPROVED and ledgers what
+       * enforcement would have answered (see Decision.enforced). Unset inherits;
+       * an explicit ENFORCE at any level wins over MONITOR, and the global policy
+       * allows monitor mode only in some environments (never production by
+       * default). Switching a system to monitor mode takes an admin.
+       * </pre>
+       *
+       * <code>optional .btv.v1.EnforcementMode mode = 3 [json_name = "mode"];</code>
+       * @param value The mode to set.
+       * @return This builder for chaining.
+       */
+      public Builder setMode(btv.v1.Types.EnforcementMode value) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        bitField0_ |= 0x00000004;
+        mode_ = value.getNumber();
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * mode: ENFORCEMENT_MODE_MONITOR answers APPROVED and ledgers what
+       * enforcement would have answered (see Decision.enforced). Unset inherits;
+       * an explicit ENFORCE at any level wins over MONITOR, and the global policy
+       * allows monitor mode only in some environments (never production by
+       * default). Switching a system to monitor mode takes an admin.
+       * </pre>
+       *
+       * <code>optional .btv.v1.EnforcementMode mode = 3 [json_name = "mode"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearMode() {
+        bitField0_ = (bitField0_ & ~0x00000004);
+        mode_ = 0;
+        onChanged();
+        return this;
+      }
       @java.lang.Override
       public final Builder setUnknownFields(
           final com.google.protobuf.UnknownFieldSet unknownFields) {
@@ -3854,6 +4237,39 @@ btv.v1.Types.AutonomyLimit defaultValue) {
      * <code>.google.protobuf.Timestamp updated_at = 5 [json_name = "updatedAt"];</code>
      */
     com.google.protobuf.TimestampOrBuilder getUpdatedAtOrBuilder();
+
+    /**
+     * <pre>
+     * candidate_policy is evaluated beside the policy on every Enforce of the
+     * tenant's systems and measured (Decision.candidate_outcome,
+     * AuditService.GetPolicyImpact); it never changes an answer.
+     * </pre>
+     *
+     * <code>.btv.v1.Policy candidate_policy = 6 [json_name = "candidatePolicy"];</code>
+     * @return Whether the candidatePolicy field is set.
+     */
+    boolean hasCandidatePolicy();
+    /**
+     * <pre>
+     * candidate_policy is evaluated beside the policy on every Enforce of the
+     * tenant's systems and measured (Decision.candidate_outcome,
+     * AuditService.GetPolicyImpact); it never changes an answer.
+     * </pre>
+     *
+     * <code>.btv.v1.Policy candidate_policy = 6 [json_name = "candidatePolicy"];</code>
+     * @return The candidatePolicy.
+     */
+    btv.v1.Types.Policy getCandidatePolicy();
+    /**
+     * <pre>
+     * candidate_policy is evaluated beside the policy on every Enforce of the
+     * tenant's systems and measured (Decision.candidate_outcome,
+     * AuditService.GetPolicyImpact); it never changes an answer.
+     * </pre>
+     *
+     * <code>.btv.v1.Policy candidate_policy = 6 [json_name = "candidatePolicy"];</code>
+     */
+    btv.v1.Types.PolicyOrBuilder getCandidatePolicyOrBuilder();
   }
   /**
    * <pre>
@@ -4110,6 +4526,50 @@ btv.v1.Types.AutonomyLimit defaultValue) {
       return updatedAt_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : updatedAt_;
     }
 
+    public static final int CANDIDATE_POLICY_FIELD_NUMBER = 6;
+    private btv.v1.Types.Policy candidatePolicy_;
+    /**
+     * <pre>
+     * candidate_policy is evaluated beside the policy on every Enforce of the
+     * tenant's systems and measured (Decision.candidate_outcome,
+     * AuditService.GetPolicyImpact); it never changes an answer.
+     * </pre>
+     *
+     * <code>.btv.v1.Policy candidate_policy = 6 [json_name = "candidatePolicy"];</code>
+     * @return Whether the candidatePolicy field is set.
+     */
+    @java.lang.Override
+    public boolean hasCandidatePolicy() {
+      return candidatePolicy_ != null;
+    }
+    /**
+     * <pre>
+     * candidate_policy is evaluated beside the policy on every Enforce of the
+     * tenant's systems and measured (Decision.candidate_outcome,
+     * AuditService.GetPolicyImpact); it never changes an answer.
+     * </pre>
+     *
+     * <code>.btv.v1.Policy candidate_policy = 6 [json_name = "candidatePolicy"];</code>
+     * @return The candidatePolicy.
+     */
+    @java.lang.Override
+    public btv.v1.Types.Policy getCandidatePolicy() {
+      return candidatePolicy_ == null ? btv.v1.Types.Policy.getDefaultInstance() : candidatePolicy_;
+    }
+    /**
+     * <pre>
+     * candidate_policy is evaluated beside the policy on every Enforce of the
+     * tenant's systems and measured (Decision.candidate_outcome,
+     * AuditService.GetPolicyImpact); it never changes an answer.
+     * </pre>
+     *
+     * <code>.btv.v1.Policy candidate_policy = 6 [json_name = "candidatePolicy"];</code>
+     */
+    @java.lang.Override
+    public btv.v1.Types.PolicyOrBuilder getCandidatePolicyOrBuilder() {
+      return candidatePolicy_ == null ? btv.v1.Types.Policy.getDefaultInstance() : candidatePolicy_;
+    }
+
     private byte memoizedIsInitialized = -1;
     @java.lang.Override
     public final boolean isInitialized() {
@@ -4139,6 +4599,9 @@ btv.v1.Types.AutonomyLimit defaultValue) {
       if (updatedAt_ != null) {
         output.writeMessage(5, getUpdatedAt());
       }
+      if (candidatePolicy_ != null) {
+        output.writeMessage(6, getCandidatePolicy());
+      }
       getUnknownFields().writeTo(output);
     }
 
@@ -4165,6 +4628,10 @@ btv.v1.Types.AutonomyLimit defaultValue) {
       if (updatedAt_ != null) {
         size += com.google.protobuf.CodedOutputStream
           .computeMessageSize(5, getUpdatedAt());
+      }
+      if (candidatePolicy_ != null) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeMessageSize(6, getCandidatePolicy());
       }
       size += getUnknownFields().getSerializedSize();
       memoizedSize = size;
@@ -4200,6 +4667,11 @@ btv.v1.Types.AutonomyLimit defaultValue) {
         if (!getUpdatedAt()
             .equals(other.getUpdatedAt())) return false;
       }
+      if (hasCandidatePolicy() != other.hasCandidatePolicy()) return false;
+      if (hasCandidatePolicy()) {
+        if (!getCandidatePolicy()
+            .equals(other.getCandidatePolicy())) return false;
+      }
       if (!getUnknownFields().equals(other.getUnknownFields())) return false;
       return true;
     }
@@ -4226,6 +4698,10 @@ btv.v1.Types.AutonomyLimit defaultValue) {
       if (hasUpdatedAt()) {
         hash = (37 * hash) + UPDATED_AT_FIELD_NUMBER;
         hash = (53 * hash) + getUpdatedAt().hashCode();
+      }
+      if (hasCandidatePolicy()) {
+        hash = (37 * hash) + CANDIDATE_POLICY_FIELD_NUMBER;
+        hash = (53 * hash) + getCandidatePolicy().hashCode();
       }
       hash = (29 * hash) + getUnknownFields().hashCode();
       memoizedHashCode = hash;
@@ -4378,6 +4854,11 @@ btv.v1.Types.AutonomyLimit defaultValue) {
           updatedAtBuilder_.dispose();
           updatedAtBuilder_ = null;
         }
+        candidatePolicy_ = null;
+        if (candidatePolicyBuilder_ != null) {
+          candidatePolicyBuilder_.dispose();
+          candidatePolicyBuilder_ = null;
+        }
         return this;
       }
 
@@ -4431,6 +4912,11 @@ btv.v1.Types.AutonomyLimit defaultValue) {
           result.updatedAt_ = updatedAtBuilder_ == null
               ? updatedAt_
               : updatedAtBuilder_.build();
+        }
+        if (((from_bitField0_ & 0x00000020) != 0)) {
+          result.candidatePolicy_ = candidatePolicyBuilder_ == null
+              ? candidatePolicy_
+              : candidatePolicyBuilder_.build();
         }
       }
 
@@ -4497,6 +4983,9 @@ btv.v1.Types.AutonomyLimit defaultValue) {
         if (other.hasUpdatedAt()) {
           mergeUpdatedAt(other.getUpdatedAt());
         }
+        if (other.hasCandidatePolicy()) {
+          mergeCandidatePolicy(other.getCandidatePolicy());
+        }
         this.mergeUnknownFields(other.getUnknownFields());
         onChanged();
         return this;
@@ -4554,6 +5043,13 @@ btv.v1.Types.AutonomyLimit defaultValue) {
                 bitField0_ |= 0x00000010;
                 break;
               } // case 42
+              case 50: {
+                input.readMessage(
+                    getCandidatePolicyFieldBuilder().getBuilder(),
+                    extensionRegistry);
+                bitField0_ |= 0x00000020;
+                break;
+              } // case 50
               default: {
                 if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                   done = true; // was an endgroup tag
@@ -5218,6 +5714,179 @@ btv.v1.Types.AutonomyLimit defaultValue) {
           updatedAt_ = null;
         }
         return updatedAtBuilder_;
+      }
+
+      private btv.v1.Types.Policy candidatePolicy_;
+      private com.google.protobuf.SingleFieldBuilderV3<
+          btv.v1.Types.Policy, btv.v1.Types.Policy.Builder, btv.v1.Types.PolicyOrBuilder> candidatePolicyBuilder_;
+      /**
+       * <pre>
+       * candidate_policy is evaluated beside the policy on every Enforce of the
+       * tenant's systems and measured (Decision.candidate_outcome,
+       * AuditService.GetPolicyImpact); it never changes an answer.
+       * </pre>
+       *
+       * <code>.btv.v1.Policy candidate_policy = 6 [json_name = "candidatePolicy"];</code>
+       * @return Whether the candidatePolicy field is set.
+       */
+      public boolean hasCandidatePolicy() {
+        return ((bitField0_ & 0x00000020) != 0);
+      }
+      /**
+       * <pre>
+       * candidate_policy is evaluated beside the policy on every Enforce of the
+       * tenant's systems and measured (Decision.candidate_outcome,
+       * AuditService.GetPolicyImpact); it never changes an answer.
+       * </pre>
+       *
+       * <code>.btv.v1.Policy candidate_policy = 6 [json_name = "candidatePolicy"];</code>
+       * @return The candidatePolicy.
+       */
+      public btv.v1.Types.Policy getCandidatePolicy() {
+        if (candidatePolicyBuilder_ == null) {
+          return candidatePolicy_ == null ? btv.v1.Types.Policy.getDefaultInstance() : candidatePolicy_;
+        } else {
+          return candidatePolicyBuilder_.getMessage();
+        }
+      }
+      /**
+       * <pre>
+       * candidate_policy is evaluated beside the policy on every Enforce of the
+       * tenant's systems and measured (Decision.candidate_outcome,
+       * AuditService.GetPolicyImpact); it never changes an answer.
+       * </pre>
+       *
+       * <code>.btv.v1.Policy candidate_policy = 6 [json_name = "candidatePolicy"];</code>
+       */
+      public Builder setCandidatePolicy(btv.v1.Types.Policy value) {
+        if (candidatePolicyBuilder_ == null) {
+          if (value == null) {
+            throw new NullPointerException();
+          }
+          candidatePolicy_ = value;
+        } else {
+          candidatePolicyBuilder_.setMessage(value);
+        }
+        bitField0_ |= 0x00000020;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * candidate_policy is evaluated beside the policy on every Enforce of the
+       * tenant's systems and measured (Decision.candidate_outcome,
+       * AuditService.GetPolicyImpact); it never changes an answer.
+       * </pre>
+       *
+       * <code>.btv.v1.Policy candidate_policy = 6 [json_name = "candidatePolicy"];</code>
+       */
+      public Builder setCandidatePolicy(
+          btv.v1.Types.Policy.Builder builderForValue) {
+        if (candidatePolicyBuilder_ == null) {
+          candidatePolicy_ = builderForValue.build();
+        } else {
+          candidatePolicyBuilder_.setMessage(builderForValue.build());
+        }
+        bitField0_ |= 0x00000020;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * candidate_policy is evaluated beside the policy on every Enforce of the
+       * tenant's systems and measured (Decision.candidate_outcome,
+       * AuditService.GetPolicyImpact); it never changes an answer.
+       * </pre>
+       *
+       * <code>.btv.v1.Policy candidate_policy = 6 [json_name = "candidatePolicy"];</code>
+       */
+      public Builder mergeCandidatePolicy(btv.v1.Types.Policy value) {
+        if (candidatePolicyBuilder_ == null) {
+          if (((bitField0_ & 0x00000020) != 0) &&
+            candidatePolicy_ != null &&
+            candidatePolicy_ != btv.v1.Types.Policy.getDefaultInstance()) {
+            getCandidatePolicyBuilder().mergeFrom(value);
+          } else {
+            candidatePolicy_ = value;
+          }
+        } else {
+          candidatePolicyBuilder_.mergeFrom(value);
+        }
+        bitField0_ |= 0x00000020;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * candidate_policy is evaluated beside the policy on every Enforce of the
+       * tenant's systems and measured (Decision.candidate_outcome,
+       * AuditService.GetPolicyImpact); it never changes an answer.
+       * </pre>
+       *
+       * <code>.btv.v1.Policy candidate_policy = 6 [json_name = "candidatePolicy"];</code>
+       */
+      public Builder clearCandidatePolicy() {
+        bitField0_ = (bitField0_ & ~0x00000020);
+        candidatePolicy_ = null;
+        if (candidatePolicyBuilder_ != null) {
+          candidatePolicyBuilder_.dispose();
+          candidatePolicyBuilder_ = null;
+        }
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * candidate_policy is evaluated beside the policy on every Enforce of the
+       * tenant's systems and measured (Decision.candidate_outcome,
+       * AuditService.GetPolicyImpact); it never changes an answer.
+       * </pre>
+       *
+       * <code>.btv.v1.Policy candidate_policy = 6 [json_name = "candidatePolicy"];</code>
+       */
+      public btv.v1.Types.Policy.Builder getCandidatePolicyBuilder() {
+        bitField0_ |= 0x00000020;
+        onChanged();
+        return getCandidatePolicyFieldBuilder().getBuilder();
+      }
+      /**
+       * <pre>
+       * candidate_policy is evaluated beside the policy on every Enforce of the
+       * tenant's systems and measured (Decision.candidate_outcome,
+       * AuditService.GetPolicyImpact); it never changes an answer.
+       * </pre>
+       *
+       * <code>.btv.v1.Policy candidate_policy = 6 [json_name = "candidatePolicy"];</code>
+       */
+      public btv.v1.Types.PolicyOrBuilder getCandidatePolicyOrBuilder() {
+        if (candidatePolicyBuilder_ != null) {
+          return candidatePolicyBuilder_.getMessageOrBuilder();
+        } else {
+          return candidatePolicy_ == null ?
+              btv.v1.Types.Policy.getDefaultInstance() : candidatePolicy_;
+        }
+      }
+      /**
+       * <pre>
+       * candidate_policy is evaluated beside the policy on every Enforce of the
+       * tenant's systems and measured (Decision.candidate_outcome,
+       * AuditService.GetPolicyImpact); it never changes an answer.
+       * </pre>
+       *
+       * <code>.btv.v1.Policy candidate_policy = 6 [json_name = "candidatePolicy"];</code>
+       */
+      private com.google.protobuf.SingleFieldBuilderV3<
+          btv.v1.Types.Policy, btv.v1.Types.Policy.Builder, btv.v1.Types.PolicyOrBuilder> 
+          getCandidatePolicyFieldBuilder() {
+        if (candidatePolicyBuilder_ == null) {
+          candidatePolicyBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+              btv.v1.Types.Policy, btv.v1.Types.Policy.Builder, btv.v1.Types.PolicyOrBuilder>(
+                  getCandidatePolicy(),
+                  getParentForChildren(),
+                  isClean());
+          candidatePolicy_ = null;
+        }
+        return candidatePolicyBuilder_;
       }
       @java.lang.Override
       public final Builder setUnknownFields(
@@ -7296,6 +7965,39 @@ btv.v1.Types.AutonomyLimit defaultValue) {
      * <code>.google.protobuf.Timestamp updated_at = 20 [json_name = "updatedAt"];</code>
      */
     com.google.protobuf.TimestampOrBuilder getUpdatedAtOrBuilder();
+
+    /**
+     * <pre>
+     * candidate_policy is evaluated beside the policy on every Enforce of this
+     * system and measured; it never changes an answer. Registering it as the
+     * policy promotes it.
+     * </pre>
+     *
+     * <code>.btv.v1.Policy candidate_policy = 21 [json_name = "candidatePolicy"];</code>
+     * @return Whether the candidatePolicy field is set.
+     */
+    boolean hasCandidatePolicy();
+    /**
+     * <pre>
+     * candidate_policy is evaluated beside the policy on every Enforce of this
+     * system and measured; it never changes an answer. Registering it as the
+     * policy promotes it.
+     * </pre>
+     *
+     * <code>.btv.v1.Policy candidate_policy = 21 [json_name = "candidatePolicy"];</code>
+     * @return The candidatePolicy.
+     */
+    btv.v1.Types.Policy getCandidatePolicy();
+    /**
+     * <pre>
+     * candidate_policy is evaluated beside the policy on every Enforce of this
+     * system and measured; it never changes an answer. Registering it as the
+     * policy promotes it.
+     * </pre>
+     *
+     * <code>.btv.v1.Policy candidate_policy = 21 [json_name = "candidatePolicy"];</code>
+     */
+    btv.v1.Types.PolicyOrBuilder getCandidatePolicyOrBuilder();
   }
   /**
    * <pre>
@@ -8093,6 +8795,50 @@ btv.v1.Types.AutonomyLimit defaultValue) {
       return updatedAt_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : updatedAt_;
     }
 
+    public static final int CANDIDATE_POLICY_FIELD_NUMBER = 21;
+    private btv.v1.Types.Policy candidatePolicy_;
+    /**
+     * <pre>
+     * candidate_policy is evaluated beside the policy on every Enforce of this
+     * system and measured; it never changes an answer. Registering it as the
+     * policy promotes it.
+     * </pre>
+     *
+     * <code>.btv.v1.Policy candidate_policy = 21 [json_name = "candidatePolicy"];</code>
+     * @return Whether the candidatePolicy field is set.
+     */
+    @java.lang.Override
+    public boolean hasCandidatePolicy() {
+      return candidatePolicy_ != null;
+    }
+    /**
+     * <pre>
+     * candidate_policy is evaluated beside the policy on every Enforce of this
+     * system and measured; it never changes an answer. Registering it as the
+     * policy promotes it.
+     * </pre>
+     *
+     * <code>.btv.v1.Policy candidate_policy = 21 [json_name = "candidatePolicy"];</code>
+     * @return The candidatePolicy.
+     */
+    @java.lang.Override
+    public btv.v1.Types.Policy getCandidatePolicy() {
+      return candidatePolicy_ == null ? btv.v1.Types.Policy.getDefaultInstance() : candidatePolicy_;
+    }
+    /**
+     * <pre>
+     * candidate_policy is evaluated beside the policy on every Enforce of this
+     * system and measured; it never changes an answer. Registering it as the
+     * policy promotes it.
+     * </pre>
+     *
+     * <code>.btv.v1.Policy candidate_policy = 21 [json_name = "candidatePolicy"];</code>
+     */
+    @java.lang.Override
+    public btv.v1.Types.PolicyOrBuilder getCandidatePolicyOrBuilder() {
+      return candidatePolicy_ == null ? btv.v1.Types.Policy.getDefaultInstance() : candidatePolicy_;
+    }
+
     private byte memoizedIsInitialized = -1;
     @java.lang.Override
     public final boolean isInitialized() {
@@ -8166,6 +8912,9 @@ btv.v1.Types.AutonomyLimit defaultValue) {
       }
       if (updatedAt_ != null) {
         output.writeMessage(20, getUpdatedAt());
+      }
+      if (candidatePolicy_ != null) {
+        output.writeMessage(21, getCandidatePolicy());
       }
       getUnknownFields().writeTo(output);
     }
@@ -8253,6 +9002,10 @@ btv.v1.Types.AutonomyLimit defaultValue) {
         size += com.google.protobuf.CodedOutputStream
           .computeMessageSize(20, getUpdatedAt());
       }
+      if (candidatePolicy_ != null) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeMessageSize(21, getCandidatePolicy());
+      }
       size += getUnknownFields().getSerializedSize();
       memoizedSize = size;
       return size;
@@ -8312,6 +9065,11 @@ btv.v1.Types.AutonomyLimit defaultValue) {
       if (hasUpdatedAt()) {
         if (!getUpdatedAt()
             .equals(other.getUpdatedAt())) return false;
+      }
+      if (hasCandidatePolicy() != other.hasCandidatePolicy()) return false;
+      if (hasCandidatePolicy()) {
+        if (!getCandidatePolicy()
+            .equals(other.getCandidatePolicy())) return false;
       }
       if (!getUnknownFields().equals(other.getUnknownFields())) return false;
       return true;
@@ -8376,6 +9134,10 @@ btv.v1.Types.AutonomyLimit defaultValue) {
       if (hasUpdatedAt()) {
         hash = (37 * hash) + UPDATED_AT_FIELD_NUMBER;
         hash = (53 * hash) + getUpdatedAt().hashCode();
+      }
+      if (hasCandidatePolicy()) {
+        hash = (37 * hash) + CANDIDATE_POLICY_FIELD_NUMBER;
+        hash = (53 * hash) + getCandidatePolicy().hashCode();
       }
       hash = (29 * hash) + getUnknownFields().hashCode();
       memoizedHashCode = hash;
@@ -8549,6 +9311,11 @@ btv.v1.Types.AutonomyLimit defaultValue) {
           updatedAtBuilder_.dispose();
           updatedAtBuilder_ = null;
         }
+        candidatePolicy_ = null;
+        if (candidatePolicyBuilder_ != null) {
+          candidatePolicyBuilder_.dispose();
+          candidatePolicyBuilder_ = null;
+        }
         return this;
       }
 
@@ -8659,6 +9426,11 @@ btv.v1.Types.AutonomyLimit defaultValue) {
           result.updatedAt_ = updatedAtBuilder_ == null
               ? updatedAt_
               : updatedAtBuilder_.build();
+        }
+        if (((from_bitField0_ & 0x00100000) != 0)) {
+          result.candidatePolicy_ = candidatePolicyBuilder_ == null
+              ? candidatePolicy_
+              : candidatePolicyBuilder_.build();
         }
       }
 
@@ -8810,6 +9582,9 @@ btv.v1.Types.AutonomyLimit defaultValue) {
         if (other.hasUpdatedAt()) {
           mergeUpdatedAt(other.getUpdatedAt());
         }
+        if (other.hasCandidatePolicy()) {
+          mergeCandidatePolicy(other.getCandidatePolicy());
+        }
         this.mergeUnknownFields(other.getUnknownFields());
         onChanged();
         return this;
@@ -8951,6 +9726,13 @@ btv.v1.Types.AutonomyLimit defaultValue) {
                 bitField0_ |= 0x00080000;
                 break;
               } // case 162
+              case 170: {
+                input.readMessage(
+                    getCandidatePolicyFieldBuilder().getBuilder(),
+                    extensionRegistry);
+                bitField0_ |= 0x00100000;
+                break;
+              } // case 170
               default: {
                 if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                   done = true; // was an endgroup tag
@@ -11042,6 +11824,179 @@ btv.v1.Types.AutonomyLimit defaultValue) {
           updatedAt_ = null;
         }
         return updatedAtBuilder_;
+      }
+
+      private btv.v1.Types.Policy candidatePolicy_;
+      private com.google.protobuf.SingleFieldBuilderV3<
+          btv.v1.Types.Policy, btv.v1.Types.Policy.Builder, btv.v1.Types.PolicyOrBuilder> candidatePolicyBuilder_;
+      /**
+       * <pre>
+       * candidate_policy is evaluated beside the policy on every Enforce of this
+       * system and measured; it never changes an answer. Registering it as the
+       * policy promotes it.
+       * </pre>
+       *
+       * <code>.btv.v1.Policy candidate_policy = 21 [json_name = "candidatePolicy"];</code>
+       * @return Whether the candidatePolicy field is set.
+       */
+      public boolean hasCandidatePolicy() {
+        return ((bitField0_ & 0x00100000) != 0);
+      }
+      /**
+       * <pre>
+       * candidate_policy is evaluated beside the policy on every Enforce of this
+       * system and measured; it never changes an answer. Registering it as the
+       * policy promotes it.
+       * </pre>
+       *
+       * <code>.btv.v1.Policy candidate_policy = 21 [json_name = "candidatePolicy"];</code>
+       * @return The candidatePolicy.
+       */
+      public btv.v1.Types.Policy getCandidatePolicy() {
+        if (candidatePolicyBuilder_ == null) {
+          return candidatePolicy_ == null ? btv.v1.Types.Policy.getDefaultInstance() : candidatePolicy_;
+        } else {
+          return candidatePolicyBuilder_.getMessage();
+        }
+      }
+      /**
+       * <pre>
+       * candidate_policy is evaluated beside the policy on every Enforce of this
+       * system and measured; it never changes an answer. Registering it as the
+       * policy promotes it.
+       * </pre>
+       *
+       * <code>.btv.v1.Policy candidate_policy = 21 [json_name = "candidatePolicy"];</code>
+       */
+      public Builder setCandidatePolicy(btv.v1.Types.Policy value) {
+        if (candidatePolicyBuilder_ == null) {
+          if (value == null) {
+            throw new NullPointerException();
+          }
+          candidatePolicy_ = value;
+        } else {
+          candidatePolicyBuilder_.setMessage(value);
+        }
+        bitField0_ |= 0x00100000;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * candidate_policy is evaluated beside the policy on every Enforce of this
+       * system and measured; it never changes an answer. Registering it as the
+       * policy promotes it.
+       * </pre>
+       *
+       * <code>.btv.v1.Policy candidate_policy = 21 [json_name = "candidatePolicy"];</code>
+       */
+      public Builder setCandidatePolicy(
+          btv.v1.Types.Policy.Builder builderForValue) {
+        if (candidatePolicyBuilder_ == null) {
+          candidatePolicy_ = builderForValue.build();
+        } else {
+          candidatePolicyBuilder_.setMessage(builderForValue.build());
+        }
+        bitField0_ |= 0x00100000;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * candidate_policy is evaluated beside the policy on every Enforce of this
+       * system and measured; it never changes an answer. Registering it as the
+       * policy promotes it.
+       * </pre>
+       *
+       * <code>.btv.v1.Policy candidate_policy = 21 [json_name = "candidatePolicy"];</code>
+       */
+      public Builder mergeCandidatePolicy(btv.v1.Types.Policy value) {
+        if (candidatePolicyBuilder_ == null) {
+          if (((bitField0_ & 0x00100000) != 0) &&
+            candidatePolicy_ != null &&
+            candidatePolicy_ != btv.v1.Types.Policy.getDefaultInstance()) {
+            getCandidatePolicyBuilder().mergeFrom(value);
+          } else {
+            candidatePolicy_ = value;
+          }
+        } else {
+          candidatePolicyBuilder_.mergeFrom(value);
+        }
+        bitField0_ |= 0x00100000;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * candidate_policy is evaluated beside the policy on every Enforce of this
+       * system and measured; it never changes an answer. Registering it as the
+       * policy promotes it.
+       * </pre>
+       *
+       * <code>.btv.v1.Policy candidate_policy = 21 [json_name = "candidatePolicy"];</code>
+       */
+      public Builder clearCandidatePolicy() {
+        bitField0_ = (bitField0_ & ~0x00100000);
+        candidatePolicy_ = null;
+        if (candidatePolicyBuilder_ != null) {
+          candidatePolicyBuilder_.dispose();
+          candidatePolicyBuilder_ = null;
+        }
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * candidate_policy is evaluated beside the policy on every Enforce of this
+       * system and measured; it never changes an answer. Registering it as the
+       * policy promotes it.
+       * </pre>
+       *
+       * <code>.btv.v1.Policy candidate_policy = 21 [json_name = "candidatePolicy"];</code>
+       */
+      public btv.v1.Types.Policy.Builder getCandidatePolicyBuilder() {
+        bitField0_ |= 0x00100000;
+        onChanged();
+        return getCandidatePolicyFieldBuilder().getBuilder();
+      }
+      /**
+       * <pre>
+       * candidate_policy is evaluated beside the policy on every Enforce of this
+       * system and measured; it never changes an answer. Registering it as the
+       * policy promotes it.
+       * </pre>
+       *
+       * <code>.btv.v1.Policy candidate_policy = 21 [json_name = "candidatePolicy"];</code>
+       */
+      public btv.v1.Types.PolicyOrBuilder getCandidatePolicyOrBuilder() {
+        if (candidatePolicyBuilder_ != null) {
+          return candidatePolicyBuilder_.getMessageOrBuilder();
+        } else {
+          return candidatePolicy_ == null ?
+              btv.v1.Types.Policy.getDefaultInstance() : candidatePolicy_;
+        }
+      }
+      /**
+       * <pre>
+       * candidate_policy is evaluated beside the policy on every Enforce of this
+       * system and measured; it never changes an answer. Registering it as the
+       * policy promotes it.
+       * </pre>
+       *
+       * <code>.btv.v1.Policy candidate_policy = 21 [json_name = "candidatePolicy"];</code>
+       */
+      private com.google.protobuf.SingleFieldBuilderV3<
+          btv.v1.Types.Policy, btv.v1.Types.Policy.Builder, btv.v1.Types.PolicyOrBuilder> 
+          getCandidatePolicyFieldBuilder() {
+        if (candidatePolicyBuilder_ == null) {
+          candidatePolicyBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+              btv.v1.Types.Policy, btv.v1.Types.Policy.Builder, btv.v1.Types.PolicyOrBuilder>(
+                  getCandidatePolicy(),
+                  getParentForChildren(),
+                  isClean());
+          candidatePolicy_ = null;
+        }
+        return candidatePolicyBuilder_;
       }
       @java.lang.Override
       public final Builder setUnknownFields(
@@ -15433,6 +16388,59 @@ btv.v1.Types.AutonomyLimit defaultValue) {
      */
     btv.v1.Types.FindingOrBuilder getFindingsOrBuilder(
         int index);
+
+    /**
+     * <pre>
+     * enforced is false when monitor mode answered APPROVED whatever the
+     * decision (monitored_outcome holds it); true otherwise.
+     * </pre>
+     *
+     * <code>bool enforced = 21 [json_name = "enforced"];</code>
+     * @return The enforced.
+     */
+    boolean getEnforced();
+
+    /**
+     * <pre>
+     * monitored_outcome is what enforcement would have answered, in monitor
+     * mode (UNSPECIFIED when enforced).
+     * </pre>
+     *
+     * <code>.btv.v1.DecisionOutcome monitored_outcome = 22 [json_name = "monitoredOutcome"];</code>
+     * @return The enum numeric value on the wire for monitoredOutcome.
+     */
+    int getMonitoredOutcomeValue();
+    /**
+     * <pre>
+     * monitored_outcome is what enforcement would have answered, in monitor
+     * mode (UNSPECIFIED when enforced).
+     * </pre>
+     *
+     * <code>.btv.v1.DecisionOutcome monitored_outcome = 22 [json_name = "monitoredOutcome"];</code>
+     * @return The monitoredOutcome.
+     */
+    btv.v1.Types.DecisionOutcome getMonitoredOutcome();
+
+    /**
+     * <pre>
+     * candidate_outcome is what the candidate policy would have decided
+     * (UNSPECIFIED without a candidate policy).
+     * </pre>
+     *
+     * <code>.btv.v1.DecisionOutcome candidate_outcome = 23 [json_name = "candidateOutcome"];</code>
+     * @return The enum numeric value on the wire for candidateOutcome.
+     */
+    int getCandidateOutcomeValue();
+    /**
+     * <pre>
+     * candidate_outcome is what the candidate policy would have decided
+     * (UNSPECIFIED without a candidate policy).
+     * </pre>
+     *
+     * <code>.btv.v1.DecisionOutcome candidate_outcome = 23 [json_name = "candidateOutcome"];</code>
+     * @return The candidateOutcome.
+     */
+    btv.v1.Types.DecisionOutcome getCandidateOutcome();
   }
   /**
    * <pre>
@@ -15463,6 +16471,8 @@ btv.v1.Types.AutonomyLimit defaultValue) {
       env_ = "";
       rulesHash_ = "";
       findings_ = java.util.Collections.emptyList();
+      monitoredOutcome_ = 0;
+      candidateOutcome_ = 0;
     }
 
     @java.lang.Override
@@ -16218,6 +17228,78 @@ btv.v1.Types.AutonomyLimit defaultValue) {
       return findings_.get(index);
     }
 
+    public static final int ENFORCED_FIELD_NUMBER = 21;
+    private boolean enforced_ = false;
+    /**
+     * <pre>
+     * enforced is false when monitor mode answered APPROVED whatever the
+     * decision (monitored_outcome holds it); true otherwise.
+     * </pre>
+     *
+     * <code>bool enforced = 21 [json_name = "enforced"];</code>
+     * @return The enforced.
+     */
+    @java.lang.Override
+    public boolean getEnforced() {
+      return enforced_;
+    }
+
+    public static final int MONITORED_OUTCOME_FIELD_NUMBER = 22;
+    private int monitoredOutcome_ = 0;
+    /**
+     * <pre>
+     * monitored_outcome is what enforcement would have answered, in monitor
+     * mode (UNSPECIFIED when enforced).
+     * </pre>
+     *
+     * <code>.btv.v1.DecisionOutcome monitored_outcome = 22 [json_name = "monitoredOutcome"];</code>
+     * @return The enum numeric value on the wire for monitoredOutcome.
+     */
+    @java.lang.Override public int getMonitoredOutcomeValue() {
+      return monitoredOutcome_;
+    }
+    /**
+     * <pre>
+     * monitored_outcome is what enforcement would have answered, in monitor
+     * mode (UNSPECIFIED when enforced).
+     * </pre>
+     *
+     * <code>.btv.v1.DecisionOutcome monitored_outcome = 22 [json_name = "monitoredOutcome"];</code>
+     * @return The monitoredOutcome.
+     */
+    @java.lang.Override public btv.v1.Types.DecisionOutcome getMonitoredOutcome() {
+      btv.v1.Types.DecisionOutcome result = btv.v1.Types.DecisionOutcome.forNumber(monitoredOutcome_);
+      return result == null ? btv.v1.Types.DecisionOutcome.UNRECOGNIZED : result;
+    }
+
+    public static final int CANDIDATE_OUTCOME_FIELD_NUMBER = 23;
+    private int candidateOutcome_ = 0;
+    /**
+     * <pre>
+     * candidate_outcome is what the candidate policy would have decided
+     * (UNSPECIFIED without a candidate policy).
+     * </pre>
+     *
+     * <code>.btv.v1.DecisionOutcome candidate_outcome = 23 [json_name = "candidateOutcome"];</code>
+     * @return The enum numeric value on the wire for candidateOutcome.
+     */
+    @java.lang.Override public int getCandidateOutcomeValue() {
+      return candidateOutcome_;
+    }
+    /**
+     * <pre>
+     * candidate_outcome is what the candidate policy would have decided
+     * (UNSPECIFIED without a candidate policy).
+     * </pre>
+     *
+     * <code>.btv.v1.DecisionOutcome candidate_outcome = 23 [json_name = "candidateOutcome"];</code>
+     * @return The candidateOutcome.
+     */
+    @java.lang.Override public btv.v1.Types.DecisionOutcome getCandidateOutcome() {
+      btv.v1.Types.DecisionOutcome result = btv.v1.Types.DecisionOutcome.forNumber(candidateOutcome_);
+      return result == null ? btv.v1.Types.DecisionOutcome.UNRECOGNIZED : result;
+    }
+
     private byte memoizedIsInitialized = -1;
     @java.lang.Override
     public final boolean isInitialized() {
@@ -16288,6 +17370,15 @@ btv.v1.Types.AutonomyLimit defaultValue) {
       }
       for (int i = 0; i < findings_.size(); i++) {
         output.writeMessage(19, findings_.get(i));
+      }
+      if (enforced_ != false) {
+        output.writeBool(21, enforced_);
+      }
+      if (monitoredOutcome_ != btv.v1.Types.DecisionOutcome.DECISION_OUTCOME_UNSPECIFIED.getNumber()) {
+        output.writeEnum(22, monitoredOutcome_);
+      }
+      if (candidateOutcome_ != btv.v1.Types.DecisionOutcome.DECISION_OUTCOME_UNSPECIFIED.getNumber()) {
+        output.writeEnum(23, candidateOutcome_);
       }
       getUnknownFields().writeTo(output);
     }
@@ -16379,6 +17470,18 @@ btv.v1.Types.AutonomyLimit defaultValue) {
         size += com.google.protobuf.CodedOutputStream
           .computeMessageSize(19, findings_.get(i));
       }
+      if (enforced_ != false) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeBoolSize(21, enforced_);
+      }
+      if (monitoredOutcome_ != btv.v1.Types.DecisionOutcome.DECISION_OUTCOME_UNSPECIFIED.getNumber()) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeEnumSize(22, monitoredOutcome_);
+      }
+      if (candidateOutcome_ != btv.v1.Types.DecisionOutcome.DECISION_OUTCOME_UNSPECIFIED.getNumber()) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeEnumSize(23, candidateOutcome_);
+      }
       size += getUnknownFields().getSerializedSize();
       memoizedSize = size;
       return size;
@@ -16441,6 +17544,10 @@ btv.v1.Types.AutonomyLimit defaultValue) {
       }
       if (!getFindingsList()
           .equals(other.getFindingsList())) return false;
+      if (getEnforced()
+          != other.getEnforced()) return false;
+      if (monitoredOutcome_ != other.monitoredOutcome_) return false;
+      if (candidateOutcome_ != other.candidateOutcome_) return false;
       if (!getUnknownFields().equals(other.getUnknownFields())) return false;
       return true;
     }
@@ -16507,6 +17614,13 @@ btv.v1.Types.AutonomyLimit defaultValue) {
         hash = (37 * hash) + FINDINGS_FIELD_NUMBER;
         hash = (53 * hash) + getFindingsList().hashCode();
       }
+      hash = (37 * hash) + ENFORCED_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
+          getEnforced());
+      hash = (37 * hash) + MONITORED_OUTCOME_FIELD_NUMBER;
+      hash = (53 * hash) + monitoredOutcome_;
+      hash = (37 * hash) + CANDIDATE_OUTCOME_FIELD_NUMBER;
+      hash = (53 * hash) + candidateOutcome_;
       hash = (29 * hash) + getUnknownFields().hashCode();
       memoizedHashCode = hash;
       return hash;
@@ -16676,6 +17790,9 @@ btv.v1.Types.AutonomyLimit defaultValue) {
           findingsBuilder_.clear();
         }
         bitField0_ = (bitField0_ & ~0x00040000);
+        enforced_ = false;
+        monitoredOutcome_ = 0;
+        candidateOutcome_ = 0;
         return this;
       }
 
@@ -16785,6 +17902,15 @@ btv.v1.Types.AutonomyLimit defaultValue) {
           result.createdAt_ = createdAtBuilder_ == null
               ? createdAt_
               : createdAtBuilder_.build();
+        }
+        if (((from_bitField0_ & 0x00080000) != 0)) {
+          result.enforced_ = enforced_;
+        }
+        if (((from_bitField0_ & 0x00100000) != 0)) {
+          result.monitoredOutcome_ = monitoredOutcome_;
+        }
+        if (((from_bitField0_ & 0x00200000) != 0)) {
+          result.candidateOutcome_ = candidateOutcome_;
         }
       }
 
@@ -16947,6 +18073,15 @@ btv.v1.Types.AutonomyLimit defaultValue) {
             }
           }
         }
+        if (other.getEnforced() != false) {
+          setEnforced(other.getEnforced());
+        }
+        if (other.monitoredOutcome_ != 0) {
+          setMonitoredOutcomeValue(other.getMonitoredOutcomeValue());
+        }
+        if (other.candidateOutcome_ != 0) {
+          setCandidateOutcomeValue(other.getCandidateOutcomeValue());
+        }
         this.mergeUnknownFields(other.getUnknownFields());
         onChanged();
         return this;
@@ -17083,6 +18218,21 @@ btv.v1.Types.AutonomyLimit defaultValue) {
                 }
                 break;
               } // case 154
+              case 168: {
+                enforced_ = input.readBool();
+                bitField0_ |= 0x00080000;
+                break;
+              } // case 168
+              case 176: {
+                monitoredOutcome_ = input.readEnum();
+                bitField0_ |= 0x00100000;
+                break;
+              } // case 176
+              case 184: {
+                candidateOutcome_ = input.readEnum();
+                bitField0_ |= 0x00200000;
+                break;
+              } // case 184
               default: {
                 if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                   done = true; // was an endgroup tag
@@ -19095,6 +20245,209 @@ btv.v1.Types.AutonomyLimit defaultValue) {
           findings_ = null;
         }
         return findingsBuilder_;
+      }
+
+      private boolean enforced_ ;
+      /**
+       * <pre>
+       * enforced is false when monitor mode answered APPROVED whatever the
+       * decision (monitored_outcome holds it); true otherwise.
+       * </pre>
+       *
+       * <code>bool enforced = 21 [json_name = "enforced"];</code>
+       * @return The enforced.
+       */
+      @java.lang.Override
+      public boolean getEnforced() {
+        return enforced_;
+      }
+      /**
+       * <pre>
+       * enforced is false when monitor mode answered APPROVED whatever the
+       * decision (monitored_outcome holds it); true otherwise.
+       * </pre>
+       *
+       * <code>bool enforced = 21 [json_name = "enforced"];</code>
+       * @param value The enforced to set.
+       * @return This builder for chaining.
+       */
+      public Builder setEnforced(boolean value) {
+        
+        enforced_ = value;
+        bitField0_ |= 0x00080000;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * enforced is false when monitor mode answered APPROVED whatever the
+       * decision (monitored_outcome holds it); true otherwise.
+       * </pre>
+       *
+       * <code>bool enforced = 21 [json_name = "enforced"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearEnforced() {
+        bitField0_ = (bitField0_ & ~0x00080000);
+        enforced_ = false;
+        onChanged();
+        return this;
+      }
+
+      private int monitoredOutcome_ = 0;
+      /**
+       * <pre>
+       * monitored_outcome is what enforcement would have answered, in monitor
+       * mode (UNSPECIFIED when enforced).
+       * </pre>
+       *
+       * <code>.btv.v1.DecisionOutcome monitored_outcome = 22 [json_name = "monitoredOutcome"];</code>
+       * @return The enum numeric value on the wire for monitoredOutcome.
+       */
+      @java.lang.Override public int getMonitoredOutcomeValue() {
+        return monitoredOutcome_;
+      }
+      /**
+       * <pre>
+       * monitored_outcome is what enforcement would have answered, in monitor
+       * mode (UNSPECIFIED when enforced).
+       * </pre>
+       *
+       * <code>.btv.v1.DecisionOutcome monitored_outcome = 22 [json_name = "monitoredOutcome"];</code>
+       * @param value The enum numeric value on the wire for monitoredOutcome to set.
+       * @return This builder for chaining.
+       */
+      public Builder setMonitoredOutcomeValue(int value) {
+        monitoredOutcome_ = value;
+        bitField0_ |= 0x00100000;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * monitored_outcome is what enforcement would have answered, in monitor
+       * mode (UNSPECIFIED when enforced).
+       * </pre>
+       *
+       * <code>.btv.v1.DecisionOutcome monitored_outcome = 22 [json_name = "monitoredOutcome"];</code>
+       * @return The monitoredOutcome.
+       */
+      @java.lang.Override
+      public btv.v1.Types.DecisionOutcome getMonitoredOutcome() {
+        btv.v1.Types.DecisionOutcome result = btv.v1.Types.DecisionOutcome.forNumber(monitoredOutcome_);
+        return result == null ? btv.v1.Types.DecisionOutcome.UNRECOGNIZED : result;
+      }
+      /**
+       * <pre>
+       * monitored_outcome is what enforcement would have answered, in monitor
+       * mode (UNSPECIFIED when enforced).
+       * </pre>
+       *
+       * <code>.btv.v1.DecisionOutcome monitored_outcome = 22 [json_name = "monitoredOutcome"];</code>
+       * @param value The monitoredOutcome to set.
+       * @return This builder for chaining.
+       */
+      public Builder setMonitoredOutcome(btv.v1.Types.DecisionOutcome value) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        bitField0_ |= 0x00100000;
+        monitoredOutcome_ = value.getNumber();
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * monitored_outcome is what enforcement would have answered, in monitor
+       * mode (UNSPECIFIED when enforced).
+       * </pre>
+       *
+       * <code>.btv.v1.DecisionOutcome monitored_outcome = 22 [json_name = "monitoredOutcome"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearMonitoredOutcome() {
+        bitField0_ = (bitField0_ & ~0x00100000);
+        monitoredOutcome_ = 0;
+        onChanged();
+        return this;
+      }
+
+      private int candidateOutcome_ = 0;
+      /**
+       * <pre>
+       * candidate_outcome is what the candidate policy would have decided
+       * (UNSPECIFIED without a candidate policy).
+       * </pre>
+       *
+       * <code>.btv.v1.DecisionOutcome candidate_outcome = 23 [json_name = "candidateOutcome"];</code>
+       * @return The enum numeric value on the wire for candidateOutcome.
+       */
+      @java.lang.Override public int getCandidateOutcomeValue() {
+        return candidateOutcome_;
+      }
+      /**
+       * <pre>
+       * candidate_outcome is what the candidate policy would have decided
+       * (UNSPECIFIED without a candidate policy).
+       * </pre>
+       *
+       * <code>.btv.v1.DecisionOutcome candidate_outcome = 23 [json_name = "candidateOutcome"];</code>
+       * @param value The enum numeric value on the wire for candidateOutcome to set.
+       * @return This builder for chaining.
+       */
+      public Builder setCandidateOutcomeValue(int value) {
+        candidateOutcome_ = value;
+        bitField0_ |= 0x00200000;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * candidate_outcome is what the candidate policy would have decided
+       * (UNSPECIFIED without a candidate policy).
+       * </pre>
+       *
+       * <code>.btv.v1.DecisionOutcome candidate_outcome = 23 [json_name = "candidateOutcome"];</code>
+       * @return The candidateOutcome.
+       */
+      @java.lang.Override
+      public btv.v1.Types.DecisionOutcome getCandidateOutcome() {
+        btv.v1.Types.DecisionOutcome result = btv.v1.Types.DecisionOutcome.forNumber(candidateOutcome_);
+        return result == null ? btv.v1.Types.DecisionOutcome.UNRECOGNIZED : result;
+      }
+      /**
+       * <pre>
+       * candidate_outcome is what the candidate policy would have decided
+       * (UNSPECIFIED without a candidate policy).
+       * </pre>
+       *
+       * <code>.btv.v1.DecisionOutcome candidate_outcome = 23 [json_name = "candidateOutcome"];</code>
+       * @param value The candidateOutcome to set.
+       * @return This builder for chaining.
+       */
+      public Builder setCandidateOutcome(btv.v1.Types.DecisionOutcome value) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        bitField0_ |= 0x00200000;
+        candidateOutcome_ = value.getNumber();
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * candidate_outcome is what the candidate policy would have decided
+       * (UNSPECIFIED without a candidate policy).
+       * </pre>
+       *
+       * <code>.btv.v1.DecisionOutcome candidate_outcome = 23 [json_name = "candidateOutcome"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearCandidateOutcome() {
+        bitField0_ = (bitField0_ & ~0x00200000);
+        candidateOutcome_ = 0;
+        onChanged();
+        return this;
       }
       @java.lang.Override
       public final Builder setUnknownFields(
@@ -33776,201 +35129,213 @@ btv.v1.Types.AutonomyLimit defaultValue) {
     java.lang.String[] descriptorData = {
       "\n\022btv/v1/types.proto\022\006btv.v1\032\037google/pro" +
       "tobuf/timestamp.proto\"5\n\rAutonomyLimit\022$" +
-      "\n\016max_risk_level\030\001 \001(\001R\014maxRiskLevel\"\263\002\n" +
+      "\n\016max_risk_level\030\001 \001(\001R\014maxRiskLevel\"\356\002\n" +
       "\006Policy\022K\n\017autonomy_matrix\030\001 \003(\0132\".btv.v" +
       "1.Policy.AutonomyMatrixEntryR\016autonomyMa" +
       "trix\022B\n\014custom_rules\030\002 \003(\0132\037.btv.v1.Poli" +
-      "cy.CustomRulesEntryR\013customRules\032X\n\023Auto" +
-      "nomyMatrixEntry\022\020\n\003key\030\001 \001(\tR\003key\022+\n\005val" +
-      "ue\030\002 \001(\0132\025.btv.v1.AutonomyLimitR\005value:\002" +
-      "8\001\032>\n\020CustomRulesEntry\022\020\n\003key\030\001 \001(\tR\003key" +
-      "\022\024\n\005value\030\002 \001(\010R\005value:\0028\001\"\312\001\n\006Tenant\022\016\n" +
-      "\002id\030\001 \001(\tR\002id\022\022\n\004name\030\002 \001(\tR\004name\022&\n\006pol" +
-      "icy\030\003 \001(\0132\016.btv.v1.PolicyR\006policy\0229\n\ncre" +
-      "ated_at\030\004 \001(\0132\032.google.protobuf.Timestam" +
-      "pR\tcreatedAt\0229\n\nupdated_at\030\005 \001(\0132\032.googl" +
-      "e.protobuf.TimestampR\tupdatedAt\"\332\001\n\023Thir" +
-      "dPartyComponent\022\022\n\004name\030\001 \001(\tR\004name\022\030\n\007v" +
-      "ersion\030\002 \001(\tR\007version\022\026\n\006vendor\030\003 \001(\tR\006v" +
-      "endor\022!\n\014license_type\030\004 \001(\tR\013licenseType" +
-      "\0220\n\nrisk_level\030\005 \001(\0162\021.btv.v1.RiskLevelR" +
-      "\triskLevel\022(\n\017vulnerabilities\030\006 \003(\tR\017vul" +
-      "nerabilities\"\352\006\n\010AiSystem\022\016\n\002id\030\001 \001(\tR\002i" +
-      "d\022\022\n\004name\030\002 \001(\tR\004name\022\030\n\007version\030\003 \001(\tR\007" +
-      "version\022&\n\006sector\030\004 \001(\0162\016.btv.v1.SectorR" +
-      "\006sector\022\"\n\004role\030\005 \001(\0162\016.btv.v1.AiRoleR\004r" +
-      "ole\022.\n\004risk\030\006 \001(\0162\032.btv.v1.RiskClassific" +
-      "ationR\004risk\022\030\n\007sandbox\030\007 \001(\010R\007sandbox\022$\n" +
-      "\016eu_database_id\030\010 \001(\tR\014euDatabaseId\022%\n\016t" +
-      "raining_flops\030\t \001(\001R\rtrainingFlops\022\'\n\017lo" +
-      "gging_enabled\030\n \001(\010R\016loggingEnabled\022\"\n\014j" +
-      "urisdiction\030\013 \001(\tR\014jurisdiction\022)\n\020inten" +
-      "ded_purpose\030\014 \001(\tR\017intendedPurpose\022-\n\022pr" +
-      "ohibited_domains\030\r \003(\tR\021prohibitedDomain" +
-      "s\022?\n\017lifecycle_phase\030\016 \001(\0162\026.btv.v1.Life" +
-      "cyclePhaseR\016lifecyclePhase\022H\n\022operationa" +
-      "l_status\030\017 \001(\0162\031.btv.v1.OperationalStatu" +
-      "sR\021operationalStatus\022P\n\025external_depende" +
-      "ncies\030\020 \003(\0132\033.btv.v1.ThirdPartyComponent" +
-      "R\024externalDependencies\022&\n\006policy\030\021 \001(\0132\016" +
-      ".btv.v1.PolicyR\006policy\022\033\n\ttenant_id\030\022 \001(" +
-      "\tR\010tenantId\0229\n\ncreated_at\030\023 \001(\0132\032.google" +
-      ".protobuf.TimestampR\tcreatedAt\0229\n\nupdate" +
-      "d_at\030\024 \001(\0132\032.google.protobuf.TimestampR\t" +
-      "updatedAt\"\377\001\n\021ComplianceSummary\022?\n\017lifec" +
-      "ycle_phase\030\001 \001(\0162\026.btv.v1.LifecyclePhase" +
-      "R\016lifecyclePhase\022H\n\022operational_status\030\002" +
-      " \001(\0162\031.btv.v1.OperationalStatusR\021operati" +
-      "onalStatus\0228\n\030requires_human_oversight\030\003" +
-      " \001(\010R\026requiresHumanOversight\022%\n\016nist_ali" +
-      "gnment\030\004 \003(\tR\rnistAlignment\"\212\002\n\021Applicab" +
-      "lePenalty\022\035\n\npenalty_id\030\001 \001(\tR\tpenaltyId" +
-      "\022\036\n\nregulation\030\002 \001(\tR\nregulation\022\030\n\007arti" +
-      "cle\030\003 \001(\tR\007article\022\"\n\014jurisdiction\030\004 \001(\t" +
-      "R\014jurisdiction\022\032\n\010currency\030\005 \001(\tR\010curren" +
-      "cy\022\037\n\013min_penalty\030\006 \001(\001R\nminPenalty\022\037\n\013m" +
-      "ax_penalty\030\007 \001(\001R\nmaxPenalty\022\032\n\010severity" +
-      "\030\010 \001(\tR\010severity\"\221\001\n\020RegulatoryImpact\022+\n" +
-      "\021executive_summary\030\001 \001(\tR\020executiveSumma" +
-      "ry\022P\n\026applicable_regulations\030\002 \003(\0132\031.btv" +
-      ".v1.ApplicablePenaltyR\025applicableRegulat" +
-      "ions\"\344\005\n\010Decision\022\037\n\013decision_id\030\001 \001(\tR\n" +
-      "decisionId\022\033\n\tsystem_id\030\002 \001(\tR\010systemId\022" +
-      "1\n\007outcome\030\003 \001(\0162\027.btv.v1.DecisionOutcom" +
-      "eR\007outcome\022\035\n\nrisk_score\030\004 \001(\001R\triskScor" +
-      "e\022\026\n\006reason\030\005 \001(\tR\006reason\022)\n\020detected_th" +
-      "reats\030\006 \003(\tR\017detectedThreats\022\036\n\nconfiden" +
-      "ce\030\007 \001(\001R\nconfidence\022(\n\017recommendations\030" +
-      "\010 \003(\tR\017recommendations\022)\n\020controls_appli" +
-      "ed\030\t \003(\tR\017controlsApplied\022#\n\rbaseline_ri" +
-      "sk\030\n \001(\001R\014baselineRisk\022&\n\017sub_threat_typ" +
-      "e\030\013 \001(\tR\rsubThreatType\022E\n\021regulatory_imp" +
-      "act\030\014 \001(\0132\030.btv.v1.RegulatoryImpactR\020reg" +
-      "ulatoryImpact\022\'\n\017ledger_sequence\030\r \001(\004R\016" +
-      "ledgerSequence\022\033\n\treview_id\030\016 \001(\tR\010revie" +
-      "wId\022\020\n\003env\030\017 \001(\tR\003env\022\035\n\nrisk_limit\030\020 \001(" +
-      "\001R\triskLimit\022\035\n\nrules_hash\030\021 \001(\tR\trulesH" +
-      "ash\0229\n\ncreated_at\030\022 \001(\0132\032.google.protobu" +
-      "f.TimestampR\tcreatedAt\022+\n\010findings\030\023 \003(\013" +
-      "2\017.btv.v1.FindingR\010findings\"L\n\007Message\022\'" +
-      "\n\004role\030\001 \001(\0162\023.btv.v1.MessageRoleR\004role\022" +
-      "\030\n\007content\030\002 \001(\tR\007content\"\273\001\n\007Finding\022\026\n" +
-      "\006domain\030\001 \001(\tR\006domain\022\035\n\nsub_threat\030\002 \001(" +
-      "\tR\tsubThreat\022\030\n\007pattern\030\003 \001(\tR\007pattern\022\032" +
-      "\n\010severity\030\004 \001(\001R\010severity\022\036\n\nconfidence" +
-      "\030\005 \001(\001R\nconfidence\022#\n\rmessage_index\030\006 \001(" +
-      "\rR\014messageIndex\"\234\003\n\014StatusChange\022\033\n\tsyst" +
-      "em_id\030\001 \001(\tR\010systemId\022B\n\017previous_status" +
-      "\030\002 \001(\0162\031.btv.v1.OperationalStatusR\016previ" +
-      "ousStatus\0228\n\nnew_status\030\003 \001(\0162\031.btv.v1.O" +
-      "perationalStatusR\tnewStatus\0228\n\ttimestamp" +
-      "\030\004 \001(\0132\032.google.protobuf.TimestampR\ttime" +
-      "stamp\022\"\n\014acknowledged\030\005 \001(\010R\014acknowledge" +
-      "d\022\032\n\010operator\030\006 \001(\tR\010operator\022\030\n\007message" +
-      "\030\007 \001(\tR\007message\022\032\n\010revision\030\010 \001(\004R\010revis" +
-      "ion\022\032\n\010replayed\030\t \001(\010R\010replayed\022%\n\016opera" +
-      "tor_claim\030\n \001(\tR\roperatorClaim\"\221\003\n\013Phase" +
-      "Change\022\033\n\tsystem_id\030\001 \001(\tR\010systemId\022=\n\016p" +
-      "revious_phase\030\002 \001(\0162\026.btv.v1.LifecyclePh" +
-      "aseR\rpreviousPhase\0223\n\tnew_phase\030\003 \001(\0162\026." +
-      "btv.v1.LifecyclePhaseR\010newPhase\0228\n\ttimes" +
-      "tamp\030\004 \001(\0132\032.google.protobuf.TimestampR\t" +
-      "timestamp\022\"\n\014acknowledged\030\005 \001(\010R\014acknowl" +
-      "edged\022\032\n\010operator\030\006 \001(\tR\010operator\022\030\n\007mes" +
-      "sage\030\007 \001(\tR\007message\022\032\n\010revision\030\010 \001(\004R\010r" +
-      "evision\022\032\n\010replayed\030\t \001(\010R\010replayed\022%\n\016o" +
-      "perator_claim\030\n \001(\tR\roperatorClaim\"\301\002\n\014S" +
-      "ystemStatus\022\033\n\tsystem_id\030\001 \001(\tR\010systemId" +
-      "\022H\n\022operational_status\030\002 \001(\0162\031.btv.v1.Op" +
-      "erationalStatusR\021operationalStatus\022?\n\017li" +
-      "fecycle_phase\030\003 \001(\0162\026.btv.v1.LifecyclePh" +
-      "aseR\016lifecyclePhase\022\032\n\010revision\030\004 \001(\004R\010r" +
-      "evision\0229\n\nupdated_at\030\005 \001(\0132\032.google.pro" +
-      "tobuf.TimestampR\tupdatedAt\022\026\n\006reason\030\006 \001" +
-      "(\tR\006reason\022\032\n\010operator\030\007 \001(\tR\010operator\"\323" +
-      "\003\n\013StatusEvent\022+\n\004type\030\001 \001(\0162\027.btv.v1.St" +
-      "atusEventTypeR\004type\022\033\n\tsystem_id\030\002 \001(\tR\010" +
-      "systemId\022B\n\017previous_status\030\003 \001(\0162\031.btv." +
-      "v1.OperationalStatusR\016previousStatus\0228\n\n" +
-      "new_status\030\004 \001(\0162\031.btv.v1.OperationalSta" +
-      "tusR\tnewStatus\022\032\n\010revision\030\005 \001(\004R\010revisi" +
-      "on\0228\n\ttimestamp\030\006 \001(\0132\032.google.protobuf." +
-      "TimestampR\ttimestamp\022\026\n\006reason\030\007 \001(\tR\006re" +
-      "ason\022\032\n\010operator\030\010 \001(\tR\010operator\022=\n\016prev" +
-      "ious_phase\030\t \001(\0162\026.btv.v1.LifecyclePhase" +
-      "R\rpreviousPhase\0223\n\tnew_phase\030\n \001(\0162\026.btv" +
-      ".v1.LifecyclePhaseR\010newPhase\"\226\003\n\013LedgerE" +
-      "ntry\022\032\n\010sequence\030\001 \001(\004R\010sequence\0228\n\ttime" +
-      "stamp\030\002 \001(\0132\032.google.protobuf.TimestampR" +
-      "\ttimestamp\022\035\n\nevent_type\030\003 \001(\tR\teventTyp" +
-      "e\022#\n\ractor_subject\030\004 \001(\tR\014actorSubject\022\035" +
-      "\n\nactor_role\030\005 \001(\tR\tactorRole\022\035\n\nrequest" +
-      "_id\030\006 \001(\tR\trequestId\022!\n\014payload_json\030\007 \001" +
-      "(\tR\013payloadJson\022\033\n\tprev_hash\030\010 \001(\tR\010prev" +
-      "Hash\022\035\n\nentry_hash\030\t \001(\tR\tentryHash\022\025\n\006k" +
-      "ey_id\030\n \001(\tR\005keyId\022\034\n\tsignature\030\013 \001(\tR\ts" +
-      "ignature\022\033\n\ttenant_id\030\014 \001(\tR\010tenantId\"\371\002" +
-      "\n\006Review\022\035\n\nrequest_id\030\001 \001(\tR\trequestId\022" +
-      ",\n\006status\030\002 \001(\0162\024.btv.v1.ReviewStatusR\006s" +
-      "tatus\0229\n\ncreated_at\030\003 \001(\0132\032.google.proto" +
-      "buf.TimestampR\tcreatedAt\022\033\n\tsystem_id\030\004 " +
-      "\001(\tR\010systemId\022\035\n\nrisk_score\030\005 \001(\001R\triskS" +
-      "core\022\037\n\013decision_id\030\006 \001(\tR\ndecisionId\022;\n" +
-      "\013resolved_at\030\007 \001(\0132\032.google.protobuf.Tim" +
-      "estampR\nresolvedAt\022\037\n\013resolved_by\030\010 \001(\tR" +
-      "\nresolvedBy\022\024\n\005notes\030\t \001(\tR\005notes\022\026\n\006rea" +
-      "son\030\n \001(\tR\006reason*\344\001\n\021OperationalStatus\022" +
-      "\"\n\036OPERATIONAL_STATUS_UNSPECIFIED\020\000\022\035\n\031O" +
-      "PERATIONAL_STATUS_ACTIVE\020\001\022\037\n\033OPERATIONA" +
-      "L_STATUS_DEGRADED\020\002\022\"\n\036OPERATIONAL_STATU" +
-      "S_MAINTENANCE\020\003\022 \n\034OPERATIONAL_STATUS_SU" +
-      "SPENDED\020\004\022%\n!OPERATIONAL_STATUS_EMERGENC" +
-      "Y_STOP\020\005*\222\002\n\016LifecyclePhase\022\037\n\033LIFECYCLE" +
-      "_PHASE_UNSPECIFIED\020\000\022\032\n\026LIFECYCLE_PHASE_" +
-      "DESIGN\020\001\022\037\n\033LIFECYCLE_PHASE_DEVELOPMENT\020" +
-      "\002\022\036\n\032LIFECYCLE_PHASE_VALIDATION\020\003\022\036\n\032LIF" +
-      "ECYCLE_PHASE_DEPLOYMENT\020\004\022\035\n\031LIFECYCLE_P" +
-      "HASE_OPERATION\020\005\022\036\n\032LIFECYCLE_PHASE_MONI" +
-      "TORING\020\006\022#\n\037LIFECYCLE_PHASE_DECOMMISSION" +
-      "ING\020\007*\226\001\n\017DecisionOutcome\022 \n\034DECISION_OU" +
-      "TCOME_UNSPECIFIED\020\000\022\035\n\031DECISION_OUTCOME_" +
-      "APPROVED\020\001\022\034\n\030DECISION_OUTCOME_BLOCKED\020\002" +
-      "\022$\n DECISION_OUTCOME_REVIEW_REQUIRED\020\003*\227" +
-      "\003\n\006Sector\022\026\n\022SECTOR_UNSPECIFIED\020\000\022\022\n\016SEC" +
-      "TOR_GENERAL\020\001\022\035\n\031SECTOR_GENERAL_COMMERCI" +
-      "AL\020\002\022\024\n\020SECTOR_MARKETING\020\003\022\022\n\016SECTOR_BAN" +
-      "KING\020\004\022\024\n\020SECTOR_INSURANCE\020\005\022\025\n\021SECTOR_H" +
-      "EALTHCARE\020\006\022\024\n\020SECTOR_BIOMETRIC\020\007\022\"\n\036SEC" +
-      "TOR_CRITICAL_INFRASTRUCTURE\020\010\022\024\n\020SECTOR_" +
-      "EDUCATION\020\t\022\025\n\021SECTOR_EMPLOYMENT\020\n\022\035\n\031SE" +
-      "CTOR_ESSENTIAL_SERVICES\020\013\022\032\n\026SECTOR_LAW_" +
-      "ENFORCEMENT\020\014\022\024\n\020SECTOR_MIGRATION\020\r\022\022\n\016S" +
-      "ECTOR_JUSTICE\020\016\022\037\n\033SECTOR_DEMOCRATIC_PRO" +
-      "CESSES\020\017*|\n\006AiRole\022\027\n\023AI_ROLE_UNSPECIFIE" +
-      "D\020\000\022\024\n\020AI_ROLE_PROVIDER\020\001\022\024\n\020AI_ROLE_DEP" +
-      "LOYER\020\002\022\024\n\020AI_ROLE_IMPORTER\020\003\022\027\n\023AI_ROLE" +
-      "_DISTRIBUTOR\020\004*\344\001\n\022RiskClassification\022#\n" +
-      "\037RISK_CLASSIFICATION_UNSPECIFIED\020\000\022\037\n\033RI" +
-      "SK_CLASSIFICATION_MINIMAL\020\001\022\037\n\033RISK_CLAS" +
-      "SIFICATION_LIMITED\020\002\022\034\n\030RISK_CLASSIFICAT" +
-      "ION_HIGH\020\003\022%\n!RISK_CLASSIFICATION_SYSTEM" +
-      "IC_GPAI\020\004\022\"\n\036RISK_CLASSIFICATION_PROHIBI" +
-      "TED\020\005*\200\001\n\tRiskLevel\022\032\n\026RISK_LEVEL_UNSPEC" +
-      "IFIED\020\000\022\022\n\016RISK_LEVEL_LOW\020\001\022\025\n\021RISK_LEVE" +
-      "L_MEDIUM\020\002\022\023\n\017RISK_LEVEL_HIGH\020\003\022\027\n\023RISK_" +
-      "LEVEL_CRITICAL\020\004*\250\001\n\013MessageRole\022\034\n\030MESS" +
-      "AGE_ROLE_UNSPECIFIED\020\000\022\027\n\023MESSAGE_ROLE_S" +
-      "YSTEM\020\001\022\025\n\021MESSAGE_ROLE_USER\020\002\022\032\n\026MESSAG" +
-      "E_ROLE_ASSISTANT\020\003\022\025\n\021MESSAGE_ROLE_TOOL\020" +
-      "\004\022\030\n\024MESSAGE_ROLE_CONTEXT\020\005*\223\001\n\017StatusEv" +
-      "entType\022!\n\035STATUS_EVENT_TYPE_UNSPECIFIED" +
-      "\020\000\022\036\n\032STATUS_EVENT_TYPE_SNAPSHOT\020\001\022\034\n\030ST" +
-      "ATUS_EVENT_TYPE_CHANGE\020\002\022\037\n\033STATUS_EVENT" +
-      "_TYPE_HEARTBEAT\020\003*\200\001\n\014ReviewStatus\022\035\n\031RE" +
-      "VIEW_STATUS_UNSPECIFIED\020\000\022\031\n\025REVIEW_STAT" +
-      "US_PENDING\020\001\022\032\n\026REVIEW_STATUS_APPROVED\020\002" +
-      "\022\032\n\026REVIEW_STATUS_REJECTED\020\003B*Z(buildtov" +
-      "alue.dev/btv/gen/go/btv/v1;btvv1b\006proto3"
+      "cy.CustomRulesEntryR\013customRules\0220\n\004mode" +
+      "\030\003 \001(\0162\027.btv.v1.EnforcementModeH\000R\004mode\210" +
+      "\001\001\032X\n\023AutonomyMatrixEntry\022\020\n\003key\030\001 \001(\tR\003" +
+      "key\022+\n\005value\030\002 \001(\0132\025.btv.v1.AutonomyLimi" +
+      "tR\005value:\0028\001\032>\n\020CustomRulesEntry\022\020\n\003key\030" +
+      "\001 \001(\tR\003key\022\024\n\005value\030\002 \001(\010R\005value:\0028\001B\007\n\005" +
+      "_mode\"\205\002\n\006Tenant\022\016\n\002id\030\001 \001(\tR\002id\022\022\n\004name" +
+      "\030\002 \001(\tR\004name\022&\n\006policy\030\003 \001(\0132\016.btv.v1.Po" +
+      "licyR\006policy\0229\n\ncreated_at\030\004 \001(\0132\032.googl" +
+      "e.protobuf.TimestampR\tcreatedAt\0229\n\nupdat" +
+      "ed_at\030\005 \001(\0132\032.google.protobuf.TimestampR" +
+      "\tupdatedAt\0229\n\020candidate_policy\030\006 \001(\0132\016.b" +
+      "tv.v1.PolicyR\017candidatePolicy\"\332\001\n\023ThirdP" +
+      "artyComponent\022\022\n\004name\030\001 \001(\tR\004name\022\030\n\007ver" +
+      "sion\030\002 \001(\tR\007version\022\026\n\006vendor\030\003 \001(\tR\006ven" +
+      "dor\022!\n\014license_type\030\004 \001(\tR\013licenseType\0220" +
+      "\n\nrisk_level\030\005 \001(\0162\021.btv.v1.RiskLevelR\tr" +
+      "iskLevel\022(\n\017vulnerabilities\030\006 \003(\tR\017vulne" +
+      "rabilities\"\245\007\n\010AiSystem\022\016\n\002id\030\001 \001(\tR\002id\022" +
+      "\022\n\004name\030\002 \001(\tR\004name\022\030\n\007version\030\003 \001(\tR\007ve" +
+      "rsion\022&\n\006sector\030\004 \001(\0162\016.btv.v1.SectorR\006s" +
+      "ector\022\"\n\004role\030\005 \001(\0162\016.btv.v1.AiRoleR\004rol" +
+      "e\022.\n\004risk\030\006 \001(\0162\032.btv.v1.RiskClassificat" +
+      "ionR\004risk\022\030\n\007sandbox\030\007 \001(\010R\007sandbox\022$\n\016e" +
+      "u_database_id\030\010 \001(\tR\014euDatabaseId\022%\n\016tra" +
+      "ining_flops\030\t \001(\001R\rtrainingFlops\022\'\n\017logg" +
+      "ing_enabled\030\n \001(\010R\016loggingEnabled\022\"\n\014jur" +
+      "isdiction\030\013 \001(\tR\014jurisdiction\022)\n\020intende" +
+      "d_purpose\030\014 \001(\tR\017intendedPurpose\022-\n\022proh" +
+      "ibited_domains\030\r \003(\tR\021prohibitedDomains\022" +
+      "?\n\017lifecycle_phase\030\016 \001(\0162\026.btv.v1.Lifecy" +
+      "clePhaseR\016lifecyclePhase\022H\n\022operational_" +
+      "status\030\017 \001(\0162\031.btv.v1.OperationalStatusR" +
+      "\021operationalStatus\022P\n\025external_dependenc" +
+      "ies\030\020 \003(\0132\033.btv.v1.ThirdPartyComponentR\024" +
+      "externalDependencies\022&\n\006policy\030\021 \001(\0132\016.b" +
+      "tv.v1.PolicyR\006policy\022\033\n\ttenant_id\030\022 \001(\tR" +
+      "\010tenantId\0229\n\ncreated_at\030\023 \001(\0132\032.google.p" +
+      "rotobuf.TimestampR\tcreatedAt\0229\n\nupdated_" +
+      "at\030\024 \001(\0132\032.google.protobuf.TimestampR\tup" +
+      "datedAt\0229\n\020candidate_policy\030\025 \001(\0132\016.btv." +
+      "v1.PolicyR\017candidatePolicy\"\377\001\n\021Complianc" +
+      "eSummary\022?\n\017lifecycle_phase\030\001 \001(\0162\026.btv." +
+      "v1.LifecyclePhaseR\016lifecyclePhase\022H\n\022ope" +
+      "rational_status\030\002 \001(\0162\031.btv.v1.Operation" +
+      "alStatusR\021operationalStatus\0228\n\030requires_" +
+      "human_oversight\030\003 \001(\010R\026requiresHumanOver" +
+      "sight\022%\n\016nist_alignment\030\004 \003(\tR\rnistAlign" +
+      "ment\"\212\002\n\021ApplicablePenalty\022\035\n\npenalty_id" +
+      "\030\001 \001(\tR\tpenaltyId\022\036\n\nregulation\030\002 \001(\tR\nr" +
+      "egulation\022\030\n\007article\030\003 \001(\tR\007article\022\"\n\014j" +
+      "urisdiction\030\004 \001(\tR\014jurisdiction\022\032\n\010curre" +
+      "ncy\030\005 \001(\tR\010currency\022\037\n\013min_penalty\030\006 \001(\001" +
+      "R\nminPenalty\022\037\n\013max_penalty\030\007 \001(\001R\nmaxPe" +
+      "nalty\022\032\n\010severity\030\010 \001(\tR\010severity\"\221\001\n\020Re" +
+      "gulatoryImpact\022+\n\021executive_summary\030\001 \001(" +
+      "\tR\020executiveSummary\022P\n\026applicable_regula" +
+      "tions\030\002 \003(\0132\031.btv.v1.ApplicablePenaltyR\025" +
+      "applicableRegulations\"\214\007\n\010Decision\022\037\n\013de" +
+      "cision_id\030\001 \001(\tR\ndecisionId\022\033\n\tsystem_id" +
+      "\030\002 \001(\tR\010systemId\0221\n\007outcome\030\003 \001(\0162\027.btv." +
+      "v1.DecisionOutcomeR\007outcome\022\035\n\nrisk_scor" +
+      "e\030\004 \001(\001R\triskScore\022\026\n\006reason\030\005 \001(\tR\006reas" +
+      "on\022)\n\020detected_threats\030\006 \003(\tR\017detectedTh" +
+      "reats\022\036\n\nconfidence\030\007 \001(\001R\nconfidence\022(\n" +
+      "\017recommendations\030\010 \003(\tR\017recommendations\022" +
+      ")\n\020controls_applied\030\t \003(\tR\017controlsAppli" +
+      "ed\022#\n\rbaseline_risk\030\n \001(\001R\014baselineRisk\022" +
+      "&\n\017sub_threat_type\030\013 \001(\tR\rsubThreatType\022" +
+      "E\n\021regulatory_impact\030\014 \001(\0132\030.btv.v1.Regu" +
+      "latoryImpactR\020regulatoryImpact\022\'\n\017ledger" +
+      "_sequence\030\r \001(\004R\016ledgerSequence\022\033\n\trevie" +
+      "w_id\030\016 \001(\tR\010reviewId\022\020\n\003env\030\017 \001(\tR\003env\022\035" +
+      "\n\nrisk_limit\030\020 \001(\001R\triskLimit\022\035\n\nrules_h" +
+      "ash\030\021 \001(\tR\trulesHash\0229\n\ncreated_at\030\022 \001(\013" +
+      "2\032.google.protobuf.TimestampR\tcreatedAt\022" +
+      "+\n\010findings\030\023 \003(\0132\017.btv.v1.FindingR\010find" +
+      "ings\022\032\n\010enforced\030\025 \001(\010R\010enforced\022D\n\021moni" +
+      "tored_outcome\030\026 \001(\0162\027.btv.v1.DecisionOut" +
+      "comeR\020monitoredOutcome\022D\n\021candidate_outc" +
+      "ome\030\027 \001(\0162\027.btv.v1.DecisionOutcomeR\020cand" +
+      "idateOutcome\"L\n\007Message\022\'\n\004role\030\001 \001(\0162\023." +
+      "btv.v1.MessageRoleR\004role\022\030\n\007content\030\002 \001(" +
+      "\tR\007content\"\273\001\n\007Finding\022\026\n\006domain\030\001 \001(\tR\006" +
+      "domain\022\035\n\nsub_threat\030\002 \001(\tR\tsubThreat\022\030\n" +
+      "\007pattern\030\003 \001(\tR\007pattern\022\032\n\010severity\030\004 \001(" +
+      "\001R\010severity\022\036\n\nconfidence\030\005 \001(\001R\nconfide" +
+      "nce\022#\n\rmessage_index\030\006 \001(\rR\014messageIndex" +
+      "\"\234\003\n\014StatusChange\022\033\n\tsystem_id\030\001 \001(\tR\010sy" +
+      "stemId\022B\n\017previous_status\030\002 \001(\0162\031.btv.v1" +
+      ".OperationalStatusR\016previousStatus\0228\n\nne" +
+      "w_status\030\003 \001(\0162\031.btv.v1.OperationalStatu" +
+      "sR\tnewStatus\0228\n\ttimestamp\030\004 \001(\0132\032.google" +
+      ".protobuf.TimestampR\ttimestamp\022\"\n\014acknow" +
+      "ledged\030\005 \001(\010R\014acknowledged\022\032\n\010operator\030\006" +
+      " \001(\tR\010operator\022\030\n\007message\030\007 \001(\tR\007message" +
+      "\022\032\n\010revision\030\010 \001(\004R\010revision\022\032\n\010replayed" +
+      "\030\t \001(\010R\010replayed\022%\n\016operator_claim\030\n \001(\t" +
+      "R\roperatorClaim\"\221\003\n\013PhaseChange\022\033\n\tsyste" +
+      "m_id\030\001 \001(\tR\010systemId\022=\n\016previous_phase\030\002" +
+      " \001(\0162\026.btv.v1.LifecyclePhaseR\rpreviousPh" +
+      "ase\0223\n\tnew_phase\030\003 \001(\0162\026.btv.v1.Lifecycl" +
+      "ePhaseR\010newPhase\0228\n\ttimestamp\030\004 \001(\0132\032.go" +
+      "ogle.protobuf.TimestampR\ttimestamp\022\"\n\014ac" +
+      "knowledged\030\005 \001(\010R\014acknowledged\022\032\n\010operat" +
+      "or\030\006 \001(\tR\010operator\022\030\n\007message\030\007 \001(\tR\007mes" +
+      "sage\022\032\n\010revision\030\010 \001(\004R\010revision\022\032\n\010repl" +
+      "ayed\030\t \001(\010R\010replayed\022%\n\016operator_claim\030\n" +
+      " \001(\tR\roperatorClaim\"\301\002\n\014SystemStatus\022\033\n\t" +
+      "system_id\030\001 \001(\tR\010systemId\022H\n\022operational" +
+      "_status\030\002 \001(\0162\031.btv.v1.OperationalStatus" +
+      "R\021operationalStatus\022?\n\017lifecycle_phase\030\003" +
+      " \001(\0162\026.btv.v1.LifecyclePhaseR\016lifecycleP" +
+      "hase\022\032\n\010revision\030\004 \001(\004R\010revision\0229\n\nupda" +
+      "ted_at\030\005 \001(\0132\032.google.protobuf.Timestamp" +
+      "R\tupdatedAt\022\026\n\006reason\030\006 \001(\tR\006reason\022\032\n\010o" +
+      "perator\030\007 \001(\tR\010operator\"\323\003\n\013StatusEvent\022" +
+      "+\n\004type\030\001 \001(\0162\027.btv.v1.StatusEventTypeR\004" +
+      "type\022\033\n\tsystem_id\030\002 \001(\tR\010systemId\022B\n\017pre" +
+      "vious_status\030\003 \001(\0162\031.btv.v1.OperationalS" +
+      "tatusR\016previousStatus\0228\n\nnew_status\030\004 \001(" +
+      "\0162\031.btv.v1.OperationalStatusR\tnewStatus\022" +
+      "\032\n\010revision\030\005 \001(\004R\010revision\0228\n\ttimestamp" +
+      "\030\006 \001(\0132\032.google.protobuf.TimestampR\ttime" +
+      "stamp\022\026\n\006reason\030\007 \001(\tR\006reason\022\032\n\010operato" +
+      "r\030\010 \001(\tR\010operator\022=\n\016previous_phase\030\t \001(" +
+      "\0162\026.btv.v1.LifecyclePhaseR\rpreviousPhase" +
+      "\0223\n\tnew_phase\030\n \001(\0162\026.btv.v1.LifecyclePh" +
+      "aseR\010newPhase\"\226\003\n\013LedgerEntry\022\032\n\010sequenc" +
+      "e\030\001 \001(\004R\010sequence\0228\n\ttimestamp\030\002 \001(\0132\032.g" +
+      "oogle.protobuf.TimestampR\ttimestamp\022\035\n\ne" +
+      "vent_type\030\003 \001(\tR\teventType\022#\n\ractor_subj" +
+      "ect\030\004 \001(\tR\014actorSubject\022\035\n\nactor_role\030\005 " +
+      "\001(\tR\tactorRole\022\035\n\nrequest_id\030\006 \001(\tR\trequ" +
+      "estId\022!\n\014payload_json\030\007 \001(\tR\013payloadJson" +
+      "\022\033\n\tprev_hash\030\010 \001(\tR\010prevHash\022\035\n\nentry_h" +
+      "ash\030\t \001(\tR\tentryHash\022\025\n\006key_id\030\n \001(\tR\005ke" +
+      "yId\022\034\n\tsignature\030\013 \001(\tR\tsignature\022\033\n\tten" +
+      "ant_id\030\014 \001(\tR\010tenantId\"\371\002\n\006Review\022\035\n\nreq" +
+      "uest_id\030\001 \001(\tR\trequestId\022,\n\006status\030\002 \001(\016" +
+      "2\024.btv.v1.ReviewStatusR\006status\0229\n\ncreate" +
+      "d_at\030\003 \001(\0132\032.google.protobuf.TimestampR\t" +
+      "createdAt\022\033\n\tsystem_id\030\004 \001(\tR\010systemId\022\035" +
+      "\n\nrisk_score\030\005 \001(\001R\triskScore\022\037\n\013decisio" +
+      "n_id\030\006 \001(\tR\ndecisionId\022;\n\013resolved_at\030\007 " +
+      "\001(\0132\032.google.protobuf.TimestampR\nresolve" +
+      "dAt\022\037\n\013resolved_by\030\010 \001(\tR\nresolvedBy\022\024\n\005" +
+      "notes\030\t \001(\tR\005notes\022\026\n\006reason\030\n \001(\tR\006reas" +
+      "on*\344\001\n\021OperationalStatus\022\"\n\036OPERATIONAL_" +
+      "STATUS_UNSPECIFIED\020\000\022\035\n\031OPERATIONAL_STAT" +
+      "US_ACTIVE\020\001\022\037\n\033OPERATIONAL_STATUS_DEGRAD" +
+      "ED\020\002\022\"\n\036OPERATIONAL_STATUS_MAINTENANCE\020\003" +
+      "\022 \n\034OPERATIONAL_STATUS_SUSPENDED\020\004\022%\n!OP" +
+      "ERATIONAL_STATUS_EMERGENCY_STOP\020\005*\222\002\n\016Li" +
+      "fecyclePhase\022\037\n\033LIFECYCLE_PHASE_UNSPECIF" +
+      "IED\020\000\022\032\n\026LIFECYCLE_PHASE_DESIGN\020\001\022\037\n\033LIF" +
+      "ECYCLE_PHASE_DEVELOPMENT\020\002\022\036\n\032LIFECYCLE_" +
+      "PHASE_VALIDATION\020\003\022\036\n\032LIFECYCLE_PHASE_DE" +
+      "PLOYMENT\020\004\022\035\n\031LIFECYCLE_PHASE_OPERATION\020" +
+      "\005\022\036\n\032LIFECYCLE_PHASE_MONITORING\020\006\022#\n\037LIF" +
+      "ECYCLE_PHASE_DECOMMISSIONING\020\007*\226\001\n\017Decis" +
+      "ionOutcome\022 \n\034DECISION_OUTCOME_UNSPECIFI" +
+      "ED\020\000\022\035\n\031DECISION_OUTCOME_APPROVED\020\001\022\034\n\030D" +
+      "ECISION_OUTCOME_BLOCKED\020\002\022$\n DECISION_OU" +
+      "TCOME_REVIEW_REQUIRED\020\003*\227\003\n\006Sector\022\026\n\022SE" +
+      "CTOR_UNSPECIFIED\020\000\022\022\n\016SECTOR_GENERAL\020\001\022\035" +
+      "\n\031SECTOR_GENERAL_COMMERCIAL\020\002\022\024\n\020SECTOR_" +
+      "MARKETING\020\003\022\022\n\016SECTOR_BANKING\020\004\022\024\n\020SECTO" +
+      "R_INSURANCE\020\005\022\025\n\021SECTOR_HEALTHCARE\020\006\022\024\n\020" +
+      "SECTOR_BIOMETRIC\020\007\022\"\n\036SECTOR_CRITICAL_IN" +
+      "FRASTRUCTURE\020\010\022\024\n\020SECTOR_EDUCATION\020\t\022\025\n\021" +
+      "SECTOR_EMPLOYMENT\020\n\022\035\n\031SECTOR_ESSENTIAL_" +
+      "SERVICES\020\013\022\032\n\026SECTOR_LAW_ENFORCEMENT\020\014\022\024" +
+      "\n\020SECTOR_MIGRATION\020\r\022\022\n\016SECTOR_JUSTICE\020\016" +
+      "\022\037\n\033SECTOR_DEMOCRATIC_PROCESSES\020\017*|\n\006AiR" +
+      "ole\022\027\n\023AI_ROLE_UNSPECIFIED\020\000\022\024\n\020AI_ROLE_" +
+      "PROVIDER\020\001\022\024\n\020AI_ROLE_DEPLOYER\020\002\022\024\n\020AI_R" +
+      "OLE_IMPORTER\020\003\022\027\n\023AI_ROLE_DISTRIBUTOR\020\004*" +
+      "\344\001\n\022RiskClassification\022#\n\037RISK_CLASSIFIC" +
+      "ATION_UNSPECIFIED\020\000\022\037\n\033RISK_CLASSIFICATI" +
+      "ON_MINIMAL\020\001\022\037\n\033RISK_CLASSIFICATION_LIMI" +
+      "TED\020\002\022\034\n\030RISK_CLASSIFICATION_HIGH\020\003\022%\n!R" +
+      "ISK_CLASSIFICATION_SYSTEMIC_GPAI\020\004\022\"\n\036RI" +
+      "SK_CLASSIFICATION_PROHIBITED\020\005*\200\001\n\tRiskL" +
+      "evel\022\032\n\026RISK_LEVEL_UNSPECIFIED\020\000\022\022\n\016RISK" +
+      "_LEVEL_LOW\020\001\022\025\n\021RISK_LEVEL_MEDIUM\020\002\022\023\n\017R" +
+      "ISK_LEVEL_HIGH\020\003\022\027\n\023RISK_LEVEL_CRITICAL\020" +
+      "\004*o\n\017EnforcementMode\022 \n\034ENFORCEMENT_MODE" +
+      "_UNSPECIFIED\020\000\022\034\n\030ENFORCEMENT_MODE_ENFOR" +
+      "CE\020\001\022\034\n\030ENFORCEMENT_MODE_MONITOR\020\002*\250\001\n\013M" +
+      "essageRole\022\034\n\030MESSAGE_ROLE_UNSPECIFIED\020\000" +
+      "\022\027\n\023MESSAGE_ROLE_SYSTEM\020\001\022\025\n\021MESSAGE_ROL" +
+      "E_USER\020\002\022\032\n\026MESSAGE_ROLE_ASSISTANT\020\003\022\025\n\021" +
+      "MESSAGE_ROLE_TOOL\020\004\022\030\n\024MESSAGE_ROLE_CONT" +
+      "EXT\020\005*\223\001\n\017StatusEventType\022!\n\035STATUS_EVEN" +
+      "T_TYPE_UNSPECIFIED\020\000\022\036\n\032STATUS_EVENT_TYP" +
+      "E_SNAPSHOT\020\001\022\034\n\030STATUS_EVENT_TYPE_CHANGE" +
+      "\020\002\022\037\n\033STATUS_EVENT_TYPE_HEARTBEAT\020\003*\200\001\n\014" +
+      "ReviewStatus\022\035\n\031REVIEW_STATUS_UNSPECIFIE" +
+      "D\020\000\022\031\n\025REVIEW_STATUS_PENDING\020\001\022\032\n\026REVIEW" +
+      "_STATUS_APPROVED\020\002\022\032\n\026REVIEW_STATUS_REJE" +
+      "CTED\020\003B*Z(buildtovalue.dev/btv/gen/go/bt" +
+      "v/v1;btvv1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -33988,7 +35353,7 @@ btv.v1.Types.AutonomyLimit defaultValue) {
     internal_static_btv_v1_Policy_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_Policy_descriptor,
-        new java.lang.String[] { "AutonomyMatrix", "CustomRules", });
+        new java.lang.String[] { "AutonomyMatrix", "CustomRules", "Mode", "Mode", });
     internal_static_btv_v1_Policy_AutonomyMatrixEntry_descriptor =
       internal_static_btv_v1_Policy_descriptor.getNestedTypes().get(0);
     internal_static_btv_v1_Policy_AutonomyMatrixEntry_fieldAccessorTable = new
@@ -34006,7 +35371,7 @@ btv.v1.Types.AutonomyLimit defaultValue) {
     internal_static_btv_v1_Tenant_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_Tenant_descriptor,
-        new java.lang.String[] { "Id", "Name", "Policy", "CreatedAt", "UpdatedAt", });
+        new java.lang.String[] { "Id", "Name", "Policy", "CreatedAt", "UpdatedAt", "CandidatePolicy", });
     internal_static_btv_v1_ThirdPartyComponent_descriptor =
       getDescriptor().getMessageTypes().get(3);
     internal_static_btv_v1_ThirdPartyComponent_fieldAccessorTable = new
@@ -34018,7 +35383,7 @@ btv.v1.Types.AutonomyLimit defaultValue) {
     internal_static_btv_v1_AiSystem_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_AiSystem_descriptor,
-        new java.lang.String[] { "Id", "Name", "Version", "Sector", "Role", "Risk", "Sandbox", "EuDatabaseId", "TrainingFlops", "LoggingEnabled", "Jurisdiction", "IntendedPurpose", "ProhibitedDomains", "LifecyclePhase", "OperationalStatus", "ExternalDependencies", "Policy", "TenantId", "CreatedAt", "UpdatedAt", });
+        new java.lang.String[] { "Id", "Name", "Version", "Sector", "Role", "Risk", "Sandbox", "EuDatabaseId", "TrainingFlops", "LoggingEnabled", "Jurisdiction", "IntendedPurpose", "ProhibitedDomains", "LifecyclePhase", "OperationalStatus", "ExternalDependencies", "Policy", "TenantId", "CreatedAt", "UpdatedAt", "CandidatePolicy", });
     internal_static_btv_v1_ComplianceSummary_descriptor =
       getDescriptor().getMessageTypes().get(5);
     internal_static_btv_v1_ComplianceSummary_fieldAccessorTable = new
@@ -34042,7 +35407,7 @@ btv.v1.Types.AutonomyLimit defaultValue) {
     internal_static_btv_v1_Decision_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_Decision_descriptor,
-        new java.lang.String[] { "DecisionId", "SystemId", "Outcome", "RiskScore", "Reason", "DetectedThreats", "Confidence", "Recommendations", "ControlsApplied", "BaselineRisk", "SubThreatType", "RegulatoryImpact", "LedgerSequence", "ReviewId", "Env", "RiskLimit", "RulesHash", "CreatedAt", "Findings", });
+        new java.lang.String[] { "DecisionId", "SystemId", "Outcome", "RiskScore", "Reason", "DetectedThreats", "Confidence", "Recommendations", "ControlsApplied", "BaselineRisk", "SubThreatType", "RegulatoryImpact", "LedgerSequence", "ReviewId", "Env", "RiskLimit", "RulesHash", "CreatedAt", "Findings", "Enforced", "MonitoredOutcome", "CandidateOutcome", });
     internal_static_btv_v1_Message_descriptor =
       getDescriptor().getMessageTypes().get(9);
     internal_static_btv_v1_Message_fieldAccessorTable = new

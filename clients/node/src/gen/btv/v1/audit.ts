@@ -87,6 +87,47 @@ export interface ComplianceReport {
   aicmCoverage: number;
   /** ledger_sequence is the ledger head the report was computed at. */
   ledgerSequence: number;
+  /**
+   * rollout shows how the system's policies were tried before being
+   * enforced: monitor periods and the candidate's measured impact.
+   */
+  rollout: RolloutSummary | undefined;
+}
+
+/** MonitorPeriod is a time the system's effective mode was monitor. */
+export interface MonitorPeriod {
+  /** since is when monitor mode began. */
+  since:
+    | Date
+    | undefined;
+  /** until is when it ended; unset while it lasts. */
+  until:
+    | Date
+    | undefined;
+  /** set_by is "system" or "tenant": whose policy asked for it. */
+  setBy: string;
+}
+
+/** RolloutSummary is the report's view of monitor mode and candidates. */
+export interface RolloutSummary {
+  /** monitor_periods in time order. */
+  monitorPeriods: MonitorPeriod[];
+  /** monitor_environments are where monitor mode takes effect. */
+  monitorEnvironments: string[];
+  /** monitored_decisions were answered APPROVED in monitor mode. */
+  monitoredDecisions: number;
+  /**
+   * monitored_violations are monitored decisions enforcement would have
+   * blocked or sent to review.
+   */
+  monitoredViolations: number;
+  /** candidate_set is true while the system or its tenant has a candidate. */
+  candidateSet: boolean;
+  /**
+   * candidate_impact over the system's decisions of the last 30 days (key
+   * "last_30_days").
+   */
+  candidateImpact: PolicyImpactGroup | undefined;
 }
 
 /** GetComplianceReportRequest names the system. */
@@ -118,7 +159,11 @@ export interface GetComplianceReportResponse {
   /** aicm_coverage is the share of applicable controls evidenced, 0.0 to 1.0. */
   aicmCoverage: number;
   /** report is the same assessment as one resource, for storage and export. */
-  report: ComplianceReport | undefined;
+  report:
+    | ComplianceReport
+    | undefined;
+  /** rollout: monitor periods and the candidate's measured impact. */
+  rollout: RolloutSummary | undefined;
 }
 
 /** GetComplianceStatisticsRequest optionally bounds the time window. */
@@ -143,6 +188,16 @@ export interface ComplianceStatistics {
   mostCommonReason: string;
   /** by_threat counts decisions per threat domain. */
   byThreat: { [key: string]: number };
+  /**
+   * monitored_decisions were answered APPROVED in monitor mode, whatever
+   * the decision; total_decisions includes them.
+   */
+  monitoredDecisions: number;
+  /**
+   * monitored_violations are monitored decisions enforcement would have
+   * blocked or sent to review; they are not in total_violations.
+   */
+  monitoredViolations: number;
 }
 
 export interface ComplianceStatistics_ByThreatEntry {
@@ -277,6 +332,57 @@ export interface ListLedgerCheckpointsResponse {
   checkpoints: LedgerCheckpoint[];
   /** public_key_pem verifies the checkpoint signatures. */
   publicKeyPem: string;
+}
+
+/** GetPolicyImpactRequest bounds the window of decisions measured. */
+export interface GetPolicyImpactRequest {
+  /** system_id limits the measure to one system; empty: every system. */
+  systemId: string;
+  /** since bounds the window from below (inclusive); unset = 24 hours ago. */
+  since:
+    | Date
+    | undefined;
+  /** until bounds the window from above (exclusive); unset = now. */
+  until: Date | undefined;
+}
+
+/** PolicyImpactGroup is the impact within one environment or threat. */
+export interface PolicyImpactGroup {
+  /** key is the environment or the sub-threat ("none" without a finding). */
+  key: string;
+  /** decisions measured. */
+  decisions: number;
+  /** changed: decisions the candidate decided otherwise. */
+  changed: number;
+  /** would_block: decisions the candidate blocks and the policy did not. */
+  wouldBlock: number;
+  /** would_approve: decisions the candidate approves and the policy did not. */
+  wouldApprove: number;
+  /** would_review: decisions the candidate sends to review and the policy did not. */
+  wouldReview: number;
+}
+
+/**
+ * GetPolicyImpactResponse counts, over the decisions made while a candidate
+ * policy was set, what the candidate would have changed.
+ */
+export interface GetPolicyImpactResponse {
+  /** decisions measured (made while a candidate policy was set). */
+  decisions: number;
+  /** changed: decisions the candidate decided otherwise. */
+  changed: number;
+  /** would_block: decisions the candidate blocks and the policy did not. */
+  wouldBlock: number;
+  /** would_approve: decisions the candidate approves and the policy did not. */
+  wouldApprove: number;
+  /** would_review: decisions the candidate sends to review and the policy did not. */
+  wouldReview: number;
+  /** by_env breaks the counts down by environment. */
+  byEnv: PolicyImpactGroup[];
+  /** by_threat breaks the counts down by the decision's main sub-threat. */
+  byThreat: PolicyImpactGroup[];
+  /** sample_decision_ids names up to 20 changed decisions, newest first. */
+  sampleDecisionIds: string[];
 }
 
 function createBaseNistAssessment(): NistAssessment {
@@ -694,6 +800,7 @@ function createBaseComplianceReport(): ComplianceReport {
     supplyChain: undefined,
     aicmCoverage: 0,
     ledgerSequence: 0,
+    rollout: undefined,
   };
 }
 
@@ -719,6 +826,9 @@ export const ComplianceReport: MessageFns<ComplianceReport> = {
     }
     if (message.ledgerSequence !== 0) {
       writer.uint32(56).uint64(message.ledgerSequence);
+    }
+    if (message.rollout !== undefined) {
+      RolloutSummary.encode(message.rollout, writer.uint32(162).fork()).join();
     }
     return writer;
   },
@@ -792,6 +902,14 @@ export const ComplianceReport: MessageFns<ComplianceReport> = {
             message.ledgerSequence = longToNumber(reader.uint64());
             continue;
           }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.rollout = RolloutSummary.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -837,6 +955,7 @@ export const ComplianceReport: MessageFns<ComplianceReport> = {
         : isSet(object.ledger_sequence)
         ? globalThis.Number(object.ledger_sequence)
         : 0,
+      rollout: isSet(object.rollout) ? RolloutSummary.fromJSON(object.rollout) : undefined,
     };
   },
 
@@ -863,6 +982,9 @@ export const ComplianceReport: MessageFns<ComplianceReport> = {
     if (message.ledgerSequence !== 0) {
       obj.ledgerSequence = Math.round(message.ledgerSequence);
     }
+    if (message.rollout !== undefined) {
+      obj.rollout = RolloutSummary.toJSON(message.rollout);
+    }
     return obj;
   },
 
@@ -884,6 +1006,296 @@ export const ComplianceReport: MessageFns<ComplianceReport> = {
       : undefined;
     message.aicmCoverage = object.aicmCoverage ?? 0;
     message.ledgerSequence = object.ledgerSequence ?? 0;
+    message.rollout = (object.rollout !== undefined && object.rollout !== null)
+      ? RolloutSummary.fromPartial(object.rollout)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseMonitorPeriod(): MonitorPeriod {
+  return { since: undefined, until: undefined, setBy: "" };
+}
+
+export const MonitorPeriod: MessageFns<MonitorPeriod> = {
+  encode(message: MonitorPeriod, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.since !== undefined) {
+      Timestamp.encode(toTimestamp(message.since), writer.uint32(10).fork()).join();
+    }
+    if (message.until !== undefined) {
+      Timestamp.encode(toTimestamp(message.until), writer.uint32(18).fork()).join();
+    }
+    if (message.setBy !== "") {
+      writer.uint32(26).string(message.setBy);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MonitorPeriod {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMonitorPeriod();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.since = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.until = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.setBy = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MonitorPeriod {
+    return {
+      since: isSet(object.since) ? fromJsonTimestamp(object.since) : undefined,
+      until: isSet(object.until) ? fromJsonTimestamp(object.until) : undefined,
+      setBy: isSet(object.setBy)
+        ? globalThis.String(object.setBy)
+        : isSet(object.set_by)
+        ? globalThis.String(object.set_by)
+        : "",
+    };
+  },
+
+  toJSON(message: MonitorPeriod): unknown {
+    const obj: any = {};
+    if (message.since !== undefined) {
+      obj.since = message.since.toISOString();
+    }
+    if (message.until !== undefined) {
+      obj.until = message.until.toISOString();
+    }
+    if (message.setBy !== "") {
+      obj.setBy = message.setBy;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MonitorPeriod>, I>>(base?: I): MonitorPeriod {
+    return MonitorPeriod.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MonitorPeriod>, I>>(object: I): MonitorPeriod {
+    const message = createBaseMonitorPeriod();
+    message.since = object.since ?? undefined;
+    message.until = object.until ?? undefined;
+    message.setBy = object.setBy ?? "";
+    return message;
+  },
+};
+
+function createBaseRolloutSummary(): RolloutSummary {
+  return {
+    monitorPeriods: [],
+    monitorEnvironments: [],
+    monitoredDecisions: 0,
+    monitoredViolations: 0,
+    candidateSet: false,
+    candidateImpact: undefined,
+  };
+}
+
+export const RolloutSummary: MessageFns<RolloutSummary> = {
+  encode(message: RolloutSummary, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.monitorPeriods) {
+      MonitorPeriod.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.monitorEnvironments) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.monitoredDecisions !== 0) {
+      writer.uint32(24).int64(message.monitoredDecisions);
+    }
+    if (message.monitoredViolations !== 0) {
+      writer.uint32(32).int64(message.monitoredViolations);
+    }
+    if (message.candidateSet !== false) {
+      writer.uint32(40).bool(message.candidateSet);
+    }
+    if (message.candidateImpact !== undefined) {
+      PolicyImpactGroup.encode(message.candidateImpact, writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RolloutSummary {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRolloutSummary();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.monitorPeriods.push(MonitorPeriod.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.monitorEnvironments.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.monitoredDecisions = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.monitoredViolations = longToNumber(reader.int64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.candidateSet = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.candidateImpact = PolicyImpactGroup.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RolloutSummary {
+    return {
+      monitorPeriods: globalThis.Array.isArray(object?.monitorPeriods)
+        ? object.monitorPeriods.map((e: any) => MonitorPeriod.fromJSON(e))
+        : globalThis.Array.isArray(object?.monitor_periods)
+        ? object.monitor_periods.map((e: any) => MonitorPeriod.fromJSON(e))
+        : [],
+      monitorEnvironments: globalThis.Array.isArray(object?.monitorEnvironments)
+        ? object.monitorEnvironments.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.monitor_environments)
+        ? object.monitor_environments.map((e: any) => globalThis.String(e))
+        : [],
+      monitoredDecisions: isSet(object.monitoredDecisions)
+        ? globalThis.Number(object.monitoredDecisions)
+        : isSet(object.monitored_decisions)
+        ? globalThis.Number(object.monitored_decisions)
+        : 0,
+      monitoredViolations: isSet(object.monitoredViolations)
+        ? globalThis.Number(object.monitoredViolations)
+        : isSet(object.monitored_violations)
+        ? globalThis.Number(object.monitored_violations)
+        : 0,
+      candidateSet: isSet(object.candidateSet)
+        ? globalThis.Boolean(object.candidateSet)
+        : isSet(object.candidate_set)
+        ? globalThis.Boolean(object.candidate_set)
+        : false,
+      candidateImpact: isSet(object.candidateImpact)
+        ? PolicyImpactGroup.fromJSON(object.candidateImpact)
+        : isSet(object.candidate_impact)
+        ? PolicyImpactGroup.fromJSON(object.candidate_impact)
+        : undefined,
+    };
+  },
+
+  toJSON(message: RolloutSummary): unknown {
+    const obj: any = {};
+    if (message.monitorPeriods?.length) {
+      obj.monitorPeriods = message.monitorPeriods.map((e) => MonitorPeriod.toJSON(e));
+    }
+    if (message.monitorEnvironments?.length) {
+      obj.monitorEnvironments = message.monitorEnvironments;
+    }
+    if (message.monitoredDecisions !== 0) {
+      obj.monitoredDecisions = Math.round(message.monitoredDecisions);
+    }
+    if (message.monitoredViolations !== 0) {
+      obj.monitoredViolations = Math.round(message.monitoredViolations);
+    }
+    if (message.candidateSet !== false) {
+      obj.candidateSet = message.candidateSet;
+    }
+    if (message.candidateImpact !== undefined) {
+      obj.candidateImpact = PolicyImpactGroup.toJSON(message.candidateImpact);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RolloutSummary>, I>>(base?: I): RolloutSummary {
+    return RolloutSummary.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RolloutSummary>, I>>(object: I): RolloutSummary {
+    const message = createBaseRolloutSummary();
+    message.monitorPeriods = object.monitorPeriods?.map((e) => MonitorPeriod.fromPartial(e)) || [];
+    message.monitorEnvironments = object.monitorEnvironments?.map((e) => e) || [];
+    message.monitoredDecisions = object.monitoredDecisions ?? 0;
+    message.monitoredViolations = object.monitoredViolations ?? 0;
+    message.candidateSet = object.candidateSet ?? false;
+    message.candidateImpact = (object.candidateImpact !== undefined && object.candidateImpact !== null)
+      ? PolicyImpactGroup.fromPartial(object.candidateImpact)
+      : undefined;
     return message;
   },
 };
@@ -970,6 +1382,7 @@ function createBaseGetComplianceReportResponse(): GetComplianceReportResponse {
     supplyChain: undefined,
     aicmCoverage: 0,
     report: undefined,
+    rollout: undefined,
   };
 }
 
@@ -995,6 +1408,9 @@ export const GetComplianceReportResponse: MessageFns<GetComplianceReportResponse
     }
     if (message.report !== undefined) {
       ComplianceReport.encode(message.report, writer.uint32(58).fork()).join();
+    }
+    if (message.rollout !== undefined) {
+      RolloutSummary.encode(message.rollout, writer.uint32(162).fork()).join();
     }
     return writer;
   },
@@ -1068,6 +1484,14 @@ export const GetComplianceReportResponse: MessageFns<GetComplianceReportResponse
             message.report = ComplianceReport.decode(reader, reader.uint32());
             continue;
           }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.rollout = RolloutSummary.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1109,6 +1533,7 @@ export const GetComplianceReportResponse: MessageFns<GetComplianceReportResponse
         ? globalThis.Number(object.aicm_coverage)
         : 0,
       report: isSet(object.report) ? ComplianceReport.fromJSON(object.report) : undefined,
+      rollout: isSet(object.rollout) ? RolloutSummary.fromJSON(object.rollout) : undefined,
     };
   },
 
@@ -1135,6 +1560,9 @@ export const GetComplianceReportResponse: MessageFns<GetComplianceReportResponse
     if (message.report !== undefined) {
       obj.report = ComplianceReport.toJSON(message.report);
     }
+    if (message.rollout !== undefined) {
+      obj.rollout = RolloutSummary.toJSON(message.rollout);
+    }
     return obj;
   },
 
@@ -1157,6 +1585,9 @@ export const GetComplianceReportResponse: MessageFns<GetComplianceReportResponse
     message.aicmCoverage = object.aicmCoverage ?? 0;
     message.report = (object.report !== undefined && object.report !== null)
       ? ComplianceReport.fromPartial(object.report)
+      : undefined;
+    message.rollout = (object.rollout !== undefined && object.rollout !== null)
+      ? RolloutSummary.fromPartial(object.rollout)
       : undefined;
     return message;
   },
@@ -1250,7 +1681,15 @@ export const GetComplianceStatisticsRequest: MessageFns<GetComplianceStatisticsR
 };
 
 function createBaseComplianceStatistics(): ComplianceStatistics {
-  return { totalDecisions: 0, totalViolations: 0, avgRiskScore: 0, mostCommonReason: "", byThreat: {} };
+  return {
+    totalDecisions: 0,
+    totalViolations: 0,
+    avgRiskScore: 0,
+    mostCommonReason: "",
+    byThreat: {},
+    monitoredDecisions: 0,
+    monitoredViolations: 0,
+  };
 }
 
 export const ComplianceStatistics: MessageFns<ComplianceStatistics> = {
@@ -1270,6 +1709,12 @@ export const ComplianceStatistics: MessageFns<ComplianceStatistics> = {
     globalThis.Object.entries(message.byThreat).forEach(([key, value]: [string, number]) => {
       ComplianceStatistics_ByThreatEntry.encode({ key: key as any, value }, writer.uint32(42).fork()).join();
     });
+    if (message.monitoredDecisions !== 0) {
+      writer.uint32(48).int64(message.monitoredDecisions);
+    }
+    if (message.monitoredViolations !== 0) {
+      writer.uint32(56).int64(message.monitoredViolations);
+    }
     return writer;
   },
 
@@ -1327,6 +1772,22 @@ export const ComplianceStatistics: MessageFns<ComplianceStatistics> = {
             if (entry5.value !== undefined) {
               message.byThreat[entry5.key] = entry5.value;
             }
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.monitoredDecisions = longToNumber(reader.int64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.monitoredViolations = longToNumber(reader.int64());
             continue;
           }
         }
@@ -1390,6 +1851,16 @@ export const ComplianceStatistics: MessageFns<ComplianceStatistics> = {
           {},
         )
         : {},
+      monitoredDecisions: isSet(object.monitoredDecisions)
+        ? globalThis.Number(object.monitoredDecisions)
+        : isSet(object.monitored_decisions)
+        ? globalThis.Number(object.monitored_decisions)
+        : 0,
+      monitoredViolations: isSet(object.monitoredViolations)
+        ? globalThis.Number(object.monitoredViolations)
+        : isSet(object.monitored_violations)
+        ? globalThis.Number(object.monitored_violations)
+        : 0,
     };
   },
 
@@ -1416,6 +1887,12 @@ export const ComplianceStatistics: MessageFns<ComplianceStatistics> = {
         });
       }
     }
+    if (message.monitoredDecisions !== 0) {
+      obj.monitoredDecisions = Math.round(message.monitoredDecisions);
+    }
+    if (message.monitoredViolations !== 0) {
+      obj.monitoredViolations = Math.round(message.monitoredViolations);
+    }
     return obj;
   },
 
@@ -1437,6 +1914,8 @@ export const ComplianceStatistics: MessageFns<ComplianceStatistics> = {
       },
       {},
     );
+    message.monitoredDecisions = object.monitoredDecisions ?? 0;
+    message.monitoredViolations = object.monitoredViolations ?? 0;
     return message;
   },
 };
@@ -2855,6 +3334,486 @@ export const ListLedgerCheckpointsResponse: MessageFns<ListLedgerCheckpointsResp
   },
 };
 
+function createBaseGetPolicyImpactRequest(): GetPolicyImpactRequest {
+  return { systemId: "", since: undefined, until: undefined };
+}
+
+export const GetPolicyImpactRequest: MessageFns<GetPolicyImpactRequest> = {
+  encode(message: GetPolicyImpactRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.systemId !== "") {
+      writer.uint32(10).string(message.systemId);
+    }
+    if (message.since !== undefined) {
+      Timestamp.encode(toTimestamp(message.since), writer.uint32(18).fork()).join();
+    }
+    if (message.until !== undefined) {
+      Timestamp.encode(toTimestamp(message.until), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetPolicyImpactRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetPolicyImpactRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.systemId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.since = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.until = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetPolicyImpactRequest {
+    return {
+      systemId: isSet(object.systemId)
+        ? globalThis.String(object.systemId)
+        : isSet(object.system_id)
+        ? globalThis.String(object.system_id)
+        : "",
+      since: isSet(object.since) ? fromJsonTimestamp(object.since) : undefined,
+      until: isSet(object.until) ? fromJsonTimestamp(object.until) : undefined,
+    };
+  },
+
+  toJSON(message: GetPolicyImpactRequest): unknown {
+    const obj: any = {};
+    if (message.systemId !== "") {
+      obj.systemId = message.systemId;
+    }
+    if (message.since !== undefined) {
+      obj.since = message.since.toISOString();
+    }
+    if (message.until !== undefined) {
+      obj.until = message.until.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetPolicyImpactRequest>, I>>(base?: I): GetPolicyImpactRequest {
+    return GetPolicyImpactRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetPolicyImpactRequest>, I>>(object: I): GetPolicyImpactRequest {
+    const message = createBaseGetPolicyImpactRequest();
+    message.systemId = object.systemId ?? "";
+    message.since = object.since ?? undefined;
+    message.until = object.until ?? undefined;
+    return message;
+  },
+};
+
+function createBasePolicyImpactGroup(): PolicyImpactGroup {
+  return { key: "", decisions: 0, changed: 0, wouldBlock: 0, wouldApprove: 0, wouldReview: 0 };
+}
+
+export const PolicyImpactGroup: MessageFns<PolicyImpactGroup> = {
+  encode(message: PolicyImpactGroup, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.decisions !== 0) {
+      writer.uint32(16).uint64(message.decisions);
+    }
+    if (message.changed !== 0) {
+      writer.uint32(24).uint64(message.changed);
+    }
+    if (message.wouldBlock !== 0) {
+      writer.uint32(32).uint64(message.wouldBlock);
+    }
+    if (message.wouldApprove !== 0) {
+      writer.uint32(40).uint64(message.wouldApprove);
+    }
+    if (message.wouldReview !== 0) {
+      writer.uint32(48).uint64(message.wouldReview);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PolicyImpactGroup {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePolicyImpactGroup();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.decisions = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.changed = longToNumber(reader.uint64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.wouldBlock = longToNumber(reader.uint64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.wouldApprove = longToNumber(reader.uint64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.wouldReview = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PolicyImpactGroup {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      decisions: isSet(object.decisions) ? globalThis.Number(object.decisions) : 0,
+      changed: isSet(object.changed) ? globalThis.Number(object.changed) : 0,
+      wouldBlock: isSet(object.wouldBlock)
+        ? globalThis.Number(object.wouldBlock)
+        : isSet(object.would_block)
+        ? globalThis.Number(object.would_block)
+        : 0,
+      wouldApprove: isSet(object.wouldApprove)
+        ? globalThis.Number(object.wouldApprove)
+        : isSet(object.would_approve)
+        ? globalThis.Number(object.would_approve)
+        : 0,
+      wouldReview: isSet(object.wouldReview)
+        ? globalThis.Number(object.wouldReview)
+        : isSet(object.would_review)
+        ? globalThis.Number(object.would_review)
+        : 0,
+    };
+  },
+
+  toJSON(message: PolicyImpactGroup): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.decisions !== 0) {
+      obj.decisions = Math.round(message.decisions);
+    }
+    if (message.changed !== 0) {
+      obj.changed = Math.round(message.changed);
+    }
+    if (message.wouldBlock !== 0) {
+      obj.wouldBlock = Math.round(message.wouldBlock);
+    }
+    if (message.wouldApprove !== 0) {
+      obj.wouldApprove = Math.round(message.wouldApprove);
+    }
+    if (message.wouldReview !== 0) {
+      obj.wouldReview = Math.round(message.wouldReview);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PolicyImpactGroup>, I>>(base?: I): PolicyImpactGroup {
+    return PolicyImpactGroup.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PolicyImpactGroup>, I>>(object: I): PolicyImpactGroup {
+    const message = createBasePolicyImpactGroup();
+    message.key = object.key ?? "";
+    message.decisions = object.decisions ?? 0;
+    message.changed = object.changed ?? 0;
+    message.wouldBlock = object.wouldBlock ?? 0;
+    message.wouldApprove = object.wouldApprove ?? 0;
+    message.wouldReview = object.wouldReview ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetPolicyImpactResponse(): GetPolicyImpactResponse {
+  return {
+    decisions: 0,
+    changed: 0,
+    wouldBlock: 0,
+    wouldApprove: 0,
+    wouldReview: 0,
+    byEnv: [],
+    byThreat: [],
+    sampleDecisionIds: [],
+  };
+}
+
+export const GetPolicyImpactResponse: MessageFns<GetPolicyImpactResponse> = {
+  encode(message: GetPolicyImpactResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.decisions !== 0) {
+      writer.uint32(8).uint64(message.decisions);
+    }
+    if (message.changed !== 0) {
+      writer.uint32(16).uint64(message.changed);
+    }
+    if (message.wouldBlock !== 0) {
+      writer.uint32(24).uint64(message.wouldBlock);
+    }
+    if (message.wouldApprove !== 0) {
+      writer.uint32(32).uint64(message.wouldApprove);
+    }
+    if (message.wouldReview !== 0) {
+      writer.uint32(40).uint64(message.wouldReview);
+    }
+    for (const v of message.byEnv) {
+      PolicyImpactGroup.encode(v!, writer.uint32(50).fork()).join();
+    }
+    for (const v of message.byThreat) {
+      PolicyImpactGroup.encode(v!, writer.uint32(58).fork()).join();
+    }
+    for (const v of message.sampleDecisionIds) {
+      writer.uint32(66).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetPolicyImpactResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetPolicyImpactResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.decisions = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.changed = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.wouldBlock = longToNumber(reader.uint64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.wouldApprove = longToNumber(reader.uint64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.wouldReview = longToNumber(reader.uint64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.byEnv.push(PolicyImpactGroup.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.byThreat.push(PolicyImpactGroup.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.sampleDecisionIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetPolicyImpactResponse {
+    return {
+      decisions: isSet(object.decisions) ? globalThis.Number(object.decisions) : 0,
+      changed: isSet(object.changed) ? globalThis.Number(object.changed) : 0,
+      wouldBlock: isSet(object.wouldBlock)
+        ? globalThis.Number(object.wouldBlock)
+        : isSet(object.would_block)
+        ? globalThis.Number(object.would_block)
+        : 0,
+      wouldApprove: isSet(object.wouldApprove)
+        ? globalThis.Number(object.wouldApprove)
+        : isSet(object.would_approve)
+        ? globalThis.Number(object.would_approve)
+        : 0,
+      wouldReview: isSet(object.wouldReview)
+        ? globalThis.Number(object.wouldReview)
+        : isSet(object.would_review)
+        ? globalThis.Number(object.would_review)
+        : 0,
+      byEnv: globalThis.Array.isArray(object?.byEnv)
+        ? object.byEnv.map((e: any) => PolicyImpactGroup.fromJSON(e))
+        : globalThis.Array.isArray(object?.by_env)
+        ? object.by_env.map((e: any) => PolicyImpactGroup.fromJSON(e))
+        : [],
+      byThreat: globalThis.Array.isArray(object?.byThreat)
+        ? object.byThreat.map((e: any) => PolicyImpactGroup.fromJSON(e))
+        : globalThis.Array.isArray(object?.by_threat)
+        ? object.by_threat.map((e: any) => PolicyImpactGroup.fromJSON(e))
+        : [],
+      sampleDecisionIds: globalThis.Array.isArray(object?.sampleDecisionIds)
+        ? object.sampleDecisionIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.sample_decision_ids)
+        ? object.sample_decision_ids.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GetPolicyImpactResponse): unknown {
+    const obj: any = {};
+    if (message.decisions !== 0) {
+      obj.decisions = Math.round(message.decisions);
+    }
+    if (message.changed !== 0) {
+      obj.changed = Math.round(message.changed);
+    }
+    if (message.wouldBlock !== 0) {
+      obj.wouldBlock = Math.round(message.wouldBlock);
+    }
+    if (message.wouldApprove !== 0) {
+      obj.wouldApprove = Math.round(message.wouldApprove);
+    }
+    if (message.wouldReview !== 0) {
+      obj.wouldReview = Math.round(message.wouldReview);
+    }
+    if (message.byEnv?.length) {
+      obj.byEnv = message.byEnv.map((e) => PolicyImpactGroup.toJSON(e));
+    }
+    if (message.byThreat?.length) {
+      obj.byThreat = message.byThreat.map((e) => PolicyImpactGroup.toJSON(e));
+    }
+    if (message.sampleDecisionIds?.length) {
+      obj.sampleDecisionIds = message.sampleDecisionIds;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetPolicyImpactResponse>, I>>(base?: I): GetPolicyImpactResponse {
+    return GetPolicyImpactResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetPolicyImpactResponse>, I>>(object: I): GetPolicyImpactResponse {
+    const message = createBaseGetPolicyImpactResponse();
+    message.decisions = object.decisions ?? 0;
+    message.changed = object.changed ?? 0;
+    message.wouldBlock = object.wouldBlock ?? 0;
+    message.wouldApprove = object.wouldApprove ?? 0;
+    message.wouldReview = object.wouldReview ?? 0;
+    message.byEnv = object.byEnv?.map((e) => PolicyImpactGroup.fromPartial(e)) || [];
+    message.byThreat = object.byThreat?.map((e) => PolicyImpactGroup.fromPartial(e)) || [];
+    message.sampleDecisionIds = object.sampleDecisionIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
 /**
  * AuditService serves compliance reports, statistics, human-oversight reviews
  * and the signed ledger, all computed from the caller's tenant data.
@@ -2970,6 +3929,22 @@ export const AuditServiceService = {
       Buffer.from(ListLedgerCheckpointsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListLedgerCheckpointsResponse => ListLedgerCheckpointsResponse.decode(value),
   },
+  /**
+   * GetPolicyImpact measures the candidate policies on live traffic: how
+   * many decisions in the window the candidate would have decided otherwise.
+   * NOT_FOUND for an unknown system.
+   */
+  getPolicyImpact: {
+    path: "/btv.v1.AuditService/GetPolicyImpact" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetPolicyImpactRequest): Buffer =>
+      Buffer.from(GetPolicyImpactRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetPolicyImpactRequest => GetPolicyImpactRequest.decode(value),
+    responseSerialize: (value: GetPolicyImpactResponse): Buffer =>
+      Buffer.from(GetPolicyImpactResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetPolicyImpactResponse => GetPolicyImpactResponse.decode(value),
+  },
 } as const;
 
 export interface AuditServiceServer extends UntypedServiceImplementation {
@@ -2998,6 +3973,12 @@ export interface AuditServiceServer extends UntypedServiceImplementation {
    * the public key that verifies them.
    */
   listLedgerCheckpoints: handleUnaryCall<ListLedgerCheckpointsRequest, ListLedgerCheckpointsResponse>;
+  /**
+   * GetPolicyImpact measures the candidate policies on live traffic: how
+   * many decisions in the window the candidate would have decided otherwise.
+   * NOT_FOUND for an unknown system.
+   */
+  getPolicyImpact: handleUnaryCall<GetPolicyImpactRequest, GetPolicyImpactResponse>;
 }
 
 export interface AuditServiceClient extends Client {
@@ -3137,6 +4118,26 @@ export interface AuditServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListLedgerCheckpointsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * GetPolicyImpact measures the candidate policies on live traffic: how
+   * many decisions in the window the candidate would have decided otherwise.
+   * NOT_FOUND for an unknown system.
+   */
+  getPolicyImpact(
+    request: GetPolicyImpactRequest,
+    callback: (error: ServiceError | null, response: GetPolicyImpactResponse) => void,
+  ): ClientUnaryCall;
+  getPolicyImpact(
+    request: GetPolicyImpactRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetPolicyImpactResponse) => void,
+  ): ClientUnaryCall;
+  getPolicyImpact(
+    request: GetPolicyImpactRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetPolicyImpactResponse) => void,
   ): ClientUnaryCall;
 }
 

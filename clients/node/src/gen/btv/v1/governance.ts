@@ -38,6 +38,16 @@ export interface RegisterTenantResponse {
   tenantId: string;
   /** message for humans. */
   message: string;
+  /**
+   * promoted_candidate is true when the registered policy equals the
+   * tenant's candidate policy (which is then cleared).
+   */
+  promotedCandidate: boolean;
+  /**
+   * promoted_candidate_changed_24h counts the decisions of the last 24 hours
+   * the promoted candidate would have decided differently.
+   */
+  promotedCandidateChanged24h: number;
 }
 
 /** GetTenantRequest is empty: the tenant comes from the token. */
@@ -67,7 +77,19 @@ export interface RegisterSystemResponse {
   /** message for humans. */
   message: string;
   /** compliance_summary of the system as registered. */
-  complianceSummary: ComplianceSummary | undefined;
+  complianceSummary:
+    | ComplianceSummary
+    | undefined;
+  /**
+   * promoted_candidate is true when the registered policy equals the
+   * system's candidate policy (which is then cleared).
+   */
+  promotedCandidate: boolean;
+  /**
+   * promoted_candidate_changed_24h counts the decisions of the last 24 hours
+   * the promoted candidate would have decided differently.
+   */
+  promotedCandidateChanged24h: number;
 }
 
 /** GetSystemRequest names the system. */
@@ -200,7 +222,7 @@ export const RegisterTenantRequest: MessageFns<RegisterTenantRequest> = {
 };
 
 function createBaseRegisterTenantResponse(): RegisterTenantResponse {
-  return { status: "", tenantId: "", message: "" };
+  return { status: "", tenantId: "", message: "", promotedCandidate: false, promotedCandidateChanged24h: 0 };
 }
 
 export const RegisterTenantResponse: MessageFns<RegisterTenantResponse> = {
@@ -213,6 +235,12 @@ export const RegisterTenantResponse: MessageFns<RegisterTenantResponse> = {
     }
     if (message.message !== "") {
       writer.uint32(26).string(message.message);
+    }
+    if (message.promotedCandidate !== false) {
+      writer.uint32(32).bool(message.promotedCandidate);
+    }
+    if (message.promotedCandidateChanged24h !== 0) {
+      writer.uint32(40).uint64(message.promotedCandidateChanged24h);
     }
     return writer;
   },
@@ -254,6 +282,22 @@ export const RegisterTenantResponse: MessageFns<RegisterTenantResponse> = {
             message.message = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.promotedCandidate = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.promotedCandidateChanged24h = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -275,6 +319,16 @@ export const RegisterTenantResponse: MessageFns<RegisterTenantResponse> = {
         ? globalThis.String(object.tenant_id)
         : "",
       message: isSet(object.message) ? globalThis.String(object.message) : "",
+      promotedCandidate: isSet(object.promotedCandidate)
+        ? globalThis.Boolean(object.promotedCandidate)
+        : isSet(object.promoted_candidate)
+        ? globalThis.Boolean(object.promoted_candidate)
+        : false,
+      promotedCandidateChanged24h: isSet(object.promotedCandidateChanged24h)
+        ? globalThis.Number(object.promotedCandidateChanged24h)
+        : isSet(object.promoted_candidate_changed_24h)
+        ? globalThis.Number(object.promoted_candidate_changed_24h)
+        : 0,
     };
   },
 
@@ -289,6 +343,12 @@ export const RegisterTenantResponse: MessageFns<RegisterTenantResponse> = {
     if (message.message !== "") {
       obj.message = message.message;
     }
+    if (message.promotedCandidate !== false) {
+      obj.promotedCandidate = message.promotedCandidate;
+    }
+    if (message.promotedCandidateChanged24h !== 0) {
+      obj.promotedCandidateChanged24h = Math.round(message.promotedCandidateChanged24h);
+    }
     return obj;
   },
 
@@ -300,6 +360,8 @@ export const RegisterTenantResponse: MessageFns<RegisterTenantResponse> = {
     message.status = object.status ?? "";
     message.tenantId = object.tenantId ?? "";
     message.message = object.message ?? "";
+    message.promotedCandidate = object.promotedCandidate ?? false;
+    message.promotedCandidateChanged24h = object.promotedCandidateChanged24h ?? 0;
     return message;
   },
 };
@@ -495,7 +557,15 @@ export const RegisterSystemRequest: MessageFns<RegisterSystemRequest> = {
 };
 
 function createBaseRegisterSystemResponse(): RegisterSystemResponse {
-  return { status: "", systemId: "", tenantId: "", message: "", complianceSummary: undefined };
+  return {
+    status: "",
+    systemId: "",
+    tenantId: "",
+    message: "",
+    complianceSummary: undefined,
+    promotedCandidate: false,
+    promotedCandidateChanged24h: 0,
+  };
 }
 
 export const RegisterSystemResponse: MessageFns<RegisterSystemResponse> = {
@@ -514,6 +584,12 @@ export const RegisterSystemResponse: MessageFns<RegisterSystemResponse> = {
     }
     if (message.complianceSummary !== undefined) {
       ComplianceSummary.encode(message.complianceSummary, writer.uint32(42).fork()).join();
+    }
+    if (message.promotedCandidate !== false) {
+      writer.uint32(48).bool(message.promotedCandidate);
+    }
+    if (message.promotedCandidateChanged24h !== 0) {
+      writer.uint32(56).uint64(message.promotedCandidateChanged24h);
     }
     return writer;
   },
@@ -571,6 +647,22 @@ export const RegisterSystemResponse: MessageFns<RegisterSystemResponse> = {
             message.complianceSummary = ComplianceSummary.decode(reader, reader.uint32());
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.promotedCandidate = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.promotedCandidateChanged24h = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -602,6 +694,16 @@ export const RegisterSystemResponse: MessageFns<RegisterSystemResponse> = {
         : isSet(object.compliance_summary)
         ? ComplianceSummary.fromJSON(object.compliance_summary)
         : undefined,
+      promotedCandidate: isSet(object.promotedCandidate)
+        ? globalThis.Boolean(object.promotedCandidate)
+        : isSet(object.promoted_candidate)
+        ? globalThis.Boolean(object.promoted_candidate)
+        : false,
+      promotedCandidateChanged24h: isSet(object.promotedCandidateChanged24h)
+        ? globalThis.Number(object.promotedCandidateChanged24h)
+        : isSet(object.promoted_candidate_changed_24h)
+        ? globalThis.Number(object.promoted_candidate_changed_24h)
+        : 0,
     };
   },
 
@@ -622,6 +724,12 @@ export const RegisterSystemResponse: MessageFns<RegisterSystemResponse> = {
     if (message.complianceSummary !== undefined) {
       obj.complianceSummary = ComplianceSummary.toJSON(message.complianceSummary);
     }
+    if (message.promotedCandidate !== false) {
+      obj.promotedCandidate = message.promotedCandidate;
+    }
+    if (message.promotedCandidateChanged24h !== 0) {
+      obj.promotedCandidateChanged24h = Math.round(message.promotedCandidateChanged24h);
+    }
     return obj;
   },
 
@@ -637,6 +745,8 @@ export const RegisterSystemResponse: MessageFns<RegisterSystemResponse> = {
     message.complianceSummary = (object.complianceSummary !== undefined && object.complianceSummary !== null)
       ? ComplianceSummary.fromPartial(object.complianceSummary)
       : undefined;
+    message.promotedCandidate = object.promotedCandidate ?? false;
+    message.promotedCandidateChanged24h = object.promotedCandidateChanged24h ?? 0;
     return message;
   },
 };
@@ -1506,6 +1616,17 @@ export type DeepPartial<T> = T extends Builtin ? T
 type KeysOfUnion<T> = T extends T ? keyof T : never;
 export type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+  }
+  return num;
+}
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;

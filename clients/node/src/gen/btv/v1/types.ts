@@ -543,6 +543,60 @@ export function riskLevelToJSON(object: RiskLevel): string {
   }
 }
 
+/**
+ * EnforcementMode says whether a policy's outcomes are enforced or only
+ * measured.
+ */
+export enum EnforcementMode {
+  /**
+   * ENFORCEMENT_MODE_UNSPECIFIED - ENFORCEMENT_MODE_UNSPECIFIED inherits the mode of the level above
+   * (enforce at the top).
+   */
+  ENFORCEMENT_MODE_UNSPECIFIED = 0,
+  /** ENFORCEMENT_MODE_ENFORCE - ENFORCEMENT_MODE_ENFORCE: outcomes are answered as decided. */
+  ENFORCEMENT_MODE_ENFORCE = 1,
+  /**
+   * ENFORCEMENT_MODE_MONITOR - ENFORCEMENT_MODE_MONITOR: every answer is APPROVED with enforced=false
+   * and monitored_outcome holding the decided outcome, except status blocks
+   * (kill switch, suspended, maintenance, decommissioned, unverified) and
+   * prohibited practices (EU AI Act Art. 5), which always block.
+   */
+  ENFORCEMENT_MODE_MONITOR = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function enforcementModeFromJSON(object: any): EnforcementMode {
+  switch (object) {
+    case 0:
+    case "ENFORCEMENT_MODE_UNSPECIFIED":
+      return EnforcementMode.ENFORCEMENT_MODE_UNSPECIFIED;
+    case 1:
+    case "ENFORCEMENT_MODE_ENFORCE":
+      return EnforcementMode.ENFORCEMENT_MODE_ENFORCE;
+    case 2:
+    case "ENFORCEMENT_MODE_MONITOR":
+      return EnforcementMode.ENFORCEMENT_MODE_MONITOR;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return EnforcementMode.UNRECOGNIZED;
+  }
+}
+
+export function enforcementModeToJSON(object: EnforcementMode): string {
+  switch (object) {
+    case EnforcementMode.ENFORCEMENT_MODE_UNSPECIFIED:
+      return "ENFORCEMENT_MODE_UNSPECIFIED";
+    case EnforcementMode.ENFORCEMENT_MODE_ENFORCE:
+      return "ENFORCEMENT_MODE_ENFORCE";
+    case EnforcementMode.ENFORCEMENT_MODE_MONITOR:
+      return "ENFORCEMENT_MODE_MONITOR";
+    case EnforcementMode.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** MessageRole says whose text a Message is and how far it is trusted. */
 export enum MessageRole {
   /** MESSAGE_ROLE_UNSPECIFIED - MESSAGE_ROLE_UNSPECIFIED is refused (INVALID_ARGUMENT naming the message). */
@@ -736,6 +790,14 @@ export interface Policy {
   autonomyMatrix: { [key: string]: AutonomyLimit };
   /** custom_rules holds named switches such as `block_public_apis_in_prod`. */
   customRules: { [key: string]: boolean };
+  /**
+   * mode: ENFORCEMENT_MODE_MONITOR answers APPROVED and ledgers what
+   * enforcement would have answered (see Decision.enforced). Unset inherits;
+   * an explicit ENFORCE at any level wins over MONITOR, and the global policy
+   * allows monitor mode only in some environments (never production by
+   * default). Switching a system to monitor mode takes an admin.
+   */
+  mode?: EnforcementMode | undefined;
 }
 
 export interface Policy_AutonomyMatrixEntry {
@@ -766,7 +828,15 @@ export interface Tenant {
     | Date
     | undefined;
   /** updated_at is output only. */
-  updatedAt: Date | undefined;
+  updatedAt:
+    | Date
+    | undefined;
+  /**
+   * candidate_policy is evaluated beside the policy on every Enforce of the
+   * tenant's systems and measured (Decision.candidate_outcome,
+   * AuditService.GetPolicyImpact); it never changes an answer.
+   */
+  candidatePolicy: Policy | undefined;
 }
 
 /**
@@ -845,7 +915,15 @@ export interface AiSystem {
     | Date
     | undefined;
   /** updated_at is output only. */
-  updatedAt: Date | undefined;
+  updatedAt:
+    | Date
+    | undefined;
+  /**
+   * candidate_policy is evaluated beside the policy on every Enforce of this
+   * system and measured; it never changes an answer. Registering it as the
+   * policy promotes it.
+   */
+  candidatePolicy: Policy | undefined;
 }
 
 /**
@@ -944,6 +1022,21 @@ export interface Decision {
    * with the message it came from.
    */
   findings: Finding[];
+  /**
+   * enforced is false when monitor mode answered APPROVED whatever the
+   * decision (monitored_outcome holds it); true otherwise.
+   */
+  enforced: boolean;
+  /**
+   * monitored_outcome is what enforcement would have answered, in monitor
+   * mode (UNSPECIFIED when enforced).
+   */
+  monitoredOutcome: DecisionOutcome;
+  /**
+   * candidate_outcome is what the candidate policy would have decided
+   * (UNSPECIFIED without a candidate policy).
+   */
+  candidateOutcome: DecisionOutcome;
 }
 
 /** Message is one piece of what the AI task will see, as chat APIs carry it. */
@@ -1234,7 +1327,7 @@ export const AutonomyLimit: MessageFns<AutonomyLimit> = {
 };
 
 function createBasePolicy(): Policy {
-  return { autonomyMatrix: {}, customRules: {} };
+  return { autonomyMatrix: {}, customRules: {}, mode: undefined };
 }
 
 export const Policy: MessageFns<Policy> = {
@@ -1245,6 +1338,9 @@ export const Policy: MessageFns<Policy> = {
     globalThis.Object.entries(message.customRules).forEach(([key, value]: [string, boolean]) => {
       Policy_CustomRulesEntry.encode({ key: key as any, value }, writer.uint32(18).fork()).join();
     });
+    if (message.mode !== undefined) {
+      writer.uint32(24).int32(message.mode);
+    }
     return writer;
   },
 
@@ -1281,6 +1377,14 @@ export const Policy: MessageFns<Policy> = {
             if (entry2.value !== undefined) {
               message.customRules[entry2.key] = entry2.value;
             }
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.mode = reader.int32() as any;
             continue;
           }
         }
@@ -1351,6 +1455,7 @@ export const Policy: MessageFns<Policy> = {
           {},
         )
         : {},
+      mode: isSet(object.mode) ? enforcementModeFromJSON(object.mode) : undefined,
     };
   },
 
@@ -1373,6 +1478,9 @@ export const Policy: MessageFns<Policy> = {
           obj.customRules[k] = v;
         });
       }
+    }
+    if (message.mode !== undefined) {
+      obj.mode = enforcementModeToJSON(message.mode);
     }
     return obj;
   },
@@ -1398,6 +1506,7 @@ export const Policy: MessageFns<Policy> = {
       },
       {},
     );
+    message.mode = object.mode ?? undefined;
     return message;
   },
 };
@@ -1575,7 +1684,14 @@ export const Policy_CustomRulesEntry: MessageFns<Policy_CustomRulesEntry> = {
 };
 
 function createBaseTenant(): Tenant {
-  return { id: "", name: "", policy: undefined, createdAt: undefined, updatedAt: undefined };
+  return {
+    id: "",
+    name: "",
+    policy: undefined,
+    createdAt: undefined,
+    updatedAt: undefined,
+    candidatePolicy: undefined,
+  };
 }
 
 export const Tenant: MessageFns<Tenant> = {
@@ -1594,6 +1710,9 @@ export const Tenant: MessageFns<Tenant> = {
     }
     if (message.updatedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(42).fork()).join();
+    }
+    if (message.candidatePolicy !== undefined) {
+      Policy.encode(message.candidatePolicy, writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -1651,6 +1770,14 @@ export const Tenant: MessageFns<Tenant> = {
             message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.candidatePolicy = Policy.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1678,6 +1805,11 @@ export const Tenant: MessageFns<Tenant> = {
         : isSet(object.updated_at)
         ? fromJsonTimestamp(object.updated_at)
         : undefined,
+      candidatePolicy: isSet(object.candidatePolicy)
+        ? Policy.fromJSON(object.candidatePolicy)
+        : isSet(object.candidate_policy)
+        ? Policy.fromJSON(object.candidate_policy)
+        : undefined,
     };
   },
 
@@ -1698,6 +1830,9 @@ export const Tenant: MessageFns<Tenant> = {
     if (message.updatedAt !== undefined) {
       obj.updatedAt = message.updatedAt.toISOString();
     }
+    if (message.candidatePolicy !== undefined) {
+      obj.candidatePolicy = Policy.toJSON(message.candidatePolicy);
+    }
     return obj;
   },
 
@@ -1713,6 +1848,9 @@ export const Tenant: MessageFns<Tenant> = {
       : undefined;
     message.createdAt = object.createdAt ?? undefined;
     message.updatedAt = object.updatedAt ?? undefined;
+    message.candidatePolicy = (object.candidatePolicy !== undefined && object.candidatePolicy !== null)
+      ? Policy.fromPartial(object.candidatePolicy)
+      : undefined;
     return message;
   },
 };
@@ -1898,6 +2036,7 @@ function createBaseAiSystem(): AiSystem {
     tenantId: "",
     createdAt: undefined,
     updatedAt: undefined,
+    candidatePolicy: undefined,
   };
 }
 
@@ -1962,6 +2101,9 @@ export const AiSystem: MessageFns<AiSystem> = {
     }
     if (message.updatedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(162).fork()).join();
+    }
+    if (message.candidatePolicy !== undefined) {
+      Policy.encode(message.candidatePolicy, writer.uint32(170).fork()).join();
     }
     return writer;
   },
@@ -2139,6 +2281,14 @@ export const AiSystem: MessageFns<AiSystem> = {
             message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.candidatePolicy = Policy.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2217,6 +2367,11 @@ export const AiSystem: MessageFns<AiSystem> = {
         : isSet(object.updated_at)
         ? fromJsonTimestamp(object.updated_at)
         : undefined,
+      candidatePolicy: isSet(object.candidatePolicy)
+        ? Policy.fromJSON(object.candidatePolicy)
+        : isSet(object.candidate_policy)
+        ? Policy.fromJSON(object.candidate_policy)
+        : undefined,
     };
   },
 
@@ -2282,6 +2437,9 @@ export const AiSystem: MessageFns<AiSystem> = {
     if (message.updatedAt !== undefined) {
       obj.updatedAt = message.updatedAt.toISOString();
     }
+    if (message.candidatePolicy !== undefined) {
+      obj.candidatePolicy = Policy.toJSON(message.candidatePolicy);
+    }
     return obj;
   },
 
@@ -2312,6 +2470,9 @@ export const AiSystem: MessageFns<AiSystem> = {
     message.tenantId = object.tenantId ?? "";
     message.createdAt = object.createdAt ?? undefined;
     message.updatedAt = object.updatedAt ?? undefined;
+    message.candidatePolicy = (object.candidatePolicy !== undefined && object.candidatePolicy !== null)
+      ? Policy.fromPartial(object.candidatePolicy)
+      : undefined;
     return message;
   },
 };
@@ -2765,6 +2926,9 @@ function createBaseDecision(): Decision {
     rulesHash: "",
     createdAt: undefined,
     findings: [],
+    enforced: false,
+    monitoredOutcome: 0,
+    candidateOutcome: 0,
   };
 }
 
@@ -2826,6 +2990,15 @@ export const Decision: MessageFns<Decision> = {
     }
     for (const v of message.findings) {
       Finding.encode(v!, writer.uint32(154).fork()).join();
+    }
+    if (message.enforced !== false) {
+      writer.uint32(168).bool(message.enforced);
+    }
+    if (message.monitoredOutcome !== 0) {
+      writer.uint32(176).int32(message.monitoredOutcome);
+    }
+    if (message.candidateOutcome !== 0) {
+      writer.uint32(184).int32(message.candidateOutcome);
     }
     return writer;
   },
@@ -2995,6 +3168,30 @@ export const Decision: MessageFns<Decision> = {
             message.findings.push(Finding.decode(reader, reader.uint32()));
             continue;
           }
+          case 21: {
+            if (tag !== 168) {
+              break;
+            }
+
+            message.enforced = reader.bool();
+            continue;
+          }
+          case 22: {
+            if (tag !== 176) {
+              break;
+            }
+
+            message.monitoredOutcome = reader.int32() as any;
+            continue;
+          }
+          case 23: {
+            if (tag !== 184) {
+              break;
+            }
+
+            message.candidateOutcome = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3084,6 +3281,17 @@ export const Decision: MessageFns<Decision> = {
       findings: globalThis.Array.isArray(object?.findings)
         ? object.findings.map((e: any) => Finding.fromJSON(e))
         : [],
+      enforced: isSet(object.enforced) ? globalThis.Boolean(object.enforced) : false,
+      monitoredOutcome: isSet(object.monitoredOutcome)
+        ? decisionOutcomeFromJSON(object.monitoredOutcome)
+        : isSet(object.monitored_outcome)
+        ? decisionOutcomeFromJSON(object.monitored_outcome)
+        : 0,
+      candidateOutcome: isSet(object.candidateOutcome)
+        ? decisionOutcomeFromJSON(object.candidateOutcome)
+        : isSet(object.candidate_outcome)
+        ? decisionOutcomeFromJSON(object.candidate_outcome)
+        : 0,
     };
   },
 
@@ -3146,6 +3354,15 @@ export const Decision: MessageFns<Decision> = {
     if (message.findings?.length) {
       obj.findings = message.findings.map((e) => Finding.toJSON(e));
     }
+    if (message.enforced !== false) {
+      obj.enforced = message.enforced;
+    }
+    if (message.monitoredOutcome !== 0) {
+      obj.monitoredOutcome = decisionOutcomeToJSON(message.monitoredOutcome);
+    }
+    if (message.candidateOutcome !== 0) {
+      obj.candidateOutcome = decisionOutcomeToJSON(message.candidateOutcome);
+    }
     return obj;
   },
 
@@ -3175,6 +3392,9 @@ export const Decision: MessageFns<Decision> = {
     message.rulesHash = object.rulesHash ?? "";
     message.createdAt = object.createdAt ?? undefined;
     message.findings = object.findings?.map((e) => Finding.fromPartial(e)) || [];
+    message.enforced = object.enforced ?? false;
+    message.monitoredOutcome = object.monitoredOutcome ?? 0;
+    message.candidateOutcome = object.candidateOutcome ?? 0;
     return message;
   },
 };
