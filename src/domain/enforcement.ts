@@ -125,7 +125,7 @@ export class EnforcementService {
     // The input may hold personal data: the ledger keeps fingerprints and sizes only.
     const messagesSha256 = input.messages.length ? hash('sha256', JSON.stringify(messages.slice(0, input.messages.length)), 'hex') : undefined;
 
-    let answer = answerOf(draft, monitor);
+    let answer = answerOf(this.rules, draft, monitor);
     const { sequence, reviewId } = await this.storage.transaction(
       ctx.tenantId,
       async (uow) => {
@@ -142,7 +142,7 @@ export class EnforcementService {
             candidateOutcome = candidateOf(decision);
           }
         }
-        answer = answerOf(draft, monitor);
+        answer = answerOf(this.rules, draft, monitor);
         // A monitored task runs at once: nobody waits on a review of it.
         const review = answer.outcome === 'review_required' ? `REV-${decisionId}` : '';
         const actor = { subject: ctx.subject, role: ctx.role };

@@ -2,6 +2,7 @@ import { RequestContext } from './context';
 import { invalidArgument, permissionDenied, systemNotFound } from './errors';
 import {
   AiSystem,
+  EnforcementMode,
   ENVIRONMENTS,
   LifecyclePhase,
   OperationalStatus,
@@ -84,9 +85,10 @@ export class SystemService {
       let promoted = false;
       const { system, created } = await uow.systems.upsertChecked(ctx.tenantId, spec, this.clock(), (stored) => {
         promoted = isPromotion(stored?.candidatePolicy ?? null, spec.policy);
-        if (ctx.role !== 'admin' && spec.policy?.mode === 'monitor' && stored?.policy?.mode !== 'monitor') {
-          // Monitor mode answers APPROVED whatever the decision: switching it on is an admin's call.
-          throw permissionDenied('POLICY_CHANGE_REQUIRES_ADMIN', 'system.policy.mode: only an admin may switch a system to monitor mode', { field: 'system.policy.mode' });
+        if (ctx.role !== 'admin' && modeLoosened(stored?.policy?.mode, spec.policy?.mode)) {
+          // Monitor mode answers APPROVED whatever the decision: switching it on, or dropping the
+          // ENFORCE that overrides a tenant in monitor mode, is an admin's call.
+          throw permissionDenied('POLICY_CHANGE_REQUIRES_ADMIN', "system.policy.mode: only an admin may switch a system to monitor mode or drop its ENFORCE mode", { field: 'system.policy.mode' });
         }
         if (!stored || ctx.role === 'admin') return;
         const field = firstLoosening(stored, spec, this.limits.baseline);
@@ -201,6 +203,15 @@ export function firstLoosening(
   }
   for (const rule of onRules) if (after.customRules[rule] !== true) return `system.policy.custom_rules["${rule}"]`;
   return undefined;
+}
+
+/**
+ * Whether a mode change can make a system monitored that was not: MONITOR set where it was not, or
+ * an explicit ENFORCE (which wins over a tenant's MONITOR) dropped, also by removing the policy.
+ */
+export function modeLoosened(before: EnforcementMode | undefined, after: EnforcementMode | undefined): boolean {
+  if (after === before || after === 'enforce') return false;
+  return after === 'monitor' || before === 'enforce';
 }
 
 /** The spec as ledgered: without a candidate it reads exactly as before candidates existed. */

@@ -6,8 +6,10 @@ export const SYSTEM_ID_RE = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 const RULE_NAME_RE = /^[a-z][a-z0-9_]{0,63}$/;
 // Control characters in names end up in logs, reports and the ledger; refuse them, the C1 controls
 // (U+0080-U+009F, U+0085 is a line break to some readers) and the bidirectional overrides and
-// isolates (U+202E makes "gpj.exe" read as "exe.jpg") included.
-export const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+// isolates (U+202E makes "gpj.exe" read as "exe.jpg") included, and the invisible separators that
+// break lines or hide a word boundary (U+2028/9, zero-width space, word joiner, BOM). The zero-width
+// (non-)joiners stay: Persian and Indic scripts, and emoji sequences, need them.
+export const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]/;
 
 export function requiredText(field: string, value: string, max: number): string {
   const v = value.trim();

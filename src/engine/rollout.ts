@@ -4,7 +4,10 @@ import { RuleSet } from './rules';
 
 /**
  * Reason codes monitor mode never softens: a status block (the kill switch first) and a
- * prohibited practice must stop the task whatever a rollout says (API.md, "Rollout").
+ * prohibited practice must stop the task whatever a rollout says (API.md, "Rollout"); so must
+ * what the global policy blocks in every environment (a confident critical finding, a risk at the
+ * critical threshold) and what the system itself must never serve (its prohibited domains). A
+ * rollout tries limits and rules, not those.
  */
 const ALWAYS_ENFORCED = new Set([
   'STATUS_UNVERIFIED',
@@ -14,6 +17,8 @@ const ALWAYS_ENFORCED = new Set([
   'SYSTEM_DECOMMISSIONED',
   'PROHIBITED_SYSTEM',
   'PROHIBITED_PRACTICE',
+  'PROHIBITED_DOMAIN',
+  'CRITICAL_THREAT',
 ]);
 
 /**
@@ -33,7 +38,8 @@ export interface Answer {
   monitoredOutcome?: Outcome;
 }
 
-export function answerOf(draft: DecisionDraft, monitor: boolean): Answer {
-  if (!monitor || ALWAYS_ENFORCED.has(draft.reasonCode)) return { outcome: draft.outcome, enforced: true };
+export function answerOf(rules: RuleSet, draft: DecisionDraft, monitor: boolean): Answer {
+  const critical = draft.outcome === 'blocked' && draft.riskScore >= rules.policy.criticalThreshold;
+  if (!monitor || critical || ALWAYS_ENFORCED.has(draft.reasonCode)) return { outcome: draft.outcome, enforced: true };
   return { outcome: 'approved', enforced: false, monitoredOutcome: draft.outcome };
 }

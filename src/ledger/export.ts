@@ -48,8 +48,10 @@ const num = (o: Record<string, unknown>, k: string, line: number): number => {
 /** Parses an export; a line that is not valid JSON of a known kind, as the exporter writes it, is a format error naming the line. */
 export function parseJsonl(text: string): ParsedExport {
   const out: ParsedExport = { records: [], checkpoints: [] };
-  text.split('\n').forEach((raw, i) => {
+  text.split('\n').forEach((read, i) => {
     const line = i + 1;
+    // A file that went through a CRLF editor or transfer: its lines are the same without the CR.
+    const raw = read.endsWith('\r') ? read.slice(0, -1) : read;
     if (raw.trim() === '') return;
     let o: Record<string, unknown>;
     try {

@@ -1,5 +1,6 @@
 import * as crypto from 'node:crypto';
 import { Checkpoint, verifyCheckpointSignature } from './checkpoint';
+import { canonicalJson } from './canonical';
 import { canonicalForm, GENESIS_HASH, hmacHex, LedgerRecord, sha256Hex } from './entry';
 
 export type Problem =
@@ -170,6 +171,11 @@ export class LedgerVerifier {
         : this.bad(i, expected, 'deleted', `entry ${expected} is missing`);
     }
     if (key && !key(r.keyId)) return this.bad(i, expected, 'unknown_key', `key id "${r.keyId}" is not in the key ring`);
+    // The hash covers the payload as parsed: a payload that is not canonical JSON (a key given twice)
+    // would verify while its text reads one way to a person and another to the verifier.
+    if (!isCanonical(r.payload)) {
+      return this.bad(i, expected, 'unreadable', `entry ${expected}'s payload is not canonical JSON (a key given twice, or re-encoded): it cannot be read one way only`);
+    }
     if (!this.authenticAt(r, expected, prev)) {
       const k = this.trueSequence(r, expected);
       if (k !== undefined) {
@@ -201,4 +207,12 @@ function safeEqualHex(a: string, b: string): boolean {
   const x = Buffer.from(a, 'hex');
   const y = Buffer.from(b, 'hex');
   return x.length === y.length && x.length > 0 && crypto.timingSafeEqual(x, y);
+}
+
+function isCanonical(payload: string): boolean {
+  try {
+    return canonicalJson(JSON.parse(payload)) === payload;
+  } catch {
+    return false;
+  }
 }

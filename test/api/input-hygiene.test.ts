@@ -66,6 +66,9 @@ describe('input hygiene', () => {
     ['a right-to-left override (U+202E)', '\u202e'],
     ['a left-to-right isolate (U+2066)', '\u2066'],
     ['an Arabic letter mark (U+061C)', '\u061c'],
+    ['a line separator (U+2028)', '\u2028'],
+    ['a zero-width space (U+200B)', '\u200b'],
+    ['a byte-order mark (U+FEFF)', '\ufeff'],
   ] as const) {
     it(`refuses ${what} in a name, naming the field`, async () => {
       const e = await expectError(
@@ -106,7 +109,11 @@ describe('input hygiene', () => {
     const policy = field(0x12, entry);
     const system = Buffer.concat([Buffer.from(AiSystem.encode(minimal({ id: 'proto-long' })).finish()), field((17 << 3) | 2, policy)]);
     const e = await expectError(raw('/btv.v1.GovernanceService/RegisterSystem', field(0x0a, system), dev), grpc.status.INVALID_ARGUMENT, 'ERROR_REASON_INVALID_ARGUMENT');
-    expect(e.fieldViolations[0].description).to.contain('__proto__');
+    expect(e.fieldViolations.map((v) => [v.field, v.description])).to.deep.equal([['system.policy', 'a key may not be "__proto__"']]);
+    // Longer still (0x89 0x80 0x00), and on a tenant.
+    const longer = Buffer.concat([Buffer.from([0x0a, 0x89, 0x80, 0x00]), Buffer.from('__proto__'), Buffer.from([0x10, 0x01])]);
+    const system3 = Buffer.concat([Buffer.from(AiSystem.encode(minimal({ id: 'proto-long' })).finish()), field((17 << 3) | 2, field(0x12, longer))]);
+    await expectError(raw('/btv.v1.GovernanceService/RegisterSystem', field(0x0a, system3), dev), grpc.status.INVALID_ARGUMENT, 'ERROR_REASON_INVALID_ARGUMENT');
     expect(await stored()).to.not.include('proto-long');
     // The same bytes with another key of that length decode and reach validation: the framing above is right.
     const fine = Buffer.from(entry);
@@ -115,6 +122,12 @@ describe('input hygiene', () => {
     await expectError(raw('/btv.v1.GovernanceService/RegisterSystem', field(0x0a, ok), dev), grpc.status.INVALID_ARGUMENT, 'ERROR_REASON_INVALID_ARGUMENT').then(
       (v) => expect([v.fieldViolations[0].field, v.fieldViolations[0].description]).to.deep.equal(['system.policy.custom_rules', 'rule name "_protocol" must match ^[a-z][a-z0-9_]{0,63}$']),
     );
+  });
+
+  it('accepts "__proto__" as ordinary text outside a policy key (a purpose that mentions it)', async () => {
+    await call(c.governance, c.governance.registerSystem, { system: minimal({ id: 'proto-text', intendedPurpose: 'Explains JavaScript __proto__ pollution to trainees' }) }, dev);
+    const { system } = await call(c.governance, c.governance.getSystem, { systemId: 'proto-text' }, dev);
+    expect(system!.intendedPurpose).to.contain('__proto__');
   });
 
   it('answers a Health Check or Watch whose service name is not UTF-8 INVALID_ARGUMENT, not INTERNAL', async () => {

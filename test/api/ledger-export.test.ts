@@ -272,6 +272,13 @@ describe('btv ledger export / verify (CLI)', function () {
       await expectDetected(write('ambiguous-payload.jsonl', [header, ...entries.map((e) => (e.sequence === 4 ? { ...e, payload } : e)), ...checkpoints]), 'unreadable', 4);
     });
 
+    it('verifies an export whose lines end in CRLF (an editor or a transfer changed them) as the same export', async () => {
+      const f = path.join(work, 'crlf.jsonl');
+      fs.writeFileSync(f, fs.readFileSync(cleanFile, 'utf8').replace(/\n/g, '\r\n'));
+      const { code, report } = await verify(f);
+      expect({ code, valid: report.valid }).to.deep.equal({ code: 0, valid: true });
+    });
+
     it('a line that is not JSON is a usage error (exit 2) naming the line', async () => {
       const f = path.join(work, 'garbage.jsonl');
       fs.writeFileSync(f, fs.readFileSync(cleanFile, 'utf8') + '{oops\n');

@@ -207,6 +207,16 @@ describe('AuditService ledger', function () {
       expect(r.entriesChecked).to.equal(4);
     });
 
+    it('a payload given a key twice, whose hash still holds: unreadable at 5, not valid', async () => {
+      const t = await tenantWith(10);
+      // JSON.parse keeps the last "system_id" (the genuine one), so the hash still matches; the text
+      // a person reads through ListLedgerEntries says "evil" first.
+      await tamper((trx) => at(trx, t, 5).update({ payload: db.raw(`'{"system_id":"evil",' || substr(payload, 2)`) }));
+      const [row] = await at(db, t, 5).select('payload');
+      expect(row.payload).to.match(/^\{"system_id":"evil",/);
+      expectInvalid(await verify(t), 'unreadable', 5);
+    });
+
     it('a modified actor: modified at 5', async () => {
       const t = await tenantWith(10);
       await tamper((trx) => at(trx, t, 5).update({ actor_subject: 'someone-else' }));

@@ -142,6 +142,34 @@ describe('safe rollout: monitor mode and candidate policies', function () {
       expect(system!.policy!.mode).to.equal(undefined);
     });
 
+    it('takes an admin to drop a system\'s ENFORCE under a tenant in monitor mode, by leaving the mode out or removing the policy', async () => {
+      const t = tenant();
+      await registerTenant(t, Policy.fromPartial({ mode: EM.ENFORCEMENT_MODE_MONITOR }));
+      await register(t, { id: 'pinned', policy: limits(3, 0.2, EM.ENFORCEMENT_MODE_ENFORCE) });
+      for (const patch of [{ policy: limits(3, 0.2) }, { policy: undefined }]) {
+        const e = await expectError(register(t, { id: 'pinned', ...patch }, t.dev), grpc.status.PERMISSION_DENIED, 'ERROR_REASON_POLICY_CHANGE_REQUIRES_ADMIN');
+        expect(e.metadata.field).to.equal('system.policy.mode');
+      }
+      const d = await enforce(t, 'pinned', 'staging');
+      expect({ outcome: d.outcome, enforced: d.enforced }).to.deep.equal({ outcome: DO.DECISION_OUTCOME_BLOCKED, enforced: true });
+      // Tightening stays open to a dev: from monitor to enforce.
+      await register(t, { id: 'loose-mode', policy: limits(3, 0.2, EM.ENFORCEMENT_MODE_MONITOR) });
+      await register(t, { id: 'loose-mode', policy: limits(3, 0.2, EM.ENFORCEMENT_MODE_ENFORCE) }, t.dev);
+    });
+
+    it('never softens what blocks in every environment: a confident critical finding, or a system\'s own prohibited domain', async () => {
+      const t = tenant();
+      // A key in the shape AWS issues, made up here (assembled so that no scanner mistakes this file for a leak).
+      const secret = 'Debug this config: aws_access_key_id = ' + 'AKIA' + 'Q3EGRT5XLMN7PWZB aws_secret_access_key = h8Kd93jfL0qPz7vXn2Rb5TcYw1sMa6UeGi4Ho9Zk';
+      await register(t, { id: 'mon-critical', policy: limits(3, 10, EM.ENFORCEMENT_MODE_MONITOR) });
+      const critical = await enforce(t, 'mon-critical', 'staging', secret);
+      expect(critical.reason).to.match(/^CRITICAL_THREAT/);
+      expect({ outcome: critical.outcome, enforced: critical.enforced }, critical.reason).to.deep.equal({ outcome: DO.DECISION_OUTCOME_BLOCKED, enforced: true });
+      await register(t, { id: 'mon-domain', prohibitedDomains: ['credential_exposure'], policy: limits(3, 10, EM.ENFORCEMENT_MODE_MONITOR) });
+      const domain = await enforce(t, 'mon-domain', 'staging', secret);
+      expect({ outcome: domain.outcome, enforced: domain.enforced }, domain.reason).to.deep.equal({ outcome: DO.DECISION_OUTCOME_BLOCKED, enforced: true });
+    });
+
     it('refuses a mode the enum does not define with INVALID_ARGUMENT naming the field', async () => {
       const t = tenant();
       const e = await expectError(register(t, { id: 'bad-mode', policy: limits(3, 5, 7 as EM) }), grpc.status.INVALID_ARGUMENT, 'ERROR_REASON_INVALID_ARGUMENT');
