@@ -338,6 +338,30 @@ function sameFolder(a: string, b: string): boolean {
   }
 }
 
+/** Above any pid Linux hands out (pid_max is at most 2^22): no process can have it. */
+const NO_PROCESS = 4_194_305;
+
+/**
+ * A lock file of a server that is gone, whose pid another live process of the same user now has
+ * (after a reboot, in a container): PostgreSQL would take it for a running server and refuse to
+ * start. Only its pid is replaced, by one no process can have, so that PostgreSQL still checks the
+ * shared-memory key the file names for backends of the old server left attached.
+ */
+function disarmStaleLock(file: string, pgData: string): void {
+  let lines: string[];
+  try {
+    lines = fs.readFileSync(file, 'utf8').split('\n');
+  } catch {
+    return;
+  }
+  const pid = Number(lines[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || pid === NO_PROCESS || !processAlive(pid) || isPostmasterOf(pid, pgData)) return;
+  // Only where /proc could tell it is not the server: elsewhere a live pid is taken at its word.
+  if (!hasProc()) return;
+  lines[0] = String(NO_PROCESS);
+  fs.writeFileSync(file, lines.join('\n'));
+}
+
 /** The parent of a process, where /proc tells (field 4 of /proc/<pid>/stat). */
 function parentOf(pid: number): number | undefined {
   try {
@@ -521,6 +545,7 @@ async function open(dataDir: string, runAs: RunAs, server: boolean, log?: Embedd
   if (found && (await joinable(found, pgData, server))) return join(found);
   const sock = socketDir(pgData, runAs);
   const removeSock = () => sock.temporary && fs.rmSync(sock.dir, { recursive: true, force: true });
+  if (!found) for (const lock of [path.join(pgData, 'postmaster.pid'), path.join(sock.dir, `.s.PGSQL.${SOCKET_PORT}.lock`)]) disarmStaleLock(lock, pgData);
   const tail = new LogTail(log);
   let child: ChildProcess | undefined;
   for (let attempt = 1; !child; attempt++) {

@@ -15,7 +15,7 @@ import { AiSystem, RiskClassification } from '../../gen/ts/btv/v1/types';
 import { HealthCheckResponse_ServingStatus, HealthClient } from '../../gen/ts/grpc/health/v1/health';
 import { mintToken } from '../../src/auth/tokens';
 import { Role } from '../../src/domain/context';
-import { startEmbeddedPostgres } from '../../src/store/embedded-postgres';
+import { serverUser, startEmbeddedPostgres } from '../../src/store/embedded-postgres';
 import { bearer, call, Clients, connect, expectError } from '../helpers/grpc';
 import { btv, runToExit, ServerProcess, spawnServer } from '../helpers/process';
 
@@ -388,7 +388,10 @@ describe('the embedded database on a shared machine and under concurrent starts 
     // Its other processes end once they see the postmaster gone; the lock file stays.
     for (const t = Date.now(); backends.some((pid) => fs.existsSync(`/proc/${pid}`)) && Date.now() - t < 10_000; ) await new Promise((r) => setTimeout(r, 100));
     expect(fs.existsSync(pidFile), 'postmaster.pid left behind').to.equal(true);
-    const unrelated = spawn('sleep', ['600'], { stdio: 'ignore' });
+    // A process of the database's own user: PostgreSQL's own check (kill 0) then sees it alive, as it
+    // does when not running as root; a root process would answer EPERM, which it takes for stale.
+    const { uid, gid } = serverUser();
+    const unrelated = spawn('sleep', ['600'], { stdio: 'ignore', ...(uid !== undefined ? { uid, gid } : {}) });
     try {
       const lines = fs.readFileSync(pidFile, 'utf8').split('\n');
       lines[0] = String(unrelated.pid);
