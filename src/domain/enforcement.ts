@@ -7,6 +7,7 @@ import { Storage } from '../store/ports';
 import { SpecCache } from '../store/spec-cache';
 import { RequestContext } from './context';
 import { invalidArgument, systemNotFound } from './errors';
+import { Instruments, NO_INSTRUMENTS } from './instruments';
 import { Clock } from './tenants';
 import { optionalText, SYSTEM_ID_RE } from './validation';
 
@@ -61,6 +62,7 @@ export class EnforcementService {
     private readonly rules: RuleSet,
     private readonly clock: Clock,
     private readonly limits: EnforceLimits = DEFAULT_ENFORCE_LIMITS,
+    private readonly instruments: Instruments = NO_INSTRUMENTS,
   ) {}
 
   /** The classifier's input: the messages, then the prompt as the last user message; validated. */
@@ -99,17 +101,18 @@ export class EnforcementService {
       this.statusCache.get(ctx.tenantId, input.systemId),
     ]);
     if (!system) throw missing();
-    const classification = this.classifier.classifyMessages(messages);
+    const ins = this.instruments;
+    const classification = ins.step('classify', () => this.classifier.classifyMessages(messages));
     const env = input.env;
     let status = asInput(cached);
-    let draft = decide(this.rules, { system, tenantPolicy, status, env, artifactType, classification });
+    let draft = ins.step('decide', () => decide(this.rules, { system, tenantPolicy, status, env, artifactType, classification }));
     const decisionId = randomUUID();
     const createdAt = this.clock();
     const promptSha256 = hash('sha256', input.prompt, 'hex');
     // The input may hold personal data: the ledger keeps fingerprints and sizes only.
     const messagesSha256 = input.messages.length ? hash('sha256', JSON.stringify(messages.slice(0, input.messages.length)), 'hex') : undefined;
 
-    const { sequence, reviewId } = await this.storage.transaction(
+    const { sequence, reviewId } = await ins.step('ledger.commit', () => this.storage.transaction(
       ctx.tenantId,
       async (uow) => {
         // A cache that cannot vouch for the status blocks (fail closed); a verified one that is
@@ -189,7 +192,8 @@ export class EnforcementService {
       status.verified
         ? { savepoint: false, statusOf: system.id, optimistic: { expect: { operationalStatus: status.status, lifecyclePhase: status.phase } } }
         : { savepoint: false, optimistic: {} },
-    );
+    ));
+    ins.decision(ctx.tenantId, draft.outcome, draft.detectedThreats[0] ?? 'none', env);
 
     // Written out rather than spread: in a profile under load, copying the draft by spread was 4% of Enforce's CPU.
     return {
