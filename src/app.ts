@@ -89,7 +89,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const instruments = domainInstruments(metrics, tracing?.calls);
   const storage = new KnexStorage(database.db, { keyRing, clock, onCommit: metrics && ((s, n) => metrics.committed(s, n)) });
   const ledger = new LedgerService(storage.ledger, keyRing, signer, clock, Math.floor(config.maxMessageBytes / 4), instruments);
-  const hub = new StatusHub(metrics && ((c) => metrics.statusPropagated((Date.now() - c.createdAt.getTime()) / 1000)));
+  const hub = new StatusHub(metrics && ((c) => metrics.statusPropagated(c.tenantId, c.revision, c.createdAt)));
   sources = { storage, hub };
   const statusCache = new StatusCache(hub, storage.status);
   const listener = new PgStatusListener(database.url, hub, (t, r) => storage.status.change(t, r), logger);

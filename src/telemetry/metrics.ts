@@ -34,6 +34,8 @@ export class Metrics {
   /** The per-call series' children by label values: labels() validates and hashes its arguments on every call. */
   private readonly rpcChildren = new Map<string, Histogram.Internal<string>>();
   private readonly decisionChildren = new Map<string, Counter.Internal>();
+  /** Per tenant, the newest status revision already timed. */
+  private readonly propagated = new Map<string, number>();
 
   constructor(
     readonly tenantLabel: boolean,
@@ -140,8 +142,15 @@ export class Metrics {
     else this.watchStreams.inc(delta);
   }
 
-  statusPropagated(seconds: number): void {
-    this.propagation.observe(Math.max(0, seconds));
+  /**
+   * A change handed to watchers. The hub may hand over one change twice (this process's own
+   * publish, then its NOTIFY): only the first time counts.
+   */
+  statusPropagated(tenantId: string, revision: number, committedAt: Date): void {
+    if ((this.propagated.get(tenantId) ?? 0) >= revision) return;
+    if (this.propagated.size >= 100_000) this.propagated.clear();
+    this.propagated.set(tenantId, revision);
+    this.propagation.observe(Math.max(0, (Date.now() - committedAt.getTime()) / 1000));
   }
 
   limited(group: string, tenantId: string): void {
