@@ -147,7 +147,7 @@ describe('OpenTelemetry traces over OTLP (OTEL_EXPORTER_OTLP_ENDPOINT)', functio
     expect(receiver.requests.every((q) => q.path === '/v1/traces')).to.equal(true);
   });
 
-  it('starts a new trace for a call without traceparent; a caller's error (NOT_FOUND) is recorded on the span without marking it failed', async () => {
+  it('starts a new trace for a call without traceparent; an error of the caller (NOT_FOUND) is recorded on the span without marking it failed', async () => {
     const before = receiver.spans.length;
     const err = await call(c.governance, c.governance.getSystem, { systemId: 'no-such-system' }, bearer(mint('dev'))).catch((e: grpc.ServiceError) => e);
     expect((err as grpc.ServiceError).code).to.equal(grpc.status.NOT_FOUND);
