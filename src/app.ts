@@ -129,6 +129,20 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     watchStore: storage.status,
     watch: { heartbeatMs: config.watch.heartbeatMs, maxQueue: config.watch.maxQueue, maxPerTenant: config.watch.maxPerTenant },
   });
+  let metricsServer: MetricsServer | undefined;
+  if (metrics) {
+    try {
+      metricsServer = await listenMetrics(metrics, t.metricsHost, t.metricsPort!, logger);
+    } catch (e) {
+      // A port taken: nothing of this start may linger.
+      await tracing?.shutdown();
+      await server.shutdown(0, 0);
+      await storage.close();
+      await listener.stop();
+      await database.close();
+      throw e;
+    }
+  }
   const pruneTimer = setInterval(
     () => {
       storage.status.prune(new Date(Date.now() - config.watch.retentionMs)).catch((err) => logger.warn({ err: (err as Error).message }, 'change log pruning failed'));
@@ -141,18 +155,6 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
           ledger.checkpointMoved().catch((err) => logger.warn({ err: (err as Error).message }, 'periodic checkpoint failed'));
         }, config.ledger.checkpointIntervalMs).unref()
       : undefined;
-  let metricsServer: MetricsServer | undefined;
-  if (metrics) {
-    try {
-      metricsServer = await listenMetrics(metrics, t.metricsHost, t.metricsPort!, logger);
-    } catch (e) {
-      await server.shutdown(0, 0);
-      await storage.close();
-      await listener.stop();
-      await database.close();
-      throw e;
-    }
-  }
   logger.info(
     {
       port: server.port,

@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
+import * as net from 'node:net';
 import { AiSystem, DecisionOutcome as DO, OperationalStatus, RiskClassification as RC } from '../../gen/ts/btv/v1/types';
 import { loadConfig } from '../../src/config';
 import { bearer, call, Clients, connect, expectError } from '../helpers/grpc';
@@ -53,6 +54,22 @@ describe('Prometheus metrics (BTV_METRICS_PORT)', function () {
       expect(srv.app.metricsPort).to.equal(undefined);
     } finally {
       await srv.stop();
+    }
+  });
+
+  it('does not start when the metrics port is taken (and leaves nothing listening)', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    try {
+      const port = (taken.address() as net.AddressInfo).port;
+      let err: unknown;
+      await startTestServer({ env: { BTV_METRICS_PORT: String(port) } }).then(
+        (srv) => srv.stop(),
+        (e) => (err = e),
+      );
+      expect((err as NodeJS.ErrnoException)?.code).to.equal('EADDRINUSE');
+    } finally {
+      taken.close();
     }
   });
 
