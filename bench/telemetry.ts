@@ -129,30 +129,31 @@ async function run(): Promise<BenchTable[]> {
   const baseline = process.env.BTV_BENCH_BASELINE_MAIN;
   if (baseline) variants.push({ name: 'baseline (BTV_BENCH_BASELINE_MAIN)', entry: path.resolve(baseline), env: {} });
 
-  const servers = await Promise.all(
-    variants.map(async (v, i) => {
-      const dataDir = path.join(root, `srv-${i}`);
-      fs.mkdirSync(dataDir, { mode: 0o700 });
-      const s = await start(
-        v.entry,
-        {
-          BTV_HOST: '127.0.0.1',
-          BTV_PORT: '0',
-          BTV_DATA_DIR: dataDir,
-          BTV_DATABASE_URL: databaseUrl,
-          BTV_JWT_SECRET: secret,
-          BTV_CHECKPOINT_INTERVAL_MS: '0',
-          BTV_LOG_LEVEL: process.env.BTV_BENCH_LOG_LEVEL || 'info',
-          ...UNLIMITED,
-          ...v.env,
-        },
-        /"port":(\d+)[^\n]*"msg":"listening"/,
-      );
-      const tenantId = crypto.randomUUID();
-      const token = (role: 'app' | 'dev') => mintToken({ tenantId, role, subject: 'bench', ttlSeconds: 3600, algorithm: 'HS256', key: crypto.createSecretKey(Buffer.from(secret)) });
-      return { ...s, variant: v, token, cpu: [] as number[], rps: [] as number[], failed: 0 };
-    }),
-  );
+  const startOne = async (v: Variant, i: number) => {
+    const dataDir = path.join(root, `srv-${i}`);
+    fs.mkdirSync(dataDir, { mode: 0o700 });
+    const s = await start(
+      v.entry,
+      {
+        BTV_HOST: '127.0.0.1',
+        BTV_PORT: '0',
+        BTV_DATA_DIR: dataDir,
+        BTV_DATABASE_URL: databaseUrl,
+        BTV_JWT_SECRET: secret,
+        BTV_CHECKPOINT_INTERVAL_MS: '0',
+        BTV_LOG_LEVEL: process.env.BTV_BENCH_LOG_LEVEL || 'info',
+        ...UNLIMITED,
+        ...v.env,
+      },
+      /"port":(\d+)[^\n]*"msg":"listening"/,
+    );
+    const tenantId = crypto.randomUUID();
+    const token = (role: 'app' | 'dev') => mintToken({ tenantId, role, subject: 'bench', ttlSeconds: 3600, algorithm: 'HS256', key: crypto.createSecretKey(Buffer.from(secret)) });
+    return { ...s, variant: v, token, cpu: [] as number[], rps: [] as number[], failed: 0 };
+  };
+  // The first alone: it migrates the fresh database, and knex's first migration does not take concurrent starts.
+  const first = await startOne(variants[0], 0);
+  const servers = [first, ...(await Promise.all(variants.slice(1).map((v, i) => startOne(v, i + 1))))];
   try {
     const req = EnforceRequest.fromPartial({ systemId: 'bench', prompt: PROMPT, env: 'production', artifactType: 'prompt' });
     const body = path.join(root, 'enforce.bin');
