@@ -23,14 +23,15 @@ import type { Benchmark, BenchTable, Cell } from './run';
 const ROOT = projectRoot();
 const SECONDS = Number(process.env.BTV_BENCH_SECONDS || 5);
 const WARM_UP_SECONDS = 1;
-const PROMPT =
+export const PROMPT =
   'Summarise the attached quarterly credit-risk report for the risk committee: highlight changes in default rates by region, ' +
   'the effect of the new affordability checks on approval volumes, and the three largest exposures, in plain language and ' +
   'under two hundred words, without personal data.';
 
+/** Starts an entry point of the repository (or, absolute, a built main.js elsewhere) and waits for ready on stdout. */
 export function start(entry: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; port: number }> {
   const nodeArgs = (process.env.BTV_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, ...entryArgs(entry)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, ...(path.isAbsolute(entry) ? [entry] : entryArgs(entry))], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`did not start: ${out}`)), 60_000);

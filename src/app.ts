@@ -26,12 +26,18 @@ import { serverUser } from './store/embedded-postgres';
 import { SpecCache } from './store/spec-cache';
 import { RolloutService } from './domain/rollout';
 import { KnexStorage } from './store/storage';
+import { domainInstruments } from './telemetry/instruments';
+import { Metrics } from './telemetry/metrics';
+import { listenMetrics, MetricsServer } from './telemetry/metrics-server';
+import { startTracing, Tracing } from './telemetry/tracing';
 
 /** Longest wait for each step of a stop after the calls are drained. */
 const STOP_STEP_MS = 5000;
 
 export interface App {
   port: number;
+  /** The Prometheus listener's port; undefined when BTV_METRICS_PORT is unset. */
+  metricsPort?: number;
   storage: KnexStorage;
   ledger: LedgerService;
   hub: StatusHub;
@@ -70,9 +76,22 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     server: true,
   });
   if (database.migrations.length) logger.info({ migrations: database.migrations }, 'migrations applied');
-  const storage = new KnexStorage(database.db, { keyRing, clock });
-  const ledger = new LedgerService(storage.ledger, keyRing, signer, clock, Math.floor(config.maxMessageBytes / 4));
-  const hub = new StatusHub();
+  const t = config.telemetry;
+  // Created before the stores, which report to it; its gauges read them only at scrape time.
+  let sources: { storage?: KnexStorage; hub?: StatusHub } = {};
+  const metrics =
+    t.metricsPort === undefined
+      ? undefined
+      : new Metrics(t.tenantLabel, {
+          statusVerified: () => sources.hub?.healthy ?? false,
+          stopped: (byTenant) => sources.storage!.status.countStopped(byTenant),
+        });
+  const tracing: Tracing | undefined = t.otlpTracesUrl ? startTracing(t.otlpTracesUrl) : undefined;
+  const instruments = domainInstruments(metrics, tracing?.calls);
+  const storage = new KnexStorage(database.db, { keyRing, clock, onCommit: metrics && ((s, n) => metrics.committed(s, n)) });
+  const ledger = new LedgerService(storage.ledger, keyRing, signer, clock, Math.floor(config.maxMessageBytes / 4), instruments);
+  const hub = new StatusHub(metrics && ((c) => metrics.statusPropagated(c.tenantId, c.revision, c.createdAt)));
+  sources = { storage, hub };
   const statusCache = new StatusCache(hub, storage.status);
   const listener = new PgStatusListener(database.url, hub, (t, r) => storage.status.change(t, r), logger);
   try {
@@ -84,7 +103,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   }
   const operations = new OperationsService(storage, storage.status, statusCache, (c) => hub.publish(c), clock);
   const specs = new SpecCache(storage.systems, storage.tenants, config.specCacheMs);
-  const enforcement = new EnforcementService(storage, specs, statusCache, classifier, rules, clock, config.enforce);
+  const enforcement = new EnforcementService(storage, specs, statusCache, classifier, rules, clock, config.enforce, instruments);
   const reviews = new ReviewService(storage, storage.reviewQueries, clock);
   const compliance = new ComplianceService(storage.ledger, ledger, storage.systems, storage.reviewQueries, rules, clock, storage.impact);
   const knownRules: ReadonlySet<string> = new Set(Object.keys(rules.policy.customRules));
@@ -94,6 +113,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     logger,
     limits,
     rollout: new RolloutService(storage, clock),
+    metrics,
+    tracer: tracing?.calls,
     tenants: new TenantService(storage, clock, (t) => specs.invalidate(t), knownRules),
     systems: new SystemService(storage, clock, (t, id) => specs.invalidate(t, id), {
       maxRecordBytes: config.maxRecordBytes,
@@ -110,6 +131,20 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     watchStore: storage.status,
     watch: { heartbeatMs: config.watch.heartbeatMs, maxQueue: config.watch.maxQueue, maxPerTenant: config.watch.maxPerTenant },
   });
+  let metricsServer: MetricsServer | undefined;
+  if (metrics) {
+    try {
+      metricsServer = await listenMetrics(metrics, t.metricsHost, t.metricsPort!, logger);
+    } catch (e) {
+      // A port taken: nothing of this start may linger.
+      await tracing?.shutdown();
+      await server.shutdown(0, 0);
+      await storage.close();
+      await listener.stop();
+      await database.close();
+      throw e;
+    }
+  }
   const pruneTimer = setInterval(
     () => {
       storage.status.prune(new Date(Date.now() - config.watch.retentionMs)).catch((err) => logger.warn({ err: (err as Error).message }, 'change log pruning failed'));
@@ -125,6 +160,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   logger.info(
     {
       port: server.port,
+      metrics_port: metricsServer?.port,
+      tracing: tracing ? 'otlp' : undefined,
       env: config.env,
       database: database.description,
       jwt_algorithm: config.jwt.algorithm,
@@ -144,6 +181,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   let stopping: Promise<void> | undefined;
   return {
     port: server.port,
+    metricsPort: metricsServer?.port,
     storage,
     ledger,
     hub,
@@ -160,6 +198,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
         await step(listener.stop(), STOP_STEP_MS, 'closing the status listener');
         await step(storage.close(), STOP_STEP_MS, 'closing the database pool');
         await step(database.close(), STOP_STEP_MS * 3, 'stopping the embedded database');
+        if (metricsServer) await step(metricsServer.close(), STOP_STEP_MS, 'closing the metrics listener');
+        if (tracing) await step(tracing.shutdown(), STOP_STEP_MS, 'sending the last spans');
         logger.info({ ...storage.writer.stats }, 'group commit totals');
       })(server)),
   };

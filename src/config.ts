@@ -69,6 +69,21 @@ export interface Config {
   connections: ConnectionLimits;
   /** BTV_SHUTDOWN_DRAIN_DELAY_MS: how long health says NOT_SERVING while calls are still served, before draining. */
   shutdownDrainDelayMs: number;
+  telemetry: TelemetryConfig;
+}
+
+export interface TelemetryConfig {
+  /** BTV_METRICS_PORT: the Prometheus listener's port (0 picks a free one); undefined = no metrics at all. */
+  metricsPort?: number;
+  /** BTV_METRICS_HOST: its bind address (default: BTV_HOST). */
+  metricsHost: string;
+  /** BTV_METRICS_TENANT_LABEL=true: a tenant label on the per-call series (one series per tenant: mind the cardinality). */
+  tenantLabel: boolean;
+  /**
+   * Where spans are POSTed (OTLP/HTTP, JSON): OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as given, else
+   * OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces (the OTLP exporter spec); undefined = no tracing.
+   */
+  otlpTracesUrl?: string;
 }
 
 /**
@@ -208,5 +223,25 @@ export function loadConfig(processEnv: Env = process.env): Config {
       connectionIdleMs: int(env, 'BTV_CONNECTION_IDLE_MS', DEFAULT_CONNECTION_LIMITS.connectionIdleMs, 1000, 86_400_000),
     },
     shutdownDrainDelayMs: int(env, 'BTV_SHUTDOWN_DRAIN_DELAY_MS', 1000, 0, 600_000),
+    telemetry: telemetry(env),
+  };
+}
+
+function telemetry(env: Env): TelemetryConfig {
+  const flag = env.BTV_METRICS_TENANT_LABEL || 'false';
+  if (flag !== 'true' && flag !== 'false') throw new ConfigError(`BTV_METRICS_TENANT_LABEL must be "true" or "false", got "${flag}"`);
+  // The OpenTelemetry variables keep their standard names (no BTV_ prefix, not read from BTV_CONFIG) so collectors' docs apply as written.
+  const url = (name: string) => {
+    const v = env[name];
+    if (v && !/^https?:\/\/\S+$/.test(v)) throw new ConfigError(`${name} must be an http:// or https:// URL`); // not echoed: a URL may carry credentials
+    return v || undefined;
+  };
+  const traces = url('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  const base = url('OTEL_EXPORTER_OTLP_ENDPOINT');
+  return {
+    metricsPort: env.BTV_METRICS_PORT ? int(env, 'BTV_METRICS_PORT', 0, 0, 65535) : undefined,
+    metricsHost: env.BTV_METRICS_HOST || env.BTV_HOST || '0.0.0.0',
+    tenantLabel: flag === 'true',
+    otlpTracesUrl: traces ?? (base ? `${base.replace(/\/+$/, '')}/v1/traces` : undefined),
   };
 }

@@ -1,3 +1,5 @@
+// First: the pg instrumentation must be in place before the database code loads pg.
+import './telemetry/preload';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -7,6 +7,7 @@ import { OperationsServiceService } from '../gen/ts/btv/v1/operations';
 import { TokenVerifier } from './auth/verifier';
 import { Config } from './config';
 import { Logger } from './logger';
+import { CallTracer } from './telemetry/tracing';
 import { projectRoot } from './paths';
 import { AdapterDeps, bindService } from './transport/adapter';
 import { tolerantDefinition } from './transport/decoding';
@@ -24,6 +25,7 @@ export interface ServerDeps extends GovernanceDeps, AuditDeps, OperationsDeps {
   verifier: TokenVerifier;
   logger: Logger;
   limits?: RateLimits;
+  tracer?: CallTracer;
 }
 
 export interface RunningServer {
@@ -47,7 +49,7 @@ export function buildServer(config: Config, deps: ServerDeps): { server: grpc.Se
     'grpc.max_send_message_length': config.maxMessageBytes,
     ...connectionOptions(config.connections),
   });
-  const adapter: AdapterDeps = { verifier: deps.verifier, logger: deps.logger, limits: deps.limits };
+  const adapter: AdapterDeps = { verifier: deps.verifier, logger: deps.logger, limits: deps.limits, metrics: deps.metrics, tracer: deps.tracer };
   server.addService(tolerantDefinition(GovernanceServiceService), bindService(adapter, GovernanceServiceService, governanceHandlers(deps)));
   server.addService(tolerantDefinition(OperationsServiceService), bindService(adapter, OperationsServiceService, operationsHandlers(deps)));
   server.addService(tolerantDefinition(AuditServiceService), bindService(adapter, AuditServiceService, auditHandlers(deps)));

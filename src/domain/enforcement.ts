@@ -8,6 +8,7 @@ import { Storage } from '../store/ports';
 import { SpecCache } from '../store/spec-cache';
 import { RequestContext } from './context';
 import { invalidArgument, systemNotFound } from './errors';
+import { Instruments, NO_INSTRUMENTS } from './instruments';
 import { Clock } from './tenants';
 import { optionalText, SYSTEM_ID_RE } from './validation';
 
@@ -67,6 +68,7 @@ export class EnforcementService {
     private readonly rules: RuleSet,
     private readonly clock: Clock,
     private readonly limits: EnforceLimits = DEFAULT_ENFORCE_LIMITS,
+    private readonly instruments: Instruments = NO_INSTRUMENTS,
   ) {}
 
   /** The classifier's input: the messages, then the prompt as the last user message; validated. */
@@ -105,11 +107,12 @@ export class EnforcementService {
       this.statusCache.get(ctx.tenantId, input.systemId),
     ]);
     if (!system) throw missing();
-    const classification = this.classifier.classifyMessages(messages);
+    const ins = this.instruments;
+    const classification = ins.step('classify', () => this.classifier.classifyMessages(messages));
     const env = input.env;
     let status = asInput(cached);
     const decision: DecisionInput = { system, tenantPolicy, status, env, artifactType, classification };
-    let draft = decide(this.rules, decision);
+    let draft = ins.step('decide', () => decide(this.rules, decision));
     // The candidate is the same decision over the same classification with the candidate policies
     // in place of the policies they would replace: measured, never answered.
     const hasCandidate = tenantCandidate !== null || system.candidatePolicy !== null;
@@ -126,7 +129,7 @@ export class EnforcementService {
     const messagesSha256 = input.messages.length ? hash('sha256', JSON.stringify(messages.slice(0, input.messages.length)), 'hex') : undefined;
 
     let answer = answerOf(this.rules, draft, monitor);
-    const { sequence, reviewId } = await this.storage.transaction(
+    const { sequence, reviewId } = await ins.step('ledger.commit', () => this.storage.transaction(
       ctx.tenantId,
       async (uow) => {
         // A cache that cannot vouch for the status blocks (fail closed); a verified one that is
@@ -213,7 +216,9 @@ export class EnforcementService {
       status.verified
         ? { savepoint: false, statusOf: system.id, optimistic: { expect: { operationalStatus: status.status, lifecyclePhase: status.phase } } }
         : { savepoint: false, optimistic: {} },
-    );
+    ));
+    // What the caller was answered: a monitored would-be block counts as the approval it was.
+    ins.decision(ctx.tenantId, answer.outcome, draft.detectedThreats[0] ?? 'none', env);
 
     // Written out rather than spread: in a profile under load, copying the draft by spread was 4% of Enforce's CPU.
     return {

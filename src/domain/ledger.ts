@@ -5,6 +5,7 @@ import { LedgerVerifier, VerifyResult } from '../ledger/verify';
 import { LedgerReader } from '../store/ports';
 import { RequestContext } from './context';
 import { DomainError, invalidArgument } from './errors';
+import { Instruments, NO_INSTRUMENTS } from './instruments';
 import { Clock } from './tenants';
 
 export const DEFAULT_LEDGER_PAGE = 100;
@@ -28,6 +29,7 @@ export class LedgerService {
     private readonly clock: Clock,
     /** Most bytes of entries in one ListLedgerEntries page, so a page always fits the response limit. */
     private readonly pageBytes = 1 << 20,
+    private readonly instruments: Instruments = NO_INSTRUMENTS,
   ) {}
 
   async list(ctx: RequestContext, afterSequence: number, limit: number) {
@@ -80,6 +82,12 @@ export class LedgerService {
    * Damaged storage is a verdict (problem "unreadable"), not an error.
    */
   async verify(tenantId: string): Promise<VerifyResult> {
+    const verdict = await this.verifyAll(tenantId);
+    if (!verdict.valid) this.instruments.ledgerVerifyFailed(tenantId, verdict.problem);
+    return verdict;
+  }
+
+  private async verifyAll(tenantId: string): Promise<VerifyResult> {
     const checkpoints = await this.trustedCheckpoints(tenantId);
     const v = new LedgerVerifier({ key: (kid) => this.keyRing.get(kid), checkpoints, checkpointKey: this.signer.publicKey });
     for (let after = 0; ; ) {

@@ -19,6 +19,9 @@ export class StatusHub {
   /** Changes waiting for the next turn of the event loop to reach the tenants' watchers. */
   private deferred: StatusChangeRecord[] = [];
 
+  /** onFanOut: told of each change as it is handed to this process's watchers (metrics). */
+  constructor(private readonly onFanOut?: (change: StatusChangeRecord) => void) {}
+
   /** False while notifications may be missed: status must not be trusted (fail closed). */
   get healthy(): boolean {
     return this.healthyNow;
@@ -55,7 +58,12 @@ export class StatusHub {
   private fanOut(): void {
     const changes = this.deferred;
     this.deferred = [];
-    for (const change of changes) for (const l of this.byTenant.get(change.tenantId) ?? []) l({ type: 'change', change });
+    for (const change of changes) {
+      const listeners = this.byTenant.get(change.tenantId);
+      if (!listeners) continue;
+      this.onFanOut?.(change);
+      for (const l of listeners) l({ type: 'change', change });
+    }
   }
 
   setHealthy(healthy: boolean): void {

@@ -53,6 +53,8 @@ export interface GroupCommitOptions {
   health?: StorageHealth;
   /** Most jobs in one transaction. */
   maxBatch?: number;
+  /** Told of every commit that wrote: its duration (round trips included) and how many jobs it carried. */
+  onCommit?: (seconds: number, jobs: number) => void;
 }
 
 // Deadlocks and serialisation failures leave nothing committed: the batch is re-run.
@@ -154,7 +156,9 @@ export class GroupCommitWriter {
     for (let attempt = 1; ; attempt++) {
       try {
         const changes: StatusChangeRecord[] = [];
+        const started = performance.now();
         const { outcomes, records, heads, revisions } = await this.db.transaction((trx) => this.execute(trx, batch, changes));
+        this.o.onCommit?.((performance.now() - started) / 1000, batch.length);
         for (const [tenantId, head] of heads) {
           this.heads.set(tenantId, head);
           this.statusRevisions.set(tenantId, revisions.get(tenantId)!);
@@ -291,6 +295,7 @@ export class GroupCommitWriter {
     }
     const moved = [...heads].filter(([t, h]) => h.sequence !== this.heads.get(t)!.sequence);
     let written = new Set<string>();
+    const started = performance.now();
     if (moved.length) {
       const expected = ran
         .filter((r) => r.outcome.ok && r.job.statusOf && r.job.optimistic!.expect)
@@ -322,6 +327,7 @@ export class GroupCommitWriter {
         this.stats.optimisticMisses++;
       }
     }
+    const seconds = (performance.now() - started) / 1000;
     if (written.size) this.o.health?.noteWriteOk();
     const committed = records.filter((r) => written.has(r.tenantId));
     const movedTenants = new Set(moved.map(([t]) => t));
@@ -340,6 +346,7 @@ export class GroupCommitWriter {
       this.stats.optimisticBatches++;
       this.stats.optimisticJobs += jobs;
       this.stats.entries += committed.length;
+      this.o.onCommit?.(seconds, jobs);
     }
     return rest;
   }

@@ -111,6 +111,16 @@ const VIEW_COLUMNS = ['id', 'operational_status', 'lifecycle_phase', 'status_rev
 export class KnexStatusStore implements StatusChanges {
   constructor(private readonly db: Knex | Knex.Transaction) {}
 
+  /**
+   * Systems in emergency stop across every tenant (in total, or per tenant): for the operator's
+   * btv_systems_stopped gauge, the one read that is not a tenant's own.
+   */
+  async countStopped(byTenant: boolean): Promise<{ tenantId: string | null; count: number }[]> {
+    const q = this.db('ai_systems').where({ operational_status: 'emergency_stop' });
+    const rows: { tenant_id?: string; n: string | number }[] = byTenant ? await q.select('tenant_id').count('* as n').groupBy('tenant_id') : await q.count('* as n');
+    return rows.map((r) => ({ tenantId: r.tenant_id ?? null, count: Number(r.n) }));
+  }
+
   async current(tenantId: string, systemId: string): Promise<SystemStatusView | undefined> {
     const row = await this.db('ai_systems').where({ tenant_id: tenantId, id: systemId }).first(VIEW_COLUMNS);
     return row ? toView(row) : undefined;

@@ -5,6 +5,8 @@ import { TokenVerifier } from '../auth/verifier';
 import { RequestContext } from '../domain/context';
 import { DomainError, permissionDenied, unauthenticated } from '../domain/errors';
 import { Logger } from '../logger';
+import { Metrics } from '../telemetry/metrics';
+import { CallSpan, CallTracer, withContext } from '../telemetry/tracing';
 import { closeStuckStream, hasDuplicateAuthorization } from './connection-limits';
 import { decoded } from './decoding';
 import { toGrpcStatus } from './errors';
@@ -17,6 +19,10 @@ export interface AdapterDeps {
   verifier: TokenVerifier;
   logger: Logger;
   limits?: RateLimits;
+  /** BTV_METRICS_PORT set: every call is counted. */
+  metrics?: Metrics;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT set: every call gets a span. */
+  tracer?: CallTracer;
 }
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -44,13 +50,18 @@ function authenticate(deps: AdapterDeps, path: string, md: grpc.Metadata, reques
   return { ...principal, requestId };
 }
 
-function logCall(deps: AdapterDeps, path: string, started: bigint, requestId: string, code: grpc.status, ctx?: RequestContext) {
+function logCall(deps: AdapterDeps, path: string, started: bigint, requestId: string, code: grpc.status, ctx?: RequestContext, span?: CallSpan) {
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const codeName = grpc.status[code];
+  deps.metrics?.rpc(path, codeName, ms / 1000, ctx?.tenantId);
+  span?.end(code, codeName);
   deps.logger.info(
     {
       method: path,
-      code: grpc.status[code],
-      duration_ms: Number(process.hrtime.bigint() - started) / 1e6,
+      code: codeName,
+      duration_ms: ms,
       request_id: requestId,
+      trace_id: span?.traceId,
       tenant: ctx?.tenantId,
       role: ctx?.role,
     },
@@ -86,23 +97,29 @@ function runCall<T>(
   const requestId = requestIdOf(metadata);
   let ctx: RequestContext | undefined;
   let quota: Quota | undefined;
+  const span = deps.tracer?.start(path, metadata);
+  const body = async () => {
+    if (hasDuplicateAuthorization(call)) throw unauthenticated('TOKEN_MALFORMED', 'authorization metadata must be sent once: "Bearer <JWT>"');
+    ctx = authenticate(deps, path, metadata, requestId);
+    quota = deps.limits && (await deps.limits.consume(ctx.tenantId, path, request));
+    if (quota?.exceeded) {
+      deps.metrics?.limited(quota.group, ctx.tenantId);
+      throw rateLimited(quota);
+    }
+    return invoke(ctx);
+  };
+  // The span is active for the whole call, so the domain's and pg's spans become its children.
   Promise.resolve()
-    .then(async () => {
-      if (hasDuplicateAuthorization(call)) throw unauthenticated('TOKEN_MALFORMED', 'authorization metadata must be sent once: "Bearer <JWT>"');
-      ctx = authenticate(deps, path, metadata, requestId);
-      quota = deps.limits && (await deps.limits.consume(ctx.tenantId, path, request));
-      if (quota?.exceeded) throw rateLimited(quota);
-      return invoke(ctx);
-    })
+    .then(() => (span ? withContext(span.context, body) : body()))
     .then(
       (result) => {
-        logCall(deps, path, started, requestId, grpc.status.OK, ctx);
+        logCall(deps, path, started, requestId, grpc.status.OK, ctx, span);
         done(result, requestId, quota);
       },
       (err) => {
         const status = failure(deps, path, err, requestId);
         if (quota) setQuotaMetadata(status.metadata, quota);
-        logCall(deps, path, started, requestId, status.code, ctx);
+        logCall(deps, path, started, requestId, status.code, ctx, span);
         fail(status);
       },
     );

@@ -7,6 +7,7 @@ import { LifecyclePhase, OperationalStatus } from '../domain/model';
 import { ChangeResult, OperationsService } from '../domain/operations';
 import { SYSTEM_ID_RE } from '../domain/validation';
 import { StatusHub } from '../status/hub';
+import { Metrics } from '../telemetry/metrics';
 import { WatchEvent, WatchOptions, WatchSession, WatchStore } from '../status/watch';
 import { fromProto, toProto } from './enums';
 
@@ -15,6 +16,7 @@ export interface OperationsDeps {
   watchStore: WatchStore;
   hub: StatusHub;
   watch: WatchOptions;
+  metrics?: Metrics;
 }
 
 type Handlers = {
@@ -139,6 +141,7 @@ export function operationsHandlers(d: OperationsDeps): Handlers {
         throw new DomainError('resource_exhausted', 'RATE_LIMITED', `this tenant already holds ${held} watch streams on this server: close one first`, { group: 'watch', limit: String(d.watch.maxPerTenant) }, [], 1000);
       }
       open.set(ctx.tenantId, held + 1);
+      d.metrics?.watchOpened(ctx.tenantId, 1);
       try {
         const session = new WatchSession(d.watchStore, d.hub, d.watch, ctx.tenantId, [...new Set(req.systemIds)], ctx.expiresAt, {
           write: (e) => call.write(eventToProto(e)),
@@ -148,6 +151,7 @@ export function operationsHandlers(d: OperationsDeps): Handlers {
         await session.start(req.sinceRevision);
         return await session.done;
       } finally {
+        d.metrics?.watchOpened(ctx.tenantId, -1);
         const left = (open.get(ctx.tenantId) ?? 1) - 1;
         if (left > 0) open.set(ctx.tenantId, left);
         else open.delete(ctx.tenantId);
