@@ -1,5 +1,6 @@
 import { Checkpoint } from '../ledger/checkpoint';
 import { LedgerRecord } from '../ledger/entry';
+import type { NodeRef } from '../ledger/merkle';
 import type { JobOptions } from './group-commit';
 import type { StatusExpectation } from './optimistic-commit';
 import { KnexReviewStore } from './knex-reviews';
@@ -43,11 +44,15 @@ export interface LedgerEvent {
 export interface LedgerWriter {
   /** Returns the entry's sequence; the entry is durable once the transaction commits. */
   append(tenantId: string, event: LedgerEvent): Promise<number>;
+  /** append, also returning the entry's hash (a decision's receipt). */
+  appendEntry(tenantId: string, event: LedgerEvent): Promise<{ sequence: number; entryHash: string }>;
 }
 
 export interface LedgerHead {
   sequence: number;
   headHash: string;
+  /** The Merkle tree's frontier at this head (src/ledger/merkle.ts). */
+  frontier: Buffer[];
 }
 
 /** Reads of the signed ledger; appends only go through UnitOfWork.ledger. */
@@ -57,6 +62,9 @@ export interface LedgerReader {
   checkpoints(tenantId: string): Promise<Checkpoint[]>;
   insertCheckpoint(checkpoint: Checkpoint): Promise<void>;
   headsWithoutCheckpoint(): Promise<(LedgerHead & { tenantId: string })[]>;
+  /** Stored Merkle tree nodes, by nodeKey (src/ledger/merkle.ts); missing ones are absent. */
+  treeNodes(tenantId: string, nodes: NodeRef[]): Promise<Map<string, Buffer>>;
+  decisionEntry(tenantId: string, decisionId: string): Promise<LedgerRecord | undefined>;
   events(
     tenantId: string,
     eventType: string,
