@@ -33,6 +33,8 @@ export interface DecisionResult extends DecisionDraft {
   systemId: string;
   env: string;
   ledgerSequence: number;
+  /** The decision entry's hash: with the sequence, the receipt an inclusion proof is asked for. */
+  entryHash: string;
   reviewId: string;
   rulesHash: string;
   createdAt: Date;
@@ -109,7 +111,7 @@ export class EnforcementService {
     // The input may hold personal data: the ledger keeps fingerprints and sizes only.
     const messagesSha256 = input.messages.length ? hash('sha256', JSON.stringify(messages.slice(0, input.messages.length)), 'hex') : undefined;
 
-    const { sequence, reviewId } = await this.storage.transaction(
+    const { sequence, entryHash, reviewId } = await this.storage.transaction(
       ctx.tenantId,
       async (uow) => {
         // A cache that cannot vouch for the status blocks (fail closed); a verified one that is
@@ -125,7 +127,7 @@ export class EnforcementService {
         }
         const review = draft.outcome === 'review_required' ? `REV-${decisionId}` : '';
         const actor = { subject: ctx.subject, role: ctx.role };
-        const seq = await uow.ledger.append(ctx.tenantId, {
+        const entry = await uow.ledger.appendEntry(ctx.tenantId, {
           type: 'decision',
           actor,
           requestId: ctx.requestId,
@@ -183,7 +185,7 @@ export class EnforcementService {
             body: { review_id: review, decision_id: decisionId, system_id: system.id, risk_score: draft.riskScore },
           });
         }
-        return { sequence: seq, reviewId: review };
+        return { sequence: entry.sequence, entryHash: entry.entryHash, reviewId: review };
       },
       // A decision only appends, so it may take the optimistic path, which checks the status it assumed.
       status.verified
@@ -210,6 +212,7 @@ export class EnforcementService {
       systemId: system.id,
       env,
       ledgerSequence: sequence,
+      entryHash,
       reviewId,
       rulesHash: this.rules.hash,
       createdAt,

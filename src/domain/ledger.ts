@@ -4,7 +4,8 @@ import { KeyRing } from '../ledger/keyring';
 import { LedgerVerifier, VerifyResult } from '../ledger/verify';
 import { LedgerReader } from '../store/ports';
 import { RequestContext } from './context';
-import { DomainError, invalidArgument } from './errors';
+import { DomainError, invalidArgument, notFound } from './errors';
+import { consistencyPlan, inclusionPlan, nodeKey, ProofPlan, rootFromFrontier } from '../ledger/merkle';
 import { Clock } from './tenants';
 
 export const DEFAULT_LEDGER_PAGE = 100;
@@ -16,6 +17,9 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** About what an entry takes in a response: its variable-length fields plus the fixed ones. */
 const recordBytes = (r: LedgerRecord) => 400 + Buffer.byteLength(r.payload) + r.actorSubject.length * 3 + r.requestId.length + r.eventType.length;
+
+const outOfRange = (field: string, description: string) =>
+  new DomainError('out_of_range', 'TREE_SIZE_OUT_OF_RANGE', `${field}: ${description}`, { field }, [{ field, description }]);
 
 export class LedgerService {
   /** The newest checkpoint this process made or saw per tenant: a database restored to an older copy cannot roll it back. */
@@ -106,10 +110,10 @@ export class LedgerService {
     }
   }
 
-  /** Signs the tenant's current head (size 0 for an empty ledger). */
+  /** Signs the tenant's current head (size 0 for an empty ledger) and its tree root, as a signed note too. */
   async checkpoint(tenantId: string): Promise<Checkpoint> {
     const head = await this.ledger.head(tenantId);
-    const cp = this.signer.sign(tenantId, head.sequence, head.headHash, this.clock());
+    const cp = this.signer.sign(tenantId, head.sequence, head.headHash, this.clock(), rootFromFrontier(head.frontier));
     await this.ledger.insertCheckpoint(cp);
     this.witness(cp);
     return cp;
@@ -119,11 +123,63 @@ export class LedgerService {
   async checkpointMoved(): Promise<number> {
     const heads = await this.ledger.headsWithoutCheckpoint();
     for (const h of heads) {
-      const cp = this.signer.sign(h.tenantId, h.sequence, h.headHash, this.clock());
+      const cp = this.signer.sign(h.tenantId, h.sequence, h.headHash, this.clock(), rootFromFrontier(h.frontier));
       await this.ledger.insertCheckpoint(cp);
       this.witness(cp);
     }
     return heads.length;
+  }
+
+  /**
+   * RFC 9162 inclusion proof of entry `sequence` in the tree of `treeSize` entries (0: the
+   * current size). Sizes beyond this tenant's ledger are OUT_OF_RANGE, whoever else has them.
+   */
+  async inclusionProof(tenantId: string, sequence: number, treeSize: number): Promise<{ leafHash: Buffer; treeSize: number; proof: Buffer[] }> {
+    if (!Number.isSafeInteger(sequence) || sequence < 1) throw invalidArgument('sequence', 'must be a ledger sequence, 1 or more');
+    if (!Number.isSafeInteger(treeSize) || treeSize < 0) throw invalidArgument('tree_size', 'must be 0 (the current size) or more');
+    const head = await this.ledger.head(tenantId);
+    const size = treeSize || head.sequence;
+    if (size > head.sequence) throw outOfRange('tree_size', `the ledger has ${head.sequence} entries`);
+    if (sequence > size) {
+      if (sequence > head.sequence) throw notFound('LEDGER_ENTRY_NOT_FOUND', `ledger entry ${sequence} not found`);
+      throw outOfRange('sequence', `entry ${sequence} is not in a tree of ${size} entries`);
+    }
+    const leaf = { level: 0, index: sequence - 1 };
+    const plan = inclusionPlan(sequence - 1, size);
+    const nodes = await this.treeNodes(tenantId, { nodes: [...plan.nodes, leaf], build: plan.build });
+    return { leafHash: nodes.get(nodeKey(leaf))!, treeSize: size, proof: plan.build((n) => nodes.get(nodeKey(n))) };
+  }
+
+  /** RFC 9162 consistency proof from the tree of `fromSize` entries to that of `toSize` (0: the current size). */
+  async consistencyProof(tenantId: string, fromSize: number, toSize: number): Promise<{ fromSize: number; toSize: number; proof: Buffer[] }> {
+    if (!Number.isSafeInteger(fromSize) || fromSize < 1) throw invalidArgument('from_size', 'must be 1 or more');
+    if (!Number.isSafeInteger(toSize) || toSize < 0) throw invalidArgument('to_size', 'must be 0 (the current size) or more');
+    const head = await this.ledger.head(tenantId);
+    const size = toSize || head.sequence;
+    if (size > head.sequence) throw outOfRange('to_size', `the ledger has ${head.sequence} entries`);
+    if (fromSize > size) throw outOfRange('from_size', `must not exceed to_size (${size})`);
+    const plan = consistencyPlan(fromSize, size);
+    const nodes = await this.treeNodes(tenantId, plan);
+    return { fromSize, toSize: size, proof: plan.build((n) => nodes.get(nodeKey(n))) };
+  }
+
+  private async treeNodes(tenantId: string, plan: ProofPlan): Promise<Map<string, Buffer>> {
+    const nodes = await this.ledger.treeNodes(tenantId, plan.nodes);
+    // Every node below the head is written with the entry that completes it: a gap is damage.
+    if (nodes.size < plan.nodes.length) throw new DomainError('unavailable', 'STORAGE_DAMAGED', 'the ledger tree is incomplete: run VerifyLedger');
+    return nodes;
+  }
+
+  /** The ledger entry of a decision (NOT_FOUND when this tenant has none with that id). */
+  async decisionEntry(tenantId: string, decisionId: string): Promise<LedgerRecord> {
+    const r = await this.ledger.decisionEntry(tenantId, decisionId);
+    if (!r) throw notFound('DECISION_NOT_FOUND', `decision "${decisionId.slice(0, 64)}" not found`);
+    return r;
+  }
+
+  /** The signed-note verifier key of the tenant's log. */
+  verifierKey(tenantId: string): string {
+    return this.signer.verifierKey(tenantId);
   }
 
   checkpoints(tenantId: string): Promise<Checkpoint[]> {

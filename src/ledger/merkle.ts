@@ -35,6 +35,13 @@ const isPowerOfTwo = (n: number) => n >= 1 && 2 ** Math.round(Math.log2(n)) === 
 const odd = (n: number) => n % 2 === 1;
 const half = (n: number) => Math.floor(n / 2);
 
+/** Set bits of n: the number of frontier nodes of a tree of n leaves. */
+export function popcount(n: number): number {
+  let c = 0;
+  for (let i = n; i > 0; i = half(i)) c += i % 2;
+  return c;
+}
+
 /** The root of a tree given its frontier (largest subtree first). */
 export function rootFromFrontier(frontier: Buffer[]): Buffer {
   if (frontier.length === 0) return EMPTY_ROOT;

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
-import { unavailable } from '../domain/errors';
+import { DomainError, unavailable } from '../domain/errors';
 import { canonicalJson } from '../ledger/canonical';
 import { SealedRecord, sealLeaf } from '../ledger/entry';
-import { appendLeaf } from '../ledger/merkle';
+import { appendLeaf, popcount } from '../ledger/merkle';
 import { KeyRing } from '../ledger/keyring';
 import { isConnectionError, StorageHealth, toStorageError } from './errors';
 import { Head, KnexLedgerStore } from './knex-ledger';
@@ -354,6 +354,9 @@ export class GroupCommitWriter {
     const appendEntry = async (tenantId: string, event: LedgerEvent): Promise<{ sequence: number; entryHash: string }> => {
       if (tenantId !== job.tenantId) throw new Error('a job may only append to its own tenant ledger');
       const head = heads.get(tenantId)!;
+      // A tree of n leaves has one frontier node per set bit of n: anything else is a damaged head,
+      // and no entry may be written that the tree would not cover.
+      if (head.frontier.length !== popcount(head.sequence)) throw new DomainError('unavailable', 'STORAGE_DAMAGED', 'the ledger tree head is damaged: nothing can be appended');
       const sealed = this.seal(tenantId, head, event);
       const tree = appendLeaf(head.frontier, head.sequence, sealed.leafHash);
       records.push({ ...sealed, treeHashes: Buffer.concat(tree.completed) });

@@ -36,7 +36,7 @@ export function entryToProto(r: LedgerRecord): types.LedgerEntry {
   };
 }
 
-const checkpointToProto = (c: Checkpoint): pb.LedgerCheckpoint => ({ ...c });
+const checkpointToProto = (c: Checkpoint): pb.LedgerCheckpoint => ({ ...c, rootHash: c.rootHash ?? '', note: c.note ?? '' });
 
 const REVIEW_STATUS = {
   pending: types.ReviewStatus.REVIEW_STATUS_PENDING,
@@ -119,7 +119,16 @@ export function auditHandlers(d: AuditDeps): Handlers {
 
     async listLedgerCheckpoints(ctx): Promise<pb.ListLedgerCheckpointsResponse> {
       const cps = await d.ledger.checkpoints(ctx.tenantId);
-      return { checkpoints: cps.map(checkpointToProto), publicKeyPem: d.ledger.publicKeyPem };
+      return { checkpoints: cps.map(checkpointToProto), publicKeyPem: d.ledger.publicKeyPem, verifierKey: d.ledger.verifierKey(ctx.tenantId) };
+    },
+
+    async getInclusionProof(ctx, req: pb.GetInclusionProofRequest): Promise<pb.GetInclusionProofResponse> {
+      return d.ledger.inclusionProof(ctx.tenantId, req.sequence, req.treeSize);
+    },
+
+    async getConsistencyProof(ctx, req: pb.GetConsistencyProofRequest): Promise<pb.GetConsistencyProofResponse> {
+      const r = await d.ledger.consistencyProof(ctx.tenantId, req.fromSize, req.toSize);
+      return { proof: r.proof, toSize: r.toSize };
     },
   };
 }

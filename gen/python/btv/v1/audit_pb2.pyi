@@ -116,33 +116,73 @@ class GetComplianceStatisticsResponse(_message.Message):
     tenant_id: str
     def __init__(self, tenant_id: _Optional[str] = ..., statistics: _Optional[_Union[ComplianceStatistics, _Mapping]] = ..., compliance_status: _Optional[str] = ...) -> None: ...
 
+class GetConsistencyProofRequest(_message.Message):
+    __slots__ = ["from_size", "to_size"]
+    FROM_SIZE_FIELD_NUMBER: _ClassVar[int]
+    TO_SIZE_FIELD_NUMBER: _ClassVar[int]
+    from_size: int
+    to_size: int
+    def __init__(self, from_size: _Optional[int] = ..., to_size: _Optional[int] = ...) -> None: ...
+
+class GetConsistencyProofResponse(_message.Message):
+    __slots__ = ["proof", "to_size"]
+    PROOF_FIELD_NUMBER: _ClassVar[int]
+    TO_SIZE_FIELD_NUMBER: _ClassVar[int]
+    proof: _containers.RepeatedScalarFieldContainer[bytes]
+    to_size: int
+    def __init__(self, proof: _Optional[_Iterable[bytes]] = ..., to_size: _Optional[int] = ...) -> None: ...
+
+class GetInclusionProofRequest(_message.Message):
+    __slots__ = ["sequence", "tree_size"]
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    TREE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    sequence: int
+    tree_size: int
+    def __init__(self, sequence: _Optional[int] = ..., tree_size: _Optional[int] = ...) -> None: ...
+
+class GetInclusionProofResponse(_message.Message):
+    __slots__ = ["leaf_hash", "proof", "tree_size"]
+    LEAF_HASH_FIELD_NUMBER: _ClassVar[int]
+    PROOF_FIELD_NUMBER: _ClassVar[int]
+    TREE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    leaf_hash: bytes
+    proof: _containers.RepeatedScalarFieldContainer[bytes]
+    tree_size: int
+    def __init__(self, leaf_hash: _Optional[bytes] = ..., tree_size: _Optional[int] = ..., proof: _Optional[_Iterable[bytes]] = ...) -> None: ...
+
 class LedgerCheckpoint(_message.Message):
-    __slots__ = ["head_hash", "key_id", "signature", "size", "tenant_id", "time"]
+    __slots__ = ["head_hash", "key_id", "note", "root_hash", "signature", "size", "tenant_id", "time"]
     HEAD_HASH_FIELD_NUMBER: _ClassVar[int]
     KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    ROOT_HASH_FIELD_NUMBER: _ClassVar[int]
     SIGNATURE_FIELD_NUMBER: _ClassVar[int]
     SIZE_FIELD_NUMBER: _ClassVar[int]
     TENANT_ID_FIELD_NUMBER: _ClassVar[int]
     TIME_FIELD_NUMBER: _ClassVar[int]
     head_hash: str
     key_id: str
+    note: str
+    root_hash: str
     signature: str
     size: int
     tenant_id: str
     time: str
-    def __init__(self, tenant_id: _Optional[str] = ..., size: _Optional[int] = ..., head_hash: _Optional[str] = ..., time: _Optional[str] = ..., key_id: _Optional[str] = ..., signature: _Optional[str] = ...) -> None: ...
+    def __init__(self, tenant_id: _Optional[str] = ..., size: _Optional[int] = ..., head_hash: _Optional[str] = ..., time: _Optional[str] = ..., key_id: _Optional[str] = ..., signature: _Optional[str] = ..., root_hash: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
 
 class ListLedgerCheckpointsRequest(_message.Message):
     __slots__ = []
     def __init__(self) -> None: ...
 
 class ListLedgerCheckpointsResponse(_message.Message):
-    __slots__ = ["checkpoints", "public_key_pem"]
+    __slots__ = ["checkpoints", "public_key_pem", "verifier_key"]
     CHECKPOINTS_FIELD_NUMBER: _ClassVar[int]
     PUBLIC_KEY_PEM_FIELD_NUMBER: _ClassVar[int]
+    VERIFIER_KEY_FIELD_NUMBER: _ClassVar[int]
     checkpoints: _containers.RepeatedCompositeFieldContainer[LedgerCheckpoint]
     public_key_pem: str
-    def __init__(self, checkpoints: _Optional[_Iterable[_Union[LedgerCheckpoint, _Mapping]]] = ..., public_key_pem: _Optional[str] = ...) -> None: ...
+    verifier_key: str
+    def __init__(self, checkpoints: _Optional[_Iterable[_Union[LedgerCheckpoint, _Mapping]]] = ..., public_key_pem: _Optional[str] = ..., verifier_key: _Optional[str] = ...) -> None: ...
 
 class ListLedgerEntriesRequest(_message.Message):
     __slots__ = ["after_sequence", "limit"]

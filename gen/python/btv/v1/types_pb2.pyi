@@ -154,7 +154,7 @@ class ComplianceSummary(_message.Message):
     def __init__(self, lifecycle_phase: _Optional[_Union[LifecyclePhase, str]] = ..., operational_status: _Optional[_Union[OperationalStatus, str]] = ..., requires_human_oversight: bool = ..., nist_alignment: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Decision(_message.Message):
-    __slots__ = ["baseline_risk", "confidence", "controls_applied", "created_at", "decision_id", "detected_threats", "env", "findings", "ledger_sequence", "outcome", "reason", "recommendations", "regulatory_impact", "review_id", "risk_limit", "risk_score", "rules_hash", "sub_threat_type", "system_id"]
+    __slots__ = ["baseline_risk", "confidence", "controls_applied", "created_at", "decision_id", "detected_threats", "env", "findings", "ledger_sequence", "outcome", "reason", "receipt", "recommendations", "regulatory_impact", "review_id", "risk_limit", "risk_score", "rules_hash", "sub_threat_type", "system_id"]
     BASELINE_RISK_FIELD_NUMBER: _ClassVar[int]
     CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
     CONTROLS_APPLIED_FIELD_NUMBER: _ClassVar[int]
@@ -166,6 +166,7 @@ class Decision(_message.Message):
     LEDGER_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    RECEIPT_FIELD_NUMBER: _ClassVar[int]
     RECOMMENDATIONS_FIELD_NUMBER: _ClassVar[int]
     REGULATORY_IMPACT_FIELD_NUMBER: _ClassVar[int]
     REVIEW_ID_FIELD_NUMBER: _ClassVar[int]
@@ -185,6 +186,7 @@ class Decision(_message.Message):
     ledger_sequence: int
     outcome: DecisionOutcome
     reason: str
+    receipt: DecisionReceipt
     recommendations: _containers.RepeatedScalarFieldContainer[str]
     regulatory_impact: RegulatoryImpact
     review_id: str
@@ -193,7 +195,15 @@ class Decision(_message.Message):
     rules_hash: str
     sub_threat_type: str
     system_id: str
-    def __init__(self, decision_id: _Optional[str] = ..., system_id: _Optional[str] = ..., outcome: _Optional[_Union[DecisionOutcome, str]] = ..., risk_score: _Optional[float] = ..., reason: _Optional[str] = ..., detected_threats: _Optional[_Iterable[str]] = ..., confidence: _Optional[float] = ..., recommendations: _Optional[_Iterable[str]] = ..., controls_applied: _Optional[_Iterable[str]] = ..., baseline_risk: _Optional[float] = ..., sub_threat_type: _Optional[str] = ..., regulatory_impact: _Optional[_Union[RegulatoryImpact, _Mapping]] = ..., ledger_sequence: _Optional[int] = ..., review_id: _Optional[str] = ..., env: _Optional[str] = ..., risk_limit: _Optional[float] = ..., rules_hash: _Optional[str] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., findings: _Optional[_Iterable[_Union[Finding, _Mapping]]] = ...) -> None: ...
+    def __init__(self, decision_id: _Optional[str] = ..., system_id: _Optional[str] = ..., outcome: _Optional[_Union[DecisionOutcome, str]] = ..., risk_score: _Optional[float] = ..., reason: _Optional[str] = ..., detected_threats: _Optional[_Iterable[str]] = ..., confidence: _Optional[float] = ..., recommendations: _Optional[_Iterable[str]] = ..., controls_applied: _Optional[_Iterable[str]] = ..., baseline_risk: _Optional[float] = ..., sub_threat_type: _Optional[str] = ..., regulatory_impact: _Optional[_Union[RegulatoryImpact, _Mapping]] = ..., ledger_sequence: _Optional[int] = ..., review_id: _Optional[str] = ..., env: _Optional[str] = ..., risk_limit: _Optional[float] = ..., rules_hash: _Optional[str] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., findings: _Optional[_Iterable[_Union[Finding, _Mapping]]] = ..., receipt: _Optional[_Union[DecisionReceipt, _Mapping]] = ...) -> None: ...
+
+class DecisionReceipt(_message.Message):
+    __slots__ = ["entry_hash", "ledger_sequence"]
+    ENTRY_HASH_FIELD_NUMBER: _ClassVar[int]
+    LEDGER_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    entry_hash: str
+    ledger_sequence: int
+    def __init__(self, ledger_sequence: _Optional[int] = ..., entry_hash: _Optional[str] = ...) -> None: ...
 
 class Finding(_message.Message):
     __slots__ = ["confidence", "domain", "message_index", "pattern", "severity", "sub_threat"]

@@ -944,6 +944,20 @@ export interface Decision {
    * with the message it came from.
    */
   findings: Finding[];
+  /** receipt names the decision's entry in the tenant's signed ledger. */
+  receipt: DecisionReceipt | undefined;
+}
+
+/**
+ * DecisionReceipt names a decision's ledger entry: with an inclusion proof
+ * (AuditService/GetInclusionProof) and a signed checkpoint it proves the
+ * decision to anyone holding the checkpoint public key.
+ */
+export interface DecisionReceipt {
+  /** ledger_sequence is the entry's sequence in the tenant ledger. */
+  ledgerSequence: number;
+  /** entry_hash is the entry's SHA-256 (hex) of its canonical form. */
+  entryHash: string;
 }
 
 /** Message is one piece of what the AI task will see, as chat APIs carry it. */
@@ -2765,6 +2779,7 @@ function createBaseDecision(): Decision {
     rulesHash: "",
     createdAt: undefined,
     findings: [],
+    receipt: undefined,
   };
 }
 
@@ -2826,6 +2841,9 @@ export const Decision: MessageFns<Decision> = {
     }
     for (const v of message.findings) {
       Finding.encode(v!, writer.uint32(154).fork()).join();
+    }
+    if (message.receipt !== undefined) {
+      DecisionReceipt.encode(message.receipt, writer.uint32(162).fork()).join();
     }
     return writer;
   },
@@ -2995,6 +3013,14 @@ export const Decision: MessageFns<Decision> = {
             message.findings.push(Finding.decode(reader, reader.uint32()));
             continue;
           }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.receipt = DecisionReceipt.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3084,6 +3110,7 @@ export const Decision: MessageFns<Decision> = {
       findings: globalThis.Array.isArray(object?.findings)
         ? object.findings.map((e: any) => Finding.fromJSON(e))
         : [],
+      receipt: isSet(object.receipt) ? DecisionReceipt.fromJSON(object.receipt) : undefined,
     };
   },
 
@@ -3146,6 +3173,9 @@ export const Decision: MessageFns<Decision> = {
     if (message.findings?.length) {
       obj.findings = message.findings.map((e) => Finding.toJSON(e));
     }
+    if (message.receipt !== undefined) {
+      obj.receipt = DecisionReceipt.toJSON(message.receipt);
+    }
     return obj;
   },
 
@@ -3175,6 +3205,102 @@ export const Decision: MessageFns<Decision> = {
     message.rulesHash = object.rulesHash ?? "";
     message.createdAt = object.createdAt ?? undefined;
     message.findings = object.findings?.map((e) => Finding.fromPartial(e)) || [];
+    message.receipt = (object.receipt !== undefined && object.receipt !== null)
+      ? DecisionReceipt.fromPartial(object.receipt)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDecisionReceipt(): DecisionReceipt {
+  return { ledgerSequence: 0, entryHash: "" };
+}
+
+export const DecisionReceipt: MessageFns<DecisionReceipt> = {
+  encode(message: DecisionReceipt, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ledgerSequence !== 0) {
+      writer.uint32(8).uint64(message.ledgerSequence);
+    }
+    if (message.entryHash !== "") {
+      writer.uint32(18).string(message.entryHash);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DecisionReceipt {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDecisionReceipt();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.ledgerSequence = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.entryHash = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DecisionReceipt {
+    return {
+      ledgerSequence: isSet(object.ledgerSequence)
+        ? globalThis.Number(object.ledgerSequence)
+        : isSet(object.ledger_sequence)
+        ? globalThis.Number(object.ledger_sequence)
+        : 0,
+      entryHash: isSet(object.entryHash)
+        ? globalThis.String(object.entryHash)
+        : isSet(object.entry_hash)
+        ? globalThis.String(object.entry_hash)
+        : "",
+    };
+  },
+
+  toJSON(message: DecisionReceipt): unknown {
+    const obj: any = {};
+    if (message.ledgerSequence !== 0) {
+      obj.ledgerSequence = Math.round(message.ledgerSequence);
+    }
+    if (message.entryHash !== "") {
+      obj.entryHash = message.entryHash;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DecisionReceipt>, I>>(base?: I): DecisionReceipt {
+    return DecisionReceipt.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DecisionReceipt>, I>>(object: I): DecisionReceipt {
+    const message = createBaseDecisionReceipt();
+    message.ledgerSequence = object.ledgerSequence ?? 0;
+    message.entryHash = object.entryHash ?? "";
     return message;
   },
 };
