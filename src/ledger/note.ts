@@ -41,9 +41,12 @@ export const verifierKey = (name: string, publicKey: crypto.KeyObject): string =
   `${name}+${noteKeyId(name, publicKey).toString('hex')}+${Buffer.concat([Buffer.from([ED25519]), rawPublicKey(publicKey)]).toString('base64')}`;
 
 export function parseVerifierKey(vkey: string): { name: string; publicKey: crypto.KeyObject } {
-  const [name, hash, material, ...rest] = vkey.split('+');
-  const raw = Buffer.from(material ?? '', 'base64');
-  if (rest.length || !validKeyName(name) || raw.length !== 33 || raw[0] !== ED25519) throw new Error('not an Ed25519 verifier key');
+  // The name holds no '+' and the key id is hex; the base64 key after them may hold '+'.
+  const i = vkey.indexOf('+');
+  const j = vkey.indexOf('+', i + 1);
+  const [name, hash, material] = [vkey.slice(0, i), vkey.slice(i + 1, j), vkey.slice(j + 1)];
+  const raw = Buffer.from(material, 'base64');
+  if (i < 0 || j < 0 || !validKeyName(name) || raw.length !== 33 || raw[0] !== ED25519 || raw.toString('base64') !== material) throw new Error('not an Ed25519 verifier key');
   const publicKey = publicKeyFromRaw(raw.subarray(1));
   if (noteKeyId(name, publicKey).toString('hex') !== hash) throw new Error('verifier key: the key ID does not match the key');
   return { name, publicKey };
