@@ -99,22 +99,26 @@ export class KnexLedgerStore {
     return r ? toHead(r) : { sequence: 0, headHash: GENESIS_HASH, frontier: [] };
   }
 
-  /** Stored Merkle tree nodes, by nodeKey: one indexed read of the entries that hold them. */
-  async treeNodes(tenantId: string, nodes: NodeRef[]): Promise<Map<string, Buffer>> {
+  /**
+   * Stored Merkle tree nodes, by nodeKey, and the tenant's head sequence, in one round trip: an
+   * indexed read of the entries that hold the nodes, joined to the head row.
+   */
+  async treeNodes(tenantId: string, nodes: NodeRef[]): Promise<{ size: number; nodes: Map<string, Buffer> }> {
     const homes = nodes.map((n) => ({ n, ...nodeHome(n) }));
     const sequences = [...new Set(homes.map((h) => h.sequence))];
+    const { rows }: { rows: Row[] } = await this.db.raw(
+      `SELECT h.sequence AS head, e.sequence, e.tree_hashes FROM ledger_heads h
+       LEFT JOIN ledger_entries e ON e.tenant_id = h.tenant_id AND e.sequence = ANY (?::bigint[])
+       WHERE h.tenant_id = ?`,
+      [sequences, tenantId],
+    );
+    const bySequence = new Map(rows.filter((r) => r.sequence !== null).map((r) => [Number(r.sequence), splitHashes(r.tree_hashes)]));
     const out = new Map<string, Buffer>();
-    if (!sequences.length) return out;
-    const rows: Row[] = await this.db('ledger_entries')
-      .where({ tenant_id: tenantId })
-      .whereIn('sequence', sequences)
-      .select('sequence', 'tree_hashes');
-    const bySequence = new Map(rows.map((r) => [Number(r.sequence), splitHashes(r.tree_hashes)]));
     for (const h of homes) {
       const hash = bySequence.get(h.sequence)?.[h.offset];
       if (hash) out.set(nodeKey(h.n), hash);
     }
-    return out;
+    return { size: rows.length ? Number(rows[0].head) : 0, nodes: out };
   }
 
   /** The ledger entry of a decision, by its decision id. */

@@ -62,8 +62,8 @@ export interface LedgerReader {
   checkpoints(tenantId: string): Promise<Checkpoint[]>;
   insertCheckpoint(checkpoint: Checkpoint): Promise<void>;
   headsWithoutCheckpoint(): Promise<(LedgerHead & { tenantId: string })[]>;
-  /** Stored Merkle tree nodes, by nodeKey (src/ledger/merkle.ts); missing ones are absent. */
-  treeNodes(tenantId: string, nodes: NodeRef[]): Promise<Map<string, Buffer>>;
+  /** Stored Merkle tree nodes, by nodeKey (src/ledger/merkle.ts; missing ones are absent), and the head's sequence, read together. */
+  treeNodes(tenantId: string, nodes: NodeRef[]): Promise<{ size: number; nodes: Map<string, Buffer> }>;
   decisionEntry(tenantId: string, decisionId: string): Promise<LedgerRecord | undefined>;
   events(
     tenantId: string,
