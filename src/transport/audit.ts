@@ -70,6 +70,7 @@ export function reportToProto(r: ComplianceReport): pb.ComplianceReport {
     },
     aicmCoverage: r.aicmCoverage,
     ledgerSequence: r.ledgerSequence,
+    checkpoint: r.checkpoint ? checkpointToProto(r.checkpoint) : undefined,
   };
 }
 
@@ -78,7 +79,7 @@ export function auditHandlers(d: AuditDeps): Handlers {
   return {
     async getComplianceReport(ctx, req: pb.GetComplianceReportRequest): Promise<pb.GetComplianceReportResponse> {
       const report = reportToProto(await d.compliance.report(ctx, req.systemId));
-      const { ledgerSequence: _, ...fields } = report; // eslint-disable-line @typescript-eslint/no-unused-vars
+      const { ledgerSequence: _, checkpoint: __, ...fields } = report; // eslint-disable-line @typescript-eslint/no-unused-vars
       return { ...fields, report };
     },
 

@@ -162,6 +162,19 @@ describe(`Merkle proofs over the ledger (${TEST_DATABASE_KIND})`, function () {
     }
   });
 
+  it('a compliance report names the signed checkpoint it was computed at', async () => {
+    const t = tenant();
+    await register(t, 'credit');
+    await enforce(t, 'credit');
+    await enforce(t, 'credit');
+    const { report } = await call(c.audit, c.audit.getComplianceReport, { systemId: 'credit' }, t.auditor);
+    const cp = signed(t, report!.checkpoint!);
+    expect(cp.size).to.equal(report!.ledgerSequence);
+    expect(cp.size).to.equal(3);
+    expect(cp.rootHash).to.deep.equal(rootOf((await entries(t)).map(leafOf)));
+    expect(report!.euAiAct!.articles.find((a) => a.article === 'Art. 9')!.evidence).to.contain('2 decisions');
+  });
+
   describe('refusals', () => {
     it('names the field: sequence 0, from_size 0 are INVALID_ARGUMENT', async () => {
       const t = await tenantWith(3);

@@ -15,7 +15,7 @@ from btv.v1 import types_pb2 as btv_dot_v1_dot_types__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x12\x62tv/v1/audit.proto\x12\x06\x62tv.v1\x1a\x12\x62tv/v1/types.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x81\x01\n\x0eNistAssessment\x12\x33\n\x15\x63ompliance_percentage\x18\x01 \x01(\x01R\x14\x63ompliancePercentage\x12 \n\x0bimplemented\x18\x02 \x03(\tR\x0bimplemented\x12\x18\n\x07roadmap\x18\x03 \x03(\tR\x07roadmap\"s\n\rArticleStatus\x12\x18\n\x07\x61rticle\x18\x01 \x01(\tR\x07\x61rticle\x12\x14\n\x05title\x18\x02 \x01(\tR\x05title\x12\x16\n\x06status\x18\x03 \x01(\tR\x06status\x12\x1a\n\x08\x65vidence\x18\x04 \x01(\tR\x08\x65vidence\"F\n\x11\x45uAiActAssessment\x12\x31\n\x08\x61rticles\x18\x01 \x03(\x0b\x32\x15.btv.v1.ArticleStatusR\x08\x61rticles\"\xb2\x01\n\x12SupplyChainSummary\x12\x34\n\x0coverall_risk\x18\x01 \x01(\x0e\x32\x11.btv.v1.RiskLevelR\x0boverallRisk\x12)\n\x10total_components\x18\x02 \x01(\x05R\x0ftotalComponents\x12;\n\ncomponents\x18\x03 \x03(\x0b\x32\x1b.btv.v1.ThirdPartyComponentR\ncomponents\"\xde\x02\n\x10\x43omplianceReport\x12\x1b\n\tsystem_id\x18\x01 \x01(\tR\x08systemId\x12=\n\x0cgenerated_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0bgeneratedAt\x12*\n\x04nist\x18\x03 \x01(\x0b\x32\x16.btv.v1.NistAssessmentR\x04nist\x12\x35\n\teu_ai_act\x18\x04 \x01(\x0b\x32\x19.btv.v1.EuAiActAssessmentR\x07\x65uAiAct\x12=\n\x0csupply_chain\x18\x05 \x01(\x0b\x32\x1a.btv.v1.SupplyChainSummaryR\x0bsupplyChain\x12#\n\raicm_coverage\x18\x06 \x01(\x01R\x0c\x61icmCoverage\x12\'\n\x0fledger_sequence\x18\x07 \x01(\x04R\x0eledgerSequence\"9\n\x1aGetComplianceReportRequest\x12\x1b\n\tsystem_id\x18\x01 \x01(\tR\x08systemId\"\xf2\x02\n\x1bGetComplianceReportResponse\x12\x1b\n\tsystem_id\x18\x01 \x01(\tR\x08systemId\x12=\n\x0cgenerated_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0bgeneratedAt\x12*\n\x04nist\x18\x03 \x01(\x0b\x32\x16.btv.v1.NistAssessmentR\x04nist\x12\x35\n\teu_ai_act\x18\x04 \x01(\x0b\x32\x19.btv.v1.EuAiActAssessmentR\x07\x65uAiAct\x12=\n\x0csupply_chain\x18\x05 \x01(\x0b\x32\x1a.btv.v1.SupplyChainSummaryR\x0bsupplyChain\x12#\n\raicm_coverage\x18\x06 \x01(\x01R\x0c\x61icmCoverage\x12\x30\n\x06report\x18\x07 \x01(\x0b\x32\x18.btv.v1.ComplianceReportR\x06report\"\x84\x01\n\x1eGetComplianceStatisticsRequest\x12\x30\n\x05since\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x05since\x12\x30\n\x05until\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x05until\"\xc4\x02\n\x14\x43omplianceStatistics\x12\'\n\x0ftotal_decisions\x18\x01 \x01(\x03R\x0etotalDecisions\x12)\n\x10total_violations\x18\x02 \x01(\x03R\x0ftotalViolations\x12$\n\x0e\x61vg_risk_score\x18\x03 \x01(\x01R\x0c\x61vgRiskScore\x12,\n\x12most_common_reason\x18\x04 \x01(\tR\x10mostCommonReason\x12G\n\tby_threat\x18\x05 \x03(\x0b\x32*.btv.v1.ComplianceStatistics.ByThreatEntryR\x08\x62yThreat\x1a;\n\rByThreatEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\x03R\x05value:\x02\x38\x01\"\xa9\x01\n\x1fGetComplianceStatisticsResponse\x12\x1b\n\ttenant_id\x18\x01 \x01(\tR\x08tenantId\x12<\n\nstatistics\x18\x02 \x01(\x0b\x32\x1c.btv.v1.ComplianceStatisticsR\nstatistics\x12+\n\x11\x63ompliance_status\x18\x03 \x01(\tR\x10\x63omplianceStatus\"P\n\x19ListPendingReviewsRequest\x12\x14\n\x05limit\x18\x01 \x01(\x05R\x05limit\x12\x1d\n\npage_token\x18\x02 \x01(\tR\tpageToken\"\xb0\x01\n\x1aListPendingReviewsResponse\x12\x1b\n\ttenant_id\x18\x01 \x01(\tR\x08tenantId\x12#\n\rpending_count\x18\x02 \x01(\x05R\x0cpendingCount\x12(\n\x07reviews\x18\x03 \x03(\x0b\x32\x0e.btv.v1.ReviewR\x07reviews\x12&\n\x0fnext_page_token\x18\x04 \x01(\tR\rnextPageToken\"e\n\x14ResolveReviewRequest\x12\x1d\n\nrequest_id\x18\x01 \x01(\tR\trequestId\x12\x18\n\x07\x61pprove\x18\x02 \x01(\x08R\x07\x61pprove\x12\x14\n\x05notes\x18\x03 \x01(\tR\x05notes\"?\n\x15ResolveReviewResponse\x12&\n\x06review\x18\x01 \x01(\x0b\x32\x0e.btv.v1.ReviewR\x06review\"W\n\x18ListLedgerEntriesRequest\x12%\n\x0e\x61\x66ter_sequence\x18\x01 \x01(\x04R\rafterSequence\x12\x14\n\x05limit\x18\x02 \x01(\x05R\x05limit\"o\n\x19ListLedgerEntriesResponse\x12-\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\x13.btv.v1.LedgerEntryR\x07\x65ntries\x12#\n\rhead_sequence\x18\x02 \x01(\x04R\x0cheadSequence\"\x15\n\x13VerifyLedgerRequest\"\xee\x01\n\x14VerifyLedgerResponse\x12\x14\n\x05valid\x18\x01 \x01(\x08R\x05valid\x12\'\n\x0f\x65ntries_checked\x18\x02 \x01(\x04R\x0e\x65ntriesChecked\x12\x34\n\x16\x66irst_invalid_sequence\x18\x03 \x01(\x04R\x14\x66irstInvalidSequence\x12\x18\n\x07problem\x18\x04 \x01(\tR\x07problem\x12\x16\n\x06\x64\x65tail\x18\x05 \x01(\tR\x06\x64\x65tail\x12/\n\x13\x63heckpoints_checked\x18\x06 \x01(\x04R\x12\x63heckpointsChecked\"\xda\x01\n\x10LedgerCheckpoint\x12\x1b\n\ttenant_id\x18\x01 \x01(\tR\x08tenantId\x12\x12\n\x04size\x18\x02 \x01(\x04R\x04size\x12\x1b\n\thead_hash\x18\x03 \x01(\tR\x08headHash\x12\x12\n\x04time\x18\x04 \x01(\tR\x04time\x12\x15\n\x06key_id\x18\x05 \x01(\tR\x05keyId\x12\x1c\n\tsignature\x18\x06 \x01(\tR\tsignature\x12\x1b\n\troot_hash\x18\x07 \x01(\tR\x08rootHash\x12\x12\n\x04note\x18\x08 \x01(\tR\x04note\"\x1f\n\x1d\x43reateLedgerCheckpointRequest\"Z\n\x1e\x43reateLedgerCheckpointResponse\x12\x38\n\ncheckpoint\x18\x01 \x01(\x0b\x32\x18.btv.v1.LedgerCheckpointR\ncheckpoint\"\x1e\n\x1cListLedgerCheckpointsRequest\"\xa4\x01\n\x1dListLedgerCheckpointsResponse\x12:\n\x0b\x63heckpoints\x18\x01 \x03(\x0b\x32\x18.btv.v1.LedgerCheckpointR\x0b\x63heckpoints\x12$\n\x0epublic_key_pem\x18\x02 \x01(\tR\x0cpublicKeyPem\x12!\n\x0cverifier_key\x18\x03 \x01(\tR\x0bverifierKey\"S\n\x18GetInclusionProofRequest\x12\x1a\n\x08sequence\x18\x01 \x01(\x04R\x08sequence\x12\x1b\n\ttree_size\x18\x02 \x01(\x04R\x08treeSize\"k\n\x19GetInclusionProofResponse\x12\x1b\n\tleaf_hash\x18\x01 \x01(\x0cR\x08leafHash\x12\x1b\n\ttree_size\x18\x02 \x01(\x04R\x08treeSize\x12\x14\n\x05proof\x18\x03 \x03(\x0cR\x05proof\"R\n\x1aGetConsistencyProofRequest\x12\x1b\n\tfrom_size\x18\x01 \x01(\x04R\x08\x66romSize\x12\x17\n\x07to_size\x18\x02 \x01(\x04R\x06toSize\"L\n\x1bGetConsistencyProofResponse\x12\x14\n\x05proof\x18\x01 \x03(\x0cR\x05proof\x12\x17\n\x07to_size\x18\x02 \x01(\x04R\x06toSize2\xb3\x07\n\x0c\x41uditService\x12^\n\x13GetComplianceReport\x12\".btv.v1.GetComplianceReportRequest\x1a#.btv.v1.GetComplianceReportResponse\x12j\n\x17GetComplianceStatistics\x12&.btv.v1.GetComplianceStatisticsRequest\x1a\'.btv.v1.GetComplianceStatisticsResponse\x12[\n\x12ListPendingReviews\x12!.btv.v1.ListPendingReviewsRequest\x1a\".btv.v1.ListPendingReviewsResponse\x12L\n\rResolveReview\x12\x1c.btv.v1.ResolveReviewRequest\x1a\x1d.btv.v1.ResolveReviewResponse\x12X\n\x11ListLedgerEntries\x12 .btv.v1.ListLedgerEntriesRequest\x1a!.btv.v1.ListLedgerEntriesResponse\x12I\n\x0cVerifyLedger\x12\x1b.btv.v1.VerifyLedgerRequest\x1a\x1c.btv.v1.VerifyLedgerResponse\x12g\n\x16\x43reateLedgerCheckpoint\x12%.btv.v1.CreateLedgerCheckpointRequest\x1a&.btv.v1.CreateLedgerCheckpointResponse\x12\x64\n\x15ListLedgerCheckpoints\x12$.btv.v1.ListLedgerCheckpointsRequest\x1a%.btv.v1.ListLedgerCheckpointsResponse\x12X\n\x11GetInclusionProof\x12 .btv.v1.GetInclusionProofRequest\x1a!.btv.v1.GetInclusionProofResponse\x12^\n\x13GetConsistencyProof\x12\".btv.v1.GetConsistencyProofRequest\x1a#.btv.v1.GetConsistencyProofResponseB*Z(buildtovalue.dev/btv/gen/go/btv/v1;btvv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x12\x62tv/v1/audit.proto\x12\x06\x62tv.v1\x1a\x12\x62tv/v1/types.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x81\x01\n\x0eNistAssessment\x12\x33\n\x15\x63ompliance_percentage\x18\x01 \x01(\x01R\x14\x63ompliancePercentage\x12 \n\x0bimplemented\x18\x02 \x03(\tR\x0bimplemented\x12\x18\n\x07roadmap\x18\x03 \x03(\tR\x07roadmap\"s\n\rArticleStatus\x12\x18\n\x07\x61rticle\x18\x01 \x01(\tR\x07\x61rticle\x12\x14\n\x05title\x18\x02 \x01(\tR\x05title\x12\x16\n\x06status\x18\x03 \x01(\tR\x06status\x12\x1a\n\x08\x65vidence\x18\x04 \x01(\tR\x08\x65vidence\"F\n\x11\x45uAiActAssessment\x12\x31\n\x08\x61rticles\x18\x01 \x03(\x0b\x32\x15.btv.v1.ArticleStatusR\x08\x61rticles\"\xb2\x01\n\x12SupplyChainSummary\x12\x34\n\x0coverall_risk\x18\x01 \x01(\x0e\x32\x11.btv.v1.RiskLevelR\x0boverallRisk\x12)\n\x10total_components\x18\x02 \x01(\x05R\x0ftotalComponents\x12;\n\ncomponents\x18\x03 \x03(\x0b\x32\x1b.btv.v1.ThirdPartyComponentR\ncomponents\"\x98\x03\n\x10\x43omplianceReport\x12\x1b\n\tsystem_id\x18\x01 \x01(\tR\x08systemId\x12=\n\x0cgenerated_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0bgeneratedAt\x12*\n\x04nist\x18\x03 \x01(\x0b\x32\x16.btv.v1.NistAssessmentR\x04nist\x12\x35\n\teu_ai_act\x18\x04 \x01(\x0b\x32\x19.btv.v1.EuAiActAssessmentR\x07\x65uAiAct\x12=\n\x0csupply_chain\x18\x05 \x01(\x0b\x32\x1a.btv.v1.SupplyChainSummaryR\x0bsupplyChain\x12#\n\raicm_coverage\x18\x06 \x01(\x01R\x0c\x61icmCoverage\x12\'\n\x0fledger_sequence\x18\x07 \x01(\x04R\x0eledgerSequence\x12\x38\n\ncheckpoint\x18\x08 \x01(\x0b\x32\x18.btv.v1.LedgerCheckpointR\ncheckpoint\"9\n\x1aGetComplianceReportRequest\x12\x1b\n\tsystem_id\x18\x01 \x01(\tR\x08systemId\"\xf2\x02\n\x1bGetComplianceReportResponse\x12\x1b\n\tsystem_id\x18\x01 \x01(\tR\x08systemId\x12=\n\x0cgenerated_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0bgeneratedAt\x12*\n\x04nist\x18\x03 \x01(\x0b\x32\x16.btv.v1.NistAssessmentR\x04nist\x12\x35\n\teu_ai_act\x18\x04 \x01(\x0b\x32\x19.btv.v1.EuAiActAssessmentR\x07\x65uAiAct\x12=\n\x0csupply_chain\x18\x05 \x01(\x0b\x32\x1a.btv.v1.SupplyChainSummaryR\x0bsupplyChain\x12#\n\raicm_coverage\x18\x06 \x01(\x01R\x0c\x61icmCoverage\x12\x30\n\x06report\x18\x07 \x01(\x0b\x32\x18.btv.v1.ComplianceReportR\x06report\"\x84\x01\n\x1eGetComplianceStatisticsRequest\x12\x30\n\x05since\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x05since\x12\x30\n\x05until\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x05until\"\xc4\x02\n\x14\x43omplianceStatistics\x12\'\n\x0ftotal_decisions\x18\x01 \x01(\x03R\x0etotalDecisions\x12)\n\x10total_violations\x18\x02 \x01(\x03R\x0ftotalViolations\x12$\n\x0e\x61vg_risk_score\x18\x03 \x01(\x01R\x0c\x61vgRiskScore\x12,\n\x12most_common_reason\x18\x04 \x01(\tR\x10mostCommonReason\x12G\n\tby_threat\x18\x05 \x03(\x0b\x32*.btv.v1.ComplianceStatistics.ByThreatEntryR\x08\x62yThreat\x1a;\n\rByThreatEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\x03R\x05value:\x02\x38\x01\"\xa9\x01\n\x1fGetComplianceStatisticsResponse\x12\x1b\n\ttenant_id\x18\x01 \x01(\tR\x08tenantId\x12<\n\nstatistics\x18\x02 \x01(\x0b\x32\x1c.btv.v1.ComplianceStatisticsR\nstatistics\x12+\n\x11\x63ompliance_status\x18\x03 \x01(\tR\x10\x63omplianceStatus\"P\n\x19ListPendingReviewsRequest\x12\x14\n\x05limit\x18\x01 \x01(\x05R\x05limit\x12\x1d\n\npage_token\x18\x02 \x01(\tR\tpageToken\"\xb0\x01\n\x1aListPendingReviewsResponse\x12\x1b\n\ttenant_id\x18\x01 \x01(\tR\x08tenantId\x12#\n\rpending_count\x18\x02 \x01(\x05R\x0cpendingCount\x12(\n\x07reviews\x18\x03 \x03(\x0b\x32\x0e.btv.v1.ReviewR\x07reviews\x12&\n\x0fnext_page_token\x18\x04 \x01(\tR\rnextPageToken\"e\n\x14ResolveReviewRequest\x12\x1d\n\nrequest_id\x18\x01 \x01(\tR\trequestId\x12\x18\n\x07\x61pprove\x18\x02 \x01(\x08R\x07\x61pprove\x12\x14\n\x05notes\x18\x03 \x01(\tR\x05notes\"?\n\x15ResolveReviewResponse\x12&\n\x06review\x18\x01 \x01(\x0b\x32\x0e.btv.v1.ReviewR\x06review\"W\n\x18ListLedgerEntriesRequest\x12%\n\x0e\x61\x66ter_sequence\x18\x01 \x01(\x04R\rafterSequence\x12\x14\n\x05limit\x18\x02 \x01(\x05R\x05limit\"o\n\x19ListLedgerEntriesResponse\x12-\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\x13.btv.v1.LedgerEntryR\x07\x65ntries\x12#\n\rhead_sequence\x18\x02 \x01(\x04R\x0cheadSequence\"\x15\n\x13VerifyLedgerRequest\"\xee\x01\n\x14VerifyLedgerResponse\x12\x14\n\x05valid\x18\x01 \x01(\x08R\x05valid\x12\'\n\x0f\x65ntries_checked\x18\x02 \x01(\x04R\x0e\x65ntriesChecked\x12\x34\n\x16\x66irst_invalid_sequence\x18\x03 \x01(\x04R\x14\x66irstInvalidSequence\x12\x18\n\x07problem\x18\x04 \x01(\tR\x07problem\x12\x16\n\x06\x64\x65tail\x18\x05 \x01(\tR\x06\x64\x65tail\x12/\n\x13\x63heckpoints_checked\x18\x06 \x01(\x04R\x12\x63heckpointsChecked\"\xda\x01\n\x10LedgerCheckpoint\x12\x1b\n\ttenant_id\x18\x01 \x01(\tR\x08tenantId\x12\x12\n\x04size\x18\x02 \x01(\x04R\x04size\x12\x1b\n\thead_hash\x18\x03 \x01(\tR\x08headHash\x12\x12\n\x04time\x18\x04 \x01(\tR\x04time\x12\x15\n\x06key_id\x18\x05 \x01(\tR\x05keyId\x12\x1c\n\tsignature\x18\x06 \x01(\tR\tsignature\x12\x1b\n\troot_hash\x18\x07 \x01(\tR\x08rootHash\x12\x12\n\x04note\x18\x08 \x01(\tR\x04note\"\x1f\n\x1d\x43reateLedgerCheckpointRequest\"Z\n\x1e\x43reateLedgerCheckpointResponse\x12\x38\n\ncheckpoint\x18\x01 \x01(\x0b\x32\x18.btv.v1.LedgerCheckpointR\ncheckpoint\"\x1e\n\x1cListLedgerCheckpointsRequest\"\xa4\x01\n\x1dListLedgerCheckpointsResponse\x12:\n\x0b\x63heckpoints\x18\x01 \x03(\x0b\x32\x18.btv.v1.LedgerCheckpointR\x0b\x63heckpoints\x12$\n\x0epublic_key_pem\x18\x02 \x01(\tR\x0cpublicKeyPem\x12!\n\x0cverifier_key\x18\x03 \x01(\tR\x0bverifierKey\"S\n\x18GetInclusionProofRequest\x12\x1a\n\x08sequence\x18\x01 \x01(\x04R\x08sequence\x12\x1b\n\ttree_size\x18\x02 \x01(\x04R\x08treeSize\"k\n\x19GetInclusionProofResponse\x12\x1b\n\tleaf_hash\x18\x01 \x01(\x0cR\x08leafHash\x12\x1b\n\ttree_size\x18\x02 \x01(\x04R\x08treeSize\x12\x14\n\x05proof\x18\x03 \x03(\x0cR\x05proof\"R\n\x1aGetConsistencyProofRequest\x12\x1b\n\tfrom_size\x18\x01 \x01(\x04R\x08\x66romSize\x12\x17\n\x07to_size\x18\x02 \x01(\x04R\x06toSize\"L\n\x1bGetConsistencyProofResponse\x12\x14\n\x05proof\x18\x01 \x03(\x0cR\x05proof\x12\x17\n\x07to_size\x18\x02 \x01(\x04R\x06toSize2\xb3\x07\n\x0c\x41uditService\x12^\n\x13GetComplianceReport\x12\".btv.v1.GetComplianceReportRequest\x1a#.btv.v1.GetComplianceReportResponse\x12j\n\x17GetComplianceStatistics\x12&.btv.v1.GetComplianceStatisticsRequest\x1a\'.btv.v1.GetComplianceStatisticsResponse\x12[\n\x12ListPendingReviews\x12!.btv.v1.ListPendingReviewsRequest\x1a\".btv.v1.ListPendingReviewsResponse\x12L\n\rResolveReview\x12\x1c.btv.v1.ResolveReviewRequest\x1a\x1d.btv.v1.ResolveReviewResponse\x12X\n\x11ListLedgerEntries\x12 .btv.v1.ListLedgerEntriesRequest\x1a!.btv.v1.ListLedgerEntriesResponse\x12I\n\x0cVerifyLedger\x12\x1b.btv.v1.VerifyLedgerRequest\x1a\x1c.btv.v1.VerifyLedgerResponse\x12g\n\x16\x43reateLedgerCheckpoint\x12%.btv.v1.CreateLedgerCheckpointRequest\x1a&.btv.v1.CreateLedgerCheckpointResponse\x12\x64\n\x15ListLedgerCheckpoints\x12$.btv.v1.ListLedgerCheckpointsRequest\x1a%.btv.v1.ListLedgerCheckpointsResponse\x12X\n\x11GetInclusionProof\x12 .btv.v1.GetInclusionProofRequest\x1a!.btv.v1.GetInclusionProofResponse\x12^\n\x13GetConsistencyProof\x12\".btv.v1.GetConsistencyProofRequest\x1a#.btv.v1.GetConsistencyProofResponseB*Z(buildtovalue.dev/btv/gen/go/btv/v1;btvv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'btv.v1.audit_pb2', globals())
@@ -34,53 +34,53 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _SUPPLYCHAINSUMMARY._serialized_start=405
   _SUPPLYCHAINSUMMARY._serialized_end=583
   _COMPLIANCEREPORT._serialized_start=586
-  _COMPLIANCEREPORT._serialized_end=936
-  _GETCOMPLIANCEREPORTREQUEST._serialized_start=938
-  _GETCOMPLIANCEREPORTREQUEST._serialized_end=995
-  _GETCOMPLIANCEREPORTRESPONSE._serialized_start=998
-  _GETCOMPLIANCEREPORTRESPONSE._serialized_end=1368
-  _GETCOMPLIANCESTATISTICSREQUEST._serialized_start=1371
-  _GETCOMPLIANCESTATISTICSREQUEST._serialized_end=1503
-  _COMPLIANCESTATISTICS._serialized_start=1506
-  _COMPLIANCESTATISTICS._serialized_end=1830
-  _COMPLIANCESTATISTICS_BYTHREATENTRY._serialized_start=1771
-  _COMPLIANCESTATISTICS_BYTHREATENTRY._serialized_end=1830
-  _GETCOMPLIANCESTATISTICSRESPONSE._serialized_start=1833
-  _GETCOMPLIANCESTATISTICSRESPONSE._serialized_end=2002
-  _LISTPENDINGREVIEWSREQUEST._serialized_start=2004
-  _LISTPENDINGREVIEWSREQUEST._serialized_end=2084
-  _LISTPENDINGREVIEWSRESPONSE._serialized_start=2087
-  _LISTPENDINGREVIEWSRESPONSE._serialized_end=2263
-  _RESOLVEREVIEWREQUEST._serialized_start=2265
-  _RESOLVEREVIEWREQUEST._serialized_end=2366
-  _RESOLVEREVIEWRESPONSE._serialized_start=2368
-  _RESOLVEREVIEWRESPONSE._serialized_end=2431
-  _LISTLEDGERENTRIESREQUEST._serialized_start=2433
-  _LISTLEDGERENTRIESREQUEST._serialized_end=2520
-  _LISTLEDGERENTRIESRESPONSE._serialized_start=2522
-  _LISTLEDGERENTRIESRESPONSE._serialized_end=2633
-  _VERIFYLEDGERREQUEST._serialized_start=2635
-  _VERIFYLEDGERREQUEST._serialized_end=2656
-  _VERIFYLEDGERRESPONSE._serialized_start=2659
-  _VERIFYLEDGERRESPONSE._serialized_end=2897
-  _LEDGERCHECKPOINT._serialized_start=2900
-  _LEDGERCHECKPOINT._serialized_end=3118
-  _CREATELEDGERCHECKPOINTREQUEST._serialized_start=3120
-  _CREATELEDGERCHECKPOINTREQUEST._serialized_end=3151
-  _CREATELEDGERCHECKPOINTRESPONSE._serialized_start=3153
-  _CREATELEDGERCHECKPOINTRESPONSE._serialized_end=3243
-  _LISTLEDGERCHECKPOINTSREQUEST._serialized_start=3245
-  _LISTLEDGERCHECKPOINTSREQUEST._serialized_end=3275
-  _LISTLEDGERCHECKPOINTSRESPONSE._serialized_start=3278
-  _LISTLEDGERCHECKPOINTSRESPONSE._serialized_end=3442
-  _GETINCLUSIONPROOFREQUEST._serialized_start=3444
-  _GETINCLUSIONPROOFREQUEST._serialized_end=3527
-  _GETINCLUSIONPROOFRESPONSE._serialized_start=3529
-  _GETINCLUSIONPROOFRESPONSE._serialized_end=3636
-  _GETCONSISTENCYPROOFREQUEST._serialized_start=3638
-  _GETCONSISTENCYPROOFREQUEST._serialized_end=3720
-  _GETCONSISTENCYPROOFRESPONSE._serialized_start=3722
-  _GETCONSISTENCYPROOFRESPONSE._serialized_end=3798
-  _AUDITSERVICE._serialized_start=3801
-  _AUDITSERVICE._serialized_end=4748
+  _COMPLIANCEREPORT._serialized_end=994
+  _GETCOMPLIANCEREPORTREQUEST._serialized_start=996
+  _GETCOMPLIANCEREPORTREQUEST._serialized_end=1053
+  _GETCOMPLIANCEREPORTRESPONSE._serialized_start=1056
+  _GETCOMPLIANCEREPORTRESPONSE._serialized_end=1426
+  _GETCOMPLIANCESTATISTICSREQUEST._serialized_start=1429
+  _GETCOMPLIANCESTATISTICSREQUEST._serialized_end=1561
+  _COMPLIANCESTATISTICS._serialized_start=1564
+  _COMPLIANCESTATISTICS._serialized_end=1888
+  _COMPLIANCESTATISTICS_BYTHREATENTRY._serialized_start=1829
+  _COMPLIANCESTATISTICS_BYTHREATENTRY._serialized_end=1888
+  _GETCOMPLIANCESTATISTICSRESPONSE._serialized_start=1891
+  _GETCOMPLIANCESTATISTICSRESPONSE._serialized_end=2060
+  _LISTPENDINGREVIEWSREQUEST._serialized_start=2062
+  _LISTPENDINGREVIEWSREQUEST._serialized_end=2142
+  _LISTPENDINGREVIEWSRESPONSE._serialized_start=2145
+  _LISTPENDINGREVIEWSRESPONSE._serialized_end=2321
+  _RESOLVEREVIEWREQUEST._serialized_start=2323
+  _RESOLVEREVIEWREQUEST._serialized_end=2424
+  _RESOLVEREVIEWRESPONSE._serialized_start=2426
+  _RESOLVEREVIEWRESPONSE._serialized_end=2489
+  _LISTLEDGERENTRIESREQUEST._serialized_start=2491
+  _LISTLEDGERENTRIESREQUEST._serialized_end=2578
+  _LISTLEDGERENTRIESRESPONSE._serialized_start=2580
+  _LISTLEDGERENTRIESRESPONSE._serialized_end=2691
+  _VERIFYLEDGERREQUEST._serialized_start=2693
+  _VERIFYLEDGERREQUEST._serialized_end=2714
+  _VERIFYLEDGERRESPONSE._serialized_start=2717
+  _VERIFYLEDGERRESPONSE._serialized_end=2955
+  _LEDGERCHECKPOINT._serialized_start=2958
+  _LEDGERCHECKPOINT._serialized_end=3176
+  _CREATELEDGERCHECKPOINTREQUEST._serialized_start=3178
+  _CREATELEDGERCHECKPOINTREQUEST._serialized_end=3209
+  _CREATELEDGERCHECKPOINTRESPONSE._serialized_start=3211
+  _CREATELEDGERCHECKPOINTRESPONSE._serialized_end=3301
+  _LISTLEDGERCHECKPOINTSREQUEST._serialized_start=3303
+  _LISTLEDGERCHECKPOINTSREQUEST._serialized_end=3333
+  _LISTLEDGERCHECKPOINTSRESPONSE._serialized_start=3336
+  _LISTLEDGERCHECKPOINTSRESPONSE._serialized_end=3500
+  _GETINCLUSIONPROOFREQUEST._serialized_start=3502
+  _GETINCLUSIONPROOFREQUEST._serialized_end=3585
+  _GETINCLUSIONPROOFRESPONSE._serialized_start=3587
+  _GETINCLUSIONPROOFRESPONSE._serialized_end=3694
+  _GETCONSISTENCYPROOFREQUEST._serialized_start=3696
+  _GETCONSISTENCYPROOFREQUEST._serialized_end=3778
+  _GETCONSISTENCYPROOFRESPONSE._serialized_start=3780
+  _GETCONSISTENCYPROOFRESPONSE._serialized_end=3856
+  _AUDITSERVICE._serialized_start=3859
+  _AUDITSERVICE._serialized_end=4806
 # @@protoc_insertion_point(module_scope)

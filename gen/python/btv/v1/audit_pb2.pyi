@@ -20,8 +20,9 @@ class ArticleStatus(_message.Message):
     def __init__(self, article: _Optional[str] = ..., title: _Optional[str] = ..., status: _Optional[str] = ..., evidence: _Optional[str] = ...) -> None: ...
 
 class ComplianceReport(_message.Message):
-    __slots__ = ["aicm_coverage", "eu_ai_act", "generated_at", "ledger_sequence", "nist", "supply_chain", "system_id"]
+    __slots__ = ["aicm_coverage", "checkpoint", "eu_ai_act", "generated_at", "ledger_sequence", "nist", "supply_chain", "system_id"]
     AICM_COVERAGE_FIELD_NUMBER: _ClassVar[int]
+    CHECKPOINT_FIELD_NUMBER: _ClassVar[int]
     EU_AI_ACT_FIELD_NUMBER: _ClassVar[int]
     GENERATED_AT_FIELD_NUMBER: _ClassVar[int]
     LEDGER_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
@@ -29,13 +30,14 @@ class ComplianceReport(_message.Message):
     SUPPLY_CHAIN_FIELD_NUMBER: _ClassVar[int]
     SYSTEM_ID_FIELD_NUMBER: _ClassVar[int]
     aicm_coverage: float
+    checkpoint: LedgerCheckpoint
     eu_ai_act: EuAiActAssessment
     generated_at: _timestamp_pb2.Timestamp
     ledger_sequence: int
     nist: NistAssessment
     supply_chain: SupplyChainSummary
     system_id: str
-    def __init__(self, system_id: _Optional[str] = ..., generated_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., nist: _Optional[_Union[NistAssessment, _Mapping]] = ..., eu_ai_act: _Optional[_Union[EuAiActAssessment, _Mapping]] = ..., supply_chain: _Optional[_Union[SupplyChainSummary, _Mapping]] = ..., aicm_coverage: _Optional[float] = ..., ledger_sequence: _Optional[int] = ...) -> None: ...
+    def __init__(self, system_id: _Optional[str] = ..., generated_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., nist: _Optional[_Union[NistAssessment, _Mapping]] = ..., eu_ai_act: _Optional[_Union[EuAiActAssessment, _Mapping]] = ..., supply_chain: _Optional[_Union[SupplyChainSummary, _Mapping]] = ..., aicm_coverage: _Optional[float] = ..., ledger_sequence: _Optional[int] = ..., checkpoint: _Optional[_Union[LedgerCheckpoint, _Mapping]] = ...) -> None: ...
 
 class ComplianceStatistics(_message.Message):
     __slots__ = ["avg_risk_score", "by_threat", "most_common_reason", "total_decisions", "total_violations"]

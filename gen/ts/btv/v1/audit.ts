@@ -87,6 +87,11 @@ export interface ComplianceReport {
   aicmCoverage: number;
   /** ledger_sequence is the ledger head the report was computed at. */
   ledgerSequence: number;
+  /**
+   * checkpoint is the signed checkpoint of size ledger_sequence the report
+   * was computed at: its note proves which entries the report covers.
+   */
+  checkpoint: LedgerCheckpoint | undefined;
 }
 
 /** GetComplianceReportRequest names the system. */
@@ -744,6 +749,7 @@ function createBaseComplianceReport(): ComplianceReport {
     supplyChain: undefined,
     aicmCoverage: 0,
     ledgerSequence: 0,
+    checkpoint: undefined,
   };
 }
 
@@ -769,6 +775,9 @@ export const ComplianceReport: MessageFns<ComplianceReport> = {
     }
     if (message.ledgerSequence !== 0) {
       writer.uint32(56).uint64(message.ledgerSequence);
+    }
+    if (message.checkpoint !== undefined) {
+      LedgerCheckpoint.encode(message.checkpoint, writer.uint32(66).fork()).join();
     }
     return writer;
   },
@@ -842,6 +851,14 @@ export const ComplianceReport: MessageFns<ComplianceReport> = {
             message.ledgerSequence = longToNumber(reader.uint64());
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.checkpoint = LedgerCheckpoint.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -887,6 +904,7 @@ export const ComplianceReport: MessageFns<ComplianceReport> = {
         : isSet(object.ledger_sequence)
         ? globalThis.Number(object.ledger_sequence)
         : 0,
+      checkpoint: isSet(object.checkpoint) ? LedgerCheckpoint.fromJSON(object.checkpoint) : undefined,
     };
   },
 
@@ -913,6 +931,9 @@ export const ComplianceReport: MessageFns<ComplianceReport> = {
     if (message.ledgerSequence !== 0) {
       obj.ledgerSequence = Math.round(message.ledgerSequence);
     }
+    if (message.checkpoint !== undefined) {
+      obj.checkpoint = LedgerCheckpoint.toJSON(message.checkpoint);
+    }
     return obj;
   },
 
@@ -934,6 +955,9 @@ export const ComplianceReport: MessageFns<ComplianceReport> = {
       : undefined;
     message.aicmCoverage = object.aicmCoverage ?? 0;
     message.ledgerSequence = object.ledgerSequence ?? 0;
+    message.checkpoint = (object.checkpoint !== undefined && object.checkpoint !== null)
+      ? LedgerCheckpoint.fromPartial(object.checkpoint)
+      : undefined;
     return message;
   },
 };
