@@ -51,6 +51,9 @@ const CONTRACT: Record<string, Role[]> = {
   // Added with the signed ledger: reads of the audit trail, like the other AuditService reads.
   '/btv.v1.AuditService/CreateLedgerCheckpoint': ['admin', 'auditor'],
   '/btv.v1.AuditService/ListLedgerCheckpoints': ['admin', 'auditor'],
+  // API.md "Proofs": admin, auditor.
+  '/btv.v1.AuditService/GetInclusionProof': ['admin', 'auditor'],
+  '/btv.v1.AuditService/GetConsistencyProof': ['admin', 'auditor'],
 };
 
 type AnyMethod = grpc.MethodDefinition<unknown, unknown>;
