@@ -108,9 +108,14 @@ async function runTarget(t: Target, n: number, count: number): Promise<Cell[][]>
       }
       lat.sort((a, b) => a - b);
       const p99 = percentile(lat, 0.99);
-      rows.push([t.name, label, size, count, percentile(lat, 0.5), p99, p99 <= 10 ? 'met' : 'MISSED']);
+      rows.push([t.name, label, size, count, percentile(lat, 0.5), p99, label.startsWith('(') ? '-' : p99 <= 10 ? 'met' : 'MISSED']);
     };
     const rand = (max: number) => 1 + Math.floor(Math.random() * max);
+    // What one round trip to this database costs right now: the floor under any proof.
+    await time('(a SELECT 1 round trip, for scale)', async () => {
+      await storage.db.raw('SELECT 1');
+      return true;
+    });
     // At a given size, as a client holding a checkpoint asks: one round trip (size 0 adds a head read).
     await time('inclusion, at the checkpoint size', async () => {
       const seq = rand(size);

@@ -57,9 +57,20 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw('ALTER TABLE ledger_entries ALTER COLUMN tree_hashes SET NOT NULL');
 
   await knex.raw(commitIfCurrent(true));
+  // A proof's one read, as a function so PostgreSQL plans it once per connection (planning the
+  // statement each time cost more than running it: ~1 ms against ~0.4 ms on a 300,000-entry ledger).
+  await knex.raw(`
+    CREATE FUNCTION btv_tree_nodes(tenant uuid, sequences bigint[]) RETURNS TABLE (head bigint, sequence bigint, tree_hashes bytea)
+    LANGUAGE plpgsql STABLE AS $$
+    BEGIN
+      RETURN QUERY SELECT h.sequence, e.sequence, e.tree_hashes FROM ledger_heads h
+        LEFT JOIN ledger_entries e ON e.tenant_id = h.tenant_id AND e.sequence = ANY (sequences)
+        WHERE h.tenant_id = tenant;
+    END $$`);
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.raw('DROP FUNCTION IF EXISTS btv_tree_nodes(uuid, bigint[])');
   await knex.raw(commitIfCurrent(false));
   await knex.raw('ALTER TABLE ledger_checkpoints DROP COLUMN root_hash, DROP COLUMN note');
   await knex.raw('ALTER TABLE ledger_heads DROP COLUMN frontier');

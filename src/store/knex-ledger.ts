@@ -101,17 +101,13 @@ export class KnexLedgerStore {
 
   /**
    * Stored Merkle tree nodes, by nodeKey, and the tenant's head sequence, in one round trip: an
-   * indexed read of the entries that hold the nodes, joined to the head row.
+   * indexed read of the entries that hold the nodes, joined to the head row (btv_tree_nodes,
+   * migration 000008).
    */
   async treeNodes(tenantId: string, nodes: NodeRef[]): Promise<{ size: number; nodes: Map<string, Buffer> }> {
     const homes = nodes.map((n) => ({ n, ...nodeHome(n) }));
     const sequences = [...new Set(homes.map((h) => h.sequence))];
-    const { rows }: { rows: Row[] } = await this.db.raw(
-      `SELECT h.sequence AS head, e.sequence, e.tree_hashes FROM ledger_heads h
-       LEFT JOIN ledger_entries e ON e.tenant_id = h.tenant_id AND e.sequence = ANY (?::bigint[])
-       WHERE h.tenant_id = ?`,
-      [sequences, tenantId],
-    );
+    const { rows }: { rows: Row[] } = await this.db.raw('SELECT * FROM btv_tree_nodes(?::uuid, ?::bigint[])', [tenantId, sequences]);
     const bySequence = new Map(rows.filter((r) => r.sequence !== null).map((r) => [Number(r.sequence), splitHashes(r.tree_hashes)]));
     const out = new Map<string, Buffer>();
     for (const h of homes) {
