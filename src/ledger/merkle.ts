@@ -21,8 +21,19 @@ const sha256 = (b: Buffer): Buffer => crypto.hash('sha256', b, 'buffer') as unkn
 /** MTH({}): the root of the empty tree. */
 export const EMPTY_ROOT: Buffer = sha256(Buffer.alloc(0));
 
-export const leafHash = (entry: Buffer | string): Buffer => sha256(Buffer.concat([LEAF, typeof entry === 'string' ? Buffer.from(entry) : entry]));
-export const nodeHash = (left: Buffer, right: Buffer): Buffer => sha256(Buffer.concat([NODE, left, right]));
+/** SHA-256(0x00 ‖ entry). A string is hashed as its UTF-8 behind a NUL character: the same bytes, without a copy (hot path). */
+export const leafHash = (entry: Buffer | string): Buffer =>
+  typeof entry === 'string' ? (crypto.hash('sha256', `\u0000${entry}`, 'buffer') as unknown as Buffer) : sha256(Buffer.concat([LEAF, entry]));
+
+const scratch = Buffer.alloc(1 + 2 * HASH_BYTES);
+scratch[0] = NODE[0];
+/** SHA-256(0x01 ‖ left ‖ right), through one reused buffer (an append hashes one node on average). */
+export function nodeHash(left: Buffer, right: Buffer): Buffer {
+  if (left.length !== HASH_BYTES || right.length !== HASH_BYTES) throw new Error('a tree node hashes two 32-byte hashes');
+  left.copy(scratch, 1);
+  right.copy(scratch, 1 + HASH_BYTES);
+  return sha256(scratch);
+}
 
 /** Largest power of two strictly below n (n ≥ 2): RFC 9162's split point. */
 export function splitPoint(n: number): number {
