@@ -62,6 +62,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const keyRing = loadKeyRing({ env: config.env, dataDir: config.dataDir, keys: config.ledger.keys, activeKid: config.ledger.activeKey });
   const signer = new CheckpointSigner(
     loadCheckpointKey({ env: config.env, dataDir: config.dataDir, keyFile: config.ledger.checkpointKeyFile }),
+    config.ledger.logOrigin,
   );
   const clock = () => new Date();
   // Rules before the database: a bad rule file stops the server before it touches anything.

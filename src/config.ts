@@ -42,6 +42,8 @@ export interface Config {
     checkpointKeyFile?: string;
     /** BTV_CHECKPOINT_INTERVAL_MS: how often heads that moved get a checkpoint (0 = only on demand). */
     checkpointIntervalMs: number;
+    /** BTV_LOG_ORIGIN: checkpoint notes name tenant T's log `<origin>/<T>` (origin line and key name). */
+    logOrigin: string;
   };
   watch: {
     /** BTV_WATCH_HEARTBEAT_MS: heartbeat interval of idle watch streams. */
@@ -106,6 +108,15 @@ export const DEFAULT_RATE_LIMITS: Record<RpcGroup, number> = { tenants: 10, syst
 export class ConfigError extends Error {}
 
 type Env = Record<string, string | undefined>;
+
+export const DEFAULT_LOG_ORIGIN = 'buildtovalue.dev/ledger';
+
+/** A schema-less URL without spaces or '+' (c2sp.org/tlog-checkpoint), no trailing slash. */
+function logOrigin(v: string | undefined): string {
+  const origin = v || DEFAULT_LOG_ORIGIN;
+  if (/[\s+]/u.test(origin) || origin.endsWith('/')) throw new ConfigError('BTV_LOG_ORIGIN: no spaces, no "+", no trailing "/"');
+  return origin;
+}
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -197,6 +208,7 @@ export function loadConfig(processEnv: Env = process.env): Config {
       activeKey: env.BTV_LEDGER_ACTIVE_KEY || undefined,
       checkpointKeyFile: env.BTV_CHECKPOINT_KEY_FILE || undefined,
       checkpointIntervalMs: int(env, 'BTV_CHECKPOINT_INTERVAL_MS', 60_000, 0, 86_400_000),
+      logOrigin: logOrigin(env.BTV_LOG_ORIGIN),
     },
     watch: {
       heartbeatMs: int(env, 'BTV_WATCH_HEARTBEAT_MS', 5000, 10, 3_600_000),

@@ -30,6 +30,8 @@ export const ROLE_RULES: Readonly<Record<string, readonly Role[]>> = {
   '/btv.v1.AuditService/CreateLedgerCheckpoint': AUDIT,
   '/btv.v1.AuditService/ListLedgerCheckpoints': AUDIT,
   '/btv.v1.AuditService/GetPolicyImpact': AUDIT,
+  '/btv.v1.AuditService/GetInclusionProof': AUDIT,
+  '/btv.v1.AuditService/GetConsistencyProof': AUDIT,
 };
 
 export function allowedRoles(methodPath: string): readonly Role[] | undefined {

@@ -9,6 +9,7 @@ import { CheckpointSigner, DEV_CHECKPOINT_KEY_FILE, loadCheckpointKey } from '..
 import { parseJsonl, toJsonl } from '../ledger/export';
 import { DEV_LEDGER_KEYS_FILE, KeyRing, loadKeyRing, newKeySpecEntry, parseKeySpec } from '../ledger/keyring';
 import { verifyExport } from '../ledger/verify-export';
+import { buildReceipt, verifyReceipt } from '../ledger/receipt';
 import { connectDatabase } from '../store/connect';
 import { KnexStorage } from '../store/storage';
 
@@ -27,6 +28,10 @@ export const LEDGER_USAGE = `  btv ledger export --tenant UUID [--out FILE] [--n
       Verify an export offline; exit 1 naming the first bad sequence and the kind of problem.
   btv ledger checkpoint --tenant UUID
       Sign a checkpoint of the tenant's current head.
+  btv ledger receipt DECISION_ID --tenant UUID [--out FILE]
+      Write a decision's receipt (entry, inclusion proof, a freshly signed checkpoint) as JSON.
+  btv ledger verify-receipt FILE --public-key PEM
+      Check a receipt offline with the checkpoint public key alone; exit 1 when it does not hold.
   btv ledger rotate-key [--kid NAME]
       Add a new HMAC key that signs new entries after a restart; old keys keep verifying old entries.`;
 
@@ -42,7 +47,10 @@ export async function withLedger<T>(fn: (ledger: LedgerService, cli: CliContext)
   const config = loadConfig();
   const clock = () => new Date();
   const keyRing = loadKeyRing({ env: config.env, dataDir: config.dataDir, keys: config.ledger.keys, activeKid: config.ledger.activeKey });
-  const signer = new CheckpointSigner(loadCheckpointKey({ env: config.env, dataDir: config.dataDir, keyFile: config.ledger.checkpointKeyFile }));
+  const signer = new CheckpointSigner(
+    loadCheckpointKey({ env: config.env, dataDir: config.dataDir, keyFile: config.ledger.checkpointKeyFile }),
+    config.ledger.logOrigin,
+  );
   const database = await connectDatabase({ url: config.databaseUrl, dataDir: config.dataDir, timeouts: config.database.timeouts });
   const storage = new KnexStorage(database.db, { keyRing, clock });
   try {
@@ -114,6 +122,44 @@ async function checkpoint(args: string[]): Promise<string> {
   return JSON.stringify(cp, null, 2);
 }
 
+async function receipt(args: string[]): Promise<string> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { tenant: { type: 'string' }, out: { type: 'string' } } });
+  const tenantId = tenantArg(values.tenant);
+  if (positionals.length !== 1 || !UUID_RE.test(positionals[0])) throw new CliError('receipt takes exactly one decision id (a UUID)');
+  const decisionId = positionals[0].toLowerCase();
+  const text = await withLedger(async (ledger) => {
+    const entry = await ledger.decisionEntry(tenantId, decisionId);
+    const cp = await ledger.checkpoint(tenantId);
+    const proof = await ledger.inclusionProof(tenantId, entry.sequence, cp.size);
+    return JSON.stringify(buildReceipt(decisionId, entry, proof, cp), null, 2) + '\n';
+  });
+  if (!values.out) return text.trimEnd();
+  fs.writeFileSync(values.out, text);
+  return `wrote the receipt of decision ${decisionId} to ${values.out}`;
+}
+
+function verifyReceiptFile(args: string[]): string {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'public-key': { type: 'string' } } });
+  if (positionals.length !== 1) throw new CliError('verify-receipt takes exactly one receipt file');
+  if (!values['public-key']) throw new CliError('--public-key: the checkpoint public key (PEM) is required: a receipt is only as good as the key it is checked with');
+  let key: crypto.KeyObject;
+  try {
+    key = crypto.createPublicKey(fs.readFileSync(values['public-key']));
+  } catch {
+    throw new CliError(`--public-key: ${values['public-key']} is not a readable PEM public key`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(positionals[0], 'utf8'));
+  } catch {
+    throw new CliError(`${positionals[0]}: not a readable JSON file`);
+  }
+  const v = verifyReceipt(parsed, key);
+  const out = JSON.stringify(v, null, 2);
+  if (!v.valid) throw new CliError(out, 1);
+  return out;
+}
+
 function rotateKey(args: string[]): string {
   const { values } = parseArgs({ args, options: { kid: { type: 'string' } } });
   const kid = values.kid ?? `k${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
@@ -145,6 +191,10 @@ export function ledgerCommand(args: string[]): Promise<string> | string {
       return verifyFile(rest);
     case 'checkpoint':
       return checkpoint(rest);
+    case 'receipt':
+      return receipt(rest);
+    case 'verify-receipt':
+      return verifyReceiptFile(rest);
     case 'rotate-key':
       return rotateKey(rest);
     default:

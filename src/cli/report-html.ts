@@ -21,6 +21,13 @@ export function reportHtml(r: ComplianceReport, tenantId: string): string {
   const comps = r.supplyChain.components
     .map((c) => `<tr><td>${esc(c.name)}</td><td>${esc(c.version)}</td><td>${esc(c.vendor)}</td><td>${esc(c.licenseType)}</td><td>${esc(c.riskLevel)}</td><td>${esc(c.vulnerabilities.join(', '))}</td></tr>`)
     .join('\n');
+  const cp = r.checkpoint;
+  const proof = cp?.note
+    ? `<h2>Signed checkpoint</h2>
+<p>This report was computed from the first ${cp.size} entries of the tenant's signed ledger, as this checkpoint (a C2SP <code>tlog-checkpoint</code> signed note, Ed25519) names them: tree size ${cp.size}, RFC 9162 Merkle root <code>${esc(cp.rootHash ?? '')}</code>, signed ${esc(cp.time)}.</p>
+<pre>${esc(cp.note)}</pre>
+<p>How to check it: keep this note. Anyone holding the checkpoint public key (verifier key <code>${esc(r.checkpointVerifierKey ?? '')}</code>) can check its signature with any signed-note tool; <code>AuditService/GetConsistencyProof</code> (from_size ${cp.size}) then proves that every later checkpoint extends this one, and <code>btv ledger receipt</code> gives any decision's inclusion proof into it. See docs/ledger.md.</p>`
+    : '<h2>Signed checkpoint</h2><p class="muted">no signed checkpoint</p>';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Compliance report: ${esc(r.systemId)}</title>
 <style>
@@ -28,6 +35,7 @@ body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:60rem;color:
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #eee;padding:.4rem .5rem;text-align:left;vertical-align:top}
 .badge{color:#fff;border-radius:.8rem;padding:.1rem .6rem;font-size:.85rem;white-space:nowrap}.muted{color:#6b6b6b}
+pre{white-space:pre-wrap;word-break:break-all;background:#f6f6f6;padding:.6rem;border-radius:.3rem}
 .kpis{display:flex;gap:1rem;flex-wrap:wrap}.kpi{border:1px solid #ddd;border-radius:.5rem;padding:.6rem 1rem}.kpi b{display:block;font-size:1.4rem}
 </style></head><body>
 <h1>Compliance report — ${esc(r.systemId)}</h1>
@@ -46,6 +54,7 @@ ${rows}
 <h3>Roadmap</h3>${list(r.nist.roadmap)}
 <h2>Rollout: monitor mode and candidate policies</h2>
 ${rollout(r)}
+${proof}
 <h2>Supply chain</h2>
 ${comps ? `<table><tr><th>Component</th><th>Version</th><th>Vendor</th><th>Licence</th><th>Risk</th><th>Vulnerabilities</th></tr>${comps}</table>` : '<p class="muted">no third-party components registered</p>'}
 </body></html>

@@ -4,6 +4,7 @@ import { ImpactCounts, ImpactReader, LedgerReader, SystemStore } from '../store/
 import { RequestContext } from './context';
 import { invalidArgument, systemNotFound } from './errors';
 import { LedgerService } from './ledger';
+import type { Checkpoint } from '../ledger/checkpoint';
 import { AiSystem, RiskLevel, ThirdPartyComponent } from './model';
 import { Clock } from './tenants';
 import { SYSTEM_ID_RE } from './validation';
@@ -36,6 +37,10 @@ export interface ComplianceReport {
   aicmCoverage: number;
   ledgerSequence: number;
   ledgerValid: boolean;
+  /** The signed checkpoint (size = ledgerSequence) the report was computed at: the proof it names. */
+  checkpoint?: Checkpoint;
+  /** The signed-note verifier key that checks the checkpoint's note. */
+  checkpointVerifierKey?: string;
   rollout: RolloutSummary;
 }
 
@@ -116,10 +121,14 @@ export class ComplianceService {
   async report(ctx: RequestContext, systemId: string): Promise<ComplianceReport> {
     const system = SYSTEM_ID_RE.test(systemId) ? await this.systems.get(ctx.tenantId, systemId) : undefined;
     if (!system) throw systemNotFound(systemId);
+    // Signed first, read after: every entry the checkpoint covers is committed, so the report is
+    // computed from exactly the first `size` entries, which anyone can check against its note.
+    const checkpoint = await this.ledgerService.checkpoint(ctx.tenantId);
+    const covered = <T extends { sequence: number }>(rows: T[]) => rows.filter((r) => r.sequence <= checkpoint.size);
     const now = this.clock();
     const [decisions, stops, reviews, verify, policies, impact] = await Promise.all([
-      this.ledger.events(ctx.tenantId, 'decision', { systemId }),
-      this.ledger.events(ctx.tenantId, 'status.changed', { systemId }),
+      this.ledger.events(ctx.tenantId, 'decision', { systemId }).then(covered),
+      this.ledger.events(ctx.tenantId, 'status.changed', { systemId }).then(covered),
       this.reviews.forSystem(ctx.tenantId, systemId),
       this.ledgerService.verify(ctx.tenantId),
       this.policyHistory(ctx.tenantId, systemId),
@@ -127,18 +136,19 @@ export class ComplianceService {
     ]);
     // The tenant's candidate as its last registration left it (the system's is on its record).
     const candidateSet = system.candidatePolicy !== null || Boolean(policies.filter((p) => p.level === 'tenant').pop()?.candidate);
-    return buildReport(system, {
+    const report = buildReport(system, {
       decisions: decisions.map((d) => d.payload),
       stops: stops.map((s) => ({ at: s.timestamp, ...s.payload })),
       reviews,
       ledgerValid: verify.valid,
-      ledgerSequence: verify.entriesChecked,
+      ledgerSequence: checkpoint.size,
       now,
       policies,
       monitorEnvironments: this.rules.policy.monitorEnvironments,
       candidateSet,
       candidateImpact: impact,
     });
+    return { ...report, checkpoint, checkpointVerifierKey: this.ledgerService.verifierKey(ctx.tenantId) };
   }
 
   /** Every policy change of the system and its tenant, in ledger order. */

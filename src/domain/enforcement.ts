@@ -40,6 +40,8 @@ export interface DecisionResult extends DecisionDraft {
   systemId: string;
   env: string;
   ledgerSequence: number;
+  /** The decision entry's hash: with the sequence, the receipt an inclusion proof is asked for. */
+  entryHash: string;
   reviewId: string;
   rulesHash: string;
   createdAt: Date;
@@ -129,7 +131,7 @@ export class EnforcementService {
     const messagesSha256 = input.messages.length ? hash('sha256', JSON.stringify(messages.slice(0, input.messages.length)), 'hex') : undefined;
 
     let answer = answerOf(this.rules, draft, monitor);
-    const { sequence, reviewId } = await ins.step('ledger.commit', () => this.storage.transaction(
+    const { sequence, entryHash, reviewId } = await ins.step('ledger.commit', () => this.storage.transaction(
       ctx.tenantId,
       async (uow) => {
         // A cache that cannot vouch for the status blocks (fail closed); a verified one that is
@@ -149,7 +151,7 @@ export class EnforcementService {
         // A monitored task runs at once: nobody waits on a review of it.
         const review = answer.outcome === 'review_required' ? `REV-${decisionId}` : '';
         const actor = { subject: ctx.subject, role: ctx.role };
-        const seq = await uow.ledger.append(ctx.tenantId, {
+        const entry = await uow.ledger.appendEntry(ctx.tenantId, {
           type: 'decision',
           actor,
           requestId: ctx.requestId,
@@ -210,7 +212,7 @@ export class EnforcementService {
             body: { review_id: review, decision_id: decisionId, system_id: system.id, risk_score: draft.riskScore },
           });
         }
-        return { sequence: seq, reviewId: review };
+        return { sequence: entry.sequence, entryHash: entry.entryHash, reviewId: review };
       },
       // A decision only appends, so it may take the optimistic path, which checks the status it assumed.
       status.verified
@@ -242,6 +244,7 @@ export class EnforcementService {
       systemId: system.id,
       env,
       ledgerSequence: sequence,
+      entryHash,
       reviewId,
       rulesHash: this.rules.hash,
       createdAt,

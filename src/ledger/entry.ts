@@ -1,5 +1,6 @@
 import * as crypto from 'node:crypto';
 import { CanonicalText, canonicalJson } from './canonical';
+import { leafHash } from './merkle';
 
 /** prev_hash of a tenant's first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -72,4 +73,17 @@ export const hmacHex = (key: crypto.KeyObject, s: string): string => crypto.crea
 export function sealRecord(r: UnsignedRecord, key: crypto.KeyObject, payloadIsCanonical = false): LedgerRecord {
   const form = canonicalForm(r, payloadIsCanonical);
   return { ...r, entryHash: sha256Hex(form), signature: hmacHex(key, form) };
+}
+
+/** A record as the writer appends it: with its RFC 9162 leaf hash, SHA-256(0x00 || canonical form). */
+export interface SealedRecord extends LedgerRecord {
+  leafHash: Buffer;
+  /** The tree nodes this entry completes, level 0 (the leaf) first, 32 bytes each (src/ledger/merkle.ts). */
+  treeHashes: Buffer;
+}
+
+/** sealRecord, also returning the leaf hash, from the same canonical form. */
+export function sealLeaf(r: UnsignedRecord, key: crypto.KeyObject, payloadIsCanonical = false): LedgerRecord & { leafHash: Buffer } {
+  const form = canonicalForm(r, payloadIsCanonical);
+  return { ...r, entryHash: sha256Hex(form), signature: hmacHex(key, form), leafHash: leafHash(form) };
 }

@@ -23,10 +23,21 @@ export function toJsonl(header: Omit<ExportHeader, 'kind' | 'format' | 'version'
     lines.push(JSON.stringify({ kind: 'entry', ...columns, timestamp }));
   }
   for (const c of checkpoints) {
-    lines.push(JSON.stringify({ kind: 'checkpoint', tenant_id: c.tenantId, size: c.size, head_hash: c.headHash, time: c.time, key_id: c.keyId, signature: c.signature }));
+    lines.push(JSON.stringify({ kind: 'checkpoint', ...checkpointColumns(c) }));
   }
   return lines.join('\n') + '\n';
 }
+
+/** A checkpoint under the snake_case names of the export file and the receipt. */
+export const checkpointColumns = (c: Checkpoint) => ({
+  tenant_id: c.tenantId,
+  size: c.size,
+  head_hash: c.headHash,
+  time: c.time,
+  key_id: c.keyId,
+  signature: c.signature,
+  ...(c.note ? { root_hash: c.rootHash, note: c.note } : {}),
+});
 
 export interface ParsedExport {
   header?: ExportHeader;
@@ -64,32 +75,52 @@ export function parseJsonl(text: string): ParsedExport {
     if (JSON.stringify(o) !== raw) throw new ExportFormatError(`line ${line}: not in the export's own form (a key given twice, or the line re-encoded); export the ledger again`);
     if (o.kind === 'header') out.header = o as unknown as ExportHeader;
     else if (o.kind === 'entry') {
-      out.records.push({
-        tenantId: str(o, 'tenant_id', line),
-        sequence: num(o, 'sequence', line),
-        timestamp: str(o, 'timestamp', line),
-        eventType: str(o, 'event_type', line),
-        actorSubject: str(o, 'actor_subject', line),
-        actorRole: str(o, 'actor_role', line),
-        requestId: str(o, 'request_id', line),
-        payload: str(o, 'payload', line),
-        prevHash: str(o, 'prev_hash', line),
-        entryHash: str(o, 'entry_hash', line),
-        keyId: str(o, 'key_id', line),
-        signature: str(o, 'signature', line),
-      });
+      out.records.push(parseEntry(o, line));
     } else if (o.kind === 'checkpoint') {
-      out.checkpoints.push({
-        tenantId: str(o, 'tenant_id', line),
-        size: num(o, 'size', line),
-        headHash: str(o, 'head_hash', line),
-        time: str(o, 'time', line),
-        keyId: str(o, 'key_id', line),
-        signature: str(o, 'signature', line),
-      });
+      out.checkpoints.push(parseCheckpoint(o, line));
     } else throw new ExportFormatError(`line ${line}: unknown kind ${JSON.stringify(o.kind)}`);
   });
   return out;
+}
+
+export function parseCheckpoint(o: Record<string, unknown>, line: number): Checkpoint {
+  const c: Checkpoint = {
+    tenantId: str(o, 'tenant_id', line),
+    size: num(o, 'size', line),
+    headHash: str(o, 'head_hash', line),
+    time: str(o, 'time', line),
+    keyId: str(o, 'key_id', line),
+    signature: str(o, 'signature', line),
+  };
+  if (o.note !== undefined || o.root_hash !== undefined) {
+    c.note = str(o, 'note', line);
+    c.rootHash = str(o, 'root_hash', line);
+  }
+  return c;
+}
+
+/** An exported entry line (without its kind) back into a record. */
+export function parseEntry(o: Record<string, unknown>, line: number): LedgerRecord {
+  return {
+    tenantId: str(o, 'tenant_id', line),
+    sequence: num(o, 'sequence', line),
+    timestamp: str(o, 'timestamp', line),
+    eventType: str(o, 'event_type', line),
+    actorSubject: str(o, 'actor_subject', line),
+    actorRole: str(o, 'actor_role', line),
+    requestId: str(o, 'request_id', line),
+    payload: str(o, 'payload', line),
+    prevHash: str(o, 'prev_hash', line),
+    entryHash: str(o, 'entry_hash', line),
+    keyId: str(o, 'key_id', line),
+    signature: str(o, 'signature', line),
+  };
+}
+
+/** A record as an export line's fields (the entry's time is called `timestamp` there). */
+export function entryLine(r: LedgerRecord) {
+  const { created_at: timestamp, ...columns } = entryColumns(r);
+  return { ...columns, timestamp };
 }
 
 export const publicKeyFromPem = (pem: string): crypto.KeyObject => crypto.createPublicKey(pem);

@@ -1,7 +1,8 @@
 import * as crypto from 'node:crypto';
-import { Checkpoint, verifyCheckpointSignature } from './checkpoint';
 import { canonicalJson } from './canonical';
+import { Checkpoint, checkNote, verifyCheckpointSignature } from './checkpoint';
 import { canonicalForm, GENESIS_HASH, hmacHex, LedgerRecord, sha256Hex } from './entry';
+import { appendLeaf, EMPTY_ROOT, leafHash, rootFromFrontier } from './merkle';
 
 export type Problem =
   | 'modified'
@@ -14,6 +15,7 @@ export type Problem =
   | 'truncated'
   | 'rolled_back'
   | 'bad_checkpoint'
+  | 'forked'
   | 'unreadable'
   | 'wrong_tenant'
   | 'untrusted'
@@ -70,6 +72,11 @@ export class LedgerVerifier {
   private readonly checkpoints: Checkpoint[];
   /** Entry hash at each checkpoint's size, as the records passed. */
   private readonly hashAt = new Map<number, string>();
+  /** The Merkle tree of the entries checked so far (its frontier), and its root at each checkpoint's size. */
+  private frontier: Buffer[] = [];
+  private readonly rootAt = new Map<number, string>([[0, EMPTY_ROOT.toString('hex')]]);
+  /** Canonical form of the record authenticAt last accepted. */
+  private lastForm = '';
 
   constructor(private readonly o: VerifyOptions = {}) {
     this.checkpoints = [...(o.checkpoints ?? [])].sort((a, b) => a.size - b.size);
@@ -94,11 +101,26 @@ export class LedgerVerifier {
       if (this.o.checkpointKey && !verifyCheckpointSignature(cp, this.o.checkpointKey)) {
         return this.bad(n, cp.size, 'bad_checkpoint', `checkpoint at size ${cp.size} has a bad signature`);
       }
+      const noteProblem = this.o.checkpointKey ? checkNote(cp, this.o.checkpointKey) : undefined;
+      if (noteProblem) return this.bad(n, cp.size, 'bad_checkpoint', `checkpoint at size ${cp.size}: ${noteProblem}`);
+    }
+    // Two signed checkpoints of one size that disagree: the log signed two histories (a fork),
+    // whichever of them the entries at hand match.
+    for (let i = 1; i < this.checkpoints.length; i++) {
+      const [a, b] = [this.checkpoints[i - 1], this.checkpoints[i]];
+      if (a.size === b.size && (a.headHash !== b.headHash || (a.rootHash && b.rootHash && a.rootHash !== b.rootHash))) {
+        return this.bad(n, a.size, 'forked', `two signed checkpoints of size ${a.size} (${a.time}, ${b.time}) name different ledgers: a forked history`);
+      }
+    }
+    for (const cp of this.checkpoints) {
       if (cp.size > n) {
         return this.bad(n, n + 1, 'truncated', `a checkpoint of ${cp.time} saw ${cp.size} entries; only ${n} are left`);
       }
       if (cp.size > 0 && this.hashAt.get(cp.size) !== cp.headHash) {
         return this.bad(n, cp.size, 'rolled_back', `entry ${cp.size} differs from the checkpoint of ${cp.time}: the ledger was rewritten`);
+      }
+      if (cp.rootHash && this.rootAt.get(cp.size) !== cp.rootHash) {
+        return this.bad(n, cp.size, 'rolled_back', `the Merkle tree of the first ${cp.size} entries differs from the checkpoint of ${cp.time}`);
       }
     }
     return this.ok(n, this.checkpoints.length);
@@ -135,6 +157,7 @@ export class LedgerVerifier {
       return false;
     }
     if (sha256Hex(form) !== r.entryHash) return false;
+    this.lastForm = form;
     if (!this.o.key) return true;
     const key = this.o.key(r.keyId);
     return key !== undefined && safeEqualHex(hmacHex(key, form), r.signature);
@@ -197,7 +220,11 @@ export class LedgerVerifier {
       return this.bad(i, expected, 'bad_signature', `entry ${expected} has a bad signature`);
     }
     this.prev = r.entryHash;
-    if (this.hashAt.has(expected)) this.hashAt.set(expected, r.entryHash);
+    this.frontier = appendLeaf(this.frontier, i, leafHash(this.lastForm)).frontier;
+    if (this.hashAt.has(expected)) {
+      this.hashAt.set(expected, r.entryHash);
+      this.rootAt.set(expected, rootFromFrontier(this.frontier).toString('hex'));
+    }
     this.next++;
     return undefined;
   }

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
-import { unavailable } from '../domain/errors';
+import { DomainError, unavailable } from '../domain/errors';
 import { canonicalJson } from '../ledger/canonical';
-import { LedgerRecord, sealRecord } from '../ledger/entry';
+import { SealedRecord, sealLeaf } from '../ledger/entry';
+import { appendLeaf, popcount } from '../ledger/merkle';
 import { KeyRing } from '../ledger/keyring';
 import { isConnectionError, StorageHealth, toStorageError } from './errors';
 import { Head, KnexLedgerStore } from './knex-ledger';
@@ -212,7 +213,7 @@ export class GroupCommitWriter {
     const wanted = batch.filter((j) => j.statusOf).map((j) => ({ tenantId: j.tenantId, systemId: j.statusOf! }));
     const statuses = wanted.length ? await new KnexStatusStore(trx).currentMany(wanted) : new Map();
     const start = new Map(heads);
-    const records: LedgerRecord[] = [];
+    const records: SealedRecord[] = [];
     const outcomes: Outcome[] = [];
     for (const job of batch) {
       const mark = records.length;
@@ -250,7 +251,7 @@ export class GroupCommitWriter {
     if (!batch.some(eligible)) return batch;
     const rest: Job[] = [];
     const heads = new Map<string, Head>();
-    const records: LedgerRecord[] = [];
+    const records: SealedRecord[] = [];
     const changes: StatusChangeRecord[] = [];
     const ran: { job: Job; outcome: Outcome }[] = [];
     for (const job of batch) {
@@ -351,21 +352,34 @@ export class GroupCommitWriter {
     return rest;
   }
 
-  /** A ledger writer that seals a job's entries against the running heads of its batch. */
-  private ledgerFor(job: Job, heads: Map<string, Head>, records: LedgerRecord[]) {
+  /**
+   * A ledger writer that seals a job's entries against the running heads of its batch, and grows
+   * the tenant's Merkle tree with them: the nodes each entry completes are written with it, in the
+   * same statement, and the head carries the new frontier.
+   */
+  private ledgerFor(job: Job, heads: Map<string, Head>, records: SealedRecord[]) {
+    const appendEntry = async (tenantId: string, event: LedgerEvent): Promise<{ sequence: number; entryHash: string }> => {
+      if (tenantId !== job.tenantId) throw new Error('a job may only append to its own tenant ledger');
+      const head = heads.get(tenantId)!;
+      // A tree of n leaves has one frontier node per set bit of n: anything else is a damaged head,
+      // and no entry may be written that the tree would not cover.
+      if (head.frontier.length !== popcount(head.sequence)) throw new DomainError('unavailable', 'STORAGE_DAMAGED', 'the ledger tree head is damaged: nothing can be appended');
+      // The sealed record is this call's own object: completed in place rather than copied (hot path).
+      const sealed = this.seal(tenantId, head, event) as SealedRecord;
+      const tree = appendLeaf(head.frontier, head.sequence, sealed.leafHash);
+      sealed.treeHashes = Buffer.concat(tree.completed);
+      records.push(sealed);
+      heads.set(tenantId, { sequence: sealed.sequence, headHash: sealed.entryHash, frontier: tree.frontier });
+      return { sequence: sealed.sequence, entryHash: sealed.entryHash };
+    };
     return {
-      append: async (tenantId: string, event: LedgerEvent): Promise<number> => {
-        if (tenantId !== job.tenantId) throw new Error('a job may only append to its own tenant ledger');
-        const record = this.seal(tenantId, heads.get(tenantId)!, event);
-        records.push(record);
-        heads.set(tenantId, { sequence: record.sequence, headHash: record.entryHash });
-        return record.sequence;
-      },
+      appendEntry,
+      append: async (tenantId: string, event: LedgerEvent): Promise<number> => (await appendEntry(tenantId, event)).sequence,
     };
   }
 
-  private seal(tenantId: string, head: Head, e: LedgerEvent): LedgerRecord {
-    return sealRecord(
+  private seal(tenantId: string, head: Head, e: LedgerEvent) {
+    return sealLeaf(
       {
         tenantId,
         sequence: head.sequence + 1,

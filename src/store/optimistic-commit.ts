@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { entryColumns, LedgerRecord } from '../ledger/entry';
+import { entryColumns, SealedRecord } from '../ledger/entry';
 import { Head } from './knex-ledger';
 import { changeColumns, encodeNotification, STATUS_CHANNEL, StatusChangeRecord, SystemStatusView } from './knex-status';
 
@@ -12,7 +12,7 @@ export interface ExpectedStatus extends StatusExpectation {
 }
 
 export interface OptimisticBatch {
-  records: LedgerRecord[];
+  records: SealedRecord[];
   heads: { tenantId: string; from: Head; to: Head }[];
   expected: ExpectedStatus[];
   changes: StatusChangeRecord[];
@@ -28,14 +28,14 @@ export interface OptimisticBatch {
 export async function commitIfCurrent(db: Knex, b: OptimisticBatch): Promise<Set<string>> {
   const batch = {
     channel: STATUS_CHANNEL,
-    heads: b.heads.map((h) => ({ tenant_id: h.tenantId, from_sequence: h.from.sequence, to_sequence: h.to.sequence, to_hash: h.to.headHash })),
+    heads: b.heads.map((h) => ({ tenant_id: h.tenantId, from_sequence: h.from.sequence, to_sequence: h.to.sequence, to_hash: h.to.headHash, to_frontier: Buffer.concat(h.to.frontier).toString('hex') })),
     expected: b.expected.map((x) => ({
       tenant_id: x.tenantId,
       system_id: x.systemId,
       operational_status: x.operationalStatus,
       lifecycle_phase: x.lifecyclePhase,
     })),
-    entries: b.records.map(entryColumns),
+    entries: b.records.map((r) => ({ ...entryColumns(r), tree_hashes: r.treeHashes.toString('hex') })),
     changes: b.changes.map((c) => ({ ...changeColumns(c), notification: encodeNotification(c) })),
   };
   const { rows }: { rows: { tenant_id: string }[] } = await db.raw('SELECT btv_commit_if_current(?::jsonb) AS tenant_id', [JSON.stringify(batch)]);

@@ -1,5 +1,6 @@
 import { Checkpoint } from '../ledger/checkpoint';
 import { LedgerRecord } from '../ledger/entry';
+import type { NodeRef } from '../ledger/merkle';
 import type { JobOptions } from './group-commit';
 import type { StatusExpectation } from './optimistic-commit';
 import { KnexReviewStore } from './knex-reviews';
@@ -77,11 +78,15 @@ export interface LedgerEvent {
 export interface LedgerWriter {
   /** Returns the entry's sequence; the entry is durable once the transaction commits. */
   append(tenantId: string, event: LedgerEvent): Promise<number>;
+  /** append, also returning the entry's hash (a decision's receipt). */
+  appendEntry(tenantId: string, event: LedgerEvent): Promise<{ sequence: number; entryHash: string }>;
 }
 
 export interface LedgerHead {
   sequence: number;
   headHash: string;
+  /** The Merkle tree's frontier at this head (src/ledger/merkle.ts). */
+  frontier: Buffer[];
 }
 
 /** Reads of the signed ledger; appends only go through UnitOfWork.ledger. */
@@ -91,6 +96,9 @@ export interface LedgerReader {
   checkpoints(tenantId: string): Promise<Checkpoint[]>;
   insertCheckpoint(checkpoint: Checkpoint): Promise<void>;
   headsWithoutCheckpoint(): Promise<(LedgerHead & { tenantId: string })[]>;
+  /** Stored Merkle tree nodes, by nodeKey (src/ledger/merkle.ts; missing ones are absent), and the head's sequence, read together. */
+  treeNodes(tenantId: string, nodes: NodeRef[]): Promise<{ size: number; nodes: Map<string, Buffer> }>;
+  decisionEntry(tenantId: string, decisionId: string): Promise<LedgerRecord | undefined>;
   events(
     tenantId: string,
     eventType: string,

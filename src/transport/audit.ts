@@ -39,7 +39,7 @@ export function entryToProto(r: LedgerRecord): types.LedgerEntry {
   };
 }
 
-const checkpointToProto = (c: Checkpoint): pb.LedgerCheckpoint => ({ ...c });
+const checkpointToProto = (c: Checkpoint): pb.LedgerCheckpoint => ({ ...c, rootHash: c.rootHash ?? '', note: c.note ?? '' });
 
 const REVIEW_STATUS = {
   pending: types.ReviewStatus.REVIEW_STATUS_PENDING,
@@ -89,6 +89,7 @@ export function reportToProto(r: ComplianceReport): pb.ComplianceReport {
       candidateSet: r.rollout.candidateSet,
       candidateImpact: { key: 'last_30_days', ...countsToProto(r.rollout.candidateImpact) },
     },
+    checkpoint: r.checkpoint ? checkpointToProto(r.checkpoint) : undefined,
   };
 }
 
@@ -97,7 +98,7 @@ export function auditHandlers(d: AuditDeps): Handlers {
   return {
     async getComplianceReport(ctx, req: pb.GetComplianceReportRequest): Promise<pb.GetComplianceReportResponse> {
       const report = reportToProto(await d.compliance.report(ctx, req.systemId));
-      const { ledgerSequence: _, ...fields } = report; // eslint-disable-line @typescript-eslint/no-unused-vars
+      const { ledgerSequence: _, checkpoint: __, ...fields } = report; // eslint-disable-line @typescript-eslint/no-unused-vars
       return { ...fields, report };
     },
 
@@ -148,7 +149,16 @@ export function auditHandlers(d: AuditDeps): Handlers {
 
     async listLedgerCheckpoints(ctx): Promise<pb.ListLedgerCheckpointsResponse> {
       const cps = await d.ledger.checkpoints(ctx.tenantId);
-      return { checkpoints: cps.map(checkpointToProto), publicKeyPem: d.ledger.publicKeyPem };
+      return { checkpoints: cps.map(checkpointToProto), publicKeyPem: d.ledger.publicKeyPem, verifierKey: d.ledger.verifierKey(ctx.tenantId) };
+    },
+
+    async getInclusionProof(ctx, req: pb.GetInclusionProofRequest): Promise<pb.GetInclusionProofResponse> {
+      return d.ledger.inclusionProof(ctx.tenantId, req.sequence, req.treeSize);
+    },
+
+    async getConsistencyProof(ctx, req: pb.GetConsistencyProofRequest): Promise<pb.GetConsistencyProofResponse> {
+      const r = await d.ledger.consistencyProof(ctx.tenantId, req.fromSize, req.toSize);
+      return { proof: r.proof, toSize: r.toSize };
     },
   };
 }

@@ -137,6 +137,7 @@ export function decisionToProto(d: DecisionResult): pb.Decision {
       })),
     },
     ledgerSequence: d.ledgerSequence,
+    receipt: { ledgerSequence: d.ledgerSequence, entryHash: d.entryHash },
     reviewId: d.reviewId,
     env: d.env,
     riskLimit: d.riskLimit,

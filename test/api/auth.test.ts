@@ -53,6 +53,9 @@ const CONTRACT: Record<string, Role[]> = {
   '/btv.v1.AuditService/ListLedgerCheckpoints': ['admin', 'auditor'],
   // API.md, "Rollout": admin, auditor.
   '/btv.v1.AuditService/GetPolicyImpact': ['admin', 'auditor'],
+  // API.md "Proofs": admin, auditor.
+  '/btv.v1.AuditService/GetInclusionProof': ['admin', 'auditor'],
+  '/btv.v1.AuditService/GetConsistencyProof': ['admin', 'auditor'],
 };
 
 type AnyMethod = grpc.MethodDefinition<unknown, unknown>;

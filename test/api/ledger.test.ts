@@ -10,6 +10,7 @@ import { AiSystem, RiskClassification } from '../../gen/ts/btv/v1/types';
 import { DEV_CHECKPOINT_KEY_FILE } from '../../src/ledger/checkpoint';
 import { canonicalForm, GENESIS_HASH, sha256Hex } from '../../src/ledger/entry';
 import { bearer, call, Clients, connect, expectError } from '../helpers/grpc';
+import { frontierAt } from '../helpers/ledger';
 import { startTestServer, TestServer } from '../helpers/server';
 
 const TRIGGER = 'ledger_entries_append_only';
@@ -324,7 +325,7 @@ describe('AuditService ledger', function () {
       const seven = await at(db, t, 7).first();
       await tamper(async (trx) => {
         await entries(trx, t).andWhere('sequence', '>=', 8).delete();
-        await trx('ledger_heads').where({ tenant_id: t.tenantId }).update({ sequence: 7, head_hash: seven.entry_hash });
+        await trx('ledger_heads').where({ tenant_id: t.tenantId }).update({ sequence: 7, head_hash: seven.entry_hash, frontier: await frontierAt(trx, t.tenantId, 7) });
       });
       for (let i = 8; i <= 10; i++) await register(t, `rewritten-${i}`);
       const listed = (await list(t)).entries;

@@ -1,7 +1,10 @@
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { AiSystem, RiskClassification, RiskLevel, Sector } from '../../gen/ts/btv/v1/types';
+import { DEV_CHECKPOINT_KEY_FILE } from '../../src/ledger/checkpoint';
+import { openNote, parseCheckpointText } from '../../src/ledger/note';
 import { bearer, call, connect } from '../helpers/grpc';
 import { btv } from '../helpers/process';
 import { startTestServer, TEST_DATABASE_URL } from '../helpers/server';
@@ -40,6 +43,11 @@ describe('btv report (CLI)', function () {
     expect(report.euAiAct.find((a: { article: string }) => a.article === 'Art. 9').evidence).to.contain('1 decisions');
     expect(report.supplyChain).to.deep.include({ overallRisk: 'medium', totalComponents: 1 });
     expect(report.ledgerValid).to.equal(true);
+    // It names the signed checkpoint it was computed at: the note checks with the public key.
+    const pub = crypto.createPublicKey(fs.readFileSync(path.join(env.BTV_DATA_DIR, DEV_CHECKPOINT_KEY_FILE)));
+    const origin = `buildtovalue.dev/ledger/${tenantId}`;
+    expect(parseCheckpointText(openNote(report.checkpoint.note, origin, pub))).to.deep.include({ size: report.ledgerSequence });
+    expect(report.ledgerSequence).to.equal(2);
   });
 
   it('writes a readable HTML page with every article, escaping what the tenant typed', async () => {
@@ -55,6 +63,9 @@ describe('btv report (CLI)', function () {
     expect(html).to.contain('Rollout: monitor mode and candidate policies');
     expect(html).to.contain('never in monitor mode: every decision was enforced');
     expect(html).to.contain('no candidate policy measured in the last 30 days');
+    expect(html).to.contain('Signed checkpoint');
+    expect(html).to.contain(`buildtovalue.dev/ledger/${tenantId}\n2\n`);
+    expect(html).to.contain('How to check it');
   });
 
   it('answers a clear error for an unknown system or a bad tenant', async () => {

@@ -11,9 +11,16 @@
  */
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
+import * as crypto from 'node:crypto';
 import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startTestServer, TestServer } from '../helpers/server';
+import { EnforceResponse } from '../../gen/ts/btv/v1/governance';
+import { AiSystem, RiskClassification } from '../../gen/ts/btv/v1/types';
+import { DEV_CHECKPOINT_KEY_FILE } from '../../src/ledger/checkpoint';
+import { bearer, call, connect } from '../helpers/grpc';
+import { btv } from '../helpers/process';
+import { startTestServer, TEST_DATABASE_URL, TestServer } from '../helpers/server';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PYTHON = process.env.BTV_SMOKE_PYTHON || '/usr/bin/python3';
@@ -76,6 +83,27 @@ describe('generated clients (Python, Go) against a live server', function () {
     const otherTenant = srv.mint('auditor', { tenantId: randomUUID() });
     const r = await run(PYTHON, ['test/clients/python_smoke.py', srv.address, admin, otherTenant], 120_000);
     expectGreen('python smoke', r, 7);
+  });
+
+  it('Python ledger verifier (hashlib + python3-cryptography): vectors, live inclusion and consistency proofs, a CLI receipt', async () => {
+    const tenantId = randomUUID();
+    const c = connect(srv.address);
+    const system = AiSystem.fromPartial({ id: 'verified', name: 'Verified', risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL });
+    await call(c.governance, c.governance.registerSystem, { system }, bearer(srv.mint('admin', { tenantId })));
+    const decisions: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const r = (await call(c.governance, c.governance.enforce, { systemId: 'verified', prompt: `Summarise report ${i}`, env: 'development', artifactType: '', messages: [] }, bearer(srv.mint('app', { tenantId })))) as EnforceResponse;
+      decisions.push(r.decision!.decisionId);
+    }
+    c.close();
+    // The public key as an auditor holds it: taken out of band, never from the server's answers.
+    const pem = path.join(srv.dataDir, 'checkpoint-public.pem');
+    fs.writeFileSync(pem, crypto.createPublicKey(fs.readFileSync(path.join(srv.dataDir, DEV_CHECKPOINT_KEY_FILE))).export({ type: 'spki', format: 'pem' }));
+    const receipt = path.join(srv.dataDir, 'receipt.json');
+    const made = await btv(['ledger', 'receipt', decisions[6], '--tenant', tenantId, '--out', receipt], { BTV_DATA_DIR: srv.dataDir, BTV_JWT_SECRET: srv.secret, BTV_DATABASE_URL: TEST_DATABASE_URL });
+    expect(made.code, made.stderr).to.equal(0);
+    const r = await run(PYTHON, ['test/clients/ledger_verifier.py', 'live', srv.address, srv.mint('auditor', { tenantId }), pem, receipt], 120_000);
+    expectGreen('ledger verifier', r, 13);
   });
 
   it('Go stubs (gen/go): GOPATH build, system round trip, auth, error details', async () => {

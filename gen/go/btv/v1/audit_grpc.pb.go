@@ -40,6 +40,17 @@ type AuditServiceClient interface {
 	// many decisions in the window the candidate would have decided otherwise.
 	// NOT_FOUND for an unknown system.
 	GetPolicyImpact(ctx context.Context, in *GetPolicyImpactRequest, opts ...grpc.CallOption) (*GetPolicyImpactResponse, error)
+	// GetInclusionProof proves that one entry is in the tenant ledger's RFC 9162
+	// Merkle tree of a given size. INVALID_ARGUMENT for sequence 0;
+	// OUT_OF_RANGE (TREE_SIZE_OUT_OF_RANGE) for a tree_size beyond the ledger or
+	// a sequence beyond tree_size; NOT_FOUND (LEDGER_ENTRY_NOT_FOUND) for a
+	// sequence beyond the ledger. Another tenant's sizes are exactly that.
+	GetInclusionProof(ctx context.Context, in *GetInclusionProofRequest, opts ...grpc.CallOption) (*GetInclusionProofResponse, error)
+	// GetConsistencyProof proves that the tenant ledger's tree of from_size
+	// entries is a prefix of its tree of to_size entries (RFC 9162).
+	// INVALID_ARGUMENT for from_size 0; OUT_OF_RANGE (TREE_SIZE_OUT_OF_RANGE)
+	// for a to_size beyond the ledger or a from_size beyond to_size.
+	GetConsistencyProof(ctx context.Context, in *GetConsistencyProofRequest, opts ...grpc.CallOption) (*GetConsistencyProofResponse, error)
 }
 
 type auditServiceClient struct {
@@ -131,6 +142,24 @@ func (c *auditServiceClient) GetPolicyImpact(ctx context.Context, in *GetPolicyI
 	return out, nil
 }
 
+func (c *auditServiceClient) GetInclusionProof(ctx context.Context, in *GetInclusionProofRequest, opts ...grpc.CallOption) (*GetInclusionProofResponse, error) {
+	out := new(GetInclusionProofResponse)
+	err := c.cc.Invoke(ctx, "/btv.v1.AuditService/GetInclusionProof", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *auditServiceClient) GetConsistencyProof(ctx context.Context, in *GetConsistencyProofRequest, opts ...grpc.CallOption) (*GetConsistencyProofResponse, error) {
+	out := new(GetConsistencyProofResponse)
+	err := c.cc.Invoke(ctx, "/btv.v1.AuditService/GetConsistencyProof", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // AuditServiceServer is the server API for AuditService service.
 // All implementations must embed UnimplementedAuditServiceServer
 // for forward compatibility
@@ -158,6 +187,17 @@ type AuditServiceServer interface {
 	// many decisions in the window the candidate would have decided otherwise.
 	// NOT_FOUND for an unknown system.
 	GetPolicyImpact(context.Context, *GetPolicyImpactRequest) (*GetPolicyImpactResponse, error)
+	// GetInclusionProof proves that one entry is in the tenant ledger's RFC 9162
+	// Merkle tree of a given size. INVALID_ARGUMENT for sequence 0;
+	// OUT_OF_RANGE (TREE_SIZE_OUT_OF_RANGE) for a tree_size beyond the ledger or
+	// a sequence beyond tree_size; NOT_FOUND (LEDGER_ENTRY_NOT_FOUND) for a
+	// sequence beyond the ledger. Another tenant's sizes are exactly that.
+	GetInclusionProof(context.Context, *GetInclusionProofRequest) (*GetInclusionProofResponse, error)
+	// GetConsistencyProof proves that the tenant ledger's tree of from_size
+	// entries is a prefix of its tree of to_size entries (RFC 9162).
+	// INVALID_ARGUMENT for from_size 0; OUT_OF_RANGE (TREE_SIZE_OUT_OF_RANGE)
+	// for a to_size beyond the ledger or a from_size beyond to_size.
+	GetConsistencyProof(context.Context, *GetConsistencyProofRequest) (*GetConsistencyProofResponse, error)
 	mustEmbedUnimplementedAuditServiceServer()
 }
 
@@ -191,6 +231,12 @@ func (UnimplementedAuditServiceServer) ListLedgerCheckpoints(context.Context, *L
 }
 func (UnimplementedAuditServiceServer) GetPolicyImpact(context.Context, *GetPolicyImpactRequest) (*GetPolicyImpactResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method GetPolicyImpact not implemented")
+}
+func (UnimplementedAuditServiceServer) GetInclusionProof(context.Context, *GetInclusionProofRequest) (*GetInclusionProofResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method GetInclusionProof not implemented")
+}
+func (UnimplementedAuditServiceServer) GetConsistencyProof(context.Context, *GetConsistencyProofRequest) (*GetConsistencyProofResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method GetConsistencyProof not implemented")
 }
 func (UnimplementedAuditServiceServer) mustEmbedUnimplementedAuditServiceServer() {}
 
@@ -367,6 +413,42 @@ func _AuditService_GetPolicyImpact_Handler(srv interface{}, ctx context.Context,
 	return interceptor(ctx, in, info, handler)
 }
 
+func _AuditService_GetInclusionProof_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetInclusionProofRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuditServiceServer).GetInclusionProof(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/btv.v1.AuditService/GetInclusionProof",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuditServiceServer).GetInclusionProof(ctx, req.(*GetInclusionProofRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuditService_GetConsistencyProof_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetConsistencyProofRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuditServiceServer).GetConsistencyProof(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/btv.v1.AuditService/GetConsistencyProof",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuditServiceServer).GetConsistencyProof(ctx, req.(*GetConsistencyProofRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var _AuditService_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "btv.v1.AuditService",
 	HandlerType: (*AuditServiceServer)(nil),
@@ -406,6 +488,14 @@ var _AuditService_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetPolicyImpact",
 			Handler:    _AuditService_GetPolicyImpact_Handler,
+		},
+		{
+			MethodName: "GetInclusionProof",
+			Handler:    _AuditService_GetInclusionProof_Handler,
+		},
+		{
+			MethodName: "GetConsistencyProof",
+			Handler:    _AuditService_GetConsistencyProof_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

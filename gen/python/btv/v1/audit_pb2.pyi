@@ -20,8 +20,9 @@ class ArticleStatus(_message.Message):
     def __init__(self, article: _Optional[str] = ..., title: _Optional[str] = ..., status: _Optional[str] = ..., evidence: _Optional[str] = ...) -> None: ...
 
 class ComplianceReport(_message.Message):
-    __slots__ = ["aicm_coverage", "eu_ai_act", "generated_at", "ledger_sequence", "nist", "rollout", "supply_chain", "system_id"]
+    __slots__ = ["aicm_coverage", "checkpoint", "eu_ai_act", "generated_at", "ledger_sequence", "nist", "rollout", "supply_chain", "system_id"]
     AICM_COVERAGE_FIELD_NUMBER: _ClassVar[int]
+    CHECKPOINT_FIELD_NUMBER: _ClassVar[int]
     EU_AI_ACT_FIELD_NUMBER: _ClassVar[int]
     GENERATED_AT_FIELD_NUMBER: _ClassVar[int]
     LEDGER_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
@@ -30,6 +31,7 @@ class ComplianceReport(_message.Message):
     SUPPLY_CHAIN_FIELD_NUMBER: _ClassVar[int]
     SYSTEM_ID_FIELD_NUMBER: _ClassVar[int]
     aicm_coverage: float
+    checkpoint: LedgerCheckpoint
     eu_ai_act: EuAiActAssessment
     generated_at: _timestamp_pb2.Timestamp
     ledger_sequence: int
@@ -37,7 +39,7 @@ class ComplianceReport(_message.Message):
     rollout: RolloutSummary
     supply_chain: SupplyChainSummary
     system_id: str
-    def __init__(self, system_id: _Optional[str] = ..., generated_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., nist: _Optional[_Union[NistAssessment, _Mapping]] = ..., eu_ai_act: _Optional[_Union[EuAiActAssessment, _Mapping]] = ..., supply_chain: _Optional[_Union[SupplyChainSummary, _Mapping]] = ..., aicm_coverage: _Optional[float] = ..., ledger_sequence: _Optional[int] = ..., rollout: _Optional[_Union[RolloutSummary, _Mapping]] = ...) -> None: ...
+    def __init__(self, system_id: _Optional[str] = ..., generated_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., nist: _Optional[_Union[NistAssessment, _Mapping]] = ..., eu_ai_act: _Optional[_Union[EuAiActAssessment, _Mapping]] = ..., supply_chain: _Optional[_Union[SupplyChainSummary, _Mapping]] = ..., aicm_coverage: _Optional[float] = ..., ledger_sequence: _Optional[int] = ..., checkpoint: _Optional[_Union[LedgerCheckpoint, _Mapping]] = ..., rollout: _Optional[_Union[RolloutSummary, _Mapping]] = ...) -> None: ...
 
 class ComplianceStatistics(_message.Message):
     __slots__ = ["avg_risk_score", "by_threat", "monitored_decisions", "monitored_violations", "most_common_reason", "total_decisions", "total_violations"]
@@ -124,6 +126,40 @@ class GetComplianceStatisticsResponse(_message.Message):
     tenant_id: str
     def __init__(self, tenant_id: _Optional[str] = ..., statistics: _Optional[_Union[ComplianceStatistics, _Mapping]] = ..., compliance_status: _Optional[str] = ...) -> None: ...
 
+class GetConsistencyProofRequest(_message.Message):
+    __slots__ = ["from_size", "to_size"]
+    FROM_SIZE_FIELD_NUMBER: _ClassVar[int]
+    TO_SIZE_FIELD_NUMBER: _ClassVar[int]
+    from_size: int
+    to_size: int
+    def __init__(self, from_size: _Optional[int] = ..., to_size: _Optional[int] = ...) -> None: ...
+
+class GetConsistencyProofResponse(_message.Message):
+    __slots__ = ["proof", "to_size"]
+    PROOF_FIELD_NUMBER: _ClassVar[int]
+    TO_SIZE_FIELD_NUMBER: _ClassVar[int]
+    proof: _containers.RepeatedScalarFieldContainer[bytes]
+    to_size: int
+    def __init__(self, proof: _Optional[_Iterable[bytes]] = ..., to_size: _Optional[int] = ...) -> None: ...
+
+class GetInclusionProofRequest(_message.Message):
+    __slots__ = ["sequence", "tree_size"]
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    TREE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    sequence: int
+    tree_size: int
+    def __init__(self, sequence: _Optional[int] = ..., tree_size: _Optional[int] = ...) -> None: ...
+
+class GetInclusionProofResponse(_message.Message):
+    __slots__ = ["leaf_hash", "proof", "tree_size"]
+    LEAF_HASH_FIELD_NUMBER: _ClassVar[int]
+    PROOF_FIELD_NUMBER: _ClassVar[int]
+    TREE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    leaf_hash: bytes
+    proof: _containers.RepeatedScalarFieldContainer[bytes]
+    tree_size: int
+    def __init__(self, leaf_hash: _Optional[bytes] = ..., tree_size: _Optional[int] = ..., proof: _Optional[_Iterable[bytes]] = ...) -> None: ...
+
 class GetPolicyImpactRequest(_message.Message):
     __slots__ = ["since", "system_id", "until"]
     SINCE_FIELD_NUMBER: _ClassVar[int]
@@ -155,32 +191,38 @@ class GetPolicyImpactResponse(_message.Message):
     def __init__(self, decisions: _Optional[int] = ..., changed: _Optional[int] = ..., would_block: _Optional[int] = ..., would_approve: _Optional[int] = ..., would_review: _Optional[int] = ..., by_env: _Optional[_Iterable[_Union[PolicyImpactGroup, _Mapping]]] = ..., by_threat: _Optional[_Iterable[_Union[PolicyImpactGroup, _Mapping]]] = ..., sample_decision_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class LedgerCheckpoint(_message.Message):
-    __slots__ = ["head_hash", "key_id", "signature", "size", "tenant_id", "time"]
+    __slots__ = ["head_hash", "key_id", "note", "root_hash", "signature", "size", "tenant_id", "time"]
     HEAD_HASH_FIELD_NUMBER: _ClassVar[int]
     KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    ROOT_HASH_FIELD_NUMBER: _ClassVar[int]
     SIGNATURE_FIELD_NUMBER: _ClassVar[int]
     SIZE_FIELD_NUMBER: _ClassVar[int]
     TENANT_ID_FIELD_NUMBER: _ClassVar[int]
     TIME_FIELD_NUMBER: _ClassVar[int]
     head_hash: str
     key_id: str
+    note: str
+    root_hash: str
     signature: str
     size: int
     tenant_id: str
     time: str
-    def __init__(self, tenant_id: _Optional[str] = ..., size: _Optional[int] = ..., head_hash: _Optional[str] = ..., time: _Optional[str] = ..., key_id: _Optional[str] = ..., signature: _Optional[str] = ...) -> None: ...
+    def __init__(self, tenant_id: _Optional[str] = ..., size: _Optional[int] = ..., head_hash: _Optional[str] = ..., time: _Optional[str] = ..., key_id: _Optional[str] = ..., signature: _Optional[str] = ..., root_hash: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
 
 class ListLedgerCheckpointsRequest(_message.Message):
     __slots__ = []
     def __init__(self) -> None: ...
 
 class ListLedgerCheckpointsResponse(_message.Message):
-    __slots__ = ["checkpoints", "public_key_pem"]
+    __slots__ = ["checkpoints", "public_key_pem", "verifier_key"]
     CHECKPOINTS_FIELD_NUMBER: _ClassVar[int]
     PUBLIC_KEY_PEM_FIELD_NUMBER: _ClassVar[int]
+    VERIFIER_KEY_FIELD_NUMBER: _ClassVar[int]
     checkpoints: _containers.RepeatedCompositeFieldContainer[LedgerCheckpoint]
     public_key_pem: str
-    def __init__(self, checkpoints: _Optional[_Iterable[_Union[LedgerCheckpoint, _Mapping]]] = ..., public_key_pem: _Optional[str] = ...) -> None: ...
+    verifier_key: str
+    def __init__(self, checkpoints: _Optional[_Iterable[_Union[LedgerCheckpoint, _Mapping]]] = ..., public_key_pem: _Optional[str] = ..., verifier_key: _Optional[str] = ...) -> None: ...
 
 class ListLedgerEntriesRequest(_message.Message):
     __slots__ = ["after_sequence", "limit"]

@@ -65,6 +65,16 @@ class AuditServiceStub(object):
                 request_serializer=btv_dot_v1_dot_audit__pb2.GetPolicyImpactRequest.SerializeToString,
                 response_deserializer=btv_dot_v1_dot_audit__pb2.GetPolicyImpactResponse.FromString,
                 )
+        self.GetInclusionProof = channel.unary_unary(
+                '/btv.v1.AuditService/GetInclusionProof',
+                request_serializer=btv_dot_v1_dot_audit__pb2.GetInclusionProofRequest.SerializeToString,
+                response_deserializer=btv_dot_v1_dot_audit__pb2.GetInclusionProofResponse.FromString,
+                )
+        self.GetConsistencyProof = channel.unary_unary(
+                '/btv.v1.AuditService/GetConsistencyProof',
+                request_serializer=btv_dot_v1_dot_audit__pb2.GetConsistencyProofRequest.SerializeToString,
+                response_deserializer=btv_dot_v1_dot_audit__pb2.GetConsistencyProofResponse.FromString,
+                )
 
 
 class AuditServiceServicer(object):
@@ -144,6 +154,27 @@ class AuditServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetInclusionProof(self, request, context):
+        """GetInclusionProof proves that one entry is in the tenant ledger's RFC 9162
+        Merkle tree of a given size. INVALID_ARGUMENT for sequence 0;
+        OUT_OF_RANGE (TREE_SIZE_OUT_OF_RANGE) for a tree_size beyond the ledger or
+        a sequence beyond tree_size; NOT_FOUND (LEDGER_ENTRY_NOT_FOUND) for a
+        sequence beyond the ledger. Another tenant's sizes are exactly that.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetConsistencyProof(self, request, context):
+        """GetConsistencyProof proves that the tenant ledger's tree of from_size
+        entries is a prefix of its tree of to_size entries (RFC 9162).
+        INVALID_ARGUMENT for from_size 0; OUT_OF_RANGE (TREE_SIZE_OUT_OF_RANGE)
+        for a to_size beyond the ledger or a from_size beyond to_size.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AuditServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -191,6 +222,16 @@ def add_AuditServiceServicer_to_server(servicer, server):
                     servicer.GetPolicyImpact,
                     request_deserializer=btv_dot_v1_dot_audit__pb2.GetPolicyImpactRequest.FromString,
                     response_serializer=btv_dot_v1_dot_audit__pb2.GetPolicyImpactResponse.SerializeToString,
+            ),
+            'GetInclusionProof': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetInclusionProof,
+                    request_deserializer=btv_dot_v1_dot_audit__pb2.GetInclusionProofRequest.FromString,
+                    response_serializer=btv_dot_v1_dot_audit__pb2.GetInclusionProofResponse.SerializeToString,
+            ),
+            'GetConsistencyProof': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetConsistencyProof,
+                    request_deserializer=btv_dot_v1_dot_audit__pb2.GetConsistencyProofRequest.FromString,
+                    response_serializer=btv_dot_v1_dot_audit__pb2.GetConsistencyProofResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -358,5 +399,39 @@ class AuditService(object):
         return grpc.experimental.unary_unary(request, target, '/btv.v1.AuditService/GetPolicyImpact',
             btv_dot_v1_dot_audit__pb2.GetPolicyImpactRequest.SerializeToString,
             btv_dot_v1_dot_audit__pb2.GetPolicyImpactResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def GetInclusionProof(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/btv.v1.AuditService/GetInclusionProof',
+            btv_dot_v1_dot_audit__pb2.GetInclusionProofRequest.SerializeToString,
+            btv_dot_v1_dot_audit__pb2.GetInclusionProofResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def GetConsistencyProof(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/btv.v1.AuditService/GetConsistencyProof',
+            btv_dot_v1_dot_audit__pb2.GetConsistencyProofRequest.SerializeToString,
+            btv_dot_v1_dot_audit__pb2.GetConsistencyProofResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)

@@ -159,7 +159,7 @@ class ComplianceSummary(_message.Message):
     def __init__(self, lifecycle_phase: _Optional[_Union[LifecyclePhase, str]] = ..., operational_status: _Optional[_Union[OperationalStatus, str]] = ..., requires_human_oversight: bool = ..., nist_alignment: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Decision(_message.Message):
-    __slots__ = ["baseline_risk", "candidate_outcome", "confidence", "controls_applied", "created_at", "decision_id", "detected_threats", "enforced", "env", "findings", "ledger_sequence", "monitored_outcome", "outcome", "reason", "recommendations", "regulatory_impact", "review_id", "risk_limit", "risk_score", "rules_hash", "sub_threat_type", "system_id"]
+    __slots__ = ["baseline_risk", "candidate_outcome", "confidence", "controls_applied", "created_at", "decision_id", "detected_threats", "enforced", "env", "findings", "ledger_sequence", "monitored_outcome", "outcome", "reason", "receipt", "recommendations", "regulatory_impact", "review_id", "risk_limit", "risk_score", "rules_hash", "sub_threat_type", "system_id"]
     BASELINE_RISK_FIELD_NUMBER: _ClassVar[int]
     CANDIDATE_OUTCOME_FIELD_NUMBER: _ClassVar[int]
     CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
@@ -174,6 +174,7 @@ class Decision(_message.Message):
     MONITORED_OUTCOME_FIELD_NUMBER: _ClassVar[int]
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    RECEIPT_FIELD_NUMBER: _ClassVar[int]
     RECOMMENDATIONS_FIELD_NUMBER: _ClassVar[int]
     REGULATORY_IMPACT_FIELD_NUMBER: _ClassVar[int]
     REVIEW_ID_FIELD_NUMBER: _ClassVar[int]
@@ -196,6 +197,7 @@ class Decision(_message.Message):
     monitored_outcome: DecisionOutcome
     outcome: DecisionOutcome
     reason: str
+    receipt: DecisionReceipt
     recommendations: _containers.RepeatedScalarFieldContainer[str]
     regulatory_impact: RegulatoryImpact
     review_id: str
@@ -204,7 +206,15 @@ class Decision(_message.Message):
     rules_hash: str
     sub_threat_type: str
     system_id: str
-    def __init__(self, decision_id: _Optional[str] = ..., system_id: _Optional[str] = ..., outcome: _Optional[_Union[DecisionOutcome, str]] = ..., risk_score: _Optional[float] = ..., reason: _Optional[str] = ..., detected_threats: _Optional[_Iterable[str]] = ..., confidence: _Optional[float] = ..., recommendations: _Optional[_Iterable[str]] = ..., controls_applied: _Optional[_Iterable[str]] = ..., baseline_risk: _Optional[float] = ..., sub_threat_type: _Optional[str] = ..., regulatory_impact: _Optional[_Union[RegulatoryImpact, _Mapping]] = ..., ledger_sequence: _Optional[int] = ..., review_id: _Optional[str] = ..., env: _Optional[str] = ..., risk_limit: _Optional[float] = ..., rules_hash: _Optional[str] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., findings: _Optional[_Iterable[_Union[Finding, _Mapping]]] = ..., enforced: bool = ..., monitored_outcome: _Optional[_Union[DecisionOutcome, str]] = ..., candidate_outcome: _Optional[_Union[DecisionOutcome, str]] = ...) -> None: ...
+    def __init__(self, decision_id: _Optional[str] = ..., system_id: _Optional[str] = ..., outcome: _Optional[_Union[DecisionOutcome, str]] = ..., risk_score: _Optional[float] = ..., reason: _Optional[str] = ..., detected_threats: _Optional[_Iterable[str]] = ..., confidence: _Optional[float] = ..., recommendations: _Optional[_Iterable[str]] = ..., controls_applied: _Optional[_Iterable[str]] = ..., baseline_risk: _Optional[float] = ..., sub_threat_type: _Optional[str] = ..., regulatory_impact: _Optional[_Union[RegulatoryImpact, _Mapping]] = ..., ledger_sequence: _Optional[int] = ..., review_id: _Optional[str] = ..., env: _Optional[str] = ..., risk_limit: _Optional[float] = ..., rules_hash: _Optional[str] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., findings: _Optional[_Iterable[_Union[Finding, _Mapping]]] = ..., enforced: bool = ..., monitored_outcome: _Optional[_Union[DecisionOutcome, str]] = ..., candidate_outcome: _Optional[_Union[DecisionOutcome, str]] = ..., receipt: _Optional[_Union[DecisionReceipt, _Mapping]] = ...) -> None: ...
+
+class DecisionReceipt(_message.Message):
+    __slots__ = ["entry_hash", "ledger_sequence"]
+    ENTRY_HASH_FIELD_NUMBER: _ClassVar[int]
+    LEDGER_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    entry_hash: str
+    ledger_sequence: int
+    def __init__(self, ledger_sequence: _Optional[int] = ..., entry_hash: _Optional[str] = ...) -> None: ...
 
 class Finding(_message.Message):
     __slots__ = ["confidence", "domain", "message_index", "pattern", "severity", "sub_threat"]

@@ -162,6 +162,23 @@ export enum ErrorReason {
    * since_revision.
    */
   ERROR_REASON_STATUS_UNVERIFIED = 27,
+  /**
+   * ERROR_REASON_LEDGER_ENTRY_NOT_FOUND - ERROR_REASON_LEDGER_ENTRY_NOT_FOUND (NOT_FOUND): the caller's tenant
+   * ledger has no entry with that sequence (other tenants' entries are
+   * reported exactly the same way).
+   */
+  ERROR_REASON_LEDGER_ENTRY_NOT_FOUND = 28,
+  /**
+   * ERROR_REASON_TREE_SIZE_OUT_OF_RANGE - ERROR_REASON_TREE_SIZE_OUT_OF_RANGE (OUT_OF_RANGE): a proof was asked for a
+   * tree larger than the caller's ledger, or for an entry or an older size
+   * beyond the tree size asked for. ErrorInfo.metadata["field"] names the field.
+   */
+  ERROR_REASON_TREE_SIZE_OUT_OF_RANGE = 29,
+  /**
+   * ERROR_REASON_DECISION_NOT_FOUND - ERROR_REASON_DECISION_NOT_FOUND (NOT_FOUND): no decision with that id in
+   * the caller's tenant ledger.
+   */
+  ERROR_REASON_DECISION_NOT_FOUND = 30,
   UNRECOGNIZED = -1,
 }
 
@@ -251,6 +268,15 @@ export function errorReasonFromJSON(object: any): ErrorReason {
     case 27:
     case "ERROR_REASON_STATUS_UNVERIFIED":
       return ErrorReason.ERROR_REASON_STATUS_UNVERIFIED;
+    case 28:
+    case "ERROR_REASON_LEDGER_ENTRY_NOT_FOUND":
+      return ErrorReason.ERROR_REASON_LEDGER_ENTRY_NOT_FOUND;
+    case 29:
+    case "ERROR_REASON_TREE_SIZE_OUT_OF_RANGE":
+      return ErrorReason.ERROR_REASON_TREE_SIZE_OUT_OF_RANGE;
+    case 30:
+    case "ERROR_REASON_DECISION_NOT_FOUND":
+      return ErrorReason.ERROR_REASON_DECISION_NOT_FOUND;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -316,6 +342,12 @@ export function errorReasonToJSON(object: ErrorReason): string {
       return "ERROR_REASON_REQUEST_TIMEOUT";
     case ErrorReason.ERROR_REASON_STATUS_UNVERIFIED:
       return "ERROR_REASON_STATUS_UNVERIFIED";
+    case ErrorReason.ERROR_REASON_LEDGER_ENTRY_NOT_FOUND:
+      return "ERROR_REASON_LEDGER_ENTRY_NOT_FOUND";
+    case ErrorReason.ERROR_REASON_TREE_SIZE_OUT_OF_RANGE:
+      return "ERROR_REASON_TREE_SIZE_OUT_OF_RANGE";
+    case ErrorReason.ERROR_REASON_DECISION_NOT_FOUND:
+      return "ERROR_REASON_DECISION_NOT_FOUND";
     case ErrorReason.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";

@@ -4423,6 +4423,36 @@ public final class Audit {
 
     /**
      * <pre>
+     * checkpoint is the signed checkpoint of size ledger_sequence the report
+     * was computed at: its note proves which entries the report covers.
+     * </pre>
+     *
+     * <code>.btv.v1.LedgerCheckpoint checkpoint = 8 [json_name = "checkpoint"];</code>
+     * @return Whether the checkpoint field is set.
+     */
+    boolean hasCheckpoint();
+    /**
+     * <pre>
+     * checkpoint is the signed checkpoint of size ledger_sequence the report
+     * was computed at: its note proves which entries the report covers.
+     * </pre>
+     *
+     * <code>.btv.v1.LedgerCheckpoint checkpoint = 8 [json_name = "checkpoint"];</code>
+     * @return The checkpoint.
+     */
+    btv.v1.Audit.LedgerCheckpoint getCheckpoint();
+    /**
+     * <pre>
+     * checkpoint is the signed checkpoint of size ledger_sequence the report
+     * was computed at: its note proves which entries the report covers.
+     * </pre>
+     *
+     * <code>.btv.v1.LedgerCheckpoint checkpoint = 8 [json_name = "checkpoint"];</code>
+     */
+    btv.v1.Audit.LedgerCheckpointOrBuilder getCheckpointOrBuilder();
+
+    /**
+     * <pre>
      * rollout shows how the system's policies were tried before being
      * enforced: monitor periods and the candidate's measured impact.
      * </pre>
@@ -4725,6 +4755,47 @@ public final class Audit {
       return ledgerSequence_;
     }
 
+    public static final int CHECKPOINT_FIELD_NUMBER = 8;
+    private btv.v1.Audit.LedgerCheckpoint checkpoint_;
+    /**
+     * <pre>
+     * checkpoint is the signed checkpoint of size ledger_sequence the report
+     * was computed at: its note proves which entries the report covers.
+     * </pre>
+     *
+     * <code>.btv.v1.LedgerCheckpoint checkpoint = 8 [json_name = "checkpoint"];</code>
+     * @return Whether the checkpoint field is set.
+     */
+    @java.lang.Override
+    public boolean hasCheckpoint() {
+      return checkpoint_ != null;
+    }
+    /**
+     * <pre>
+     * checkpoint is the signed checkpoint of size ledger_sequence the report
+     * was computed at: its note proves which entries the report covers.
+     * </pre>
+     *
+     * <code>.btv.v1.LedgerCheckpoint checkpoint = 8 [json_name = "checkpoint"];</code>
+     * @return The checkpoint.
+     */
+    @java.lang.Override
+    public btv.v1.Audit.LedgerCheckpoint getCheckpoint() {
+      return checkpoint_ == null ? btv.v1.Audit.LedgerCheckpoint.getDefaultInstance() : checkpoint_;
+    }
+    /**
+     * <pre>
+     * checkpoint is the signed checkpoint of size ledger_sequence the report
+     * was computed at: its note proves which entries the report covers.
+     * </pre>
+     *
+     * <code>.btv.v1.LedgerCheckpoint checkpoint = 8 [json_name = "checkpoint"];</code>
+     */
+    @java.lang.Override
+    public btv.v1.Audit.LedgerCheckpointOrBuilder getCheckpointOrBuilder() {
+      return checkpoint_ == null ? btv.v1.Audit.LedgerCheckpoint.getDefaultInstance() : checkpoint_;
+    }
+
     public static final int ROLLOUT_FIELD_NUMBER = 20;
     private btv.v1.Audit.RolloutSummary rollout_;
     /**
@@ -4801,6 +4872,9 @@ public final class Audit {
       if (ledgerSequence_ != 0L) {
         output.writeUInt64(7, ledgerSequence_);
       }
+      if (checkpoint_ != null) {
+        output.writeMessage(8, getCheckpoint());
+      }
       if (rollout_ != null) {
         output.writeMessage(20, getRollout());
       }
@@ -4839,6 +4913,10 @@ public final class Audit {
       if (ledgerSequence_ != 0L) {
         size += com.google.protobuf.CodedOutputStream
           .computeUInt64Size(7, ledgerSequence_);
+      }
+      if (checkpoint_ != null) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeMessageSize(8, getCheckpoint());
       }
       if (rollout_ != null) {
         size += com.google.protobuf.CodedOutputStream
@@ -4886,6 +4964,11 @@ public final class Audit {
               other.getAicmCoverage())) return false;
       if (getLedgerSequence()
           != other.getLedgerSequence()) return false;
+      if (hasCheckpoint() != other.hasCheckpoint()) return false;
+      if (hasCheckpoint()) {
+        if (!getCheckpoint()
+            .equals(other.getCheckpoint())) return false;
+      }
       if (hasRollout() != other.hasRollout()) return false;
       if (hasRollout()) {
         if (!getRollout()
@@ -4926,6 +5009,10 @@ public final class Audit {
       hash = (37 * hash) + LEDGER_SEQUENCE_FIELD_NUMBER;
       hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
           getLedgerSequence());
+      if (hasCheckpoint()) {
+        hash = (37 * hash) + CHECKPOINT_FIELD_NUMBER;
+        hash = (53 * hash) + getCheckpoint().hashCode();
+      }
       if (hasRollout()) {
         hash = (37 * hash) + ROLLOUT_FIELD_NUMBER;
         hash = (53 * hash) + getRollout().hashCode();
@@ -5086,6 +5173,11 @@ public final class Audit {
         }
         aicmCoverage_ = 0D;
         ledgerSequence_ = 0L;
+        checkpoint_ = null;
+        if (checkpointBuilder_ != null) {
+          checkpointBuilder_.dispose();
+          checkpointBuilder_ = null;
+        }
         rollout_ = null;
         if (rolloutBuilder_ != null) {
           rolloutBuilder_.dispose();
@@ -5154,6 +5246,11 @@ public final class Audit {
           result.ledgerSequence_ = ledgerSequence_;
         }
         if (((from_bitField0_ & 0x00000080) != 0)) {
+          result.checkpoint_ = checkpointBuilder_ == null
+              ? checkpoint_
+              : checkpointBuilder_.build();
+        }
+        if (((from_bitField0_ & 0x00000100) != 0)) {
           result.rollout_ = rolloutBuilder_ == null
               ? rollout_
               : rolloutBuilder_.build();
@@ -5227,6 +5324,9 @@ public final class Audit {
         if (other.getLedgerSequence() != 0L) {
           setLedgerSequence(other.getLedgerSequence());
         }
+        if (other.hasCheckpoint()) {
+          mergeCheckpoint(other.getCheckpoint());
+        }
         if (other.hasRollout()) {
           mergeRollout(other.getRollout());
         }
@@ -5299,11 +5399,18 @@ public final class Audit {
                 bitField0_ |= 0x00000040;
                 break;
               } // case 56
+              case 66: {
+                input.readMessage(
+                    getCheckpointFieldBuilder().getBuilder(),
+                    extensionRegistry);
+                bitField0_ |= 0x00000080;
+                break;
+              } // case 66
               case 162: {
                 input.readMessage(
                     getRolloutFieldBuilder().getBuilder(),
                     extensionRegistry);
-                bitField0_ |= 0x00000080;
+                bitField0_ |= 0x00000100;
                 break;
               } // case 162
               default: {
@@ -6123,6 +6230,170 @@ public final class Audit {
         return this;
       }
 
+      private btv.v1.Audit.LedgerCheckpoint checkpoint_;
+      private com.google.protobuf.SingleFieldBuilderV3<
+          btv.v1.Audit.LedgerCheckpoint, btv.v1.Audit.LedgerCheckpoint.Builder, btv.v1.Audit.LedgerCheckpointOrBuilder> checkpointBuilder_;
+      /**
+       * <pre>
+       * checkpoint is the signed checkpoint of size ledger_sequence the report
+       * was computed at: its note proves which entries the report covers.
+       * </pre>
+       *
+       * <code>.btv.v1.LedgerCheckpoint checkpoint = 8 [json_name = "checkpoint"];</code>
+       * @return Whether the checkpoint field is set.
+       */
+      public boolean hasCheckpoint() {
+        return ((bitField0_ & 0x00000080) != 0);
+      }
+      /**
+       * <pre>
+       * checkpoint is the signed checkpoint of size ledger_sequence the report
+       * was computed at: its note proves which entries the report covers.
+       * </pre>
+       *
+       * <code>.btv.v1.LedgerCheckpoint checkpoint = 8 [json_name = "checkpoint"];</code>
+       * @return The checkpoint.
+       */
+      public btv.v1.Audit.LedgerCheckpoint getCheckpoint() {
+        if (checkpointBuilder_ == null) {
+          return checkpoint_ == null ? btv.v1.Audit.LedgerCheckpoint.getDefaultInstance() : checkpoint_;
+        } else {
+          return checkpointBuilder_.getMessage();
+        }
+      }
+      /**
+       * <pre>
+       * checkpoint is the signed checkpoint of size ledger_sequence the report
+       * was computed at: its note proves which entries the report covers.
+       * </pre>
+       *
+       * <code>.btv.v1.LedgerCheckpoint checkpoint = 8 [json_name = "checkpoint"];</code>
+       */
+      public Builder setCheckpoint(btv.v1.Audit.LedgerCheckpoint value) {
+        if (checkpointBuilder_ == null) {
+          if (value == null) {
+            throw new NullPointerException();
+          }
+          checkpoint_ = value;
+        } else {
+          checkpointBuilder_.setMessage(value);
+        }
+        bitField0_ |= 0x00000080;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * checkpoint is the signed checkpoint of size ledger_sequence the report
+       * was computed at: its note proves which entries the report covers.
+       * </pre>
+       *
+       * <code>.btv.v1.LedgerCheckpoint checkpoint = 8 [json_name = "checkpoint"];</code>
+       */
+      public Builder setCheckpoint(
+          btv.v1.Audit.LedgerCheckpoint.Builder builderForValue) {
+        if (checkpointBuilder_ == null) {
+          checkpoint_ = builderForValue.build();
+        } else {
+          checkpointBuilder_.setMessage(builderForValue.build());
+        }
+        bitField0_ |= 0x00000080;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * checkpoint is the signed checkpoint of size ledger_sequence the report
+       * was computed at: its note proves which entries the report covers.
+       * </pre>
+       *
+       * <code>.btv.v1.LedgerCheckpoint checkpoint = 8 [json_name = "checkpoint"];</code>
+       */
+      public Builder mergeCheckpoint(btv.v1.Audit.LedgerCheckpoint value) {
+        if (checkpointBuilder_ == null) {
+          if (((bitField0_ & 0x00000080) != 0) &&
+            checkpoint_ != null &&
+            checkpoint_ != btv.v1.Audit.LedgerCheckpoint.getDefaultInstance()) {
+            getCheckpointBuilder().mergeFrom(value);
+          } else {
+            checkpoint_ = value;
+          }
+        } else {
+          checkpointBuilder_.mergeFrom(value);
+        }
+        bitField0_ |= 0x00000080;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * checkpoint is the signed checkpoint of size ledger_sequence the report
+       * was computed at: its note proves which entries the report covers.
+       * </pre>
+       *
+       * <code>.btv.v1.LedgerCheckpoint checkpoint = 8 [json_name = "checkpoint"];</code>
+       */
+      public Builder clearCheckpoint() {
+        bitField0_ = (bitField0_ & ~0x00000080);
+        checkpoint_ = null;
+        if (checkpointBuilder_ != null) {
+          checkpointBuilder_.dispose();
+          checkpointBuilder_ = null;
+        }
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * checkpoint is the signed checkpoint of size ledger_sequence the report
+       * was computed at: its note proves which entries the report covers.
+       * </pre>
+       *
+       * <code>.btv.v1.LedgerCheckpoint checkpoint = 8 [json_name = "checkpoint"];</code>
+       */
+      public btv.v1.Audit.LedgerCheckpoint.Builder getCheckpointBuilder() {
+        bitField0_ |= 0x00000080;
+        onChanged();
+        return getCheckpointFieldBuilder().getBuilder();
+      }
+      /**
+       * <pre>
+       * checkpoint is the signed checkpoint of size ledger_sequence the report
+       * was computed at: its note proves which entries the report covers.
+       * </pre>
+       *
+       * <code>.btv.v1.LedgerCheckpoint checkpoint = 8 [json_name = "checkpoint"];</code>
+       */
+      public btv.v1.Audit.LedgerCheckpointOrBuilder getCheckpointOrBuilder() {
+        if (checkpointBuilder_ != null) {
+          return checkpointBuilder_.getMessageOrBuilder();
+        } else {
+          return checkpoint_ == null ?
+              btv.v1.Audit.LedgerCheckpoint.getDefaultInstance() : checkpoint_;
+        }
+      }
+      /**
+       * <pre>
+       * checkpoint is the signed checkpoint of size ledger_sequence the report
+       * was computed at: its note proves which entries the report covers.
+       * </pre>
+       *
+       * <code>.btv.v1.LedgerCheckpoint checkpoint = 8 [json_name = "checkpoint"];</code>
+       */
+      private com.google.protobuf.SingleFieldBuilderV3<
+          btv.v1.Audit.LedgerCheckpoint, btv.v1.Audit.LedgerCheckpoint.Builder, btv.v1.Audit.LedgerCheckpointOrBuilder> 
+          getCheckpointFieldBuilder() {
+        if (checkpointBuilder_ == null) {
+          checkpointBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+              btv.v1.Audit.LedgerCheckpoint, btv.v1.Audit.LedgerCheckpoint.Builder, btv.v1.Audit.LedgerCheckpointOrBuilder>(
+                  getCheckpoint(),
+                  getParentForChildren(),
+                  isClean());
+          checkpoint_ = null;
+        }
+        return checkpointBuilder_;
+      }
+
       private btv.v1.Audit.RolloutSummary rollout_;
       private com.google.protobuf.SingleFieldBuilderV3<
           btv.v1.Audit.RolloutSummary, btv.v1.Audit.RolloutSummary.Builder, btv.v1.Audit.RolloutSummaryOrBuilder> rolloutBuilder_;
@@ -6136,7 +6407,7 @@ public final class Audit {
        * @return Whether the rollout field is set.
        */
       public boolean hasRollout() {
-        return ((bitField0_ & 0x00000080) != 0);
+        return ((bitField0_ & 0x00000100) != 0);
       }
       /**
        * <pre>
@@ -6171,7 +6442,7 @@ public final class Audit {
         } else {
           rolloutBuilder_.setMessage(value);
         }
-        bitField0_ |= 0x00000080;
+        bitField0_ |= 0x00000100;
         onChanged();
         return this;
       }
@@ -6190,7 +6461,7 @@ public final class Audit {
         } else {
           rolloutBuilder_.setMessage(builderForValue.build());
         }
-        bitField0_ |= 0x00000080;
+        bitField0_ |= 0x00000100;
         onChanged();
         return this;
       }
@@ -6204,7 +6475,7 @@ public final class Audit {
        */
       public Builder mergeRollout(btv.v1.Audit.RolloutSummary value) {
         if (rolloutBuilder_ == null) {
-          if (((bitField0_ & 0x00000080) != 0) &&
+          if (((bitField0_ & 0x00000100) != 0) &&
             rollout_ != null &&
             rollout_ != btv.v1.Audit.RolloutSummary.getDefaultInstance()) {
             getRolloutBuilder().mergeFrom(value);
@@ -6214,7 +6485,7 @@ public final class Audit {
         } else {
           rolloutBuilder_.mergeFrom(value);
         }
-        bitField0_ |= 0x00000080;
+        bitField0_ |= 0x00000100;
         onChanged();
         return this;
       }
@@ -6227,7 +6498,7 @@ public final class Audit {
        * <code>.btv.v1.RolloutSummary rollout = 20 [json_name = "rollout"];</code>
        */
       public Builder clearRollout() {
-        bitField0_ = (bitField0_ & ~0x00000080);
+        bitField0_ = (bitField0_ & ~0x00000100);
         rollout_ = null;
         if (rolloutBuilder_ != null) {
           rolloutBuilder_.dispose();
@@ -6245,7 +6516,7 @@ public final class Audit {
        * <code>.btv.v1.RolloutSummary rollout = 20 [json_name = "rollout"];</code>
        */
       public btv.v1.Audit.RolloutSummary.Builder getRolloutBuilder() {
-        bitField0_ |= 0x00000080;
+        bitField0_ |= 0x00000100;
         onChanged();
         return getRolloutFieldBuilder().getBuilder();
       }
@@ -22330,6 +22601,52 @@ public final class Audit {
      */
     com.google.protobuf.ByteString
         getSignatureBytes();
+
+    /**
+     * <pre>
+     * root_hash is the RFC 9162 Merkle tree root (hex) of the first `size`
+     * entries; empty on checkpoints made before the tree existed.
+     * </pre>
+     *
+     * <code>string root_hash = 7 [json_name = "rootHash"];</code>
+     * @return The rootHash.
+     */
+    java.lang.String getRootHash();
+    /**
+     * <pre>
+     * root_hash is the RFC 9162 Merkle tree root (hex) of the first `size`
+     * entries; empty on checkpoints made before the tree existed.
+     * </pre>
+     *
+     * <code>string root_hash = 7 [json_name = "rootHash"];</code>
+     * @return The bytes for rootHash.
+     */
+    com.google.protobuf.ByteString
+        getRootHashBytes();
+
+    /**
+     * <pre>
+     * note is the same size and root as a C2SP tlog-checkpoint signed note
+     * (origin `&lt;log origin&gt;/&lt;tenant id&gt;`, Ed25519, the origin as key name);
+     * empty on checkpoints made before the tree existed.
+     * </pre>
+     *
+     * <code>string note = 8 [json_name = "note"];</code>
+     * @return The note.
+     */
+    java.lang.String getNote();
+    /**
+     * <pre>
+     * note is the same size and root as a C2SP tlog-checkpoint signed note
+     * (origin `&lt;log origin&gt;/&lt;tenant id&gt;`, Ed25519, the origin as key name);
+     * empty on checkpoints made before the tree existed.
+     * </pre>
+     *
+     * <code>string note = 8 [json_name = "note"];</code>
+     * @return The bytes for note.
+     */
+    com.google.protobuf.ByteString
+        getNoteBytes();
   }
   /**
    * <pre>
@@ -22354,6 +22671,8 @@ public final class Audit {
       time_ = "";
       keyId_ = "";
       signature_ = "";
+      rootHash_ = "";
+      note_ = "";
     }
 
     @java.lang.Override
@@ -22631,6 +22950,106 @@ public final class Audit {
       }
     }
 
+    public static final int ROOT_HASH_FIELD_NUMBER = 7;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object rootHash_ = "";
+    /**
+     * <pre>
+     * root_hash is the RFC 9162 Merkle tree root (hex) of the first `size`
+     * entries; empty on checkpoints made before the tree existed.
+     * </pre>
+     *
+     * <code>string root_hash = 7 [json_name = "rootHash"];</code>
+     * @return The rootHash.
+     */
+    @java.lang.Override
+    public java.lang.String getRootHash() {
+      java.lang.Object ref = rootHash_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        rootHash_ = s;
+        return s;
+      }
+    }
+    /**
+     * <pre>
+     * root_hash is the RFC 9162 Merkle tree root (hex) of the first `size`
+     * entries; empty on checkpoints made before the tree existed.
+     * </pre>
+     *
+     * <code>string root_hash = 7 [json_name = "rootHash"];</code>
+     * @return The bytes for rootHash.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getRootHashBytes() {
+      java.lang.Object ref = rootHash_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        rootHash_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
+    public static final int NOTE_FIELD_NUMBER = 8;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object note_ = "";
+    /**
+     * <pre>
+     * note is the same size and root as a C2SP tlog-checkpoint signed note
+     * (origin `&lt;log origin&gt;/&lt;tenant id&gt;`, Ed25519, the origin as key name);
+     * empty on checkpoints made before the tree existed.
+     * </pre>
+     *
+     * <code>string note = 8 [json_name = "note"];</code>
+     * @return The note.
+     */
+    @java.lang.Override
+    public java.lang.String getNote() {
+      java.lang.Object ref = note_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        note_ = s;
+        return s;
+      }
+    }
+    /**
+     * <pre>
+     * note is the same size and root as a C2SP tlog-checkpoint signed note
+     * (origin `&lt;log origin&gt;/&lt;tenant id&gt;`, Ed25519, the origin as key name);
+     * empty on checkpoints made before the tree existed.
+     * </pre>
+     *
+     * <code>string note = 8 [json_name = "note"];</code>
+     * @return The bytes for note.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getNoteBytes() {
+      java.lang.Object ref = note_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        note_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
     private byte memoizedIsInitialized = -1;
     @java.lang.Override
     public final boolean isInitialized() {
@@ -22663,6 +23082,12 @@ public final class Audit {
       if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(signature_)) {
         com.google.protobuf.GeneratedMessageV3.writeString(output, 6, signature_);
       }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(rootHash_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 7, rootHash_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(note_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 8, note_);
+      }
       getUnknownFields().writeTo(output);
     }
 
@@ -22691,6 +23116,12 @@ public final class Audit {
       if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(signature_)) {
         size += com.google.protobuf.GeneratedMessageV3.computeStringSize(6, signature_);
       }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(rootHash_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(7, rootHash_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(note_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(8, note_);
+      }
       size += getUnknownFields().getSerializedSize();
       memoizedSize = size;
       return size;
@@ -22718,6 +23149,10 @@ public final class Audit {
           .equals(other.getKeyId())) return false;
       if (!getSignature()
           .equals(other.getSignature())) return false;
+      if (!getRootHash()
+          .equals(other.getRootHash())) return false;
+      if (!getNote()
+          .equals(other.getNote())) return false;
       if (!getUnknownFields().equals(other.getUnknownFields())) return false;
       return true;
     }
@@ -22742,6 +23177,10 @@ public final class Audit {
       hash = (53 * hash) + getKeyId().hashCode();
       hash = (37 * hash) + SIGNATURE_FIELD_NUMBER;
       hash = (53 * hash) + getSignature().hashCode();
+      hash = (37 * hash) + ROOT_HASH_FIELD_NUMBER;
+      hash = (53 * hash) + getRootHash().hashCode();
+      hash = (37 * hash) + NOTE_FIELD_NUMBER;
+      hash = (53 * hash) + getNote().hashCode();
       hash = (29 * hash) + getUnknownFields().hashCode();
       memoizedHashCode = hash;
       return hash;
@@ -22882,6 +23321,8 @@ public final class Audit {
         time_ = "";
         keyId_ = "";
         signature_ = "";
+        rootHash_ = "";
+        note_ = "";
         return this;
       }
 
@@ -22932,6 +23373,12 @@ public final class Audit {
         }
         if (((from_bitField0_ & 0x00000020) != 0)) {
           result.signature_ = signature_;
+        }
+        if (((from_bitField0_ & 0x00000040) != 0)) {
+          result.rootHash_ = rootHash_;
+        }
+        if (((from_bitField0_ & 0x00000080) != 0)) {
+          result.note_ = note_;
         }
       }
 
@@ -23007,6 +23454,16 @@ public final class Audit {
           bitField0_ |= 0x00000020;
           onChanged();
         }
+        if (!other.getRootHash().isEmpty()) {
+          rootHash_ = other.rootHash_;
+          bitField0_ |= 0x00000040;
+          onChanged();
+        }
+        if (!other.getNote().isEmpty()) {
+          note_ = other.note_;
+          bitField0_ |= 0x00000080;
+          onChanged();
+        }
         this.mergeUnknownFields(other.getUnknownFields());
         onChanged();
         return this;
@@ -23063,6 +23520,16 @@ public final class Audit {
                 bitField0_ |= 0x00000020;
                 break;
               } // case 50
+              case 58: {
+                rootHash_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x00000040;
+                break;
+              } // case 58
+              case 66: {
+                note_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x00000080;
+                break;
+              } // case 66
               default: {
                 if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                   done = true; // was an endgroup tag
@@ -23580,6 +24047,205 @@ public final class Audit {
         checkByteStringIsUtf8(value);
         signature_ = value;
         bitField0_ |= 0x00000020;
+        onChanged();
+        return this;
+      }
+
+      private java.lang.Object rootHash_ = "";
+      /**
+       * <pre>
+       * root_hash is the RFC 9162 Merkle tree root (hex) of the first `size`
+       * entries; empty on checkpoints made before the tree existed.
+       * </pre>
+       *
+       * <code>string root_hash = 7 [json_name = "rootHash"];</code>
+       * @return The rootHash.
+       */
+      public java.lang.String getRootHash() {
+        java.lang.Object ref = rootHash_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          rootHash_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <pre>
+       * root_hash is the RFC 9162 Merkle tree root (hex) of the first `size`
+       * entries; empty on checkpoints made before the tree existed.
+       * </pre>
+       *
+       * <code>string root_hash = 7 [json_name = "rootHash"];</code>
+       * @return The bytes for rootHash.
+       */
+      public com.google.protobuf.ByteString
+          getRootHashBytes() {
+        java.lang.Object ref = rootHash_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          rootHash_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <pre>
+       * root_hash is the RFC 9162 Merkle tree root (hex) of the first `size`
+       * entries; empty on checkpoints made before the tree existed.
+       * </pre>
+       *
+       * <code>string root_hash = 7 [json_name = "rootHash"];</code>
+       * @param value The rootHash to set.
+       * @return This builder for chaining.
+       */
+      public Builder setRootHash(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        rootHash_ = value;
+        bitField0_ |= 0x00000040;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * root_hash is the RFC 9162 Merkle tree root (hex) of the first `size`
+       * entries; empty on checkpoints made before the tree existed.
+       * </pre>
+       *
+       * <code>string root_hash = 7 [json_name = "rootHash"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearRootHash() {
+        rootHash_ = getDefaultInstance().getRootHash();
+        bitField0_ = (bitField0_ & ~0x00000040);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * root_hash is the RFC 9162 Merkle tree root (hex) of the first `size`
+       * entries; empty on checkpoints made before the tree existed.
+       * </pre>
+       *
+       * <code>string root_hash = 7 [json_name = "rootHash"];</code>
+       * @param value The bytes for rootHash to set.
+       * @return This builder for chaining.
+       */
+      public Builder setRootHashBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        rootHash_ = value;
+        bitField0_ |= 0x00000040;
+        onChanged();
+        return this;
+      }
+
+      private java.lang.Object note_ = "";
+      /**
+       * <pre>
+       * note is the same size and root as a C2SP tlog-checkpoint signed note
+       * (origin `&lt;log origin&gt;/&lt;tenant id&gt;`, Ed25519, the origin as key name);
+       * empty on checkpoints made before the tree existed.
+       * </pre>
+       *
+       * <code>string note = 8 [json_name = "note"];</code>
+       * @return The note.
+       */
+      public java.lang.String getNote() {
+        java.lang.Object ref = note_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          note_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <pre>
+       * note is the same size and root as a C2SP tlog-checkpoint signed note
+       * (origin `&lt;log origin&gt;/&lt;tenant id&gt;`, Ed25519, the origin as key name);
+       * empty on checkpoints made before the tree existed.
+       * </pre>
+       *
+       * <code>string note = 8 [json_name = "note"];</code>
+       * @return The bytes for note.
+       */
+      public com.google.protobuf.ByteString
+          getNoteBytes() {
+        java.lang.Object ref = note_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          note_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <pre>
+       * note is the same size and root as a C2SP tlog-checkpoint signed note
+       * (origin `&lt;log origin&gt;/&lt;tenant id&gt;`, Ed25519, the origin as key name);
+       * empty on checkpoints made before the tree existed.
+       * </pre>
+       *
+       * <code>string note = 8 [json_name = "note"];</code>
+       * @param value The note to set.
+       * @return This builder for chaining.
+       */
+      public Builder setNote(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        note_ = value;
+        bitField0_ |= 0x00000080;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * note is the same size and root as a C2SP tlog-checkpoint signed note
+       * (origin `&lt;log origin&gt;/&lt;tenant id&gt;`, Ed25519, the origin as key name);
+       * empty on checkpoints made before the tree existed.
+       * </pre>
+       *
+       * <code>string note = 8 [json_name = "note"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearNote() {
+        note_ = getDefaultInstance().getNote();
+        bitField0_ = (bitField0_ & ~0x00000080);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * note is the same size and root as a C2SP tlog-checkpoint signed note
+       * (origin `&lt;log origin&gt;/&lt;tenant id&gt;`, Ed25519, the origin as key name);
+       * empty on checkpoints made before the tree existed.
+       * </pre>
+       *
+       * <code>string note = 8 [json_name = "note"];</code>
+       * @param value The bytes for note to set.
+       * @return This builder for chaining.
+       */
+      public Builder setNoteBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        note_ = value;
+        bitField0_ |= 0x00000080;
         onChanged();
         return this;
       }
@@ -25201,6 +25867,28 @@ public final class Audit {
      */
     com.google.protobuf.ByteString
         getPublicKeyPemBytes();
+
+    /**
+     * <pre>
+     * verifier_key is the same public key as a signed-note verifier key of the
+     * tenant's log (`&lt;name&gt;+&lt;key id hex&gt;+&lt;base64 of 0x01 and the key&gt;`).
+     * </pre>
+     *
+     * <code>string verifier_key = 3 [json_name = "verifierKey"];</code>
+     * @return The verifierKey.
+     */
+    java.lang.String getVerifierKey();
+    /**
+     * <pre>
+     * verifier_key is the same public key as a signed-note verifier key of the
+     * tenant's log (`&lt;name&gt;+&lt;key id hex&gt;+&lt;base64 of 0x01 and the key&gt;`).
+     * </pre>
+     *
+     * <code>string verifier_key = 3 [json_name = "verifierKey"];</code>
+     * @return The bytes for verifierKey.
+     */
+    com.google.protobuf.ByteString
+        getVerifierKeyBytes();
   }
   /**
    * <pre>
@@ -25221,6 +25909,7 @@ public final class Audit {
     private ListLedgerCheckpointsResponse() {
       checkpoints_ = java.util.Collections.emptyList();
       publicKeyPem_ = "";
+      verifierKey_ = "";
     }
 
     @java.lang.Override
@@ -25356,6 +26045,55 @@ public final class Audit {
       }
     }
 
+    public static final int VERIFIER_KEY_FIELD_NUMBER = 3;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object verifierKey_ = "";
+    /**
+     * <pre>
+     * verifier_key is the same public key as a signed-note verifier key of the
+     * tenant's log (`&lt;name&gt;+&lt;key id hex&gt;+&lt;base64 of 0x01 and the key&gt;`).
+     * </pre>
+     *
+     * <code>string verifier_key = 3 [json_name = "verifierKey"];</code>
+     * @return The verifierKey.
+     */
+    @java.lang.Override
+    public java.lang.String getVerifierKey() {
+      java.lang.Object ref = verifierKey_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        verifierKey_ = s;
+        return s;
+      }
+    }
+    /**
+     * <pre>
+     * verifier_key is the same public key as a signed-note verifier key of the
+     * tenant's log (`&lt;name&gt;+&lt;key id hex&gt;+&lt;base64 of 0x01 and the key&gt;`).
+     * </pre>
+     *
+     * <code>string verifier_key = 3 [json_name = "verifierKey"];</code>
+     * @return The bytes for verifierKey.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getVerifierKeyBytes() {
+      java.lang.Object ref = verifierKey_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        verifierKey_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
     private byte memoizedIsInitialized = -1;
     @java.lang.Override
     public final boolean isInitialized() {
@@ -25376,6 +26114,9 @@ public final class Audit {
       if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(publicKeyPem_)) {
         com.google.protobuf.GeneratedMessageV3.writeString(output, 2, publicKeyPem_);
       }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(verifierKey_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 3, verifierKey_);
+      }
       getUnknownFields().writeTo(output);
     }
 
@@ -25391,6 +26132,9 @@ public final class Audit {
       }
       if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(publicKeyPem_)) {
         size += com.google.protobuf.GeneratedMessageV3.computeStringSize(2, publicKeyPem_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(verifierKey_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(3, verifierKey_);
       }
       size += getUnknownFields().getSerializedSize();
       memoizedSize = size;
@@ -25411,6 +26155,8 @@ public final class Audit {
           .equals(other.getCheckpointsList())) return false;
       if (!getPublicKeyPem()
           .equals(other.getPublicKeyPem())) return false;
+      if (!getVerifierKey()
+          .equals(other.getVerifierKey())) return false;
       if (!getUnknownFields().equals(other.getUnknownFields())) return false;
       return true;
     }
@@ -25428,6 +26174,8 @@ public final class Audit {
       }
       hash = (37 * hash) + PUBLIC_KEY_PEM_FIELD_NUMBER;
       hash = (53 * hash) + getPublicKeyPem().hashCode();
+      hash = (37 * hash) + VERIFIER_KEY_FIELD_NUMBER;
+      hash = (53 * hash) + getVerifierKey().hashCode();
       hash = (29 * hash) + getUnknownFields().hashCode();
       memoizedHashCode = hash;
       return hash;
@@ -25569,6 +26317,7 @@ public final class Audit {
         }
         bitField0_ = (bitField0_ & ~0x00000001);
         publicKeyPem_ = "";
+        verifierKey_ = "";
         return this;
       }
 
@@ -25617,6 +26366,9 @@ public final class Audit {
         int from_bitField0_ = bitField0_;
         if (((from_bitField0_ & 0x00000002) != 0)) {
           result.publicKeyPem_ = publicKeyPem_;
+        }
+        if (((from_bitField0_ & 0x00000004) != 0)) {
+          result.verifierKey_ = verifierKey_;
         }
       }
 
@@ -25695,6 +26447,11 @@ public final class Audit {
           bitField0_ |= 0x00000002;
           onChanged();
         }
+        if (!other.getVerifierKey().isEmpty()) {
+          verifierKey_ = other.verifierKey_;
+          bitField0_ |= 0x00000004;
+          onChanged();
+        }
         this.mergeUnknownFields(other.getUnknownFields());
         onChanged();
         return this;
@@ -25739,6 +26496,11 @@ public final class Audit {
                 bitField0_ |= 0x00000002;
                 break;
               } // case 18
+              case 26: {
+                verifierKey_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x00000004;
+                break;
+              } // case 26
               default: {
                 if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                   done = true; // was an endgroup tag
@@ -26159,6 +26921,103 @@ public final class Audit {
         onChanged();
         return this;
       }
+
+      private java.lang.Object verifierKey_ = "";
+      /**
+       * <pre>
+       * verifier_key is the same public key as a signed-note verifier key of the
+       * tenant's log (`&lt;name&gt;+&lt;key id hex&gt;+&lt;base64 of 0x01 and the key&gt;`).
+       * </pre>
+       *
+       * <code>string verifier_key = 3 [json_name = "verifierKey"];</code>
+       * @return The verifierKey.
+       */
+      public java.lang.String getVerifierKey() {
+        java.lang.Object ref = verifierKey_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          verifierKey_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <pre>
+       * verifier_key is the same public key as a signed-note verifier key of the
+       * tenant's log (`&lt;name&gt;+&lt;key id hex&gt;+&lt;base64 of 0x01 and the key&gt;`).
+       * </pre>
+       *
+       * <code>string verifier_key = 3 [json_name = "verifierKey"];</code>
+       * @return The bytes for verifierKey.
+       */
+      public com.google.protobuf.ByteString
+          getVerifierKeyBytes() {
+        java.lang.Object ref = verifierKey_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          verifierKey_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <pre>
+       * verifier_key is the same public key as a signed-note verifier key of the
+       * tenant's log (`&lt;name&gt;+&lt;key id hex&gt;+&lt;base64 of 0x01 and the key&gt;`).
+       * </pre>
+       *
+       * <code>string verifier_key = 3 [json_name = "verifierKey"];</code>
+       * @param value The verifierKey to set.
+       * @return This builder for chaining.
+       */
+      public Builder setVerifierKey(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        verifierKey_ = value;
+        bitField0_ |= 0x00000004;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * verifier_key is the same public key as a signed-note verifier key of the
+       * tenant's log (`&lt;name&gt;+&lt;key id hex&gt;+&lt;base64 of 0x01 and the key&gt;`).
+       * </pre>
+       *
+       * <code>string verifier_key = 3 [json_name = "verifierKey"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearVerifierKey() {
+        verifierKey_ = getDefaultInstance().getVerifierKey();
+        bitField0_ = (bitField0_ & ~0x00000004);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * verifier_key is the same public key as a signed-note verifier key of the
+       * tenant's log (`&lt;name&gt;+&lt;key id hex&gt;+&lt;base64 of 0x01 and the key&gt;`).
+       * </pre>
+       *
+       * <code>string verifier_key = 3 [json_name = "verifierKey"];</code>
+       * @param value The bytes for verifierKey to set.
+       * @return This builder for chaining.
+       */
+      public Builder setVerifierKeyBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        verifierKey_ = value;
+        bitField0_ |= 0x00000004;
+        onChanged();
+        return this;
+      }
       @java.lang.Override
       public final Builder setUnknownFields(
           final com.google.protobuf.UnknownFieldSet unknownFields) {
@@ -26218,6 +27077,2763 @@ public final class Audit {
 
     @java.lang.Override
     public btv.v1.Audit.ListLedgerCheckpointsResponse getDefaultInstanceForType() {
+      return DEFAULT_INSTANCE;
+    }
+
+  }
+
+  public interface GetInclusionProofRequestOrBuilder extends
+      // @@protoc_insertion_point(interface_extends:btv.v1.GetInclusionProofRequest)
+      com.google.protobuf.MessageOrBuilder {
+
+    /**
+     * <pre>
+     * sequence of the entry (1 or more).
+     * </pre>
+     *
+     * <code>uint64 sequence = 1 [json_name = "sequence"];</code>
+     * @return The sequence.
+     */
+    long getSequence();
+
+    /**
+     * <pre>
+     * tree_size of the tree to prove inclusion in; 0 means the current size.
+     * </pre>
+     *
+     * <code>uint64 tree_size = 2 [json_name = "treeSize"];</code>
+     * @return The treeSize.
+     */
+    long getTreeSize();
+  }
+  /**
+   * <pre>
+   * GetInclusionProofRequest names the entry and the tree.
+   * </pre>
+   *
+   * Protobuf type {@code btv.v1.GetInclusionProofRequest}
+   */
+  public static final class GetInclusionProofRequest extends
+      com.google.protobuf.GeneratedMessageV3 implements
+      // @@protoc_insertion_point(message_implements:btv.v1.GetInclusionProofRequest)
+      GetInclusionProofRequestOrBuilder {
+  private static final long serialVersionUID = 0L;
+    // Use GetInclusionProofRequest.newBuilder() to construct.
+    private GetInclusionProofRequest(com.google.protobuf.GeneratedMessageV3.Builder<?> builder) {
+      super(builder);
+    }
+    private GetInclusionProofRequest() {
+    }
+
+    @java.lang.Override
+    @SuppressWarnings({"unused"})
+    protected java.lang.Object newInstance(
+        UnusedPrivateParameter unused) {
+      return new GetInclusionProofRequest();
+    }
+
+    @java.lang.Override
+    public final com.google.protobuf.UnknownFieldSet
+    getUnknownFields() {
+      return this.unknownFields;
+    }
+    public static final com.google.protobuf.Descriptors.Descriptor
+        getDescriptor() {
+      return btv.v1.Audit.internal_static_btv_v1_GetInclusionProofRequest_descriptor;
+    }
+
+    @java.lang.Override
+    protected com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+        internalGetFieldAccessorTable() {
+      return btv.v1.Audit.internal_static_btv_v1_GetInclusionProofRequest_fieldAccessorTable
+          .ensureFieldAccessorsInitialized(
+              btv.v1.Audit.GetInclusionProofRequest.class, btv.v1.Audit.GetInclusionProofRequest.Builder.class);
+    }
+
+    public static final int SEQUENCE_FIELD_NUMBER = 1;
+    private long sequence_ = 0L;
+    /**
+     * <pre>
+     * sequence of the entry (1 or more).
+     * </pre>
+     *
+     * <code>uint64 sequence = 1 [json_name = "sequence"];</code>
+     * @return The sequence.
+     */
+    @java.lang.Override
+    public long getSequence() {
+      return sequence_;
+    }
+
+    public static final int TREE_SIZE_FIELD_NUMBER = 2;
+    private long treeSize_ = 0L;
+    /**
+     * <pre>
+     * tree_size of the tree to prove inclusion in; 0 means the current size.
+     * </pre>
+     *
+     * <code>uint64 tree_size = 2 [json_name = "treeSize"];</code>
+     * @return The treeSize.
+     */
+    @java.lang.Override
+    public long getTreeSize() {
+      return treeSize_;
+    }
+
+    private byte memoizedIsInitialized = -1;
+    @java.lang.Override
+    public final boolean isInitialized() {
+      byte isInitialized = memoizedIsInitialized;
+      if (isInitialized == 1) return true;
+      if (isInitialized == 0) return false;
+
+      memoizedIsInitialized = 1;
+      return true;
+    }
+
+    @java.lang.Override
+    public void writeTo(com.google.protobuf.CodedOutputStream output)
+                        throws java.io.IOException {
+      if (sequence_ != 0L) {
+        output.writeUInt64(1, sequence_);
+      }
+      if (treeSize_ != 0L) {
+        output.writeUInt64(2, treeSize_);
+      }
+      getUnknownFields().writeTo(output);
+    }
+
+    @java.lang.Override
+    public int getSerializedSize() {
+      int size = memoizedSize;
+      if (size != -1) return size;
+
+      size = 0;
+      if (sequence_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeUInt64Size(1, sequence_);
+      }
+      if (treeSize_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeUInt64Size(2, treeSize_);
+      }
+      size += getUnknownFields().getSerializedSize();
+      memoizedSize = size;
+      return size;
+    }
+
+    @java.lang.Override
+    public boolean equals(final java.lang.Object obj) {
+      if (obj == this) {
+       return true;
+      }
+      if (!(obj instanceof btv.v1.Audit.GetInclusionProofRequest)) {
+        return super.equals(obj);
+      }
+      btv.v1.Audit.GetInclusionProofRequest other = (btv.v1.Audit.GetInclusionProofRequest) obj;
+
+      if (getSequence()
+          != other.getSequence()) return false;
+      if (getTreeSize()
+          != other.getTreeSize()) return false;
+      if (!getUnknownFields().equals(other.getUnknownFields())) return false;
+      return true;
+    }
+
+    @java.lang.Override
+    public int hashCode() {
+      if (memoizedHashCode != 0) {
+        return memoizedHashCode;
+      }
+      int hash = 41;
+      hash = (19 * hash) + getDescriptor().hashCode();
+      hash = (37 * hash) + SEQUENCE_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getSequence());
+      hash = (37 * hash) + TREE_SIZE_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getTreeSize());
+      hash = (29 * hash) + getUnknownFields().hashCode();
+      memoizedHashCode = hash;
+      return hash;
+    }
+
+    public static btv.v1.Audit.GetInclusionProofRequest parseFrom(
+        java.nio.ByteBuffer data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static btv.v1.Audit.GetInclusionProofRequest parseFrom(
+        java.nio.ByteBuffer data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static btv.v1.Audit.GetInclusionProofRequest parseFrom(
+        com.google.protobuf.ByteString data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static btv.v1.Audit.GetInclusionProofRequest parseFrom(
+        com.google.protobuf.ByteString data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static btv.v1.Audit.GetInclusionProofRequest parseFrom(byte[] data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static btv.v1.Audit.GetInclusionProofRequest parseFrom(
+        byte[] data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static btv.v1.Audit.GetInclusionProofRequest parseFrom(java.io.InputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input);
+    }
+    public static btv.v1.Audit.GetInclusionProofRequest parseFrom(
+        java.io.InputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input, extensionRegistry);
+    }
+    public static btv.v1.Audit.GetInclusionProofRequest parseDelimitedFrom(java.io.InputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseDelimitedWithIOException(PARSER, input);
+    }
+    public static btv.v1.Audit.GetInclusionProofRequest parseDelimitedFrom(
+        java.io.InputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseDelimitedWithIOException(PARSER, input, extensionRegistry);
+    }
+    public static btv.v1.Audit.GetInclusionProofRequest parseFrom(
+        com.google.protobuf.CodedInputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input);
+    }
+    public static btv.v1.Audit.GetInclusionProofRequest parseFrom(
+        com.google.protobuf.CodedInputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input, extensionRegistry);
+    }
+
+    @java.lang.Override
+    public Builder newBuilderForType() { return newBuilder(); }
+    public static Builder newBuilder() {
+      return DEFAULT_INSTANCE.toBuilder();
+    }
+    public static Builder newBuilder(btv.v1.Audit.GetInclusionProofRequest prototype) {
+      return DEFAULT_INSTANCE.toBuilder().mergeFrom(prototype);
+    }
+    @java.lang.Override
+    public Builder toBuilder() {
+      return this == DEFAULT_INSTANCE
+          ? new Builder() : new Builder().mergeFrom(this);
+    }
+
+    @java.lang.Override
+    protected Builder newBuilderForType(
+        com.google.protobuf.GeneratedMessageV3.BuilderParent parent) {
+      Builder builder = new Builder(parent);
+      return builder;
+    }
+    /**
+     * <pre>
+     * GetInclusionProofRequest names the entry and the tree.
+     * </pre>
+     *
+     * Protobuf type {@code btv.v1.GetInclusionProofRequest}
+     */
+    public static final class Builder extends
+        com.google.protobuf.GeneratedMessageV3.Builder<Builder> implements
+        // @@protoc_insertion_point(builder_implements:btv.v1.GetInclusionProofRequest)
+        btv.v1.Audit.GetInclusionProofRequestOrBuilder {
+      public static final com.google.protobuf.Descriptors.Descriptor
+          getDescriptor() {
+        return btv.v1.Audit.internal_static_btv_v1_GetInclusionProofRequest_descriptor;
+      }
+
+      @java.lang.Override
+      protected com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+          internalGetFieldAccessorTable() {
+        return btv.v1.Audit.internal_static_btv_v1_GetInclusionProofRequest_fieldAccessorTable
+            .ensureFieldAccessorsInitialized(
+                btv.v1.Audit.GetInclusionProofRequest.class, btv.v1.Audit.GetInclusionProofRequest.Builder.class);
+      }
+
+      // Construct using btv.v1.Audit.GetInclusionProofRequest.newBuilder()
+      private Builder() {
+
+      }
+
+      private Builder(
+          com.google.protobuf.GeneratedMessageV3.BuilderParent parent) {
+        super(parent);
+
+      }
+      @java.lang.Override
+      public Builder clear() {
+        super.clear();
+        bitField0_ = 0;
+        sequence_ = 0L;
+        treeSize_ = 0L;
+        return this;
+      }
+
+      @java.lang.Override
+      public com.google.protobuf.Descriptors.Descriptor
+          getDescriptorForType() {
+        return btv.v1.Audit.internal_static_btv_v1_GetInclusionProofRequest_descriptor;
+      }
+
+      @java.lang.Override
+      public btv.v1.Audit.GetInclusionProofRequest getDefaultInstanceForType() {
+        return btv.v1.Audit.GetInclusionProofRequest.getDefaultInstance();
+      }
+
+      @java.lang.Override
+      public btv.v1.Audit.GetInclusionProofRequest build() {
+        btv.v1.Audit.GetInclusionProofRequest result = buildPartial();
+        if (!result.isInitialized()) {
+          throw newUninitializedMessageException(result);
+        }
+        return result;
+      }
+
+      @java.lang.Override
+      public btv.v1.Audit.GetInclusionProofRequest buildPartial() {
+        btv.v1.Audit.GetInclusionProofRequest result = new btv.v1.Audit.GetInclusionProofRequest(this);
+        if (bitField0_ != 0) { buildPartial0(result); }
+        onBuilt();
+        return result;
+      }
+
+      private void buildPartial0(btv.v1.Audit.GetInclusionProofRequest result) {
+        int from_bitField0_ = bitField0_;
+        if (((from_bitField0_ & 0x00000001) != 0)) {
+          result.sequence_ = sequence_;
+        }
+        if (((from_bitField0_ & 0x00000002) != 0)) {
+          result.treeSize_ = treeSize_;
+        }
+      }
+
+      @java.lang.Override
+      public Builder clone() {
+        return super.clone();
+      }
+      @java.lang.Override
+      public Builder setField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          java.lang.Object value) {
+        return super.setField(field, value);
+      }
+      @java.lang.Override
+      public Builder clearField(
+          com.google.protobuf.Descriptors.FieldDescriptor field) {
+        return super.clearField(field);
+      }
+      @java.lang.Override
+      public Builder clearOneof(
+          com.google.protobuf.Descriptors.OneofDescriptor oneof) {
+        return super.clearOneof(oneof);
+      }
+      @java.lang.Override
+      public Builder setRepeatedField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          int index, java.lang.Object value) {
+        return super.setRepeatedField(field, index, value);
+      }
+      @java.lang.Override
+      public Builder addRepeatedField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          java.lang.Object value) {
+        return super.addRepeatedField(field, value);
+      }
+      @java.lang.Override
+      public Builder mergeFrom(com.google.protobuf.Message other) {
+        if (other instanceof btv.v1.Audit.GetInclusionProofRequest) {
+          return mergeFrom((btv.v1.Audit.GetInclusionProofRequest)other);
+        } else {
+          super.mergeFrom(other);
+          return this;
+        }
+      }
+
+      public Builder mergeFrom(btv.v1.Audit.GetInclusionProofRequest other) {
+        if (other == btv.v1.Audit.GetInclusionProofRequest.getDefaultInstance()) return this;
+        if (other.getSequence() != 0L) {
+          setSequence(other.getSequence());
+        }
+        if (other.getTreeSize() != 0L) {
+          setTreeSize(other.getTreeSize());
+        }
+        this.mergeUnknownFields(other.getUnknownFields());
+        onChanged();
+        return this;
+      }
+
+      @java.lang.Override
+      public final boolean isInitialized() {
+        return true;
+      }
+
+      @java.lang.Override
+      public Builder mergeFrom(
+          com.google.protobuf.CodedInputStream input,
+          com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+          throws java.io.IOException {
+        if (extensionRegistry == null) {
+          throw new java.lang.NullPointerException();
+        }
+        try {
+          boolean done = false;
+          while (!done) {
+            int tag = input.readTag();
+            switch (tag) {
+              case 0:
+                done = true;
+                break;
+              case 8: {
+                sequence_ = input.readUInt64();
+                bitField0_ |= 0x00000001;
+                break;
+              } // case 8
+              case 16: {
+                treeSize_ = input.readUInt64();
+                bitField0_ |= 0x00000002;
+                break;
+              } // case 16
+              default: {
+                if (!super.parseUnknownField(input, extensionRegistry, tag)) {
+                  done = true; // was an endgroup tag
+                }
+                break;
+              } // default:
+            } // switch (tag)
+          } // while (!done)
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw e.unwrapIOException();
+        } finally {
+          onChanged();
+        } // finally
+        return this;
+      }
+      private int bitField0_;
+
+      private long sequence_ ;
+      /**
+       * <pre>
+       * sequence of the entry (1 or more).
+       * </pre>
+       *
+       * <code>uint64 sequence = 1 [json_name = "sequence"];</code>
+       * @return The sequence.
+       */
+      @java.lang.Override
+      public long getSequence() {
+        return sequence_;
+      }
+      /**
+       * <pre>
+       * sequence of the entry (1 or more).
+       * </pre>
+       *
+       * <code>uint64 sequence = 1 [json_name = "sequence"];</code>
+       * @param value The sequence to set.
+       * @return This builder for chaining.
+       */
+      public Builder setSequence(long value) {
+        
+        sequence_ = value;
+        bitField0_ |= 0x00000001;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * sequence of the entry (1 or more).
+       * </pre>
+       *
+       * <code>uint64 sequence = 1 [json_name = "sequence"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearSequence() {
+        bitField0_ = (bitField0_ & ~0x00000001);
+        sequence_ = 0L;
+        onChanged();
+        return this;
+      }
+
+      private long treeSize_ ;
+      /**
+       * <pre>
+       * tree_size of the tree to prove inclusion in; 0 means the current size.
+       * </pre>
+       *
+       * <code>uint64 tree_size = 2 [json_name = "treeSize"];</code>
+       * @return The treeSize.
+       */
+      @java.lang.Override
+      public long getTreeSize() {
+        return treeSize_;
+      }
+      /**
+       * <pre>
+       * tree_size of the tree to prove inclusion in; 0 means the current size.
+       * </pre>
+       *
+       * <code>uint64 tree_size = 2 [json_name = "treeSize"];</code>
+       * @param value The treeSize to set.
+       * @return This builder for chaining.
+       */
+      public Builder setTreeSize(long value) {
+        
+        treeSize_ = value;
+        bitField0_ |= 0x00000002;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * tree_size of the tree to prove inclusion in; 0 means the current size.
+       * </pre>
+       *
+       * <code>uint64 tree_size = 2 [json_name = "treeSize"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearTreeSize() {
+        bitField0_ = (bitField0_ & ~0x00000002);
+        treeSize_ = 0L;
+        onChanged();
+        return this;
+      }
+      @java.lang.Override
+      public final Builder setUnknownFields(
+          final com.google.protobuf.UnknownFieldSet unknownFields) {
+        return super.setUnknownFields(unknownFields);
+      }
+
+      @java.lang.Override
+      public final Builder mergeUnknownFields(
+          final com.google.protobuf.UnknownFieldSet unknownFields) {
+        return super.mergeUnknownFields(unknownFields);
+      }
+
+
+      // @@protoc_insertion_point(builder_scope:btv.v1.GetInclusionProofRequest)
+    }
+
+    // @@protoc_insertion_point(class_scope:btv.v1.GetInclusionProofRequest)
+    private static final btv.v1.Audit.GetInclusionProofRequest DEFAULT_INSTANCE;
+    static {
+      DEFAULT_INSTANCE = new btv.v1.Audit.GetInclusionProofRequest();
+    }
+
+    public static btv.v1.Audit.GetInclusionProofRequest getDefaultInstance() {
+      return DEFAULT_INSTANCE;
+    }
+
+    private static final com.google.protobuf.Parser<GetInclusionProofRequest>
+        PARSER = new com.google.protobuf.AbstractParser<GetInclusionProofRequest>() {
+      @java.lang.Override
+      public GetInclusionProofRequest parsePartialFrom(
+          com.google.protobuf.CodedInputStream input,
+          com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+          throws com.google.protobuf.InvalidProtocolBufferException {
+        Builder builder = newBuilder();
+        try {
+          builder.mergeFrom(input, extensionRegistry);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw e.setUnfinishedMessage(builder.buildPartial());
+        } catch (com.google.protobuf.UninitializedMessageException e) {
+          throw e.asInvalidProtocolBufferException().setUnfinishedMessage(builder.buildPartial());
+        } catch (java.io.IOException e) {
+          throw new com.google.protobuf.InvalidProtocolBufferException(e)
+              .setUnfinishedMessage(builder.buildPartial());
+        }
+        return builder.buildPartial();
+      }
+    };
+
+    public static com.google.protobuf.Parser<GetInclusionProofRequest> parser() {
+      return PARSER;
+    }
+
+    @java.lang.Override
+    public com.google.protobuf.Parser<GetInclusionProofRequest> getParserForType() {
+      return PARSER;
+    }
+
+    @java.lang.Override
+    public btv.v1.Audit.GetInclusionProofRequest getDefaultInstanceForType() {
+      return DEFAULT_INSTANCE;
+    }
+
+  }
+
+  public interface GetInclusionProofResponseOrBuilder extends
+      // @@protoc_insertion_point(interface_extends:btv.v1.GetInclusionProofResponse)
+      com.google.protobuf.MessageOrBuilder {
+
+    /**
+     * <pre>
+     * leaf_hash is SHA-256(0x00 || canonical form of the entry).
+     * </pre>
+     *
+     * <code>bytes leaf_hash = 1 [json_name = "leafHash"];</code>
+     * @return The leafHash.
+     */
+    com.google.protobuf.ByteString getLeafHash();
+
+    /**
+     * <pre>
+     * tree_size the proof is for (the current size when 0 was asked for).
+     * </pre>
+     *
+     * <code>uint64 tree_size = 2 [json_name = "treeSize"];</code>
+     * @return The treeSize.
+     */
+    long getTreeSize();
+
+    /**
+     * <pre>
+     * proof is the RFC 9162 inclusion proof, leaf level first.
+     * </pre>
+     *
+     * <code>repeated bytes proof = 3 [json_name = "proof"];</code>
+     * @return A list containing the proof.
+     */
+    java.util.List<com.google.protobuf.ByteString> getProofList();
+    /**
+     * <pre>
+     * proof is the RFC 9162 inclusion proof, leaf level first.
+     * </pre>
+     *
+     * <code>repeated bytes proof = 3 [json_name = "proof"];</code>
+     * @return The count of proof.
+     */
+    int getProofCount();
+    /**
+     * <pre>
+     * proof is the RFC 9162 inclusion proof, leaf level first.
+     * </pre>
+     *
+     * <code>repeated bytes proof = 3 [json_name = "proof"];</code>
+     * @param index The index of the element to return.
+     * @return The proof at the given index.
+     */
+    com.google.protobuf.ByteString getProof(int index);
+  }
+  /**
+   * <pre>
+   * GetInclusionProofResponse holds the audit path.
+   * </pre>
+   *
+   * Protobuf type {@code btv.v1.GetInclusionProofResponse}
+   */
+  public static final class GetInclusionProofResponse extends
+      com.google.protobuf.GeneratedMessageV3 implements
+      // @@protoc_insertion_point(message_implements:btv.v1.GetInclusionProofResponse)
+      GetInclusionProofResponseOrBuilder {
+  private static final long serialVersionUID = 0L;
+    // Use GetInclusionProofResponse.newBuilder() to construct.
+    private GetInclusionProofResponse(com.google.protobuf.GeneratedMessageV3.Builder<?> builder) {
+      super(builder);
+    }
+    private GetInclusionProofResponse() {
+      leafHash_ = com.google.protobuf.ByteString.EMPTY;
+      proof_ = java.util.Collections.emptyList();
+    }
+
+    @java.lang.Override
+    @SuppressWarnings({"unused"})
+    protected java.lang.Object newInstance(
+        UnusedPrivateParameter unused) {
+      return new GetInclusionProofResponse();
+    }
+
+    @java.lang.Override
+    public final com.google.protobuf.UnknownFieldSet
+    getUnknownFields() {
+      return this.unknownFields;
+    }
+    public static final com.google.protobuf.Descriptors.Descriptor
+        getDescriptor() {
+      return btv.v1.Audit.internal_static_btv_v1_GetInclusionProofResponse_descriptor;
+    }
+
+    @java.lang.Override
+    protected com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+        internalGetFieldAccessorTable() {
+      return btv.v1.Audit.internal_static_btv_v1_GetInclusionProofResponse_fieldAccessorTable
+          .ensureFieldAccessorsInitialized(
+              btv.v1.Audit.GetInclusionProofResponse.class, btv.v1.Audit.GetInclusionProofResponse.Builder.class);
+    }
+
+    public static final int LEAF_HASH_FIELD_NUMBER = 1;
+    private com.google.protobuf.ByteString leafHash_ = com.google.protobuf.ByteString.EMPTY;
+    /**
+     * <pre>
+     * leaf_hash is SHA-256(0x00 || canonical form of the entry).
+     * </pre>
+     *
+     * <code>bytes leaf_hash = 1 [json_name = "leafHash"];</code>
+     * @return The leafHash.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString getLeafHash() {
+      return leafHash_;
+    }
+
+    public static final int TREE_SIZE_FIELD_NUMBER = 2;
+    private long treeSize_ = 0L;
+    /**
+     * <pre>
+     * tree_size the proof is for (the current size when 0 was asked for).
+     * </pre>
+     *
+     * <code>uint64 tree_size = 2 [json_name = "treeSize"];</code>
+     * @return The treeSize.
+     */
+    @java.lang.Override
+    public long getTreeSize() {
+      return treeSize_;
+    }
+
+    public static final int PROOF_FIELD_NUMBER = 3;
+    @SuppressWarnings("serial")
+    private java.util.List<com.google.protobuf.ByteString> proof_;
+    /**
+     * <pre>
+     * proof is the RFC 9162 inclusion proof, leaf level first.
+     * </pre>
+     *
+     * <code>repeated bytes proof = 3 [json_name = "proof"];</code>
+     * @return A list containing the proof.
+     */
+    @java.lang.Override
+    public java.util.List<com.google.protobuf.ByteString>
+        getProofList() {
+      return proof_;
+    }
+    /**
+     * <pre>
+     * proof is the RFC 9162 inclusion proof, leaf level first.
+     * </pre>
+     *
+     * <code>repeated bytes proof = 3 [json_name = "proof"];</code>
+     * @return The count of proof.
+     */
+    public int getProofCount() {
+      return proof_.size();
+    }
+    /**
+     * <pre>
+     * proof is the RFC 9162 inclusion proof, leaf level first.
+     * </pre>
+     *
+     * <code>repeated bytes proof = 3 [json_name = "proof"];</code>
+     * @param index The index of the element to return.
+     * @return The proof at the given index.
+     */
+    public com.google.protobuf.ByteString getProof(int index) {
+      return proof_.get(index);
+    }
+
+    private byte memoizedIsInitialized = -1;
+    @java.lang.Override
+    public final boolean isInitialized() {
+      byte isInitialized = memoizedIsInitialized;
+      if (isInitialized == 1) return true;
+      if (isInitialized == 0) return false;
+
+      memoizedIsInitialized = 1;
+      return true;
+    }
+
+    @java.lang.Override
+    public void writeTo(com.google.protobuf.CodedOutputStream output)
+                        throws java.io.IOException {
+      if (!leafHash_.isEmpty()) {
+        output.writeBytes(1, leafHash_);
+      }
+      if (treeSize_ != 0L) {
+        output.writeUInt64(2, treeSize_);
+      }
+      for (int i = 0; i < proof_.size(); i++) {
+        output.writeBytes(3, proof_.get(i));
+      }
+      getUnknownFields().writeTo(output);
+    }
+
+    @java.lang.Override
+    public int getSerializedSize() {
+      int size = memoizedSize;
+      if (size != -1) return size;
+
+      size = 0;
+      if (!leafHash_.isEmpty()) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeBytesSize(1, leafHash_);
+      }
+      if (treeSize_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeUInt64Size(2, treeSize_);
+      }
+      {
+        int dataSize = 0;
+        for (int i = 0; i < proof_.size(); i++) {
+          dataSize += com.google.protobuf.CodedOutputStream
+            .computeBytesSizeNoTag(proof_.get(i));
+        }
+        size += dataSize;
+        size += 1 * getProofList().size();
+      }
+      size += getUnknownFields().getSerializedSize();
+      memoizedSize = size;
+      return size;
+    }
+
+    @java.lang.Override
+    public boolean equals(final java.lang.Object obj) {
+      if (obj == this) {
+       return true;
+      }
+      if (!(obj instanceof btv.v1.Audit.GetInclusionProofResponse)) {
+        return super.equals(obj);
+      }
+      btv.v1.Audit.GetInclusionProofResponse other = (btv.v1.Audit.GetInclusionProofResponse) obj;
+
+      if (!getLeafHash()
+          .equals(other.getLeafHash())) return false;
+      if (getTreeSize()
+          != other.getTreeSize()) return false;
+      if (!getProofList()
+          .equals(other.getProofList())) return false;
+      if (!getUnknownFields().equals(other.getUnknownFields())) return false;
+      return true;
+    }
+
+    @java.lang.Override
+    public int hashCode() {
+      if (memoizedHashCode != 0) {
+        return memoizedHashCode;
+      }
+      int hash = 41;
+      hash = (19 * hash) + getDescriptor().hashCode();
+      hash = (37 * hash) + LEAF_HASH_FIELD_NUMBER;
+      hash = (53 * hash) + getLeafHash().hashCode();
+      hash = (37 * hash) + TREE_SIZE_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getTreeSize());
+      if (getProofCount() > 0) {
+        hash = (37 * hash) + PROOF_FIELD_NUMBER;
+        hash = (53 * hash) + getProofList().hashCode();
+      }
+      hash = (29 * hash) + getUnknownFields().hashCode();
+      memoizedHashCode = hash;
+      return hash;
+    }
+
+    public static btv.v1.Audit.GetInclusionProofResponse parseFrom(
+        java.nio.ByteBuffer data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static btv.v1.Audit.GetInclusionProofResponse parseFrom(
+        java.nio.ByteBuffer data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static btv.v1.Audit.GetInclusionProofResponse parseFrom(
+        com.google.protobuf.ByteString data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static btv.v1.Audit.GetInclusionProofResponse parseFrom(
+        com.google.protobuf.ByteString data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static btv.v1.Audit.GetInclusionProofResponse parseFrom(byte[] data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static btv.v1.Audit.GetInclusionProofResponse parseFrom(
+        byte[] data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static btv.v1.Audit.GetInclusionProofResponse parseFrom(java.io.InputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input);
+    }
+    public static btv.v1.Audit.GetInclusionProofResponse parseFrom(
+        java.io.InputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input, extensionRegistry);
+    }
+    public static btv.v1.Audit.GetInclusionProofResponse parseDelimitedFrom(java.io.InputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseDelimitedWithIOException(PARSER, input);
+    }
+    public static btv.v1.Audit.GetInclusionProofResponse parseDelimitedFrom(
+        java.io.InputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseDelimitedWithIOException(PARSER, input, extensionRegistry);
+    }
+    public static btv.v1.Audit.GetInclusionProofResponse parseFrom(
+        com.google.protobuf.CodedInputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input);
+    }
+    public static btv.v1.Audit.GetInclusionProofResponse parseFrom(
+        com.google.protobuf.CodedInputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input, extensionRegistry);
+    }
+
+    @java.lang.Override
+    public Builder newBuilderForType() { return newBuilder(); }
+    public static Builder newBuilder() {
+      return DEFAULT_INSTANCE.toBuilder();
+    }
+    public static Builder newBuilder(btv.v1.Audit.GetInclusionProofResponse prototype) {
+      return DEFAULT_INSTANCE.toBuilder().mergeFrom(prototype);
+    }
+    @java.lang.Override
+    public Builder toBuilder() {
+      return this == DEFAULT_INSTANCE
+          ? new Builder() : new Builder().mergeFrom(this);
+    }
+
+    @java.lang.Override
+    protected Builder newBuilderForType(
+        com.google.protobuf.GeneratedMessageV3.BuilderParent parent) {
+      Builder builder = new Builder(parent);
+      return builder;
+    }
+    /**
+     * <pre>
+     * GetInclusionProofResponse holds the audit path.
+     * </pre>
+     *
+     * Protobuf type {@code btv.v1.GetInclusionProofResponse}
+     */
+    public static final class Builder extends
+        com.google.protobuf.GeneratedMessageV3.Builder<Builder> implements
+        // @@protoc_insertion_point(builder_implements:btv.v1.GetInclusionProofResponse)
+        btv.v1.Audit.GetInclusionProofResponseOrBuilder {
+      public static final com.google.protobuf.Descriptors.Descriptor
+          getDescriptor() {
+        return btv.v1.Audit.internal_static_btv_v1_GetInclusionProofResponse_descriptor;
+      }
+
+      @java.lang.Override
+      protected com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+          internalGetFieldAccessorTable() {
+        return btv.v1.Audit.internal_static_btv_v1_GetInclusionProofResponse_fieldAccessorTable
+            .ensureFieldAccessorsInitialized(
+                btv.v1.Audit.GetInclusionProofResponse.class, btv.v1.Audit.GetInclusionProofResponse.Builder.class);
+      }
+
+      // Construct using btv.v1.Audit.GetInclusionProofResponse.newBuilder()
+      private Builder() {
+
+      }
+
+      private Builder(
+          com.google.protobuf.GeneratedMessageV3.BuilderParent parent) {
+        super(parent);
+
+      }
+      @java.lang.Override
+      public Builder clear() {
+        super.clear();
+        bitField0_ = 0;
+        leafHash_ = com.google.protobuf.ByteString.EMPTY;
+        treeSize_ = 0L;
+        proof_ = java.util.Collections.emptyList();
+        return this;
+      }
+
+      @java.lang.Override
+      public com.google.protobuf.Descriptors.Descriptor
+          getDescriptorForType() {
+        return btv.v1.Audit.internal_static_btv_v1_GetInclusionProofResponse_descriptor;
+      }
+
+      @java.lang.Override
+      public btv.v1.Audit.GetInclusionProofResponse getDefaultInstanceForType() {
+        return btv.v1.Audit.GetInclusionProofResponse.getDefaultInstance();
+      }
+
+      @java.lang.Override
+      public btv.v1.Audit.GetInclusionProofResponse build() {
+        btv.v1.Audit.GetInclusionProofResponse result = buildPartial();
+        if (!result.isInitialized()) {
+          throw newUninitializedMessageException(result);
+        }
+        return result;
+      }
+
+      @java.lang.Override
+      public btv.v1.Audit.GetInclusionProofResponse buildPartial() {
+        btv.v1.Audit.GetInclusionProofResponse result = new btv.v1.Audit.GetInclusionProofResponse(this);
+        buildPartialRepeatedFields(result);
+        if (bitField0_ != 0) { buildPartial0(result); }
+        onBuilt();
+        return result;
+      }
+
+      private void buildPartialRepeatedFields(btv.v1.Audit.GetInclusionProofResponse result) {
+        if (((bitField0_ & 0x00000004) != 0)) {
+          proof_ = java.util.Collections.unmodifiableList(proof_);
+          bitField0_ = (bitField0_ & ~0x00000004);
+        }
+        result.proof_ = proof_;
+      }
+
+      private void buildPartial0(btv.v1.Audit.GetInclusionProofResponse result) {
+        int from_bitField0_ = bitField0_;
+        if (((from_bitField0_ & 0x00000001) != 0)) {
+          result.leafHash_ = leafHash_;
+        }
+        if (((from_bitField0_ & 0x00000002) != 0)) {
+          result.treeSize_ = treeSize_;
+        }
+      }
+
+      @java.lang.Override
+      public Builder clone() {
+        return super.clone();
+      }
+      @java.lang.Override
+      public Builder setField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          java.lang.Object value) {
+        return super.setField(field, value);
+      }
+      @java.lang.Override
+      public Builder clearField(
+          com.google.protobuf.Descriptors.FieldDescriptor field) {
+        return super.clearField(field);
+      }
+      @java.lang.Override
+      public Builder clearOneof(
+          com.google.protobuf.Descriptors.OneofDescriptor oneof) {
+        return super.clearOneof(oneof);
+      }
+      @java.lang.Override
+      public Builder setRepeatedField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          int index, java.lang.Object value) {
+        return super.setRepeatedField(field, index, value);
+      }
+      @java.lang.Override
+      public Builder addRepeatedField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          java.lang.Object value) {
+        return super.addRepeatedField(field, value);
+      }
+      @java.lang.Override
+      public Builder mergeFrom(com.google.protobuf.Message other) {
+        if (other instanceof btv.v1.Audit.GetInclusionProofResponse) {
+          return mergeFrom((btv.v1.Audit.GetInclusionProofResponse)other);
+        } else {
+          super.mergeFrom(other);
+          return this;
+        }
+      }
+
+      public Builder mergeFrom(btv.v1.Audit.GetInclusionProofResponse other) {
+        if (other == btv.v1.Audit.GetInclusionProofResponse.getDefaultInstance()) return this;
+        if (other.getLeafHash() != com.google.protobuf.ByteString.EMPTY) {
+          setLeafHash(other.getLeafHash());
+        }
+        if (other.getTreeSize() != 0L) {
+          setTreeSize(other.getTreeSize());
+        }
+        if (!other.proof_.isEmpty()) {
+          if (proof_.isEmpty()) {
+            proof_ = other.proof_;
+            bitField0_ = (bitField0_ & ~0x00000004);
+          } else {
+            ensureProofIsMutable();
+            proof_.addAll(other.proof_);
+          }
+          onChanged();
+        }
+        this.mergeUnknownFields(other.getUnknownFields());
+        onChanged();
+        return this;
+      }
+
+      @java.lang.Override
+      public final boolean isInitialized() {
+        return true;
+      }
+
+      @java.lang.Override
+      public Builder mergeFrom(
+          com.google.protobuf.CodedInputStream input,
+          com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+          throws java.io.IOException {
+        if (extensionRegistry == null) {
+          throw new java.lang.NullPointerException();
+        }
+        try {
+          boolean done = false;
+          while (!done) {
+            int tag = input.readTag();
+            switch (tag) {
+              case 0:
+                done = true;
+                break;
+              case 10: {
+                leafHash_ = input.readBytes();
+                bitField0_ |= 0x00000001;
+                break;
+              } // case 10
+              case 16: {
+                treeSize_ = input.readUInt64();
+                bitField0_ |= 0x00000002;
+                break;
+              } // case 16
+              case 26: {
+                com.google.protobuf.ByteString v = input.readBytes();
+                ensureProofIsMutable();
+                proof_.add(v);
+                break;
+              } // case 26
+              default: {
+                if (!super.parseUnknownField(input, extensionRegistry, tag)) {
+                  done = true; // was an endgroup tag
+                }
+                break;
+              } // default:
+            } // switch (tag)
+          } // while (!done)
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw e.unwrapIOException();
+        } finally {
+          onChanged();
+        } // finally
+        return this;
+      }
+      private int bitField0_;
+
+      private com.google.protobuf.ByteString leafHash_ = com.google.protobuf.ByteString.EMPTY;
+      /**
+       * <pre>
+       * leaf_hash is SHA-256(0x00 || canonical form of the entry).
+       * </pre>
+       *
+       * <code>bytes leaf_hash = 1 [json_name = "leafHash"];</code>
+       * @return The leafHash.
+       */
+      @java.lang.Override
+      public com.google.protobuf.ByteString getLeafHash() {
+        return leafHash_;
+      }
+      /**
+       * <pre>
+       * leaf_hash is SHA-256(0x00 || canonical form of the entry).
+       * </pre>
+       *
+       * <code>bytes leaf_hash = 1 [json_name = "leafHash"];</code>
+       * @param value The leafHash to set.
+       * @return This builder for chaining.
+       */
+      public Builder setLeafHash(com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        leafHash_ = value;
+        bitField0_ |= 0x00000001;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * leaf_hash is SHA-256(0x00 || canonical form of the entry).
+       * </pre>
+       *
+       * <code>bytes leaf_hash = 1 [json_name = "leafHash"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearLeafHash() {
+        bitField0_ = (bitField0_ & ~0x00000001);
+        leafHash_ = getDefaultInstance().getLeafHash();
+        onChanged();
+        return this;
+      }
+
+      private long treeSize_ ;
+      /**
+       * <pre>
+       * tree_size the proof is for (the current size when 0 was asked for).
+       * </pre>
+       *
+       * <code>uint64 tree_size = 2 [json_name = "treeSize"];</code>
+       * @return The treeSize.
+       */
+      @java.lang.Override
+      public long getTreeSize() {
+        return treeSize_;
+      }
+      /**
+       * <pre>
+       * tree_size the proof is for (the current size when 0 was asked for).
+       * </pre>
+       *
+       * <code>uint64 tree_size = 2 [json_name = "treeSize"];</code>
+       * @param value The treeSize to set.
+       * @return This builder for chaining.
+       */
+      public Builder setTreeSize(long value) {
+        
+        treeSize_ = value;
+        bitField0_ |= 0x00000002;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * tree_size the proof is for (the current size when 0 was asked for).
+       * </pre>
+       *
+       * <code>uint64 tree_size = 2 [json_name = "treeSize"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearTreeSize() {
+        bitField0_ = (bitField0_ & ~0x00000002);
+        treeSize_ = 0L;
+        onChanged();
+        return this;
+      }
+
+      private java.util.List<com.google.protobuf.ByteString> proof_ = java.util.Collections.emptyList();
+      private void ensureProofIsMutable() {
+        if (!((bitField0_ & 0x00000004) != 0)) {
+          proof_ = new java.util.ArrayList<com.google.protobuf.ByteString>(proof_);
+          bitField0_ |= 0x00000004;
+        }
+      }
+      /**
+       * <pre>
+       * proof is the RFC 9162 inclusion proof, leaf level first.
+       * </pre>
+       *
+       * <code>repeated bytes proof = 3 [json_name = "proof"];</code>
+       * @return A list containing the proof.
+       */
+      public java.util.List<com.google.protobuf.ByteString>
+          getProofList() {
+        return ((bitField0_ & 0x00000004) != 0) ?
+                 java.util.Collections.unmodifiableList(proof_) : proof_;
+      }
+      /**
+       * <pre>
+       * proof is the RFC 9162 inclusion proof, leaf level first.
+       * </pre>
+       *
+       * <code>repeated bytes proof = 3 [json_name = "proof"];</code>
+       * @return The count of proof.
+       */
+      public int getProofCount() {
+        return proof_.size();
+      }
+      /**
+       * <pre>
+       * proof is the RFC 9162 inclusion proof, leaf level first.
+       * </pre>
+       *
+       * <code>repeated bytes proof = 3 [json_name = "proof"];</code>
+       * @param index The index of the element to return.
+       * @return The proof at the given index.
+       */
+      public com.google.protobuf.ByteString getProof(int index) {
+        return proof_.get(index);
+      }
+      /**
+       * <pre>
+       * proof is the RFC 9162 inclusion proof, leaf level first.
+       * </pre>
+       *
+       * <code>repeated bytes proof = 3 [json_name = "proof"];</code>
+       * @param index The index to set the value at.
+       * @param value The proof to set.
+       * @return This builder for chaining.
+       */
+      public Builder setProof(
+          int index, com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        ensureProofIsMutable();
+        proof_.set(index, value);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * proof is the RFC 9162 inclusion proof, leaf level first.
+       * </pre>
+       *
+       * <code>repeated bytes proof = 3 [json_name = "proof"];</code>
+       * @param value The proof to add.
+       * @return This builder for chaining.
+       */
+      public Builder addProof(com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        ensureProofIsMutable();
+        proof_.add(value);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * proof is the RFC 9162 inclusion proof, leaf level first.
+       * </pre>
+       *
+       * <code>repeated bytes proof = 3 [json_name = "proof"];</code>
+       * @param values The proof to add.
+       * @return This builder for chaining.
+       */
+      public Builder addAllProof(
+          java.lang.Iterable<? extends com.google.protobuf.ByteString> values) {
+        ensureProofIsMutable();
+        com.google.protobuf.AbstractMessageLite.Builder.addAll(
+            values, proof_);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * proof is the RFC 9162 inclusion proof, leaf level first.
+       * </pre>
+       *
+       * <code>repeated bytes proof = 3 [json_name = "proof"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearProof() {
+        proof_ = java.util.Collections.emptyList();
+        bitField0_ = (bitField0_ & ~0x00000004);
+        onChanged();
+        return this;
+      }
+      @java.lang.Override
+      public final Builder setUnknownFields(
+          final com.google.protobuf.UnknownFieldSet unknownFields) {
+        return super.setUnknownFields(unknownFields);
+      }
+
+      @java.lang.Override
+      public final Builder mergeUnknownFields(
+          final com.google.protobuf.UnknownFieldSet unknownFields) {
+        return super.mergeUnknownFields(unknownFields);
+      }
+
+
+      // @@protoc_insertion_point(builder_scope:btv.v1.GetInclusionProofResponse)
+    }
+
+    // @@protoc_insertion_point(class_scope:btv.v1.GetInclusionProofResponse)
+    private static final btv.v1.Audit.GetInclusionProofResponse DEFAULT_INSTANCE;
+    static {
+      DEFAULT_INSTANCE = new btv.v1.Audit.GetInclusionProofResponse();
+    }
+
+    public static btv.v1.Audit.GetInclusionProofResponse getDefaultInstance() {
+      return DEFAULT_INSTANCE;
+    }
+
+    private static final com.google.protobuf.Parser<GetInclusionProofResponse>
+        PARSER = new com.google.protobuf.AbstractParser<GetInclusionProofResponse>() {
+      @java.lang.Override
+      public GetInclusionProofResponse parsePartialFrom(
+          com.google.protobuf.CodedInputStream input,
+          com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+          throws com.google.protobuf.InvalidProtocolBufferException {
+        Builder builder = newBuilder();
+        try {
+          builder.mergeFrom(input, extensionRegistry);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw e.setUnfinishedMessage(builder.buildPartial());
+        } catch (com.google.protobuf.UninitializedMessageException e) {
+          throw e.asInvalidProtocolBufferException().setUnfinishedMessage(builder.buildPartial());
+        } catch (java.io.IOException e) {
+          throw new com.google.protobuf.InvalidProtocolBufferException(e)
+              .setUnfinishedMessage(builder.buildPartial());
+        }
+        return builder.buildPartial();
+      }
+    };
+
+    public static com.google.protobuf.Parser<GetInclusionProofResponse> parser() {
+      return PARSER;
+    }
+
+    @java.lang.Override
+    public com.google.protobuf.Parser<GetInclusionProofResponse> getParserForType() {
+      return PARSER;
+    }
+
+    @java.lang.Override
+    public btv.v1.Audit.GetInclusionProofResponse getDefaultInstanceForType() {
+      return DEFAULT_INSTANCE;
+    }
+
+  }
+
+  public interface GetConsistencyProofRequestOrBuilder extends
+      // @@protoc_insertion_point(interface_extends:btv.v1.GetConsistencyProofRequest)
+      com.google.protobuf.MessageOrBuilder {
+
+    /**
+     * <pre>
+     * from_size is the older tree size (1 or more).
+     * </pre>
+     *
+     * <code>uint64 from_size = 1 [json_name = "fromSize"];</code>
+     * @return The fromSize.
+     */
+    long getFromSize();
+
+    /**
+     * <pre>
+     * to_size is the newer tree size; 0 means the current size.
+     * </pre>
+     *
+     * <code>uint64 to_size = 2 [json_name = "toSize"];</code>
+     * @return The toSize.
+     */
+    long getToSize();
+  }
+  /**
+   * <pre>
+   * GetConsistencyProofRequest names the two tree sizes.
+   * </pre>
+   *
+   * Protobuf type {@code btv.v1.GetConsistencyProofRequest}
+   */
+  public static final class GetConsistencyProofRequest extends
+      com.google.protobuf.GeneratedMessageV3 implements
+      // @@protoc_insertion_point(message_implements:btv.v1.GetConsistencyProofRequest)
+      GetConsistencyProofRequestOrBuilder {
+  private static final long serialVersionUID = 0L;
+    // Use GetConsistencyProofRequest.newBuilder() to construct.
+    private GetConsistencyProofRequest(com.google.protobuf.GeneratedMessageV3.Builder<?> builder) {
+      super(builder);
+    }
+    private GetConsistencyProofRequest() {
+    }
+
+    @java.lang.Override
+    @SuppressWarnings({"unused"})
+    protected java.lang.Object newInstance(
+        UnusedPrivateParameter unused) {
+      return new GetConsistencyProofRequest();
+    }
+
+    @java.lang.Override
+    public final com.google.protobuf.UnknownFieldSet
+    getUnknownFields() {
+      return this.unknownFields;
+    }
+    public static final com.google.protobuf.Descriptors.Descriptor
+        getDescriptor() {
+      return btv.v1.Audit.internal_static_btv_v1_GetConsistencyProofRequest_descriptor;
+    }
+
+    @java.lang.Override
+    protected com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+        internalGetFieldAccessorTable() {
+      return btv.v1.Audit.internal_static_btv_v1_GetConsistencyProofRequest_fieldAccessorTable
+          .ensureFieldAccessorsInitialized(
+              btv.v1.Audit.GetConsistencyProofRequest.class, btv.v1.Audit.GetConsistencyProofRequest.Builder.class);
+    }
+
+    public static final int FROM_SIZE_FIELD_NUMBER = 1;
+    private long fromSize_ = 0L;
+    /**
+     * <pre>
+     * from_size is the older tree size (1 or more).
+     * </pre>
+     *
+     * <code>uint64 from_size = 1 [json_name = "fromSize"];</code>
+     * @return The fromSize.
+     */
+    @java.lang.Override
+    public long getFromSize() {
+      return fromSize_;
+    }
+
+    public static final int TO_SIZE_FIELD_NUMBER = 2;
+    private long toSize_ = 0L;
+    /**
+     * <pre>
+     * to_size is the newer tree size; 0 means the current size.
+     * </pre>
+     *
+     * <code>uint64 to_size = 2 [json_name = "toSize"];</code>
+     * @return The toSize.
+     */
+    @java.lang.Override
+    public long getToSize() {
+      return toSize_;
+    }
+
+    private byte memoizedIsInitialized = -1;
+    @java.lang.Override
+    public final boolean isInitialized() {
+      byte isInitialized = memoizedIsInitialized;
+      if (isInitialized == 1) return true;
+      if (isInitialized == 0) return false;
+
+      memoizedIsInitialized = 1;
+      return true;
+    }
+
+    @java.lang.Override
+    public void writeTo(com.google.protobuf.CodedOutputStream output)
+                        throws java.io.IOException {
+      if (fromSize_ != 0L) {
+        output.writeUInt64(1, fromSize_);
+      }
+      if (toSize_ != 0L) {
+        output.writeUInt64(2, toSize_);
+      }
+      getUnknownFields().writeTo(output);
+    }
+
+    @java.lang.Override
+    public int getSerializedSize() {
+      int size = memoizedSize;
+      if (size != -1) return size;
+
+      size = 0;
+      if (fromSize_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeUInt64Size(1, fromSize_);
+      }
+      if (toSize_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeUInt64Size(2, toSize_);
+      }
+      size += getUnknownFields().getSerializedSize();
+      memoizedSize = size;
+      return size;
+    }
+
+    @java.lang.Override
+    public boolean equals(final java.lang.Object obj) {
+      if (obj == this) {
+       return true;
+      }
+      if (!(obj instanceof btv.v1.Audit.GetConsistencyProofRequest)) {
+        return super.equals(obj);
+      }
+      btv.v1.Audit.GetConsistencyProofRequest other = (btv.v1.Audit.GetConsistencyProofRequest) obj;
+
+      if (getFromSize()
+          != other.getFromSize()) return false;
+      if (getToSize()
+          != other.getToSize()) return false;
+      if (!getUnknownFields().equals(other.getUnknownFields())) return false;
+      return true;
+    }
+
+    @java.lang.Override
+    public int hashCode() {
+      if (memoizedHashCode != 0) {
+        return memoizedHashCode;
+      }
+      int hash = 41;
+      hash = (19 * hash) + getDescriptor().hashCode();
+      hash = (37 * hash) + FROM_SIZE_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getFromSize());
+      hash = (37 * hash) + TO_SIZE_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getToSize());
+      hash = (29 * hash) + getUnknownFields().hashCode();
+      memoizedHashCode = hash;
+      return hash;
+    }
+
+    public static btv.v1.Audit.GetConsistencyProofRequest parseFrom(
+        java.nio.ByteBuffer data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static btv.v1.Audit.GetConsistencyProofRequest parseFrom(
+        java.nio.ByteBuffer data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static btv.v1.Audit.GetConsistencyProofRequest parseFrom(
+        com.google.protobuf.ByteString data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static btv.v1.Audit.GetConsistencyProofRequest parseFrom(
+        com.google.protobuf.ByteString data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static btv.v1.Audit.GetConsistencyProofRequest parseFrom(byte[] data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static btv.v1.Audit.GetConsistencyProofRequest parseFrom(
+        byte[] data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static btv.v1.Audit.GetConsistencyProofRequest parseFrom(java.io.InputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input);
+    }
+    public static btv.v1.Audit.GetConsistencyProofRequest parseFrom(
+        java.io.InputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input, extensionRegistry);
+    }
+    public static btv.v1.Audit.GetConsistencyProofRequest parseDelimitedFrom(java.io.InputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseDelimitedWithIOException(PARSER, input);
+    }
+    public static btv.v1.Audit.GetConsistencyProofRequest parseDelimitedFrom(
+        java.io.InputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseDelimitedWithIOException(PARSER, input, extensionRegistry);
+    }
+    public static btv.v1.Audit.GetConsistencyProofRequest parseFrom(
+        com.google.protobuf.CodedInputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input);
+    }
+    public static btv.v1.Audit.GetConsistencyProofRequest parseFrom(
+        com.google.protobuf.CodedInputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input, extensionRegistry);
+    }
+
+    @java.lang.Override
+    public Builder newBuilderForType() { return newBuilder(); }
+    public static Builder newBuilder() {
+      return DEFAULT_INSTANCE.toBuilder();
+    }
+    public static Builder newBuilder(btv.v1.Audit.GetConsistencyProofRequest prototype) {
+      return DEFAULT_INSTANCE.toBuilder().mergeFrom(prototype);
+    }
+    @java.lang.Override
+    public Builder toBuilder() {
+      return this == DEFAULT_INSTANCE
+          ? new Builder() : new Builder().mergeFrom(this);
+    }
+
+    @java.lang.Override
+    protected Builder newBuilderForType(
+        com.google.protobuf.GeneratedMessageV3.BuilderParent parent) {
+      Builder builder = new Builder(parent);
+      return builder;
+    }
+    /**
+     * <pre>
+     * GetConsistencyProofRequest names the two tree sizes.
+     * </pre>
+     *
+     * Protobuf type {@code btv.v1.GetConsistencyProofRequest}
+     */
+    public static final class Builder extends
+        com.google.protobuf.GeneratedMessageV3.Builder<Builder> implements
+        // @@protoc_insertion_point(builder_implements:btv.v1.GetConsistencyProofRequest)
+        btv.v1.Audit.GetConsistencyProofRequestOrBuilder {
+      public static final com.google.protobuf.Descriptors.Descriptor
+          getDescriptor() {
+        return btv.v1.Audit.internal_static_btv_v1_GetConsistencyProofRequest_descriptor;
+      }
+
+      @java.lang.Override
+      protected com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+          internalGetFieldAccessorTable() {
+        return btv.v1.Audit.internal_static_btv_v1_GetConsistencyProofRequest_fieldAccessorTable
+            .ensureFieldAccessorsInitialized(
+                btv.v1.Audit.GetConsistencyProofRequest.class, btv.v1.Audit.GetConsistencyProofRequest.Builder.class);
+      }
+
+      // Construct using btv.v1.Audit.GetConsistencyProofRequest.newBuilder()
+      private Builder() {
+
+      }
+
+      private Builder(
+          com.google.protobuf.GeneratedMessageV3.BuilderParent parent) {
+        super(parent);
+
+      }
+      @java.lang.Override
+      public Builder clear() {
+        super.clear();
+        bitField0_ = 0;
+        fromSize_ = 0L;
+        toSize_ = 0L;
+        return this;
+      }
+
+      @java.lang.Override
+      public com.google.protobuf.Descriptors.Descriptor
+          getDescriptorForType() {
+        return btv.v1.Audit.internal_static_btv_v1_GetConsistencyProofRequest_descriptor;
+      }
+
+      @java.lang.Override
+      public btv.v1.Audit.GetConsistencyProofRequest getDefaultInstanceForType() {
+        return btv.v1.Audit.GetConsistencyProofRequest.getDefaultInstance();
+      }
+
+      @java.lang.Override
+      public btv.v1.Audit.GetConsistencyProofRequest build() {
+        btv.v1.Audit.GetConsistencyProofRequest result = buildPartial();
+        if (!result.isInitialized()) {
+          throw newUninitializedMessageException(result);
+        }
+        return result;
+      }
+
+      @java.lang.Override
+      public btv.v1.Audit.GetConsistencyProofRequest buildPartial() {
+        btv.v1.Audit.GetConsistencyProofRequest result = new btv.v1.Audit.GetConsistencyProofRequest(this);
+        if (bitField0_ != 0) { buildPartial0(result); }
+        onBuilt();
+        return result;
+      }
+
+      private void buildPartial0(btv.v1.Audit.GetConsistencyProofRequest result) {
+        int from_bitField0_ = bitField0_;
+        if (((from_bitField0_ & 0x00000001) != 0)) {
+          result.fromSize_ = fromSize_;
+        }
+        if (((from_bitField0_ & 0x00000002) != 0)) {
+          result.toSize_ = toSize_;
+        }
+      }
+
+      @java.lang.Override
+      public Builder clone() {
+        return super.clone();
+      }
+      @java.lang.Override
+      public Builder setField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          java.lang.Object value) {
+        return super.setField(field, value);
+      }
+      @java.lang.Override
+      public Builder clearField(
+          com.google.protobuf.Descriptors.FieldDescriptor field) {
+        return super.clearField(field);
+      }
+      @java.lang.Override
+      public Builder clearOneof(
+          com.google.protobuf.Descriptors.OneofDescriptor oneof) {
+        return super.clearOneof(oneof);
+      }
+      @java.lang.Override
+      public Builder setRepeatedField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          int index, java.lang.Object value) {
+        return super.setRepeatedField(field, index, value);
+      }
+      @java.lang.Override
+      public Builder addRepeatedField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          java.lang.Object value) {
+        return super.addRepeatedField(field, value);
+      }
+      @java.lang.Override
+      public Builder mergeFrom(com.google.protobuf.Message other) {
+        if (other instanceof btv.v1.Audit.GetConsistencyProofRequest) {
+          return mergeFrom((btv.v1.Audit.GetConsistencyProofRequest)other);
+        } else {
+          super.mergeFrom(other);
+          return this;
+        }
+      }
+
+      public Builder mergeFrom(btv.v1.Audit.GetConsistencyProofRequest other) {
+        if (other == btv.v1.Audit.GetConsistencyProofRequest.getDefaultInstance()) return this;
+        if (other.getFromSize() != 0L) {
+          setFromSize(other.getFromSize());
+        }
+        if (other.getToSize() != 0L) {
+          setToSize(other.getToSize());
+        }
+        this.mergeUnknownFields(other.getUnknownFields());
+        onChanged();
+        return this;
+      }
+
+      @java.lang.Override
+      public final boolean isInitialized() {
+        return true;
+      }
+
+      @java.lang.Override
+      public Builder mergeFrom(
+          com.google.protobuf.CodedInputStream input,
+          com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+          throws java.io.IOException {
+        if (extensionRegistry == null) {
+          throw new java.lang.NullPointerException();
+        }
+        try {
+          boolean done = false;
+          while (!done) {
+            int tag = input.readTag();
+            switch (tag) {
+              case 0:
+                done = true;
+                break;
+              case 8: {
+                fromSize_ = input.readUInt64();
+                bitField0_ |= 0x00000001;
+                break;
+              } // case 8
+              case 16: {
+                toSize_ = input.readUInt64();
+                bitField0_ |= 0x00000002;
+                break;
+              } // case 16
+              default: {
+                if (!super.parseUnknownField(input, extensionRegistry, tag)) {
+                  done = true; // was an endgroup tag
+                }
+                break;
+              } // default:
+            } // switch (tag)
+          } // while (!done)
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw e.unwrapIOException();
+        } finally {
+          onChanged();
+        } // finally
+        return this;
+      }
+      private int bitField0_;
+
+      private long fromSize_ ;
+      /**
+       * <pre>
+       * from_size is the older tree size (1 or more).
+       * </pre>
+       *
+       * <code>uint64 from_size = 1 [json_name = "fromSize"];</code>
+       * @return The fromSize.
+       */
+      @java.lang.Override
+      public long getFromSize() {
+        return fromSize_;
+      }
+      /**
+       * <pre>
+       * from_size is the older tree size (1 or more).
+       * </pre>
+       *
+       * <code>uint64 from_size = 1 [json_name = "fromSize"];</code>
+       * @param value The fromSize to set.
+       * @return This builder for chaining.
+       */
+      public Builder setFromSize(long value) {
+        
+        fromSize_ = value;
+        bitField0_ |= 0x00000001;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * from_size is the older tree size (1 or more).
+       * </pre>
+       *
+       * <code>uint64 from_size = 1 [json_name = "fromSize"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearFromSize() {
+        bitField0_ = (bitField0_ & ~0x00000001);
+        fromSize_ = 0L;
+        onChanged();
+        return this;
+      }
+
+      private long toSize_ ;
+      /**
+       * <pre>
+       * to_size is the newer tree size; 0 means the current size.
+       * </pre>
+       *
+       * <code>uint64 to_size = 2 [json_name = "toSize"];</code>
+       * @return The toSize.
+       */
+      @java.lang.Override
+      public long getToSize() {
+        return toSize_;
+      }
+      /**
+       * <pre>
+       * to_size is the newer tree size; 0 means the current size.
+       * </pre>
+       *
+       * <code>uint64 to_size = 2 [json_name = "toSize"];</code>
+       * @param value The toSize to set.
+       * @return This builder for chaining.
+       */
+      public Builder setToSize(long value) {
+        
+        toSize_ = value;
+        bitField0_ |= 0x00000002;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * to_size is the newer tree size; 0 means the current size.
+       * </pre>
+       *
+       * <code>uint64 to_size = 2 [json_name = "toSize"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearToSize() {
+        bitField0_ = (bitField0_ & ~0x00000002);
+        toSize_ = 0L;
+        onChanged();
+        return this;
+      }
+      @java.lang.Override
+      public final Builder setUnknownFields(
+          final com.google.protobuf.UnknownFieldSet unknownFields) {
+        return super.setUnknownFields(unknownFields);
+      }
+
+      @java.lang.Override
+      public final Builder mergeUnknownFields(
+          final com.google.protobuf.UnknownFieldSet unknownFields) {
+        return super.mergeUnknownFields(unknownFields);
+      }
+
+
+      // @@protoc_insertion_point(builder_scope:btv.v1.GetConsistencyProofRequest)
+    }
+
+    // @@protoc_insertion_point(class_scope:btv.v1.GetConsistencyProofRequest)
+    private static final btv.v1.Audit.GetConsistencyProofRequest DEFAULT_INSTANCE;
+    static {
+      DEFAULT_INSTANCE = new btv.v1.Audit.GetConsistencyProofRequest();
+    }
+
+    public static btv.v1.Audit.GetConsistencyProofRequest getDefaultInstance() {
+      return DEFAULT_INSTANCE;
+    }
+
+    private static final com.google.protobuf.Parser<GetConsistencyProofRequest>
+        PARSER = new com.google.protobuf.AbstractParser<GetConsistencyProofRequest>() {
+      @java.lang.Override
+      public GetConsistencyProofRequest parsePartialFrom(
+          com.google.protobuf.CodedInputStream input,
+          com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+          throws com.google.protobuf.InvalidProtocolBufferException {
+        Builder builder = newBuilder();
+        try {
+          builder.mergeFrom(input, extensionRegistry);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw e.setUnfinishedMessage(builder.buildPartial());
+        } catch (com.google.protobuf.UninitializedMessageException e) {
+          throw e.asInvalidProtocolBufferException().setUnfinishedMessage(builder.buildPartial());
+        } catch (java.io.IOException e) {
+          throw new com.google.protobuf.InvalidProtocolBufferException(e)
+              .setUnfinishedMessage(builder.buildPartial());
+        }
+        return builder.buildPartial();
+      }
+    };
+
+    public static com.google.protobuf.Parser<GetConsistencyProofRequest> parser() {
+      return PARSER;
+    }
+
+    @java.lang.Override
+    public com.google.protobuf.Parser<GetConsistencyProofRequest> getParserForType() {
+      return PARSER;
+    }
+
+    @java.lang.Override
+    public btv.v1.Audit.GetConsistencyProofRequest getDefaultInstanceForType() {
+      return DEFAULT_INSTANCE;
+    }
+
+  }
+
+  public interface GetConsistencyProofResponseOrBuilder extends
+      // @@protoc_insertion_point(interface_extends:btv.v1.GetConsistencyProofResponse)
+      com.google.protobuf.MessageOrBuilder {
+
+    /**
+     * <pre>
+     * proof is the RFC 9162 consistency proof (empty when the sizes are equal).
+     * </pre>
+     *
+     * <code>repeated bytes proof = 1 [json_name = "proof"];</code>
+     * @return A list containing the proof.
+     */
+    java.util.List<com.google.protobuf.ByteString> getProofList();
+    /**
+     * <pre>
+     * proof is the RFC 9162 consistency proof (empty when the sizes are equal).
+     * </pre>
+     *
+     * <code>repeated bytes proof = 1 [json_name = "proof"];</code>
+     * @return The count of proof.
+     */
+    int getProofCount();
+    /**
+     * <pre>
+     * proof is the RFC 9162 consistency proof (empty when the sizes are equal).
+     * </pre>
+     *
+     * <code>repeated bytes proof = 1 [json_name = "proof"];</code>
+     * @param index The index of the element to return.
+     * @return The proof at the given index.
+     */
+    com.google.protobuf.ByteString getProof(int index);
+
+    /**
+     * <pre>
+     * to_size the proof is for (the current size when 0 was asked for).
+     * </pre>
+     *
+     * <code>uint64 to_size = 2 [json_name = "toSize"];</code>
+     * @return The toSize.
+     */
+    long getToSize();
+  }
+  /**
+   * <pre>
+   * GetConsistencyProofResponse holds the consistency proof.
+   * </pre>
+   *
+   * Protobuf type {@code btv.v1.GetConsistencyProofResponse}
+   */
+  public static final class GetConsistencyProofResponse extends
+      com.google.protobuf.GeneratedMessageV3 implements
+      // @@protoc_insertion_point(message_implements:btv.v1.GetConsistencyProofResponse)
+      GetConsistencyProofResponseOrBuilder {
+  private static final long serialVersionUID = 0L;
+    // Use GetConsistencyProofResponse.newBuilder() to construct.
+    private GetConsistencyProofResponse(com.google.protobuf.GeneratedMessageV3.Builder<?> builder) {
+      super(builder);
+    }
+    private GetConsistencyProofResponse() {
+      proof_ = java.util.Collections.emptyList();
+    }
+
+    @java.lang.Override
+    @SuppressWarnings({"unused"})
+    protected java.lang.Object newInstance(
+        UnusedPrivateParameter unused) {
+      return new GetConsistencyProofResponse();
+    }
+
+    @java.lang.Override
+    public final com.google.protobuf.UnknownFieldSet
+    getUnknownFields() {
+      return this.unknownFields;
+    }
+    public static final com.google.protobuf.Descriptors.Descriptor
+        getDescriptor() {
+      return btv.v1.Audit.internal_static_btv_v1_GetConsistencyProofResponse_descriptor;
+    }
+
+    @java.lang.Override
+    protected com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+        internalGetFieldAccessorTable() {
+      return btv.v1.Audit.internal_static_btv_v1_GetConsistencyProofResponse_fieldAccessorTable
+          .ensureFieldAccessorsInitialized(
+              btv.v1.Audit.GetConsistencyProofResponse.class, btv.v1.Audit.GetConsistencyProofResponse.Builder.class);
+    }
+
+    public static final int PROOF_FIELD_NUMBER = 1;
+    @SuppressWarnings("serial")
+    private java.util.List<com.google.protobuf.ByteString> proof_;
+    /**
+     * <pre>
+     * proof is the RFC 9162 consistency proof (empty when the sizes are equal).
+     * </pre>
+     *
+     * <code>repeated bytes proof = 1 [json_name = "proof"];</code>
+     * @return A list containing the proof.
+     */
+    @java.lang.Override
+    public java.util.List<com.google.protobuf.ByteString>
+        getProofList() {
+      return proof_;
+    }
+    /**
+     * <pre>
+     * proof is the RFC 9162 consistency proof (empty when the sizes are equal).
+     * </pre>
+     *
+     * <code>repeated bytes proof = 1 [json_name = "proof"];</code>
+     * @return The count of proof.
+     */
+    public int getProofCount() {
+      return proof_.size();
+    }
+    /**
+     * <pre>
+     * proof is the RFC 9162 consistency proof (empty when the sizes are equal).
+     * </pre>
+     *
+     * <code>repeated bytes proof = 1 [json_name = "proof"];</code>
+     * @param index The index of the element to return.
+     * @return The proof at the given index.
+     */
+    public com.google.protobuf.ByteString getProof(int index) {
+      return proof_.get(index);
+    }
+
+    public static final int TO_SIZE_FIELD_NUMBER = 2;
+    private long toSize_ = 0L;
+    /**
+     * <pre>
+     * to_size the proof is for (the current size when 0 was asked for).
+     * </pre>
+     *
+     * <code>uint64 to_size = 2 [json_name = "toSize"];</code>
+     * @return The toSize.
+     */
+    @java.lang.Override
+    public long getToSize() {
+      return toSize_;
+    }
+
+    private byte memoizedIsInitialized = -1;
+    @java.lang.Override
+    public final boolean isInitialized() {
+      byte isInitialized = memoizedIsInitialized;
+      if (isInitialized == 1) return true;
+      if (isInitialized == 0) return false;
+
+      memoizedIsInitialized = 1;
+      return true;
+    }
+
+    @java.lang.Override
+    public void writeTo(com.google.protobuf.CodedOutputStream output)
+                        throws java.io.IOException {
+      for (int i = 0; i < proof_.size(); i++) {
+        output.writeBytes(1, proof_.get(i));
+      }
+      if (toSize_ != 0L) {
+        output.writeUInt64(2, toSize_);
+      }
+      getUnknownFields().writeTo(output);
+    }
+
+    @java.lang.Override
+    public int getSerializedSize() {
+      int size = memoizedSize;
+      if (size != -1) return size;
+
+      size = 0;
+      {
+        int dataSize = 0;
+        for (int i = 0; i < proof_.size(); i++) {
+          dataSize += com.google.protobuf.CodedOutputStream
+            .computeBytesSizeNoTag(proof_.get(i));
+        }
+        size += dataSize;
+        size += 1 * getProofList().size();
+      }
+      if (toSize_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeUInt64Size(2, toSize_);
+      }
+      size += getUnknownFields().getSerializedSize();
+      memoizedSize = size;
+      return size;
+    }
+
+    @java.lang.Override
+    public boolean equals(final java.lang.Object obj) {
+      if (obj == this) {
+       return true;
+      }
+      if (!(obj instanceof btv.v1.Audit.GetConsistencyProofResponse)) {
+        return super.equals(obj);
+      }
+      btv.v1.Audit.GetConsistencyProofResponse other = (btv.v1.Audit.GetConsistencyProofResponse) obj;
+
+      if (!getProofList()
+          .equals(other.getProofList())) return false;
+      if (getToSize()
+          != other.getToSize()) return false;
+      if (!getUnknownFields().equals(other.getUnknownFields())) return false;
+      return true;
+    }
+
+    @java.lang.Override
+    public int hashCode() {
+      if (memoizedHashCode != 0) {
+        return memoizedHashCode;
+      }
+      int hash = 41;
+      hash = (19 * hash) + getDescriptor().hashCode();
+      if (getProofCount() > 0) {
+        hash = (37 * hash) + PROOF_FIELD_NUMBER;
+        hash = (53 * hash) + getProofList().hashCode();
+      }
+      hash = (37 * hash) + TO_SIZE_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getToSize());
+      hash = (29 * hash) + getUnknownFields().hashCode();
+      memoizedHashCode = hash;
+      return hash;
+    }
+
+    public static btv.v1.Audit.GetConsistencyProofResponse parseFrom(
+        java.nio.ByteBuffer data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static btv.v1.Audit.GetConsistencyProofResponse parseFrom(
+        java.nio.ByteBuffer data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static btv.v1.Audit.GetConsistencyProofResponse parseFrom(
+        com.google.protobuf.ByteString data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static btv.v1.Audit.GetConsistencyProofResponse parseFrom(
+        com.google.protobuf.ByteString data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static btv.v1.Audit.GetConsistencyProofResponse parseFrom(byte[] data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static btv.v1.Audit.GetConsistencyProofResponse parseFrom(
+        byte[] data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static btv.v1.Audit.GetConsistencyProofResponse parseFrom(java.io.InputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input);
+    }
+    public static btv.v1.Audit.GetConsistencyProofResponse parseFrom(
+        java.io.InputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input, extensionRegistry);
+    }
+    public static btv.v1.Audit.GetConsistencyProofResponse parseDelimitedFrom(java.io.InputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseDelimitedWithIOException(PARSER, input);
+    }
+    public static btv.v1.Audit.GetConsistencyProofResponse parseDelimitedFrom(
+        java.io.InputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseDelimitedWithIOException(PARSER, input, extensionRegistry);
+    }
+    public static btv.v1.Audit.GetConsistencyProofResponse parseFrom(
+        com.google.protobuf.CodedInputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input);
+    }
+    public static btv.v1.Audit.GetConsistencyProofResponse parseFrom(
+        com.google.protobuf.CodedInputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input, extensionRegistry);
+    }
+
+    @java.lang.Override
+    public Builder newBuilderForType() { return newBuilder(); }
+    public static Builder newBuilder() {
+      return DEFAULT_INSTANCE.toBuilder();
+    }
+    public static Builder newBuilder(btv.v1.Audit.GetConsistencyProofResponse prototype) {
+      return DEFAULT_INSTANCE.toBuilder().mergeFrom(prototype);
+    }
+    @java.lang.Override
+    public Builder toBuilder() {
+      return this == DEFAULT_INSTANCE
+          ? new Builder() : new Builder().mergeFrom(this);
+    }
+
+    @java.lang.Override
+    protected Builder newBuilderForType(
+        com.google.protobuf.GeneratedMessageV3.BuilderParent parent) {
+      Builder builder = new Builder(parent);
+      return builder;
+    }
+    /**
+     * <pre>
+     * GetConsistencyProofResponse holds the consistency proof.
+     * </pre>
+     *
+     * Protobuf type {@code btv.v1.GetConsistencyProofResponse}
+     */
+    public static final class Builder extends
+        com.google.protobuf.GeneratedMessageV3.Builder<Builder> implements
+        // @@protoc_insertion_point(builder_implements:btv.v1.GetConsistencyProofResponse)
+        btv.v1.Audit.GetConsistencyProofResponseOrBuilder {
+      public static final com.google.protobuf.Descriptors.Descriptor
+          getDescriptor() {
+        return btv.v1.Audit.internal_static_btv_v1_GetConsistencyProofResponse_descriptor;
+      }
+
+      @java.lang.Override
+      protected com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+          internalGetFieldAccessorTable() {
+        return btv.v1.Audit.internal_static_btv_v1_GetConsistencyProofResponse_fieldAccessorTable
+            .ensureFieldAccessorsInitialized(
+                btv.v1.Audit.GetConsistencyProofResponse.class, btv.v1.Audit.GetConsistencyProofResponse.Builder.class);
+      }
+
+      // Construct using btv.v1.Audit.GetConsistencyProofResponse.newBuilder()
+      private Builder() {
+
+      }
+
+      private Builder(
+          com.google.protobuf.GeneratedMessageV3.BuilderParent parent) {
+        super(parent);
+
+      }
+      @java.lang.Override
+      public Builder clear() {
+        super.clear();
+        bitField0_ = 0;
+        proof_ = java.util.Collections.emptyList();
+        toSize_ = 0L;
+        return this;
+      }
+
+      @java.lang.Override
+      public com.google.protobuf.Descriptors.Descriptor
+          getDescriptorForType() {
+        return btv.v1.Audit.internal_static_btv_v1_GetConsistencyProofResponse_descriptor;
+      }
+
+      @java.lang.Override
+      public btv.v1.Audit.GetConsistencyProofResponse getDefaultInstanceForType() {
+        return btv.v1.Audit.GetConsistencyProofResponse.getDefaultInstance();
+      }
+
+      @java.lang.Override
+      public btv.v1.Audit.GetConsistencyProofResponse build() {
+        btv.v1.Audit.GetConsistencyProofResponse result = buildPartial();
+        if (!result.isInitialized()) {
+          throw newUninitializedMessageException(result);
+        }
+        return result;
+      }
+
+      @java.lang.Override
+      public btv.v1.Audit.GetConsistencyProofResponse buildPartial() {
+        btv.v1.Audit.GetConsistencyProofResponse result = new btv.v1.Audit.GetConsistencyProofResponse(this);
+        buildPartialRepeatedFields(result);
+        if (bitField0_ != 0) { buildPartial0(result); }
+        onBuilt();
+        return result;
+      }
+
+      private void buildPartialRepeatedFields(btv.v1.Audit.GetConsistencyProofResponse result) {
+        if (((bitField0_ & 0x00000001) != 0)) {
+          proof_ = java.util.Collections.unmodifiableList(proof_);
+          bitField0_ = (bitField0_ & ~0x00000001);
+        }
+        result.proof_ = proof_;
+      }
+
+      private void buildPartial0(btv.v1.Audit.GetConsistencyProofResponse result) {
+        int from_bitField0_ = bitField0_;
+        if (((from_bitField0_ & 0x00000002) != 0)) {
+          result.toSize_ = toSize_;
+        }
+      }
+
+      @java.lang.Override
+      public Builder clone() {
+        return super.clone();
+      }
+      @java.lang.Override
+      public Builder setField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          java.lang.Object value) {
+        return super.setField(field, value);
+      }
+      @java.lang.Override
+      public Builder clearField(
+          com.google.protobuf.Descriptors.FieldDescriptor field) {
+        return super.clearField(field);
+      }
+      @java.lang.Override
+      public Builder clearOneof(
+          com.google.protobuf.Descriptors.OneofDescriptor oneof) {
+        return super.clearOneof(oneof);
+      }
+      @java.lang.Override
+      public Builder setRepeatedField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          int index, java.lang.Object value) {
+        return super.setRepeatedField(field, index, value);
+      }
+      @java.lang.Override
+      public Builder addRepeatedField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          java.lang.Object value) {
+        return super.addRepeatedField(field, value);
+      }
+      @java.lang.Override
+      public Builder mergeFrom(com.google.protobuf.Message other) {
+        if (other instanceof btv.v1.Audit.GetConsistencyProofResponse) {
+          return mergeFrom((btv.v1.Audit.GetConsistencyProofResponse)other);
+        } else {
+          super.mergeFrom(other);
+          return this;
+        }
+      }
+
+      public Builder mergeFrom(btv.v1.Audit.GetConsistencyProofResponse other) {
+        if (other == btv.v1.Audit.GetConsistencyProofResponse.getDefaultInstance()) return this;
+        if (!other.proof_.isEmpty()) {
+          if (proof_.isEmpty()) {
+            proof_ = other.proof_;
+            bitField0_ = (bitField0_ & ~0x00000001);
+          } else {
+            ensureProofIsMutable();
+            proof_.addAll(other.proof_);
+          }
+          onChanged();
+        }
+        if (other.getToSize() != 0L) {
+          setToSize(other.getToSize());
+        }
+        this.mergeUnknownFields(other.getUnknownFields());
+        onChanged();
+        return this;
+      }
+
+      @java.lang.Override
+      public final boolean isInitialized() {
+        return true;
+      }
+
+      @java.lang.Override
+      public Builder mergeFrom(
+          com.google.protobuf.CodedInputStream input,
+          com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+          throws java.io.IOException {
+        if (extensionRegistry == null) {
+          throw new java.lang.NullPointerException();
+        }
+        try {
+          boolean done = false;
+          while (!done) {
+            int tag = input.readTag();
+            switch (tag) {
+              case 0:
+                done = true;
+                break;
+              case 10: {
+                com.google.protobuf.ByteString v = input.readBytes();
+                ensureProofIsMutable();
+                proof_.add(v);
+                break;
+              } // case 10
+              case 16: {
+                toSize_ = input.readUInt64();
+                bitField0_ |= 0x00000002;
+                break;
+              } // case 16
+              default: {
+                if (!super.parseUnknownField(input, extensionRegistry, tag)) {
+                  done = true; // was an endgroup tag
+                }
+                break;
+              } // default:
+            } // switch (tag)
+          } // while (!done)
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw e.unwrapIOException();
+        } finally {
+          onChanged();
+        } // finally
+        return this;
+      }
+      private int bitField0_;
+
+      private java.util.List<com.google.protobuf.ByteString> proof_ = java.util.Collections.emptyList();
+      private void ensureProofIsMutable() {
+        if (!((bitField0_ & 0x00000001) != 0)) {
+          proof_ = new java.util.ArrayList<com.google.protobuf.ByteString>(proof_);
+          bitField0_ |= 0x00000001;
+        }
+      }
+      /**
+       * <pre>
+       * proof is the RFC 9162 consistency proof (empty when the sizes are equal).
+       * </pre>
+       *
+       * <code>repeated bytes proof = 1 [json_name = "proof"];</code>
+       * @return A list containing the proof.
+       */
+      public java.util.List<com.google.protobuf.ByteString>
+          getProofList() {
+        return ((bitField0_ & 0x00000001) != 0) ?
+                 java.util.Collections.unmodifiableList(proof_) : proof_;
+      }
+      /**
+       * <pre>
+       * proof is the RFC 9162 consistency proof (empty when the sizes are equal).
+       * </pre>
+       *
+       * <code>repeated bytes proof = 1 [json_name = "proof"];</code>
+       * @return The count of proof.
+       */
+      public int getProofCount() {
+        return proof_.size();
+      }
+      /**
+       * <pre>
+       * proof is the RFC 9162 consistency proof (empty when the sizes are equal).
+       * </pre>
+       *
+       * <code>repeated bytes proof = 1 [json_name = "proof"];</code>
+       * @param index The index of the element to return.
+       * @return The proof at the given index.
+       */
+      public com.google.protobuf.ByteString getProof(int index) {
+        return proof_.get(index);
+      }
+      /**
+       * <pre>
+       * proof is the RFC 9162 consistency proof (empty when the sizes are equal).
+       * </pre>
+       *
+       * <code>repeated bytes proof = 1 [json_name = "proof"];</code>
+       * @param index The index to set the value at.
+       * @param value The proof to set.
+       * @return This builder for chaining.
+       */
+      public Builder setProof(
+          int index, com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        ensureProofIsMutable();
+        proof_.set(index, value);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * proof is the RFC 9162 consistency proof (empty when the sizes are equal).
+       * </pre>
+       *
+       * <code>repeated bytes proof = 1 [json_name = "proof"];</code>
+       * @param value The proof to add.
+       * @return This builder for chaining.
+       */
+      public Builder addProof(com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        ensureProofIsMutable();
+        proof_.add(value);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * proof is the RFC 9162 consistency proof (empty when the sizes are equal).
+       * </pre>
+       *
+       * <code>repeated bytes proof = 1 [json_name = "proof"];</code>
+       * @param values The proof to add.
+       * @return This builder for chaining.
+       */
+      public Builder addAllProof(
+          java.lang.Iterable<? extends com.google.protobuf.ByteString> values) {
+        ensureProofIsMutable();
+        com.google.protobuf.AbstractMessageLite.Builder.addAll(
+            values, proof_);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * proof is the RFC 9162 consistency proof (empty when the sizes are equal).
+       * </pre>
+       *
+       * <code>repeated bytes proof = 1 [json_name = "proof"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearProof() {
+        proof_ = java.util.Collections.emptyList();
+        bitField0_ = (bitField0_ & ~0x00000001);
+        onChanged();
+        return this;
+      }
+
+      private long toSize_ ;
+      /**
+       * <pre>
+       * to_size the proof is for (the current size when 0 was asked for).
+       * </pre>
+       *
+       * <code>uint64 to_size = 2 [json_name = "toSize"];</code>
+       * @return The toSize.
+       */
+      @java.lang.Override
+      public long getToSize() {
+        return toSize_;
+      }
+      /**
+       * <pre>
+       * to_size the proof is for (the current size when 0 was asked for).
+       * </pre>
+       *
+       * <code>uint64 to_size = 2 [json_name = "toSize"];</code>
+       * @param value The toSize to set.
+       * @return This builder for chaining.
+       */
+      public Builder setToSize(long value) {
+        
+        toSize_ = value;
+        bitField0_ |= 0x00000002;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * to_size the proof is for (the current size when 0 was asked for).
+       * </pre>
+       *
+       * <code>uint64 to_size = 2 [json_name = "toSize"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearToSize() {
+        bitField0_ = (bitField0_ & ~0x00000002);
+        toSize_ = 0L;
+        onChanged();
+        return this;
+      }
+      @java.lang.Override
+      public final Builder setUnknownFields(
+          final com.google.protobuf.UnknownFieldSet unknownFields) {
+        return super.setUnknownFields(unknownFields);
+      }
+
+      @java.lang.Override
+      public final Builder mergeUnknownFields(
+          final com.google.protobuf.UnknownFieldSet unknownFields) {
+        return super.mergeUnknownFields(unknownFields);
+      }
+
+
+      // @@protoc_insertion_point(builder_scope:btv.v1.GetConsistencyProofResponse)
+    }
+
+    // @@protoc_insertion_point(class_scope:btv.v1.GetConsistencyProofResponse)
+    private static final btv.v1.Audit.GetConsistencyProofResponse DEFAULT_INSTANCE;
+    static {
+      DEFAULT_INSTANCE = new btv.v1.Audit.GetConsistencyProofResponse();
+    }
+
+    public static btv.v1.Audit.GetConsistencyProofResponse getDefaultInstance() {
+      return DEFAULT_INSTANCE;
+    }
+
+    private static final com.google.protobuf.Parser<GetConsistencyProofResponse>
+        PARSER = new com.google.protobuf.AbstractParser<GetConsistencyProofResponse>() {
+      @java.lang.Override
+      public GetConsistencyProofResponse parsePartialFrom(
+          com.google.protobuf.CodedInputStream input,
+          com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+          throws com.google.protobuf.InvalidProtocolBufferException {
+        Builder builder = newBuilder();
+        try {
+          builder.mergeFrom(input, extensionRegistry);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw e.setUnfinishedMessage(builder.buildPartial());
+        } catch (com.google.protobuf.UninitializedMessageException e) {
+          throw e.asInvalidProtocolBufferException().setUnfinishedMessage(builder.buildPartial());
+        } catch (java.io.IOException e) {
+          throw new com.google.protobuf.InvalidProtocolBufferException(e)
+              .setUnfinishedMessage(builder.buildPartial());
+        }
+        return builder.buildPartial();
+      }
+    };
+
+    public static com.google.protobuf.Parser<GetConsistencyProofResponse> parser() {
+      return PARSER;
+    }
+
+    @java.lang.Override
+    public com.google.protobuf.Parser<GetConsistencyProofResponse> getParserForType() {
+      return PARSER;
+    }
+
+    @java.lang.Override
+    public btv.v1.Audit.GetConsistencyProofResponse getDefaultInstanceForType() {
       return DEFAULT_INSTANCE;
     }
 
@@ -30661,6 +34277,26 @@ public final class Audit {
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
       internal_static_btv_v1_ListLedgerCheckpointsResponse_fieldAccessorTable;
   private static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_btv_v1_GetInclusionProofRequest_descriptor;
+  private static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_btv_v1_GetInclusionProofRequest_fieldAccessorTable;
+  private static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_btv_v1_GetInclusionProofResponse_descriptor;
+  private static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_btv_v1_GetInclusionProofResponse_fieldAccessorTable;
+  private static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_btv_v1_GetConsistencyProofRequest_descriptor;
+  private static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_btv_v1_GetConsistencyProofRequest_fieldAccessorTable;
+  private static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_btv_v1_GetConsistencyProofResponse_descriptor;
+  private static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_btv_v1_GetConsistencyProofResponse_fieldAccessorTable;
+  private static final com.google.protobuf.Descriptors.Descriptor
     internal_static_btv_v1_GetPolicyImpactRequest_descriptor;
   private static final 
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
@@ -30698,7 +34334,7 @@ public final class Audit {
       "k\030\001 \001(\0162\021.btv.v1.RiskLevelR\013overallRisk\022" +
       ")\n\020total_components\030\002 \001(\005R\017totalComponen" +
       "ts\022;\n\ncomponents\030\003 \003(\0132\033.btv.v1.ThirdPar" +
-      "tyComponentR\ncomponents\"\220\003\n\020ComplianceRe" +
+      "tyComponentR\ncomponents\"\312\003\n\020ComplianceRe" +
       "port\022\033\n\tsystem_id\030\001 \001(\tR\010systemId\022=\n\014gen" +
       "erated_at\030\002 \001(\0132\032.google.protobuf.Timest" +
       "ampR\013generatedAt\022*\n\004nist\030\003 \001(\0132\026.btv.v1." +
@@ -30707,124 +34343,142 @@ public final class Audit {
       "upply_chain\030\005 \001(\0132\032.btv.v1.SupplyChainSu" +
       "mmaryR\013supplyChain\022#\n\raicm_coverage\030\006 \001(" +
       "\001R\014aicmCoverage\022\'\n\017ledger_sequence\030\007 \001(\004" +
-      "R\016ledgerSequence\0220\n\007rollout\030\024 \001(\0132\026.btv." +
-      "v1.RolloutSummaryR\007rollout\"\212\001\n\rMonitorPe" +
-      "riod\0220\n\005since\030\001 \001(\0132\032.google.protobuf.Ti" +
-      "mestampR\005since\0220\n\005until\030\002 \001(\0132\032.google.p" +
-      "rotobuf.TimestampR\005until\022\025\n\006set_by\030\003 \001(\t" +
-      "R\005setBy\"\322\002\n\016RolloutSummary\022>\n\017monitor_pe" +
-      "riods\030\001 \003(\0132\025.btv.v1.MonitorPeriodR\016moni" +
-      "torPeriods\0221\n\024monitor_environments\030\002 \003(\t" +
-      "R\023monitorEnvironments\022/\n\023monitored_decis" +
-      "ions\030\003 \001(\003R\022monitoredDecisions\0221\n\024monito" +
-      "red_violations\030\004 \001(\003R\023monitoredViolation" +
-      "s\022#\n\rcandidate_set\030\005 \001(\010R\014candidateSet\022D" +
-      "\n\020candidate_impact\030\006 \001(\0132\031.btv.v1.Policy" +
-      "ImpactGroupR\017candidateImpact\"9\n\032GetCompl" +
-      "ianceReportRequest\022\033\n\tsystem_id\030\001 \001(\tR\010s" +
-      "ystemId\"\244\003\n\033GetComplianceReportResponse\022" +
-      "\033\n\tsystem_id\030\001 \001(\tR\010systemId\022=\n\014generate" +
-      "d_at\030\002 \001(\0132\032.google.protobuf.TimestampR\013" +
-      "generatedAt\022*\n\004nist\030\003 \001(\0132\026.btv.v1.NistA" +
-      "ssessmentR\004nist\0225\n\teu_ai_act\030\004 \001(\0132\031.btv" +
-      ".v1.EuAiActAssessmentR\007euAiAct\022=\n\014supply" +
-      "_chain\030\005 \001(\0132\032.btv.v1.SupplyChainSummary" +
-      "R\013supplyChain\022#\n\raicm_coverage\030\006 \001(\001R\014ai" +
-      "cmCoverage\0220\n\006report\030\007 \001(\0132\030.btv.v1.Comp" +
-      "lianceReportR\006report\0220\n\007rollout\030\024 \001(\0132\026." +
-      "btv.v1.RolloutSummaryR\007rollout\"\204\001\n\036GetCo" +
-      "mplianceStatisticsRequest\0220\n\005since\030\001 \001(\013" +
-      "2\032.google.protobuf.TimestampR\005since\0220\n\005u" +
-      "ntil\030\002 \001(\0132\032.google.protobuf.TimestampR\005" +
-      "until\"\250\003\n\024ComplianceStatistics\022\'\n\017total_" +
-      "decisions\030\001 \001(\003R\016totalDecisions\022)\n\020total" +
-      "_violations\030\002 \001(\003R\017totalViolations\022$\n\016av" +
-      "g_risk_score\030\003 \001(\001R\014avgRiskScore\022,\n\022most" +
-      "_common_reason\030\004 \001(\tR\020mostCommonReason\022G" +
-      "\n\tby_threat\030\005 \003(\0132*.btv.v1.ComplianceSta" +
-      "tistics.ByThreatEntryR\010byThreat\022/\n\023monit" +
-      "ored_decisions\030\006 \001(\003R\022monitoredDecisions" +
-      "\0221\n\024monitored_violations\030\007 \001(\003R\023monitore" +
-      "dViolations\032;\n\rByThreatEntry\022\020\n\003key\030\001 \001(" +
-      "\tR\003key\022\024\n\005value\030\002 \001(\003R\005value:\0028\001\"\251\001\n\037Get" +
-      "ComplianceStatisticsResponse\022\033\n\ttenant_i" +
-      "d\030\001 \001(\tR\010tenantId\022<\n\nstatistics\030\002 \001(\0132\034." +
-      "btv.v1.ComplianceStatisticsR\nstatistics\022" +
-      "+\n\021compliance_status\030\003 \001(\tR\020complianceSt" +
-      "atus\"P\n\031ListPendingReviewsRequest\022\024\n\005lim" +
-      "it\030\001 \001(\005R\005limit\022\035\n\npage_token\030\002 \001(\tR\tpag" +
-      "eToken\"\260\001\n\032ListPendingReviewsResponse\022\033\n" +
-      "\ttenant_id\030\001 \001(\tR\010tenantId\022#\n\rpending_co" +
-      "unt\030\002 \001(\005R\014pendingCount\022(\n\007reviews\030\003 \003(\013" +
-      "2\016.btv.v1.ReviewR\007reviews\022&\n\017next_page_t" +
-      "oken\030\004 \001(\tR\rnextPageToken\"e\n\024ResolveRevi" +
-      "ewRequest\022\035\n\nrequest_id\030\001 \001(\tR\trequestId" +
-      "\022\030\n\007approve\030\002 \001(\010R\007approve\022\024\n\005notes\030\003 \001(" +
-      "\tR\005notes\"?\n\025ResolveReviewResponse\022&\n\006rev" +
-      "iew\030\001 \001(\0132\016.btv.v1.ReviewR\006review\"W\n\030Lis" +
-      "tLedgerEntriesRequest\022%\n\016after_sequence\030" +
-      "\001 \001(\004R\rafterSequence\022\024\n\005limit\030\002 \001(\005R\005lim" +
-      "it\"o\n\031ListLedgerEntriesResponse\022-\n\007entri" +
-      "es\030\001 \003(\0132\023.btv.v1.LedgerEntryR\007entries\022#" +
-      "\n\rhead_sequence\030\002 \001(\004R\014headSequence\"\025\n\023V" +
-      "erifyLedgerRequest\"\356\001\n\024VerifyLedgerRespo" +
-      "nse\022\024\n\005valid\030\001 \001(\010R\005valid\022\'\n\017entries_che" +
-      "cked\030\002 \001(\004R\016entriesChecked\0224\n\026first_inva" +
-      "lid_sequence\030\003 \001(\004R\024firstInvalidSequence" +
-      "\022\030\n\007problem\030\004 \001(\tR\007problem\022\026\n\006detail\030\005 \001" +
-      "(\tR\006detail\022/\n\023checkpoints_checked\030\006 \001(\004R" +
-      "\022checkpointsChecked\"\251\001\n\020LedgerCheckpoint" +
-      "\022\033\n\ttenant_id\030\001 \001(\tR\010tenantId\022\022\n\004size\030\002 " +
-      "\001(\004R\004size\022\033\n\thead_hash\030\003 \001(\tR\010headHash\022\022" +
-      "\n\004time\030\004 \001(\tR\004time\022\025\n\006key_id\030\005 \001(\tR\005keyI" +
-      "d\022\034\n\tsignature\030\006 \001(\tR\tsignature\"\037\n\035Creat" +
-      "eLedgerCheckpointRequest\"Z\n\036CreateLedger" +
-      "CheckpointResponse\0228\n\ncheckpoint\030\001 \001(\0132\030" +
-      ".btv.v1.LedgerCheckpointR\ncheckpoint\"\036\n\034" +
-      "ListLedgerCheckpointsRequest\"\201\001\n\035ListLed" +
-      "gerCheckpointsResponse\022:\n\013checkpoints\030\001 " +
-      "\003(\0132\030.btv.v1.LedgerCheckpointR\013checkpoin" +
-      "ts\022$\n\016public_key_pem\030\002 \001(\tR\014publicKeyPem" +
-      "\"\231\001\n\026GetPolicyImpactRequest\022\033\n\tsystem_id" +
-      "\030\001 \001(\tR\010systemId\0220\n\005since\030\002 \001(\0132\032.google" +
-      ".protobuf.TimestampR\005since\0220\n\005until\030\003 \001(" +
-      "\0132\032.google.protobuf.TimestampR\005until\"\306\001\n" +
-      "\021PolicyImpactGroup\022\020\n\003key\030\001 \001(\tR\003key\022\034\n\t" +
-      "decisions\030\002 \001(\004R\tdecisions\022\030\n\007changed\030\003 " +
-      "\001(\004R\007changed\022\037\n\013would_block\030\004 \001(\004R\nwould" +
-      "Block\022#\n\rwould_approve\030\005 \001(\004R\014wouldAppro" +
-      "ve\022!\n\014would_review\030\006 \001(\004R\013wouldReview\"\324\002" +
-      "\n\027GetPolicyImpactResponse\022\034\n\tdecisions\030\001" +
-      " \001(\004R\tdecisions\022\030\n\007changed\030\002 \001(\004R\007change" +
-      "d\022\037\n\013would_block\030\003 \001(\004R\nwouldBlock\022#\n\rwo" +
-      "uld_approve\030\004 \001(\004R\014wouldApprove\022!\n\014would" +
-      "_review\030\005 \001(\004R\013wouldReview\0220\n\006by_env\030\006 \003" +
-      "(\0132\031.btv.v1.PolicyImpactGroupR\005byEnv\0226\n\t" +
-      "by_threat\030\007 \003(\0132\031.btv.v1.PolicyImpactGro" +
-      "upR\010byThreat\022.\n\023sample_decision_ids\030\010 \003(" +
-      "\tR\021sampleDecisionIds2\315\006\n\014AuditService\022^\n" +
-      "\023GetComplianceReport\022\".btv.v1.GetComplia" +
-      "nceReportRequest\032#.btv.v1.GetComplianceR" +
-      "eportResponse\022j\n\027GetComplianceStatistics" +
-      "\022&.btv.v1.GetComplianceStatisticsRequest" +
-      "\032\'.btv.v1.GetComplianceStatisticsRespons" +
-      "e\022[\n\022ListPendingReviews\022!.btv.v1.ListPen" +
-      "dingReviewsRequest\032\".btv.v1.ListPendingR" +
-      "eviewsResponse\022L\n\rResolveReview\022\034.btv.v1" +
-      ".ResolveReviewRequest\032\035.btv.v1.ResolveRe" +
-      "viewResponse\022X\n\021ListLedgerEntries\022 .btv." +
-      "v1.ListLedgerEntriesRequest\032!.btv.v1.Lis" +
-      "tLedgerEntriesResponse\022I\n\014VerifyLedger\022\033" +
-      ".btv.v1.VerifyLedgerRequest\032\034.btv.v1.Ver" +
-      "ifyLedgerResponse\022g\n\026CreateLedgerCheckpo" +
-      "int\022%.btv.v1.CreateLedgerCheckpointReque" +
-      "st\032&.btv.v1.CreateLedgerCheckpointRespon" +
-      "se\022d\n\025ListLedgerCheckpoints\022$.btv.v1.Lis" +
-      "tLedgerCheckpointsRequest\032%.btv.v1.ListL" +
-      "edgerCheckpointsResponse\022R\n\017GetPolicyImp" +
-      "act\022\036.btv.v1.GetPolicyImpactRequest\032\037.bt" +
-      "v.v1.GetPolicyImpactResponseB*Z(buildtov" +
-      "alue.dev/btv/gen/go/btv/v1;btvv1b\006proto3"
+      "R\016ledgerSequence\0228\n\ncheckpoint\030\010 \001(\0132\030.b" +
+      "tv.v1.LedgerCheckpointR\ncheckpoint\0220\n\007ro" +
+      "llout\030\024 \001(\0132\026.btv.v1.RolloutSummaryR\007rol" +
+      "lout\"\212\001\n\rMonitorPeriod\0220\n\005since\030\001 \001(\0132\032." +
+      "google.protobuf.TimestampR\005since\0220\n\005unti" +
+      "l\030\002 \001(\0132\032.google.protobuf.TimestampR\005unt" +
+      "il\022\025\n\006set_by\030\003 \001(\tR\005setBy\"\322\002\n\016RolloutSum" +
+      "mary\022>\n\017monitor_periods\030\001 \003(\0132\025.btv.v1.M" +
+      "onitorPeriodR\016monitorPeriods\0221\n\024monitor_" +
+      "environments\030\002 \003(\tR\023monitorEnvironments\022" +
+      "/\n\023monitored_decisions\030\003 \001(\003R\022monitoredD" +
+      "ecisions\0221\n\024monitored_violations\030\004 \001(\003R\023" +
+      "monitoredViolations\022#\n\rcandidate_set\030\005 \001" +
+      "(\010R\014candidateSet\022D\n\020candidate_impact\030\006 \001" +
+      "(\0132\031.btv.v1.PolicyImpactGroupR\017candidate" +
+      "Impact\"9\n\032GetComplianceReportRequest\022\033\n\t" +
+      "system_id\030\001 \001(\tR\010systemId\"\244\003\n\033GetComplia" +
+      "nceReportResponse\022\033\n\tsystem_id\030\001 \001(\tR\010sy" +
+      "stemId\022=\n\014generated_at\030\002 \001(\0132\032.google.pr" +
+      "otobuf.TimestampR\013generatedAt\022*\n\004nist\030\003 " +
+      "\001(\0132\026.btv.v1.NistAssessmentR\004nist\0225\n\teu_" +
+      "ai_act\030\004 \001(\0132\031.btv.v1.EuAiActAssessmentR" +
+      "\007euAiAct\022=\n\014supply_chain\030\005 \001(\0132\032.btv.v1." +
+      "SupplyChainSummaryR\013supplyChain\022#\n\raicm_" +
+      "coverage\030\006 \001(\001R\014aicmCoverage\0220\n\006report\030\007" +
+      " \001(\0132\030.btv.v1.ComplianceReportR\006report\0220" +
+      "\n\007rollout\030\024 \001(\0132\026.btv.v1.RolloutSummaryR" +
+      "\007rollout\"\204\001\n\036GetComplianceStatisticsRequ" +
+      "est\0220\n\005since\030\001 \001(\0132\032.google.protobuf.Tim" +
+      "estampR\005since\0220\n\005until\030\002 \001(\0132\032.google.pr" +
+      "otobuf.TimestampR\005until\"\250\003\n\024ComplianceSt" +
+      "atistics\022\'\n\017total_decisions\030\001 \001(\003R\016total" +
+      "Decisions\022)\n\020total_violations\030\002 \001(\003R\017tot" +
+      "alViolations\022$\n\016avg_risk_score\030\003 \001(\001R\014av" +
+      "gRiskScore\022,\n\022most_common_reason\030\004 \001(\tR\020" +
+      "mostCommonReason\022G\n\tby_threat\030\005 \003(\0132*.bt" +
+      "v.v1.ComplianceStatistics.ByThreatEntryR" +
+      "\010byThreat\022/\n\023monitored_decisions\030\006 \001(\003R\022" +
+      "monitoredDecisions\0221\n\024monitored_violatio" +
+      "ns\030\007 \001(\003R\023monitoredViolations\032;\n\rByThrea" +
+      "tEntry\022\020\n\003key\030\001 \001(\tR\003key\022\024\n\005value\030\002 \001(\003R" +
+      "\005value:\0028\001\"\251\001\n\037GetComplianceStatisticsRe" +
+      "sponse\022\033\n\ttenant_id\030\001 \001(\tR\010tenantId\022<\n\ns" +
+      "tatistics\030\002 \001(\0132\034.btv.v1.ComplianceStati" +
+      "sticsR\nstatistics\022+\n\021compliance_status\030\003" +
+      " \001(\tR\020complianceStatus\"P\n\031ListPendingRev" +
+      "iewsRequest\022\024\n\005limit\030\001 \001(\005R\005limit\022\035\n\npag" +
+      "e_token\030\002 \001(\tR\tpageToken\"\260\001\n\032ListPending" +
+      "ReviewsResponse\022\033\n\ttenant_id\030\001 \001(\tR\010tena" +
+      "ntId\022#\n\rpending_count\030\002 \001(\005R\014pendingCoun" +
+      "t\022(\n\007reviews\030\003 \003(\0132\016.btv.v1.ReviewR\007revi" +
+      "ews\022&\n\017next_page_token\030\004 \001(\tR\rnextPageTo" +
+      "ken\"e\n\024ResolveReviewRequest\022\035\n\nrequest_i" +
+      "d\030\001 \001(\tR\trequestId\022\030\n\007approve\030\002 \001(\010R\007app" +
+      "rove\022\024\n\005notes\030\003 \001(\tR\005notes\"?\n\025ResolveRev" +
+      "iewResponse\022&\n\006review\030\001 \001(\0132\016.btv.v1.Rev" +
+      "iewR\006review\"W\n\030ListLedgerEntriesRequest\022" +
+      "%\n\016after_sequence\030\001 \001(\004R\rafterSequence\022\024" +
+      "\n\005limit\030\002 \001(\005R\005limit\"o\n\031ListLedgerEntrie" +
+      "sResponse\022-\n\007entries\030\001 \003(\0132\023.btv.v1.Ledg" +
+      "erEntryR\007entries\022#\n\rhead_sequence\030\002 \001(\004R" +
+      "\014headSequence\"\025\n\023VerifyLedgerRequest\"\356\001\n" +
+      "\024VerifyLedgerResponse\022\024\n\005valid\030\001 \001(\010R\005va" +
+      "lid\022\'\n\017entries_checked\030\002 \001(\004R\016entriesChe" +
+      "cked\0224\n\026first_invalid_sequence\030\003 \001(\004R\024fi" +
+      "rstInvalidSequence\022\030\n\007problem\030\004 \001(\tR\007pro" +
+      "blem\022\026\n\006detail\030\005 \001(\tR\006detail\022/\n\023checkpoi" +
+      "nts_checked\030\006 \001(\004R\022checkpointsChecked\"\332\001" +
+      "\n\020LedgerCheckpoint\022\033\n\ttenant_id\030\001 \001(\tR\010t" +
+      "enantId\022\022\n\004size\030\002 \001(\004R\004size\022\033\n\thead_hash" +
+      "\030\003 \001(\tR\010headHash\022\022\n\004time\030\004 \001(\tR\004time\022\025\n\006" +
+      "key_id\030\005 \001(\tR\005keyId\022\034\n\tsignature\030\006 \001(\tR\t" +
+      "signature\022\033\n\troot_hash\030\007 \001(\tR\010rootHash\022\022" +
+      "\n\004note\030\010 \001(\tR\004note\"\037\n\035CreateLedgerCheckp" +
+      "ointRequest\"Z\n\036CreateLedgerCheckpointRes" +
+      "ponse\0228\n\ncheckpoint\030\001 \001(\0132\030.btv.v1.Ledge" +
+      "rCheckpointR\ncheckpoint\"\036\n\034ListLedgerChe" +
+      "ckpointsRequest\"\244\001\n\035ListLedgerCheckpoint" +
+      "sResponse\022:\n\013checkpoints\030\001 \003(\0132\030.btv.v1." +
+      "LedgerCheckpointR\013checkpoints\022$\n\016public_" +
+      "key_pem\030\002 \001(\tR\014publicKeyPem\022!\n\014verifier_" +
+      "key\030\003 \001(\tR\013verifierKey\"S\n\030GetInclusionPr" +
+      "oofRequest\022\032\n\010sequence\030\001 \001(\004R\010sequence\022\033" +
+      "\n\ttree_size\030\002 \001(\004R\010treeSize\"k\n\031GetInclus" +
+      "ionProofResponse\022\033\n\tleaf_hash\030\001 \001(\014R\010lea" +
+      "fHash\022\033\n\ttree_size\030\002 \001(\004R\010treeSize\022\024\n\005pr" +
+      "oof\030\003 \003(\014R\005proof\"R\n\032GetConsistencyProofR" +
+      "equest\022\033\n\tfrom_size\030\001 \001(\004R\010fromSize\022\027\n\007t" +
+      "o_size\030\002 \001(\004R\006toSize\"L\n\033GetConsistencyPr" +
+      "oofResponse\022\024\n\005proof\030\001 \003(\014R\005proof\022\027\n\007to_" +
+      "size\030\002 \001(\004R\006toSize\"\231\001\n\026GetPolicyImpactRe" +
+      "quest\022\033\n\tsystem_id\030\001 \001(\tR\010systemId\0220\n\005si" +
+      "nce\030\002 \001(\0132\032.google.protobuf.TimestampR\005s" +
+      "ince\0220\n\005until\030\003 \001(\0132\032.google.protobuf.Ti" +
+      "mestampR\005until\"\306\001\n\021PolicyImpactGroup\022\020\n\003" +
+      "key\030\001 \001(\tR\003key\022\034\n\tdecisions\030\002 \001(\004R\tdecis" +
+      "ions\022\030\n\007changed\030\003 \001(\004R\007changed\022\037\n\013would_" +
+      "block\030\004 \001(\004R\nwouldBlock\022#\n\rwould_approve" +
+      "\030\005 \001(\004R\014wouldApprove\022!\n\014would_review\030\006 \001" +
+      "(\004R\013wouldReview\"\324\002\n\027GetPolicyImpactRespo" +
+      "nse\022\034\n\tdecisions\030\001 \001(\004R\tdecisions\022\030\n\007cha" +
+      "nged\030\002 \001(\004R\007changed\022\037\n\013would_block\030\003 \001(\004" +
+      "R\nwouldBlock\022#\n\rwould_approve\030\004 \001(\004R\014wou" +
+      "ldApprove\022!\n\014would_review\030\005 \001(\004R\013wouldRe" +
+      "view\0220\n\006by_env\030\006 \003(\0132\031.btv.v1.PolicyImpa" +
+      "ctGroupR\005byEnv\0226\n\tby_threat\030\007 \003(\0132\031.btv." +
+      "v1.PolicyImpactGroupR\010byThreat\022.\n\023sample" +
+      "_decision_ids\030\010 \003(\tR\021sampleDecisionIds2\207" +
+      "\010\n\014AuditService\022^\n\023GetComplianceReport\022\"" +
+      ".btv.v1.GetComplianceReportRequest\032#.btv" +
+      ".v1.GetComplianceReportResponse\022j\n\027GetCo" +
+      "mplianceStatistics\022&.btv.v1.GetComplianc" +
+      "eStatisticsRequest\032\'.btv.v1.GetComplianc" +
+      "eStatisticsResponse\022[\n\022ListPendingReview" +
+      "s\022!.btv.v1.ListPendingReviewsRequest\032\".b" +
+      "tv.v1.ListPendingReviewsResponse\022L\n\rReso" +
+      "lveReview\022\034.btv.v1.ResolveReviewRequest\032" +
+      "\035.btv.v1.ResolveReviewResponse\022X\n\021ListLe" +
+      "dgerEntries\022 .btv.v1.ListLedgerEntriesRe" +
+      "quest\032!.btv.v1.ListLedgerEntriesResponse" +
+      "\022I\n\014VerifyLedger\022\033.btv.v1.VerifyLedgerRe" +
+      "quest\032\034.btv.v1.VerifyLedgerResponse\022g\n\026C" +
+      "reateLedgerCheckpoint\022%.btv.v1.CreateLed" +
+      "gerCheckpointRequest\032&.btv.v1.CreateLedg" +
+      "erCheckpointResponse\022d\n\025ListLedgerCheckp" +
+      "oints\022$.btv.v1.ListLedgerCheckpointsRequ" +
+      "est\032%.btv.v1.ListLedgerCheckpointsRespon" +
+      "se\022R\n\017GetPolicyImpact\022\036.btv.v1.GetPolicy" +
+      "ImpactRequest\032\037.btv.v1.GetPolicyImpactRe" +
+      "sponse\022X\n\021GetInclusionProof\022 .btv.v1.Get" +
+      "InclusionProofRequest\032!.btv.v1.GetInclus" +
+      "ionProofResponse\022^\n\023GetConsistencyProof\022" +
+      "\".btv.v1.GetConsistencyProofRequest\032#.bt" +
+      "v.v1.GetConsistencyProofResponseB*Z(buil" +
+      "dtovalue.dev/btv/gen/go/btv/v1;btvv1b\006pr" +
+      "oto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -30861,7 +34515,7 @@ public final class Audit {
     internal_static_btv_v1_ComplianceReport_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_ComplianceReport_descriptor,
-        new java.lang.String[] { "SystemId", "GeneratedAt", "Nist", "EuAiAct", "SupplyChain", "AicmCoverage", "LedgerSequence", "Rollout", });
+        new java.lang.String[] { "SystemId", "GeneratedAt", "Nist", "EuAiAct", "SupplyChain", "AicmCoverage", "LedgerSequence", "Checkpoint", "Rollout", });
     internal_static_btv_v1_MonitorPeriod_descriptor =
       getDescriptor().getMessageTypes().get(5);
     internal_static_btv_v1_MonitorPeriod_fieldAccessorTable = new
@@ -30963,7 +34617,7 @@ public final class Audit {
     internal_static_btv_v1_LedgerCheckpoint_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_LedgerCheckpoint_descriptor,
-        new java.lang.String[] { "TenantId", "Size", "HeadHash", "Time", "KeyId", "Signature", });
+        new java.lang.String[] { "TenantId", "Size", "HeadHash", "Time", "KeyId", "Signature", "RootHash", "Note", });
     internal_static_btv_v1_CreateLedgerCheckpointRequest_descriptor =
       getDescriptor().getMessageTypes().get(21);
     internal_static_btv_v1_CreateLedgerCheckpointRequest_fieldAccessorTable = new
@@ -30987,21 +34641,45 @@ public final class Audit {
     internal_static_btv_v1_ListLedgerCheckpointsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_ListLedgerCheckpointsResponse_descriptor,
-        new java.lang.String[] { "Checkpoints", "PublicKeyPem", });
-    internal_static_btv_v1_GetPolicyImpactRequest_descriptor =
+        new java.lang.String[] { "Checkpoints", "PublicKeyPem", "VerifierKey", });
+    internal_static_btv_v1_GetInclusionProofRequest_descriptor =
       getDescriptor().getMessageTypes().get(25);
+    internal_static_btv_v1_GetInclusionProofRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_btv_v1_GetInclusionProofRequest_descriptor,
+        new java.lang.String[] { "Sequence", "TreeSize", });
+    internal_static_btv_v1_GetInclusionProofResponse_descriptor =
+      getDescriptor().getMessageTypes().get(26);
+    internal_static_btv_v1_GetInclusionProofResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_btv_v1_GetInclusionProofResponse_descriptor,
+        new java.lang.String[] { "LeafHash", "TreeSize", "Proof", });
+    internal_static_btv_v1_GetConsistencyProofRequest_descriptor =
+      getDescriptor().getMessageTypes().get(27);
+    internal_static_btv_v1_GetConsistencyProofRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_btv_v1_GetConsistencyProofRequest_descriptor,
+        new java.lang.String[] { "FromSize", "ToSize", });
+    internal_static_btv_v1_GetConsistencyProofResponse_descriptor =
+      getDescriptor().getMessageTypes().get(28);
+    internal_static_btv_v1_GetConsistencyProofResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_btv_v1_GetConsistencyProofResponse_descriptor,
+        new java.lang.String[] { "Proof", "ToSize", });
+    internal_static_btv_v1_GetPolicyImpactRequest_descriptor =
+      getDescriptor().getMessageTypes().get(29);
     internal_static_btv_v1_GetPolicyImpactRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_GetPolicyImpactRequest_descriptor,
         new java.lang.String[] { "SystemId", "Since", "Until", });
     internal_static_btv_v1_PolicyImpactGroup_descriptor =
-      getDescriptor().getMessageTypes().get(26);
+      getDescriptor().getMessageTypes().get(30);
     internal_static_btv_v1_PolicyImpactGroup_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_PolicyImpactGroup_descriptor,
         new java.lang.String[] { "Key", "Decisions", "Changed", "WouldBlock", "WouldApprove", "WouldReview", });
     internal_static_btv_v1_GetPolicyImpactResponse_descriptor =
-      getDescriptor().getMessageTypes().get(27);
+      getDescriptor().getMessageTypes().get(31);
     internal_static_btv_v1_GetPolicyImpactResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_GetPolicyImpactResponse_descriptor,

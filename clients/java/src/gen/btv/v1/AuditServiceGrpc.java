@@ -301,6 +301,68 @@ public final class AuditServiceGrpc {
     return getGetPolicyImpactMethod;
   }
 
+  private static volatile io.grpc.MethodDescriptor<btv.v1.Audit.GetInclusionProofRequest,
+      btv.v1.Audit.GetInclusionProofResponse> getGetInclusionProofMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "GetInclusionProof",
+      requestType = btv.v1.Audit.GetInclusionProofRequest.class,
+      responseType = btv.v1.Audit.GetInclusionProofResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<btv.v1.Audit.GetInclusionProofRequest,
+      btv.v1.Audit.GetInclusionProofResponse> getGetInclusionProofMethod() {
+    io.grpc.MethodDescriptor<btv.v1.Audit.GetInclusionProofRequest, btv.v1.Audit.GetInclusionProofResponse> getGetInclusionProofMethod;
+    if ((getGetInclusionProofMethod = AuditServiceGrpc.getGetInclusionProofMethod) == null) {
+      synchronized (AuditServiceGrpc.class) {
+        if ((getGetInclusionProofMethod = AuditServiceGrpc.getGetInclusionProofMethod) == null) {
+          AuditServiceGrpc.getGetInclusionProofMethod = getGetInclusionProofMethod =
+              io.grpc.MethodDescriptor.<btv.v1.Audit.GetInclusionProofRequest, btv.v1.Audit.GetInclusionProofResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "GetInclusionProof"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  btv.v1.Audit.GetInclusionProofRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  btv.v1.Audit.GetInclusionProofResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new AuditServiceMethodDescriptorSupplier("GetInclusionProof"))
+              .build();
+        }
+      }
+    }
+    return getGetInclusionProofMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<btv.v1.Audit.GetConsistencyProofRequest,
+      btv.v1.Audit.GetConsistencyProofResponse> getGetConsistencyProofMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "GetConsistencyProof",
+      requestType = btv.v1.Audit.GetConsistencyProofRequest.class,
+      responseType = btv.v1.Audit.GetConsistencyProofResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<btv.v1.Audit.GetConsistencyProofRequest,
+      btv.v1.Audit.GetConsistencyProofResponse> getGetConsistencyProofMethod() {
+    io.grpc.MethodDescriptor<btv.v1.Audit.GetConsistencyProofRequest, btv.v1.Audit.GetConsistencyProofResponse> getGetConsistencyProofMethod;
+    if ((getGetConsistencyProofMethod = AuditServiceGrpc.getGetConsistencyProofMethod) == null) {
+      synchronized (AuditServiceGrpc.class) {
+        if ((getGetConsistencyProofMethod = AuditServiceGrpc.getGetConsistencyProofMethod) == null) {
+          AuditServiceGrpc.getGetConsistencyProofMethod = getGetConsistencyProofMethod =
+              io.grpc.MethodDescriptor.<btv.v1.Audit.GetConsistencyProofRequest, btv.v1.Audit.GetConsistencyProofResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "GetConsistencyProof"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  btv.v1.Audit.GetConsistencyProofRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  btv.v1.Audit.GetConsistencyProofResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new AuditServiceMethodDescriptorSupplier("GetConsistencyProof"))
+              .build();
+        }
+      }
+    }
+    return getGetConsistencyProofMethod;
+  }
+
   /**
    * Creates a new async stub that supports all call types for the service
    */
@@ -451,6 +513,33 @@ public final class AuditServiceGrpc {
       io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getGetPolicyImpactMethod(), responseObserver);
     }
 
+    /**
+     * <pre>
+     * GetInclusionProof proves that one entry is in the tenant ledger's RFC 9162
+     * Merkle tree of a given size. INVALID_ARGUMENT for sequence 0;
+     * OUT_OF_RANGE (TREE_SIZE_OUT_OF_RANGE) for a tree_size beyond the ledger or
+     * a sequence beyond tree_size; NOT_FOUND (LEDGER_ENTRY_NOT_FOUND) for a
+     * sequence beyond the ledger. Another tenant's sizes are exactly that.
+     * </pre>
+     */
+    public void getInclusionProof(btv.v1.Audit.GetInclusionProofRequest request,
+        io.grpc.stub.StreamObserver<btv.v1.Audit.GetInclusionProofResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getGetInclusionProofMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * GetConsistencyProof proves that the tenant ledger's tree of from_size
+     * entries is a prefix of its tree of to_size entries (RFC 9162).
+     * INVALID_ARGUMENT for from_size 0; OUT_OF_RANGE (TREE_SIZE_OUT_OF_RANGE)
+     * for a to_size beyond the ledger or a from_size beyond to_size.
+     * </pre>
+     */
+    public void getConsistencyProof(btv.v1.Audit.GetConsistencyProofRequest request,
+        io.grpc.stub.StreamObserver<btv.v1.Audit.GetConsistencyProofResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getGetConsistencyProofMethod(), responseObserver);
+    }
+
     @java.lang.Override public final io.grpc.ServerServiceDefinition bindService() {
       return io.grpc.ServerServiceDefinition.builder(getServiceDescriptor())
           .addMethod(
@@ -516,6 +605,20 @@ public final class AuditServiceGrpc {
                 btv.v1.Audit.GetPolicyImpactRequest,
                 btv.v1.Audit.GetPolicyImpactResponse>(
                   this, METHODID_GET_POLICY_IMPACT)))
+          .addMethod(
+            getGetInclusionProofMethod(),
+            io.grpc.stub.ServerCalls.asyncUnaryCall(
+              new MethodHandlers<
+                btv.v1.Audit.GetInclusionProofRequest,
+                btv.v1.Audit.GetInclusionProofResponse>(
+                  this, METHODID_GET_INCLUSION_PROOF)))
+          .addMethod(
+            getGetConsistencyProofMethod(),
+            io.grpc.stub.ServerCalls.asyncUnaryCall(
+              new MethodHandlers<
+                btv.v1.Audit.GetConsistencyProofRequest,
+                btv.v1.Audit.GetConsistencyProofResponse>(
+                  this, METHODID_GET_CONSISTENCY_PROOF)))
           .build();
     }
   }
@@ -644,6 +747,35 @@ public final class AuditServiceGrpc {
       io.grpc.stub.ClientCalls.asyncUnaryCall(
           getChannel().newCall(getGetPolicyImpactMethod(), getCallOptions()), request, responseObserver);
     }
+
+    /**
+     * <pre>
+     * GetInclusionProof proves that one entry is in the tenant ledger's RFC 9162
+     * Merkle tree of a given size. INVALID_ARGUMENT for sequence 0;
+     * OUT_OF_RANGE (TREE_SIZE_OUT_OF_RANGE) for a tree_size beyond the ledger or
+     * a sequence beyond tree_size; NOT_FOUND (LEDGER_ENTRY_NOT_FOUND) for a
+     * sequence beyond the ledger. Another tenant's sizes are exactly that.
+     * </pre>
+     */
+    public void getInclusionProof(btv.v1.Audit.GetInclusionProofRequest request,
+        io.grpc.stub.StreamObserver<btv.v1.Audit.GetInclusionProofResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getGetInclusionProofMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * GetConsistencyProof proves that the tenant ledger's tree of from_size
+     * entries is a prefix of its tree of to_size entries (RFC 9162).
+     * INVALID_ARGUMENT for from_size 0; OUT_OF_RANGE (TREE_SIZE_OUT_OF_RANGE)
+     * for a to_size beyond the ledger or a from_size beyond to_size.
+     * </pre>
+     */
+    public void getConsistencyProof(btv.v1.Audit.GetConsistencyProofRequest request,
+        io.grpc.stub.StreamObserver<btv.v1.Audit.GetConsistencyProofResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getGetConsistencyProofMethod(), getCallOptions()), request, responseObserver);
+    }
   }
 
   /**
@@ -760,6 +892,33 @@ public final class AuditServiceGrpc {
     public btv.v1.Audit.GetPolicyImpactResponse getPolicyImpact(btv.v1.Audit.GetPolicyImpactRequest request) {
       return io.grpc.stub.ClientCalls.blockingUnaryCall(
           getChannel(), getGetPolicyImpactMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * GetInclusionProof proves that one entry is in the tenant ledger's RFC 9162
+     * Merkle tree of a given size. INVALID_ARGUMENT for sequence 0;
+     * OUT_OF_RANGE (TREE_SIZE_OUT_OF_RANGE) for a tree_size beyond the ledger or
+     * a sequence beyond tree_size; NOT_FOUND (LEDGER_ENTRY_NOT_FOUND) for a
+     * sequence beyond the ledger. Another tenant's sizes are exactly that.
+     * </pre>
+     */
+    public btv.v1.Audit.GetInclusionProofResponse getInclusionProof(btv.v1.Audit.GetInclusionProofRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getGetInclusionProofMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * GetConsistencyProof proves that the tenant ledger's tree of from_size
+     * entries is a prefix of its tree of to_size entries (RFC 9162).
+     * INVALID_ARGUMENT for from_size 0; OUT_OF_RANGE (TREE_SIZE_OUT_OF_RANGE)
+     * for a to_size beyond the ledger or a from_size beyond to_size.
+     * </pre>
+     */
+    public btv.v1.Audit.GetConsistencyProofResponse getConsistencyProof(btv.v1.Audit.GetConsistencyProofRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getGetConsistencyProofMethod(), getCallOptions(), request);
     }
   }
 
@@ -887,6 +1046,35 @@ public final class AuditServiceGrpc {
       return io.grpc.stub.ClientCalls.futureUnaryCall(
           getChannel().newCall(getGetPolicyImpactMethod(), getCallOptions()), request);
     }
+
+    /**
+     * <pre>
+     * GetInclusionProof proves that one entry is in the tenant ledger's RFC 9162
+     * Merkle tree of a given size. INVALID_ARGUMENT for sequence 0;
+     * OUT_OF_RANGE (TREE_SIZE_OUT_OF_RANGE) for a tree_size beyond the ledger or
+     * a sequence beyond tree_size; NOT_FOUND (LEDGER_ENTRY_NOT_FOUND) for a
+     * sequence beyond the ledger. Another tenant's sizes are exactly that.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<btv.v1.Audit.GetInclusionProofResponse> getInclusionProof(
+        btv.v1.Audit.GetInclusionProofRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getGetInclusionProofMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * GetConsistencyProof proves that the tenant ledger's tree of from_size
+     * entries is a prefix of its tree of to_size entries (RFC 9162).
+     * INVALID_ARGUMENT for from_size 0; OUT_OF_RANGE (TREE_SIZE_OUT_OF_RANGE)
+     * for a to_size beyond the ledger or a from_size beyond to_size.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<btv.v1.Audit.GetConsistencyProofResponse> getConsistencyProof(
+        btv.v1.Audit.GetConsistencyProofRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getGetConsistencyProofMethod(), getCallOptions()), request);
+    }
   }
 
   private static final int METHODID_GET_COMPLIANCE_REPORT = 0;
@@ -898,6 +1086,8 @@ public final class AuditServiceGrpc {
   private static final int METHODID_CREATE_LEDGER_CHECKPOINT = 6;
   private static final int METHODID_LIST_LEDGER_CHECKPOINTS = 7;
   private static final int METHODID_GET_POLICY_IMPACT = 8;
+  private static final int METHODID_GET_INCLUSION_PROOF = 9;
+  private static final int METHODID_GET_CONSISTENCY_PROOF = 10;
 
   private static final class MethodHandlers<Req, Resp> implements
       io.grpc.stub.ServerCalls.UnaryMethod<Req, Resp>,
@@ -951,6 +1141,14 @@ public final class AuditServiceGrpc {
         case METHODID_GET_POLICY_IMPACT:
           serviceImpl.getPolicyImpact((btv.v1.Audit.GetPolicyImpactRequest) request,
               (io.grpc.stub.StreamObserver<btv.v1.Audit.GetPolicyImpactResponse>) responseObserver);
+          break;
+        case METHODID_GET_INCLUSION_PROOF:
+          serviceImpl.getInclusionProof((btv.v1.Audit.GetInclusionProofRequest) request,
+              (io.grpc.stub.StreamObserver<btv.v1.Audit.GetInclusionProofResponse>) responseObserver);
+          break;
+        case METHODID_GET_CONSISTENCY_PROOF:
+          serviceImpl.getConsistencyProof((btv.v1.Audit.GetConsistencyProofRequest) request,
+              (io.grpc.stub.StreamObserver<btv.v1.Audit.GetConsistencyProofResponse>) responseObserver);
           break;
         default:
           throw new AssertionError();
@@ -1022,6 +1220,8 @@ public final class AuditServiceGrpc {
               .addMethod(getCreateLedgerCheckpointMethod())
               .addMethod(getListLedgerCheckpointsMethod())
               .addMethod(getGetPolicyImpactMethod())
+              .addMethod(getGetInclusionProofMethod())
+              .addMethod(getGetConsistencyProofMethod())
               .build();
         }
       }

@@ -289,6 +289,35 @@ public final class Errors {
      * <code>ERROR_REASON_STATUS_UNVERIFIED = 27;</code>
      */
     ERROR_REASON_STATUS_UNVERIFIED(27),
+    /**
+     * <pre>
+     * ERROR_REASON_LEDGER_ENTRY_NOT_FOUND (NOT_FOUND): the caller's tenant
+     * ledger has no entry with that sequence (other tenants' entries are
+     * reported exactly the same way).
+     * </pre>
+     *
+     * <code>ERROR_REASON_LEDGER_ENTRY_NOT_FOUND = 28;</code>
+     */
+    ERROR_REASON_LEDGER_ENTRY_NOT_FOUND(28),
+    /**
+     * <pre>
+     * ERROR_REASON_TREE_SIZE_OUT_OF_RANGE (OUT_OF_RANGE): a proof was asked for a
+     * tree larger than the caller's ledger, or for an entry or an older size
+     * beyond the tree size asked for. ErrorInfo.metadata["field"] names the field.
+     * </pre>
+     *
+     * <code>ERROR_REASON_TREE_SIZE_OUT_OF_RANGE = 29;</code>
+     */
+    ERROR_REASON_TREE_SIZE_OUT_OF_RANGE(29),
+    /**
+     * <pre>
+     * ERROR_REASON_DECISION_NOT_FOUND (NOT_FOUND): no decision with that id in
+     * the caller's tenant ledger.
+     * </pre>
+     *
+     * <code>ERROR_REASON_DECISION_NOT_FOUND = 30;</code>
+     */
+    ERROR_REASON_DECISION_NOT_FOUND(30),
     UNRECOGNIZED(-1),
     ;
 
@@ -554,6 +583,35 @@ public final class Errors {
      * <code>ERROR_REASON_STATUS_UNVERIFIED = 27;</code>
      */
     public static final int ERROR_REASON_STATUS_UNVERIFIED_VALUE = 27;
+    /**
+     * <pre>
+     * ERROR_REASON_LEDGER_ENTRY_NOT_FOUND (NOT_FOUND): the caller's tenant
+     * ledger has no entry with that sequence (other tenants' entries are
+     * reported exactly the same way).
+     * </pre>
+     *
+     * <code>ERROR_REASON_LEDGER_ENTRY_NOT_FOUND = 28;</code>
+     */
+    public static final int ERROR_REASON_LEDGER_ENTRY_NOT_FOUND_VALUE = 28;
+    /**
+     * <pre>
+     * ERROR_REASON_TREE_SIZE_OUT_OF_RANGE (OUT_OF_RANGE): a proof was asked for a
+     * tree larger than the caller's ledger, or for an entry or an older size
+     * beyond the tree size asked for. ErrorInfo.metadata["field"] names the field.
+     * </pre>
+     *
+     * <code>ERROR_REASON_TREE_SIZE_OUT_OF_RANGE = 29;</code>
+     */
+    public static final int ERROR_REASON_TREE_SIZE_OUT_OF_RANGE_VALUE = 29;
+    /**
+     * <pre>
+     * ERROR_REASON_DECISION_NOT_FOUND (NOT_FOUND): no decision with that id in
+     * the caller's tenant ledger.
+     * </pre>
+     *
+     * <code>ERROR_REASON_DECISION_NOT_FOUND = 30;</code>
+     */
+    public static final int ERROR_REASON_DECISION_NOT_FOUND_VALUE = 30;
 
 
     public final int getNumber() {
@@ -608,6 +666,9 @@ public final class Errors {
         case 25: return ERROR_REASON_REQUEST_ID_REUSED;
         case 26: return ERROR_REASON_REQUEST_TIMEOUT;
         case 27: return ERROR_REASON_STATUS_UNVERIFIED;
+        case 28: return ERROR_REASON_LEDGER_ENTRY_NOT_FOUND;
+        case 29: return ERROR_REASON_TREE_SIZE_OUT_OF_RANGE;
+        case 30: return ERROR_REASON_DECISION_NOT_FOUND;
         default: return null;
       }
     }
@@ -673,7 +734,7 @@ public final class Errors {
       descriptor;
   static {
     java.lang.String[] descriptorData = {
-      "\n\023btv/v1/errors.proto\022\006btv.v1*\365\007\n\013ErrorR" +
+      "\n\023btv/v1/errors.proto\022\006btv.v1*\354\010\n\013ErrorR" +
       "eason\022\034\n\030ERROR_REASON_UNSPECIFIED\020\000\022\036\n\032E" +
       "RROR_REASON_TOKEN_MISSING\020\001\022 \n\034ERROR_REA" +
       "SON_TOKEN_MALFORMED\020\002\022\036\n\032ERROR_REASON_TO" +
@@ -699,8 +760,11 @@ public final class Errors {
       "GE_REQUIRES_ADMIN\020\030\022\"\n\036ERROR_REASON_REQU" +
       "EST_ID_REUSED\020\031\022 \n\034ERROR_REASON_REQUEST_" +
       "TIMEOUT\020\032\022\"\n\036ERROR_REASON_STATUS_UNVERIF" +
-      "IED\020\033B*Z(buildtovalue.dev/btv/gen/go/btv" +
-      "/v1;btvv1b\006proto3"
+      "IED\020\033\022\'\n#ERROR_REASON_LEDGER_ENTRY_NOT_F" +
+      "OUND\020\034\022\'\n#ERROR_REASON_TREE_SIZE_OUT_OF_" +
+      "RANGE\020\035\022#\n\037ERROR_REASON_DECISION_NOT_FOU" +
+      "ND\020\036B*Z(buildtovalue.dev/btv/gen/go/btv/" +
+      "v1;btvv1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,

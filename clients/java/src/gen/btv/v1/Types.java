@@ -16441,6 +16441,33 @@ btv.v1.Types.AutonomyLimit defaultValue) {
      * @return The candidateOutcome.
      */
     btv.v1.Types.DecisionOutcome getCandidateOutcome();
+
+    /**
+     * <pre>
+     * receipt names the decision's entry in the tenant's signed ledger.
+     * </pre>
+     *
+     * <code>.btv.v1.DecisionReceipt receipt = 20 [json_name = "receipt"];</code>
+     * @return Whether the receipt field is set.
+     */
+    boolean hasReceipt();
+    /**
+     * <pre>
+     * receipt names the decision's entry in the tenant's signed ledger.
+     * </pre>
+     *
+     * <code>.btv.v1.DecisionReceipt receipt = 20 [json_name = "receipt"];</code>
+     * @return The receipt.
+     */
+    btv.v1.Types.DecisionReceipt getReceipt();
+    /**
+     * <pre>
+     * receipt names the decision's entry in the tenant's signed ledger.
+     * </pre>
+     *
+     * <code>.btv.v1.DecisionReceipt receipt = 20 [json_name = "receipt"];</code>
+     */
+    btv.v1.Types.DecisionReceiptOrBuilder getReceiptOrBuilder();
   }
   /**
    * <pre>
@@ -17300,6 +17327,44 @@ btv.v1.Types.AutonomyLimit defaultValue) {
       return result == null ? btv.v1.Types.DecisionOutcome.UNRECOGNIZED : result;
     }
 
+    public static final int RECEIPT_FIELD_NUMBER = 20;
+    private btv.v1.Types.DecisionReceipt receipt_;
+    /**
+     * <pre>
+     * receipt names the decision's entry in the tenant's signed ledger.
+     * </pre>
+     *
+     * <code>.btv.v1.DecisionReceipt receipt = 20 [json_name = "receipt"];</code>
+     * @return Whether the receipt field is set.
+     */
+    @java.lang.Override
+    public boolean hasReceipt() {
+      return receipt_ != null;
+    }
+    /**
+     * <pre>
+     * receipt names the decision's entry in the tenant's signed ledger.
+     * </pre>
+     *
+     * <code>.btv.v1.DecisionReceipt receipt = 20 [json_name = "receipt"];</code>
+     * @return The receipt.
+     */
+    @java.lang.Override
+    public btv.v1.Types.DecisionReceipt getReceipt() {
+      return receipt_ == null ? btv.v1.Types.DecisionReceipt.getDefaultInstance() : receipt_;
+    }
+    /**
+     * <pre>
+     * receipt names the decision's entry in the tenant's signed ledger.
+     * </pre>
+     *
+     * <code>.btv.v1.DecisionReceipt receipt = 20 [json_name = "receipt"];</code>
+     */
+    @java.lang.Override
+    public btv.v1.Types.DecisionReceiptOrBuilder getReceiptOrBuilder() {
+      return receipt_ == null ? btv.v1.Types.DecisionReceipt.getDefaultInstance() : receipt_;
+    }
+
     private byte memoizedIsInitialized = -1;
     @java.lang.Override
     public final boolean isInitialized() {
@@ -17370,6 +17435,9 @@ btv.v1.Types.AutonomyLimit defaultValue) {
       }
       for (int i = 0; i < findings_.size(); i++) {
         output.writeMessage(19, findings_.get(i));
+      }
+      if (receipt_ != null) {
+        output.writeMessage(20, getReceipt());
       }
       if (enforced_ != false) {
         output.writeBool(21, enforced_);
@@ -17470,6 +17538,10 @@ btv.v1.Types.AutonomyLimit defaultValue) {
         size += com.google.protobuf.CodedOutputStream
           .computeMessageSize(19, findings_.get(i));
       }
+      if (receipt_ != null) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeMessageSize(20, getReceipt());
+      }
       if (enforced_ != false) {
         size += com.google.protobuf.CodedOutputStream
           .computeBoolSize(21, enforced_);
@@ -17548,6 +17620,11 @@ btv.v1.Types.AutonomyLimit defaultValue) {
           != other.getEnforced()) return false;
       if (monitoredOutcome_ != other.monitoredOutcome_) return false;
       if (candidateOutcome_ != other.candidateOutcome_) return false;
+      if (hasReceipt() != other.hasReceipt()) return false;
+      if (hasReceipt()) {
+        if (!getReceipt()
+            .equals(other.getReceipt())) return false;
+      }
       if (!getUnknownFields().equals(other.getUnknownFields())) return false;
       return true;
     }
@@ -17621,6 +17698,10 @@ btv.v1.Types.AutonomyLimit defaultValue) {
       hash = (53 * hash) + monitoredOutcome_;
       hash = (37 * hash) + CANDIDATE_OUTCOME_FIELD_NUMBER;
       hash = (53 * hash) + candidateOutcome_;
+      if (hasReceipt()) {
+        hash = (37 * hash) + RECEIPT_FIELD_NUMBER;
+        hash = (53 * hash) + getReceipt().hashCode();
+      }
       hash = (29 * hash) + getUnknownFields().hashCode();
       memoizedHashCode = hash;
       return hash;
@@ -17793,6 +17874,11 @@ btv.v1.Types.AutonomyLimit defaultValue) {
         enforced_ = false;
         monitoredOutcome_ = 0;
         candidateOutcome_ = 0;
+        receipt_ = null;
+        if (receiptBuilder_ != null) {
+          receiptBuilder_.dispose();
+          receiptBuilder_ = null;
+        }
         return this;
       }
 
@@ -17911,6 +17997,11 @@ btv.v1.Types.AutonomyLimit defaultValue) {
         }
         if (((from_bitField0_ & 0x00200000) != 0)) {
           result.candidateOutcome_ = candidateOutcome_;
+        }
+        if (((from_bitField0_ & 0x00400000) != 0)) {
+          result.receipt_ = receiptBuilder_ == null
+              ? receipt_
+              : receiptBuilder_.build();
         }
       }
 
@@ -18082,6 +18173,9 @@ btv.v1.Types.AutonomyLimit defaultValue) {
         if (other.candidateOutcome_ != 0) {
           setCandidateOutcomeValue(other.getCandidateOutcomeValue());
         }
+        if (other.hasReceipt()) {
+          mergeReceipt(other.getReceipt());
+        }
         this.mergeUnknownFields(other.getUnknownFields());
         onChanged();
         return this;
@@ -18218,6 +18312,13 @@ btv.v1.Types.AutonomyLimit defaultValue) {
                 }
                 break;
               } // case 154
+              case 162: {
+                input.readMessage(
+                    getReceiptFieldBuilder().getBuilder(),
+                    extensionRegistry);
+                bitField0_ |= 0x00400000;
+                break;
+              } // case 162
               case 168: {
                 enforced_ = input.readBool();
                 bitField0_ |= 0x00080000;
@@ -20449,6 +20550,161 @@ btv.v1.Types.AutonomyLimit defaultValue) {
         onChanged();
         return this;
       }
+
+      private btv.v1.Types.DecisionReceipt receipt_;
+      private com.google.protobuf.SingleFieldBuilderV3<
+          btv.v1.Types.DecisionReceipt, btv.v1.Types.DecisionReceipt.Builder, btv.v1.Types.DecisionReceiptOrBuilder> receiptBuilder_;
+      /**
+       * <pre>
+       * receipt names the decision's entry in the tenant's signed ledger.
+       * </pre>
+       *
+       * <code>.btv.v1.DecisionReceipt receipt = 20 [json_name = "receipt"];</code>
+       * @return Whether the receipt field is set.
+       */
+      public boolean hasReceipt() {
+        return ((bitField0_ & 0x00400000) != 0);
+      }
+      /**
+       * <pre>
+       * receipt names the decision's entry in the tenant's signed ledger.
+       * </pre>
+       *
+       * <code>.btv.v1.DecisionReceipt receipt = 20 [json_name = "receipt"];</code>
+       * @return The receipt.
+       */
+      public btv.v1.Types.DecisionReceipt getReceipt() {
+        if (receiptBuilder_ == null) {
+          return receipt_ == null ? btv.v1.Types.DecisionReceipt.getDefaultInstance() : receipt_;
+        } else {
+          return receiptBuilder_.getMessage();
+        }
+      }
+      /**
+       * <pre>
+       * receipt names the decision's entry in the tenant's signed ledger.
+       * </pre>
+       *
+       * <code>.btv.v1.DecisionReceipt receipt = 20 [json_name = "receipt"];</code>
+       */
+      public Builder setReceipt(btv.v1.Types.DecisionReceipt value) {
+        if (receiptBuilder_ == null) {
+          if (value == null) {
+            throw new NullPointerException();
+          }
+          receipt_ = value;
+        } else {
+          receiptBuilder_.setMessage(value);
+        }
+        bitField0_ |= 0x00400000;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * receipt names the decision's entry in the tenant's signed ledger.
+       * </pre>
+       *
+       * <code>.btv.v1.DecisionReceipt receipt = 20 [json_name = "receipt"];</code>
+       */
+      public Builder setReceipt(
+          btv.v1.Types.DecisionReceipt.Builder builderForValue) {
+        if (receiptBuilder_ == null) {
+          receipt_ = builderForValue.build();
+        } else {
+          receiptBuilder_.setMessage(builderForValue.build());
+        }
+        bitField0_ |= 0x00400000;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * receipt names the decision's entry in the tenant's signed ledger.
+       * </pre>
+       *
+       * <code>.btv.v1.DecisionReceipt receipt = 20 [json_name = "receipt"];</code>
+       */
+      public Builder mergeReceipt(btv.v1.Types.DecisionReceipt value) {
+        if (receiptBuilder_ == null) {
+          if (((bitField0_ & 0x00400000) != 0) &&
+            receipt_ != null &&
+            receipt_ != btv.v1.Types.DecisionReceipt.getDefaultInstance()) {
+            getReceiptBuilder().mergeFrom(value);
+          } else {
+            receipt_ = value;
+          }
+        } else {
+          receiptBuilder_.mergeFrom(value);
+        }
+        bitField0_ |= 0x00400000;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * receipt names the decision's entry in the tenant's signed ledger.
+       * </pre>
+       *
+       * <code>.btv.v1.DecisionReceipt receipt = 20 [json_name = "receipt"];</code>
+       */
+      public Builder clearReceipt() {
+        bitField0_ = (bitField0_ & ~0x00400000);
+        receipt_ = null;
+        if (receiptBuilder_ != null) {
+          receiptBuilder_.dispose();
+          receiptBuilder_ = null;
+        }
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * receipt names the decision's entry in the tenant's signed ledger.
+       * </pre>
+       *
+       * <code>.btv.v1.DecisionReceipt receipt = 20 [json_name = "receipt"];</code>
+       */
+      public btv.v1.Types.DecisionReceipt.Builder getReceiptBuilder() {
+        bitField0_ |= 0x00400000;
+        onChanged();
+        return getReceiptFieldBuilder().getBuilder();
+      }
+      /**
+       * <pre>
+       * receipt names the decision's entry in the tenant's signed ledger.
+       * </pre>
+       *
+       * <code>.btv.v1.DecisionReceipt receipt = 20 [json_name = "receipt"];</code>
+       */
+      public btv.v1.Types.DecisionReceiptOrBuilder getReceiptOrBuilder() {
+        if (receiptBuilder_ != null) {
+          return receiptBuilder_.getMessageOrBuilder();
+        } else {
+          return receipt_ == null ?
+              btv.v1.Types.DecisionReceipt.getDefaultInstance() : receipt_;
+        }
+      }
+      /**
+       * <pre>
+       * receipt names the decision's entry in the tenant's signed ledger.
+       * </pre>
+       *
+       * <code>.btv.v1.DecisionReceipt receipt = 20 [json_name = "receipt"];</code>
+       */
+      private com.google.protobuf.SingleFieldBuilderV3<
+          btv.v1.Types.DecisionReceipt, btv.v1.Types.DecisionReceipt.Builder, btv.v1.Types.DecisionReceiptOrBuilder> 
+          getReceiptFieldBuilder() {
+        if (receiptBuilder_ == null) {
+          receiptBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+              btv.v1.Types.DecisionReceipt, btv.v1.Types.DecisionReceipt.Builder, btv.v1.Types.DecisionReceiptOrBuilder>(
+                  getReceipt(),
+                  getParentForChildren(),
+                  isClean());
+          receipt_ = null;
+        }
+        return receiptBuilder_;
+      }
       @java.lang.Override
       public final Builder setUnknownFields(
           final com.google.protobuf.UnknownFieldSet unknownFields) {
@@ -20508,6 +20764,702 @@ btv.v1.Types.AutonomyLimit defaultValue) {
 
     @java.lang.Override
     public btv.v1.Types.Decision getDefaultInstanceForType() {
+      return DEFAULT_INSTANCE;
+    }
+
+  }
+
+  public interface DecisionReceiptOrBuilder extends
+      // @@protoc_insertion_point(interface_extends:btv.v1.DecisionReceipt)
+      com.google.protobuf.MessageOrBuilder {
+
+    /**
+     * <pre>
+     * ledger_sequence is the entry's sequence in the tenant ledger.
+     * </pre>
+     *
+     * <code>uint64 ledger_sequence = 1 [json_name = "ledgerSequence"];</code>
+     * @return The ledgerSequence.
+     */
+    long getLedgerSequence();
+
+    /**
+     * <pre>
+     * entry_hash is the entry's SHA-256 (hex) of its canonical form.
+     * </pre>
+     *
+     * <code>string entry_hash = 2 [json_name = "entryHash"];</code>
+     * @return The entryHash.
+     */
+    java.lang.String getEntryHash();
+    /**
+     * <pre>
+     * entry_hash is the entry's SHA-256 (hex) of its canonical form.
+     * </pre>
+     *
+     * <code>string entry_hash = 2 [json_name = "entryHash"];</code>
+     * @return The bytes for entryHash.
+     */
+    com.google.protobuf.ByteString
+        getEntryHashBytes();
+  }
+  /**
+   * <pre>
+   * DecisionReceipt names a decision's ledger entry: with an inclusion proof
+   * (AuditService/GetInclusionProof) and a signed checkpoint it proves the
+   * decision to anyone holding the checkpoint public key.
+   * </pre>
+   *
+   * Protobuf type {@code btv.v1.DecisionReceipt}
+   */
+  public static final class DecisionReceipt extends
+      com.google.protobuf.GeneratedMessageV3 implements
+      // @@protoc_insertion_point(message_implements:btv.v1.DecisionReceipt)
+      DecisionReceiptOrBuilder {
+  private static final long serialVersionUID = 0L;
+    // Use DecisionReceipt.newBuilder() to construct.
+    private DecisionReceipt(com.google.protobuf.GeneratedMessageV3.Builder<?> builder) {
+      super(builder);
+    }
+    private DecisionReceipt() {
+      entryHash_ = "";
+    }
+
+    @java.lang.Override
+    @SuppressWarnings({"unused"})
+    protected java.lang.Object newInstance(
+        UnusedPrivateParameter unused) {
+      return new DecisionReceipt();
+    }
+
+    @java.lang.Override
+    public final com.google.protobuf.UnknownFieldSet
+    getUnknownFields() {
+      return this.unknownFields;
+    }
+    public static final com.google.protobuf.Descriptors.Descriptor
+        getDescriptor() {
+      return btv.v1.Types.internal_static_btv_v1_DecisionReceipt_descriptor;
+    }
+
+    @java.lang.Override
+    protected com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+        internalGetFieldAccessorTable() {
+      return btv.v1.Types.internal_static_btv_v1_DecisionReceipt_fieldAccessorTable
+          .ensureFieldAccessorsInitialized(
+              btv.v1.Types.DecisionReceipt.class, btv.v1.Types.DecisionReceipt.Builder.class);
+    }
+
+    public static final int LEDGER_SEQUENCE_FIELD_NUMBER = 1;
+    private long ledgerSequence_ = 0L;
+    /**
+     * <pre>
+     * ledger_sequence is the entry's sequence in the tenant ledger.
+     * </pre>
+     *
+     * <code>uint64 ledger_sequence = 1 [json_name = "ledgerSequence"];</code>
+     * @return The ledgerSequence.
+     */
+    @java.lang.Override
+    public long getLedgerSequence() {
+      return ledgerSequence_;
+    }
+
+    public static final int ENTRY_HASH_FIELD_NUMBER = 2;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object entryHash_ = "";
+    /**
+     * <pre>
+     * entry_hash is the entry's SHA-256 (hex) of its canonical form.
+     * </pre>
+     *
+     * <code>string entry_hash = 2 [json_name = "entryHash"];</code>
+     * @return The entryHash.
+     */
+    @java.lang.Override
+    public java.lang.String getEntryHash() {
+      java.lang.Object ref = entryHash_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        entryHash_ = s;
+        return s;
+      }
+    }
+    /**
+     * <pre>
+     * entry_hash is the entry's SHA-256 (hex) of its canonical form.
+     * </pre>
+     *
+     * <code>string entry_hash = 2 [json_name = "entryHash"];</code>
+     * @return The bytes for entryHash.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getEntryHashBytes() {
+      java.lang.Object ref = entryHash_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        entryHash_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
+    private byte memoizedIsInitialized = -1;
+    @java.lang.Override
+    public final boolean isInitialized() {
+      byte isInitialized = memoizedIsInitialized;
+      if (isInitialized == 1) return true;
+      if (isInitialized == 0) return false;
+
+      memoizedIsInitialized = 1;
+      return true;
+    }
+
+    @java.lang.Override
+    public void writeTo(com.google.protobuf.CodedOutputStream output)
+                        throws java.io.IOException {
+      if (ledgerSequence_ != 0L) {
+        output.writeUInt64(1, ledgerSequence_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(entryHash_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 2, entryHash_);
+      }
+      getUnknownFields().writeTo(output);
+    }
+
+    @java.lang.Override
+    public int getSerializedSize() {
+      int size = memoizedSize;
+      if (size != -1) return size;
+
+      size = 0;
+      if (ledgerSequence_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeUInt64Size(1, ledgerSequence_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(entryHash_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(2, entryHash_);
+      }
+      size += getUnknownFields().getSerializedSize();
+      memoizedSize = size;
+      return size;
+    }
+
+    @java.lang.Override
+    public boolean equals(final java.lang.Object obj) {
+      if (obj == this) {
+       return true;
+      }
+      if (!(obj instanceof btv.v1.Types.DecisionReceipt)) {
+        return super.equals(obj);
+      }
+      btv.v1.Types.DecisionReceipt other = (btv.v1.Types.DecisionReceipt) obj;
+
+      if (getLedgerSequence()
+          != other.getLedgerSequence()) return false;
+      if (!getEntryHash()
+          .equals(other.getEntryHash())) return false;
+      if (!getUnknownFields().equals(other.getUnknownFields())) return false;
+      return true;
+    }
+
+    @java.lang.Override
+    public int hashCode() {
+      if (memoizedHashCode != 0) {
+        return memoizedHashCode;
+      }
+      int hash = 41;
+      hash = (19 * hash) + getDescriptor().hashCode();
+      hash = (37 * hash) + LEDGER_SEQUENCE_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getLedgerSequence());
+      hash = (37 * hash) + ENTRY_HASH_FIELD_NUMBER;
+      hash = (53 * hash) + getEntryHash().hashCode();
+      hash = (29 * hash) + getUnknownFields().hashCode();
+      memoizedHashCode = hash;
+      return hash;
+    }
+
+    public static btv.v1.Types.DecisionReceipt parseFrom(
+        java.nio.ByteBuffer data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static btv.v1.Types.DecisionReceipt parseFrom(
+        java.nio.ByteBuffer data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static btv.v1.Types.DecisionReceipt parseFrom(
+        com.google.protobuf.ByteString data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static btv.v1.Types.DecisionReceipt parseFrom(
+        com.google.protobuf.ByteString data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static btv.v1.Types.DecisionReceipt parseFrom(byte[] data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static btv.v1.Types.DecisionReceipt parseFrom(
+        byte[] data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static btv.v1.Types.DecisionReceipt parseFrom(java.io.InputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input);
+    }
+    public static btv.v1.Types.DecisionReceipt parseFrom(
+        java.io.InputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input, extensionRegistry);
+    }
+    public static btv.v1.Types.DecisionReceipt parseDelimitedFrom(java.io.InputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseDelimitedWithIOException(PARSER, input);
+    }
+    public static btv.v1.Types.DecisionReceipt parseDelimitedFrom(
+        java.io.InputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseDelimitedWithIOException(PARSER, input, extensionRegistry);
+    }
+    public static btv.v1.Types.DecisionReceipt parseFrom(
+        com.google.protobuf.CodedInputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input);
+    }
+    public static btv.v1.Types.DecisionReceipt parseFrom(
+        com.google.protobuf.CodedInputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input, extensionRegistry);
+    }
+
+    @java.lang.Override
+    public Builder newBuilderForType() { return newBuilder(); }
+    public static Builder newBuilder() {
+      return DEFAULT_INSTANCE.toBuilder();
+    }
+    public static Builder newBuilder(btv.v1.Types.DecisionReceipt prototype) {
+      return DEFAULT_INSTANCE.toBuilder().mergeFrom(prototype);
+    }
+    @java.lang.Override
+    public Builder toBuilder() {
+      return this == DEFAULT_INSTANCE
+          ? new Builder() : new Builder().mergeFrom(this);
+    }
+
+    @java.lang.Override
+    protected Builder newBuilderForType(
+        com.google.protobuf.GeneratedMessageV3.BuilderParent parent) {
+      Builder builder = new Builder(parent);
+      return builder;
+    }
+    /**
+     * <pre>
+     * DecisionReceipt names a decision's ledger entry: with an inclusion proof
+     * (AuditService/GetInclusionProof) and a signed checkpoint it proves the
+     * decision to anyone holding the checkpoint public key.
+     * </pre>
+     *
+     * Protobuf type {@code btv.v1.DecisionReceipt}
+     */
+    public static final class Builder extends
+        com.google.protobuf.GeneratedMessageV3.Builder<Builder> implements
+        // @@protoc_insertion_point(builder_implements:btv.v1.DecisionReceipt)
+        btv.v1.Types.DecisionReceiptOrBuilder {
+      public static final com.google.protobuf.Descriptors.Descriptor
+          getDescriptor() {
+        return btv.v1.Types.internal_static_btv_v1_DecisionReceipt_descriptor;
+      }
+
+      @java.lang.Override
+      protected com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+          internalGetFieldAccessorTable() {
+        return btv.v1.Types.internal_static_btv_v1_DecisionReceipt_fieldAccessorTable
+            .ensureFieldAccessorsInitialized(
+                btv.v1.Types.DecisionReceipt.class, btv.v1.Types.DecisionReceipt.Builder.class);
+      }
+
+      // Construct using btv.v1.Types.DecisionReceipt.newBuilder()
+      private Builder() {
+
+      }
+
+      private Builder(
+          com.google.protobuf.GeneratedMessageV3.BuilderParent parent) {
+        super(parent);
+
+      }
+      @java.lang.Override
+      public Builder clear() {
+        super.clear();
+        bitField0_ = 0;
+        ledgerSequence_ = 0L;
+        entryHash_ = "";
+        return this;
+      }
+
+      @java.lang.Override
+      public com.google.protobuf.Descriptors.Descriptor
+          getDescriptorForType() {
+        return btv.v1.Types.internal_static_btv_v1_DecisionReceipt_descriptor;
+      }
+
+      @java.lang.Override
+      public btv.v1.Types.DecisionReceipt getDefaultInstanceForType() {
+        return btv.v1.Types.DecisionReceipt.getDefaultInstance();
+      }
+
+      @java.lang.Override
+      public btv.v1.Types.DecisionReceipt build() {
+        btv.v1.Types.DecisionReceipt result = buildPartial();
+        if (!result.isInitialized()) {
+          throw newUninitializedMessageException(result);
+        }
+        return result;
+      }
+
+      @java.lang.Override
+      public btv.v1.Types.DecisionReceipt buildPartial() {
+        btv.v1.Types.DecisionReceipt result = new btv.v1.Types.DecisionReceipt(this);
+        if (bitField0_ != 0) { buildPartial0(result); }
+        onBuilt();
+        return result;
+      }
+
+      private void buildPartial0(btv.v1.Types.DecisionReceipt result) {
+        int from_bitField0_ = bitField0_;
+        if (((from_bitField0_ & 0x00000001) != 0)) {
+          result.ledgerSequence_ = ledgerSequence_;
+        }
+        if (((from_bitField0_ & 0x00000002) != 0)) {
+          result.entryHash_ = entryHash_;
+        }
+      }
+
+      @java.lang.Override
+      public Builder clone() {
+        return super.clone();
+      }
+      @java.lang.Override
+      public Builder setField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          java.lang.Object value) {
+        return super.setField(field, value);
+      }
+      @java.lang.Override
+      public Builder clearField(
+          com.google.protobuf.Descriptors.FieldDescriptor field) {
+        return super.clearField(field);
+      }
+      @java.lang.Override
+      public Builder clearOneof(
+          com.google.protobuf.Descriptors.OneofDescriptor oneof) {
+        return super.clearOneof(oneof);
+      }
+      @java.lang.Override
+      public Builder setRepeatedField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          int index, java.lang.Object value) {
+        return super.setRepeatedField(field, index, value);
+      }
+      @java.lang.Override
+      public Builder addRepeatedField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          java.lang.Object value) {
+        return super.addRepeatedField(field, value);
+      }
+      @java.lang.Override
+      public Builder mergeFrom(com.google.protobuf.Message other) {
+        if (other instanceof btv.v1.Types.DecisionReceipt) {
+          return mergeFrom((btv.v1.Types.DecisionReceipt)other);
+        } else {
+          super.mergeFrom(other);
+          return this;
+        }
+      }
+
+      public Builder mergeFrom(btv.v1.Types.DecisionReceipt other) {
+        if (other == btv.v1.Types.DecisionReceipt.getDefaultInstance()) return this;
+        if (other.getLedgerSequence() != 0L) {
+          setLedgerSequence(other.getLedgerSequence());
+        }
+        if (!other.getEntryHash().isEmpty()) {
+          entryHash_ = other.entryHash_;
+          bitField0_ |= 0x00000002;
+          onChanged();
+        }
+        this.mergeUnknownFields(other.getUnknownFields());
+        onChanged();
+        return this;
+      }
+
+      @java.lang.Override
+      public final boolean isInitialized() {
+        return true;
+      }
+
+      @java.lang.Override
+      public Builder mergeFrom(
+          com.google.protobuf.CodedInputStream input,
+          com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+          throws java.io.IOException {
+        if (extensionRegistry == null) {
+          throw new java.lang.NullPointerException();
+        }
+        try {
+          boolean done = false;
+          while (!done) {
+            int tag = input.readTag();
+            switch (tag) {
+              case 0:
+                done = true;
+                break;
+              case 8: {
+                ledgerSequence_ = input.readUInt64();
+                bitField0_ |= 0x00000001;
+                break;
+              } // case 8
+              case 18: {
+                entryHash_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x00000002;
+                break;
+              } // case 18
+              default: {
+                if (!super.parseUnknownField(input, extensionRegistry, tag)) {
+                  done = true; // was an endgroup tag
+                }
+                break;
+              } // default:
+            } // switch (tag)
+          } // while (!done)
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw e.unwrapIOException();
+        } finally {
+          onChanged();
+        } // finally
+        return this;
+      }
+      private int bitField0_;
+
+      private long ledgerSequence_ ;
+      /**
+       * <pre>
+       * ledger_sequence is the entry's sequence in the tenant ledger.
+       * </pre>
+       *
+       * <code>uint64 ledger_sequence = 1 [json_name = "ledgerSequence"];</code>
+       * @return The ledgerSequence.
+       */
+      @java.lang.Override
+      public long getLedgerSequence() {
+        return ledgerSequence_;
+      }
+      /**
+       * <pre>
+       * ledger_sequence is the entry's sequence in the tenant ledger.
+       * </pre>
+       *
+       * <code>uint64 ledger_sequence = 1 [json_name = "ledgerSequence"];</code>
+       * @param value The ledgerSequence to set.
+       * @return This builder for chaining.
+       */
+      public Builder setLedgerSequence(long value) {
+        
+        ledgerSequence_ = value;
+        bitField0_ |= 0x00000001;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * ledger_sequence is the entry's sequence in the tenant ledger.
+       * </pre>
+       *
+       * <code>uint64 ledger_sequence = 1 [json_name = "ledgerSequence"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearLedgerSequence() {
+        bitField0_ = (bitField0_ & ~0x00000001);
+        ledgerSequence_ = 0L;
+        onChanged();
+        return this;
+      }
+
+      private java.lang.Object entryHash_ = "";
+      /**
+       * <pre>
+       * entry_hash is the entry's SHA-256 (hex) of its canonical form.
+       * </pre>
+       *
+       * <code>string entry_hash = 2 [json_name = "entryHash"];</code>
+       * @return The entryHash.
+       */
+      public java.lang.String getEntryHash() {
+        java.lang.Object ref = entryHash_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          entryHash_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <pre>
+       * entry_hash is the entry's SHA-256 (hex) of its canonical form.
+       * </pre>
+       *
+       * <code>string entry_hash = 2 [json_name = "entryHash"];</code>
+       * @return The bytes for entryHash.
+       */
+      public com.google.protobuf.ByteString
+          getEntryHashBytes() {
+        java.lang.Object ref = entryHash_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          entryHash_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <pre>
+       * entry_hash is the entry's SHA-256 (hex) of its canonical form.
+       * </pre>
+       *
+       * <code>string entry_hash = 2 [json_name = "entryHash"];</code>
+       * @param value The entryHash to set.
+       * @return This builder for chaining.
+       */
+      public Builder setEntryHash(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        entryHash_ = value;
+        bitField0_ |= 0x00000002;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * entry_hash is the entry's SHA-256 (hex) of its canonical form.
+       * </pre>
+       *
+       * <code>string entry_hash = 2 [json_name = "entryHash"];</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearEntryHash() {
+        entryHash_ = getDefaultInstance().getEntryHash();
+        bitField0_ = (bitField0_ & ~0x00000002);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * entry_hash is the entry's SHA-256 (hex) of its canonical form.
+       * </pre>
+       *
+       * <code>string entry_hash = 2 [json_name = "entryHash"];</code>
+       * @param value The bytes for entryHash to set.
+       * @return This builder for chaining.
+       */
+      public Builder setEntryHashBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        entryHash_ = value;
+        bitField0_ |= 0x00000002;
+        onChanged();
+        return this;
+      }
+      @java.lang.Override
+      public final Builder setUnknownFields(
+          final com.google.protobuf.UnknownFieldSet unknownFields) {
+        return super.setUnknownFields(unknownFields);
+      }
+
+      @java.lang.Override
+      public final Builder mergeUnknownFields(
+          final com.google.protobuf.UnknownFieldSet unknownFields) {
+        return super.mergeUnknownFields(unknownFields);
+      }
+
+
+      // @@protoc_insertion_point(builder_scope:btv.v1.DecisionReceipt)
+    }
+
+    // @@protoc_insertion_point(class_scope:btv.v1.DecisionReceipt)
+    private static final btv.v1.Types.DecisionReceipt DEFAULT_INSTANCE;
+    static {
+      DEFAULT_INSTANCE = new btv.v1.Types.DecisionReceipt();
+    }
+
+    public static btv.v1.Types.DecisionReceipt getDefaultInstance() {
+      return DEFAULT_INSTANCE;
+    }
+
+    private static final com.google.protobuf.Parser<DecisionReceipt>
+        PARSER = new com.google.protobuf.AbstractParser<DecisionReceipt>() {
+      @java.lang.Override
+      public DecisionReceipt parsePartialFrom(
+          com.google.protobuf.CodedInputStream input,
+          com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+          throws com.google.protobuf.InvalidProtocolBufferException {
+        Builder builder = newBuilder();
+        try {
+          builder.mergeFrom(input, extensionRegistry);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw e.setUnfinishedMessage(builder.buildPartial());
+        } catch (com.google.protobuf.UninitializedMessageException e) {
+          throw e.asInvalidProtocolBufferException().setUnfinishedMessage(builder.buildPartial());
+        } catch (java.io.IOException e) {
+          throw new com.google.protobuf.InvalidProtocolBufferException(e)
+              .setUnfinishedMessage(builder.buildPartial());
+        }
+        return builder.buildPartial();
+      }
+    };
+
+    public static com.google.protobuf.Parser<DecisionReceipt> parser() {
+      return PARSER;
+    }
+
+    @java.lang.Override
+    public com.google.protobuf.Parser<DecisionReceipt> getParserForType() {
+      return PARSER;
+    }
+
+    @java.lang.Override
+    public btv.v1.Types.DecisionReceipt getDefaultInstanceForType() {
       return DEFAULT_INSTANCE;
     }
 
@@ -35079,6 +36031,11 @@ btv.v1.Types.AutonomyLimit defaultValue) {
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
       internal_static_btv_v1_Decision_fieldAccessorTable;
   private static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_btv_v1_DecisionReceipt_descriptor;
+  private static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_btv_v1_DecisionReceipt_fieldAccessorTable;
+  private static final com.google.protobuf.Descriptors.Descriptor
     internal_static_btv_v1_Message_descriptor;
   private static final 
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
@@ -35191,7 +36148,7 @@ btv.v1.Types.AutonomyLimit defaultValue) {
       "gulatoryImpact\022+\n\021executive_summary\030\001 \001(" +
       "\tR\020executiveSummary\022P\n\026applicable_regula" +
       "tions\030\002 \003(\0132\031.btv.v1.ApplicablePenaltyR\025" +
-      "applicableRegulations\"\214\007\n\010Decision\022\037\n\013de" +
+      "applicableRegulations\"\277\007\n\010Decision\022\037\n\013de" +
       "cision_id\030\001 \001(\tR\ndecisionId\022\033\n\tsystem_id" +
       "\030\002 \001(\tR\010systemId\0221\n\007outcome\030\003 \001(\0162\027.btv." +
       "v1.DecisionOutcomeR\007outcome\022\035\n\nrisk_scor" +
@@ -35214,128 +36171,131 @@ btv.v1.Types.AutonomyLimit defaultValue) {
       "tored_outcome\030\026 \001(\0162\027.btv.v1.DecisionOut" +
       "comeR\020monitoredOutcome\022D\n\021candidate_outc" +
       "ome\030\027 \001(\0162\027.btv.v1.DecisionOutcomeR\020cand" +
-      "idateOutcome\"L\n\007Message\022\'\n\004role\030\001 \001(\0162\023." +
-      "btv.v1.MessageRoleR\004role\022\030\n\007content\030\002 \001(" +
-      "\tR\007content\"\273\001\n\007Finding\022\026\n\006domain\030\001 \001(\tR\006" +
-      "domain\022\035\n\nsub_threat\030\002 \001(\tR\tsubThreat\022\030\n" +
-      "\007pattern\030\003 \001(\tR\007pattern\022\032\n\010severity\030\004 \001(" +
-      "\001R\010severity\022\036\n\nconfidence\030\005 \001(\001R\nconfide" +
-      "nce\022#\n\rmessage_index\030\006 \001(\rR\014messageIndex" +
-      "\"\234\003\n\014StatusChange\022\033\n\tsystem_id\030\001 \001(\tR\010sy" +
-      "stemId\022B\n\017previous_status\030\002 \001(\0162\031.btv.v1" +
-      ".OperationalStatusR\016previousStatus\0228\n\nne" +
-      "w_status\030\003 \001(\0162\031.btv.v1.OperationalStatu" +
-      "sR\tnewStatus\0228\n\ttimestamp\030\004 \001(\0132\032.google" +
-      ".protobuf.TimestampR\ttimestamp\022\"\n\014acknow" +
-      "ledged\030\005 \001(\010R\014acknowledged\022\032\n\010operator\030\006" +
-      " \001(\tR\010operator\022\030\n\007message\030\007 \001(\tR\007message" +
-      "\022\032\n\010revision\030\010 \001(\004R\010revision\022\032\n\010replayed" +
-      "\030\t \001(\010R\010replayed\022%\n\016operator_claim\030\n \001(\t" +
-      "R\roperatorClaim\"\221\003\n\013PhaseChange\022\033\n\tsyste" +
-      "m_id\030\001 \001(\tR\010systemId\022=\n\016previous_phase\030\002" +
-      " \001(\0162\026.btv.v1.LifecyclePhaseR\rpreviousPh" +
-      "ase\0223\n\tnew_phase\030\003 \001(\0162\026.btv.v1.Lifecycl" +
-      "ePhaseR\010newPhase\0228\n\ttimestamp\030\004 \001(\0132\032.go" +
-      "ogle.protobuf.TimestampR\ttimestamp\022\"\n\014ac" +
-      "knowledged\030\005 \001(\010R\014acknowledged\022\032\n\010operat" +
-      "or\030\006 \001(\tR\010operator\022\030\n\007message\030\007 \001(\tR\007mes" +
-      "sage\022\032\n\010revision\030\010 \001(\004R\010revision\022\032\n\010repl" +
-      "ayed\030\t \001(\010R\010replayed\022%\n\016operator_claim\030\n" +
-      " \001(\tR\roperatorClaim\"\301\002\n\014SystemStatus\022\033\n\t" +
-      "system_id\030\001 \001(\tR\010systemId\022H\n\022operational" +
+      "idateOutcome\0221\n\007receipt\030\024 \001(\0132\027.btv.v1.D" +
+      "ecisionReceiptR\007receipt\"Y\n\017DecisionRecei" +
+      "pt\022\'\n\017ledger_sequence\030\001 \001(\004R\016ledgerSeque" +
+      "nce\022\035\n\nentry_hash\030\002 \001(\tR\tentryHash\"L\n\007Me" +
+      "ssage\022\'\n\004role\030\001 \001(\0162\023.btv.v1.MessageRole" +
+      "R\004role\022\030\n\007content\030\002 \001(\tR\007content\"\273\001\n\007Fin" +
+      "ding\022\026\n\006domain\030\001 \001(\tR\006domain\022\035\n\nsub_thre" +
+      "at\030\002 \001(\tR\tsubThreat\022\030\n\007pattern\030\003 \001(\tR\007pa" +
+      "ttern\022\032\n\010severity\030\004 \001(\001R\010severity\022\036\n\ncon" +
+      "fidence\030\005 \001(\001R\nconfidence\022#\n\rmessage_ind" +
+      "ex\030\006 \001(\rR\014messageIndex\"\234\003\n\014StatusChange\022" +
+      "\033\n\tsystem_id\030\001 \001(\tR\010systemId\022B\n\017previous" +
       "_status\030\002 \001(\0162\031.btv.v1.OperationalStatus" +
-      "R\021operationalStatus\022?\n\017lifecycle_phase\030\003" +
-      " \001(\0162\026.btv.v1.LifecyclePhaseR\016lifecycleP" +
-      "hase\022\032\n\010revision\030\004 \001(\004R\010revision\0229\n\nupda" +
-      "ted_at\030\005 \001(\0132\032.google.protobuf.Timestamp" +
-      "R\tupdatedAt\022\026\n\006reason\030\006 \001(\tR\006reason\022\032\n\010o" +
-      "perator\030\007 \001(\tR\010operator\"\323\003\n\013StatusEvent\022" +
-      "+\n\004type\030\001 \001(\0162\027.btv.v1.StatusEventTypeR\004" +
-      "type\022\033\n\tsystem_id\030\002 \001(\tR\010systemId\022B\n\017pre" +
-      "vious_status\030\003 \001(\0162\031.btv.v1.OperationalS" +
-      "tatusR\016previousStatus\0228\n\nnew_status\030\004 \001(" +
-      "\0162\031.btv.v1.OperationalStatusR\tnewStatus\022" +
-      "\032\n\010revision\030\005 \001(\004R\010revision\0228\n\ttimestamp" +
-      "\030\006 \001(\0132\032.google.protobuf.TimestampR\ttime" +
-      "stamp\022\026\n\006reason\030\007 \001(\tR\006reason\022\032\n\010operato" +
-      "r\030\010 \001(\tR\010operator\022=\n\016previous_phase\030\t \001(" +
-      "\0162\026.btv.v1.LifecyclePhaseR\rpreviousPhase" +
-      "\0223\n\tnew_phase\030\n \001(\0162\026.btv.v1.LifecyclePh" +
-      "aseR\010newPhase\"\226\003\n\013LedgerEntry\022\032\n\010sequenc" +
-      "e\030\001 \001(\004R\010sequence\0228\n\ttimestamp\030\002 \001(\0132\032.g" +
-      "oogle.protobuf.TimestampR\ttimestamp\022\035\n\ne" +
-      "vent_type\030\003 \001(\tR\teventType\022#\n\ractor_subj" +
-      "ect\030\004 \001(\tR\014actorSubject\022\035\n\nactor_role\030\005 " +
-      "\001(\tR\tactorRole\022\035\n\nrequest_id\030\006 \001(\tR\trequ" +
-      "estId\022!\n\014payload_json\030\007 \001(\tR\013payloadJson" +
-      "\022\033\n\tprev_hash\030\010 \001(\tR\010prevHash\022\035\n\nentry_h" +
-      "ash\030\t \001(\tR\tentryHash\022\025\n\006key_id\030\n \001(\tR\005ke" +
-      "yId\022\034\n\tsignature\030\013 \001(\tR\tsignature\022\033\n\tten" +
-      "ant_id\030\014 \001(\tR\010tenantId\"\371\002\n\006Review\022\035\n\nreq" +
-      "uest_id\030\001 \001(\tR\trequestId\022,\n\006status\030\002 \001(\016" +
-      "2\024.btv.v1.ReviewStatusR\006status\0229\n\ncreate" +
-      "d_at\030\003 \001(\0132\032.google.protobuf.TimestampR\t" +
-      "createdAt\022\033\n\tsystem_id\030\004 \001(\tR\010systemId\022\035" +
-      "\n\nrisk_score\030\005 \001(\001R\triskScore\022\037\n\013decisio" +
-      "n_id\030\006 \001(\tR\ndecisionId\022;\n\013resolved_at\030\007 " +
-      "\001(\0132\032.google.protobuf.TimestampR\nresolve" +
-      "dAt\022\037\n\013resolved_by\030\010 \001(\tR\nresolvedBy\022\024\n\005" +
-      "notes\030\t \001(\tR\005notes\022\026\n\006reason\030\n \001(\tR\006reas" +
-      "on*\344\001\n\021OperationalStatus\022\"\n\036OPERATIONAL_" +
-      "STATUS_UNSPECIFIED\020\000\022\035\n\031OPERATIONAL_STAT" +
-      "US_ACTIVE\020\001\022\037\n\033OPERATIONAL_STATUS_DEGRAD" +
-      "ED\020\002\022\"\n\036OPERATIONAL_STATUS_MAINTENANCE\020\003" +
-      "\022 \n\034OPERATIONAL_STATUS_SUSPENDED\020\004\022%\n!OP" +
-      "ERATIONAL_STATUS_EMERGENCY_STOP\020\005*\222\002\n\016Li" +
-      "fecyclePhase\022\037\n\033LIFECYCLE_PHASE_UNSPECIF" +
-      "IED\020\000\022\032\n\026LIFECYCLE_PHASE_DESIGN\020\001\022\037\n\033LIF" +
-      "ECYCLE_PHASE_DEVELOPMENT\020\002\022\036\n\032LIFECYCLE_" +
-      "PHASE_VALIDATION\020\003\022\036\n\032LIFECYCLE_PHASE_DE" +
-      "PLOYMENT\020\004\022\035\n\031LIFECYCLE_PHASE_OPERATION\020" +
-      "\005\022\036\n\032LIFECYCLE_PHASE_MONITORING\020\006\022#\n\037LIF" +
-      "ECYCLE_PHASE_DECOMMISSIONING\020\007*\226\001\n\017Decis" +
-      "ionOutcome\022 \n\034DECISION_OUTCOME_UNSPECIFI" +
-      "ED\020\000\022\035\n\031DECISION_OUTCOME_APPROVED\020\001\022\034\n\030D" +
-      "ECISION_OUTCOME_BLOCKED\020\002\022$\n DECISION_OU" +
-      "TCOME_REVIEW_REQUIRED\020\003*\227\003\n\006Sector\022\026\n\022SE" +
-      "CTOR_UNSPECIFIED\020\000\022\022\n\016SECTOR_GENERAL\020\001\022\035" +
-      "\n\031SECTOR_GENERAL_COMMERCIAL\020\002\022\024\n\020SECTOR_" +
-      "MARKETING\020\003\022\022\n\016SECTOR_BANKING\020\004\022\024\n\020SECTO" +
-      "R_INSURANCE\020\005\022\025\n\021SECTOR_HEALTHCARE\020\006\022\024\n\020" +
-      "SECTOR_BIOMETRIC\020\007\022\"\n\036SECTOR_CRITICAL_IN" +
-      "FRASTRUCTURE\020\010\022\024\n\020SECTOR_EDUCATION\020\t\022\025\n\021" +
-      "SECTOR_EMPLOYMENT\020\n\022\035\n\031SECTOR_ESSENTIAL_" +
-      "SERVICES\020\013\022\032\n\026SECTOR_LAW_ENFORCEMENT\020\014\022\024" +
-      "\n\020SECTOR_MIGRATION\020\r\022\022\n\016SECTOR_JUSTICE\020\016" +
-      "\022\037\n\033SECTOR_DEMOCRATIC_PROCESSES\020\017*|\n\006AiR" +
-      "ole\022\027\n\023AI_ROLE_UNSPECIFIED\020\000\022\024\n\020AI_ROLE_" +
-      "PROVIDER\020\001\022\024\n\020AI_ROLE_DEPLOYER\020\002\022\024\n\020AI_R" +
-      "OLE_IMPORTER\020\003\022\027\n\023AI_ROLE_DISTRIBUTOR\020\004*" +
-      "\344\001\n\022RiskClassification\022#\n\037RISK_CLASSIFIC" +
-      "ATION_UNSPECIFIED\020\000\022\037\n\033RISK_CLASSIFICATI" +
-      "ON_MINIMAL\020\001\022\037\n\033RISK_CLASSIFICATION_LIMI" +
-      "TED\020\002\022\034\n\030RISK_CLASSIFICATION_HIGH\020\003\022%\n!R" +
-      "ISK_CLASSIFICATION_SYSTEMIC_GPAI\020\004\022\"\n\036RI" +
-      "SK_CLASSIFICATION_PROHIBITED\020\005*\200\001\n\tRiskL" +
-      "evel\022\032\n\026RISK_LEVEL_UNSPECIFIED\020\000\022\022\n\016RISK" +
-      "_LEVEL_LOW\020\001\022\025\n\021RISK_LEVEL_MEDIUM\020\002\022\023\n\017R" +
-      "ISK_LEVEL_HIGH\020\003\022\027\n\023RISK_LEVEL_CRITICAL\020" +
-      "\004*o\n\017EnforcementMode\022 \n\034ENFORCEMENT_MODE" +
-      "_UNSPECIFIED\020\000\022\034\n\030ENFORCEMENT_MODE_ENFOR" +
-      "CE\020\001\022\034\n\030ENFORCEMENT_MODE_MONITOR\020\002*\250\001\n\013M" +
-      "essageRole\022\034\n\030MESSAGE_ROLE_UNSPECIFIED\020\000" +
-      "\022\027\n\023MESSAGE_ROLE_SYSTEM\020\001\022\025\n\021MESSAGE_ROL" +
-      "E_USER\020\002\022\032\n\026MESSAGE_ROLE_ASSISTANT\020\003\022\025\n\021" +
-      "MESSAGE_ROLE_TOOL\020\004\022\030\n\024MESSAGE_ROLE_CONT" +
-      "EXT\020\005*\223\001\n\017StatusEventType\022!\n\035STATUS_EVEN" +
-      "T_TYPE_UNSPECIFIED\020\000\022\036\n\032STATUS_EVENT_TYP" +
-      "E_SNAPSHOT\020\001\022\034\n\030STATUS_EVENT_TYPE_CHANGE" +
-      "\020\002\022\037\n\033STATUS_EVENT_TYPE_HEARTBEAT\020\003*\200\001\n\014" +
-      "ReviewStatus\022\035\n\031REVIEW_STATUS_UNSPECIFIE" +
-      "D\020\000\022\031\n\025REVIEW_STATUS_PENDING\020\001\022\032\n\026REVIEW" +
-      "_STATUS_APPROVED\020\002\022\032\n\026REVIEW_STATUS_REJE" +
-      "CTED\020\003B*Z(buildtovalue.dev/btv/gen/go/bt" +
-      "v/v1;btvv1b\006proto3"
+      "R\016previousStatus\0228\n\nnew_status\030\003 \001(\0162\031.b" +
+      "tv.v1.OperationalStatusR\tnewStatus\0228\n\tti" +
+      "mestamp\030\004 \001(\0132\032.google.protobuf.Timestam" +
+      "pR\ttimestamp\022\"\n\014acknowledged\030\005 \001(\010R\014ackn" +
+      "owledged\022\032\n\010operator\030\006 \001(\tR\010operator\022\030\n\007" +
+      "message\030\007 \001(\tR\007message\022\032\n\010revision\030\010 \001(\004" +
+      "R\010revision\022\032\n\010replayed\030\t \001(\010R\010replayed\022%" +
+      "\n\016operator_claim\030\n \001(\tR\roperatorClaim\"\221\003" +
+      "\n\013PhaseChange\022\033\n\tsystem_id\030\001 \001(\tR\010system" +
+      "Id\022=\n\016previous_phase\030\002 \001(\0162\026.btv.v1.Life" +
+      "cyclePhaseR\rpreviousPhase\0223\n\tnew_phase\030\003" +
+      " \001(\0162\026.btv.v1.LifecyclePhaseR\010newPhase\0228" +
+      "\n\ttimestamp\030\004 \001(\0132\032.google.protobuf.Time" +
+      "stampR\ttimestamp\022\"\n\014acknowledged\030\005 \001(\010R\014" +
+      "acknowledged\022\032\n\010operator\030\006 \001(\tR\010operator" +
+      "\022\030\n\007message\030\007 \001(\tR\007message\022\032\n\010revision\030\010" +
+      " \001(\004R\010revision\022\032\n\010replayed\030\t \001(\010R\010replay" +
+      "ed\022%\n\016operator_claim\030\n \001(\tR\roperatorClai" +
+      "m\"\301\002\n\014SystemStatus\022\033\n\tsystem_id\030\001 \001(\tR\010s" +
+      "ystemId\022H\n\022operational_status\030\002 \001(\0162\031.bt" +
+      "v.v1.OperationalStatusR\021operationalStatu" +
+      "s\022?\n\017lifecycle_phase\030\003 \001(\0162\026.btv.v1.Life" +
+      "cyclePhaseR\016lifecyclePhase\022\032\n\010revision\030\004" +
+      " \001(\004R\010revision\0229\n\nupdated_at\030\005 \001(\0132\032.goo" +
+      "gle.protobuf.TimestampR\tupdatedAt\022\026\n\006rea" +
+      "son\030\006 \001(\tR\006reason\022\032\n\010operator\030\007 \001(\tR\010ope" +
+      "rator\"\323\003\n\013StatusEvent\022+\n\004type\030\001 \001(\0162\027.bt" +
+      "v.v1.StatusEventTypeR\004type\022\033\n\tsystem_id\030" +
+      "\002 \001(\tR\010systemId\022B\n\017previous_status\030\003 \001(\016" +
+      "2\031.btv.v1.OperationalStatusR\016previousSta" +
+      "tus\0228\n\nnew_status\030\004 \001(\0162\031.btv.v1.Operati" +
+      "onalStatusR\tnewStatus\022\032\n\010revision\030\005 \001(\004R" +
+      "\010revision\0228\n\ttimestamp\030\006 \001(\0132\032.google.pr" +
+      "otobuf.TimestampR\ttimestamp\022\026\n\006reason\030\007 " +
+      "\001(\tR\006reason\022\032\n\010operator\030\010 \001(\tR\010operator\022" +
+      "=\n\016previous_phase\030\t \001(\0162\026.btv.v1.Lifecyc" +
+      "lePhaseR\rpreviousPhase\0223\n\tnew_phase\030\n \001(" +
+      "\0162\026.btv.v1.LifecyclePhaseR\010newPhase\"\226\003\n\013" +
+      "LedgerEntry\022\032\n\010sequence\030\001 \001(\004R\010sequence\022" +
+      "8\n\ttimestamp\030\002 \001(\0132\032.google.protobuf.Tim" +
+      "estampR\ttimestamp\022\035\n\nevent_type\030\003 \001(\tR\te" +
+      "ventType\022#\n\ractor_subject\030\004 \001(\tR\014actorSu" +
+      "bject\022\035\n\nactor_role\030\005 \001(\tR\tactorRole\022\035\n\n" +
+      "request_id\030\006 \001(\tR\trequestId\022!\n\014payload_j" +
+      "son\030\007 \001(\tR\013payloadJson\022\033\n\tprev_hash\030\010 \001(" +
+      "\tR\010prevHash\022\035\n\nentry_hash\030\t \001(\tR\tentryHa" +
+      "sh\022\025\n\006key_id\030\n \001(\tR\005keyId\022\034\n\tsignature\030\013" +
+      " \001(\tR\tsignature\022\033\n\ttenant_id\030\014 \001(\tR\010tena" +
+      "ntId\"\371\002\n\006Review\022\035\n\nrequest_id\030\001 \001(\tR\treq" +
+      "uestId\022,\n\006status\030\002 \001(\0162\024.btv.v1.ReviewSt" +
+      "atusR\006status\0229\n\ncreated_at\030\003 \001(\0132\032.googl" +
+      "e.protobuf.TimestampR\tcreatedAt\022\033\n\tsyste" +
+      "m_id\030\004 \001(\tR\010systemId\022\035\n\nrisk_score\030\005 \001(\001" +
+      "R\triskScore\022\037\n\013decision_id\030\006 \001(\tR\ndecisi" +
+      "onId\022;\n\013resolved_at\030\007 \001(\0132\032.google.proto" +
+      "buf.TimestampR\nresolvedAt\022\037\n\013resolved_by" +
+      "\030\010 \001(\tR\nresolvedBy\022\024\n\005notes\030\t \001(\tR\005notes" +
+      "\022\026\n\006reason\030\n \001(\tR\006reason*\344\001\n\021Operational" +
+      "Status\022\"\n\036OPERATIONAL_STATUS_UNSPECIFIED" +
+      "\020\000\022\035\n\031OPERATIONAL_STATUS_ACTIVE\020\001\022\037\n\033OPE" +
+      "RATIONAL_STATUS_DEGRADED\020\002\022\"\n\036OPERATIONA" +
+      "L_STATUS_MAINTENANCE\020\003\022 \n\034OPERATIONAL_ST" +
+      "ATUS_SUSPENDED\020\004\022%\n!OPERATIONAL_STATUS_E" +
+      "MERGENCY_STOP\020\005*\222\002\n\016LifecyclePhase\022\037\n\033LI" +
+      "FECYCLE_PHASE_UNSPECIFIED\020\000\022\032\n\026LIFECYCLE" +
+      "_PHASE_DESIGN\020\001\022\037\n\033LIFECYCLE_PHASE_DEVEL" +
+      "OPMENT\020\002\022\036\n\032LIFECYCLE_PHASE_VALIDATION\020\003" +
+      "\022\036\n\032LIFECYCLE_PHASE_DEPLOYMENT\020\004\022\035\n\031LIFE" +
+      "CYCLE_PHASE_OPERATION\020\005\022\036\n\032LIFECYCLE_PHA" +
+      "SE_MONITORING\020\006\022#\n\037LIFECYCLE_PHASE_DECOM" +
+      "MISSIONING\020\007*\226\001\n\017DecisionOutcome\022 \n\034DECI" +
+      "SION_OUTCOME_UNSPECIFIED\020\000\022\035\n\031DECISION_O" +
+      "UTCOME_APPROVED\020\001\022\034\n\030DECISION_OUTCOME_BL" +
+      "OCKED\020\002\022$\n DECISION_OUTCOME_REVIEW_REQUI" +
+      "RED\020\003*\227\003\n\006Sector\022\026\n\022SECTOR_UNSPECIFIED\020\000" +
+      "\022\022\n\016SECTOR_GENERAL\020\001\022\035\n\031SECTOR_GENERAL_C" +
+      "OMMERCIAL\020\002\022\024\n\020SECTOR_MARKETING\020\003\022\022\n\016SEC" +
+      "TOR_BANKING\020\004\022\024\n\020SECTOR_INSURANCE\020\005\022\025\n\021S" +
+      "ECTOR_HEALTHCARE\020\006\022\024\n\020SECTOR_BIOMETRIC\020\007" +
+      "\022\"\n\036SECTOR_CRITICAL_INFRASTRUCTURE\020\010\022\024\n\020" +
+      "SECTOR_EDUCATION\020\t\022\025\n\021SECTOR_EMPLOYMENT\020" +
+      "\n\022\035\n\031SECTOR_ESSENTIAL_SERVICES\020\013\022\032\n\026SECT" +
+      "OR_LAW_ENFORCEMENT\020\014\022\024\n\020SECTOR_MIGRATION" +
+      "\020\r\022\022\n\016SECTOR_JUSTICE\020\016\022\037\n\033SECTOR_DEMOCRA" +
+      "TIC_PROCESSES\020\017*|\n\006AiRole\022\027\n\023AI_ROLE_UNS" +
+      "PECIFIED\020\000\022\024\n\020AI_ROLE_PROVIDER\020\001\022\024\n\020AI_R" +
+      "OLE_DEPLOYER\020\002\022\024\n\020AI_ROLE_IMPORTER\020\003\022\027\n\023" +
+      "AI_ROLE_DISTRIBUTOR\020\004*\344\001\n\022RiskClassifica" +
+      "tion\022#\n\037RISK_CLASSIFICATION_UNSPECIFIED\020" +
+      "\000\022\037\n\033RISK_CLASSIFICATION_MINIMAL\020\001\022\037\n\033RI" +
+      "SK_CLASSIFICATION_LIMITED\020\002\022\034\n\030RISK_CLAS" +
+      "SIFICATION_HIGH\020\003\022%\n!RISK_CLASSIFICATION" +
+      "_SYSTEMIC_GPAI\020\004\022\"\n\036RISK_CLASSIFICATION_" +
+      "PROHIBITED\020\005*\200\001\n\tRiskLevel\022\032\n\026RISK_LEVEL" +
+      "_UNSPECIFIED\020\000\022\022\n\016RISK_LEVEL_LOW\020\001\022\025\n\021RI" +
+      "SK_LEVEL_MEDIUM\020\002\022\023\n\017RISK_LEVEL_HIGH\020\003\022\027" +
+      "\n\023RISK_LEVEL_CRITICAL\020\004*o\n\017EnforcementMo" +
+      "de\022 \n\034ENFORCEMENT_MODE_UNSPECIFIED\020\000\022\034\n\030" +
+      "ENFORCEMENT_MODE_ENFORCE\020\001\022\034\n\030ENFORCEMEN" +
+      "T_MODE_MONITOR\020\002*\250\001\n\013MessageRole\022\034\n\030MESS" +
+      "AGE_ROLE_UNSPECIFIED\020\000\022\027\n\023MESSAGE_ROLE_S" +
+      "YSTEM\020\001\022\025\n\021MESSAGE_ROLE_USER\020\002\022\032\n\026MESSAG" +
+      "E_ROLE_ASSISTANT\020\003\022\025\n\021MESSAGE_ROLE_TOOL\020" +
+      "\004\022\030\n\024MESSAGE_ROLE_CONTEXT\020\005*\223\001\n\017StatusEv" +
+      "entType\022!\n\035STATUS_EVENT_TYPE_UNSPECIFIED" +
+      "\020\000\022\036\n\032STATUS_EVENT_TYPE_SNAPSHOT\020\001\022\034\n\030ST" +
+      "ATUS_EVENT_TYPE_CHANGE\020\002\022\037\n\033STATUS_EVENT" +
+      "_TYPE_HEARTBEAT\020\003*\200\001\n\014ReviewStatus\022\035\n\031RE" +
+      "VIEW_STATUS_UNSPECIFIED\020\000\022\031\n\025REVIEW_STAT" +
+      "US_PENDING\020\001\022\032\n\026REVIEW_STATUS_APPROVED\020\002" +
+      "\022\032\n\026REVIEW_STATUS_REJECTED\020\003B*Z(buildtov" +
+      "alue.dev/btv/gen/go/btv/v1;btvv1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -35407,51 +36367,57 @@ btv.v1.Types.AutonomyLimit defaultValue) {
     internal_static_btv_v1_Decision_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_Decision_descriptor,
-        new java.lang.String[] { "DecisionId", "SystemId", "Outcome", "RiskScore", "Reason", "DetectedThreats", "Confidence", "Recommendations", "ControlsApplied", "BaselineRisk", "SubThreatType", "RegulatoryImpact", "LedgerSequence", "ReviewId", "Env", "RiskLimit", "RulesHash", "CreatedAt", "Findings", "Enforced", "MonitoredOutcome", "CandidateOutcome", });
-    internal_static_btv_v1_Message_descriptor =
+        new java.lang.String[] { "DecisionId", "SystemId", "Outcome", "RiskScore", "Reason", "DetectedThreats", "Confidence", "Recommendations", "ControlsApplied", "BaselineRisk", "SubThreatType", "RegulatoryImpact", "LedgerSequence", "ReviewId", "Env", "RiskLimit", "RulesHash", "CreatedAt", "Findings", "Enforced", "MonitoredOutcome", "CandidateOutcome", "Receipt", });
+    internal_static_btv_v1_DecisionReceipt_descriptor =
       getDescriptor().getMessageTypes().get(9);
+    internal_static_btv_v1_DecisionReceipt_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_btv_v1_DecisionReceipt_descriptor,
+        new java.lang.String[] { "LedgerSequence", "EntryHash", });
+    internal_static_btv_v1_Message_descriptor =
+      getDescriptor().getMessageTypes().get(10);
     internal_static_btv_v1_Message_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_Message_descriptor,
         new java.lang.String[] { "Role", "Content", });
     internal_static_btv_v1_Finding_descriptor =
-      getDescriptor().getMessageTypes().get(10);
+      getDescriptor().getMessageTypes().get(11);
     internal_static_btv_v1_Finding_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_Finding_descriptor,
         new java.lang.String[] { "Domain", "SubThreat", "Pattern", "Severity", "Confidence", "MessageIndex", });
     internal_static_btv_v1_StatusChange_descriptor =
-      getDescriptor().getMessageTypes().get(11);
+      getDescriptor().getMessageTypes().get(12);
     internal_static_btv_v1_StatusChange_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_StatusChange_descriptor,
         new java.lang.String[] { "SystemId", "PreviousStatus", "NewStatus", "Timestamp", "Acknowledged", "Operator", "Message", "Revision", "Replayed", "OperatorClaim", });
     internal_static_btv_v1_PhaseChange_descriptor =
-      getDescriptor().getMessageTypes().get(12);
+      getDescriptor().getMessageTypes().get(13);
     internal_static_btv_v1_PhaseChange_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_PhaseChange_descriptor,
         new java.lang.String[] { "SystemId", "PreviousPhase", "NewPhase", "Timestamp", "Acknowledged", "Operator", "Message", "Revision", "Replayed", "OperatorClaim", });
     internal_static_btv_v1_SystemStatus_descriptor =
-      getDescriptor().getMessageTypes().get(13);
+      getDescriptor().getMessageTypes().get(14);
     internal_static_btv_v1_SystemStatus_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_SystemStatus_descriptor,
         new java.lang.String[] { "SystemId", "OperationalStatus", "LifecyclePhase", "Revision", "UpdatedAt", "Reason", "Operator", });
     internal_static_btv_v1_StatusEvent_descriptor =
-      getDescriptor().getMessageTypes().get(14);
+      getDescriptor().getMessageTypes().get(15);
     internal_static_btv_v1_StatusEvent_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_StatusEvent_descriptor,
         new java.lang.String[] { "Type", "SystemId", "PreviousStatus", "NewStatus", "Revision", "Timestamp", "Reason", "Operator", "PreviousPhase", "NewPhase", });
     internal_static_btv_v1_LedgerEntry_descriptor =
-      getDescriptor().getMessageTypes().get(15);
+      getDescriptor().getMessageTypes().get(16);
     internal_static_btv_v1_LedgerEntry_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_LedgerEntry_descriptor,
         new java.lang.String[] { "Sequence", "Timestamp", "EventType", "ActorSubject", "ActorRole", "RequestId", "PayloadJson", "PrevHash", "EntryHash", "KeyId", "Signature", "TenantId", });
     internal_static_btv_v1_Review_descriptor =
-      getDescriptor().getMessageTypes().get(16);
+      getDescriptor().getMessageTypes().get(17);
     internal_static_btv_v1_Review_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_btv_v1_Review_descriptor,

@@ -88,6 +88,13 @@ export interface ComplianceReport {
   /** ledger_sequence is the ledger head the report was computed at. */
   ledgerSequence: number;
   /**
+   * checkpoint is the signed checkpoint of size ledger_sequence the report
+   * was computed at: its note proves which entries the report covers.
+   */
+  checkpoint:
+    | LedgerCheckpoint
+    | undefined;
+  /**
    * rollout shows how the system's policies were tried before being
    * enforced: monitor periods and the candidate's measured impact.
    */
@@ -310,6 +317,17 @@ export interface LedgerCheckpoint {
   keyId: string;
   /** signature is the Ed25519 signature, base64. */
   signature: string;
+  /**
+   * root_hash is the RFC 9162 Merkle tree root (hex) of the first `size`
+   * entries; empty on checkpoints made before the tree existed.
+   */
+  rootHash: string;
+  /**
+   * note is the same size and root as a C2SP tlog-checkpoint signed note
+   * (origin `<log origin>/<tenant id>`, Ed25519, the origin as key name);
+   * empty on checkpoints made before the tree existed.
+   */
+  note: string;
 }
 
 /** CreateLedgerCheckpointRequest is empty: the caller's tenant is checkpointed. */
@@ -332,6 +350,45 @@ export interface ListLedgerCheckpointsResponse {
   checkpoints: LedgerCheckpoint[];
   /** public_key_pem verifies the checkpoint signatures. */
   publicKeyPem: string;
+  /**
+   * verifier_key is the same public key as a signed-note verifier key of the
+   * tenant's log (`<name>+<key id hex>+<base64 of 0x01 and the key>`).
+   */
+  verifierKey: string;
+}
+
+/** GetInclusionProofRequest names the entry and the tree. */
+export interface GetInclusionProofRequest {
+  /** sequence of the entry (1 or more). */
+  sequence: number;
+  /** tree_size of the tree to prove inclusion in; 0 means the current size. */
+  treeSize: number;
+}
+
+/** GetInclusionProofResponse holds the audit path. */
+export interface GetInclusionProofResponse {
+  /** leaf_hash is SHA-256(0x00 || canonical form of the entry). */
+  leafHash: Buffer;
+  /** tree_size the proof is for (the current size when 0 was asked for). */
+  treeSize: number;
+  /** proof is the RFC 9162 inclusion proof, leaf level first. */
+  proof: Buffer[];
+}
+
+/** GetConsistencyProofRequest names the two tree sizes. */
+export interface GetConsistencyProofRequest {
+  /** from_size is the older tree size (1 or more). */
+  fromSize: number;
+  /** to_size is the newer tree size; 0 means the current size. */
+  toSize: number;
+}
+
+/** GetConsistencyProofResponse holds the consistency proof. */
+export interface GetConsistencyProofResponse {
+  /** proof is the RFC 9162 consistency proof (empty when the sizes are equal). */
+  proof: Buffer[];
+  /** to_size the proof is for (the current size when 0 was asked for). */
+  toSize: number;
 }
 
 /** GetPolicyImpactRequest bounds the window of decisions measured. */
@@ -800,6 +857,7 @@ function createBaseComplianceReport(): ComplianceReport {
     supplyChain: undefined,
     aicmCoverage: 0,
     ledgerSequence: 0,
+    checkpoint: undefined,
     rollout: undefined,
   };
 }
@@ -826,6 +884,9 @@ export const ComplianceReport: MessageFns<ComplianceReport> = {
     }
     if (message.ledgerSequence !== 0) {
       writer.uint32(56).uint64(message.ledgerSequence);
+    }
+    if (message.checkpoint !== undefined) {
+      LedgerCheckpoint.encode(message.checkpoint, writer.uint32(66).fork()).join();
     }
     if (message.rollout !== undefined) {
       RolloutSummary.encode(message.rollout, writer.uint32(162).fork()).join();
@@ -902,6 +963,14 @@ export const ComplianceReport: MessageFns<ComplianceReport> = {
             message.ledgerSequence = longToNumber(reader.uint64());
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.checkpoint = LedgerCheckpoint.decode(reader, reader.uint32());
+            continue;
+          }
           case 20: {
             if (tag !== 162) {
               break;
@@ -955,6 +1024,7 @@ export const ComplianceReport: MessageFns<ComplianceReport> = {
         : isSet(object.ledger_sequence)
         ? globalThis.Number(object.ledger_sequence)
         : 0,
+      checkpoint: isSet(object.checkpoint) ? LedgerCheckpoint.fromJSON(object.checkpoint) : undefined,
       rollout: isSet(object.rollout) ? RolloutSummary.fromJSON(object.rollout) : undefined,
     };
   },
@@ -982,6 +1052,9 @@ export const ComplianceReport: MessageFns<ComplianceReport> = {
     if (message.ledgerSequence !== 0) {
       obj.ledgerSequence = Math.round(message.ledgerSequence);
     }
+    if (message.checkpoint !== undefined) {
+      obj.checkpoint = LedgerCheckpoint.toJSON(message.checkpoint);
+    }
     if (message.rollout !== undefined) {
       obj.rollout = RolloutSummary.toJSON(message.rollout);
     }
@@ -1006,6 +1079,9 @@ export const ComplianceReport: MessageFns<ComplianceReport> = {
       : undefined;
     message.aicmCoverage = object.aicmCoverage ?? 0;
     message.ledgerSequence = object.ledgerSequence ?? 0;
+    message.checkpoint = (object.checkpoint !== undefined && object.checkpoint !== null)
+      ? LedgerCheckpoint.fromPartial(object.checkpoint)
+      : undefined;
     message.rollout = (object.rollout !== undefined && object.rollout !== null)
       ? RolloutSummary.fromPartial(object.rollout)
       : undefined;
@@ -2906,7 +2982,7 @@ export const VerifyLedgerResponse: MessageFns<VerifyLedgerResponse> = {
 };
 
 function createBaseLedgerCheckpoint(): LedgerCheckpoint {
-  return { tenantId: "", size: 0, headHash: "", time: "", keyId: "", signature: "" };
+  return { tenantId: "", size: 0, headHash: "", time: "", keyId: "", signature: "", rootHash: "", note: "" };
 }
 
 export const LedgerCheckpoint: MessageFns<LedgerCheckpoint> = {
@@ -2928,6 +3004,12 @@ export const LedgerCheckpoint: MessageFns<LedgerCheckpoint> = {
     }
     if (message.signature !== "") {
       writer.uint32(50).string(message.signature);
+    }
+    if (message.rootHash !== "") {
+      writer.uint32(58).string(message.rootHash);
+    }
+    if (message.note !== "") {
+      writer.uint32(66).string(message.note);
     }
     return writer;
   },
@@ -2993,6 +3075,22 @@ export const LedgerCheckpoint: MessageFns<LedgerCheckpoint> = {
             message.signature = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.rootHash = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.note = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3025,6 +3123,12 @@ export const LedgerCheckpoint: MessageFns<LedgerCheckpoint> = {
         ? globalThis.String(object.key_id)
         : "",
       signature: isSet(object.signature) ? globalThis.String(object.signature) : "",
+      rootHash: isSet(object.rootHash)
+        ? globalThis.String(object.rootHash)
+        : isSet(object.root_hash)
+        ? globalThis.String(object.root_hash)
+        : "",
+      note: isSet(object.note) ? globalThis.String(object.note) : "",
     };
   },
 
@@ -3048,6 +3152,12 @@ export const LedgerCheckpoint: MessageFns<LedgerCheckpoint> = {
     if (message.signature !== "") {
       obj.signature = message.signature;
     }
+    if (message.rootHash !== "") {
+      obj.rootHash = message.rootHash;
+    }
+    if (message.note !== "") {
+      obj.note = message.note;
+    }
     return obj;
   },
 
@@ -3062,6 +3172,8 @@ export const LedgerCheckpoint: MessageFns<LedgerCheckpoint> = {
     message.time = object.time ?? "";
     message.keyId = object.keyId ?? "";
     message.signature = object.signature ?? "";
+    message.rootHash = object.rootHash ?? "";
+    message.note = object.note ?? "";
     return message;
   },
 };
@@ -3242,7 +3354,7 @@ export const ListLedgerCheckpointsRequest: MessageFns<ListLedgerCheckpointsReque
 };
 
 function createBaseListLedgerCheckpointsResponse(): ListLedgerCheckpointsResponse {
-  return { checkpoints: [], publicKeyPem: "" };
+  return { checkpoints: [], publicKeyPem: "", verifierKey: "" };
 }
 
 export const ListLedgerCheckpointsResponse: MessageFns<ListLedgerCheckpointsResponse> = {
@@ -3252,6 +3364,9 @@ export const ListLedgerCheckpointsResponse: MessageFns<ListLedgerCheckpointsResp
     }
     if (message.publicKeyPem !== "") {
       writer.uint32(18).string(message.publicKeyPem);
+    }
+    if (message.verifierKey !== "") {
+      writer.uint32(26).string(message.verifierKey);
     }
     return writer;
   },
@@ -3285,6 +3400,14 @@ export const ListLedgerCheckpointsResponse: MessageFns<ListLedgerCheckpointsResp
             message.publicKeyPem = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.verifierKey = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3307,6 +3430,11 @@ export const ListLedgerCheckpointsResponse: MessageFns<ListLedgerCheckpointsResp
         : isSet(object.public_key_pem)
         ? globalThis.String(object.public_key_pem)
         : "",
+      verifierKey: isSet(object.verifierKey)
+        ? globalThis.String(object.verifierKey)
+        : isSet(object.verifier_key)
+        ? globalThis.String(object.verifier_key)
+        : "",
     };
   },
 
@@ -3317,6 +3445,9 @@ export const ListLedgerCheckpointsResponse: MessageFns<ListLedgerCheckpointsResp
     }
     if (message.publicKeyPem !== "") {
       obj.publicKeyPem = message.publicKeyPem;
+    }
+    if (message.verifierKey !== "") {
+      obj.verifierKey = message.verifierKey;
     }
     return obj;
   },
@@ -3330,6 +3461,391 @@ export const ListLedgerCheckpointsResponse: MessageFns<ListLedgerCheckpointsResp
     const message = createBaseListLedgerCheckpointsResponse();
     message.checkpoints = object.checkpoints?.map((e) => LedgerCheckpoint.fromPartial(e)) || [];
     message.publicKeyPem = object.publicKeyPem ?? "";
+    message.verifierKey = object.verifierKey ?? "";
+    return message;
+  },
+};
+
+function createBaseGetInclusionProofRequest(): GetInclusionProofRequest {
+  return { sequence: 0, treeSize: 0 };
+}
+
+export const GetInclusionProofRequest: MessageFns<GetInclusionProofRequest> = {
+  encode(message: GetInclusionProofRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sequence !== 0) {
+      writer.uint32(8).uint64(message.sequence);
+    }
+    if (message.treeSize !== 0) {
+      writer.uint32(16).uint64(message.treeSize);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetInclusionProofRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetInclusionProofRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.sequence = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.treeSize = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetInclusionProofRequest {
+    return {
+      sequence: isSet(object.sequence) ? globalThis.Number(object.sequence) : 0,
+      treeSize: isSet(object.treeSize)
+        ? globalThis.Number(object.treeSize)
+        : isSet(object.tree_size)
+        ? globalThis.Number(object.tree_size)
+        : 0,
+    };
+  },
+
+  toJSON(message: GetInclusionProofRequest): unknown {
+    const obj: any = {};
+    if (message.sequence !== 0) {
+      obj.sequence = Math.round(message.sequence);
+    }
+    if (message.treeSize !== 0) {
+      obj.treeSize = Math.round(message.treeSize);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetInclusionProofRequest>, I>>(base?: I): GetInclusionProofRequest {
+    return GetInclusionProofRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetInclusionProofRequest>, I>>(object: I): GetInclusionProofRequest {
+    const message = createBaseGetInclusionProofRequest();
+    message.sequence = object.sequence ?? 0;
+    message.treeSize = object.treeSize ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetInclusionProofResponse(): GetInclusionProofResponse {
+  return { leafHash: Buffer.alloc(0), treeSize: 0, proof: [] };
+}
+
+export const GetInclusionProofResponse: MessageFns<GetInclusionProofResponse> = {
+  encode(message: GetInclusionProofResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.leafHash.length !== 0) {
+      writer.uint32(10).bytes(message.leafHash);
+    }
+    if (message.treeSize !== 0) {
+      writer.uint32(16).uint64(message.treeSize);
+    }
+    for (const v of message.proof) {
+      writer.uint32(26).bytes(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetInclusionProofResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetInclusionProofResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.leafHash = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.treeSize = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.proof.push(Buffer.from(reader.bytes()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetInclusionProofResponse {
+    return {
+      leafHash: isSet(object.leafHash)
+        ? Buffer.from(bytesFromBase64(object.leafHash))
+        : isSet(object.leaf_hash)
+        ? Buffer.from(bytesFromBase64(object.leaf_hash))
+        : Buffer.alloc(0),
+      treeSize: isSet(object.treeSize)
+        ? globalThis.Number(object.treeSize)
+        : isSet(object.tree_size)
+        ? globalThis.Number(object.tree_size)
+        : 0,
+      proof: globalThis.Array.isArray(object?.proof)
+        ? object.proof.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : [],
+    };
+  },
+
+  toJSON(message: GetInclusionProofResponse): unknown {
+    const obj: any = {};
+    if (message.leafHash.length !== 0) {
+      obj.leafHash = base64FromBytes(message.leafHash);
+    }
+    if (message.treeSize !== 0) {
+      obj.treeSize = Math.round(message.treeSize);
+    }
+    if (message.proof?.length) {
+      obj.proof = message.proof.map((e) => base64FromBytes(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetInclusionProofResponse>, I>>(base?: I): GetInclusionProofResponse {
+    return GetInclusionProofResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetInclusionProofResponse>, I>>(object: I): GetInclusionProofResponse {
+    const message = createBaseGetInclusionProofResponse();
+    message.leafHash = object.leafHash ?? Buffer.alloc(0);
+    message.treeSize = object.treeSize ?? 0;
+    message.proof = object.proof?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseGetConsistencyProofRequest(): GetConsistencyProofRequest {
+  return { fromSize: 0, toSize: 0 };
+}
+
+export const GetConsistencyProofRequest: MessageFns<GetConsistencyProofRequest> = {
+  encode(message: GetConsistencyProofRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.fromSize !== 0) {
+      writer.uint32(8).uint64(message.fromSize);
+    }
+    if (message.toSize !== 0) {
+      writer.uint32(16).uint64(message.toSize);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetConsistencyProofRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetConsistencyProofRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.fromSize = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.toSize = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetConsistencyProofRequest {
+    return {
+      fromSize: isSet(object.fromSize)
+        ? globalThis.Number(object.fromSize)
+        : isSet(object.from_size)
+        ? globalThis.Number(object.from_size)
+        : 0,
+      toSize: isSet(object.toSize)
+        ? globalThis.Number(object.toSize)
+        : isSet(object.to_size)
+        ? globalThis.Number(object.to_size)
+        : 0,
+    };
+  },
+
+  toJSON(message: GetConsistencyProofRequest): unknown {
+    const obj: any = {};
+    if (message.fromSize !== 0) {
+      obj.fromSize = Math.round(message.fromSize);
+    }
+    if (message.toSize !== 0) {
+      obj.toSize = Math.round(message.toSize);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetConsistencyProofRequest>, I>>(base?: I): GetConsistencyProofRequest {
+    return GetConsistencyProofRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetConsistencyProofRequest>, I>>(object: I): GetConsistencyProofRequest {
+    const message = createBaseGetConsistencyProofRequest();
+    message.fromSize = object.fromSize ?? 0;
+    message.toSize = object.toSize ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetConsistencyProofResponse(): GetConsistencyProofResponse {
+  return { proof: [], toSize: 0 };
+}
+
+export const GetConsistencyProofResponse: MessageFns<GetConsistencyProofResponse> = {
+  encode(message: GetConsistencyProofResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.proof) {
+      writer.uint32(10).bytes(v!);
+    }
+    if (message.toSize !== 0) {
+      writer.uint32(16).uint64(message.toSize);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetConsistencyProofResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetConsistencyProofResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.proof.push(Buffer.from(reader.bytes()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.toSize = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetConsistencyProofResponse {
+    return {
+      proof: globalThis.Array.isArray(object?.proof)
+        ? object.proof.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : [],
+      toSize: isSet(object.toSize)
+        ? globalThis.Number(object.toSize)
+        : isSet(object.to_size)
+        ? globalThis.Number(object.to_size)
+        : 0,
+    };
+  },
+
+  toJSON(message: GetConsistencyProofResponse): unknown {
+    const obj: any = {};
+    if (message.proof?.length) {
+      obj.proof = message.proof.map((e) => base64FromBytes(e));
+    }
+    if (message.toSize !== 0) {
+      obj.toSize = Math.round(message.toSize);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetConsistencyProofResponse>, I>>(base?: I): GetConsistencyProofResponse {
+    return GetConsistencyProofResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetConsistencyProofResponse>, I>>(object: I): GetConsistencyProofResponse {
+    const message = createBaseGetConsistencyProofResponse();
+    message.proof = object.proof?.map((e) => e) || [];
+    message.toSize = object.toSize ?? 0;
     return message;
   },
 };
@@ -3945,6 +4461,41 @@ export const AuditServiceService = {
       Buffer.from(GetPolicyImpactResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetPolicyImpactResponse => GetPolicyImpactResponse.decode(value),
   },
+  /**
+   * GetInclusionProof proves that one entry is in the tenant ledger's RFC 9162
+   * Merkle tree of a given size. INVALID_ARGUMENT for sequence 0;
+   * OUT_OF_RANGE (TREE_SIZE_OUT_OF_RANGE) for a tree_size beyond the ledger or
+   * a sequence beyond tree_size; NOT_FOUND (LEDGER_ENTRY_NOT_FOUND) for a
+   * sequence beyond the ledger. Another tenant's sizes are exactly that.
+   */
+  getInclusionProof: {
+    path: "/btv.v1.AuditService/GetInclusionProof" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetInclusionProofRequest): Buffer =>
+      Buffer.from(GetInclusionProofRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetInclusionProofRequest => GetInclusionProofRequest.decode(value),
+    responseSerialize: (value: GetInclusionProofResponse): Buffer =>
+      Buffer.from(GetInclusionProofResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetInclusionProofResponse => GetInclusionProofResponse.decode(value),
+  },
+  /**
+   * GetConsistencyProof proves that the tenant ledger's tree of from_size
+   * entries is a prefix of its tree of to_size entries (RFC 9162).
+   * INVALID_ARGUMENT for from_size 0; OUT_OF_RANGE (TREE_SIZE_OUT_OF_RANGE)
+   * for a to_size beyond the ledger or a from_size beyond to_size.
+   */
+  getConsistencyProof: {
+    path: "/btv.v1.AuditService/GetConsistencyProof" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetConsistencyProofRequest): Buffer =>
+      Buffer.from(GetConsistencyProofRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetConsistencyProofRequest => GetConsistencyProofRequest.decode(value),
+    responseSerialize: (value: GetConsistencyProofResponse): Buffer =>
+      Buffer.from(GetConsistencyProofResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetConsistencyProofResponse => GetConsistencyProofResponse.decode(value),
+  },
 } as const;
 
 export interface AuditServiceServer extends UntypedServiceImplementation {
@@ -3979,6 +4530,21 @@ export interface AuditServiceServer extends UntypedServiceImplementation {
    * NOT_FOUND for an unknown system.
    */
   getPolicyImpact: handleUnaryCall<GetPolicyImpactRequest, GetPolicyImpactResponse>;
+  /**
+   * GetInclusionProof proves that one entry is in the tenant ledger's RFC 9162
+   * Merkle tree of a given size. INVALID_ARGUMENT for sequence 0;
+   * OUT_OF_RANGE (TREE_SIZE_OUT_OF_RANGE) for a tree_size beyond the ledger or
+   * a sequence beyond tree_size; NOT_FOUND (LEDGER_ENTRY_NOT_FOUND) for a
+   * sequence beyond the ledger. Another tenant's sizes are exactly that.
+   */
+  getInclusionProof: handleUnaryCall<GetInclusionProofRequest, GetInclusionProofResponse>;
+  /**
+   * GetConsistencyProof proves that the tenant ledger's tree of from_size
+   * entries is a prefix of its tree of to_size entries (RFC 9162).
+   * INVALID_ARGUMENT for from_size 0; OUT_OF_RANGE (TREE_SIZE_OUT_OF_RANGE)
+   * for a to_size beyond the ledger or a from_size beyond to_size.
+   */
+  getConsistencyProof: handleUnaryCall<GetConsistencyProofRequest, GetConsistencyProofResponse>;
 }
 
 export interface AuditServiceClient extends Client {
@@ -4139,6 +4705,49 @@ export interface AuditServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetPolicyImpactResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * GetInclusionProof proves that one entry is in the tenant ledger's RFC 9162
+   * Merkle tree of a given size. INVALID_ARGUMENT for sequence 0;
+   * OUT_OF_RANGE (TREE_SIZE_OUT_OF_RANGE) for a tree_size beyond the ledger or
+   * a sequence beyond tree_size; NOT_FOUND (LEDGER_ENTRY_NOT_FOUND) for a
+   * sequence beyond the ledger. Another tenant's sizes are exactly that.
+   */
+  getInclusionProof(
+    request: GetInclusionProofRequest,
+    callback: (error: ServiceError | null, response: GetInclusionProofResponse) => void,
+  ): ClientUnaryCall;
+  getInclusionProof(
+    request: GetInclusionProofRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetInclusionProofResponse) => void,
+  ): ClientUnaryCall;
+  getInclusionProof(
+    request: GetInclusionProofRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetInclusionProofResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * GetConsistencyProof proves that the tenant ledger's tree of from_size
+   * entries is a prefix of its tree of to_size entries (RFC 9162).
+   * INVALID_ARGUMENT for from_size 0; OUT_OF_RANGE (TREE_SIZE_OUT_OF_RANGE)
+   * for a to_size beyond the ledger or a from_size beyond to_size.
+   */
+  getConsistencyProof(
+    request: GetConsistencyProofRequest,
+    callback: (error: ServiceError | null, response: GetConsistencyProofResponse) => void,
+  ): ClientUnaryCall;
+  getConsistencyProof(
+    request: GetConsistencyProofRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetConsistencyProofResponse) => void,
+  ): ClientUnaryCall;
+  getConsistencyProof(
+    request: GetConsistencyProofRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetConsistencyProofResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const AuditServiceClient = makeGenericClientConstructor(
@@ -4149,6 +4758,14 @@ export const AuditServiceClient = makeGenericClientConstructor(
   service: typeof AuditServiceService;
   serviceName: string;
 };
+
+function bytesFromBase64(b64: string): Uint8Array {
+  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  return globalThis.Buffer.from(arr).toString("base64");
+}
 
 function floatToJson(value: number | null | undefined): number | string | null | undefined {
   return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;

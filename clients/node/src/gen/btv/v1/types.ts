@@ -1037,6 +1037,20 @@ export interface Decision {
    * (UNSPECIFIED without a candidate policy).
    */
   candidateOutcome: DecisionOutcome;
+  /** receipt names the decision's entry in the tenant's signed ledger. */
+  receipt: DecisionReceipt | undefined;
+}
+
+/**
+ * DecisionReceipt names a decision's ledger entry: with an inclusion proof
+ * (AuditService/GetInclusionProof) and a signed checkpoint it proves the
+ * decision to anyone holding the checkpoint public key.
+ */
+export interface DecisionReceipt {
+  /** ledger_sequence is the entry's sequence in the tenant ledger. */
+  ledgerSequence: number;
+  /** entry_hash is the entry's SHA-256 (hex) of its canonical form. */
+  entryHash: string;
 }
 
 /** Message is one piece of what the AI task will see, as chat APIs carry it. */
@@ -2929,6 +2943,7 @@ function createBaseDecision(): Decision {
     enforced: false,
     monitoredOutcome: 0,
     candidateOutcome: 0,
+    receipt: undefined,
   };
 }
 
@@ -2999,6 +3014,9 @@ export const Decision: MessageFns<Decision> = {
     }
     if (message.candidateOutcome !== 0) {
       writer.uint32(184).int32(message.candidateOutcome);
+    }
+    if (message.receipt !== undefined) {
+      DecisionReceipt.encode(message.receipt, writer.uint32(162).fork()).join();
     }
     return writer;
   },
@@ -3192,6 +3210,14 @@ export const Decision: MessageFns<Decision> = {
             message.candidateOutcome = reader.int32() as any;
             continue;
           }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.receipt = DecisionReceipt.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3292,6 +3318,7 @@ export const Decision: MessageFns<Decision> = {
         : isSet(object.candidate_outcome)
         ? decisionOutcomeFromJSON(object.candidate_outcome)
         : 0,
+      receipt: isSet(object.receipt) ? DecisionReceipt.fromJSON(object.receipt) : undefined,
     };
   },
 
@@ -3363,6 +3390,9 @@ export const Decision: MessageFns<Decision> = {
     if (message.candidateOutcome !== 0) {
       obj.candidateOutcome = decisionOutcomeToJSON(message.candidateOutcome);
     }
+    if (message.receipt !== undefined) {
+      obj.receipt = DecisionReceipt.toJSON(message.receipt);
+    }
     return obj;
   },
 
@@ -3395,6 +3425,102 @@ export const Decision: MessageFns<Decision> = {
     message.enforced = object.enforced ?? false;
     message.monitoredOutcome = object.monitoredOutcome ?? 0;
     message.candidateOutcome = object.candidateOutcome ?? 0;
+    message.receipt = (object.receipt !== undefined && object.receipt !== null)
+      ? DecisionReceipt.fromPartial(object.receipt)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDecisionReceipt(): DecisionReceipt {
+  return { ledgerSequence: 0, entryHash: "" };
+}
+
+export const DecisionReceipt: MessageFns<DecisionReceipt> = {
+  encode(message: DecisionReceipt, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ledgerSequence !== 0) {
+      writer.uint32(8).uint64(message.ledgerSequence);
+    }
+    if (message.entryHash !== "") {
+      writer.uint32(18).string(message.entryHash);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DecisionReceipt {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDecisionReceipt();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.ledgerSequence = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.entryHash = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DecisionReceipt {
+    return {
+      ledgerSequence: isSet(object.ledgerSequence)
+        ? globalThis.Number(object.ledgerSequence)
+        : isSet(object.ledger_sequence)
+        ? globalThis.Number(object.ledger_sequence)
+        : 0,
+      entryHash: isSet(object.entryHash)
+        ? globalThis.String(object.entryHash)
+        : isSet(object.entry_hash)
+        ? globalThis.String(object.entry_hash)
+        : "",
+    };
+  },
+
+  toJSON(message: DecisionReceipt): unknown {
+    const obj: any = {};
+    if (message.ledgerSequence !== 0) {
+      obj.ledgerSequence = Math.round(message.ledgerSequence);
+    }
+    if (message.entryHash !== "") {
+      obj.entryHash = message.entryHash;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DecisionReceipt>, I>>(base?: I): DecisionReceipt {
+    return DecisionReceipt.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DecisionReceipt>, I>>(object: I): DecisionReceipt {
+    const message = createBaseDecisionReceipt();
+    message.ledgerSequence = object.ledgerSequence ?? 0;
+    message.entryHash = object.entryHash ?? "";
     return message;
   },
 };
