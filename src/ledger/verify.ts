@@ -196,7 +196,7 @@ export class LedgerVerifier {
     if (key && !key(r.keyId)) return this.bad(i, expected, 'unknown_key', `key id "${r.keyId}" is not in the key ring`);
     // The hash covers the payload as parsed: a payload that is not canonical JSON (a key given twice)
     // would verify while its text reads one way to a person and another to the verifier.
-    if (!isCanonical(r.payload)) {
+    if (ambiguous(r.payload)) {
       return this.bad(i, expected, 'unreadable', `entry ${expected}'s payload is not canonical JSON (a key given twice, or re-encoded): it cannot be read one way only`);
     }
     if (!this.authenticAt(r, expected, prev)) {
@@ -236,10 +236,13 @@ function safeEqualHex(a: string, b: string): boolean {
   return x.length === y.length && x.length > 0 && crypto.timingSafeEqual(x, y);
 }
 
-function isCanonical(payload: string): boolean {
+/** JSON that parses, but not to the same text: a key given twice, or another encoding of it. (Text that is not JSON at all is modified, and said so by its hash.) */
+function ambiguous(payload: string): boolean {
+  let value: unknown;
   try {
-    return canonicalJson(JSON.parse(payload)) === payload;
+    value = JSON.parse(payload);
   } catch {
     return false;
   }
+  return canonicalJson(value) !== payload;
 }
