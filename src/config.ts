@@ -77,7 +77,7 @@ export interface Config {
 export interface TelemetryConfig {
   /** BTV_METRICS_PORT: the Prometheus listener's port (0 picks a free one); undefined = no metrics at all. */
   metricsPort?: number;
-  /** BTV_METRICS_HOST: its bind address (default: BTV_HOST). */
+  /** BTV_METRICS_HOST: its bind address (default 127.0.0.1). */
   metricsHost: string;
   /** BTV_METRICS_TENANT_LABEL=true: a tenant label on the per-call series (one series per tenant: mind the cardinality). */
   tenantLabel: boolean;
@@ -252,7 +252,8 @@ function telemetry(env: Env): TelemetryConfig {
   const base = url('OTEL_EXPORTER_OTLP_ENDPOINT');
   return {
     metricsPort: env.BTV_METRICS_PORT ? int(env, 'BTV_METRICS_PORT', 0, 0, 65535) : undefined,
-    metricsHost: env.BTV_METRICS_HOST || env.BTV_HOST || '0.0.0.0',
+    // Loopback unless asked: /metrics needs no token, so it is not offered to the network by default.
+    metricsHost: env.BTV_METRICS_HOST || '127.0.0.1',
     tenantLabel: flag === 'true',
     otlpTracesUrl: traces ?? (base ? `${base.replace(/\/+$/, '')}/v1/traces` : undefined),
   };

@@ -21,6 +21,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/protobuf/proto"
 )
 
 // Option configures a Client.
@@ -114,7 +115,10 @@ func (c *Client) withAuth(ctx context.Context) context.Context {
 func (c *Client) Enforce(ctx context.Context, systemID, env string, in Input) (*Result, error) {
 	if w := c.watch.Load(); w != nil {
 		if e, ok := w.get(systemID); ok && e.block != nil {
-			return e.block, nil
+			// A copy: a caller that changes its result must not change the next caller's.
+			r := *e.block
+			r.Decision = proto.Clone(e.block.Decision).(*btvv1.Decision)
+			return &r, nil
 		}
 	}
 	req := &btvv1.EnforceRequest{SystemId: systemID, Env: env, Prompt: in.Prompt, ArtifactType: in.ArtifactType}

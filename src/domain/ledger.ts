@@ -1,12 +1,13 @@
-import { Checkpoint, CheckpointSigner } from '../ledger/checkpoint';
-import { LedgerRecord } from '../ledger/entry';
+import { timingSafeEqual } from 'node:crypto';
+import { Checkpoint, CheckpointSigner, verifyCheckpointSignature } from '../ledger/checkpoint';
+import { canonicalForm, GENESIS_HASH, hmacHex, LedgerRecord, sha256Hex } from '../ledger/entry';
 import { KeyRing } from '../ledger/keyring';
 import { LedgerVerifier, VerifyResult } from '../ledger/verify';
-import { LedgerReader } from '../store/ports';
+import { LedgerHead, LedgerReader } from '../store/ports';
 import { RequestContext } from './context';
 import { DomainError, invalidArgument, notFound } from './errors';
 import { Instruments, NO_INSTRUMENTS } from './instruments';
-import { consistencyPlan, inclusionPlan, nodeKey, rootFromFrontier } from '../ledger/merkle';
+import { appendLeaf, consistencyPlan, inclusionPlan, leafHash, NodeRef, nodeKey, rootFromFrontier } from '../ledger/merkle';
 import { Clock } from './tenants';
 
 export const DEFAULT_LEDGER_PAGE = 100;
@@ -24,6 +25,24 @@ function complete(nodes: Map<string, Buffer>, wanted: number): Map<string, Buffe
   if (nodes.size < wanted) throw new DomainError('unavailable', 'STORAGE_DAMAGED', 'the ledger tree is incomplete: run VerifyLedger');
   return nodes;
 }
+
+const damaged = (why: string) => new DomainError('unavailable', 'STORAGE_DAMAGED', `the ledger tree does not match its entries (${why}): nothing is signed; run VerifyLedger`);
+
+/** The complete subtrees of a tree of `size` leaves, largest first: the nodes of its frontier. */
+function frontierNodes(size: number): NodeRef[] {
+  const out: NodeRef[] = [];
+  let start = 0;
+  for (let level = Math.floor(Math.log2(Math.max(1, size))); level >= 0 && start < size; level--) {
+    const width = 2 ** level;
+    if (size - start >= width) {
+      out.push({ level, index: start / width });
+      start += width;
+    }
+  }
+  return out;
+}
+
+const sameHex = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 const outOfRange = (field: string, description: string) =>
   new DomainError('out_of_range', 'TREE_SIZE_OUT_OF_RANGE', `${field}: ${description}`, { field }, [{ field, description }]);
@@ -127,7 +146,7 @@ export class LedgerService {
   /** Signs the tenant's current head (size 0 for an empty ledger) and its tree root, as a signed note too. */
   async checkpoint(tenantId: string): Promise<Checkpoint> {
     const head = await this.ledger.head(tenantId);
-    const cp = this.signer.sign(tenantId, head.sequence, head.headHash, this.clock(), rootFromFrontier(head.frontier));
+    const cp = this.signer.sign(tenantId, head.sequence, head.headHash, this.clock(), await this.verifiedRoot(tenantId, head));
     await this.ledger.insertCheckpoint(cp);
     this.witness(cp);
     return cp;
@@ -136,12 +155,61 @@ export class LedgerService {
   /** Checkpoints every tenant whose ledger moved since its last checkpoint. */
   async checkpointMoved(): Promise<number> {
     const heads = await this.ledger.headsWithoutCheckpoint();
+    // One tenant's damaged tree must not keep the others' checkpoints from being signed.
+    const refused: string[] = [];
     for (const h of heads) {
-      const cp = this.signer.sign(h.tenantId, h.sequence, h.headHash, this.clock(), rootFromFrontier(h.frontier));
+      let root: Buffer;
+      try {
+        root = await this.verifiedRoot(h.tenantId, h);
+      } catch (e) {
+        if (!(e instanceof DomainError && e.reason === 'STORAGE_DAMAGED')) throw e;
+        refused.push(h.tenantId);
+        continue;
+      }
+      const cp = this.signer.sign(h.tenantId, h.sequence, h.headHash, this.clock(), root);
       await this.ledger.insertCheckpoint(cp);
       this.witness(cp);
     }
+    if (refused.length) throw damaged(`tenants ${refused.slice(0, 5).join(', ')}${refused.length > 5 ? ` and ${refused.length - 5} more` : ''}`);
     return heads.length;
+  }
+
+  /**
+   * The root a checkpoint may sign: the stored tree's, once shown to be the tree of the entries.
+   * The stored tree is unkeyed (anyone who can write the database can recompute it), so it is
+   * checked from the last signed root: that root's frontier read from the stored nodes must give
+   * it, and every entry since, its chain and HMAC verified, must extend it to the stored head.
+   * Work is bounded by the entries since the last checkpoint (all of them the first time).
+   */
+  private async verifiedRoot(tenantId: string, head: LedgerHead & { frontier: Buffer[] }): Promise<Buffer> {
+    const stored = rootFromFrontier(head.frontier);
+    let size = 0;
+    let prev = GENESIS_HASH;
+    let frontier: Buffer[] = [];
+    const last = await this.ledger.latestSignedRoot(tenantId, head.sequence);
+    if (last && last.rootHash && verifyCheckpointSignature(last, this.signer.publicKey)) {
+      const refs = frontierNodes(last.size);
+      const read = await this.ledger.treeNodes(tenantId, refs);
+      const nodes = refs.map((r) => read.nodes.get(nodeKey(r)));
+      if (nodes.some((n) => !n) || rootFromFrontier(nodes as Buffer[]).toString('hex') !== last.rootHash) throw damaged(`the nodes below checkpoint ${last.size} give another root`);
+      [size, prev, frontier] = [last.size, last.headHash, nodes as Buffer[]];
+    }
+    while (size < head.sequence) {
+      const page = await this.ledger.list(tenantId, size, Math.min(READ_CHUNK, head.sequence - size));
+      if (page.length === 0) throw damaged(`entry ${size + 1} is missing`);
+      for (const r of page) {
+        if (r.sequence !== size + 1 || r.prevHash !== prev) throw damaged(`entry ${size + 1} does not follow entry ${size}`);
+        const form = canonicalForm(r);
+        const key = this.keyRing.get(r.keyId);
+        if (sha256Hex(form) !== r.entryHash || !key || !sameHex(hmacHex(key, form), r.signature)) throw damaged(`entry ${r.sequence} is not authentic`);
+        frontier = appendLeaf(frontier, size, leafHash(form)).frontier;
+        prev = r.entryHash;
+        size = r.sequence;
+      }
+      if (size % (READ_CHUNK * 10) === 0) await nextTurn();
+    }
+    if (prev !== head.headHash || !rootFromFrontier(frontier).equals(stored)) throw damaged(`the stored tree head disagrees with entries 1..${head.sequence}`);
+    return stored;
   }
 
   /**

@@ -167,6 +167,16 @@ export class KnexLedgerStore {
       .whereNull('ledger_checkpoints.note');
   }
 
+  async latestSignedRoot(tenantId: string, maxSize: number): Promise<Checkpoint | undefined> {
+    const row: Row | undefined = await this.db('ledger_checkpoints')
+      .where({ tenant_id: tenantId })
+      .where('size', '<=', maxSize)
+      .whereNotNull('root_hash')
+      .orderBy('size', 'desc')
+      .first();
+    return row ? toCheckpoint(row) : undefined;
+  }
+
   async checkpoints(tenantId: string): Promise<Checkpoint[]> {
     const rows: Row[] = await this.db('ledger_checkpoints').where({ tenant_id: tenantId }).orderBy('size');
     return rows.map(toCheckpoint);

@@ -94,6 +94,8 @@ export interface LedgerReader {
   head(tenantId: string): Promise<LedgerHead>;
   list(tenantId: string, afterSequence: number, limit: number): Promise<LedgerRecord[]>;
   checkpoints(tenantId: string): Promise<Checkpoint[]>;
+  /** The newest checkpoint of at most `maxSize` entries that signs a tree root (has a note). */
+  latestSignedRoot(tenantId: string, maxSize: number): Promise<Checkpoint | undefined>;
   insertCheckpoint(checkpoint: Checkpoint): Promise<void>;
   headsWithoutCheckpoint(): Promise<(LedgerHead & { tenantId: string })[]>;
   /** Stored Merkle tree nodes, by nodeKey (src/ledger/merkle.ts; missing ones are absent), and the head's sequence, read together. */

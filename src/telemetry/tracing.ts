@@ -1,3 +1,4 @@
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type * as grpc from '@grpc/grpc-js';
 import { Context, context, propagation, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, TextMapGetter, trace, Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -107,7 +108,8 @@ export function startTracing(url: string): Tracing {
   });
   // Global: the context manager that carries a call's span across awaits, the W3C propagator, and
   // the provider the pg instrumentation reports to. Our own spans use this provider directly.
-  provider.register();
+  // W3C trace context only: the default would also take in (and pass on) the caller's baggage.
+  provider.register({ propagator: new W3CTraceContextPropagator() });
   return { calls: new CallTracer(provider.getTracer(SERVICE_NAME)), shutdown: () => provider.shutdown() };
 }
 

@@ -5,7 +5,7 @@ import * as crypto from 'node:crypto';
 import { GetInclusionProofResponse, LedgerCheckpoint } from '../../gen/ts/btv/v1/audit';
 import { EnforceResponse } from '../../gen/ts/btv/v1/governance';
 import { AiSystem, LedgerEntry, RiskClassification, Sector } from '../../gen/ts/btv/v1/types';
-import { canonicalForm, LedgerRecord } from '../../src/ledger/entry';
+import { canonicalForm, LedgerRecord, sha256Hex } from '../../src/ledger/entry';
 import { leafHash, rootOf, verifyConsistency, verifyInclusion } from '../../src/ledger/merkle';
 import { openNote, parseCheckpointText, parseVerifierKey } from '../../src/ledger/note';
 import { bearer, call, Clients, connect, expectError } from '../helpers/grpc';
@@ -246,6 +246,22 @@ describe(`Merkle proofs over the ledger (${TEST_DATABASE_KIND})`, function () {
       expect(await proves(t, cp, 4)).to.equal(true);
     });
 
+    it('an entry forged after the last checkpoint, with its hash, leaf and the head recomputed, is never signed: the checkpoint is refused', async () => {
+      const { t } = await anchored();
+      await register(t, 'after-the-checkpoint');
+      await tamper(async (trx) => {
+        // Everything a database writer can do without the keys: the payload, its entry hash, its leaf
+        // (entry 11 completes no node but itself) and the head's hash and tree.
+        const e11 = (await entries(t))[10];
+        const forged = { ...e11, payloadJson: e11.payloadJson.replace('after-the-checkpoint', 'forged-decision') };
+        expect(forged.payloadJson).to.not.equal(e11.payloadJson);
+        const entryHash = sha256Hex(canonicalForm(toRecord(forged)));
+        await trx('ledger_entries').where({ tenant_id: t.tenantId, sequence: 11 }).update({ payload: forged.payloadJson, entry_hash: entryHash, tree_hashes: leafOf({ ...forged, entryHash }) });
+        await trx('ledger_heads').where({ tenant_id: t.tenantId }).update({ head_hash: entryHash, frontier: await frontierAt(trx, t.tenantId, 11) });
+      });
+      await expectError(checkpoint(t), grpc.status.UNAVAILABLE, 'ERROR_REASON_STORAGE_DAMAGED');
+    });
+
     it('a modified entry whose stored tree nodes were recomputed too', async () => {
       const { t, cp } = await anchored();
       await tamper(async (trx) => {
@@ -282,20 +298,21 @@ describe(`Merkle proofs over the ledger (${TEST_DATABASE_KIND})`, function () {
       expect((await call(c.audit, c.audit.verifyLedger, {}, t.auditor)).problem).to.equal('truncated');
     });
 
-    it('a forked history (tail rewritten, tree recomputed, checkpoint signed again): the consistency proof fails', async () => {
+    it('a forked history (tail rewritten, tree recomputed): the server refuses to sign it, and no consistency proof links it to the kept checkpoint', async () => {
       const { t, cp } = await anchored();
       await tamper(async (trx) => {
         await trx('ledger_entries').where({ tenant_id: t.tenantId }).andWhere('sequence', '>', 7).delete();
         await trx('ledger_heads').where({ tenant_id: t.tenantId }).update({ sequence: 7, head_hash: (await entries(t))[6].entryHash, frontier: await frontierAt(trx, t.tenantId, 7) });
       });
       for (let i = 8; i <= 12; i++) await register(t, `fork-${i}`);
+      // The server will not sign the rewritten tree: it does not extend the root it signed before.
+      await expectError(checkpoint(t), grpc.status.UNAVAILABLE, 'ERROR_REASON_STORAGE_DAMAGED');
       // The rewritten log is consistent with itself...
-      const now = signed(t, await checkpoint(t));
       const leaves = (await entries(t)).map(leafOf);
-      expect(now.rootHash).to.deep.equal(rootOf(leaves));
-      expect(verifyConsistency(7, 12, rootOf(leaves.slice(0, 7)), now.rootHash, await consistency(t, 7, 12))).to.equal(true);
+      const forked = rootOf(leaves);
+      expect(verifyConsistency(7, 12, rootOf(leaves.slice(0, 7)), forked, await consistency(t, 7, 12))).to.equal(true);
       // ...but not with the checkpoint signed before the fork: no proof the server can give links them.
-      expect(verifyConsistency(cp.size, now.size, cp.rootHash, now.rootHash, await consistency(t, cp.size, now.size))).to.equal(false);
+      expect(verifyConsistency(cp.size, 12, cp.rootHash, forked, await consistency(t, cp.size, 12))).to.equal(false);
       expect((await call(c.audit, c.audit.verifyLedger, {}, t.auditor)).problem).to.equal('rolled_back');
     });
   });

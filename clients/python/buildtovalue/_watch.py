@@ -94,6 +94,9 @@ class StatusWatch:
                     break
                 elif err.code != grpc.StatusCode.CANCELLED or not self._stop.is_set():
                     log.warning("buildtovalue: watch broken, reconnecting: %s", err)
+            except Exception as e:  # noqa: BLE001 - anything else must not end the thread: reconnect
+                self.last_error = e
+                log.warning("buildtovalue: watch failed, reconnecting: %s", e)
             finally:
                 self._call = None
                 self.connected = False

@@ -87,6 +87,7 @@ class Client:
                     err.code == grpc.StatusCode.RESOURCE_EXHAUSTED
                     and attempt == 0
                     and err.retry_delay is not None
+                    and 0 <= err.retry_delay
                     and time.monotonic() + err.retry_delay < deadline - 0.05
                 ):
                     time.sleep(err.retry_delay)

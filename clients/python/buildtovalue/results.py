@@ -32,11 +32,19 @@ _GATES = {
 _DECOMMISSIONED = ("SYSTEM_DECOMMISSIONED", "being decommissioned", "SYSTEM_DECOMMISSIONED", "system_decommissioned", "Lifecycle Gate")
 
 
+def _enum_name(enum, value, prefix):
+    # A value a newer server added is kept by number: the watch must not die on it.
+    try:
+        return enum.Name(value).replace(prefix, "", 1)
+    except ValueError:
+        return "UNKNOWN_%d" % value
+
+
 def system_status(event):
     return SystemStatus(
         event.system_id,
-        types_pb2.OperationalStatus.Name(event.new_status).replace("OPERATIONAL_STATUS_", "", 1),
-        types_pb2.LifecyclePhase.Name(event.new_phase).replace("LIFECYCLE_PHASE_", "", 1),
+        _enum_name(types_pb2.OperationalStatus, event.new_status, "OPERATIONAL_STATUS_"),
+        _enum_name(types_pb2.LifecyclePhase, event.new_phase, "LIFECYCLE_PHASE_"),
         event.revision,
         event.reason,
         event.operator,

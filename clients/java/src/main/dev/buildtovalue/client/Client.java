@@ -151,7 +151,9 @@ public final class Client implements AutoCloseable {
         if (e.callerFault()) throw e;
         // A rate limit is retried once, after the delay the server asked for, when the deadline allows it.
         Duration d = e.retryDelay();
-        if (e.code() == io.grpc.Status.Code.RESOURCE_EXHAUSTED && attempt == 0 && d != null && System.nanoTime() + d.toNanos() < deadline - 50_000_000L) {
+        // A delay below zero or beyond the deadline (toNanos would overflow past ~292 years) is not waited for: the answer is BLOCKED.
+        boolean waitable = d != null && !d.isNegative() && d.compareTo(timeout) < 0;
+        if (e.code() == io.grpc.Status.Code.RESOURCE_EXHAUSTED && attempt == 0 && waitable && System.nanoTime() + d.toNanos() < deadline - 50_000_000L) {
           try {
             Thread.sleep(d.toMillis());
             continue;
