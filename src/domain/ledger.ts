@@ -199,6 +199,7 @@ export class LedgerService {
       if (page.length === 0) throw damaged(`entry ${size + 1} is missing`);
       for (const r of page) {
         if (r.sequence !== size + 1 || r.prevHash !== prev) throw damaged(`entry ${size + 1} does not follow entry ${size}`);
+        // Parsed as the verifier parses it, so entries sealed by any earlier version check alike.
         const form = canonicalForm(r);
         const key = this.keyRing.get(r.keyId);
         if (sha256Hex(form) !== r.entryHash || !key || !sameHex(hmacHex(key, form), r.signature)) throw damaged(`entry ${r.sequence} is not authentic`);
