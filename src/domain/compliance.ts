@@ -2,7 +2,7 @@ import { RuleSet } from '../engine/rules';
 import { KnexReviewQueries } from '../store/knex-reviews';
 import { ImpactCounts, ImpactReader, LedgerReader, SystemStore } from '../store/ports';
 import { RequestContext } from './context';
-import { invalidArgument, systemNotFound } from './errors';
+import { DomainError, invalidArgument, systemNotFound } from './errors';
 import { LedgerService } from './ledger';
 import type { Checkpoint } from '../ledger/checkpoint';
 import { AiSystem, RiskLevel, ThirdPartyComponent } from './model';
@@ -123,8 +123,13 @@ export class ComplianceService {
     if (!system) throw systemNotFound(systemId);
     // Signed first, read after: every entry the checkpoint covers is committed, so the report is
     // computed from exactly the first `size` entries, which anyone can check against its note.
-    const checkpoint = await this.ledgerService.checkpoint(ctx.tenantId);
-    const covered = <T extends { sequence: number }>(rows: T[]) => rows.filter((r) => r.sequence <= checkpoint.size);
+    // A ledger whose tree does not match its entries gets no signature: the report then says so
+    // (Art. 12 non-compliant) over every entry, instead of failing.
+    const checkpoint = await this.ledgerService.checkpoint(ctx.tenantId).catch((e: unknown) => {
+      if (e instanceof DomainError && e.reason === 'STORAGE_DAMAGED') return undefined;
+      throw e;
+    });
+    const covered = <T extends { sequence: number }>(rows: T[]) => (checkpoint ? rows.filter((r) => r.sequence <= checkpoint.size) : rows);
     const now = this.clock();
     const [decisions, stops, reviews, verify, policies, impact] = await Promise.all([
       this.ledger.events(ctx.tenantId, 'decision', { systemId }).then(covered),
@@ -140,15 +145,15 @@ export class ComplianceService {
       decisions: decisions.map((d) => d.payload),
       stops: stops.map((s) => ({ at: s.timestamp, ...s.payload })),
       reviews,
-      ledgerValid: verify.valid,
-      ledgerSequence: checkpoint.size,
+      ledgerValid: verify.valid && checkpoint !== undefined,
+      ledgerSequence: checkpoint?.size ?? verify.entriesChecked,
       now,
       policies,
       monitorEnvironments: this.rules.policy.monitorEnvironments,
       candidateSet,
       candidateImpact: impact,
     });
-    return { ...report, checkpoint, checkpointVerifierKey: this.ledgerService.verifierKey(ctx.tenantId) };
+    return checkpoint ? { ...report, checkpoint, checkpointVerifierKey: this.ledgerService.verifierKey(ctx.tenantId) } : report;
   }
 
   /** Every policy change of the system and its tenant, in ledger order. */

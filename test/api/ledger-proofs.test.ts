@@ -175,6 +175,19 @@ describe(`Merkle proofs over the ledger (${TEST_DATABASE_KIND})`, function () {
     expect(report!.euAiAct!.articles.find((a) => a.article === 'Art. 9')!.evidence).to.contain('2 decisions');
   });
 
+  it('a compliance report on a ledger whose entries were forged still answers: Art. 12 non-compliant, and no checkpoint signed over it', async () => {
+    const t = tenant();
+    // Logging on, so that Art. 12 turns on the ledger alone.
+    const system = AiSystem.fromPartial({ id: 'credit', name: 'credit', risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL, sector: Sector.SECTOR_BANKING, loggingEnabled: true });
+    await call(c.governance, c.governance.registerSystem, { system }, t.admin);
+    await enforce(t, 'credit');
+    await tamper((trx) => trx('ledger_entries').where({ tenant_id: t.tenantId, sequence: 2 }).update({ payload: '{"system_id":"credit","outcome":"approved"}' }));
+    const { report } = await call(c.audit, c.audit.getComplianceReport, { systemId: 'credit' }, t.auditor);
+    expect(report!.checkpoint).to.equal(undefined);
+    const art12 = report!.euAiAct!.articles.find((a) => a.article === 'Art. 12')!;
+    expect(art12.evidence).to.contain('does not verify');
+  });
+
   describe('refusals', () => {
     it('names the field: sequence 0, from_size 0 are INVALID_ARGUMENT', async () => {
       const t = await tenantWith(3);
