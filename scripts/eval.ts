@@ -40,8 +40,11 @@ export function metrics(rows: CorpusRow[], hits: boolean[]): Metrics {
   let tn = 0;
   let fn = 0;
   rows.forEach((r, i) => {
-    if (r.attack) hits[i] ? tp++ : fn++;
-    else hits[i] ? fp++ : tn++;
+    if (r.attack) {
+      if (hits[i]) tp++;
+      else fn++;
+    } else if (hits[i]) fp++;
+    else tn++;
   });
   return { n: rows.length, tp, fp, tn, fn, recall: tp + fn ? tp / (tp + fn) : NaN, precision: tp + fp ? tp / (tp + fp) : NaN, fpr: fp + tn ? fp / (fp + tn) : NaN };
 }

@@ -44,7 +44,7 @@ export class ServingMonitor {
   private probe(): void {
     if (this.probing || this.stopped) return;
     this.probing = true;
-    within(this.d.probe(), PROBE_TIMEOUT_MS, 'the database probe').then(
+    void within(this.d.probe(), PROBE_TIMEOUT_MS, 'the database probe').then(
       () => this.setReachable(true),
       (err) => this.setReachable(false, (err as Error).message),
     ).then(async () => {

@@ -62,7 +62,7 @@ function token(args: string[]): string {
     tenantId: values.tenant.toLowerCase(),
     role: values.role as Role,
     subject: values.sub ?? `cli-${values.role}`,
-    ttlSeconds: parseTtl(values.ttl!),
+    ttlSeconds: parseTtl(values.ttl),
     algorithm: config.jwt.algorithm,
     key,
     issuer: config.jwt.issuer,

@@ -49,11 +49,11 @@ export class ExportFormatError extends Error {}
 
 const str = (o: Record<string, unknown>, k: string, line: number): string => {
   if (typeof o[k] !== 'string') throw new ExportFormatError(`line ${line}: "${k}" must be a string`);
-  return o[k] as string;
+  return o[k];
 };
 const num = (o: Record<string, unknown>, k: string, line: number): number => {
   if (typeof o[k] !== 'number' || !Number.isInteger(o[k])) throw new ExportFormatError(`line ${line}: "${k}" must be an integer`);
-  return o[k] as number;
+  return o[k];
 };
 
 /** Parses an export; a line that is not valid JSON of a known kind, as the exporter writes it, is a format error naming the line. */

@@ -16,14 +16,14 @@ export const HASH_BYTES = 32;
 const LEAF = Buffer.from([0]);
 const NODE = Buffer.from([1]);
 
-const sha256 = (b: Buffer): Buffer => crypto.hash('sha256', b, 'buffer') as unknown as Buffer;
+const sha256 = (b: Buffer): Buffer => crypto.hash('sha256', b, 'buffer');
 
 /** MTH({}): the root of the empty tree. */
 export const EMPTY_ROOT: Buffer = sha256(Buffer.alloc(0));
 
 /** SHA-256(0x00 ‖ entry). A string is hashed as its UTF-8 behind a NUL character: the same bytes, without a copy (hot path). */
 export const leafHash = (entry: Buffer | string): Buffer =>
-  typeof entry === 'string' ? (crypto.hash('sha256', `\u0000${entry}`, 'buffer') as unknown as Buffer) : sha256(Buffer.concat([LEAF, entry]));
+  typeof entry === 'string' ? crypto.hash('sha256', `\u0000${entry}`, 'buffer') : sha256(Buffer.concat([LEAF, entry]));
 
 const scratch = Buffer.alloc(1 + 2 * HASH_BYTES);
 scratch[0] = NODE[0];

@@ -66,7 +66,6 @@ export function signNote(text: string, name: string, privateKey: crypto.KeyObjec
  * an error. Signatures of other keys are ignored, as the specification asks.
  */
 export function openNote(note: string, name: string, publicKey: crypto.KeyObject): string {
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0009\u000b-\u001f]/.test(note)) throw new Error('note holds control characters');
   const split = note.lastIndexOf('\n\n');
   if (split < 0 || !note.endsWith('\n')) throw new Error('malformed note: no signature block');

@@ -32,8 +32,8 @@ export class StatusHub {
     if (!set) this.byTenant.set(tenantId, (set = new Set()));
     set.add(listener);
     return () => {
-      set!.delete(listener);
-      if (set!.size === 0) this.byTenant.delete(tenantId);
+      set.delete(listener);
+      if (set.size === 0) this.byTenant.delete(tenantId);
     };
   }
 

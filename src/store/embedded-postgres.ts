@@ -431,8 +431,8 @@ function startServer(bin: Binaries, pgData: string, sockDir: string, runAs: RunA
         resolve(child);
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     const timer = setTimeout(() => {
       child.kill('SIGQUIT');
       reject(new EmbeddedPostgresError(`the embedded database did not start within ${READY_TIMEOUT_MS / 1000} s: ${tail.cause()}`));

@@ -187,7 +187,9 @@ export class KnexLedgerStore {
     const rows: Row[] = await this.db('ledger_heads as h')
       .leftJoin(this.db('ledger_checkpoints').select('tenant_id').max('size as size').groupBy('tenant_id').as('c'), 'c.tenant_id', 'h.tenant_id')
       .where('h.sequence', '>', 0)
-      .andWhere((q) => q.whereNull('c.size').orWhere('h.sequence', '>', this.db.ref('c.size')))
+      .andWhere((q) => {
+        q.whereNull('c.size').orWhere('h.sequence', '>', this.db.ref('c.size'));
+      })
       .select('h.tenant_id', 'h.sequence', 'h.head_hash', 'h.frontier');
     return rows.map((r) => ({ tenantId: r.tenant_id, ...toHead(r) }));
   }

@@ -73,9 +73,11 @@ export class KnexReviewQueries {
   async pending(tenantId: string, limit: number, after?: { createdAt: Date; id: string }): Promise<ReviewRecord[]> {
     const q = this.db('reviews').where({ tenant_id: tenantId, status: 'pending' });
     if (after) {
-      q.andWhere((w) =>
-        w.where('created_at', '<', after.createdAt).orWhere((x) => x.where('created_at', '=', after.createdAt).andWhere('id', '<', after.id)),
-      );
+      q.andWhere((w) => {
+        w.where('created_at', '<', after.createdAt).orWhere((x) => {
+          x.where('created_at', '=', after.createdAt).andWhere('id', '<', after.id);
+        });
+      });
     }
     const rows = await q.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit);
     return rows.map(toReview);

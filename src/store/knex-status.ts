@@ -205,7 +205,7 @@ export class KnexStatusStore implements StatusChanges {
       return { head: await s.head(tenantId), views: await s.currentAll(tenantId, systemIds) };
     };
     if ('commit' in this.db) return run(this.db);
-    return (this.db as Knex).transaction((trx) => run(trx), { isolationLevel: 'repeatable read' });
+    return this.db.transaction((trx) => run(trx), { isolationLevel: 'repeatable read' });
   }
 
   async changesAfter(tenantId: string, afterRevision: number, limit: number): Promise<StatusChangeRecord[]> {

@@ -98,7 +98,7 @@ export function auditHandlers(d: AuditDeps): Handlers {
   return {
     async getComplianceReport(ctx, req: pb.GetComplianceReportRequest): Promise<pb.GetComplianceReportResponse> {
       const report = reportToProto(await d.compliance.report(ctx, req.systemId));
-      const { ledgerSequence: _, checkpoint: __, ...fields } = report; // eslint-disable-line @typescript-eslint/no-unused-vars
+      const { ledgerSequence: _, checkpoint: __, ...fields } = report;
       return { ...fields, report };
     },
 

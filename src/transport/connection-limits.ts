@@ -110,7 +110,7 @@ class StreamGuard {
       const status = toGrpcStatus(new DomainError('deadline_exceeded', 'REQUEST_TIMEOUT', `the request did not arrive within ${this.timeoutMs} ms of the call's headers`), 'none');
       if (!stream.headersSent) {
         const trailers: http2.OutgoingHttpHeaders = { ':status': 200, 'content-type': 'application/grpc+proto', 'grpc-status': String(status.code), 'grpc-message': encodeURIComponent(status.details) };
-        for (const [k, v] of Object.entries(status.metadata.toHttp2Headers())) trailers[k] = v as string;
+        for (const [k, v] of Object.entries(status.metadata.toHttp2Headers())) trailers[k] = v;
         stream.respond(trailers, { endStream: true });
       }
       // The client never half-closed: reset its side too, or the stream would hold its slot.

@@ -72,7 +72,7 @@ export class RateLimits {
     if (!entry) return undefined;
     const { res, exceeded } = await this.count(entry.limiter, tenantId);
     return {
-      group: group!,
+      group,
       limit: entry.limit,
       remaining: res.remainingPoints,
       resetSeconds: Math.ceil(Math.max(0, res.msBeforeNext) / 1000),

@@ -246,7 +246,6 @@ describe('Kill switch across restarts and replicas', function () {
         operator: 'test-admin',
         reason: 'incident 42',
       });
-      // eslint-disable-next-line no-console
       console.log(
         `      EmergencyStop through A took ${(returned - sent).toFixed(1)} ms; B's cache had it ${cacheMs.toFixed(1)} ms after the call returned` +
           ` (watcher on B: by ${watchMs.toFixed(1)} ms)`,
@@ -321,7 +320,7 @@ describe('Kill switch across restarts and replicas', function () {
       await w.until(() => w.changes().length >= 1);
       expect(await b.s.app.statusCache.get(tenantId, x)).to.deep.include({ verified: true, status: 'active' });
 
-      const listener = b.s.app.listener!;
+      const listener = b.s.app.listener;
       listener.simulateDisconnect();
       // At once: nothing B has may be trusted, and its watchers are told so instead of hearing heartbeats.
       expect(await b.s.app.statusCache.get(tenantId, x)).to.deep.equal({ verified: false });
@@ -436,7 +435,6 @@ describe('Kill switch across restarts and replicas', function () {
     // What it did get (flow-control windows and the server's bounded queue) is in order and gap-free, and far from everything.
     expect(got).to.deep.equal(range(p0, p0 + got.length - 1));
     expect(got.length).to.be.below(total);
-    // eslint-disable-next-line no-console
     console.log(
       `      slow watcher: cut after ${cutAfter} of ${total} changes, had received ${got.length}; heap ${growthMb >= 0 ? '+' : ''}${growthMb.toFixed(1)} MB`,
     );

@@ -26,13 +26,11 @@ const register = (c: Clients, token: string, id: string, requestId: string) =>
 /** Every entry of the caller's tenant, paging through ListLedgerEntries. */
 async function allEntries(c: Clients, md: grpc.Metadata): Promise<{ entries: LedgerEntry[]; head: number }> {
   const entries: LedgerEntry[] = [];
-  let head = 0;
   for (;;) {
     const after = entries.length ? entries[entries.length - 1].sequence : 0;
     const page = await call(c.audit, c.audit.listLedgerEntries, { afterSequence: after, limit: 250 }, md);
-    head = page.headSequence;
     entries.push(...page.entries);
-    if (page.entries.length === 0) return { entries, head };
+    if (page.entries.length === 0) return { entries, head: page.headSequence };
   }
 }
 

@@ -36,7 +36,6 @@ function requireBinary(ctx: Mocha.Context, bin: string): string {
   const found = which(bin);
   if (found) return found;
   if (process.env.CI) throw new Error(`${bin} is not installed: .ci/run installs the Debian package "prometheus"`);
-  // eslint-disable-next-line no-console
   console.log(`      (skipped: ${bin} not found; apt-get install prometheus to run this test)`);
   ctx.skip();
 }

@@ -53,7 +53,7 @@ class ReflectionStream {
   send(messageRequest: Oneof): Promise<ReflectionResponse> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ resolve, reject });
-      const msg = create(this.request, { host: 'localhost', messageRequest } as never);
+      const msg = create(this.request, { host: 'localhost', messageRequest });
       this.call.write(Buffer.from(toBinary(this.request, msg)));
     });
   }
@@ -248,7 +248,7 @@ describe('gRPC server reflection (grpcurl-style)', () => {
     const types = registryOf(await resolveSymbols(stream, ['btv.v1.GovernanceService']));
     const method = types.getService('btv.v1.GovernanceService')?.methods.find((m) => m.name === 'RegisterTenant');
     expect(method, 'RegisterTenant method').to.not.equal(undefined);
-    const request = create(method!.input, { tenant: { id: srv.tenantId, name: 'Reflected' } } as never);
+    const request = create(method!.input, { tenant: { id: srv.tenantId, name: 'Reflected' } });
 
     const metadata = new grpc.Metadata();
     metadata.set('authorization', `Bearer ${srv.mint('admin')}`);

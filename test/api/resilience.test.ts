@@ -83,7 +83,6 @@ describe('resilience', function () {
           'Enforce approving again',
         );
         expect(proxy.accepted, 'new connections were opened').to.be.greaterThan(before);
-        // eslint-disable-next-line no-console
         console.log(`      frozen connection: UNAVAILABLE after ${took} ms, serving again ${recovered} ms later`);
       } finally {
         c.close();
@@ -127,7 +126,6 @@ describe('resilience', function () {
       await readOnly(false);
       const up = await until(async () => (await check(srv.address).catch(() => Serving.UNKNOWN)) === Serving.SERVING, 15_000, 'SERVING again');
       expect((await enforce()).decision!.outcome).to.equal(1);
-      // eslint-disable-next-line no-console
       console.log(`      read-only database: NOT_SERVING after ${down} ms; SERVING ${up} ms after it took writes again`);
     } finally {
       c.close();
@@ -148,7 +146,6 @@ describe('resilience', function () {
       expect(await check(srv.address, 'btv.v1.GovernanceService')).to.equal(Serving.NOT_SERVING);
       proxy.restore();
       const up = await until(async () => (await check(srv.address)) === Serving.SERVING, 15_000, 'SERVING again');
-      // eslint-disable-next-line no-console
       console.log(`      database unreachable: NOT_SERVING after ${down} ms; SERVING ${up} ms after it came back`);
     } finally {
       await srv.stop().catch(() => undefined);

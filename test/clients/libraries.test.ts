@@ -199,7 +199,7 @@ for (const lang of LANGUAGES.filter((l) => wanted.includes(l.name))) {
       const after = await agent.send({ op: 'state' });
       expect(after.connected).to.equal(true);
       expect(after.revision).to.equal(Number(released.statusChange!.revision));
-      expect(after.reconnects as number).to.be.greaterThan(before.reconnects);
+      expect(after.reconnects).to.be.greaterThan(before.reconnects);
       const blocked = await agent.send({ op: 'enforce', system_id: later1, env: 'development', prompt: 'x' });
       expect(blocked).to.deep.include({ outcome: 'BLOCKED', source: 'cache' });
       expect(blocked.reason).to.match(/^KILL_SWITCH_ACTIVE: /);

@@ -60,8 +60,8 @@ export function spawnServer(env: Record<string, string>, timeoutMs = 30_000, wra
       child.kill('SIGKILL');
       reject(new Error(`server did not start in ${timeoutMs} ms:\n${out}\n${err}`));
     }, timeoutMs);
-    child.stderr!.on('data', (d) => (err += d));
-    child.stdout!.on('data', (d) => {
+    child.stderr.on('data', (d) => (err += d));
+    child.stdout.on('data', (d) => {
       out += d;
       const m = /"port":(\d+)[^\n]*"msg":"listening"/.exec(out);
       if (m) {

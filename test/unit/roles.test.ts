@@ -13,9 +13,9 @@ import { createLogger } from '../../src/logger';
 import { AdapterDeps, bindService } from '../../src/transport/adapter';
 
 const SERVICES: Record<string, grpc.ServiceDefinition> = {
-  'btv.v1.GovernanceService': GovernanceServiceService as unknown as grpc.ServiceDefinition,
-  'btv.v1.OperationsService': OperationsServiceService as unknown as grpc.ServiceDefinition,
-  'btv.v1.AuditService': AuditServiceService as unknown as grpc.ServiceDefinition,
+  'btv.v1.GovernanceService': GovernanceServiceService,
+  'btv.v1.OperationsService': OperationsServiceService,
+  'btv.v1.AuditService': AuditServiceService,
 };
 const methodPaths = () => Object.values(SERVICES).flatMap((def) => Object.values(def).map((m) => m.path));
 
