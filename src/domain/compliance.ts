@@ -1,13 +1,14 @@
+import { asksMonitor } from '../engine/rollout';
 import { RuleSet } from '../engine/rules';
 import { KnexReviewQueries } from '../store/knex-reviews';
 import { ImpactCounts, ImpactReader, LedgerReader, SystemStore } from '../store/ports';
 import { RequestContext } from './context';
-import { DomainError, invalidArgument, systemNotFound } from './errors';
+import { DomainError, systemNotFound } from './errors';
 import { LedgerService } from './ledger';
 import type { Checkpoint } from '../ledger/checkpoint';
 import { AiSystem, RiskLevel, ThirdPartyComponent } from './model';
 import { Clock } from './tenants';
-import { SYSTEM_ID_RE } from './validation';
+import { SYSTEM_ID_RE, validateWindow } from './validation';
 
 export interface Statistics {
   totalDecisions: number;
@@ -69,8 +70,9 @@ export interface RolloutSummary {
 const RISK_ORDER: RiskLevel[] = ['low', 'medium', 'high', 'critical'];
 const HIGH = new Set(['high', 'systemic_gpai']);
 const round2 = (n: number) => Math.round(n * 100) / 100;
-const MIN_TIME = Date.parse('0001-01-01T00:00:00Z');
-const MAX_TIME = Date.parse('9999-12-31T23:59:59.999Z');
+// A monitored decision's outcome is what enforcement would have answered: it did not stop the task.
+const isMonitored = (p: Record<string, unknown>) => p.enforced === false;
+const isViolation = (p: Record<string, unknown>) => p.outcome !== 'approved' && !isMonitored(p);
 const reasonCode = (p: Record<string, unknown>) => String(p.reason_code ?? String(p.reason ?? '').split(':')[0]);
 
 /** Statistics and compliance reports, computed from the tenant's own ledger, systems and reviews. */
@@ -86,16 +88,10 @@ export class ComplianceService {
   ) {}
 
   async statistics(ctx: RequestContext, since?: Date, until?: Date): Promise<Statistics> {
-    for (const [field, d] of [['since', since], ['until', until]] as const) {
-      // PostgreSQL timestamps span 4713 BC to 294276 AD; ours are far inside years 1..9999.
-      if (d && !(d.getTime() >= MIN_TIME && d.getTime() <= MAX_TIME)) throw invalidArgument(field, 'must be a time between the years 1 and 9999');
-    }
-    if (since && until && since >= until) throw invalidArgument('until', 'must be after since');
+    validateWindow(since, until);
     const decisions = await this.ledger.events(ctx.tenantId, 'decision', { since, until });
-    // A monitored decision's outcome is what enforcement would have answered; it did not stop the task.
-    const isMonitored = (d: { payload: Record<string, unknown> }) => d.payload.enforced === false;
-    const violations = decisions.filter((d) => d.payload.outcome !== 'approved' && !isMonitored(d));
-    const monitored = decisions.filter(isMonitored);
+    const violations = decisions.filter((d) => isViolation(d.payload));
+    const monitored = decisions.filter((d) => isMonitored(d.payload));
     const byThreat: Record<string, number> = {};
     for (const d of decisions) for (const t of (d.payload.detected_threats as string[]) ?? []) byThreat[t] = (byThreat[t] ?? 0) + 1;
     const reasons = new Map<string, number>();
@@ -188,7 +184,7 @@ export function monitorPeriods(changes: PolicyChange[]): MonitorPeriod[] {
   let open: MonitorPeriod | undefined;
   for (const c of changes) {
     mode[c.level] = c.mode;
-    const on = (mode.system === 'monitor' || mode.tenant === 'monitor') && mode.system !== 'enforce' && mode.tenant !== 'enforce';
+    const on = asksMonitor([mode.tenant, mode.system]);
     if (on && !open) {
       open = { since: c.at, setBy: mode.system === 'monitor' ? 'system' : 'tenant' };
       periods.push(open);
@@ -219,8 +215,8 @@ export function buildReport(s: AiSystem, h: History): ComplianceReport {
   const roadmap: string[] = [];
   const nist = (id: string, ok: boolean, yes: string, no: string) => (ok ? implemented : roadmap).push(`${id}: ${ok ? yes : no}`);
   const emergencyStops = h.stops.filter((x) => x.to === 'emergency_stop');
-  const monitored = h.decisions.filter((d) => d.enforced === false);
-  const violations = h.decisions.filter((d) => d.outcome !== 'approved' && d.enforced !== false);
+  const monitored = h.decisions.filter(isMonitored);
+  const violations = h.decisions.filter(isViolation);
   const prohibitedBlocks = h.decisions.filter((d) => reasonCode(d) === 'PROHIBITED_PRACTICE').length;
   const pending = h.reviews.filter((r) => r.status === 'pending');
   const stalePending = pending.filter((r) => h.now.getTime() - r.createdAt.getTime() > 7 * 86_400_000);

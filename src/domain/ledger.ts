@@ -1,8 +1,7 @@
-import { timingSafeEqual } from 'node:crypto';
 import { Checkpoint, CheckpointSigner, verifyCheckpointSignature } from '../ledger/checkpoint';
 import { canonicalForm, GENESIS_HASH, hmacHex, LedgerRecord, sha256Hex } from '../ledger/entry';
 import { KeyRing } from '../ledger/keyring';
-import { LedgerVerifier, VerifyResult } from '../ledger/verify';
+import { LedgerVerifier, safeEqualHex, VerifyResult } from '../ledger/verify';
 import { LedgerHead, LedgerReader } from '../store/ports';
 import { RequestContext } from './context';
 import { DomainError, invalidArgument, notFound } from './errors';
@@ -41,8 +40,6 @@ function frontierNodes(size: number): NodeRef[] {
   }
   return out;
 }
-
-const sameHex = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 const outOfRange = (field: string, description: string) =>
   new DomainError('out_of_range', 'TREE_SIZE_OUT_OF_RANGE', `${field}: ${description}`, { field }, [{ field, description }]);
@@ -202,7 +199,7 @@ export class LedgerService {
         // Parsed as the verifier parses it, so entries sealed by any earlier version check alike.
         const form = canonicalForm(r);
         const key = this.keyRing.get(r.keyId);
-        if (sha256Hex(form) !== r.entryHash || !key || !sameHex(hmacHex(key, form), r.signature)) throw damaged(`entry ${r.sequence} is not authentic`);
+        if (sha256Hex(form) !== r.entryHash || !key || !safeEqualHex(hmacHex(key, form), r.signature)) throw damaged(`entry ${r.sequence} is not authentic`);
         frontier = appendLeaf(frontier, size, leafHash(form)).frontier;
         prev = r.entryHash;
         size = r.sequence;

@@ -4,11 +4,9 @@ import { RequestContext } from './context';
 import { invalidArgument, systemNotFound } from './errors';
 import { Policy } from './model';
 import { Clock } from './tenants';
-import { SYSTEM_ID_RE } from './validation';
+import { SYSTEM_ID_RE, validateWindow } from './validation';
 
 const DAY_MS = 86_400_000;
-const MIN_TIME = Date.parse('0001-01-01T00:00:00Z');
-const MAX_TIME = Date.parse('9999-12-31T23:59:59.999Z');
 /** Changed decisions named in an impact, for a person to open. */
 export const IMPACT_SAMPLES = 20;
 
@@ -35,11 +33,10 @@ export class RolloutService {
   ) {}
 
   async impact(ctx: RequestContext, q: { systemId: string; since?: Date; until?: Date }): Promise<ImpactReport> {
-    for (const [field, d] of [['since', q.since], ['until', q.until]] as const) {
-      if (d && !(d.getTime() >= MIN_TIME && d.getTime() <= MAX_TIME)) throw invalidArgument(field, 'must be a time between the years 1 and 9999');
-    }
+    validateWindow(q.since, q.until);
     const until = q.until ?? this.clock();
     const since = q.since ?? new Date(until.getTime() - DAY_MS);
+    // A given since after the default until (now) is caught here.
     if (since >= until) throw invalidArgument('until', 'must be after since');
     if (q.systemId) {
       // Another tenant's system is as missing as one that never existed.

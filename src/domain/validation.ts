@@ -11,6 +11,18 @@ const RULE_NAME_RE = /^[a-z][a-z0-9_]{0,63}$/;
 // (non-)joiners stay: Persian and Indic scripts, and emoji sequences, need them.
 export const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]/;
 
+// PostgreSQL timestamps span 4713 BC to 294276 AD; ours are far inside years 1..9999.
+const MIN_TIME = Date.parse('0001-01-01T00:00:00Z');
+const MAX_TIME = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** A [since, until) window of a query: each end, when given, a storable time, and since before until. */
+export function validateWindow(since?: Date, until?: Date): void {
+  for (const [field, d] of [['since', since], ['until', until]] as const) {
+    if (d && !(d.getTime() >= MIN_TIME && d.getTime() <= MAX_TIME)) throw invalidArgument(field, 'must be a time between the years 1 and 9999');
+  }
+  if (since && until && since >= until) throw invalidArgument('until', 'must be after since');
+}
+
 export function requiredText(field: string, value: string, max: number): string {
   const v = value.trim();
   if (v === '') throw invalidArgument(field, 'is required');

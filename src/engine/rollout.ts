@@ -21,13 +21,14 @@ const ALWAYS_ENFORCED = new Set([
   'CRITICAL_THREAT',
 ]);
 
-/**
- * Whether env runs in monitor mode: some level asks for it, none says enforce (the most
- * restrictive setting wins, as for every limit), and the global policy allows it in env.
- */
+/** Some level asks for monitor mode and none says enforce: the most restrictive setting wins, as for every limit. */
+export function asksMonitor(modes: (string | undefined)[]): boolean {
+  return modes.includes('monitor') && !modes.includes('enforce');
+}
+
+/** Whether env runs in monitor mode: the policies ask for it and the global policy allows it in env. */
 export function monitored(rules: RuleSet, env: string, tenant: Policy | null, system: Policy | null): boolean {
-  const modes = [tenant?.mode, system?.mode];
-  return modes.includes('monitor') && !modes.includes('enforce') && rules.policy.monitorEnvironments.includes(env);
+  return asksMonitor([tenant?.mode, system?.mode]) && rules.policy.monitorEnvironments.includes(env);
 }
 
 export interface Answer {

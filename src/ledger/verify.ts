@@ -230,7 +230,8 @@ export class LedgerVerifier {
   }
 }
 
-function safeEqualHex(a: string, b: string): boolean {
+/** Hex digests compared in constant time (a signature check must not leak how much of it matched). */
+export function safeEqualHex(a: string, b: string): boolean {
   const x = Buffer.from(a, 'hex');
   const y = Buffer.from(b, 'hex');
   return x.length === y.length && x.length > 0 && crypto.timingSafeEqual(x, y);
