@@ -1,6 +1,6 @@
 /** What the benchmarks that run real server processes share: a database, stopping a server, statistics. */
 import { Client as PgClient } from 'pg';
-import { ServerProcess } from '../test/helpers/process';
+import type { ServerProcess } from '../test/helpers/process';
 
 const ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 
@@ -32,7 +32,9 @@ export async function database(): Promise<{ url: string; drop: () => Promise<voi
     await admin.query(`CREATE DATABASE ${name}`);
   } catch (e) {
     await admin.end().catch(() => undefined);
-    return { skip: `PostgreSQL is not reachable at ${ADMIN_URL} (${(e as Error).message}); set BTV_BENCH_DATABASE_URL` };
+    return {
+      skip: `PostgreSQL is not reachable at ${ADMIN_URL} (${(e as Error).message}); set BTV_BENCH_DATABASE_URL`,
+    };
   }
   await admin.end();
   return {

@@ -9,7 +9,8 @@
  * process.hrtime in ms, a clock every process on the machine shares.
  */
 import * as grpc from '@grpc/grpc-js';
-import { OperationsServiceClient, WatchSystemStatusRequest, WatchSystemStatusResponse } from '../gen/ts/btv/v1/operations';
+import type { WatchSystemStatusResponse } from '../gen/ts/btv/v1/operations';
+import { OperationsServiceClient, WatchSystemStatusRequest } from '../gen/ts/btv/v1/operations';
 import { StatusEventType as ET } from '../gen/ts/btv/v1/types';
 
 interface Args {
@@ -25,15 +26,29 @@ const now = () => Number(process.hrtime.bigint()) / 1e6;
 const md = new grpc.Metadata();
 md.set('authorization', `Bearer ${args.token}`);
 
-const watchers: { server: string; arrived: [number, number][]; snapshot: boolean; client: OperationsServiceClient; stream?: grpc.ClientReadableStream<WatchSystemStatusResponse> }[] = [];
+const watchers: {
+  server: string;
+  arrived: [number, number][];
+  snapshot: boolean;
+  client: OperationsServiceClient;
+  stream?: grpc.ClientReadableStream<WatchSystemStatusResponse>;
+}[] = [];
 const seen = new Map<number, number>();
 let ready = false;
 
 for (let i = 0; i < args.count; i++) {
   const { server, address } = args.addresses[i % args.addresses.length];
   // Each watcher on its own connection, as separate services would be.
-  const client = new OperationsServiceClient(address, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
-  const w = { server, arrived: [] as [number, number][], snapshot: false, client, stream: undefined as grpc.ClientReadableStream<WatchSystemStatusResponse> | undefined };
+  const client = new OperationsServiceClient(address, grpc.credentials.createInsecure(), {
+    'grpc.use_local_subchannel_pool': 1,
+  });
+  const w = {
+    server,
+    arrived: [] as [number, number][],
+    snapshot: false,
+    client,
+    stream: undefined as grpc.ClientReadableStream<WatchSystemStatusResponse> | undefined,
+  };
   w.stream = client.watchSystemStatus(WatchSystemStatusRequest.fromPartial({ systemIds: [args.systemId] }), md);
   w.stream.on('data', (r: WatchSystemStatusResponse) => {
     const at = now();

@@ -16,13 +16,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { Client, SystemStatus } from '../clients/node/src';
+import type { SystemStatus } from '../clients/node/src';
+import { Client } from '../clients/node/src';
 import { GovernanceServiceClient } from '../gen/ts/btv/v1/governance';
 import { OperationsServiceClient } from '../gen/ts/btv/v1/operations';
 import { AiSystem, OperationalStatus as OS, RiskClassification } from '../gen/ts/btv/v1/types';
 import { mintToken } from '../src/auth/tokens';
-import { Role } from '../src/domain/context';
-import { ServerProcess, spawnServer } from '../test/helpers/process';
+import type { Role } from '../src/domain/context';
+import type { ServerProcess } from '../test/helpers/process';
+import { spawnServer } from '../test/helpers/process';
 import { database, intEnv, stats, stopProcess } from './_support';
 import type { Benchmark, BenchTable } from './run';
 
@@ -33,13 +35,25 @@ const atMost = (value: number, target: number) => (value <= target ? 'PASS' : 'M
 
 const unary = <Req, Res>(
   client: grpc.Client,
-  method: (req: Req, md: grpc.Metadata, o: Partial<grpc.CallOptions>, cb: (e: grpc.ServiceError | null, r: Res) => void) => grpc.ClientUnaryCall,
+  method: (
+    req: Req,
+    md: grpc.Metadata,
+    o: Partial<grpc.CallOptions>,
+    cb: (e: grpc.ServiceError | null, r: Res) => void,
+  ) => grpc.ClientUnaryCall,
   req: Req,
   md: grpc.Metadata,
-): Promise<Res> => new Promise((resolve, reject) => method.call(client, req, md, {}, (e, r) => (e ? reject(e) : resolve(r))));
+): Promise<Res> =>
+  new Promise((resolve, reject) => method.call(client, req, md, {}, (e, r) => (e ? reject(e) : resolve(r))));
 
 /** Resolves when every client's cache holds `status` for the system; records when each got it. */
-function allSee(clients: Client[], systemId: string, status: string, arrivals: number[] | undefined, timeoutMs = 10_000): Promise<void> {
+function allSee(
+  clients: Client[],
+  systemId: string,
+  status: string,
+  arrivals: number[] | undefined,
+  timeoutMs = 10_000,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let left = clients.filter((c) => c.status(systemId)?.operationalStatus !== status).length;
     if (left === 0) return resolve();
@@ -50,7 +64,10 @@ function allSee(clients: Client[], systemId: string, status: string, arrivals: n
       if (err) reject(err);
       else resolve();
     };
-    const timer = setTimeout(() => done(new Error(`${left} of ${clients.length} caches did not see ${status} in ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => done(new Error(`${left} of ${clients.length} caches did not see ${status} in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     for (const c of clients) {
       if (c.status(systemId)?.operationalStatus === status) continue;
       const l = (s: SystemStatus) => {
@@ -74,7 +91,11 @@ async function run(): Promise<BenchTable[]> {
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'btv-bench-clients-'));
   const checkpointKeyFile = path.join(dir, 'checkpoint.pem');
-  fs.writeFileSync(checkpointKeyFile, crypto.generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  fs.writeFileSync(
+    checkpointKeyFile,
+    crypto.generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }),
+    { mode: 0o600 },
+  );
   const secret = crypto.randomBytes(48).toString('base64url');
   let server: ServerProcess | undefined;
   const clients: Client[] = [];
@@ -96,19 +117,39 @@ async function run(): Promise<BenchTable[]> {
     const address = `127.0.0.1:${server.port}`;
     const tenantId = crypto.randomUUID();
     const key = crypto.createSecretKey(Buffer.from(secret));
-    const token = (role: Role) => mintToken({ tenantId, role, subject: `bench-${role}`, ttlSeconds: 3600, algorithm: 'HS256', key });
+    const token = (role: Role) =>
+      mintToken({ tenantId, role, subject: `bench-${role}`, ttlSeconds: 3600, algorithm: 'HS256', key });
     const admin = new grpc.Metadata();
     admin.set('authorization', `Bearer ${token('admin')}`);
     const governance = new GovernanceServiceClient(address, grpc.credentials.createInsecure());
-    const operations = new OperationsServiceClient(address, grpc.credentials.createInsecure(), { channelOverride: governance.getChannel() });
+    const operations = new OperationsServiceClient(address, grpc.credentials.createInsecure(), {
+      channelOverride: governance.getChannel(),
+    });
     closers.push(() => governance.close());
     const register = (id: string) =>
-      unary(governance, governance.registerSystem, { system: AiSystem.fromPartial({ id, name: 'Client bench', risk: RiskClassification.RISK_CLASSIFICATION_LIMITED, loggingEnabled: true }) }, admin);
+      unary(
+        governance,
+        governance.registerSystem,
+        {
+          system: AiSystem.fromPartial({
+            id,
+            name: 'Client bench',
+            risk: RiskClassification.RISK_CLASSIFICATION_LIMITED,
+            loggingEnabled: true,
+          }),
+        },
+        admin,
+      );
     const stopped = 'bench-clients-stopped';
     const fanned = 'bench-clients-fanout';
     await register(stopped);
     await register(fanned);
-    await unary(operations, operations.emergencyStop, { systemId: stopped, reason: 'bench', operatorId: '', requestId: '' }, admin);
+    await unary(
+      operations,
+      operations.emergencyStop,
+      { systemId: stopped, reason: 'bench', operatorId: '', requestId: '' },
+      admin,
+    );
 
     // 1. Cached answers.
     const app = token('app');
@@ -117,10 +158,15 @@ async function run(): Promise<BenchTable[]> {
     one.watch();
     await allSee([one], stopped, 'EMERGENCY_STOP', undefined);
     let fromCache = 0;
-    for (let i = 0; i < 10_000; i++) fromCache += (await one.enforce(stopped, 'production', { prompt: 'warm up' })).source === 'cache' ? 1 : 0;
+    for (let i = 0; i < 10_000; i++)
+      fromCache += (await one.enforce(stopped, 'production', { prompt: 'warm up' })).source === 'cache' ? 1 : 0;
     fromCache = 0;
     const t0 = now();
-    for (let i = 0; i < cachedCalls; i++) fromCache += (await one.enforce(stopped, 'production', { prompt: 'Summarise the credit policy' })).source === 'cache' ? 1 : 0;
+    for (let i = 0; i < cachedCalls; i++)
+      fromCache +=
+        (await one.enforce(stopped, 'production', { prompt: 'Summarise the credit policy' })).source === 'cache'
+          ? 1
+          : 0;
     const cachedUs = ((now() - t0) * 1000) / cachedCalls;
     const rpc: number[] = [];
     for (let i = 0; i < 220; i++) {
@@ -150,7 +196,12 @@ async function run(): Promise<BenchTable[]> {
         const arrivals: number[] = [];
         const seen = allSee(group, fanned, 'EMERGENCY_STOP', arrivals);
         const start = now();
-        await unary(operations, operations.emergencyStop, { systemId: fanned, reason: 'bench', operatorId: '', requestId: '' }, admin);
+        await unary(
+          operations,
+          operations.emergencyStop,
+          { systemId: fanned, reason: 'bench', operatorId: '', requestId: '' },
+          admin,
+        );
         const returned = now();
         await seen;
         if (i >= 3) {
@@ -159,19 +210,46 @@ async function run(): Promise<BenchTable[]> {
           afterAck.push(...arrivals.map((t) => Math.max(0, t - returned)));
         }
         const released = allSee(group, fanned, 'ACTIVE', undefined);
-        await unary(operations, operations.setOperationalStatus, { systemId: fanned, operationalStatus: OS.OPERATIONAL_STATUS_ACTIVE, reason: 'bench', operatorId: '', requestId: '' }, admin);
+        await unary(
+          operations,
+          operations.setOperationalStatus,
+          {
+            systemId: fanned,
+            operationalStatus: OS.OPERATIONAL_STATUS_ACTIVE,
+            reason: 'bench',
+            operatorId: '',
+            requestId: '',
+          },
+          admin,
+        );
         await released;
       }
       for (const c of group) c.close();
       const f = stats(latencies);
       const sc = stats(stopCalls);
       const ack = stats(afterAck);
-      return [label, cycles, f.n, sc.p50, sc.p99, f.p50, f.p99, f.max, ack.p99, `≤ ${TARGET_FANOUT_P99_MS} ms`, atMost(f.p99, TARGET_FANOUT_P99_MS)];
+      return [
+        label,
+        cycles,
+        f.n,
+        sc.p50,
+        sc.p99,
+        f.p50,
+        f.p99,
+        f.max,
+        ack.p99,
+        `≤ ${TARGET_FANOUT_P99_MS} ms`,
+        atMost(f.p99, TARGET_FANOUT_P99_MS),
+      ];
     };
     one.close();
-    const sharedRow = await fanOut('shared watch (library default): one stream per process', () => new Client(address, app));
-    const ownRow = await fanOut('one stream and one connection per client (shareWatch: false)', () =>
-      new Client(address, app, { shareWatch: false, channelOptions: { 'grpc.use_local_subchannel_pool': 1 } }),
+    const sharedRow = await fanOut(
+      'shared watch (library default): one stream per process',
+      () => new Client(address, app),
+    );
+    const ownRow = await fanOut(
+      'one stream and one connection per client (shareWatch: false)',
+      () => new Client(address, app, { shareWatch: false, channelOptions: { 'grpc.use_local_subchannel_pool': 1 } }),
     );
 
     return [
@@ -179,8 +257,24 @@ async function run(): Promise<BenchTable[]> {
         title: 'Client library (Node): cached kill-switch answer vs a real Enforce call',
         columns: ['path', 'calls', 'mean µs', 'p50 µs', 'p99 µs', 'target', 'verdict'],
         rows: [
-          ['enforce, stopped system in the watch cache (no RPC)', cachedCalls, cachedUs, NaN, NaN, `≤ ${TARGET_CACHED_US} µs`, atMost(cachedUs, TARGET_CACHED_US)],
-          ['enforce, real Enforce RPC (same client)', rpc.length, rpc.reduce((a, b) => a + b, 0) / rpc.length, rpcStats.p50, rpcStats.p99, '-', '-'],
+          [
+            'enforce, stopped system in the watch cache (no RPC)',
+            cachedCalls,
+            cachedUs,
+            NaN,
+            NaN,
+            `≤ ${TARGET_CACHED_US} µs`,
+            atMost(cachedUs, TARGET_CACHED_US),
+          ],
+          [
+            'enforce, real Enforce RPC (same client)',
+            rpc.length,
+            rpc.reduce((a, b) => a + b, 0) / rpc.length,
+            rpcStats.p50,
+            rpcStats.p99,
+            '-',
+            '-',
+          ],
         ],
         notes: [
           `${fromCache.toLocaleString('en-US')} of ${cachedCalls.toLocaleString('en-US')} cached calls answered BLOCKED from the cache; a cached answer is ${(rpcStats.p50 / cachedUs).toFixed(0)}x cheaper than the RPC's p50`,
@@ -188,7 +282,19 @@ async function run(): Promise<BenchTable[]> {
       },
       {
         title: `Client library (Node): a stop reaching ${clientCount.toLocaleString('en-US')} client caches in one process`,
-        columns: ['clients', 'stops', 'samples', 'stop call p50 ms', 'stop call p99 ms', 'p50 ms', 'p99 ms', 'max ms', 'p99 after ack ms', 'target p99', 'verdict'],
+        columns: [
+          'clients',
+          'stops',
+          'samples',
+          'stop call p50 ms',
+          'stop call p99 ms',
+          'p50 ms',
+          'p99 ms',
+          'max ms',
+          'p99 after ack ms',
+          'target p99',
+          'verdict',
+        ],
         rows: [sharedRow, ownRow],
         notes: [
           'p50/p99/max: from sending EmergencyStop to each cache holding EMERGENCY_STOP (the stop call included); the target is judged on the library default',

@@ -7,7 +7,8 @@
  *   BTV_BENCH_NODE_ARGS: extra node flags for the servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
  *   BTV_BENCH_STREAMS_PER_CLIENT (default 8): how concurrency 64 is split into connections x streams
  */
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -29,9 +30,17 @@ export const PROMPT =
   'under two hundred words, without personal data.';
 
 /** Starts an entry point of the repository (or, absolute, a built main.js elsewhere) and waits for ready on stdout. */
-export function start(entry: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; port: number }> {
+export function start(
+  entry: string,
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<{ child: ChildProcess; port: number }> {
   const nodeArgs = (process.env.BTV_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, ...(path.isAbsolute(entry) ? [entry] : entryArgs(entry))], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, ...(path.isAbsolute(entry) ? [entry] : entryArgs(entry))], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`did not start: ${out}`)), 60_000);
@@ -51,7 +60,8 @@ export function start(entry: string, env: Record<string, string>, ready: RegExp)
 }
 
 /** A gRPC length-prefixed message, as h2load sends it verbatim. */
-export const frame = (msg: Uint8Array) => Buffer.concat([Buffer.from([0, ...[24, 16, 8, 0].map((s) => (msg.length >>> s) & 0xff)]), Buffer.from(msg)]);
+export const frame = (msg: Uint8Array) =>
+  Buffer.concat([Buffer.from([0, ...[24, 16, 8, 0].map((s) => (msg.length >>> s) & 0xff)]), Buffer.from(msg)]);
 
 interface LoadResult {
   rps: number;
@@ -74,7 +84,13 @@ export function cpuSeconds(pid: number | undefined): number {
 }
 
 /** h2load against one server, with the server's CPU time per request. */
-export function measure(server: ChildProcess, url: string, body: string, concurrency: number, headers: string[]): LoadResult & { cpuUs: number } {
+export function measure(
+  server: ChildProcess,
+  url: string,
+  body: string,
+  concurrency: number,
+  headers: string[],
+): LoadResult & { cpuUs: number } {
   const before = cpuSeconds(server.pid);
   const r = h2load(url, body, concurrency, headers);
   // The CPU time covers h2load's warm-up second too, whose requests its counts leave out.
@@ -87,8 +103,25 @@ function h2load(url: string, body: string, concurrency: number, headers: string[
   const [clients, streams] = concurrency === 1 ? [1, 1] : [concurrency / perClient, perClient];
   const out = execFileSync(
     'h2load',
-    ['-D', String(SECONDS), `--warm-up-time=${WARM_UP_SECONDS}`, '-c', String(clients), '-m', String(streams), '-d', body, '--log-file', log,
-      '-H', 'content-type: application/grpc', '-H', 'te: trailers', ...headers.flatMap((h) => ['-H', h]), url],
+    [
+      '-D',
+      String(SECONDS),
+      `--warm-up-time=${WARM_UP_SECONDS}`,
+      '-c',
+      String(clients),
+      '-m',
+      String(streams),
+      '-d',
+      body,
+      '--log-file',
+      log,
+      '-H',
+      'content-type: application/grpc',
+      '-H',
+      'te: trailers',
+      ...headers.flatMap((h) => ['-H', h]),
+      url,
+    ],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   const rps = Number(/finished in [\d.]+s, ([\d.]+) req\/s/.exec(out)?.[1] ?? NaN);
@@ -110,7 +143,13 @@ async function run(): Promise<BenchTable[]> {
   try {
     execFileSync('h2load', ['--version'], { stdio: 'ignore' });
   } catch {
-    return [{ title: 'Enforce vs echo (h2load)', columns: ['skipped'], rows: [['h2load not found: apt-get install nghttp2-client']] }];
+    return [
+      {
+        title: 'Enforce vs echo (h2load)',
+        columns: ['skipped'],
+        rows: [['h2load not found: apt-get install nghttp2-client']],
+      },
+    ];
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'btv-bench-'));
   const secret = crypto.randomBytes(48).toString('base64url');
@@ -133,7 +172,14 @@ async function run(): Promise<BenchTable[]> {
   try {
     const tenantId = crypto.randomUUID();
     const token = (role: 'app' | 'dev') =>
-      mintToken({ tenantId, role, subject: 'bench', ttlSeconds: 3600, algorithm: 'HS256', key: crypto.createSecretKey(Buffer.from(secret)) });
+      mintToken({
+        tenantId,
+        role,
+        subject: 'bench',
+        ttlSeconds: 3600,
+        algorithm: 'HS256',
+        key: crypto.createSecretKey(Buffer.from(secret)),
+      });
     const client = new GovernanceServiceClient(`127.0.0.1:${btv.port}`, grpc.credentials.createInsecure());
     const md = (t: string) => {
       const m = new grpc.Metadata();
@@ -141,19 +187,39 @@ async function run(): Promise<BenchTable[]> {
       return m;
     };
     await new Promise((res, rej) =>
-      client.registerSystem({ system: AiSystem.fromPartial({ id: 'bench', name: 'Bench', risk: RiskClassification.RISK_CLASSIFICATION_LIMITED }) }, md(token('dev')), (e, r) => (e ? rej(e) : res(r))),
+      client.registerSystem(
+        {
+          system: AiSystem.fromPartial({
+            id: 'bench',
+            name: 'Bench',
+            risk: RiskClassification.RISK_CLASSIFICATION_LIMITED,
+          }),
+        },
+        md(token('dev')),
+        (e, r) => (e ? rej(e) : res(r)),
+      ),
     );
-    const req = EnforceRequest.fromPartial({ systemId: 'bench', prompt: PROMPT, env: 'production', artifactType: 'prompt' });
-    const check = await new Promise<number>((res, rej) => client.enforce(req, md(token('app')), (e, r) => (e ? rej(e) : res(r.decision!.outcome))));
+    const req = EnforceRequest.fromPartial({
+      systemId: 'bench',
+      prompt: PROMPT,
+      env: 'production',
+      artifactType: 'prompt',
+    });
+    const check = await new Promise<number>((res, rej) =>
+      client.enforce(req, md(token('app')), (e, r) => (e ? rej(e) : res(r.decision!.outcome))),
+    );
     client.close();
-    if (check !== DecisionOutcome.DECISION_OUTCOME_APPROVED) throw new Error(`the benchmark prompt was not approved (${check})`);
+    if (check !== DecisionOutcome.DECISION_OUTCOME_APPROVED)
+      throw new Error(`the benchmark prompt was not approved (${check})`);
 
     const body = path.join(dataDir, 'enforce.bin');
     fs.writeFileSync(body, frame(EnforceRequest.encode(req).finish()));
     const rows: Cell[][] = [];
     for (const c of [1, 64]) {
       const e = measure(echo.child, `http://127.0.0.1:${echo.port}/bench.Echo/Echo`, body, c, []);
-      const b = measure(btv.child, `http://127.0.0.1:${btv.port}/btv.v1.GovernanceService/Enforce`, body, c, [`authorization: Bearer ${token('app')}`]);
+      const b = measure(btv.child, `http://127.0.0.1:${btv.port}/btv.v1.GovernanceService/Enforce`, body, c, [
+        `authorization: Bearer ${token('app')}`,
+      ]);
       rows.push(['echo', c, e.rps, e.p50, e.p99, 1, e.cpuUs, e.failed]);
       rows.push(['Enforce', c, b.rps, b.p50, b.p99, b.rps / e.rps, b.cpuUs, b.failed]);
     }
@@ -161,10 +227,22 @@ async function run(): Promise<BenchTable[]> {
     return [
       {
         title: `Enforce end to end vs grpc-js echo (h2load, ${SECONDS}s per run, ${process.env.BTV_BENCH_DATABASE_URL ? 'PostgreSQL' : 'embedded PostgreSQL'})`,
-        columns: ['server', 'concurrency', 'req/s', 'p50 ms', 'p99 ms', 'ratio to echo', 'server CPU µs/req', 'http failures'],
+        columns: [
+          'server',
+          'concurrency',
+          'req/s',
+          'p50 ms',
+          'p99 ms',
+          'ratio to echo',
+          'server CPU µs/req',
+          'http failures',
+        ],
         rows,
         notes: [
-          `targets: ratio >= 0.8 at both concurrencies -> ${rows.filter((r) => r[0] === 'Enforce').map((r) => `c${r[1]} ${Number(r[5]) >= 0.8 ? 'MET' : 'MISSED'}`).join(', ')}; p50 <= 1.5 ms at concurrency 1 -> ${Number(c1[3]) <= 1.5 ? 'MET' : 'MISSED'}`,
+          `targets: ratio >= 0.8 at both concurrencies -> ${rows
+            .filter((r) => r[0] === 'Enforce')
+            .map((r) => `c${r[1]} ${Number(r[5]) >= 0.8 ? 'MET' : 'MISSED'}`)
+            .join(', ')}; p50 <= 1.5 ms at concurrency 1 -> ${Number(c1[3]) <= 1.5 ? 'MET' : 'MISSED'}`,
           'each Enforce verifies the JWT, checks the status cache, classifies the prompt and appends a decision to the signed ledger before answering',
           'at concurrency 1 every decision waits for its own durable commit (WAL flush), which no echo has to do',
           "server CPU µs/req: the server process's user + system CPU over the run (warm-up included) per request (PostgreSQL's own CPU not counted); steadier than req/s on a shared machine",

@@ -15,12 +15,14 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import { AiSystem, RiskClassification } from '../gen/ts/btv/v1/types';
 import { mintToken } from '../src/auth/tokens';
-import { Role } from '../src/domain/context';
-import { bearer, call, Clients, connect } from '../test/helpers/grpc';
-import { ServerProcess, spawnServer } from '../test/helpers/process';
+import type { Role } from '../src/domain/context';
+import type { Clients } from '../test/helpers/grpc';
+import { bearer, call, connect } from '../test/helpers/grpc';
+import type { ServerProcess } from '../test/helpers/process';
+import { spawnServer } from '../test/helpers/process';
 import type { Benchmark, BenchTable, Cell } from './run';
 
 const TARGET_MS = 50;
@@ -56,7 +58,10 @@ function rssMb(pid: number): number {
 
 /** The server's own duration of the call with this request id, from its log line. */
 function serverMs(proc: ServerProcess, requestId: string): number {
-  const line = proc.stdout().split('\n').find((l) => l.includes(`"request_id":"${requestId}"`) && l.includes('"duration_ms"'));
+  const line = proc
+    .stdout()
+    .split('\n')
+    .find((l) => l.includes(`"request_id":"${requestId}"`) && l.includes('"duration_ms"'));
   return line ? JSON.parse(line).duration_ms : NaN;
 }
 
@@ -77,13 +82,23 @@ async function setup(): Promise<Setup> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'btv-bench-hardening-'));
   fs.chmodSync(dir, 0o711);
   const secret = crypto.randomBytes(48).toString('base64url');
-  const proc = await spawnServer({ BTV_DATA_DIR: path.join(dir, 'data'), BTV_JWT_SECRET: secret, BTV_CHECKPOINT_INTERVAL_MS: '0' }, 120_000);
+  const proc = await spawnServer(
+    { BTV_DATA_DIR: path.join(dir, 'data'), BTV_JWT_SECRET: secret, BTV_CHECKPOINT_INTERVAL_MS: '0' },
+    120_000,
+  );
   const key = crypto.createSecretKey(Buffer.from(secret));
-  const token = (tenantId: string, role: Role) => mintToken({ tenantId, role, subject: `bench-${role}`, ttlSeconds: 3600, algorithm: 'HS256', key });
+  const token = (tenantId: string, role: Role) =>
+    mintToken({ tenantId, role, subject: `bench-${role}`, ttlSeconds: 3600, algorithm: 'HS256', key });
   return { proc, c: connect(`127.0.0.1:${proc.port}`), token, dir };
 }
 
-const system = (id: string, purpose = '') => AiSystem.fromPartial({ id, name: id, intendedPurpose: purpose, risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL });
+const system = (id: string, purpose = '') =>
+  AiSystem.fromPartial({
+    id,
+    name: id,
+    intendedPurpose: purpose,
+    risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL,
+  });
 
 /** Stops (and releases) another tenant's system while `busy` runs; the longest a stop waited. */
 async function stopsDuring(s: Setup, busy: Promise<unknown>): Promise<number> {
@@ -97,8 +112,20 @@ async function stopsDuring(s: Setup, busy: Promise<unknown>): Promise<number> {
   let stopped = false;
   do {
     const t0 = process.hrtime.bigint();
-    if (!stopped) await call(s.c.operations, s.c.operations.emergencyStop, { systemId: id, reason: 'bench', operatorId: '', requestId: '' }, admin);
-    else await call(s.c.operations, s.c.operations.setOperationalStatus, { systemId: id, operationalStatus: 1, reason: 'bench', operatorId: '', requestId: '' }, admin);
+    if (!stopped)
+      await call(
+        s.c.operations,
+        s.c.operations.emergencyStop,
+        { systemId: id, reason: 'bench', operatorId: '', requestId: '' },
+        admin,
+      );
+    else
+      await call(
+        s.c.operations,
+        s.c.operations.setOperationalStatus,
+        { systemId: id, operationalStatus: 1, reason: 'bench', operatorId: '', requestId: '' },
+        admin,
+      );
     worst = Math.max(worst, ms(t0));
     stopped = !stopped;
   } while (!done);
@@ -118,7 +145,12 @@ async function worstPrompts(s: Setup): Promise<BenchTable> {
     for (let i = 0; i < 5; i++) {
       const requestId = `worst-${crypto.randomUUID()}`;
       const t0 = process.hrtime.bigint();
-      const enforce = call(s.c.governance, s.c.governance.enforce, { systemId: 'worst', prompt, env: 'development', artifactType: '', messages: [] }, md(s.token(tenant, 'app'), requestId));
+      const enforce = call(
+        s.c.governance,
+        s.c.governance.enforce,
+        { systemId: 'worst', prompt, env: 'development', artifactType: '', messages: [] },
+        md(s.token(tenant, 'app'), requestId),
+      );
       // One stop of another tenant sent with the call: what it waits is what the call holds up.
       if (i === 4) stopWait = await stopsDuring(s, enforce);
       await enforce;
@@ -127,11 +159,27 @@ async function worstPrompts(s: Setup): Promise<BenchTable> {
       server.push(serverMs(s.proc, requestId));
     }
     const worst = Math.max(...server);
-    rows.push([name, prompt.length, median(server), worst, median(client), stopWait, worst <= TARGET_MS ? 'MET' : 'MISSED']);
+    rows.push([
+      name,
+      prompt.length,
+      median(server),
+      worst,
+      median(client),
+      stopWait,
+      worst <= TARGET_MS ? 'MET' : 'MISSED',
+    ]);
   }
   return {
     title: `Enforce with ${N.toLocaleString('en-US')}-character worst-case prompts (5 calls each, embedded database)`,
-    columns: ['shape', 'chars', 'server ms p50', 'server ms max', 'client ms p50', 'other tenant stop waited ms', `<= ${TARGET_MS} ms`],
+    columns: [
+      'shape',
+      'chars',
+      'server ms p50',
+      'server ms max',
+      'client ms p50',
+      'other tenant stop waited ms',
+      `<= ${TARGET_MS} ms`,
+    ],
     rows,
     notes: ['server ms: the duration in the server log line of the call (classification, decision, ledger commit).'],
   };
@@ -169,9 +217,19 @@ async function largeLedger(s: Setup): Promise<BenchTable> {
   }
   return {
     title: `Verification of a large ledger (${n.toLocaleString('en-US')} entries of ~2.3 KB, written in ${(fill / 1000).toFixed(1)} s)`,
-    columns: ['call', 'entries', 'ms', 'other tenant stop waited ms (max)', 'RSS MB before', 'RSS MB after', 'RSS growth MB'],
+    columns: [
+      'call',
+      'entries',
+      'ms',
+      'other tenant stop waited ms (max)',
+      'RSS MB before',
+      'RSS MB after',
+      'RSS growth MB',
+    ],
     rows,
-    notes: ['Stops of another tenant are sent one after the other for as long as the call runs; the column is the longest of them.'],
+    notes: [
+      'Stops of another tenant are sent one after the other for as long as the call runs; the column is the longest of them.',
+    ],
   };
 }
 

@@ -20,15 +20,17 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import * as grpc from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
 import { GovernanceServiceClient } from '../gen/ts/btv/v1/governance';
 import { OperationsServiceClient } from '../gen/ts/btv/v1/operations';
 import { AiSystem, OperationalStatus as OS, RiskClassification } from '../gen/ts/btv/v1/types';
 import { mintToken } from '../src/auth/tokens';
-import { Role } from '../src/domain/context';
-import { entryArgs, ServerProcess, spawnServer } from '../test/helpers/process';
+import type { Role } from '../src/domain/context';
+import type { ServerProcess } from '../test/helpers/process';
+import { entryArgs, spawnServer } from '../test/helpers/process';
 import { database, intEnv, stats, stopProcess, verdict } from './_support';
 import type { Benchmark, BenchTable, Cell } from './run';
 
@@ -37,7 +39,12 @@ const TARGET_PROPAGATION_P99_MS = 5;
 const HealthClient = grpc.makeGenericClientConstructor(healthService, 'Health');
 const unary = <Req, Res>(
   client: grpc.Client,
-  method: (req: Req, md: grpc.Metadata, o: Partial<grpc.CallOptions>, cb: (e: grpc.ServiceError | null, r: Res) => void) => grpc.ClientUnaryCall,
+  method: (
+    req: Req,
+    md: grpc.Metadata,
+    o: Partial<grpc.CallOptions>,
+    cb: (e: grpc.ServiceError | null, r: Res) => void,
+  ) => grpc.ClientUnaryCall,
   req: Req,
   md: grpc.Metadata,
 ): Promise<Res> =>
@@ -60,24 +67,46 @@ class WatcherProcess {
   private onReady?: () => void;
   private onArrivals?: (a: { server: 'A' | 'B'; arrived: [number, number][] }[]) => void;
 
-  constructor(args: { addresses: { server: string; address: string }[]; systemId: string; token: string; count: number }) {
+  constructor(args: {
+    addresses: { server: string; address: string }[];
+    systemId: string;
+    token: string;
+    count: number;
+  }) {
     const entry = entryArgs('bench/_watchers.ts');
-    this.child = fork(entry[entry.length - 1], [JSON.stringify(args)], { execArgv: entry.slice(0, -1), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    this.child.on('message', (m: { ready?: boolean; complete?: number; error?: string; arrivals?: { server: 'A' | 'B'; arrived: [number, number][] }[] }) => {
-      if (m.ready) this.onReady?.();
-      if (m.error) this.failure ??= new Error(m.error);
-      if (m.arrivals) this.onArrivals?.(m.arrivals);
-      if (m.complete !== undefined) {
-        this.complete.add(m.complete);
-        this.waiting.get(m.complete)?.();
-      }
+    this.child = fork(entry[entry.length - 1], [JSON.stringify(args)], {
+      execArgv: entry.slice(0, -1),
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    this.child.on('exit', (code) => (this.failure ??= code ? new Error(`the watchers' process exited with ${code}`) : undefined));
+    this.child.on(
+      'message',
+      (m: {
+        ready?: boolean;
+        complete?: number;
+        error?: string;
+        arrivals?: { server: 'A' | 'B'; arrived: [number, number][] }[];
+      }) => {
+        if (m.ready) this.onReady?.();
+        if (m.error) this.failure ??= new Error(m.error);
+        if (m.arrivals) this.onArrivals?.(m.arrivals);
+        if (m.complete !== undefined) {
+          this.complete.add(m.complete);
+          this.waiting.get(m.complete)?.();
+        }
+      },
+    );
+    this.child.on(
+      'exit',
+      (code) => (this.failure ??= code ? new Error(`the watchers' process exited with ${code}`) : undefined),
+    );
   }
 
   ready(timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(this.failure ?? new Error('the watchers did not all get their snapshot in time')), timeoutMs);
+      const t = setTimeout(
+        () => reject(this.failure ?? new Error('the watchers did not all get their snapshot in time')),
+        timeoutMs,
+      );
       this.onReady = () => {
         clearTimeout(t);
         resolve();
@@ -90,7 +119,10 @@ class WatcherProcess {
     if (this.failure) return Promise.reject(this.failure);
     if (this.complete.has(revision)) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(this.failure ?? new Error(`revision ${revision}: not every watcher got it within 5 s`)), 5000);
+      const t = setTimeout(
+        () => reject(this.failure ?? new Error(`revision ${revision}: not every watcher got it within 5 s`)),
+        5000,
+      );
       this.waiting.set(revision, () => {
         clearTimeout(t);
         this.waiting.delete(revision);
@@ -122,7 +154,11 @@ async function run(): Promise<BenchTable[]> {
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'btv-bench-killswitch-'));
   const checkpointKeyFile = path.join(dir, 'checkpoint.pem');
-  fs.writeFileSync(checkpointKeyFile, crypto.generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  fs.writeFileSync(
+    checkpointKeyFile,
+    crypto.generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }),
+    { mode: 0o600 },
+  );
   const secret = crypto.randomBytes(48).toString('base64url');
   const shared = {
     BTV_ENV: 'production',
@@ -143,18 +179,31 @@ async function run(): Promise<BenchTable[]> {
     const key = crypto.createSecretKey(Buffer.from(secret));
     const md = (role: Role) => {
       const m = new grpc.Metadata();
-      m.set('authorization', `Bearer ${mintToken({ tenantId, role, subject: `bench-${role}`, ttlSeconds: 3600, algorithm: 'HS256', key })}`);
+      m.set(
+        'authorization',
+        `Bearer ${mintToken({ tenantId, role, subject: `bench-${role}`, ttlSeconds: 3600, algorithm: 'HS256', key })}`,
+      );
       return m;
     };
     const admin = md('admin');
     const governance = new GovernanceServiceClient(addrA, grpc.credentials.createInsecure());
     const operations = new OperationsServiceClient(addrA, grpc.credentials.createInsecure());
-    closers.push(() => governance.close(), () => operations.close());
+    closers.push(
+      () => governance.close(),
+      () => operations.close(),
+    );
     const systemId = 'bench-killswitch';
     await unary(
       governance,
       governance.registerSystem,
-      { system: AiSystem.fromPartial({ id: systemId, name: 'Kill switch bench', risk: RiskClassification.RISK_CLASSIFICATION_HIGH, loggingEnabled: true }) },
+      {
+        system: AiSystem.fromPartial({
+          id: systemId,
+          name: 'Kill switch bench',
+          risk: RiskClassification.RISK_CLASSIFICATION_HIGH,
+          loggingEnabled: true,
+        }),
+      },
       md('dev'),
     );
 
@@ -181,11 +230,22 @@ async function run(): Promise<BenchTable[]> {
       const start = now();
       const res =
         kind === 'stop'
-          ? await unary(operations, operations.emergencyStop, { systemId, reason: 'bench', operatorId: 'bench', requestId: '' }, admin)
+          ? await unary(
+              operations,
+              operations.emergencyStop,
+              { systemId, reason: 'bench', operatorId: 'bench', requestId: '' },
+              admin,
+            )
           : await unary(
               operations,
               operations.setOperationalStatus,
-              { systemId, operationalStatus: OS.OPERATIONAL_STATUS_ACTIVE, reason: 'bench', operatorId: 'bench', requestId: '' },
+              {
+                systemId,
+                operationalStatus: OS.OPERATIONAL_STATUS_ACTIVE,
+                reason: 'bench',
+                operatorId: 'bench',
+                requestId: '',
+              },
               admin,
             );
       const returned = now();
@@ -196,7 +256,9 @@ async function run(): Promise<BenchTable[]> {
     };
 
     // The same connection's cost without any work: a health check, after each cycle (nothing else in flight).
-    const health = new HealthClient(addrA, grpc.credentials.createInsecure(), { channelOverride: operations.getChannel() });
+    const health = new HealthClient(addrA, grpc.credentials.createInsecure(), {
+      channelOverride: operations.getChannel(),
+    });
     const baseline: number[] = [];
     const check = () =>
       new Promise<void>((resolve, reject) =>
@@ -221,17 +283,21 @@ async function run(): Promise<BenchTable[]> {
     }
     const watchers = await fanOut.report();
 
-    const latency = (kind: Sample['kind']) => stats(samples.filter((s) => s.kind === kind).map((s) => s.returned - s.start));
+    const latency = (kind: Sample['kind']) =>
+      stats(samples.filter((s) => s.kind === kind).map((s) => s.returned - s.start));
     const propagation = (server: 'A' | 'B' | 'all', from: 'returned' | 'start', kind?: Sample['kind']) => {
       const xs: number[] = [];
       for (const s of samples) {
         if (kind && s.kind !== kind) continue;
-        for (const w of watchers) if (server === 'all' || w.server === server) xs.push(w.arrived.get(s.revision)! - s[from]);
+        for (const w of watchers)
+          if (server === 'all' || w.server === server) xs.push(w.arrived.get(s.revision)! - s[from]);
       }
       return stats(xs);
     };
     // Per change: until the last of the 100 watchers has it.
-    const lastWatcher = stats(samples.map((s) => Math.max(...watchers.map((w) => w.arrived.get(s.revision)!)) - s.start));
+    const lastWatcher = stats(
+      samples.map((s) => Math.max(...watchers.map((w) => w.arrived.get(s.revision)!)) - s.start),
+    );
 
     const row = (what: string, st: ReturnType<typeof stats>, target?: number): Cell[] => [
       what,
@@ -250,12 +316,28 @@ async function run(): Promise<BenchTable[]> {
         row('EmergencyStop call (send -> response)', latency('stop'), TARGET_STOP_P99_MS),
         row('SetOperationalStatus(ACTIVE) call', latency('release')),
         row('baseline: health Check on the same connection', stats(baseline)),
-        row('propagation to A watchers, receive - call return', propagation('A', 'returned'), TARGET_PROPAGATION_P99_MS),
-        row('propagation to B watchers, receive - call return', propagation('B', 'returned'), TARGET_PROPAGATION_P99_MS),
+        row(
+          'propagation to A watchers, receive - call return',
+          propagation('A', 'returned'),
+          TARGET_PROPAGATION_P99_MS,
+        ),
+        row(
+          'propagation to B watchers, receive - call return',
+          propagation('B', 'returned'),
+          TARGET_PROPAGATION_P99_MS,
+        ),
         row('propagation to A watchers, receive - call start', propagation('A', 'start')),
         row('propagation to B watchers, receive - call start', propagation('B', 'start')),
-        row('propagation to all watchers, receive - call return', propagation('all', 'returned'), TARGET_PROPAGATION_P99_MS),
-        row('propagation of stops only, all, receive - call return', propagation('all', 'returned', 'stop'), TARGET_PROPAGATION_P99_MS),
+        row(
+          'propagation to all watchers, receive - call return',
+          propagation('all', 'returned'),
+          TARGET_PROPAGATION_P99_MS,
+        ),
+        row(
+          'propagation of stops only, all, receive - call return',
+          propagation('all', 'returned', 'stop'),
+          TARGET_PROPAGATION_P99_MS,
+        ),
         row('change reaches the last of all watchers, - call start', lastWatcher),
       ],
       notes: [
@@ -271,13 +353,18 @@ async function run(): Promise<BenchTable[]> {
     watcherProcess?.kill();
     closers.forEach((c) => c());
     await Promise.all(procs.map(stopProcess));
-    await db.drop().catch((e) => process.stderr.write(`killswitch bench: could not drop the temporary database: ${(e as Error).message}\n`));
+    await db
+      .drop()
+      .catch((e) =>
+        process.stderr.write(`killswitch bench: could not drop the temporary database: ${(e as Error).message}\n`),
+      );
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
 export const benchmark: Benchmark = {
   name: 'killswitch',
-  description: 'EmergencyStop latency and propagation to 100 watchers on two server processes (PostgreSQL LISTEN/NOTIFY)',
+  description:
+    'EmergencyStop latency and propagation to 100 watchers on two server processes (PostgreSQL LISTEN/NOTIFY)',
   run,
 };

@@ -17,8 +17,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { KeyRing, newKeySpecEntry, parseKeySpec } from '../src/ledger/keyring';
 import { verifyRecords } from '../src/ledger/verify';
-import { connectDatabase, Connected } from '../src/store/connect';
-import { LedgerEvent } from '../src/store/ports';
+import type { Connected } from '../src/store/connect';
+import { connectDatabase } from '../src/store/connect';
+import type { LedgerEvent } from '../src/store/ports';
 import { KnexStorage } from '../src/store/storage';
 import type { Benchmark, BenchTable, Cell } from './run';
 
@@ -39,7 +40,8 @@ interface ModeResult {
   p99: number;
 }
 
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 
 function event(n: number): LedgerEvent {
   return {
@@ -51,7 +53,13 @@ function event(n: number): LedgerEvent {
 }
 
 /** Runs n appends with at most `inFlight` outstanding; returns per-append latencies (ms) and writer stats. */
-async function appends(storage: KnexStorage, tenantId: string, n: number, inFlight: number, offset: number): Promise<ModeResult> {
+async function appends(
+  storage: KnexStorage,
+  tenantId: string,
+  n: number,
+  inFlight: number,
+  offset: number,
+): Promise<ModeResult> {
   const latencies: number[] = new Array(n);
   const before = { ...storage.writer.stats };
   let next = 0;
@@ -111,7 +119,7 @@ async function runTarget(t: Target, n: number, inFlight: number): Promise<Cell[]
     const batched = await appends(storage, tenantId, n, inFlight, 250 + n);
 
     const records = [];
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await storage.ledger.list(tenantId, after, 1000);
       records.push(...page);
       if (page.length < 1000) break;
@@ -157,11 +165,22 @@ export const benchmark: Benchmark = {
       'latency: from submit to commit of one append; mean batch: entries per commit (writer.stats).',
       `N = BTV_BENCH_N (${n}), in flight = BTV_BENCH_IN_FLIGHT (${inFlight}).`,
     ];
-    if (!list.some((t) => t.name === 'PostgreSQL')) notes.push('PostgreSQL skipped: set BTV_BENCH_DATABASE_URL (or BTV_TEST_DATABASE_URL) to include it.');
+    if (!list.some((t) => t.name === 'PostgreSQL'))
+      notes.push('PostgreSQL skipped: set BTV_BENCH_DATABASE_URL (or BTV_TEST_DATABASE_URL) to include it.');
     return [
       {
         title: 'Ledger append',
-        columns: ['database', 'mode', 'entries', 'in flight', 'entries/s', 'mean batch', 'p50 ms', 'p99 ms', 'vs single'],
+        columns: [
+          'database',
+          'mode',
+          'entries',
+          'in flight',
+          'entries/s',
+          'mean batch',
+          'p50 ms',
+          'p99 ms',
+          'vs single',
+        ],
         rows,
         notes,
       },

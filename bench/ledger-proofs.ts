@@ -21,7 +21,8 @@ import { CheckpointSigner } from '../src/ledger/checkpoint';
 import { sealLeaf, sealRecord } from '../src/ledger/entry';
 import { KeyRing, newKeySpecEntry, parseKeySpec } from '../src/ledger/keyring';
 import { appendLeaf, leafHash, rootFromFrontier, verifyConsistency, verifyInclusion } from '../src/ledger/merkle';
-import { connectDatabase, Connected } from '../src/store/connect';
+import type { Connected } from '../src/store/connect';
+import { connectDatabase } from '../src/store/connect';
 import { migrate } from '../src/store/database';
 import { KnexStorage } from '../src/store/storage';
 import type { Benchmark, BenchTable, Cell } from './run';
@@ -75,7 +76,9 @@ async function load(storage: KnexStorage, n: number, capture: Set<number>) {
       [tenantId, sequences, trees],
     );
   }
-  await storage.db('ledger_heads').insert({ tenant_id: tenantId, sequence: n, head_hash: '0'.repeat(64), frontier: Buffer.concat(frontier) });
+  await storage
+    .db('ledger_heads')
+    .insert({ tenant_id: tenantId, sequence: n, head_hash: '0'.repeat(64), frontier: Buffer.concat(frontier) });
   return { tenantId, roots };
 }
 
@@ -91,7 +94,14 @@ async function runTarget(t: Target, n: number, count: number): Promise<Cell[][]>
     const { tenantId, roots } = await load(storage, n, new Set(fromSizes));
     // The writer continues the bulk-loaded tree: the proofs below cover its entries too.
     for (let i = 0; i < 10; i++) {
-      await storage.transaction(tenantId, (uow) => uow.ledger.append(tenantId, { type: 'bench', actor: { subject: 'b', role: 'admin' }, requestId: `r${i}`, body: { i } }));
+      await storage.transaction(tenantId, (uow) =>
+        uow.ledger.append(tenantId, {
+          type: 'bench',
+          actor: { subject: 'b', role: 'admin' },
+          requestId: `r${i}`,
+          body: { i },
+        }),
+      );
     }
     const head = await storage.ledger.head(tenantId);
     const size = head.sequence;
@@ -108,7 +118,15 @@ async function runTarget(t: Target, n: number, count: number): Promise<Cell[][]>
       }
       lat.sort((a, b) => a - b);
       const p99 = percentile(lat, 0.99);
-      rows.push([t.name, label, size, count, percentile(lat, 0.5), p99, label.startsWith('(') ? '-' : p99 <= 10 ? 'met' : 'MISSED']);
+      rows.push([
+        t.name,
+        label,
+        size,
+        count,
+        percentile(lat, 0.5),
+        p99,
+        label.startsWith('(') ? '-' : p99 <= 10 ? 'met' : 'MISSED',
+      ]);
     };
     const rand = (max: number) => 1 + Math.floor(Math.random() * max);
     // What one round trip to this database costs right now: the floor under any proof.
@@ -147,7 +165,8 @@ function appendCost(): Cell[][] {
     actorSubject: 'app',
     actorRole: 'app',
     requestId: crypto.randomUUID(),
-    payload: '{"decision_id":"0b6f3c1e-8d7a-4a51-9f0e-2f6c1d9e7a11","outcome":"approved","risk_score":1.5,"rules_hash":"abc","system_id":"credit"}',
+    payload:
+      '{"decision_id":"0b6f3c1e-8d7a-4a51-9f0e-2f6c1d9e7a11","outcome":"approved","risk_score":1.5,"rules_hash":"abc","system_id":"credit"}',
     prevHash: '0'.repeat(64),
     keyId: 'k1',
   });

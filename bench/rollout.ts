@@ -10,11 +10,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { AuditServiceClient, GetPolicyImpactResponse } from '../gen/ts/btv/v1/audit';
+import type { GetPolicyImpactResponse } from '../gen/ts/btv/v1/audit';
+import { AuditServiceClient } from '../gen/ts/btv/v1/audit';
 import { EnforceRequest, GovernanceServiceClient } from '../gen/ts/btv/v1/governance';
 import { AiSystem, DecisionOutcome, Policy, RiskClassification } from '../gen/ts/btv/v1/types';
 import { mintToken } from '../src/auth/tokens';
-import { DecisionInput, outcomeOf } from '../src/engine/decide';
+import type { DecisionInput } from '../src/engine/decide';
+import { outcomeOf } from '../src/engine/decide';
 import { loadRuleSet } from '../src/engine/rules';
 import { projectRoot } from '../src/paths';
 import { connectDatabase } from '../src/store/connect';
@@ -24,15 +26,33 @@ import type { Benchmark, BenchTable, Cell } from './run';
 
 const ROUNDS = 3;
 const IMPACT_ROWS = Number(process.env.BTV_BENCH_IMPACT_ROWS || 1_000_000);
-const PROMPT = 'Summarise the attached quarterly credit-risk report for the risk committee in plain language, without personal data.';
+const PROMPT =
+  'Summarise the attached quarterly credit-risk report for the risk committee in plain language, without personal data.';
 /** The candidate's evaluation alone (outcomeOf over a copy of the system with the candidate policy), in µs. */
 function candidateEvaluationUs(): number {
   const rules = loadRuleSet(path.join(projectRoot(), 'config'));
   const system = {
-    id: 'x', tenantId: 't', name: 'x', version: '1', sector: 'general', role: 'deployer', risk: 'limited', sandbox: false, euDatabaseId: '',
-    trainingFlops: 0, loggingEnabled: true, jurisdiction: 'EU', intendedPurpose: '', prohibitedDomains: [], lifecyclePhase: 'operation',
-    operationalStatus: 'active', externalDependencies: [], policy: null, candidatePolicy: { autonomyMatrix: { production: { maxRiskLevel: 0.5 } }, customRules: {} },
-    createdAt: new Date(), updatedAt: new Date(),
+    id: 'x',
+    tenantId: 't',
+    name: 'x',
+    version: '1',
+    sector: 'general',
+    role: 'deployer',
+    risk: 'limited',
+    sandbox: false,
+    euDatabaseId: '',
+    trainingFlops: 0,
+    loggingEnabled: true,
+    jurisdiction: 'EU',
+    intendedPurpose: '',
+    prohibitedDomains: [],
+    lifecyclePhase: 'operation',
+    operationalStatus: 'active',
+    externalDependencies: [],
+    policy: null,
+    candidatePolicy: { autonomyMatrix: { production: { maxRiskLevel: 0.5 } }, customRules: {} },
+    createdAt: new Date(),
+    updatedAt: new Date(),
   } as const;
   const input: DecisionInput = {
     system: { ...system, prohibitedDomains: [], externalDependencies: [] },
@@ -72,18 +92,38 @@ async function run(): Promise<BenchTable[]> {
   try {
     execFileSync('h2load', ['--version'], { stdio: 'ignore' });
   } catch {
-    return [{ title: 'Safe rollout (h2load)', columns: ['skipped'], rows: [['h2load not found: apt-get install nghttp2-client']] }];
+    return [
+      {
+        title: 'Safe rollout (h2load)',
+        columns: ['skipped'],
+        rows: [['h2load not found: apt-get install nghttp2-client']],
+      },
+    ];
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'btv-bench-rollout-'));
   const secret = crypto.randomBytes(48).toString('base64url');
   const btv = await start(
     'src/main.ts',
-    { BTV_HOST: '127.0.0.1', BTV_PORT: '0', BTV_DATA_DIR: dataDir, BTV_JWT_SECRET: secret, BTV_LOG_LEVEL: 'warn', ...UNLIMITED },
+    {
+      BTV_HOST: '127.0.0.1',
+      BTV_PORT: '0',
+      BTV_DATA_DIR: dataDir,
+      BTV_JWT_SECRET: secret,
+      BTV_LOG_LEVEL: 'warn',
+      ...UNLIMITED,
+    },
     /serving on localhost:(\d+)/,
   );
   const tenantId = crypto.randomUUID();
   const token = (role: 'app' | 'admin' | 'auditor') =>
-    mintToken({ tenantId, role, subject: 'bench', ttlSeconds: 3600, algorithm: 'HS256', key: crypto.createSecretKey(Buffer.from(secret)) });
+    mintToken({
+      tenantId,
+      role,
+      subject: 'bench',
+      ttlSeconds: 3600,
+      algorithm: 'HS256',
+      key: crypto.createSecretKey(Buffer.from(secret)),
+    });
   const md = (role: 'app' | 'admin' | 'auditor') => {
     const m = new grpc.Metadata();
     m.set('authorization', `Bearer ${token(role)}`);
@@ -95,15 +135,33 @@ async function run(): Promise<BenchTable[]> {
   try {
     const candidate = Policy.fromPartial({ autonomyMatrix: { production: { maxRiskLevel: 0.5 } } });
     // 'control' is 'plain' again: the spread between the two is the machine's noise floor.
-    for (const [id, candidatePolicy] of [['plain', undefined], ['control', undefined], ['candidate', candidate]] as const) {
-      const system = AiSystem.fromPartial({ id, name: id, risk: RiskClassification.RISK_CLASSIFICATION_LIMITED, loggingEnabled: true, candidatePolicy });
+    for (const [id, candidatePolicy] of [
+      ['plain', undefined],
+      ['control', undefined],
+      ['candidate', candidate],
+    ] as const) {
+      const system = AiSystem.fromPartial({
+        id,
+        name: id,
+        risk: RiskClassification.RISK_CLASSIFICATION_LIMITED,
+        loggingEnabled: true,
+        candidatePolicy,
+      });
       await new Promise((res, rej) => gov.registerSystem({ system }, md('admin'), (e, r) => (e ? rej(e) : res(r))));
     }
     const bodies: Record<string, string> = {};
     for (const id of ['plain', 'control', 'candidate']) {
-      const req = EnforceRequest.fromPartial({ systemId: id, prompt: PROMPT, env: 'production', artifactType: 'prompt' });
-      const d = await new Promise<number>((res, rej) => gov.enforce(req, md('app'), (e, r) => (e ? rej(e) : res(r.decision!.candidateOutcome))));
-      const expected = id === 'candidate' ? DecisionOutcome.DECISION_OUTCOME_BLOCKED : DecisionOutcome.DECISION_OUTCOME_UNSPECIFIED;
+      const req = EnforceRequest.fromPartial({
+        systemId: id,
+        prompt: PROMPT,
+        env: 'production',
+        artifactType: 'prompt',
+      });
+      const d = await new Promise<number>((res, rej) =>
+        gov.enforce(req, md('app'), (e, r) => (e ? rej(e) : res(r.decision!.candidateOutcome))),
+      );
+      const expected =
+        id === 'candidate' ? DecisionOutcome.DECISION_OUTCOME_BLOCKED : DecisionOutcome.DECISION_OUTCOME_UNSPECIFIED;
       if (d !== expected) throw new Error(`${id}: candidate outcome ${d}, expected ${expected}`);
       bodies[id] = path.join(dataDir, `${id}.bin`);
       fs.writeFileSync(bodies[id], frame(EnforceRequest.encode(req).finish()));
@@ -127,7 +185,9 @@ async function run(): Promise<BenchTable[]> {
       for (const id of round % 2 ? order.reverse() : order) {
         const d0 = dbTotal();
         const t0 = Date.now();
-        const r = measure(btv.child, `http://${target}/btv.v1.GovernanceService/Enforce`, bodies[id], 64, [`authorization: Bearer ${token('app')}`]);
+        const r = measure(btv.child, `http://${target}/btv.v1.GovernanceService/Enforce`, bodies[id], 64, [
+          `authorization: Bearer ${token('app')}`,
+        ]);
         const secs = (Date.now() - t0) / 1000;
         if (r.failed) throw new Error(`${r.failed} failed requests`);
         const requests = r.rps * secs;
@@ -141,7 +201,11 @@ async function run(): Promise<BenchTable[]> {
     const ratio = median(cpu.candidate) / base;
     const noise = Math.abs(median(cpu.control) - median(cpu.plain)) / base;
     const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
-    const label: Record<string, string> = { plain: 'no candidate', control: 'no candidate (control run)', candidate: 'with a candidate policy' };
+    const label: Record<string, string> = {
+      plain: 'no candidate',
+      control: 'no candidate (control run)',
+      candidate: 'with a candidate policy',
+    };
     const dbBase = median([...dbCpu.plain, ...dbCpu.control]);
     const enforceRows: Cell[][] = ['plain', 'control', 'candidate'].map((id) => [
       label[id],
@@ -155,7 +219,10 @@ async function run(): Promise<BenchTable[]> {
     const inProcess = candidateEvaluationUs();
 
     // 1,000,000 measured decisions, as the ledger trigger writes them, straight into the table.
-    const db = await connectDatabase({ dataDir, timeouts: { queryMs: 600_000, statementMs: 600_000, idleInTransactionMs: 600_000, connectMs: 10_000 } });
+    const db = await connectDatabase({
+      dataDir,
+      timeouts: { queryMs: 600_000, statementMs: 600_000, idleInTransactionMs: 600_000, connectMs: 10_000 },
+    });
     const t0 = Date.now();
     try {
       // In chunks: the pool's statement timeout bounds every query, as in production.
@@ -189,7 +256,11 @@ async function run(): Promise<BenchTable[]> {
     for (let i = 0; i < 5; i++) {
       const s = process.hrtime.bigint();
       last = await new Promise<GetPolicyImpactResponse>((res, rej) =>
-        audit.getPolicyImpact({ systemId: '', since: new Date(Date.now() - 2 * 86_400_000), until: new Date(Date.now() + 60_000) }, md('auditor'), (e, r) => (e ? rej(e) : res(r))),
+        audit.getPolicyImpact(
+          { systemId: '', since: new Date(Date.now() - 2 * 86_400_000), until: new Date(Date.now() + 60_000) },
+          md('auditor'),
+          (e, r) => (e ? rej(e) : res(r)),
+        ),
       );
       times.push(Number(process.hrtime.bigint() - s) / 1e6);
     }
@@ -209,7 +280,9 @@ async function run(): Promise<BenchTable[]> {
         title: `GetPolicyImpact over ${IMPACT_ROWS.toLocaleString('en-US')} measured decisions of one tenant in the last 24 h (window 48 h, 5 calls)`,
         columns: ['decisions counted', 'changed', 'ms (median)', 'ms (max)'],
         rows: [[last!.decisions, last!.changed, impactMs, Math.max(...times)]],
-        notes: [`target: <= 1,000 ms -> ${impactMs <= 1000 ? 'MET' : 'MISSED'}; ${loadS.toFixed(1)} s to load the rows`],
+        notes: [
+          `target: <= 1,000 ms -> ${impactMs <= 1000 ? 'MET' : 'MISSED'}; ${loadS.toFixed(1)} s to load the rows`,
+        ],
       },
     ];
   } finally {
@@ -219,4 +292,8 @@ async function run(): Promise<BenchTable[]> {
   }
 }
 
-export const benchmark: Benchmark = { name: 'rollout', description: 'candidate policy cost and GetPolicyImpact over 1M decisions', run };
+export const benchmark: Benchmark = {
+  name: 'rollout',
+  description: 'candidate policy cost and GetPolicyImpact over 1M decisions',
+  run,
+};

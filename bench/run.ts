@@ -38,7 +38,10 @@ export function renderTable(t: BenchTable): string {
   const widths = t.columns.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
   const numeric = t.columns.map((_, i) => t.rows.every((r) => typeof r[i] === 'number'));
   const line = (r: string[]) =>
-    r.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+    r
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [
     t.title,
     line(t.columns),
@@ -68,7 +71,9 @@ async function main(): Promise<void> {
   const all = discover();
   const chosen = filters.length ? all.filter((b) => filters.some((f) => b.name.includes(f))) : all;
   if (chosen.length === 0) {
-    process.stderr.write(`no benchmark matches ${filters.join(', ')}; there are: ${all.map((b) => b.name).join(', ')}\n`);
+    process.stderr.write(
+      `no benchmark matches ${filters.join(', ')}; there are: ${all.map((b) => b.name).join(', ')}\n`,
+    );
     process.exit(2);
   }
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';

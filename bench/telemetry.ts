@@ -10,7 +10,8 @@
  *   BTV_BENCH_BASELINE_MAIN: a built main.js of another revision (e.g. main's dist/src/main.js),
  *     measured as one more server: "telemetry off" against the code before it existed.
  */
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -97,8 +98,13 @@ function instrumentationCpuUs(): number {
 }
 
 /** h2load against one server; the server's CPU per request. */
-function load(s: { child: ChildProcess; port: number; token: (r: 'app') => string }, body: string): { rps: number; failed: number; cpuUs: number } {
-  return measure(s.child, `http://127.0.0.1:${s.port}/btv.v1.GovernanceService/Enforce`, body, CONCURRENCY, [`authorization: Bearer ${s.token('app')}`]);
+function load(
+  s: { child: ChildProcess; port: number; token: (r: 'app') => string },
+  body: string,
+): { rps: number; failed: number; cpuUs: number } {
+  return measure(s.child, `http://127.0.0.1:${s.port}/btv.v1.GovernanceService/Enforce`, body, CONCURRENCY, [
+    `authorization: Bearer ${s.token('app')}`,
+  ]);
 }
 
 interface Variant {
@@ -111,7 +117,13 @@ async function run(): Promise<BenchTable[]> {
   try {
     execFileSync('h2load', ['--version'], { stdio: 'ignore' });
   } catch {
-    return [{ title: 'Telemetry cost (h2load)', columns: ['skipped'], rows: [['h2load not found: apt-get install nghttp2-client']] }];
+    return [
+      {
+        title: 'Telemetry cost (h2load)',
+        columns: ['skipped'],
+        rows: [['h2load not found: apt-get install nghttp2-client']],
+      },
+    ];
   }
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'btv-bench-telemetry-'));
   // Its own temporary folder, as test/run.ts does: the server user must be able to reach it.
@@ -124,7 +136,11 @@ async function run(): Promise<BenchTable[]> {
     { name: 'off', entry: 'src/main.ts', env: {} },
     { name: 'off (second server: noise floor)', entry: 'src/main.ts', env: {} },
     { name: 'metrics on', entry: 'src/main.ts', env: { BTV_METRICS_PORT: '0' } },
-    { name: 'metrics + traces on', entry: 'src/main.ts', env: { BTV_METRICS_PORT: '0', OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } },
+    {
+      name: 'metrics + traces on',
+      entry: 'src/main.ts',
+      env: { BTV_METRICS_PORT: '0', OTEL_EXPORTER_OTLP_ENDPOINT: sink.url },
+    },
   ];
   const baseline = process.env.BTV_BENCH_BASELINE_MAIN;
   if (baseline) variants.push({ name: 'baseline (BTV_BENCH_BASELINE_MAIN)', entry: path.resolve(baseline), env: {} });
@@ -148,14 +164,27 @@ async function run(): Promise<BenchTable[]> {
       /"port":(\d+)[^\n]*"msg":"listening"/,
     );
     const tenantId = crypto.randomUUID();
-    const token = (role: 'app' | 'dev') => mintToken({ tenantId, role, subject: 'bench', ttlSeconds: 3600, algorithm: 'HS256', key: crypto.createSecretKey(Buffer.from(secret)) });
+    const token = (role: 'app' | 'dev') =>
+      mintToken({
+        tenantId,
+        role,
+        subject: 'bench',
+        ttlSeconds: 3600,
+        algorithm: 'HS256',
+        key: crypto.createSecretKey(Buffer.from(secret)),
+      });
     return { ...s, variant: v, token, cpu: [] as number[], rps: [] as number[], failed: 0 };
   };
   // The first alone: it migrates the fresh database, and knex's first migration does not take concurrent starts.
   const first = await startOne(variants[0], 0);
   const servers = [first, ...(await Promise.all(variants.slice(1).map((v, i) => startOne(v, i + 1))))];
   try {
-    const req = EnforceRequest.fromPartial({ systemId: 'bench', prompt: PROMPT, env: 'production', artifactType: 'prompt' });
+    const req = EnforceRequest.fromPartial({
+      systemId: 'bench',
+      prompt: PROMPT,
+      env: 'production',
+      artifactType: 'prompt',
+    });
     const body = path.join(root, 'enforce.bin');
     fs.writeFileSync(body, frame(EnforceRequest.encode(req).finish()));
     for (const s of servers) {
@@ -166,11 +195,24 @@ async function run(): Promise<BenchTable[]> {
         return m;
       };
       await new Promise((res, rej) =>
-        client.registerSystem({ system: AiSystem.fromPartial({ id: 'bench', name: 'Bench', risk: RiskClassification.RISK_CLASSIFICATION_LIMITED }) }, md(s.token('dev')), (e, r) => (e ? rej(e) : res(r))),
+        client.registerSystem(
+          {
+            system: AiSystem.fromPartial({
+              id: 'bench',
+              name: 'Bench',
+              risk: RiskClassification.RISK_CLASSIFICATION_LIMITED,
+            }),
+          },
+          md(s.token('dev')),
+          (e, r) => (e ? rej(e) : res(r)),
+        ),
       );
-      const outcome = await new Promise<number>((res, rej) => client.enforce(req, md(s.token('app')), (e, r) => (e ? rej(e) : res(r.decision!.outcome))));
+      const outcome = await new Promise<number>((res, rej) =>
+        client.enforce(req, md(s.token('app')), (e, r) => (e ? rej(e) : res(r.decision!.outcome))),
+      );
       client.close();
-      if (outcome !== DecisionOutcome.DECISION_OUTCOME_APPROVED) throw new Error(`${s.variant.name}: the benchmark prompt was not approved (${outcome})`);
+      if (outcome !== DecisionOutcome.DECISION_OUTCOME_APPROVED)
+        throw new Error(`${s.variant.name}: the benchmark prompt was not approved (${outcome})`);
     }
     // Every round measures every server once, one after the other, in an order that rotates: the
     // ratio of two servers within a round (seconds apart) is steadier than a ratio of medians taken
@@ -197,7 +239,11 @@ async function run(): Promise<BenchTable[]> {
       Math.min(...s.cpu),
       Math.max(...s.cpu),
       ratio(i),
-      i === 0 ? '-' : perRound(i).map((x) => x.toFixed(2)).join(' '),
+      i === 0
+        ? '-'
+        : perRound(i)
+            .map((x) => x.toFixed(2))
+            .join(' '),
       s.failed,
     ]);
     const noise = Math.abs(ratio(1) - 1);
@@ -207,20 +253,35 @@ async function run(): Promise<BenchTable[]> {
       `target: metrics on <= 1.05 x off -> ${ratio(2) <= 1.05 ? 'MET' : 'MISSED'} (${ratio(2).toFixed(3)}); noise floor, two identical "off" servers: ${(noise * 100).toFixed(1)}%`,
       `the metrics work of one Enforce measured alone: ${perCall.toFixed(2)} µs of CPU, ${((perCall / median(servers[0].cpu)) * 100).toFixed(2)}% of the "off" server's CPU per request here`,
       `traces add span work and the OTLP export (sink took ${exported}); no target, reported for operators`,
-      ...(baseline ? [`telemetry off vs the baseline build (per round): ${ratio(servers.length - 1) ? (1 / ratio(servers.length - 1)).toFixed(3) : '-'} x; no measurable change when within the noise floor`] : []),
+      ...(baseline
+        ? [
+            `telemetry off vs the baseline build (per round): ${ratio(servers.length - 1) ? (1 / ratio(servers.length - 1)).toFixed(3) : '-'} x; no measurable change when within the noise floor`,
+          ]
+        : []),
       `${ROUNDS} rounds, each server once a round in a rotating order, ${SECONDS}s of h2load (concurrency ${CONCURRENCY}) plus 1s warm-up each; CPU = the server process's user + system time per request`,
     ];
     return [
       {
         title: `Enforce CPU per request with telemetry off / on (h2load, ${pg ? 'embedded PostgreSQL' : 'PostgreSQL'})`,
-        columns: ['server', 'req/s (median)', 'CPU µs/req (median)', 'min', 'max', 'ratio to off (median of rounds)', 'per round', 'http failures'],
+        columns: [
+          'server',
+          'req/s (median)',
+          'CPU µs/req (median)',
+          'min',
+          'max',
+          'ratio to off (median of rounds)',
+          'per round',
+          'http failures',
+        ],
         rows,
         notes,
       },
     ];
   } finally {
     for (const s of servers) s.child.kill('SIGTERM');
-    await Promise.all(servers.map((s) => new Promise((r) => (s.child.exitCode !== null ? r(null) : s.child.once('exit', r)))));
+    await Promise.all(
+      servers.map((s) => new Promise((r) => (s.child.exitCode !== null ? r(null) : s.child.once('exit', r)))),
+    );
     await sink.stop().catch(() => undefined);
     await pg?.stop();
     fs.rmSync(root, { recursive: true, force: true });
@@ -228,4 +289,8 @@ async function run(): Promise<BenchTable[]> {
   }
 }
 
-export const benchmark: Benchmark = { name: 'telemetry', description: 'Enforce CPU per request with metrics and traces off vs on, interleaved', run };
+export const benchmark: Benchmark = {
+  name: 'telemetry',
+  description: 'Enforce CPU per request with metrics and traces off vs on, interleaved',
+  run,
+};

@@ -8,7 +8,9 @@ import type { Knex } from 'knex';
  * limiter created the table itself keeps it.
  */
 export async function up(knex: Knex): Promise<void> {
-  await knex.raw('CREATE TABLE IF NOT EXISTS rate_limits (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)');
+  await knex.raw(
+    'CREATE TABLE IF NOT EXISTS rate_limits (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)',
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {

@@ -24,7 +24,11 @@ export async function up(knex: Knex): Promise<void> {
     let frontier: Buffer[] = [];
     let size = 0;
     for (;;) {
-      const rows = await knex('ledger_entries').where({ tenant_id }).andWhere('sequence', '>', size).orderBy('sequence').limit(1000);
+      const rows = await knex('ledger_entries')
+        .where({ tenant_id })
+        .andWhere('sequence', '>', size)
+        .orderBy('sequence')
+        .limit(1000);
       if (rows.length === 0) break;
       const updates: [number, Buffer][] = [];
       for (const r of rows) {
@@ -51,7 +55,9 @@ export async function up(knex: Knex): Promise<void> {
         [...updates.flat(), tenant_id],
       );
     }
-    await knex('ledger_heads').where({ tenant_id }).update({ frontier: Buffer.concat(frontier) });
+    await knex('ledger_heads')
+      .where({ tenant_id })
+      .update({ frontier: Buffer.concat(frontier) });
   }
   await knex.raw('ALTER TABLE ledger_entries ENABLE TRIGGER ledger_entries_append_only');
   await knex.raw('ALTER TABLE ledger_entries ALTER COLUMN tree_hashes SET NOT NULL');

@@ -8,7 +8,9 @@ import type { MessageRole } from '../src/engine/classifier/threat-model';
 
 export const ROOT = path.resolve(__dirname, '..');
 export const CORPUS_DIR = path.join(ROOT, 'data', 'corpus');
-export const BENCHMARKS_DIR = process.env.BTV_BENCHMARKS_DIR ? path.resolve(process.env.BTV_BENCHMARKS_DIR) : path.resolve(ROOT, '..', 'shared', 'benchmarks');
+export const BENCHMARKS_DIR = process.env.BTV_BENCHMARKS_DIR
+  ? path.resolve(process.env.BTV_BENCHMARKS_DIR)
+  : path.resolve(ROOT, '..', 'shared', 'benchmarks');
 
 export interface CorpusMessage {
   role: MessageRole;
@@ -112,7 +114,8 @@ export function loadSharedSectors(): CorpusRow[] {
  * prompt that orders the harm is the system message; otherwise the last user message.
  */
 export function attackMessages(row: CorpusRow): number[] {
-  const idx = (roles: MessageRole[]) => row.messages.map((m, i) => (roles.includes(m.role) ? i : -1)).filter((i) => i >= 0);
+  const idx = (roles: MessageRole[]) =>
+    row.messages.map((m, i) => (roles.includes(m.role) ? i : -1)).filter((i) => i >= 0);
   if (!row.attack) return [];
   if (row.category === 'indirect') {
     const untrusted = idx(['tool', 'context']);

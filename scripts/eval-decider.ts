@@ -4,10 +4,12 @@
  * system in the row's sector (high-risk in an EU AI Act Annex III sector, else limited risk).
  */
 import * as path from 'node:path';
-import { AiSystem } from '../src/domain/model';
-import { Classifier, ClassifierMessage } from '../src/engine/classifier';
-import { decide, DecisionDraft } from '../src/engine/decide';
-import { loadRuleSet, RuleSet } from '../src/engine/rules';
+import type { AiSystem } from '../src/domain/model';
+import type { Classifier, ClassifierMessage } from '../src/engine/classifier';
+import type { DecisionDraft } from '../src/engine/decide';
+import { decide } from '../src/engine/decide';
+import type { RuleSet } from '../src/engine/rules';
+import { loadRuleSet } from '../src/engine/rules';
 import { ROOT } from './corpus';
 
 /** Sector names of the shared simulations and of our corpus, as the policy names them. */

@@ -25,18 +25,27 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadThreatConfig } from '../src/engine/classifier/config';
-import { buildConcepts, ConceptIndex } from '../src/engine/classifier/concepts';
-import { FeatureBuilder, FeatureSpec, Sparse } from '../src/engine/classifier/features';
+import type { ConceptIndex } from '../src/engine/classifier/concepts';
+import { buildConcepts } from '../src/engine/classifier/concepts';
+import type { FeatureSpec, Sparse } from '../src/engine/classifier/features';
+import { FeatureBuilder } from '../src/engine/classifier/features';
 import { normalize } from '../src/engine/classifier/normalize';
 import { loadClassifier } from '../src/engine/classifier';
-import { messageFeatures, MessageRole, ThreatModel, Thresholds } from '../src/engine/classifier/threat-model';
-import { attackMessages, CorpusRow, loadCorpus, loadSharedInjections, ROOT } from './corpus';
+import type { MessageRole, Thresholds } from '../src/engine/classifier/threat-model';
+import { messageFeatures, ThreatModel } from '../src/engine/classifier/threat-model';
+import type { CorpusRow } from './corpus';
+import { attackMessages, loadCorpus, loadSharedInjections, ROOT } from './corpus';
 
 const outArg = process.argv.indexOf('--out');
 const OUT = outArg > 0 ? path.resolve(process.argv[outArg + 1]) : path.join(ROOT, 'config', 'models', 'threat.json');
 
 const envNum = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
-const SPEC_BASE: FeatureSpec = { buckets: 1 << envNum('BTV_TRAIN_BITS', 17), wordNgrams: 2, charMin: envNum('BTV_TRAIN_CHARMIN', 3), charMax: envNum('BTV_TRAIN_CHARMAX', 5) };
+const SPEC_BASE: FeatureSpec = {
+  buckets: 1 << envNum('BTV_TRAIN_BITS', 17),
+  wordNgrams: 2,
+  charMin: envNum('BTV_TRAIN_CHARMIN', 3),
+  charMax: envNum('BTV_TRAIN_CHARMAX', 5),
+};
 let SPEC: FeatureSpec = SPEC_BASE;
 const NAMER_BUCKETS = 1 << 13;
 const FOLDS = 5;
@@ -48,7 +57,12 @@ const TARGET_FPR_CONFIDENT = 0.01;
 /** The model's uncertain findings and the word rules it agrees with, together. */
 const TARGET_FPR_TOTAL = envNum('BTV_TRAIN_FPR_TOTAL', 0.045);
 /** A developer's own instructions: these sub-threats in a system message are not findings. */
-export const INSTRUCTION_FAMILY = new Set(['prompt_injection', 'jailbreak', 'system_prompt_exfiltration', 'output_hijack']);
+export const INSTRUCTION_FAMILY = new Set([
+  'prompt_injection',
+  'jailbreak',
+  'system_prompt_exfiltration',
+  'output_hijack',
+]);
 
 interface Instance {
   row: number;
@@ -130,7 +144,7 @@ function trainNamer(data: Instance[], classes: string[]): { biases: Float64Array
         if (s > max) max = s;
       }
       let sum = 0;
-      for (let c = 0; c < k; c++) sum += (z[c] = Math.exp(z[c] - max));
+      for (let c = 0; c < k; c++) sum += z[c] = Math.exp(z[c] - max);
       for (let c = 0; c < k; c++) {
         const err = z[c] / sum - (c === target ? 1 : 0);
         if (Math.abs(err) < 1e-4) continue;
@@ -184,7 +198,14 @@ function ruleStats(fired: Set<string>[], rows: CorpusRow[]): Record<string, { tp
 /** The rules (by id) each row sets off, with no model. */
 function firedRules(rows: CorpusRow[]): Set<string>[] {
   const c = loadClassifier(path.join(ROOT, 'config'), { rulesOnly: true });
-  return rows.map((r) => new Set(c.classifyMessages(r.messages).findings.map((f) => f.pattern.replace(/^indirect:/, '').replace(/\.(?:[a-z]{2}|common)$/, ''))));
+  return rows.map(
+    (r) =>
+      new Set(
+        c
+          .classifyMessages(r.messages)
+          .findings.map((f) => f.pattern.replace(/^indirect:/, '').replace(/\.(?:[a-z]{2}|common)$/, '')),
+      ),
+  );
 }
 
 /**
@@ -216,7 +237,10 @@ function thresholdFor(scores: { p: number; attack: boolean }[], target: number):
 function recallAt(scores: { p: number; attack: boolean }[], t: number): { recall: number; fpr: number } {
   const pos = scores.filter((s) => s.attack);
   const neg = scores.filter((s) => !s.attack);
-  return { recall: pos.filter((s) => s.p >= t).length / pos.length, fpr: neg.filter((s) => s.p >= t).length / neg.length };
+  return {
+    recall: pos.filter((s) => s.p >= t).length / pos.length,
+    fpr: neg.filter((s) => s.p >= t).length / neg.length,
+  };
 }
 
 function foldOf(id: string): number {
@@ -237,11 +261,24 @@ export interface Prepared {
 /** The training rows as per-message feature vectors. */
 export function prepare(): Prepared {
   const cfg = loadThreatConfig(path.join(ROOT, 'config', 'threats.yaml'));
-  const lexicon = { has: (w: string) => cfg.lexicon.has(w), maxLength: Math.max(...[...cfg.lexicon].map((w) => w.length)) };
+  const lexicon = {
+    has: (w: string) => cfg.lexicon.has(w),
+    maxLength: Math.max(...[...cfg.lexicon].map((w) => w.length)),
+  };
   const allRows: CorpusRow[] = [...loadCorpus('train'), ...loadSharedInjections('train')];
   // Learning-curve experiments only: keep a fraction of the rows (by id hash).
   const keep = envNum('BTV_TRAIN_FRACTION', 1);
-  const rows = keep >= 1 ? allRows : allRows.filter((r) => createHash('sha256').update('keep' + r.id).digest()[1] / 256 < keep);
+  const rows =
+    keep >= 1
+      ? allRows
+      : allRows.filter(
+          (r) =>
+            createHash('sha256')
+              .update('keep' + r.id)
+              .digest()[1] /
+              256 <
+            keep,
+        );
   const unknown = rows.find((r) => r.attack && !cfg.subThreats.has(r.subThreat));
   if (unknown) throw new Error(`row ${unknown.id}: sub-threat "${unknown.subThreat}" is not in threats.yaml`);
   const concepts = (CONCEPTS = buildConcepts(cfg.vocab));
@@ -258,8 +295,19 @@ export function prepare(): Prepared {
       const views = v.deobf ? [v.main, v.deobf] : [v.main];
       const rules = ruleEngine.firedRules(msg.content);
       const exactRules = new Set(cfg.rules.filter((x) => x.kind === 'regex').map((x) => x.id));
-      const wordRule = rules.some((id) => !exactRules.has(id) && !(msg.role === 'system' && cfg.trustedInSystem.has(cfg.rules.find((x) => x.id === id)!.subThreat.name)));
-      const inst: Instance = { row: r, role: msg.role, wordRule, x: messageFeatures(builder, views, msg.role, rules), y: hot.has(i) ? 1 : 0, subThreat: hot.has(i) ? row.subThreat : '' };
+      const wordRule = rules.some(
+        (id) =>
+          !exactRules.has(id) &&
+          !(msg.role === 'system' && cfg.trustedInSystem.has(cfg.rules.find((x) => x.id === id)!.subThreat.name)),
+      );
+      const inst: Instance = {
+        row: r,
+        role: msg.role,
+        wordRule,
+        x: messageFeatures(builder, views, msg.role, rules),
+        y: hot.has(i) ? 1 : 0,
+        subThreat: hot.has(i) ? row.subThreat : '',
+      };
       instances.push(inst);
       byRow[r].push(inst);
     });
@@ -272,7 +320,15 @@ export function prepare(): Prepared {
 /** Fold f's model: trained on every row outside fold f (FOLDS folds by row id), with the given thresholds. */
 export function foldModel(p: Prepared, f: number, thresholds?: Thresholds): ThreatModel {
   const trainSet = p.instances.filter((i) => foldOf(p.rows[i.row].id) !== f);
-  return model(trainDetector(trainSet, p.spec.buckets), trainNamer(trainSet.filter((i) => i.y === 1), p.classes), p.classes, thresholds);
+  return model(
+    trainDetector(trainSet, p.spec.buckets),
+    trainNamer(
+      trainSet.filter((i) => i.y === 1),
+      p.classes,
+    ),
+    p.classes,
+    thresholds,
+  );
 }
 
 export { FOLDS, foldOf };
@@ -293,7 +349,10 @@ export function main(): void {
   }
   const auc = (() => {
     const pos = oof.filter((o) => o.attack).map((o) => o.p);
-    const neg = oof.filter((o) => !o.attack).map((o) => o.p).sort((a, b) => a - b);
+    const neg = oof
+      .filter((o) => !o.attack)
+      .map((o) => o.p)
+      .sort((a, b) => a - b);
     let sum = 0;
     for (const p of pos) {
       let lo = 0;
@@ -308,11 +367,34 @@ export function main(): void {
     return sum / (pos.length * neg.length);
   })();
   process.stderr.write(`out-of-fold AUC ${auc.toFixed(4)}\n`);
-  if (process.env.BTV_TRAIN_DUMP_OOF) fs.writeFileSync(process.env.BTV_TRAIN_DUMP_OOF, oof.map((o) => JSON.stringify({ id: o.row.id, p: Math.round(o.p * 1000) / 1000, attack: o.attack, kind: o.row.kind, cat: o.row.category, st: o.row.subThreat, lang: o.row.language, src: o.row.source, text: o.row.messages.map((m) => `[${m.role}] ${m.content}`).join(' ').slice(0, 160) })).join('\n') + '\n');
+  if (process.env.BTV_TRAIN_DUMP_OOF)
+    fs.writeFileSync(
+      process.env.BTV_TRAIN_DUMP_OOF,
+      oof
+        .map((o) =>
+          JSON.stringify({
+            id: o.row.id,
+            p: Math.round(o.p * 1000) / 1000,
+            attack: o.attack,
+            kind: o.row.kind,
+            cat: o.row.category,
+            st: o.row.subThreat,
+            lang: o.row.language,
+            src: o.row.source,
+            text: o.row.messages
+              .map((m) => `[${m.role}] ${m.content}`)
+              .join(' ')
+              .slice(0, 160),
+          }),
+        )
+        .join('\n') + '\n',
+    );
   if (process.env.BTV_TRAIN_CV_ONLY) {
     for (const t of [0.01, 0.03, 0.05]) {
       const th = thresholdFor(oof, t);
-      process.stdout.write(`FPR target ${t}: threshold ${th}, recall ${(recallAt(oof, th).recall * 100).toFixed(1)}%\n`);
+      process.stdout.write(
+        `FPR target ${t}: threshold ${th}, recall ${(recallAt(oof, th).recall * 100).toFixed(1)}%\n`,
+      );
     }
     return;
   }
@@ -325,25 +407,43 @@ export function main(): void {
     if (recallAt(combined(t), 1).fpr > TARGET_FPR_TOTAL) break;
     rule = Math.round(t * 1000) / 1000;
   }
-  const cv = { uncertain: recallAt(oof, uncertain), confident: recallAt(oof, confident), withRules: recallAt(combined(rule), 1) };
+  const cv = {
+    uncertain: recallAt(oof, uncertain),
+    confident: recallAt(oof, confident),
+    withRules: recallAt(combined(rule), 1),
+  };
 
   const detector = trainDetector(instances, SPEC.buckets);
-  const namer = trainNamer(instances.filter((i) => i.y === 1), classes);
+  const namer = trainNamer(
+    instances.filter((i) => i.y === 1),
+    classes,
+  );
   const dataHash = createHash('sha256');
   for (const row of rows) dataHash.update(JSON.stringify(row)).update('\n');
-  const file = ThreatModel.toJSON(SPEC, classes, detector, { buckets: NAMER_BUCKETS, ...namer }, { rule, uncertain, confident }, {
-    rows: rows.length,
-    instances: instances.length,
-    attackInstances: instances.filter((i) => i.y === 1).length,
-    sources: [...new Set(rows.map((r) => r.source))],
-    dataSha256: dataHash.digest('hex'),
-    epochs: EPOCHS,
-    learningRate: LR,
-    l2: L2,
-    folds: FOLDS,
-    cv: { uncertain: { threshold: uncertain, ...cv.uncertain }, confident: { threshold: confident, ...cv.confident }, withRules: { threshold: rule, ...cv.withRules } },
-    rules: ruleStats(prepared.fired, rows),
-  });
+  const file = ThreatModel.toJSON(
+    SPEC,
+    classes,
+    detector,
+    { buckets: NAMER_BUCKETS, ...namer },
+    { rule, uncertain, confident },
+    {
+      rows: rows.length,
+      instances: instances.length,
+      attackInstances: instances.filter((i) => i.y === 1).length,
+      sources: [...new Set(rows.map((r) => r.source))],
+      dataSha256: dataHash.digest('hex'),
+      epochs: EPOCHS,
+      learningRate: LR,
+      l2: L2,
+      folds: FOLDS,
+      cv: {
+        uncertain: { threshold: uncertain, ...cv.uncertain },
+        confident: { threshold: confident, ...cv.confident },
+        withRules: { threshold: rule, ...cv.withRules },
+      },
+      rules: ruleStats(prepared.fired, rows),
+    },
+  );
   fs.mkdirSync(path.dirname(OUT), { recursive: true });
   fs.writeFileSync(OUT, JSON.stringify(file) + '\n');
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

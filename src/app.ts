@@ -1,4 +1,4 @@
-import { Config } from './config';
+import type { Config } from './config';
 import { loadVerificationKey } from './auth/keys';
 import { TokenVerifier } from './auth/verifier';
 import { ComplianceService } from './domain/compliance';
@@ -16,11 +16,13 @@ import { SystemService } from './domain/systems';
 import { CheckpointSigner, loadCheckpointKey } from './ledger/checkpoint';
 import { loadKeyRing } from './ledger/keyring';
 import { TenantService } from './domain/tenants';
-import { Logger } from './logger';
+import type { Logger } from './logger';
 import { RateLimits } from './transport/rate-limits';
-import { listen, RunningServer } from './server';
+import type { RunningServer } from './server';
+import { listen } from './server';
 import { ServingMonitor, within } from './serving';
-import { connectDatabase, Connected } from './store/connect';
+import type { Connected } from './store/connect';
+import { connectDatabase } from './store/connect';
 import { secureDataDir } from './data-dir';
 import { serverUser } from './store/embedded-postgres';
 import { SpecCache } from './store/spec-cache';
@@ -28,8 +30,10 @@ import { RolloutService } from './domain/rollout';
 import { KnexStorage } from './store/storage';
 import { domainInstruments } from './telemetry/instruments';
 import { Metrics } from './telemetry/metrics';
-import { listenMetrics, MetricsServer } from './telemetry/metrics-server';
-import { startTracing, Tracing } from './telemetry/tracing';
+import type { MetricsServer } from './telemetry/metrics-server';
+import { listenMetrics } from './telemetry/metrics-server';
+import type { Tracing } from './telemetry/tracing';
+import { startTracing } from './telemetry/tracing';
 
 /** Longest wait for each step of a stop after the calls are drained. */
 const STOP_STEP_MS = 5000;
@@ -50,7 +54,8 @@ export interface App {
 /** Wires config -> keys -> database -> domain services -> gRPC server. */
 export async function startApp(config: Config, logger: Logger): Promise<App> {
   // Before anything is written there: development secrets and the embedded database.
-  if (!config.databaseUrl || config.env === 'development') secureDataDir(config.dataDir, config.databaseUrl ? {} : serverUser());
+  if (!config.databaseUrl || config.env === 'development')
+    secureDataDir(config.dataDir, config.databaseUrl ? {} : serverUser());
   const { key, source } = loadVerificationKey(config);
   const verifier = new TokenVerifier({
     algorithm: config.jwt.algorithm,
@@ -59,7 +64,12 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     audience: config.jwt.audience,
     maxLifetimeS: config.jwt.maxLifetimeS,
   });
-  const keyRing = loadKeyRing({ env: config.env, dataDir: config.dataDir, keys: config.ledger.keys, activeKid: config.ledger.activeKey });
+  const keyRing = loadKeyRing({
+    env: config.env,
+    dataDir: config.dataDir,
+    keys: config.ledger.keys,
+    activeKid: config.ledger.activeKey,
+  });
   const signer = new CheckpointSigner(
     loadCheckpointKey({ env: config.env, dataDir: config.dataDir, keyFile: config.ledger.checkpointKeyFile }),
     config.ledger.logOrigin,
@@ -89,8 +99,19 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
         });
   const tracing: Tracing | undefined = t.otlpTracesUrl ? startTracing(t.otlpTracesUrl) : undefined;
   const instruments = domainInstruments(metrics, tracing?.calls);
-  const storage = new KnexStorage(database.db, { keyRing, clock, onCommit: metrics && ((s, n) => metrics.committed(s, n)) });
-  const ledger = new LedgerService(storage.ledger, keyRing, signer, clock, Math.floor(config.maxMessageBytes / 4), instruments);
+  const storage = new KnexStorage(database.db, {
+    keyRing,
+    clock,
+    onCommit: metrics && ((s, n) => metrics.committed(s, n)),
+  });
+  const ledger = new LedgerService(
+    storage.ledger,
+    keyRing,
+    signer,
+    clock,
+    Math.floor(config.maxMessageBytes / 4),
+    instruments,
+  );
   const hub = new StatusHub(metrics && ((c) => metrics.statusPropagated(c.tenantId, c.revision, c.createdAt)));
   sources = { storage, hub };
   const statusCache = new StatusCache(hub, storage.status);
@@ -104,9 +125,26 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   }
   const operations = new OperationsService(storage, storage.status, statusCache, (c) => hub.publish(c), clock);
   const specs = new SpecCache(storage.systems, storage.tenants, config.specCacheMs);
-  const enforcement = new EnforcementService(storage, specs, statusCache, classifier, rules, clock, config.enforce, instruments);
+  const enforcement = new EnforcementService(
+    storage,
+    specs,
+    statusCache,
+    classifier,
+    rules,
+    clock,
+    config.enforce,
+    instruments,
+  );
   const reviews = new ReviewService(storage, storage.reviewQueries, clock);
-  const compliance = new ComplianceService(storage.ledger, ledger, storage.systems, storage.reviewQueries, rules, clock, storage.impact);
+  const compliance = new ComplianceService(
+    storage.ledger,
+    ledger,
+    storage.systems,
+    storage.reviewQueries,
+    rules,
+    clock,
+    storage.impact,
+  );
   const knownRules: ReadonlySet<string> = new Set(Object.keys(rules.policy.customRules));
   const limits = RateLimits.create(config.rateLimits, storage.db);
   const server = await listen(config, {
@@ -130,7 +168,11 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     operations,
     hub,
     watchStore: storage.status,
-    watch: { heartbeatMs: config.watch.heartbeatMs, maxQueue: config.watch.maxQueue, maxPerTenant: config.watch.maxPerTenant },
+    watch: {
+      heartbeatMs: config.watch.heartbeatMs,
+      maxQueue: config.watch.maxQueue,
+      maxPerTenant: config.watch.maxPerTenant,
+    },
   });
   let metricsServer: MetricsServer | undefined;
   if (metrics) {
@@ -148,14 +190,18 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   }
   const pruneTimer = setInterval(
     () => {
-      storage.status.prune(new Date(Date.now() - config.watch.retentionMs)).catch((err) => logger.warn({ err: (err as Error).message }, 'change log pruning failed'));
+      storage.status
+        .prune(new Date(Date.now() - config.watch.retentionMs))
+        .catch((err) => logger.warn({ err: (err as Error).message }, 'change log pruning failed'));
     },
     Math.min(config.watch.retentionMs, 3_600_000),
   ).unref();
   const checkpointTimer =
     config.ledger.checkpointIntervalMs > 0
       ? setInterval(() => {
-          ledger.checkpointMoved().catch((err) => logger.warn({ err: (err as Error).message }, 'periodic checkpoint failed'));
+          ledger
+            .checkpointMoved()
+            .catch((err) => logger.warn({ err: (err as Error).message }, 'periodic checkpoint failed'));
         }, config.ledger.checkpointIntervalMs).unref()
       : undefined;
   logger.info(
@@ -175,7 +221,14 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     },
     'listening',
   );
-  const serving = new ServingMonitor({ probe: () => storage.probe(), probeWrite: () => storage.probeWrite(), hub, storage: storage.health, health: server.health, logger });
+  const serving = new ServingMonitor({
+    probe: () => storage.probe(),
+    probeWrite: () => storage.probeWrite(),
+    hub,
+    storage: storage.health,
+    health: server.health,
+    logger,
+  });
   // Each step of a stop is bounded: a database that froze must not keep the process from exiting.
   const step = (p: Promise<unknown>, ms: number, what: string) =>
     within(p, ms, what).catch((err) => logger.warn({ err: (err as Error).message }, `${what} failed`));

@@ -2,8 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
 import { projectRoot } from './paths';
-import { DatabaseTimeouts, DEFAULT_DATABASE_TIMEOUTS } from './store/database';
-import { ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from './transport/connection-limits';
+import type { DatabaseTimeouts } from './store/database';
+import { DEFAULT_DATABASE_TIMEOUTS } from './store/database';
+import type { ConnectionLimits } from './transport/connection-limits';
+import { DEFAULT_CONNECTION_LIMITS } from './transport/connection-limits';
 
 export type JwtAlgorithm = 'HS256' | 'RS256' | 'ES256';
 export const JWT_ALGORITHMS: readonly JwtAlgorithm[] = ['HS256', 'RS256', 'ES256'];
@@ -103,7 +105,13 @@ export interface RateLimitConfig {
 }
 
 /** The reference API's defaults; operations has none there and gets the systems group's. */
-export const DEFAULT_RATE_LIMITS: Record<RpcGroup, number> = { tenants: 10, systems: 50, enforce: 100, audit: 20, operations: 50 };
+export const DEFAULT_RATE_LIMITS: Record<RpcGroup, number> = {
+  tenants: 10,
+  systems: 50,
+  enforce: 100,
+  audit: 20,
+  operations: 50,
+};
 
 export class ConfigError extends Error {}
 
@@ -114,7 +122,8 @@ export const DEFAULT_LOG_ORIGIN = 'buildtovalue.dev/ledger';
 /** A schema-less URL without spaces or '+' (c2sp.org/tlog-checkpoint), no trailing slash. */
 function logOrigin(v: string | undefined): string {
   const origin = v || DEFAULT_LOG_ORIGIN;
-  if (/[\s+]/u.test(origin) || origin.endsWith('/')) throw new ConfigError('BTV_LOG_ORIGIN: no spaces, no "+", no trailing "/"');
+  if (/[\s+]/u.test(origin) || origin.endsWith('/'))
+    throw new ConfigError('BTV_LOG_ORIGIN: no spaces, no "+", no trailing "/"');
   return origin;
 }
 
@@ -130,7 +139,8 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
 
 function rateLimits(env: Env): RateLimitConfig {
   const store = env.BTV_RATE_LIMIT_STORE || 'memory';
-  if (store !== 'memory' && store !== 'postgres') throw new ConfigError(`BTV_RATE_LIMIT_STORE must be "memory" or "postgres", got "${store}"`);
+  if (store !== 'memory' && store !== 'postgres')
+    throw new ConfigError(`BTV_RATE_LIMIT_STORE must be "memory" or "postgres", got "${store}"`);
   const perMinute = (group: RpcGroup) =>
     int(env, `BTV_RATE_LIMIT_${group.toUpperCase()}`, DEFAULT_RATE_LIMITS[group], 0, 1_000_000_000);
   return {
@@ -188,7 +198,13 @@ export function loadConfig(processEnv: Env = process.env): Config {
       timeouts: {
         queryMs: int(env, 'BTV_DB_QUERY_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.queryMs, 100, 600_000),
         statementMs: int(env, 'BTV_DB_STATEMENT_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.statementMs, 100, 3_600_000),
-        idleInTransactionMs: int(env, 'BTV_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.idleInTransactionMs, 100, 3_600_000),
+        idleInTransactionMs: int(
+          env,
+          'BTV_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS',
+          DEFAULT_DATABASE_TIMEOUTS.idleInTransactionMs,
+          100,
+          3_600_000,
+        ),
         connectMs: int(env, 'BTV_DB_CONNECT_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.connectMs, 100, 600_000),
       },
       poolMax: int(env, 'BTV_DB_POOL_MAX', 10, 1, 1000),
@@ -228,11 +244,29 @@ export function loadConfig(processEnv: Env = process.env): Config {
     },
     connections: {
       maxConnections: int(env, 'BTV_MAX_CONNECTIONS', DEFAULT_CONNECTION_LIMITS.maxConnections, 1, 1_000_000),
-      maxConnectionsPerPeer: int(env, 'BTV_MAX_CONNECTIONS_PER_PEER', DEFAULT_CONNECTION_LIMITS.maxConnectionsPerPeer, 1, 1_000_000),
+      maxConnectionsPerPeer: int(
+        env,
+        'BTV_MAX_CONNECTIONS_PER_PEER',
+        DEFAULT_CONNECTION_LIMITS.maxConnectionsPerPeer,
+        1,
+        1_000_000,
+      ),
       handshakeMs: int(env, 'BTV_CONNECTION_HANDSHAKE_MS', DEFAULT_CONNECTION_LIMITS.handshakeMs, 100, 600_000),
-      maxStreamsPerConnection: int(env, 'BTV_MAX_STREAMS_PER_CONNECTION', DEFAULT_CONNECTION_LIMITS.maxStreamsPerConnection, 1, 100_000),
+      maxStreamsPerConnection: int(
+        env,
+        'BTV_MAX_STREAMS_PER_CONNECTION',
+        DEFAULT_CONNECTION_LIMITS.maxStreamsPerConnection,
+        1,
+        100_000,
+      ),
       requestTimeoutMs: int(env, 'BTV_REQUEST_TIMEOUT_MS', DEFAULT_CONNECTION_LIMITS.requestTimeoutMs, 100, 3_600_000),
-      connectionIdleMs: int(env, 'BTV_CONNECTION_IDLE_MS', DEFAULT_CONNECTION_LIMITS.connectionIdleMs, 1000, 86_400_000),
+      connectionIdleMs: int(
+        env,
+        'BTV_CONNECTION_IDLE_MS',
+        DEFAULT_CONNECTION_LIMITS.connectionIdleMs,
+        1000,
+        86_400_000,
+      ),
     },
     shutdownDrainDelayMs: int(env, 'BTV_SHUTDOWN_DRAIN_DELAY_MS', 1000, 0, 600_000),
     telemetry: telemetry(env),
@@ -241,7 +275,8 @@ export function loadConfig(processEnv: Env = process.env): Config {
 
 function telemetry(env: Env): TelemetryConfig {
   const flag = env.BTV_METRICS_TENANT_LABEL || 'false';
-  if (flag !== 'true' && flag !== 'false') throw new ConfigError(`BTV_METRICS_TENANT_LABEL must be "true" or "false", got "${flag}"`);
+  if (flag !== 'true' && flag !== 'false')
+    throw new ConfigError(`BTV_METRICS_TENANT_LABEL must be "true" or "false", got "${flag}"`);
   // The OpenTelemetry variables keep their standard names (no BTV_ prefix, not read from BTV_CONFIG) so collectors' docs apply as written.
   const url = (name: string) => {
     const v = env[name];

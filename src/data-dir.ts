@@ -33,7 +33,9 @@ export function secureDataDir(dataDir: string, runAs: { gid?: number } = {}): vo
   const st = fs.statSync(dataDir);
   // A shared folder (/tmp, sticky) or someone else's is never made private behind its owner's back.
   if (st.mode & 0o1000 || (process.getuid && st.uid !== process.getuid())) {
-    throw new DataDirError(`BTV_DATA_DIR ${dataDir} is a shared folder or not this user's (mode ${(st.mode & 0o7777).toString(8)}): point it at a folder of its own`);
+    throw new DataDirError(
+      `BTV_DATA_DIR ${dataDir} is a shared folder or not this user's (mode ${(st.mode & 0o7777).toString(8)}): point it at a folder of its own`,
+    );
   }
   // Nor is a folder of ours that holds other things (BTV_DATA_DIR=/var/lib as root would lock out every service there).
   if (!created) checkDedicated(dataDir);
@@ -44,7 +46,8 @@ export function secureDataDir(dataDir: string, runAs: { gid?: number } = {}): vo
     fs.chmodSync(dataDir, 0o700);
   }
   const marker = path.join(dataDir, DATA_DIR_MARKER);
-  if (!fs.existsSync(marker)) writePrivateFile(marker, 'BuildToValue data folder: secrets and the embedded database (BTV_DATA_DIR)\n');
+  if (!fs.existsSync(marker))
+    writePrivateFile(marker, 'BuildToValue data folder: secrets and the embedded database (BTV_DATA_DIR)\n');
 }
 
 /** An existing folder is ours if it carries the marker, or holds nothing but what we keep there. */

@@ -8,6 +8,9 @@ export function createLogger(level: string): Logger {
     base: { service: 'btv-grpc' },
     timestamp: pino.stdTimeFunctions.isoTime,
     // Belt and braces: no field that could hold a credential is ever written.
-    redact: { paths: ['authorization', '*.authorization', 'token', '*.token', 'secret', '*.secret'], censor: '[redacted]' },
+    redact: {
+      paths: ['authorization', '*.authorization', 'token', '*.token', 'secret', '*.secret'],
+      censor: '[redacted]',
+    },
   });
 }

@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { startApp } from './app';
 import { loadVerificationKey } from './auth/keys';
 import { mintToken } from './auth/tokens';
-import { Config, ConfigError, loadConfig } from './config';
+import type { Config } from './config';
+import { ConfigError, loadConfig } from './config';
 import { ThreatConfigError } from './engine/classifier';
 import { RulesError } from './engine/rules';
 import { createLogger } from './logger';
@@ -31,7 +32,9 @@ function printDevBanner(config: Config, port: number): void {
   const target = `localhost:${port}`;
   if (config.jwt.secret !== undefined) {
     // A secret someone supplied may be a real one: no admin token for it goes to a log.
-    process.stdout.write(`\nBuildToValue gRPC is serving on ${target} (development mode). Mint a token with: npm run btv -- token --help\n\n`);
+    process.stdout.write(
+      `\nBuildToValue gRPC is serving on ${target} (development mode). Mint a token with: npm run btv -- token --help\n\n`,
+    );
     return;
   }
   const tenantId = devTenant(config.dataDir);
@@ -84,7 +87,12 @@ async function main(): Promise<void> {
   try {
     app = await startApp(config, logger);
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof RulesError || e instanceof ThreatConfigError || e instanceof DataDirError) {
+    if (
+      e instanceof ConfigError ||
+      e instanceof RulesError ||
+      e instanceof ThreatConfigError ||
+      e instanceof DataDirError
+    ) {
       process.stderr.write(`configuration error: ${e.message}\n`);
       process.exit(2);
     }

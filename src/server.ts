@@ -4,17 +4,21 @@ import * as grpc from '@grpc/grpc-js';
 import { AuditServiceService } from '../gen/ts/btv/v1/audit';
 import { GovernanceServiceService } from '../gen/ts/btv/v1/governance';
 import { OperationsServiceService } from '../gen/ts/btv/v1/operations';
-import { TokenVerifier } from './auth/verifier';
-import { Config } from './config';
-import { Logger } from './logger';
-import { CallTracer } from './telemetry/tracing';
+import type { TokenVerifier } from './auth/verifier';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import type { CallTracer } from './telemetry/tracing';
 import { projectRoot } from './paths';
-import { AdapterDeps, bindService } from './transport/adapter';
+import type { AdapterDeps } from './transport/adapter';
+import { bindService } from './transport/adapter';
 import { tolerantDefinition } from './transport/decoding';
-import { RateLimits } from './transport/rate-limits';
-import { auditHandlers, AuditDeps } from './transport/audit';
-import { governanceHandlers, GovernanceDeps } from './transport/governance';
-import { operationsHandlers, OperationsDeps } from './transport/operations';
+import type { RateLimits } from './transport/rate-limits';
+import type { AuditDeps } from './transport/audit';
+import { auditHandlers } from './transport/audit';
+import type { GovernanceDeps } from './transport/governance';
+import { governanceHandlers } from './transport/governance';
+import type { OperationsDeps } from './transport/operations';
+import { operationsHandlers } from './transport/operations';
 import { ConnectionGate, connectionOptions } from './transport/connection-limits';
 import { Health } from './transport/health';
 import { addReflectionService } from './transport/reflection';
@@ -49,10 +53,25 @@ export function buildServer(config: Config, deps: ServerDeps): { server: grpc.Se
     'grpc.max_send_message_length': config.maxMessageBytes,
     ...connectionOptions(config.connections),
   });
-  const adapter: AdapterDeps = { verifier: deps.verifier, logger: deps.logger, limits: deps.limits, metrics: deps.metrics, tracer: deps.tracer };
-  server.addService(tolerantDefinition(GovernanceServiceService), bindService(adapter, GovernanceServiceService, governanceHandlers(deps)));
-  server.addService(tolerantDefinition(OperationsServiceService), bindService(adapter, OperationsServiceService, operationsHandlers(deps)));
-  server.addService(tolerantDefinition(AuditServiceService), bindService(adapter, AuditServiceService, auditHandlers(deps)));
+  const adapter: AdapterDeps = {
+    verifier: deps.verifier,
+    logger: deps.logger,
+    limits: deps.limits,
+    metrics: deps.metrics,
+    tracer: deps.tracer,
+  };
+  server.addService(
+    tolerantDefinition(GovernanceServiceService),
+    bindService(adapter, GovernanceServiceService, governanceHandlers(deps)),
+  );
+  server.addService(
+    tolerantDefinition(OperationsServiceService),
+    bindService(adapter, OperationsServiceService, operationsHandlers(deps)),
+  );
+  server.addService(
+    tolerantDefinition(AuditServiceService),
+    bindService(adapter, AuditServiceService, auditHandlers(deps)),
+  );
 
   const health = new Health(SERVICE_NAMES);
   health.addTo(server);

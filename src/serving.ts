@@ -1,7 +1,7 @@
-import { Logger } from './logger';
-import { StatusHub } from './status/hub';
-import { StorageHealth } from './store/errors';
-import { Health } from './transport/health';
+import type { Logger } from './logger';
+import type { StatusHub } from './status/hub';
+import type { StorageHealth } from './store/errors';
+import type { Health } from './transport/health';
 
 const PROBE_INTERVAL_MS = 1000;
 const PROBE_TIMEOUT_MS = 2000;
@@ -28,7 +28,14 @@ export class ServingMonitor {
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly d: { probe: () => Promise<unknown>; probeWrite: () => Promise<unknown>; hub: StatusHub; storage: StorageHealth; health: Health; logger: Logger },
+    private readonly d: {
+      probe: () => Promise<unknown>;
+      probeWrite: () => Promise<unknown>;
+      hub: StatusHub;
+      storage: StorageHealth;
+      health: Health;
+      logger: Logger;
+    },
   ) {
     d.hub.onHealthChange(() => this.update());
     d.storage.onChange(() => {
@@ -44,19 +51,22 @@ export class ServingMonitor {
   private probe(): void {
     if (this.probing || this.stopped) return;
     this.probing = true;
-    void within(this.d.probe(), PROBE_TIMEOUT_MS, 'the database probe').then(
-      () => this.setReachable(true),
-      (err) => this.setReachable(false, (err as Error).message),
-    ).then(async () => {
-      // While writes fail, one small real write a second tells when they work again, even with no traffic.
-      if (!this.reachable || !this.d.storage.writesFailing) return;
-      try {
-        await within(this.d.probeWrite(), PROBE_TIMEOUT_MS, 'the database write probe');
-        this.d.storage.noteWriteOk();
-      } catch (err) {
-        this.d.storage.noteFault(err);
-      }
-    }).finally(() => (this.probing = false));
+    void within(this.d.probe(), PROBE_TIMEOUT_MS, 'the database probe')
+      .then(
+        () => this.setReachable(true),
+        (err) => this.setReachable(false, (err as Error).message),
+      )
+      .then(async () => {
+        // While writes fail, one small real write a second tells when they work again, even with no traffic.
+        if (!this.reachable || !this.d.storage.writesFailing) return;
+        try {
+          await within(this.d.probeWrite(), PROBE_TIMEOUT_MS, 'the database write probe');
+          this.d.storage.noteWriteOk();
+        } catch (err) {
+          this.d.storage.noteFault(err);
+        }
+      })
+      .finally(() => (this.probing = false));
   }
 
   private setReachable(reachable: boolean, why?: string): void {
@@ -69,7 +79,8 @@ export class ServingMonitor {
   }
 
   private update(): void {
-    const serving = !this.stopped && this.reachable && this.d.hub.healthy && !this.d.storage.damaged && !this.d.storage.writesFailing;
+    const serving =
+      !this.stopped && this.reachable && this.d.hub.healthy && !this.d.storage.damaged && !this.d.storage.writesFailing;
     if (serving === this.serving) return;
     this.serving = serving;
     this.d.health.setAll(serving);

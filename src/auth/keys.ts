@@ -1,7 +1,8 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Config, ConfigError } from '../config';
+import type { Config } from '../config';
+import { ConfigError } from '../config';
 
 /** HS256 secrets shorter than this are refused in production (RFC 7518 §3.2). */
 export const MIN_SECRET_BYTES = 32;
@@ -30,7 +31,9 @@ export function loadVerificationKey(config: Config): VerificationKey {
     }
     const expected = jwt.algorithm === 'RS256' ? 'rsa' : 'ec';
     if (key.asymmetricKeyType !== expected) {
-      throw new ConfigError(`BTV_JWT_PUBLIC_KEY_FILE holds a ${key.asymmetricKeyType} key, ${jwt.algorithm} needs ${expected}`);
+      throw new ConfigError(
+        `BTV_JWT_PUBLIC_KEY_FILE holds a ${key.asymmetricKeyType} key, ${jwt.algorithm} needs ${expected}`,
+      );
     }
     if (expected === 'ec' && key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
       throw new ConfigError('BTV_JWT_PUBLIC_KEY_FILE: ES256 needs a P-256 (prime256v1) key');
@@ -55,7 +58,9 @@ function readDevSecret(file: string): string {
   const secret = fs.readFileSync(file, 'utf8').trim();
   // An empty or cut file would mean an empty HMAC key that anyone can sign with.
   if (Buffer.byteLength(secret) < MIN_SECRET_BYTES) {
-    throw new ConfigError(`${file} holds a secret under ${MIN_SECRET_BYTES} bytes: delete it to have a new one generated`);
+    throw new ConfigError(
+      `${file} holds a secret under ${MIN_SECRET_BYTES} bytes: delete it to have a new one generated`,
+    );
   }
   return secret;
 }

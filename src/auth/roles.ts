@@ -1,4 +1,4 @@
-import { Role } from '../domain/context';
+import type { Role } from '../domain/context';
 
 const ALL: Role[] = ['admin', 'dev', 'auditor', 'app'];
 const AUDIT: Role[] = ['admin', 'auditor'];

@@ -1,7 +1,7 @@
-import * as crypto from 'node:crypto';
+import type * as crypto from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { JwtAlgorithm } from '../config';
-import { Role } from '../domain/context';
+import type { JwtAlgorithm } from '../config';
+import type { Role } from '../domain/context';
 
 export interface MintOptions {
   tenantId: string;

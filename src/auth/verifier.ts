@@ -1,7 +1,9 @@
-import * as crypto from 'node:crypto';
+import type * as crypto from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { DEFAULT_JWT_MAX_LIFETIME_S, JwtAlgorithm } from '../config';
-import { ROLES, Role } from '../domain/context';
+import type { JwtAlgorithm } from '../config';
+import { DEFAULT_JWT_MAX_LIFETIME_S } from '../config';
+import type { Role } from '../domain/context';
+import { ROLES } from '../domain/context';
 import { unauthenticated } from '../domain/errors';
 import { CONTROL_RE } from '../domain/validation';
 
@@ -114,9 +116,13 @@ export class TokenVerifier {
 function checkSegments(token: string): void {
   const dot = token.indexOf('.');
   const headerKeys = objectKeys(Buffer.from(token.slice(0, dot), 'base64url').toString('utf8'));
-  const payloadKeys = objectKeys(Buffer.from(token.slice(dot + 1, token.indexOf('.', dot + 1)), 'base64url').toString('utf8'));
-  if (!headerKeys || !payloadKeys) throw unauthenticated('TOKEN_MALFORMED', 'token header or payload names a key twice');
-  if (headerKeys.has('crit')) throw unauthenticated('TOKEN_INVALID', 'token header has crit: no JWS extension is supported');
+  const payloadKeys = objectKeys(
+    Buffer.from(token.slice(dot + 1, token.indexOf('.', dot + 1)), 'base64url').toString('utf8'),
+  );
+  if (!headerKeys || !payloadKeys)
+    throw unauthenticated('TOKEN_MALFORMED', 'token header or payload names a key twice');
+  if (headerKeys.has('crit'))
+    throw unauthenticated('TOKEN_INVALID', 'token header has crit: no JWS extension is supported');
 }
 
 /**
@@ -186,7 +192,8 @@ function claims(p: jwt.JwtPayload, maxLifetimeS: number): Principal {
   }
   // The subject is written to the ledger, logs and reports as the actor: no control or bidi characters
   // (a NUL cannot even be stored) and no unpaired surrogate (JSON's \u escapes can carry one).
-  if (CONTROL_RE.test(p.sub) || UNPAIRED_SURROGATE.test(p.sub)) throw bad('sub', 'must not contain control or bidirectional formatting characters, or unpaired surrogates');
+  if (CONTROL_RE.test(p.sub) || UNPAIRED_SURROGATE.test(p.sub))
+    throw bad('sub', 'must not contain control or bidirectional formatting characters, or unpaired surrogates');
   if (typeof p.role !== 'string' || !ROLES.includes(p.role as Role)) {
     throw bad('role', `must be one of ${ROLES.join(', ')}`);
   }

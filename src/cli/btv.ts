@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadVerificationKey } from '../auth/keys';
 import { mintToken } from '../auth/tokens';
-import { ROLES, Role } from '../domain/context';
+import type { Role } from '../domain/context';
+import { ROLES } from '../domain/context';
 import { UUID_RE } from '../domain/validation';
 import { ConfigError, loadConfig } from '../config';
 import { connectDatabase } from '../store/connect';
@@ -48,7 +49,8 @@ function token(args: string[]): string {
     strict: true,
   });
   if (!values.tenant || !UUID_RE.test(values.tenant)) throw new UsageError('--tenant: a tenant UUID is required');
-  if (!values.role || !ROLES.includes(values.role as Role)) throw new UsageError(`--role: one of ${ROLES.join(', ')} is required`);
+  if (!values.role || !ROLES.includes(values.role as Role))
+    throw new UsageError(`--role: one of ${ROLES.join(', ')} is required`);
   const config = loadConfig();
   const key =
     config.jwt.algorithm === 'HS256'
@@ -72,7 +74,11 @@ function token(args: string[]): string {
 
 async function runMigrations(): Promise<string> {
   const config = loadConfig();
-  const database = await connectDatabase({ url: config.databaseUrl, dataDir: config.dataDir, timeouts: config.database.timeouts });
+  const database = await connectDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    timeouts: config.database.timeouts,
+  });
   await database.close();
   const applied = database.migrations;
   return `${database.description}: ${applied.length ? `applied ${applied.join(', ')}` : 'already up to date'}`;
@@ -109,7 +115,11 @@ export function main(): void {
         process.exit(1);
       }
       const known =
-        e instanceof UsageError || e instanceof CliError || e instanceof ConfigError || e instanceof ExportFormatError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+        e instanceof UsageError ||
+        e instanceof CliError ||
+        e instanceof ConfigError ||
+        e instanceof ExportFormatError ||
+        (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
       process.stderr.write(`btv: ${known ? e.message : 'failed: ' + (e as Error).message}\n`);
       process.exit(2);
     },

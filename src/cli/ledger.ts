@@ -2,7 +2,8 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Config, loadConfig } from '../config';
+import type { Config } from '../config';
+import { loadConfig } from '../config';
 import { LedgerService } from '../domain/ledger';
 import { UUID_RE } from '../domain/validation';
 import { CheckpointSigner, DEV_CHECKPOINT_KEY_FILE, loadCheckpointKey } from '../ledger/checkpoint';
@@ -46,12 +47,21 @@ export interface CliContext {
 export async function withLedger<T>(fn: (ledger: LedgerService, cli: CliContext) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const clock = () => new Date();
-  const keyRing = loadKeyRing({ env: config.env, dataDir: config.dataDir, keys: config.ledger.keys, activeKid: config.ledger.activeKey });
+  const keyRing = loadKeyRing({
+    env: config.env,
+    dataDir: config.dataDir,
+    keys: config.ledger.keys,
+    activeKid: config.ledger.activeKey,
+  });
   const signer = new CheckpointSigner(
     loadCheckpointKey({ env: config.env, dataDir: config.dataDir, keyFile: config.ledger.checkpointKeyFile }),
     config.ledger.logOrigin,
   );
-  const database = await connectDatabase({ url: config.databaseUrl, dataDir: config.dataDir, timeouts: config.database.timeouts });
+  const database = await connectDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    timeouts: config.database.timeouts,
+  });
   const storage = new KnexStorage(database.db, { keyRing, clock });
   try {
     const ledger = new LedgerService(storage.ledger, keyRing, signer, clock);
@@ -68,12 +78,19 @@ function tenantArg(tenant: string | undefined): string {
 }
 
 async function exportLedger(args: string[]): Promise<string> {
-  const { values } = parseArgs({ args, options: { tenant: { type: 'string' }, out: { type: 'string' }, 'no-checkpoint': { type: 'boolean' } } });
+  const { values } = parseArgs({
+    args,
+    options: { tenant: { type: 'string' }, out: { type: 'string' }, 'no-checkpoint': { type: 'boolean' } },
+  });
   const tenantId = tenantArg(values.tenant);
   const text = await withLedger(async (ledger) => {
     if (!values['no-checkpoint']) await ledger.checkpoint(tenantId);
     const { records, checkpoints } = await ledger.snapshot(tenantId);
-    return toJsonl({ tenant_id: tenantId, exported_at: new Date().toISOString(), checkpoint_public_key: ledger.publicKeyPem }, records, checkpoints);
+    return toJsonl(
+      { tenant_id: tenantId, exported_at: new Date().toISOString(), checkpoint_public_key: ledger.publicKeyPem },
+      records,
+      checkpoints,
+    );
   });
   if (!values.out) return text.trimEnd();
   fs.writeFileSync(values.out, text);
@@ -108,7 +125,9 @@ async function verifyFile(args: string[]): Promise<string> {
   if (positionals.length !== 1) throw new CliError('verify takes exactly one export file');
   const file = parseJsonl(fs.readFileSync(positionals[0], 'utf8'));
   const earlier = (values.checkpoints ?? []).flatMap((f) => parseJsonl(fs.readFileSync(f, 'utf8')).checkpoints);
-  const checkpointKey = values['public-key'] ? crypto.createPublicKey(fs.readFileSync(values['public-key'])) : configuredCheckpointKey();
+  const checkpointKey = values['public-key']
+    ? crypto.createPublicKey(fs.readFileSync(values['public-key']))
+    : configuredCheckpointKey();
   const { tenantId, notes, ...result } = verifyExport(file, { keyRing: configuredKeyRing(), checkpointKey, earlier });
   const out = JSON.stringify({ tenant_id: tenantId, ...result, notes }, null, 2);
   if (!result.valid) throw new CliError(out, 1);
@@ -123,9 +142,14 @@ async function checkpoint(args: string[]): Promise<string> {
 }
 
 async function receipt(args: string[]): Promise<string> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { tenant: { type: 'string' }, out: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { tenant: { type: 'string' }, out: { type: 'string' } },
+  });
   const tenantId = tenantArg(values.tenant);
-  if (positionals.length !== 1 || !UUID_RE.test(positionals[0])) throw new CliError('receipt takes exactly one decision id (a UUID)');
+  if (positionals.length !== 1 || !UUID_RE.test(positionals[0]))
+    throw new CliError('receipt takes exactly one decision id (a UUID)');
   const decisionId = positionals[0].toLowerCase();
   const text = await withLedger(async (ledger) => {
     const entry = await ledger.decisionEntry(tenantId, decisionId);
@@ -139,9 +163,16 @@ async function receipt(args: string[]): Promise<string> {
 }
 
 function verifyReceiptFile(args: string[]): string {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'public-key': { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'public-key': { type: 'string' } },
+  });
   if (positionals.length !== 1) throw new CliError('verify-receipt takes exactly one receipt file');
-  if (!values['public-key']) throw new CliError('--public-key: the checkpoint public key (PEM) is required: a receipt is only as good as the key it is checked with');
+  if (!values['public-key'])
+    throw new CliError(
+      '--public-key: the checkpoint public key (PEM) is required: a receipt is only as good as the key it is checked with',
+    );
   let key: crypto.KeyObject;
   try {
     key = crypto.createPublicKey(fs.readFileSync(values['public-key']));

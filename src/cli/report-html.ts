@@ -1,6 +1,7 @@
-import { ComplianceReport } from '../domain/compliance';
+import type { ComplianceReport } from '../domain/compliance';
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const BADGE: Record<string, string> = {
   compliant: '#1b7f3b',
@@ -17,9 +18,13 @@ export function reportHtml(r: ComplianceReport, tenantId: string): string {
         `<tr><td>${esc(a.article)}</td><td>${esc(a.title)}</td><td><span class="badge" style="background:${BADGE[a.status]}">${esc(a.status.replace('_', ' '))}</span></td><td>${esc(a.evidence)}</td></tr>`,
     )
     .join('\n');
-  const list = (items: string[]) => (items.length ? `<ul>${items.map((i) => `<li>${esc(i)}</li>`).join('')}</ul>` : '<p class="muted">none</p>');
+  const list = (items: string[]) =>
+    items.length ? `<ul>${items.map((i) => `<li>${esc(i)}</li>`).join('')}</ul>` : '<p class="muted">none</p>';
   const comps = r.supplyChain.components
-    .map((c) => `<tr><td>${esc(c.name)}</td><td>${esc(c.version)}</td><td>${esc(c.vendor)}</td><td>${esc(c.licenseType)}</td><td>${esc(c.riskLevel)}</td><td>${esc(c.vulnerabilities.join(', '))}</td></tr>`)
+    .map(
+      (c) =>
+        `<tr><td>${esc(c.name)}</td><td>${esc(c.version)}</td><td>${esc(c.vendor)}</td><td>${esc(c.licenseType)}</td><td>${esc(c.riskLevel)}</td><td>${esc(c.vulnerabilities.join(', '))}</td></tr>`,
+    )
     .join('\n');
   const cp = r.checkpoint;
   const proof = cp?.note
@@ -65,14 +70,18 @@ function rollout(r: ComplianceReport): string {
   const o = r.rollout;
   const periods = o.monitorPeriods.length
     ? `<table><tr><th>Monitor mode from</th><th>until</th><th>set by</th></tr>${o.monitorPeriods
-        .map((p) => `<tr><td>${esc(p.since.toISOString())}</td><td>${p.until ? esc(p.until.toISOString()) : 'now'}</td><td>${esc(p.setBy)} policy</td></tr>`)
+        .map(
+          (p) =>
+            `<tr><td>${esc(p.since.toISOString())}</td><td>${p.until ? esc(p.until.toISOString()) : 'now'}</td><td>${esc(p.setBy)} policy</td></tr>`,
+        )
         .join('')}</table>`
     : '<p class="muted">never in monitor mode: every decision was enforced</p>';
   const where = o.monitorEnvironments.length ? o.monitorEnvironments.map(esc).join(', ') : 'no environment';
   const i = o.candidateImpact;
-  const candidate = o.candidateSet || i.decisions
-    ? `<p>Candidate policy ${o.candidateSet ? 'set' : 'no longer set'}; over the last 30 days it was measured on ${i.decisions} decision(s) and would have changed ${i.changed}: ${i.wouldBlock} more blocked, ${i.wouldApprove} more approved, ${i.wouldReview} more sent to review.</p>`
-    : '<p class="muted">no candidate policy measured in the last 30 days</p>';
+  const candidate =
+    o.candidateSet || i.decisions
+      ? `<p>Candidate policy ${o.candidateSet ? 'set' : 'no longer set'}; over the last 30 days it was measured on ${i.decisions} decision(s) and would have changed ${i.changed}: ${i.wouldBlock} more blocked, ${i.wouldApprove} more approved, ${i.wouldReview} more sent to review.</p>`
+      : '<p class="muted">no candidate policy measured in the last 30 days</p>';
   return `<p>Monitor mode takes effect in ${where} (status blocks and EU AI Act Art. 5 practices are always enforced). ${o.monitoredDecisions} decision(s) were monitored, ${o.monitoredViolations} of which enforcement would have blocked or sent to review.</p>
 ${periods}
 ${candidate}`;

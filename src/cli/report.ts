@@ -21,7 +21,15 @@ export async function reportCommand(args: string[]): Promise<string> {
   const tenantId = values.tenant.toLowerCase();
   try {
     return await withLedger(async (ledger, { config, storage, clock }) => {
-      const compliance = new ComplianceService(storage.ledger, ledger, storage.systems, storage.reviewQueries, loadRuleSet(config.configDir), clock, storage.impact);
+      const compliance = new ComplianceService(
+        storage.ledger,
+        ledger,
+        storage.systems,
+        storage.reviewQueries,
+        loadRuleSet(config.configDir),
+        clock,
+        storage.impact,
+      );
       const ctx = { tenantId, subject: 'btv-cli', role: 'auditor' as const, requestId: 'cli', expiresAt: 0 };
       const report = await compliance.report(ctx, positionals[0]);
       const text = values.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : reportHtml(report, tenantId);

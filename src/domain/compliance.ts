@@ -1,13 +1,13 @@
 import { asksMonitor } from '../engine/rollout';
-import { RuleSet } from '../engine/rules';
-import { KnexReviewQueries } from '../store/knex-reviews';
-import { ImpactCounts, ImpactReader, LedgerReader, SystemStore } from '../store/ports';
-import { RequestContext } from './context';
+import type { RuleSet } from '../engine/rules';
+import type { KnexReviewQueries } from '../store/knex-reviews';
+import type { ImpactCounts, ImpactReader, LedgerReader, SystemStore } from '../store/ports';
+import type { RequestContext } from './context';
 import { DomainError, systemNotFound } from './errors';
-import { LedgerService } from './ledger';
+import type { LedgerService } from './ledger';
 import type { Checkpoint } from '../ledger/checkpoint';
-import { AiSystem, RiskLevel, ThirdPartyComponent } from './model';
-import { Clock } from './tenants';
+import type { AiSystem, RiskLevel, ThirdPartyComponent } from './model';
+import type { Clock } from './tenants';
 import { SYSTEM_ID_RE, validateWindow } from './validation';
 
 export interface Statistics {
@@ -93,15 +93,23 @@ export class ComplianceService {
     const violations = decisions.filter((d) => isViolation(d.payload));
     const monitored = decisions.filter((d) => isMonitored(d.payload));
     const byThreat: Record<string, number> = {};
-    for (const d of decisions) for (const t of (d.payload.detected_threats as string[]) ?? []) byThreat[t] = (byThreat[t] ?? 0) + 1;
+    for (const d of decisions)
+      for (const t of (d.payload.detected_threats as string[]) ?? []) byThreat[t] = (byThreat[t] ?? 0) + 1;
     const reasons = new Map<string, number>();
     for (const v of violations) reasons.set(reasonCode(v.payload), (reasons.get(reasonCode(v.payload)) ?? 0) + 1);
     const most = [...reasons].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? '';
-    const avg = decisions.length ? decisions.reduce((s, d) => s + Number(d.payload.risk_score ?? 0), 0) / decisions.length : 0;
+    const avg = decisions.length
+      ? decisions.reduce((s, d) => s + Number(d.payload.risk_score ?? 0), 0) / decisions.length
+      : 0;
     const rate = decisions.length ? violations.length / decisions.length : 0;
     const t = this.rules.policy.complianceStatus;
     const prohibited = violations.some((v) => reasonCode(v.payload) === 'PROHIBITED_PRACTICE');
-    const complianceStatus = prohibited || rate >= t.criticalViolationRate ? 'critical' : rate >= t.attentionViolationRate ? 'attention' : 'healthy';
+    const complianceStatus =
+      prohibited || rate >= t.criticalViolationRate
+        ? 'critical'
+        : rate >= t.attentionViolationRate
+          ? 'attention'
+          : 'healthy';
     return {
       totalDecisions: decisions.length,
       totalViolations: violations.length,
@@ -125,7 +133,8 @@ export class ComplianceService {
       if (e instanceof DomainError && e.reason === 'STORAGE_DAMAGED') return undefined;
       throw e;
     });
-    const covered = <T extends { sequence: number }>(rows: T[]) => (checkpoint ? rows.filter((r) => r.sequence <= checkpoint.size) : rows);
+    const covered = <T extends { sequence: number }>(rows: T[]) =>
+      checkpoint ? rows.filter((r) => r.sequence <= checkpoint.size) : rows;
     const now = this.clock();
     const [decisions, stops, reviews, verify, policies, impact] = await Promise.all([
       this.ledger.events(ctx.tenantId, 'decision', { systemId }).then(covered),
@@ -136,7 +145,8 @@ export class ComplianceService {
       this.impact.impact(ctx.tenantId, { systemId, since: new Date(now.getTime() - 30 * 86_400_000), until: now }, 0),
     ]);
     // The tenant's candidate as its last registration left it (the system's is on its record).
-    const candidateSet = system.candidatePolicy !== null || Boolean(policies.filter((p) => p.level === 'tenant').pop()?.candidate);
+    const candidateSet =
+      system.candidatePolicy !== null || Boolean(policies.filter((p) => p.level === 'tenant').pop()?.candidate);
     const report = buildReport(system, {
       decisions: decisions.map((d) => d.payload),
       stops: stops.map((s) => ({ at: s.timestamp, ...s.payload })),
@@ -149,7 +159,9 @@ export class ComplianceService {
       candidateSet,
       candidateImpact: impact,
     });
-    return checkpoint ? { ...report, checkpoint, checkpointVerifierKey: this.ledgerService.verifierKey(ctx.tenantId) } : report;
+    return checkpoint
+      ? { ...report, checkpoint, checkpointVerifierKey: this.ledgerService.verifierKey(ctx.tenantId) }
+      : report;
   }
 
   /** Every policy change of the system and its tenant, in ledger order. */
@@ -163,8 +175,20 @@ export class ComplianceService {
     const mode = (p: unknown) => (p && typeof p === 'object' ? ((p as { mode?: string }).mode ?? '') : '');
     const spec = (p: Record<string, unknown>) => (p.spec ?? {}) as Record<string, unknown>;
     return [
-      ...[...reg, ...upd].map((e) => ({ sequence: e.sequence, at: e.timestamp, level: 'system' as const, mode: mode(spec(e.payload).policy), candidate: Boolean(spec(e.payload).candidatePolicy) })),
-      ...[...treg, ...tupd].map((e) => ({ sequence: e.sequence, at: e.timestamp, level: 'tenant' as const, mode: mode(e.payload.policy), candidate: Boolean(e.payload.candidate_policy) })),
+      ...[...reg, ...upd].map((e) => ({
+        sequence: e.sequence,
+        at: e.timestamp,
+        level: 'system' as const,
+        mode: mode(spec(e.payload).policy),
+        candidate: Boolean(spec(e.payload).candidatePolicy),
+      })),
+      ...[...treg, ...tupd].map((e) => ({
+        sequence: e.sequence,
+        at: e.timestamp,
+        level: 'tenant' as const,
+        mode: mode(e.payload.policy),
+        candidate: Boolean(e.payload.candidate_policy),
+      })),
     ].sort((a, b) => a.sequence - b.sequence);
   }
 }
@@ -213,7 +237,8 @@ interface History {
 export function buildReport(s: AiSystem, h: History): ComplianceReport {
   const implemented: string[] = [];
   const roadmap: string[] = [];
-  const nist = (id: string, ok: boolean, yes: string, no: string) => (ok ? implemented : roadmap).push(`${id}: ${ok ? yes : no}`);
+  const nist = (id: string, ok: boolean, yes: string, no: string) =>
+    (ok ? implemented : roadmap).push(`${id}: ${ok ? yes : no}`);
   const emergencyStops = h.stops.filter((x) => x.to === 'emergency_stop');
   const monitored = h.decisions.filter(isMonitored);
   const violations = h.decisions.filter(isViolation);
@@ -222,12 +247,32 @@ export function buildReport(s: AiSystem, h: History): ComplianceReport {
   const stalePending = pending.filter((r) => h.now.getTime() - r.createdAt.getTime() > 7 * 86_400_000);
 
   nist('GOVERN-1.6', true, `in the AI system inventory since ${s.createdAt.toISOString()}`, '');
-  nist('GOVERN-6.1', s.externalDependencies.length > 0, `${s.externalDependencies.length} third-party components registered`, 'no third-party components registered');
+  nist(
+    'GOVERN-6.1',
+    s.externalDependencies.length > 0,
+    `${s.externalDependencies.length} third-party components registered`,
+    'no third-party components registered',
+  );
   nist('MAP-1.1', s.intendedPurpose !== '', 'intended purpose documented', 'intended purpose not documented');
   nist('MAP-2.1', true, `classified as ${s.risk} risk in sector ${s.sector}`, '');
-  nist('MAP-3.5', s.lifecyclePhase !== undefined, `lifecycle phase tracked (${s.lifecyclePhase})`, 'lifecycle phase not set');
-  nist('MEASURE-2.7', h.decisions.length > 0, `${h.decisions.length} requests assessed for security and misuse`, 'no request assessed yet');
-  nist('MEASURE-3.1', violations.length > 0 || h.decisions.length > 0, `${violations.length} risky requests tracked over ${h.decisions.length} decisions`, 'no decision history yet');
+  nist(
+    'MAP-3.5',
+    s.lifecyclePhase !== undefined,
+    `lifecycle phase tracked (${s.lifecyclePhase})`,
+    'lifecycle phase not set',
+  );
+  nist(
+    'MEASURE-2.7',
+    h.decisions.length > 0,
+    `${h.decisions.length} requests assessed for security and misuse`,
+    'no request assessed yet',
+  );
+  nist(
+    'MEASURE-3.1',
+    violations.length > 0 || h.decisions.length > 0,
+    `${violations.length} risky requests tracked over ${h.decisions.length} decisions`,
+    'no decision history yet',
+  );
   nist(
     'MANAGE-2.4',
     true,
@@ -240,28 +285,83 @@ export function buildReport(s: AiSystem, h: History): ComplianceReport {
 
   const high = HIGH.has(s.risk);
   const annex = s.sector !== 'general' && s.sector !== 'general_commercial' && s.sector !== 'marketing';
-  const art = (article: string, title: string, status: ArticleStatus['status'], evidence: string): ArticleStatus => ({ article, title, status, evidence });
+  const art = (article: string, title: string, status: ArticleStatus['status'], evidence: string): ArticleStatus => ({
+    article,
+    title,
+    status,
+    evidence,
+  });
   const articles: ArticleStatus[] = [
     s.risk === 'prohibited'
       ? art('Art. 5', 'Prohibited AI practices', 'non_compliant', 'the system is classified as a prohibited practice')
-      : art('Art. 5', 'Prohibited AI practices', 'compliant', `${prohibitedBlocks} prohibited-practice request(s) blocked`),
-    art('Art. 6', 'Classification of high-risk AI systems', 'compliant', `classified as ${s.risk}${annex ? ` (Annex III area: ${s.sector})` : ''}`),
+      : art(
+          'Art. 5',
+          'Prohibited AI practices',
+          'compliant',
+          `${prohibitedBlocks} prohibited-practice request(s) blocked`,
+        ),
+    art(
+      'Art. 6',
+      'Classification of high-risk AI systems',
+      'compliant',
+      `classified as ${s.risk}${annex ? ` (Annex III area: ${s.sector})` : ''}`,
+    ),
     h.decisions.length
-      ? art('Art. 9', 'Risk management system', 'compliant', `${h.decisions.length} decisions risk-assessed before execution`)
+      ? art(
+          'Art. 9',
+          'Risk management system',
+          'compliant',
+          `${h.decisions.length} decisions risk-assessed before execution`,
+        )
       : art('Art. 9', 'Risk management system', 'attention', 'no decision has been risk-assessed yet'),
     s.loggingEnabled && h.ledgerValid
-      ? art('Art. 12', 'Record-keeping', 'compliant', `logging enabled; signed ledger verified (${h.ledgerSequence} entries)`)
-      : art('Art. 12', 'Record-keeping', 'non_compliant', !s.loggingEnabled ? 'logging is disabled' : 'the signed ledger does not verify'),
+      ? art(
+          'Art. 12',
+          'Record-keeping',
+          'compliant',
+          `logging enabled; signed ledger verified (${h.ledgerSequence} entries)`,
+        )
+      : art(
+          'Art. 12',
+          'Record-keeping',
+          'non_compliant',
+          !s.loggingEnabled ? 'logging is disabled' : 'the signed ledger does not verify',
+        ),
     !high
       ? art('Art. 14', 'Human oversight', 'not_applicable', `${s.risk} risk: human oversight obligations do not apply`)
       : stalePending.length
-        ? art('Art. 14', 'Human oversight', 'attention', `${stalePending.length} review(s) pending for more than 7 days`)
-        : art('Art. 14', 'Human oversight', 'compliant', `kill switch available; ${h.reviews.length - pending.length} review(s) resolved, ${pending.length} pending`),
+        ? art(
+            'Art. 14',
+            'Human oversight',
+            'attention',
+            `${stalePending.length} review(s) pending for more than 7 days`,
+          )
+        : art(
+            'Art. 14',
+            'Human oversight',
+            'compliant',
+            `kill switch available; ${h.reviews.length - pending.length} review(s) resolved, ${pending.length} pending`,
+          ),
     s.trainingFlops >= 1e25
       ? s.risk === 'systemic_gpai'
-        ? art('Art. 51', 'GPAI models with systemic risk', 'compliant', `training compute ${s.trainingFlops.toExponential(2)} FLOPs >= 1e25, classified systemic GPAI`)
-        : art('Art. 51', 'GPAI models with systemic risk', 'attention', `training compute ${s.trainingFlops.toExponential(2)} FLOPs >= 1e25 but not classified systemic GPAI`)
-      : art('Art. 51', 'GPAI models with systemic risk', 'not_applicable', `training compute ${s.trainingFlops.toExponential(2)} FLOPs < 1e25`),
+        ? art(
+            'Art. 51',
+            'GPAI models with systemic risk',
+            'compliant',
+            `training compute ${s.trainingFlops.toExponential(2)} FLOPs >= 1e25, classified systemic GPAI`,
+          )
+        : art(
+            'Art. 51',
+            'GPAI models with systemic risk',
+            'attention',
+            `training compute ${s.trainingFlops.toExponential(2)} FLOPs >= 1e25 but not classified systemic GPAI`,
+          )
+      : art(
+          'Art. 51',
+          'GPAI models with systemic risk',
+          'not_applicable',
+          `training compute ${s.trainingFlops.toExponential(2)} FLOPs < 1e25`,
+        ),
     !high
       ? art('Art. 71', 'EU database registration', 'not_applicable', `${s.risk} risk: registration not required`)
       : s.euDatabaseId
@@ -270,11 +370,18 @@ export function buildReport(s: AiSystem, h: History): ComplianceReport {
   ];
   const applicable = articles.filter((a) => a.status !== 'not_applicable');
   const components = s.externalDependencies;
-  const overall = components.reduce<RiskLevel>((worst, c) => (RISK_ORDER.indexOf(c.riskLevel) > RISK_ORDER.indexOf(worst) ? c.riskLevel : worst), 'low');
+  const overall = components.reduce<RiskLevel>(
+    (worst, c) => (RISK_ORDER.indexOf(c.riskLevel) > RISK_ORDER.indexOf(worst) ? c.riskLevel : worst),
+    'low',
+  );
   return {
     systemId: s.id,
     generatedAt: h.now,
-    nist: { compliancePercentage: round2((implemented.length / (implemented.length + roadmap.length)) * 100), implemented, roadmap },
+    nist: {
+      compliancePercentage: round2((implemented.length / (implemented.length + roadmap.length)) * 100),
+      implemented,
+      roadmap,
+    },
     euAiAct: articles,
     supplyChain: { overallRisk: overall, totalComponents: components.length, components },
     aicmCoverage: round2(applicable.filter((a) => a.status === 'compliant').length / Math.max(1, applicable.length)),

@@ -1,15 +1,17 @@
 import { hash, randomUUID } from 'node:crypto';
-import { decide, DecisionDraft, DecisionInput, Outcome, outcomeOf, StatusInput } from '../engine/decide';
+import type { DecisionDraft, DecisionInput, Outcome, StatusInput } from '../engine/decide';
+import { decide, outcomeOf } from '../engine/decide';
 import { answerOf, monitored } from '../engine/rollout';
-import { RuleSet } from '../engine/rules';
-import { Classifier, ClassifierMessage, MessageRole } from '../engine/classifier';
-import { CachedStatus } from '../status/cache';
-import { Storage } from '../store/ports';
-import { SpecCache } from '../store/spec-cache';
-import { RequestContext } from './context';
+import type { RuleSet } from '../engine/rules';
+import type { Classifier, ClassifierMessage, MessageRole } from '../engine/classifier';
+import type { CachedStatus } from '../status/cache';
+import type { Storage } from '../store/ports';
+import type { SpecCache } from '../store/spec-cache';
+import type { RequestContext } from './context';
 import { invalidArgument, systemNotFound } from './errors';
-import { Instruments, NO_INSTRUMENTS } from './instruments';
-import { Clock } from './tenants';
+import type { Instruments } from './instruments';
+import { NO_INSTRUMENTS } from './instruments';
+import type { Clock } from './tenants';
 import { optionalText, SYSTEM_ID_RE } from './validation';
 
 export interface EnforceInput {
@@ -76,16 +78,25 @@ export class EnforcementService {
   /** The classifier's input: the messages, then the prompt as the last user message; validated. */
   private messagesOf(input: EnforceInput): ClassifierMessage[] {
     const { maxInputChars, maxMessages } = this.limits;
-    if (input.messages.length > maxMessages) throw invalidArgument('messages', `must hold at most ${maxMessages} messages`);
-    if (!input.prompt && input.messages.length === 0) throw invalidArgument('prompt', 'is required, unless messages are given');
+    if (input.messages.length > maxMessages)
+      throw invalidArgument('messages', `must hold at most ${maxMessages} messages`);
+    if (!input.prompt && input.messages.length === 0)
+      throw invalidArgument('prompt', 'is required, unless messages are given');
     let chars = input.prompt.length;
     const out: ClassifierMessage[] = input.messages.map((m, i) => {
-      if (!m.role) throw invalidArgument(`messages[${i}].role`, 'is required: one of MESSAGE_ROLE_SYSTEM, _USER, _ASSISTANT, _TOOL, _CONTEXT');
+      if (!m.role)
+        throw invalidArgument(
+          `messages[${i}].role`,
+          'is required: one of MESSAGE_ROLE_SYSTEM, _USER, _ASSISTANT, _TOOL, _CONTEXT',
+        );
       chars += m.content.length;
       return { role: m.role, content: m.content };
     });
     if (chars > maxInputChars) {
-      throw invalidArgument(input.messages.length ? 'messages' : 'prompt', `the prompt and messages together must be at most ${maxInputChars} characters`);
+      throw invalidArgument(
+        input.messages.length ? 'messages' : 'prompt',
+        `the prompt and messages together must be at most ${maxInputChars} characters`,
+      );
     }
     if (input.prompt) out.push({ role: 'user', content: input.prompt });
     return out;
@@ -98,7 +109,8 @@ export class EnforcementService {
   async enforce(ctx: RequestContext, input: EnforceInput): Promise<DecisionResult> {
     const envs = this.environments;
     if (!input.env) throw invalidArgument('env', `is required: one of ${envs.join(', ')}`);
-    if (!envs.includes(input.env)) throw invalidArgument('env', `unknown environment "${input.env.slice(0, 64)}"; allowed: ${envs.join(', ')}`);
+    if (!envs.includes(input.env))
+      throw invalidArgument('env', `unknown environment "${input.env.slice(0, 64)}"; allowed: ${envs.join(', ')}`);
     const messages = this.messagesOf(input);
     const artifactType = optionalText('artifact_type', input.artifactType, 64);
     const missing = () => systemNotFound(input.systemId);
@@ -120,7 +132,11 @@ export class EnforcementService {
     const hasCandidate = tenantCandidate !== null || system.candidatePolicy !== null;
     const candidateOf = (i: DecisionInput): Outcome | undefined =>
       hasCandidate
-        ? outcomeOf(this.rules, { ...i, tenantPolicy: tenantCandidate ?? tenantPolicy, system: { ...system, policy: system.candidatePolicy ?? system.policy } })
+        ? outcomeOf(this.rules, {
+            ...i,
+            tenantPolicy: tenantCandidate ?? tenantPolicy,
+            system: { ...system, policy: system.candidatePolicy ?? system.policy },
+          })
         : undefined;
     let candidateOutcome = candidateOf(decision);
     const monitor = monitored(this.rules, env, tenantPolicy, system.policy);
@@ -128,97 +144,105 @@ export class EnforcementService {
     const createdAt = this.clock();
     const promptSha256 = hash('sha256', input.prompt, 'hex');
     // The input may hold personal data: the ledger keeps fingerprints and sizes only.
-    const messagesSha256 = input.messages.length ? hash('sha256', JSON.stringify(messages.slice(0, input.messages.length)), 'hex') : undefined;
+    const messagesSha256 = input.messages.length
+      ? hash('sha256', JSON.stringify(messages.slice(0, input.messages.length)), 'hex')
+      : undefined;
 
     let answer = answerOf(this.rules, draft, monitor);
-    const { sequence, entryHash, reviewId } = await ins.step('ledger.commit', () => this.storage.transaction(
-      ctx.tenantId,
-      async (uow) => {
-        // A cache that cannot vouch for the status blocks (fail closed); a verified one that is
-        // behind the database (a change not yet announced here) yields to the database, read
-        // under the same lock every status change takes.
-        if (status.verified) {
-          const now = uow.prefetchedStatus;
-          if (!now) throw missing();
-          if (now.operationalStatus !== status.status || now.lifecyclePhase !== status.phase) {
-            status = { verified: true, status: now.operationalStatus, phase: now.lifecyclePhase };
-            decision.status = status;
-            draft = decide(this.rules, decision);
-            candidateOutcome = candidateOf(decision);
+    const { sequence, entryHash, reviewId } = await ins.step('ledger.commit', () =>
+      this.storage.transaction(
+        ctx.tenantId,
+        async (uow) => {
+          // A cache that cannot vouch for the status blocks (fail closed); a verified one that is
+          // behind the database (a change not yet announced here) yields to the database, read
+          // under the same lock every status change takes.
+          if (status.verified) {
+            const now = uow.prefetchedStatus;
+            if (!now) throw missing();
+            if (now.operationalStatus !== status.status || now.lifecyclePhase !== status.phase) {
+              status = { verified: true, status: now.operationalStatus, phase: now.lifecyclePhase };
+              decision.status = status;
+              draft = decide(this.rules, decision);
+              candidateOutcome = candidateOf(decision);
+            }
           }
-        }
-        answer = answerOf(this.rules, draft, monitor);
-        // A monitored task runs at once: nobody waits on a review of it.
-        const review = answer.outcome === 'review_required' ? `REV-${decisionId}` : '';
-        const actor = { subject: ctx.subject, role: ctx.role };
-        const entry = await uow.ledger.appendEntry(ctx.tenantId, {
-          type: 'decision',
-          actor,
-          requestId: ctx.requestId,
-          // Keys in canonical (sorted) order, which spares the ledger's encoder a sort.
-          body: {
-            artifact_type: artifactType,
-            baseline_risk: draft.baselineRisk,
-            candidate_outcome: candidateOutcome,
-            decision_id: decisionId,
-            detected_threats: draft.detectedThreats,
-            // Only when monitor mode answered APPROVED: outcome is then what enforcement would have answered.
-            enforced: answer.enforced ? undefined : false,
-            env,
-            findings: draft.findings.map((f) => ({
-              certain: f.certain,
-              confidence: f.confidence,
-              domain: f.domain,
-              message_index: f.messageIndex,
-              pattern: f.pattern,
-              severity: f.severity,
-              sub_threat: f.subThreat,
-            })),
-            messages: input.messages.length || undefined,
-            messages_sha256: messagesSha256,
-            outcome: draft.outcome,
-            prompt_chars: input.prompt.length,
-            // The prompt itself may hold personal data: the ledger keeps its fingerprint only.
-            prompt_sha256: promptSha256,
-            reason: draft.reason,
-            reason_code: draft.reasonCode,
-            review_id: review || undefined,
-            risk_limit: draft.riskLimit,
-            risk_score: draft.riskScore,
-            rules_hash: this.rules.hash,
-            sub_threat_type: draft.subThreatType,
-            system_id: system.id,
-          },
-        });
-        if (review) {
-          await uow.reviews.open({
-            tenantId: ctx.tenantId,
-            id: review,
-            decisionId,
-            systemId: system.id,
-            status: 'pending',
-            riskScore: draft.riskScore,
-            reason: draft.reason,
-            env,
-            createdAt,
-            resolvedAt: null,
-            resolvedBy: null,
-            notes: null,
-          });
-          await uow.ledger.append(ctx.tenantId, {
-            type: 'review.opened',
+          answer = answerOf(this.rules, draft, monitor);
+          // A monitored task runs at once: nobody waits on a review of it.
+          const review = answer.outcome === 'review_required' ? `REV-${decisionId}` : '';
+          const actor = { subject: ctx.subject, role: ctx.role };
+          const entry = await uow.ledger.appendEntry(ctx.tenantId, {
+            type: 'decision',
             actor,
             requestId: ctx.requestId,
-            body: { review_id: review, decision_id: decisionId, system_id: system.id, risk_score: draft.riskScore },
+            // Keys in canonical (sorted) order, which spares the ledger's encoder a sort.
+            body: {
+              artifact_type: artifactType,
+              baseline_risk: draft.baselineRisk,
+              candidate_outcome: candidateOutcome,
+              decision_id: decisionId,
+              detected_threats: draft.detectedThreats,
+              // Only when monitor mode answered APPROVED: outcome is then what enforcement would have answered.
+              enforced: answer.enforced ? undefined : false,
+              env,
+              findings: draft.findings.map((f) => ({
+                certain: f.certain,
+                confidence: f.confidence,
+                domain: f.domain,
+                message_index: f.messageIndex,
+                pattern: f.pattern,
+                severity: f.severity,
+                sub_threat: f.subThreat,
+              })),
+              messages: input.messages.length || undefined,
+              messages_sha256: messagesSha256,
+              outcome: draft.outcome,
+              prompt_chars: input.prompt.length,
+              // The prompt itself may hold personal data: the ledger keeps its fingerprint only.
+              prompt_sha256: promptSha256,
+              reason: draft.reason,
+              reason_code: draft.reasonCode,
+              review_id: review || undefined,
+              risk_limit: draft.riskLimit,
+              risk_score: draft.riskScore,
+              rules_hash: this.rules.hash,
+              sub_threat_type: draft.subThreatType,
+              system_id: system.id,
+            },
           });
-        }
-        return { sequence: entry.sequence, entryHash: entry.entryHash, reviewId: review };
-      },
-      // A decision only appends, so it may take the optimistic path, which checks the status it assumed.
-      status.verified
-        ? { savepoint: false, statusOf: system.id, optimistic: { expect: { operationalStatus: status.status, lifecyclePhase: status.phase } } }
-        : { savepoint: false, optimistic: {} },
-    ));
+          if (review) {
+            await uow.reviews.open({
+              tenantId: ctx.tenantId,
+              id: review,
+              decisionId,
+              systemId: system.id,
+              status: 'pending',
+              riskScore: draft.riskScore,
+              reason: draft.reason,
+              env,
+              createdAt,
+              resolvedAt: null,
+              resolvedBy: null,
+              notes: null,
+            });
+            await uow.ledger.append(ctx.tenantId, {
+              type: 'review.opened',
+              actor,
+              requestId: ctx.requestId,
+              body: { review_id: review, decision_id: decisionId, system_id: system.id, risk_score: draft.riskScore },
+            });
+          }
+          return { sequence: entry.sequence, entryHash: entry.entryHash, reviewId: review };
+        },
+        // A decision only appends, so it may take the optimistic path, which checks the status it assumed.
+        status.verified
+          ? {
+              savepoint: false,
+              statusOf: system.id,
+              optimistic: { expect: { operationalStatus: status.status, lifecyclePhase: status.phase } },
+            }
+          : { savepoint: false, optimistic: {} },
+      ),
+    );
     // What the caller was answered: a monitored would-be block counts as the approval it was.
     ins.decision(ctx.tenantId, answer.outcome, draft.detectedThreats[0] ?? 'none', env);
 

@@ -45,13 +45,18 @@ export function notFound(reason: string, message: string): DomainError {
 }
 
 /** A system that does not exist, or not for this tenant, or whose id no system can have: all alike. */
-export const systemNotFound = (id: string): DomainError => notFound('SYSTEM_NOT_FOUND', `system "${id.slice(0, 128)}" not found`);
+export const systemNotFound = (id: string): DomainError =>
+  notFound('SYSTEM_NOT_FOUND', `system "${id.slice(0, 128)}" not found`);
 
 export function permissionDenied(reason: string, message: string, metadata: Record<string, string> = {}): DomainError {
   return new DomainError('permission_denied', reason, message, metadata);
 }
 
-export function failedPrecondition(reason: string, message: string, metadata: Record<string, string> = {}): DomainError {
+export function failedPrecondition(
+  reason: string,
+  message: string,
+  metadata: Record<string, string> = {},
+): DomainError {
   return new DomainError('failed_precondition', reason, message, metadata);
 }
 

@@ -1,13 +1,18 @@
-import { Checkpoint, CheckpointSigner, verifyCheckpointSignature } from '../ledger/checkpoint';
-import { canonicalForm, GENESIS_HASH, hmacHex, LedgerRecord, sha256Hex } from '../ledger/entry';
-import { KeyRing } from '../ledger/keyring';
-import { LedgerVerifier, safeEqualHex, VerifyResult } from '../ledger/verify';
-import { LedgerHead, LedgerReader } from '../store/ports';
-import { RequestContext } from './context';
+import type { Checkpoint, CheckpointSigner } from '../ledger/checkpoint';
+import { verifyCheckpointSignature } from '../ledger/checkpoint';
+import type { LedgerRecord } from '../ledger/entry';
+import { canonicalForm, GENESIS_HASH, hmacHex, sha256Hex } from '../ledger/entry';
+import type { KeyRing } from '../ledger/keyring';
+import type { VerifyResult } from '../ledger/verify';
+import { LedgerVerifier, safeEqualHex } from '../ledger/verify';
+import type { LedgerHead, LedgerReader } from '../store/ports';
+import type { RequestContext } from './context';
 import { DomainError, invalidArgument, notFound } from './errors';
-import { Instruments, NO_INSTRUMENTS } from './instruments';
-import { appendLeaf, consistencyPlan, inclusionPlan, leafHash, NodeRef, nodeKey, rootFromFrontier } from '../ledger/merkle';
-import { Clock } from './tenants';
+import type { Instruments } from './instruments';
+import { NO_INSTRUMENTS } from './instruments';
+import type { NodeRef } from '../ledger/merkle';
+import { appendLeaf, consistencyPlan, inclusionPlan, leafHash, nodeKey, rootFromFrontier } from '../ledger/merkle';
+import type { Clock } from './tenants';
 
 export const DEFAULT_LEDGER_PAGE = 100;
 export const MAX_LEDGER_PAGE = 1000;
@@ -17,15 +22,22 @@ const VERIFY_PAGE = 200;
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** About what an entry takes in a response: its variable-length fields plus the fixed ones. */
-const recordBytes = (r: LedgerRecord) => 400 + Buffer.byteLength(r.payload) + r.actorSubject.length * 3 + r.requestId.length + r.eventType.length;
+const recordBytes = (r: LedgerRecord) =>
+  400 + Buffer.byteLength(r.payload) + r.actorSubject.length * 3 + r.requestId.length + r.eventType.length;
 
 /** Every node below the head is written with the entry that completes it: a missing one is damage. */
 function complete(nodes: Map<string, Buffer>, wanted: number): Map<string, Buffer> {
-  if (nodes.size < wanted) throw new DomainError('unavailable', 'STORAGE_DAMAGED', 'the ledger tree is incomplete: run VerifyLedger');
+  if (nodes.size < wanted)
+    throw new DomainError('unavailable', 'STORAGE_DAMAGED', 'the ledger tree is incomplete: run VerifyLedger');
   return nodes;
 }
 
-const damaged = (why: string) => new DomainError('unavailable', 'STORAGE_DAMAGED', `the ledger tree does not match its entries (${why}): nothing is signed; run VerifyLedger`);
+const damaged = (why: string) =>
+  new DomainError(
+    'unavailable',
+    'STORAGE_DAMAGED',
+    `the ledger tree does not match its entries (${why}): nothing is signed; run VerifyLedger`,
+  );
 
 /** The complete subtrees of a tree of `size` leaves, largest first: the nodes of its frontier. */
 function frontierNodes(size: number): NodeRef[] {
@@ -42,7 +54,9 @@ function frontierNodes(size: number): NodeRef[] {
 }
 
 const outOfRange = (field: string, description: string) =>
-  new DomainError('out_of_range', 'TREE_SIZE_OUT_OF_RANGE', `${field}: ${description}`, { field }, [{ field, description }]);
+  new DomainError('out_of_range', 'TREE_SIZE_OUT_OF_RANGE', `${field}: ${description}`, { field }, [
+    { field, description },
+  ]);
 
 export class LedgerService {
   /** The newest checkpoint this process made or saw per tenant: a database restored to an older copy cannot roll it back. */
@@ -70,7 +84,8 @@ export class LedgerService {
     // on from the last sequence it got, as it does at the end of any page.
     let bytes = 0;
     let n = 0;
-    while (n < entries.length && (n === 0 || bytes + recordBytes(entries[n]) <= this.pageBytes)) bytes += recordBytes(entries[n++]);
+    while (n < entries.length && (n === 0 || bytes + recordBytes(entries[n]) <= this.pageBytes))
+      bytes += recordBytes(entries[n++]);
     return { entries: n < entries.length ? entries.slice(0, n) : entries, head };
   }
 
@@ -115,8 +130,12 @@ export class LedgerService {
 
   private async verifyAll(tenantId: string): Promise<VerifyResult> {
     const checkpoints = await this.trustedCheckpoints(tenantId);
-    const v = new LedgerVerifier({ key: (kid) => this.keyRing.get(kid), checkpoints, checkpointKey: this.signer.publicKey });
-    for (let after = 0; ; ) {
+    const v = new LedgerVerifier({
+      key: (kid) => this.keyRing.get(kid),
+      checkpoints,
+      checkpointKey: this.signer.publicKey,
+    });
+    for (let after = 0; ;) {
       let page: LedgerRecord[];
       try {
         page = await this.ledger.list(tenantId, after, VERIFY_PAGE);
@@ -143,7 +162,13 @@ export class LedgerService {
   /** Signs the tenant's current head (size 0 for an empty ledger) and its tree root, as a signed note too. */
   async checkpoint(tenantId: string): Promise<Checkpoint> {
     const head = await this.ledger.head(tenantId);
-    const cp = this.signer.sign(tenantId, head.sequence, head.headHash, this.clock(), await this.verifiedRoot(tenantId, head));
+    const cp = this.signer.sign(
+      tenantId,
+      head.sequence,
+      head.headHash,
+      this.clock(),
+      await this.verifiedRoot(tenantId, head),
+    );
     await this.ledger.insertCheckpoint(cp);
     this.witness(cp);
     return cp;
@@ -167,7 +192,10 @@ export class LedgerService {
       await this.ledger.insertCheckpoint(cp);
       this.witness(cp);
     }
-    if (refused.length) throw damaged(`tenants ${refused.slice(0, 5).join(', ')}${refused.length > 5 ? ` and ${refused.length - 5} more` : ''}`);
+    if (refused.length)
+      throw damaged(
+        `tenants ${refused.slice(0, 5).join(', ')}${refused.length > 5 ? ` and ${refused.length - 5} more` : ''}`,
+      );
     return heads.length;
   }
 
@@ -188,18 +216,21 @@ export class LedgerService {
       const refs = frontierNodes(last.size);
       const read = await this.ledger.treeNodes(tenantId, refs);
       const nodes = refs.map((r) => read.nodes.get(nodeKey(r)));
-      if (nodes.some((n) => !n) || rootFromFrontier(nodes as Buffer[]).toString('hex') !== last.rootHash) throw damaged(`the nodes below checkpoint ${last.size} give another root`);
+      if (nodes.some((n) => !n) || rootFromFrontier(nodes as Buffer[]).toString('hex') !== last.rootHash)
+        throw damaged(`the nodes below checkpoint ${last.size} give another root`);
       [size, prev, frontier] = [last.size, last.headHash, nodes as Buffer[]];
     }
     while (size < head.sequence) {
       const page = await this.ledger.list(tenantId, size, Math.min(READ_CHUNK, head.sequence - size));
       if (page.length === 0) throw damaged(`entry ${size + 1} is missing`);
       for (const r of page) {
-        if (r.sequence !== size + 1 || r.prevHash !== prev) throw damaged(`entry ${size + 1} does not follow entry ${size}`);
+        if (r.sequence !== size + 1 || r.prevHash !== prev)
+          throw damaged(`entry ${size + 1} does not follow entry ${size}`);
         // Parsed as the verifier parses it, so entries sealed by any earlier version check alike.
         const form = canonicalForm(r);
         const key = this.keyRing.get(r.keyId);
-        if (sha256Hex(form) !== r.entryHash || !key || !safeEqualHex(hmacHex(key, form), r.signature)) throw damaged(`entry ${r.sequence} is not authentic`);
+        if (sha256Hex(form) !== r.entryHash || !key || !safeEqualHex(hmacHex(key, form), r.signature))
+          throw damaged(`entry ${r.sequence} is not authentic`);
         frontier = appendLeaf(frontier, size, leafHash(form)).frontier;
         prev = r.entryHash;
         size = r.sequence;
@@ -207,7 +238,8 @@ export class LedgerService {
       // A page is about 10-20 ms of hashing: other calls get the event loop between pages.
       await nextTurn();
     }
-    if (prev !== head.headHash || !rootFromFrontier(frontier).equals(stored)) throw damaged(`the stored tree head disagrees with entries 1..${head.sequence}`);
+    if (prev !== head.headHash || !rootFromFrontier(frontier).equals(stored))
+      throw damaged(`the stored tree head disagrees with entries 1..${head.sequence}`);
     return stored;
   }
 
@@ -216,9 +248,15 @@ export class LedgerService {
    * current size). Sizes beyond this tenant's ledger are OUT_OF_RANGE, whoever else has them.
    * One round trip for a given size (the nodes and the head are read together), two for size 0.
    */
-  async inclusionProof(tenantId: string, sequence: number, treeSize: number): Promise<{ leafHash: Buffer; treeSize: number; proof: Buffer[] }> {
-    if (!Number.isSafeInteger(sequence) || sequence < 1) throw invalidArgument('sequence', 'must be a ledger sequence, 1 or more');
-    if (!Number.isSafeInteger(treeSize) || treeSize < 0) throw invalidArgument('tree_size', 'must be 0 (the current size) or more');
+  async inclusionProof(
+    tenantId: string,
+    sequence: number,
+    treeSize: number,
+  ): Promise<{ leafHash: Buffer; treeSize: number; proof: Buffer[] }> {
+    if (!Number.isSafeInteger(sequence) || sequence < 1)
+      throw invalidArgument('sequence', 'must be a ledger sequence, 1 or more');
+    if (!Number.isSafeInteger(treeSize) || treeSize < 0)
+      throw invalidArgument('tree_size', 'must be 0 (the current size) or more');
     const size = treeSize || (await this.ledger.head(tenantId)).sequence;
     const leaf = { level: 0, index: sequence - 1 };
     const plan = sequence <= size ? inclusionPlan(sequence - 1, size) : undefined;
@@ -233,9 +271,14 @@ export class LedgerService {
   }
 
   /** RFC 9162 consistency proof from the tree of `fromSize` entries to that of `toSize` (0: the current size). */
-  async consistencyProof(tenantId: string, fromSize: number, toSize: number): Promise<{ fromSize: number; toSize: number; proof: Buffer[] }> {
+  async consistencyProof(
+    tenantId: string,
+    fromSize: number,
+    toSize: number,
+  ): Promise<{ fromSize: number; toSize: number; proof: Buffer[] }> {
     if (!Number.isSafeInteger(fromSize) || fromSize < 1) throw invalidArgument('from_size', 'must be 1 or more');
-    if (!Number.isSafeInteger(toSize) || toSize < 0) throw invalidArgument('to_size', 'must be 0 (the current size) or more');
+    if (!Number.isSafeInteger(toSize) || toSize < 0)
+      throw invalidArgument('to_size', 'must be 0 (the current size) or more');
     const size = toSize || (await this.ledger.head(tenantId)).sequence;
     const plan = fromSize <= size ? consistencyPlan(fromSize, size) : undefined;
     const read = await this.ledger.treeNodes(tenantId, plan?.nodes ?? []);

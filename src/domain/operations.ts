@@ -1,13 +1,13 @@
-import { RequestContext } from './context';
+import type { RequestContext } from './context';
 import { DomainError, failedPrecondition, invalidArgument, permissionDenied, systemNotFound } from './errors';
-import { LifecyclePhase, OperationalStatus } from './model';
-import { StatusSource } from './enforcement';
-import { Clock } from './tenants';
+import type { LifecyclePhase, OperationalStatus } from './model';
+import type { StatusSource } from './enforcement';
+import type { Clock } from './tenants';
 import { PHASE_TRANSITIONS, STATUS_TRANSITIONS } from './transitions';
 import { optionalText, requiredText, SYSTEM_ID_RE } from './validation';
-import { StatusChangeRecord, SystemStatusView } from '../store/knex-status';
-import { StatusExpectation } from '../store/optimistic-commit';
-import { Storage } from '../store/ports';
+import type { StatusChangeRecord, SystemStatusView } from '../store/knex-status';
+import type { StatusExpectation } from '../store/optimistic-commit';
+import type { Storage } from '../store/ports';
 
 export interface ChangeRequest<T> {
   systemId: string;
@@ -61,11 +61,10 @@ const fromRecord = (c: StatusChangeRecord, message: string, operatorClaim = '', 
   message,
 });
 
-
 const REQUEST_ID_REUSED = () =>
   failedPrecondition(
     'REQUEST_ID_REUSED',
-    'request_id was already used by another caller or for another change: a request_id repeats only the same caller\'s same request',
+    "request_id was already used by another caller or for another change: a request_id repeats only the same caller's same request",
     { field: 'request_id' },
   );
 
@@ -94,7 +93,8 @@ export class OperationsService {
     // Engaging the kill switch through this call obeys EmergencyStop's rules: admin only, with a
     // reason (else a dev could stop a system that only an admin may release, without saying why).
     if (r.target === 'emergency_stop') {
-      if (ctx.role !== 'admin') throw permissionDenied('EMERGENCY_STOP_REQUIRES_ADMIN', 'only an admin may put a system in emergency stop');
+      if (ctx.role !== 'admin')
+        throw permissionDenied('EMERGENCY_STOP_REQUIRES_ADMIN', 'only an admin may put a system in emergency stop');
       return this.emergencyStop(ctx, r as ChangeRequest<never>);
     }
     return this.change(ctx, r, 'status', r.target);
@@ -134,80 +134,93 @@ export class OperationsService {
         ? { operationalStatus: cached.status, lifecyclePhase: cached.phase }
         : undefined;
 
-    const outcome = await this.storage.transaction(ctx.tenantId, async (uow) => {
-      const { prior, current: now, headRevision } =
-        assumed && uow.knownStatusRevision !== undefined
+    const outcome = await this.storage.transaction(
+      ctx.tenantId,
+      async (uow) => {
+        const {
+          prior,
+          current: now,
+          headRevision,
+        } = assumed && uow.knownStatusRevision !== undefined
           ? { prior: undefined, current: assumed, headRevision: uow.knownStatusRevision }
           : await uow.status.prepare(ctx.tenantId, r.systemId, key);
-      if (prior) {
-        const target2 = kind === 'status' ? prior.newStatus : prior.newPhase;
-        // Another caller's key would answer for a change they did not ask for, possibly long
-        // overtaken (a release replayed on a system stopped since): refused, as is another change.
-        if (prior.actorSubject !== ctx.subject || prior.systemId !== r.systemId || prior.kind !== kind || target2 !== target) {
-          throw REQUEST_ID_REUSED();
+        if (prior) {
+          const target2 = kind === 'status' ? prior.newStatus : prior.newPhase;
+          // Another caller's key would answer for a change they did not ask for, possibly long
+          // overtaken (a release replayed on a system stopped since): refused, as is another change.
+          if (
+            prior.actorSubject !== ctx.subject ||
+            prior.systemId !== r.systemId ||
+            prior.kind !== kind ||
+            target2 !== target
+          ) {
+            throw REQUEST_ID_REUSED();
+          }
+          return { change: prior, replayed: true, now };
         }
-        return { change: prior, replayed: true, now };
-      }
-      if (!now) throw systemNotFound(r.systemId);
-      const from = kind === 'status' ? now.operationalStatus : now.lifecyclePhase;
-      // (an assumed state never equals the target: then it was read)
-      if (from === target) return { view: now as SystemStatusView };
-      if (kind === 'status' && from === 'emergency_stop' && ctx.role !== 'admin') {
-        throw permissionDenied('EMERGENCY_STOP_REQUIRES_ADMIN', 'only an admin may release a system from emergency stop');
-      }
-      const allowed: readonly string[] =
-        kind === 'status' ? STATUS_TRANSITIONS[from as OperationalStatus] : PHASE_TRANSITIONS[from as LifecyclePhase];
-      if (!allowed.includes(target)) {
-        throw new DomainError(
-          'failed_precondition',
-          'TRANSITION_NOT_ALLOWED',
-          `${kind === 'status' ? 'operational status' : 'lifecycle phase'} cannot go from ${from} to ${target}; allowed: ${allowed.join(', ') || 'none'}`,
-          { from, to: target, allowed: allowed.join(',') },
-        );
-      }
-      const revision = headRevision + 1;
-      const createdAt = this.clock();
-      const change: StatusChangeRecord = {
-        tenantId: ctx.tenantId,
-        revision,
-        systemId: r.systemId,
-        kind,
-        previousStatus: now.operationalStatus,
-        newStatus: kind === 'status' ? (target as OperationalStatus) : now.operationalStatus,
-        previousPhase: now.lifecyclePhase,
-        newPhase: kind === 'phase' ? (target as LifecyclePhase) : now.lifecyclePhase,
-        reason,
-        operator,
-        actorSubject: ctx.subject,
-        idempotencyKey: key,
-        ledgerSequence: 0,
-        createdAt,
-      };
-      change.ledgerSequence = await uow.ledger.append(ctx.tenantId, {
-        type: kind === 'status' ? 'status.changed' : 'phase.changed',
-        actor: { subject: ctx.subject, role: ctx.role },
-        requestId: ctx.requestId,
-        body: {
-          system_id: change.systemId,
+        if (!now) throw systemNotFound(r.systemId);
+        const from = kind === 'status' ? now.operationalStatus : now.lifecyclePhase;
+        // (an assumed state never equals the target: then it was read)
+        if (from === target) return { view: now as SystemStatusView };
+        if (kind === 'status' && from === 'emergency_stop' && ctx.role !== 'admin') {
+          throw permissionDenied(
+            'EMERGENCY_STOP_REQUIRES_ADMIN',
+            'only an admin may release a system from emergency stop',
+          );
+        }
+        const allowed: readonly string[] =
+          kind === 'status' ? STATUS_TRANSITIONS[from as OperationalStatus] : PHASE_TRANSITIONS[from as LifecyclePhase];
+        if (!allowed.includes(target)) {
+          throw new DomainError(
+            'failed_precondition',
+            'TRANSITION_NOT_ALLOWED',
+            `${kind === 'status' ? 'operational status' : 'lifecycle phase'} cannot go from ${from} to ${target}; allowed: ${allowed.join(', ') || 'none'}`,
+            { from, to: target, allowed: allowed.join(',') },
+          );
+        }
+        const revision = headRevision + 1;
+        const createdAt = this.clock();
+        const change: StatusChangeRecord = {
+          tenantId: ctx.tenantId,
           revision,
-          from,
-          to: target,
+          systemId: r.systemId,
+          kind,
+          previousStatus: now.operationalStatus,
+          newStatus: kind === 'status' ? (target as OperationalStatus) : now.operationalStatus,
+          previousPhase: now.lifecyclePhase,
+          newPhase: kind === 'phase' ? (target as LifecyclePhase) : now.lifecyclePhase,
           reason,
           operator,
-          ...(operatorClaim ? { operator_claim: operatorClaim } : {}),
-          ...(key ? { idempotency_key: key } : {}),
-        },
-      });
-      await uow.status.record(change);
-      return { change, replayed: false };
-      // Every check above throws before the first write, so no savepoint is needed; and the job only
-      // reads, appends and records, so it may commit on the optimistic one-statement path.
-    }, {
-      savepoint: false,
-      ...(assumed
-        ? { statusOf: r.systemId, optimistic: { expect: assumed } }
-        : { optimistic: {} }),
-    });
+          actorSubject: ctx.subject,
+          idempotencyKey: key,
+          ledgerSequence: 0,
+          createdAt,
+        };
+        change.ledgerSequence = await uow.ledger.append(ctx.tenantId, {
+          type: kind === 'status' ? 'status.changed' : 'phase.changed',
+          actor: { subject: ctx.subject, role: ctx.role },
+          requestId: ctx.requestId,
+          body: {
+            system_id: change.systemId,
+            revision,
+            from,
+            to: target,
+            reason,
+            operator,
+            ...(operatorClaim ? { operator_claim: operatorClaim } : {}),
+            ...(key ? { idempotency_key: key } : {}),
+          },
+        });
+        await uow.status.record(change);
+        return { change, replayed: false };
+        // Every check above throws before the first write, so no savepoint is needed; and the job only
+        // reads, appends and records, so it may commit on the optimistic one-statement path.
+      },
+      {
+        savepoint: false,
+        ...(assumed ? { statusOf: r.systemId, optimistic: { expect: assumed } } : { optimistic: {} }),
+      },
+    );
 
     if ('view' in outcome) {
       const v = outcome.view!;
@@ -226,7 +239,11 @@ export class OperationsService {
         message: `already ${target}: nothing changed`,
       };
     }
-    const { change, replayed, now } = outcome as { change: StatusChangeRecord; replayed: boolean; now?: SystemStatusView };
+    const { change, replayed, now } = outcome as {
+      change: StatusChangeRecord;
+      replayed: boolean;
+      now?: SystemStatusView;
+    };
     const what = kind === 'status' ? 'operational status' : 'lifecycle phase';
     if (replayed) {
       // Said in words too: a client reading only new_status must not take the first answer for the present.

@@ -11,9 +11,13 @@ export function encodePageToken(tenantId: string, cursor: string[]): string {
 }
 
 export const invalidPageToken = (): DomainError =>
-  new DomainError('invalid_argument', 'INVALID_PAGE_TOKEN', 'page_token: not a token issued for this tenant', { field: 'page_token' }, [
-    { field: 'page_token', description: 'not a token issued by this server for this tenant' },
-  ]);
+  new DomainError(
+    'invalid_argument',
+    'INVALID_PAGE_TOKEN',
+    'page_token: not a token issued for this tenant',
+    { field: 'page_token' },
+    [{ field: 'page_token', description: 'not a token issued by this server for this tenant' }],
+  );
 
 /** The times a cursor may hold: years 1..9999, which PostgreSQL and the clients' date types all hold. */
 const MIN_CURSOR_TIME = Date.parse('0001-01-01T00:00:00.000Z');
@@ -44,7 +48,14 @@ export function decodePageToken(tenantId: string, token: string, parts: number):
   }
   const p = parsed as { v?: unknown; t?: unknown; a?: unknown };
   // A NUL cannot be stored, so no cursor holds one (and one would fail the query, not page).
-  if (!p || p.v !== 1 || p.t !== tenantId || !Array.isArray(p.a) || p.a.length !== parts || !p.a.every((x) => typeof x === 'string' && !x.includes('\u0000'))) {
+  if (
+    !p ||
+    p.v !== 1 ||
+    p.t !== tenantId ||
+    !Array.isArray(p.a) ||
+    p.a.length !== parts ||
+    !p.a.every((x) => typeof x === 'string' && !x.includes('\u0000'))
+  ) {
     throw bad();
   }
   return p.a as string[];

@@ -1,9 +1,9 @@
-import { KnexReviewQueries, ReviewRecord } from '../store/knex-reviews';
-import { Storage } from '../store/ports';
-import { RequestContext } from './context';
+import type { KnexReviewQueries, ReviewRecord } from '../store/knex-reviews';
+import type { Storage } from '../store/ports';
+import type { RequestContext } from './context';
 import { DomainError, invalidArgument, notFound } from './errors';
 import { cursorTime, decodePageToken, encodePageToken } from './page-token';
-import { Clock } from './tenants';
+import type { Clock } from './tenants';
 import { optionalText } from './validation';
 
 export const DEFAULT_REVIEW_PAGE = 10;
@@ -28,19 +28,38 @@ export class ReviewService {
     }
     const size = limit || DEFAULT_REVIEW_PAGE;
     const after = pageToken ? decodeCursor(ctx.tenantId, pageToken) : undefined;
-    const [rows, count] = await Promise.all([this.queries.pending(ctx.tenantId, size + 1, after), this.queries.pendingCount(ctx.tenantId)]);
+    const [rows, count] = await Promise.all([
+      this.queries.pending(ctx.tenantId, size + 1, after),
+      this.queries.pendingCount(ctx.tenantId),
+    ]);
     const reviews = rows.slice(0, size);
-    return { reviews, pendingCount: count, nextPageToken: rows.length > size ? encodePageToken(ctx.tenantId, [reviews[reviews.length - 1].createdAt.toISOString(), reviews[reviews.length - 1].id]) : '' };
+    return {
+      reviews,
+      pendingCount: count,
+      nextPageToken:
+        rows.length > size
+          ? encodePageToken(ctx.tenantId, [
+              reviews[reviews.length - 1].createdAt.toISOString(),
+              reviews[reviews.length - 1].id,
+            ])
+          : '',
+    };
   }
 
   async resolve(ctx: RequestContext, reviewId: string, approve: boolean, notesIn: string): Promise<ReviewRecord> {
     const notes = optionalText('notes', notesIn, 2000);
-    if (!reviewId || reviewId.length > 200 || reviewId.includes('\u0000')) throw notFound('REVIEW_NOT_FOUND', 'review not found');
+    if (!reviewId || reviewId.length > 200 || reviewId.includes('\u0000'))
+      throw notFound('REVIEW_NOT_FOUND', 'review not found');
     return this.storage.transaction(ctx.tenantId, async (uow) => {
       const review = await uow.reviews.get(ctx.tenantId, reviewId, true);
       if (!review) throw notFound('REVIEW_NOT_FOUND', `review "${reviewId.slice(0, 200)}" not found`);
       if (review.status !== 'pending') {
-        throw new DomainError('failed_precondition', 'REVIEW_ALREADY_RESOLVED', `review ${review.id} was already ${review.status}`, { status: review.status });
+        throw new DomainError(
+          'failed_precondition',
+          'REVIEW_ALREADY_RESOLVED',
+          `review ${review.id} was already ${review.status}`,
+          { status: review.status },
+        );
       }
       const status = approve ? 'approved' : 'rejected';
       const resolved = await uow.reviews.resolve(ctx.tenantId, review.id, status, ctx.subject, notes, this.clock());

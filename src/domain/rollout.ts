@@ -1,9 +1,9 @@
 import { canonicalJson } from '../ledger/canonical';
-import { ImpactReport, Storage } from '../store/ports';
-import { RequestContext } from './context';
+import type { ImpactReport, Storage } from '../store/ports';
+import type { RequestContext } from './context';
 import { invalidArgument, systemNotFound } from './errors';
-import { Policy } from './model';
-import { Clock } from './tenants';
+import type { Policy } from './model';
+import type { Clock } from './tenants';
 import { SYSTEM_ID_RE, validateWindow } from './validation';
 
 const DAY_MS = 86_400_000;
@@ -20,7 +20,12 @@ export function isPromotion(candidate: Policy | null, policy: Policy | null): bo
   return candidate !== null && policy !== null && canonicalJson(candidate) === canonicalJson(policy);
 }
 
-export async function promotionImpact(storage: Storage, tenantId: string, now: Date, systemId?: string): Promise<Promotion> {
+export async function promotionImpact(
+  storage: Storage,
+  tenantId: string,
+  now: Date,
+  systemId?: string,
+): Promise<Promotion> {
   const r = await storage.impact.impact(tenantId, { systemId, since: new Date(now.getTime() - DAY_MS), until: now }, 0);
   return { changedLast24h: r.changed };
 }
@@ -40,9 +45,15 @@ export class RolloutService {
     if (since >= until) throw invalidArgument('until', 'must be after since');
     if (q.systemId) {
       // Another tenant's system is as missing as one that never existed.
-      const system = SYSTEM_ID_RE.test(q.systemId) ? await this.storage.systems.get(ctx.tenantId, q.systemId) : undefined;
+      const system = SYSTEM_ID_RE.test(q.systemId)
+        ? await this.storage.systems.get(ctx.tenantId, q.systemId)
+        : undefined;
       if (!system) throw systemNotFound(q.systemId);
     }
-    return this.storage.impact.impact(ctx.tenantId, { systemId: q.systemId || undefined, since, until }, IMPACT_SAMPLES);
+    return this.storage.impact.impact(
+      ctx.tenantId,
+      { systemId: q.systemId || undefined, since, until },
+      IMPACT_SAMPLES,
+    );
   }
 }

@@ -1,9 +1,8 @@
-import { RequestContext } from './context';
+import type { RequestContext } from './context';
 import { invalidArgument, permissionDenied, systemNotFound } from './errors';
-import {
+import type {
   AiSystem,
   EnforcementMode,
-  ENVIRONMENTS,
   LifecyclePhase,
   OperationalStatus,
   Policy,
@@ -12,11 +11,13 @@ import {
   SystemSpec,
   ThirdPartyComponent,
 } from './model';
+import { ENVIRONMENTS } from './model';
 import { decodePageToken, encodePageToken } from './page-token';
-import { Clock } from './tenants';
-import { isPromotion, Promotion, promotionImpact } from './rollout';
+import type { Clock } from './tenants';
+import type { Promotion } from './rollout';
+import { isPromotion, promotionImpact } from './rollout';
 import { boundedRecord, optionalText, requiredText, SYSTEM_ID_RE, textList, validatePolicy } from './validation';
-import { Storage } from '../store/ports';
+import type { Storage } from '../store/ports';
 import type { BaselineFields } from '../engine/decide';
 
 type Defaulted = 'sector' | 'role' | 'risk' | 'lifecyclePhase' | 'operationalStatus';
@@ -88,7 +89,11 @@ export class SystemService {
         if (ctx.role !== 'admin' && modeLoosened(stored?.policy?.mode, spec.policy?.mode)) {
           // Monitor mode answers APPROVED whatever the decision: switching it on, or dropping the
           // ENFORCE that overrides a tenant in monitor mode, is an admin's call.
-          throw permissionDenied('POLICY_CHANGE_REQUIRES_ADMIN', "system.policy.mode: only an admin may switch a system to monitor mode or drop its ENFORCE mode", { field: 'system.policy.mode' });
+          throw permissionDenied(
+            'POLICY_CHANGE_REQUIRES_ADMIN',
+            'system.policy.mode: only an admin may switch a system to monitor mode or drop its ENFORCE mode',
+            { field: 'system.policy.mode' },
+          );
         }
         if (!stored || ctx.role === 'admin') return;
         const field = firstLoosening(stored, spec, this.limits.baseline);
@@ -139,7 +144,8 @@ export class SystemService {
     let bytes = 0;
     let n = 0;
     const max = Math.min(size, rows.length);
-    while (n < max && (n === 0 || bytes + recordBytes(rows[n]) <= this.limits.pageBytes)) bytes += recordBytes(rows[n++]);
+    while (n < max && (n === 0 || bytes + recordBytes(rows[n]) <= this.limits.pageBytes))
+      bytes += recordBytes(rows[n++]);
     const systems = rows.slice(0, n);
     const nextPageToken = rows.length > n ? encodePageToken(ctx.tenantId, [systems[systems.length - 1].id]) : '';
     return { systems, nextPageToken, total };
@@ -148,7 +154,8 @@ export class SystemService {
 
 /** Strictness for the loosening check; a class not listed (or unset) counts as the strictest. */
 const RISK_RANK: Record<string, number> = { minimal: 0, limited: 1, high: 2, systemic_gpai: 3, prohibited: 4 };
-const riskRank = (r: string | undefined) => (r !== undefined && Object.prototype.hasOwnProperty.call(RISK_RANK, r) ? RISK_RANK[r] : Infinity);
+const riskRank = (r: string | undefined) =>
+  r !== undefined && Object.prototype.hasOwnProperty.call(RISK_RANK, r) ? RISK_RANK[r] : Infinity;
 
 /** How the engine matches a prohibited domain: entries equal under this are the same protection. */
 const domainKey = (d: string) => d.toLowerCase().replace(/[\s-]+/g, '_');
@@ -191,15 +198,20 @@ export function firstLoosening(
   if (stored.prohibitedDomains.some((d) => !kept.has(domainKey(d)))) return 'system.prohibited_domains';
   const before = stored.policy;
   if (!before) return undefined;
-  const envs = Object.keys(before.autonomyMatrix).sort((a, b) => envOrder(a) - envOrder(b) || (a < b ? -1 : a > b ? 1 : 0));
-  const onRules = Object.keys(before.customRules).filter((r) => before.customRules[r] === true).sort();
+  const envs = Object.keys(before.autonomyMatrix).sort(
+    (a, b) => envOrder(a) - envOrder(b) || (a < b ? -1 : a > b ? 1 : 0),
+  );
+  const onRules = Object.keys(before.customRules)
+    .filter((r) => before.customRules[r] === true)
+    .sort();
   const after = next.policy;
   if (!after) return envs.length || onRules.length ? 'system.policy' : undefined;
   for (const env of envs) {
     const limit = after.autonomyMatrix[env];
     if (!limit) return `system.policy.autonomy_matrix["${env}"]`;
     // Written the other way round so that a stored limit that is not a number counts as the strictest.
-    if (!(limit.maxRiskLevel <= before.autonomyMatrix[env]?.maxRiskLevel)) return `system.policy.autonomy_matrix["${env}"].max_risk_level`;
+    if (!(limit.maxRiskLevel <= before.autonomyMatrix[env]?.maxRiskLevel))
+      return `system.policy.autonomy_matrix["${env}"].max_risk_level`;
   }
   for (const rule of onRules) if (after.customRules[rule] !== true) return `system.policy.custom_rules["${rule}"]`;
   return undefined;
@@ -215,9 +227,17 @@ export function modeLoosened(before: EnforcementMode | undefined, after: Enforce
 }
 
 /** The spec as ledgered: without a candidate it reads exactly as before candidates existed. */
-function ledgered(spec: SystemSpec, system: AiSystem): Omit<SystemSpec, 'candidatePolicy'> & { candidatePolicy?: SystemSpec['candidatePolicy'] } {
+function ledgered(
+  spec: SystemSpec,
+  system: AiSystem,
+): Omit<SystemSpec, 'candidatePolicy'> & { candidatePolicy?: SystemSpec['candidatePolicy'] } {
   const { candidatePolicy, ...rest } = spec;
-  return { ...rest, lifecyclePhase: system.lifecyclePhase, operationalStatus: system.operationalStatus, ...(candidatePolicy ? { candidatePolicy } : {}) };
+  return {
+    ...rest,
+    lifecyclePhase: system.lifecyclePhase,
+    operationalStatus: system.operationalStatus,
+    ...(candidatePolicy ? { candidatePolicy } : {}),
+  };
 }
 
 export function complianceSummary(s: AiSystem): ComplianceSummary {
@@ -237,7 +257,8 @@ function validateSystem(i: SystemInput, knownRules?: ReadonlySet<string>): Syste
   if (!SYSTEM_ID_RE.test(i.id)) throw invalidArgument('system.id', `must match ${SYSTEM_ID_RE.source}`);
   const name = requiredText('system.name', i.name, 200);
   const version = optionalText('system.version', i.version, 64) || '1.0.0';
-  if (!i.risk) throw invalidArgument('system.risk', 'is required: every system must carry its EU AI Act risk classification');
+  if (!i.risk)
+    throw invalidArgument('system.risk', 'is required: every system must carry its EU AI Act risk classification');
   if (i.risk === 'high' && !i.loggingEnabled) {
     throw invalidArgument('system.logging_enabled', 'must be true for a high-risk system (EU AI Act Art. 12)');
   }
@@ -280,6 +301,8 @@ function validateSystem(i: SystemInput, knownRules?: ReadonlySet<string>): Syste
     operationalStatus: i.operationalStatus ?? 'active',
     externalDependencies,
     policy: i.policy ? validatePolicy('system.policy', i.policy, knownRules) : null,
-    candidatePolicy: i.candidatePolicy ? validatePolicy('system.candidate_policy', i.candidatePolicy, knownRules) : null,
+    candidatePolicy: i.candidatePolicy
+      ? validatePolicy('system.candidate_policy', i.candidatePolicy, knownRules)
+      : null,
   };
 }

@@ -1,9 +1,10 @@
-import { RequestContext } from './context';
+import type { RequestContext } from './context';
 import { invalidArgument, notFound, permissionDenied } from './errors';
-import { Policy, Tenant } from './model';
+import type { Policy, Tenant } from './model';
 import { requiredText, UUID_RE, validatePolicy } from './validation';
-import { Storage } from '../store/ports';
-import { isPromotion, Promotion, promotionImpact } from './rollout';
+import type { Storage } from '../store/ports';
+import type { Promotion } from './rollout';
+import { isPromotion, promotionImpact } from './rollout';
 
 export interface TenantInput {
   id: string;
@@ -24,14 +25,19 @@ export class TenantService {
     private readonly knownRules?: ReadonlySet<string>,
   ) {}
 
-  async register(ctx: RequestContext, input: TenantInput): Promise<{ tenant: Tenant; created: boolean; promotion?: Promotion }> {
+  async register(
+    ctx: RequestContext,
+    input: TenantInput,
+  ): Promise<{ tenant: Tenant; created: boolean; promotion?: Promotion }> {
     if (!UUID_RE.test(input.id)) throw invalidArgument('tenant.id', 'must be a UUID');
     if (input.id.toLowerCase() !== ctx.tenantId) {
       throw permissionDenied('TENANT_MISMATCH', 'tenant.id must be the tenant of the token');
     }
     const name = requiredText('tenant.name', input.name, 200);
     const policy = validatePolicy('tenant.policy', input.policy, this.knownRules);
-    const candidatePolicy = input.candidatePolicy ? validatePolicy('tenant.candidate_policy', input.candidatePolicy, this.knownRules) : null;
+    const candidatePolicy = input.candidatePolicy
+      ? validatePolicy('tenant.candidate_policy', input.candidatePolicy, this.knownRules)
+      : null;
     const out = await this.storage.transaction(ctx.tenantId, async (uow) => {
       const before = await uow.tenants.get(ctx.tenantId);
       const result = await uow.tenants.upsert(ctx.tenantId, { name, policy, candidatePolicy }, this.clock());
@@ -40,7 +46,12 @@ export class TenantService {
         actor: { subject: ctx.subject, role: ctx.role },
         requestId: ctx.requestId,
         // Only when set: a tenant without a candidate is ledgered exactly as before candidates existed.
-        body: { tenant_id: ctx.tenantId, name, policy, ...(candidatePolicy ? { candidate_policy: candidatePolicy } : {}) },
+        body: {
+          tenant_id: ctx.tenantId,
+          name,
+          policy,
+          ...(candidatePolicy ? { candidate_policy: candidatePolicy } : {}),
+        },
       });
       return { ...result, promoted: isPromotion(before?.candidatePolicy ?? null, policy) };
     });

@@ -1,5 +1,6 @@
 import { invalidArgument } from './errors';
-import { ENVIRONMENTS, Policy } from './model';
+import type { Policy } from './model';
+import { ENVIRONMENTS } from './model';
 
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const SYSTEM_ID_RE = /^[a-z0-9][a-z0-9._-]{0,127}$/;
@@ -17,8 +18,12 @@ const MAX_TIME = Date.parse('9999-12-31T23:59:59.999Z');
 
 /** A [since, until) window of a query: each end, when given, a storable time, and since before until. */
 export function validateWindow(since?: Date, until?: Date): void {
-  for (const [field, d] of [['since', since], ['until', until]] as const) {
-    if (d && !(d.getTime() >= MIN_TIME && d.getTime() <= MAX_TIME)) throw invalidArgument(field, 'must be a time between the years 1 and 9999');
+  for (const [field, d] of [
+    ['since', since],
+    ['until', until],
+  ] as const) {
+    if (d && !(d.getTime() >= MIN_TIME && d.getTime() <= MAX_TIME))
+      throw invalidArgument(field, 'must be a time between the years 1 and 9999');
   }
   if (since && until && since >= until) throw invalidArgument('until', 'must be after since');
 }
@@ -32,7 +37,8 @@ export function requiredText(field: string, value: string, max: number): string 
 export function optionalText(field: string, value: string, max: number): string {
   const v = value.trim();
   if (v.length > max) throw invalidArgument(field, `must be at most ${max} characters`);
-  if (CONTROL_RE.test(v)) throw invalidArgument(field, 'must not contain control or bidirectional formatting characters');
+  if (CONTROL_RE.test(v))
+    throw invalidArgument(field, 'must not contain control or bidirectional formatting characters');
   return v;
 }
 
@@ -42,7 +48,8 @@ export function optionalText(field: string, value: string, max: number): string 
  */
 export function boundedRecord(field: string, value: unknown, maxBytes: number): void {
   const bytes = Buffer.byteLength(JSON.stringify(value));
-  if (bytes > maxBytes) throw invalidArgument(field, `takes ${bytes} bytes once stored; at most ${maxBytes} are allowed`);
+  if (bytes > maxBytes)
+    throw invalidArgument(field, `takes ${bytes} bytes once stored; at most ${maxBytes} are allowed`);
 }
 
 export function textList(field: string, values: string[], maxItems: number, maxLen: number): string[] {
@@ -59,7 +66,10 @@ export function validatePolicy(field: string, p: Policy | undefined, knownRules?
   if (!p) return policy;
   for (const [env, limit] of Object.entries(p.autonomyMatrix)) {
     if (!(ENVIRONMENTS as readonly string[]).includes(env)) {
-      throw invalidArgument(`${field}.autonomy_matrix`, `unknown environment "${env}"; allowed: ${ENVIRONMENTS.join(', ')}`);
+      throw invalidArgument(
+        `${field}.autonomy_matrix`,
+        `unknown environment "${env}"; allowed: ${ENVIRONMENTS.join(', ')}`,
+      );
     }
     const max = limit?.maxRiskLevel ?? 0;
     if (!Number.isFinite(max) || max < 0 || max > 10) {
@@ -71,10 +81,16 @@ export function validatePolicy(field: string, p: Policy | undefined, knownRules?
   if (rules.length > 100) throw invalidArgument(`${field}.custom_rules`, 'must have at most 100 rules');
   for (const [name, on] of rules) {
     if (!RULE_NAME_RE.test(name)) {
-      throw invalidArgument(`${field}.custom_rules`, `rule name "${name.slice(0, 64)}" must match ${RULE_NAME_RE.source}`);
+      throw invalidArgument(
+        `${field}.custom_rules`,
+        `rule name "${name.slice(0, 64)}" must match ${RULE_NAME_RE.source}`,
+      );
     }
     if (knownRules && !knownRules.has(name)) {
-      throw invalidArgument(`${field}.custom_rules["${name}"]`, `is not a rule of the global policy; known rules: ${[...knownRules].sort().join(', ') || 'none'}`);
+      throw invalidArgument(
+        `${field}.custom_rules["${name}"]`,
+        `is not a rule of the global policy; known rules: ${[...knownRules].sort().join(', ') || 'none'}`,
+      );
     }
     policy.customRules[name] = on;
   }

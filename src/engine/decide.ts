@@ -1,6 +1,6 @@
-import { AiSystem, LifecyclePhase, OperationalStatus, Policy } from '../domain/model';
-import { Penalty, RuleSet } from './rules';
-import { Classification, Finding } from './threat-types';
+import type { AiSystem, LifecyclePhase, OperationalStatus, Policy } from '../domain/model';
+import type { Penalty, RuleSet } from './rules';
+import type { Classification, Finding } from './threat-types';
 
 export type Outcome = 'approved' | 'blocked' | 'review_required';
 
@@ -46,7 +46,10 @@ export function effectiveLimit(rules: RuleSet, env: string, tenant: Policy | nul
 }
 
 /** Technical and regulatory assessors: the risk a system carries before any threat finding. */
-export type BaselineFields = Pick<AiSystem, 'risk' | 'sector' | 'loggingEnabled' | 'trainingFlops' | 'sandbox' | 'role'>;
+export type BaselineFields = Pick<
+  AiSystem,
+  'risk' | 'sector' | 'loggingEnabled' | 'trainingFlops' | 'sandbox' | 'role'
+>;
 
 export function baselineRisk(rules: RuleSet, s: BaselineFields): number {
   const b = rules.policy.baseline;
@@ -60,7 +63,8 @@ export function baselineRisk(rules: RuleSet, s: BaselineFields): number {
 }
 
 /** What a finding weighs: its severity, capped when it is uncertain. */
-export const weight = (rules: RuleSet, f: Finding): number => (f.certain ? f.severity : Math.min(f.severity, rules.policy.ethical.uncertainSeverity));
+export const weight = (rules: RuleSet, f: Finding): number =>
+  f.certain ? f.severity : Math.min(f.severity, rules.policy.ethical.uncertainSeverity);
 
 /** Ethical assessor: the worst finding, plus a little for every other threat domain involved. */
 export function ethicalRisk(rules: RuleSet, findings: Finding[]): number {
@@ -117,7 +121,15 @@ interface Verdict {
   findings: Finding[];
 }
 
-const gate = (code: string, why: string, threat: string, subThreat: string, control: string, base: number, limit: number): Gate => ({
+const gate = (
+  code: string,
+  why: string,
+  threat: string,
+  subThreat: string,
+  control: string,
+  base: number,
+  limit: number,
+): Gate => ({
   gate: true,
   outcome: 'blocked',
   code,
@@ -142,7 +154,10 @@ function gated(rules: RuleSet, i: DecisionInput, g: Gate): DecisionDraft {
     baselineRisk: g.base,
     subThreatType: g.subThreat,
     riskLimit: g.limit,
-    regulatoryImpact: { executiveSummary: `${i.system.id} is not running tasks (${g.code}); no task was evaluated.`, penalties: [] },
+    regulatoryImpact: {
+      executiveSummary: `${i.system.id} is not running tasks (${g.code}); no task was evaluated.`,
+      penalties: [],
+    },
     findings: [],
   };
 }
@@ -157,18 +172,58 @@ function verdict(rules: RuleSet, i: DecisionInput): Gate | Verdict {
 
   // 1. Status gate: the kill switch first, before any other work.
   if (!i.status.verified) {
-    return gate('STATUS_UNVERIFIED', 'the system status cannot be verified right now, failing closed', 'STATUS_UNVERIFIED', 'status_unverified', 'Fail-Closed Status Gate', base, limit);
+    return gate(
+      'STATUS_UNVERIFIED',
+      'the system status cannot be verified right now, failing closed',
+      'STATUS_UNVERIFIED',
+      'status_unverified',
+      'Fail-Closed Status Gate',
+      base,
+      limit,
+    );
   }
   switch (i.status.status) {
     case 'emergency_stop':
-      return gate('KILL_SWITCH_ACTIVE', `emergency stop is active for ${s.id}`, 'EMERGENCY_STOP', 'emergency_stop_active', 'Emergency Stop Protocol', base, limit);
+      return gate(
+        'KILL_SWITCH_ACTIVE',
+        `emergency stop is active for ${s.id}`,
+        'EMERGENCY_STOP',
+        'emergency_stop_active',
+        'Emergency Stop Protocol',
+        base,
+        limit,
+      );
     case 'suspended':
-      return gate('SYSTEM_SUSPENDED', `${s.id} is suspended`, 'SYSTEM_SUSPENDED', 'system_suspended', 'Operational Status Gate', base, limit);
+      return gate(
+        'SYSTEM_SUSPENDED',
+        `${s.id} is suspended`,
+        'SYSTEM_SUSPENDED',
+        'system_suspended',
+        'Operational Status Gate',
+        base,
+        limit,
+      );
     case 'maintenance':
-      return gate('SYSTEM_MAINTENANCE', `${s.id} is in maintenance`, 'SYSTEM_MAINTENANCE', 'system_maintenance', 'Operational Status Gate', base, limit);
+      return gate(
+        'SYSTEM_MAINTENANCE',
+        `${s.id} is in maintenance`,
+        'SYSTEM_MAINTENANCE',
+        'system_maintenance',
+        'Operational Status Gate',
+        base,
+        limit,
+      );
   }
   if (i.status.phase === 'decommissioning') {
-    return gate('SYSTEM_DECOMMISSIONED', `${s.id} is being decommissioned`, 'SYSTEM_DECOMMISSIONED', 'system_decommissioned', 'Lifecycle Gate', base, limit);
+    return gate(
+      'SYSTEM_DECOMMISSIONED',
+      `${s.id} is being decommissioned`,
+      'SYSTEM_DECOMMISSIONED',
+      'system_decommissioned',
+      'Lifecycle Gate',
+      base,
+      limit,
+    );
   }
   controls.push('Operational Status Gate');
 
@@ -180,7 +235,9 @@ function verdict(rules: RuleSet, i: DecisionInput): Gate | Verdict {
   }
 
   // 3. Threat classification.
-  const findings = [...i.classification.findings].sort((a, b) => b.severity - a.severity || b.confidence - a.confidence);
+  const findings = [...i.classification.findings].sort(
+    (a, b) => b.severity - a.severity || b.confidence - a.confidence,
+  );
   controls.push('Nine-Domain Threat Classification');
   const domains = [...new Set(findings.map((f) => f.domain))];
   const subThreats = [...new Set(findings.map((f) => f.subThreat))];
@@ -199,38 +256,79 @@ function verdict(rules: RuleSet, i: DecisionInput): Gate | Verdict {
   const enabledRules = Object.entries(policy.customRules).filter(
     ([name, r]) => (i.tenantPolicy?.customRules[name] || s.policy?.customRules[name]) && r.environments.includes(i.env),
   );
-  const ruleHit = enabledRules.find(([, r]) => r.patterns.some((p) => p.test(i.classification.normalized) || p.test(i.classification.clean)));
+  const ruleHit = enabledRules.find(([, r]) =>
+    r.patterns.some((p) => p.test(i.classification.normalized) || p.test(i.classification.clean)),
+  );
   const prohibitedDomain = s.prohibitedDomains.find((d) => {
     const key = d.toLowerCase().replace(/[\s-]+/g, '_');
-    return subThreats.includes(key) || domains.some((x) => x.toLowerCase() === key) || prohibited.some((f) => f.prohibitedPractice === key);
+    return (
+      subThreats.includes(key) ||
+      domains.some((x) => x.toLowerCase() === key) ||
+      prohibited.some((f) => f.prohibitedPractice === key)
+    );
   });
 
   if (s.risk === 'prohibited') {
-    [outcome, code, why, risk] = ['blocked', 'PROHIBITED_SYSTEM', `${s.id} is classified as a prohibited AI practice (EU AI Act Art. 5)`, 10];
+    [outcome, code, why, risk] = [
+      'blocked',
+      'PROHIBITED_SYSTEM',
+      `${s.id} is classified as a prohibited AI practice (EU AI Act Art. 5)`,
+      10,
+    ];
     controls.push('Prohibited Practice Screen (EU AI Act Art. 5)');
   } else if (prohibited.length > 0) {
     const names = [...new Set(prohibited.map((f) => f.prohibitedPractice))].join(', ');
-    [outcome, code, why, risk] = ['blocked', 'PROHIBITED_PRACTICE', `EU AI Act Art. 5 prohibited practice detected: ${names}`, 10];
+    [outcome, code, why, risk] = [
+      'blocked',
+      'PROHIBITED_PRACTICE',
+      `EU AI Act Art. 5 prohibited practice detected: ${names}`,
+      10,
+    ];
     controls.push('Prohibited Practice Screen (EU AI Act Art. 5)');
   } else if (prohibitedDomain) {
-    [outcome, code, why] = ['blocked', 'PROHIBITED_DOMAIN', `the task falls in "${prohibitedDomain}", which ${s.id} must never serve`];
+    [outcome, code, why] = [
+      'blocked',
+      'PROHIBITED_DOMAIN',
+      `the task falls in "${prohibitedDomain}", which ${s.id} must never serve`,
+    ];
     risk = Math.max(risk, Math.min(10, limit + 1));
     controls.push('System Prohibited Domains');
   } else if (ruleHit) {
-    [outcome, code, why] = ['blocked', 'CUSTOM_RULE', `rule ${ruleHit[0]} forbids this task in ${i.env}: ${ruleHit[1].description}`];
+    [outcome, code, why] = [
+      'blocked',
+      'CUSTOM_RULE',
+      `rule ${ruleHit[0]} forbids this task in ${i.env}: ${ruleHit[1].description}`,
+    ];
     controls.push(`Custom Rule ${ruleHit[0]}`);
   } else if (critical) {
-    [outcome, code, why, risk] = ['blocked', 'CRITICAL_THREAT', `a confident finding of ${critical.subThreat} (${critical.domain}) is critical in every environment`, 10];
+    [outcome, code, why, risk] = [
+      'blocked',
+      'CRITICAL_THREAT',
+      `a confident finding of ${critical.subThreat} (${critical.domain}) is critical in every environment`,
+      10,
+    ];
   } else if (HIGH_RISK.has(s.risk) && uncertain.length > 0) {
     // An uncertain finding is a question for a person, not a verdict: a high-risk system asks one.
-    [outcome, code, why] = ['review_required', 'HUMAN_REVIEW_REQUIRED', `an uncertain finding on a high-risk system needs a human review`];
+    [outcome, code, why] = [
+      'review_required',
+      'HUMAN_REVIEW_REQUIRED',
+      `an uncertain finding on a high-risk system needs a human review`,
+    ];
     controls.push('Human Oversight Review (EU AI Act Art. 14)');
   } else if (risk >= policy.criticalThreshold) {
-    [outcome, code, why] = ['blocked', 'RISK_ABOVE_LIMIT', `risk ${risk} reaches the critical threshold ${policy.criticalThreshold}`];
+    [outcome, code, why] = [
+      'blocked',
+      'RISK_ABOVE_LIMIT',
+      `risk ${risk} reaches the critical threshold ${policy.criticalThreshold}`,
+    ];
   } else if (risk > limit) {
     [outcome, code, why] = ['blocked', 'RISK_ABOVE_LIMIT', `risk ${risk} is above the ${i.env} limit ${limit}`];
   } else if (HIGH_RISK.has(s.risk) && risk > limit - policy.greyBand) {
-    [outcome, code, why] = ['review_required', 'HUMAN_REVIEW_REQUIRED', `risk ${risk} is within ${policy.greyBand} of the ${i.env} limit ${limit} for a high-risk system`];
+    [outcome, code, why] = [
+      'review_required',
+      'HUMAN_REVIEW_REQUIRED',
+      `risk ${risk} is within ${policy.greyBand} of the ${i.env} limit ${limit} for a high-risk system`,
+    ];
     controls.push('Human Oversight Review (EU AI Act Art. 14)');
   } else {
     [outcome, code, why] = ['approved', 'WITHIN_LIMIT', `risk ${risk} is within the ${i.env} limit ${limit}`];
@@ -249,7 +347,8 @@ function explained(rules: RuleSet, i: DecisionInput, v: Verdict): DecisionDraft 
   const domains = [...new Set(findings.map((f) => f.domain))];
   const subThreats = [...new Set(findings.map((f) => f.subThreat))];
   const prohibited = findings.filter((f) => f.prohibitedPractice && f.certain);
-  if (worst && code !== 'PROHIBITED_PRACTICE' && code !== 'CRITICAL_THREAT') why += `; ${worst.subThreat} (${worst.domain}) detected by ${worst.pattern}`;
+  if (worst && code !== 'PROHIBITED_PRACTICE' && code !== 'CRITICAL_THREAT')
+    why += `; ${worst.subThreat} (${worst.domain}) detected by ${worst.pattern}`;
 
   const recommendations = [
     ...(code !== 'WITHIN_LIMIT' ? [policy.recommendations[code]] : []),

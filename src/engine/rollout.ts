@@ -1,6 +1,6 @@
-import { Policy } from '../domain/model';
-import { DecisionDraft, Outcome } from './decide';
-import { RuleSet } from './rules';
+import type { Policy } from '../domain/model';
+import type { DecisionDraft, Outcome } from './decide';
+import type { RuleSet } from './rules';
 
 /**
  * Reason codes monitor mode never softens: a status block (the kill switch first) and a

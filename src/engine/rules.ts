@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { superLinear } from './classifier/linear';
 import YAML from 'yaml';
-import { RiskClass, RISK_CLASSES } from '../domain/model';
+import type { RiskClass } from '../domain/model';
+import { RISK_CLASSES } from '../domain/model';
 
 export class RulesError extends Error {}
 
@@ -67,11 +68,17 @@ class Reader {
   }
 
   get(field: string): unknown {
-    return field.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), this.doc);
+    return field
+      .split('.')
+      .reduce<unknown>(
+        (o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined),
+        this.doc,
+      );
   }
 
   num(field: string, min: number, max: number, v: unknown = this.get(field)): number {
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) this.fail(field, `must be a number from ${min} to ${max}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max)
+      this.fail(field, `must be a number from ${min} to ${max}`);
     return v;
   }
 
@@ -119,10 +126,12 @@ export function parsePolicy(file: string, text: string): GlobalPolicy {
   const r = parse(file, text);
   const matrix: Record<string, number> = {};
   for (const [env, v] of Object.entries(r.map('autonomy_matrix'))) {
-    if (!/^[a-z][a-z0-9_-]{0,31}$/.test(env)) throw new RulesError(`${file}: autonomy_matrix.${env} is not a valid environment name`);
+    if (!/^[a-z][a-z0-9_-]{0,31}$/.test(env))
+      throw new RulesError(`${file}: autonomy_matrix.${env} is not a valid environment name`);
     matrix[env] = r.num(`autonomy_matrix.${env}.max_risk_level`, 0, 10, (v as Record<string, unknown>)?.max_risk_level);
   }
-  if (Object.keys(matrix).length === 0) throw new RulesError(`${file}: autonomy_matrix must name at least one environment`);
+  if (Object.keys(matrix).length === 0)
+    throw new RulesError(`${file}: autonomy_matrix must name at least one environment`);
   const riskClass = {} as Record<RiskClass, number>;
   for (const rc of RISK_CLASSES) riskClass[rc] = r.num(`baseline.risk_class.${rc}`, 0, 10);
   const customRules: GlobalPolicy['customRules'] = {};
@@ -161,7 +170,9 @@ export function parsePolicy(file: string, text: string): GlobalPolicy {
       criticalViolationRate: r.num('compliance_status.critical_violation_rate', 0, 1),
     },
     monitorEnvironments: monitorEnvironments(r, file, matrix),
-    recommendations: Object.fromEntries(Object.entries(r.map('recommendations')).map(([k, v]) => [k, r.str(`recommendations.${k}`, v)])),
+    recommendations: Object.fromEntries(
+      Object.entries(r.map('recommendations')).map(([k, v]) => [k, r.str(`recommendations.${k}`, v)]),
+    ),
   };
 }
 
@@ -169,7 +180,9 @@ export function parsePolicy(file: string, text: string): GlobalPolicy {
 function monitorEnvironments(r: Reader, file: string, matrix: Record<string, number>): string[] {
   if (r.get('monitor_mode') === undefined) return [];
   const envs = r.list('monitor_mode.environments').map((e, i) => r.str(`monitor_mode.environments[${i}]`, e));
-  for (const env of envs) if (!(env in matrix)) throw new RulesError(`${file}: monitor_mode.environments names "${env}", which is not in autonomy_matrix`);
+  for (const env of envs)
+    if (!(env in matrix))
+      throw new RulesError(`${file}: monitor_mode.environments names "${env}", which is not in autonomy_matrix`);
   return envs;
 }
 
@@ -192,7 +205,8 @@ export function parsePenalties(file: string, text: string): Penalty[] {
       currency: r.str(`${f}.currency`, p.currency),
       minPenalty: min,
       maxPenalty: max,
-      turnoverPercent: p.turnover_percent === undefined ? undefined : r.num(`${f}.turnover_percent`, 0, 100, p.turnover_percent),
+      turnoverPercent:
+        p.turnover_percent === undefined ? undefined : r.num(`${f}.turnover_percent`, 0, 100, p.turnover_percent),
       severity: r.str(`${f}.severity`, p.severity),
       description: r.str(`${f}.description`, p.description),
       appliesTo: r.list(`${f}.applies_to`, p.applies_to).map((a, j) => r.str(`${f}.applies_to[${j}]`, a)),
@@ -214,6 +228,13 @@ export function loadRuleSet(configDir: string, extraHash = ''): RuleSet {
   };
   const p = read(POLICY_FILE);
   const q = read(PENALTIES_FILE);
-  const hash = crypto.createHash('sha256').update(p.text).update('\0').update(q.text).update('\0').update(extraHash).digest('hex');
+  const hash = crypto
+    .createHash('sha256')
+    .update(p.text)
+    .update('\0')
+    .update(q.text)
+    .update('\0')
+    .update(extraHash)
+    .digest('hex');
   return { policy: parsePolicy(p.file, p.text), penalties: parsePenalties(q.file, q.text), hash };
 }

@@ -26,12 +26,24 @@ export interface Checkpoint {
 }
 
 export function checkpointForm(c: Omit<Checkpoint, 'signature'>): string {
-  return canonicalJson({ v: 1, type: 'checkpoint', tenant_id: c.tenantId, size: c.size, head_hash: c.headHash, time: c.time, key_id: c.keyId });
+  return canonicalJson({
+    v: 1,
+    type: 'checkpoint',
+    tenant_id: c.tenantId,
+    size: c.size,
+    head_hash: c.headHash,
+    time: c.time,
+    key_id: c.keyId,
+  });
 }
 
 /** Key id of a public key: the first 16 hex digits of the SHA-256 of its SPKI DER. */
 export function publicKeyId(publicKey: crypto.KeyObject): string {
-  return crypto.createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+  return crypto
+    .createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export class CheckpointSigner {
@@ -43,7 +55,8 @@ export class CheckpointSigner {
     /** Tenant T's log is `<logOrigin>/<T>`: the note's origin line and key name. */
     readonly logOrigin = DEFAULT_LOG_ORIGIN,
   ) {
-    if (privateKey.asymmetricKeyType !== 'ed25519') throw new ConfigError('the checkpoint key must be an Ed25519 private key');
+    if (privateKey.asymmetricKeyType !== 'ed25519')
+      throw new ConfigError('the checkpoint key must be an Ed25519 private key');
     this.publicKey = crypto.createPublicKey(privateKey);
     this.keyId = publicKeyId(this.publicKey);
   }
@@ -60,7 +73,10 @@ export class CheckpointSigner {
   /** Signs the head (JSON form, as before the tree) and, given the tree's root, the checkpoint note too. */
   sign(tenantId: string, size: number, headHash: string, time: Date, rootHash?: Buffer): Checkpoint {
     const unsigned = { tenantId, size, headHash, time: time.toISOString(), keyId: this.keyId };
-    const cp: Checkpoint = { ...unsigned, signature: crypto.sign(null, Buffer.from(checkpointForm(unsigned)), this.privateKey).toString('base64') };
+    const cp: Checkpoint = {
+      ...unsigned,
+      signature: crypto.sign(null, Buffer.from(checkpointForm(unsigned)), this.privateKey).toString('base64'),
+    };
     if (rootHash) {
       const origin = this.origin(tenantId);
       cp.rootHash = rootHash.toString('hex');
@@ -93,21 +109,27 @@ export const logOriginOf = (logOrigin: string, tenantId: string) => `${logOrigin
 export function checkNote(c: Checkpoint, publicKey: crypto.KeyObject): string | undefined {
   if (!c.note) return c.rootHash ? 'the checkpoint has a root hash but no signed note' : undefined;
   const origin = c.note.slice(0, c.note.indexOf('\n'));
-  if (!origin.endsWith(`/${c.tenantId}`)) return `the note's origin ${JSON.stringify(origin)} is not tenant ${c.tenantId}'s log`;
+  if (!origin.endsWith(`/${c.tenantId}`))
+    return `the note's origin ${JSON.stringify(origin)} is not tenant ${c.tenantId}'s log`;
   let body;
   try {
     body = parseCheckpointText(openNote(c.note, origin, publicKey));
   } catch (e) {
     return `the signed note does not verify: ${(e as Error).message}`;
   }
-  if (body.size !== c.size || body.rootHash.toString('hex') !== c.rootHash) return 'the signed note does not match the checkpoint\'s size and root hash';
+  if (body.size !== c.size || body.rootHash.toString('hex') !== c.rootHash)
+    return "the signed note does not match the checkpoint's size and root hash";
   return undefined;
 }
 
 export const DEV_CHECKPOINT_KEY_FILE = 'checkpoint-ed25519.pem';
 
 /** Production needs BTV_CHECKPOINT_KEY_FILE; development generates a key in the data folder. */
-export function loadCheckpointKey(src: { env: 'development' | 'production'; dataDir: string; keyFile?: string }): crypto.KeyObject {
+export function loadCheckpointKey(src: {
+  env: 'development' | 'production';
+  dataDir: string;
+  keyFile?: string;
+}): crypto.KeyObject {
   let file = src.keyFile;
   if (!file) {
     if (src.env === 'production') throw new ConfigError('BTV_CHECKPOINT_KEY_FILE is required in production');

@@ -68,7 +68,8 @@ export function canonicalForm(r: UnsignedRecord, payloadIsCanonical = false): st
 }
 
 export const sha256Hex = (s: string): string => crypto.hash('sha256', s, 'hex');
-export const hmacHex = (key: crypto.KeyObject, s: string): string => crypto.createHmac('sha256', key).update(s).digest('hex');
+export const hmacHex = (key: crypto.KeyObject, s: string): string =>
+  crypto.createHmac('sha256', key).update(s).digest('hex');
 
 export function sealRecord(r: UnsignedRecord, key: crypto.KeyObject, payloadIsCanonical = false): LedgerRecord {
   const form = canonicalForm(r, payloadIsCanonical);
@@ -83,7 +84,11 @@ export interface SealedRecord extends LedgerRecord {
 }
 
 /** sealRecord, also returning the leaf hash, from the same canonical form. */
-export function sealLeaf(r: UnsignedRecord, key: crypto.KeyObject, payloadIsCanonical = false): LedgerRecord & { leafHash: Buffer } {
+export function sealLeaf(
+  r: UnsignedRecord,
+  key: crypto.KeyObject,
+  payloadIsCanonical = false,
+): LedgerRecord & { leafHash: Buffer } {
   const form = canonicalForm(r, payloadIsCanonical);
   return { ...r, entryHash: sha256Hex(form), signature: hmacHex(key, form), leafHash: leafHash(form) };
 }

@@ -1,6 +1,7 @@
 import * as crypto from 'node:crypto';
-import { Checkpoint } from './checkpoint';
-import { entryColumns, LedgerRecord } from './entry';
+import type { Checkpoint } from './checkpoint';
+import type { LedgerRecord } from './entry';
+import { entryColumns } from './entry';
 
 export const EXPORT_FORMAT = 'btv-ledger-export';
 
@@ -15,7 +16,11 @@ export interface ExportHeader {
 }
 
 /** One JSON object per line: a header, the entries in sequence order, then the checkpoints. */
-export function toJsonl(header: Omit<ExportHeader, 'kind' | 'format' | 'version'>, records: LedgerRecord[], checkpoints: Checkpoint[]): string {
+export function toJsonl(
+  header: Omit<ExportHeader, 'kind' | 'format' | 'version'>,
+  records: LedgerRecord[],
+  checkpoints: Checkpoint[],
+): string {
   const lines = [JSON.stringify({ kind: 'header', format: EXPORT_FORMAT, version: 1, ...header })];
   for (const r of records) {
     // The export calls the entry's time `timestamp` (the database column is created_at).
@@ -52,7 +57,8 @@ const str = (o: Record<string, unknown>, k: string, line: number): string => {
   return o[k];
 };
 const num = (o: Record<string, unknown>, k: string, line: number): number => {
-  if (typeof o[k] !== 'number' || !Number.isInteger(o[k])) throw new ExportFormatError(`line ${line}: "${k}" must be an integer`);
+  if (typeof o[k] !== 'number' || !Number.isInteger(o[k]))
+    throw new ExportFormatError(`line ${line}: "${k}" must be an integer`);
   return o[k];
 };
 
@@ -72,7 +78,10 @@ export function parseJsonl(text: string): ParsedExport {
     }
     // Exactly as the exporter wrote it: a duplicated key would let this verifier read one value and
     // a person (or another JSON reader) the other, so anything re-encoded is refused, not guessed at.
-    if (JSON.stringify(o) !== raw) throw new ExportFormatError(`line ${line}: not in the export's own form (a key given twice, or the line re-encoded); export the ledger again`);
+    if (JSON.stringify(o) !== raw)
+      throw new ExportFormatError(
+        `line ${line}: not in the export's own form (a key given twice, or the line re-encoded); export the ledger again`,
+      );
     if (o.kind === 'header') out.header = o as unknown as ExportHeader;
     else if (o.kind === 'entry') {
       out.records.push(parseEntry(o, line));

@@ -34,12 +34,17 @@ export class KeyRing {
 /** Parses "kid1:secret1,kid2:secret2" (secrets base64 or base64url). */
 export function parseKeySpec(spec: string, where: string): Map<string, crypto.KeyObject> {
   const keys = new Map<string, crypto.KeyObject>();
-  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const i = part.indexOf(':');
     const kid = part.slice(0, i);
-    if (i < 1 || !KID_RE.test(kid)) throw new ConfigError(`${where}: each key must be "kid:base64secret" with kid matching ${KID_RE.source}`);
+    if (i < 1 || !KID_RE.test(kid))
+      throw new ConfigError(`${where}: each key must be "kid:base64secret" with kid matching ${KID_RE.source}`);
     const secret = Buffer.from(part.slice(i + 1), 'base64');
-    if (secret.length < MIN_LEDGER_KEY_BYTES) throw new ConfigError(`${where}: key "${kid}" must be at least ${MIN_LEDGER_KEY_BYTES} bytes`);
+    if (secret.length < MIN_LEDGER_KEY_BYTES)
+      throw new ConfigError(`${where}: key "${kid}" must be at least ${MIN_LEDGER_KEY_BYTES} bytes`);
     if (keys.has(kid)) throw new ConfigError(`${where}: key "${kid}" appears twice`);
     keys.set(kid, crypto.createSecretKey(secret));
   }

@@ -29,7 +29,8 @@ const scratch = Buffer.alloc(1 + 2 * HASH_BYTES);
 scratch[0] = NODE[0];
 /** SHA-256(0x01 ‖ left ‖ right), through one reused buffer (an append hashes one node on average). */
 export function nodeHash(left: Buffer, right: Buffer): Buffer {
-  if (left.length !== HASH_BYTES || right.length !== HASH_BYTES) throw new Error('a tree node hashes two 32-byte hashes');
+  if (left.length !== HASH_BYTES || right.length !== HASH_BYTES)
+    throw new Error('a tree node hashes two 32-byte hashes');
   left.copy(scratch, 1);
   right.copy(scratch, 1 + HASH_BYTES);
   return sha256(scratch);
@@ -66,7 +67,11 @@ export function rootFromFrontier(frontier: Buffer[]): Buffer {
  * frontier. Returns the new frontier and the nodes the leaf completes, by
  * level: completed[0] is the leaf hash, completed[L] the node (L, size >> L).
  */
-export function appendLeaf(frontier: Buffer[], size: number, leaf: Buffer): { frontier: Buffer[]; completed: Buffer[] } {
+export function appendLeaf(
+  frontier: Buffer[],
+  size: number,
+  leaf: Buffer,
+): { frontier: Buffer[]; completed: Buffer[] } {
   const next = frontier.slice();
   const completed = [leaf];
   let node = leaf;
@@ -107,7 +112,9 @@ function rangeHash(a: number, b: number, get: Lookup): Buffer {
 function path(m: number, a: number, b: number, get: Lookup): Buffer[] {
   if (b - a <= 1) return [];
   const k = splitPoint(b - a);
-  return m < a + k ? [...path(m, a, a + k, get), rangeHash(a + k, b, get)] : [...path(m, a + k, b, get), rangeHash(a, a + k, get)];
+  return m < a + k
+    ? [...path(m, a, a + k, get), rangeHash(a + k, b, get)]
+    : [...path(m, a + k, b, get), rangeHash(a, a + k, get)];
 }
 
 function subproof(m: number, a: number, b: number, complete: boolean, get: Lookup): Buffer[] {
@@ -149,7 +156,8 @@ function plan(compute: (get: Lookup) => Buffer[]): ProofPlan {
 export const inclusionPlan = (m: number, n: number): ProofPlan => plan((get) => path(m, 0, n, get));
 
 /** RFC 9162 PROOF(m, D[n]): the consistency proof from size m to size n (0 < m ≤ n). */
-export const consistencyPlan = (m: number, n: number): ProofPlan => plan((get) => (m === n ? [] : subproof(m, 0, n, true, get)));
+export const consistencyPlan = (m: number, n: number): ProofPlan =>
+  plan((get) => (m === n ? [] : subproof(m, 0, n, true, get)));
 
 /** The root of the tree of size n (n ≥ 1) from stored nodes. */
 export const rootPlan = (n: number): ProofPlan => plan((get) => [rangeHash(0, n, get)]);
@@ -174,7 +182,13 @@ export function verifyInclusion(index: number, size: number, leaf: Buffer, proof
 }
 
 /** RFC 9162 section 2.1.4.2: does `proof` show the tree of size `first` with `firstRoot` is a prefix of the one of `second` with `secondRoot`? */
-export function verifyConsistency(first: number, second: number, firstRoot: Buffer, secondRoot: Buffer, proof: Buffer[]): boolean {
+export function verifyConsistency(
+  first: number,
+  second: number,
+  firstRoot: Buffer,
+  secondRoot: Buffer,
+  proof: Buffer[],
+): boolean {
   if (!(first >= 1 && first <= second)) return false;
   if (first === second) return proof.length === 0 && firstRoot.equals(secondRoot);
   if (proof.some((p) => p.length !== HASH_BYTES)) return false;

@@ -46,9 +46,18 @@ export function parseVerifierKey(vkey: string): { name: string; publicKey: crypt
   const j = vkey.indexOf('+', i + 1);
   const [name, hash, material] = [vkey.slice(0, i), vkey.slice(i + 1, j), vkey.slice(j + 1)];
   const raw = Buffer.from(material, 'base64');
-  if (i < 0 || j < 0 || !validKeyName(name) || raw.length !== 33 || raw[0] !== ED25519 || raw.toString('base64') !== material) throw new Error('not an Ed25519 verifier key');
+  if (
+    i < 0 ||
+    j < 0 ||
+    !validKeyName(name) ||
+    raw.length !== 33 ||
+    raw[0] !== ED25519 ||
+    raw.toString('base64') !== material
+  )
+    throw new Error('not an Ed25519 verifier key');
   const publicKey = publicKeyFromRaw(raw.subarray(1));
-  if (noteKeyId(name, publicKey).toString('hex') !== hash) throw new Error('verifier key: the key ID does not match the key');
+  if (noteKeyId(name, publicKey).toString('hex') !== hash)
+    throw new Error('verifier key: the key ID does not match the key');
   return { name, publicKey };
 }
 
@@ -77,9 +86,11 @@ export function openNote(note: string, name: string, publicKey: crypto.KeyObject
     if (!line.startsWith(DASH)) throw new Error('malformed note: a signature line must start with an em dash');
     const [signer, b64, ...more] = line.slice(DASH.length).split(' ');
     const blob = Buffer.from(b64 ?? '', 'base64');
-    if (more.length || !validKeyName(signer) || blob.length < 5 || blob.toString('base64') !== b64) throw new Error('malformed note: bad signature line');
+    if (more.length || !validKeyName(signer) || blob.length < 5 || blob.toString('base64') !== b64)
+      throw new Error('malformed note: bad signature line');
     if (signer !== name || !blob.subarray(0, 4).equals(id)) continue;
-    if (!crypto.verify(null, Buffer.from(text), publicKey, blob.subarray(4))) throw new Error('note signature does not verify');
+    if (!crypto.verify(null, Buffer.from(text), publicKey, blob.subarray(4)))
+      throw new Error('note signature does not verify');
     verified = true;
   }
   if (!verified) throw new Error(`note is not signed by ${name}`);
@@ -99,7 +110,12 @@ export function checkpointText(c: CheckpointBody): string {
 export function parseCheckpointText(text: string): CheckpointBody {
   const [origin, size, root] = text.split('\n');
   const rootHash = Buffer.from(root ?? '', 'base64');
-  if (!origin || !/^(0|[1-9][0-9]*)$/.test(size ?? '') || rootHash.length !== 32 || rootHash.toString('base64') !== root) {
+  if (
+    !origin ||
+    !/^(0|[1-9][0-9]*)$/.test(size ?? '') ||
+    rootHash.length !== 32 ||
+    rootHash.toString('base64') !== root
+  ) {
     throw new Error('not a tlog-checkpoint: origin, tree size and base64 root hash expected');
   }
   return { origin, size: Number(size), rootHash };

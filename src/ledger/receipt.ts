@@ -1,6 +1,8 @@
-import * as crypto from 'node:crypto';
-import { Checkpoint, checkNote } from './checkpoint';
-import { canonicalForm, LedgerRecord, sha256Hex } from './entry';
+import type * as crypto from 'node:crypto';
+import type { Checkpoint } from './checkpoint';
+import { checkNote } from './checkpoint';
+import type { LedgerRecord } from './entry';
+import { canonicalForm, sha256Hex } from './entry';
 import { checkpointColumns, entryLine, parseCheckpoint, parseEntry } from './export';
 import { leafHash, verifyInclusion } from './merkle';
 import { openNote, parseCheckpointText } from './note';
@@ -25,7 +27,12 @@ export interface Receipt {
   checkpoint: ReturnType<typeof checkpointColumns>;
 }
 
-export function buildReceipt(decisionId: string, entry: LedgerRecord, proof: { leafHash: Buffer; treeSize: number; proof: Buffer[] }, checkpoint: Checkpoint): Receipt {
+export function buildReceipt(
+  decisionId: string,
+  entry: LedgerRecord,
+  proof: { leafHash: Buffer; treeSize: number; proof: Buffer[] },
+  checkpoint: Checkpoint,
+): Receipt {
   return {
     format: RECEIPT_FORMAT,
     version: 1,
@@ -55,7 +62,8 @@ const HEX64 = /^[0-9a-f]{64}$/;
 export function verifyReceipt(input: unknown, publicKey: crypto.KeyObject): ReceiptVerdict {
   const bad = (problem: string): ReceiptVerdict => ({ valid: false, problem });
   const o = input as Record<string, unknown>;
-  if (!o || typeof o !== 'object' || o.format !== RECEIPT_FORMAT || o.version !== 1) return bad(`not a ${RECEIPT_FORMAT} version 1 file`);
+  if (!o || typeof o !== 'object' || o.format !== RECEIPT_FORMAT || o.version !== 1)
+    return bad(`not a ${RECEIPT_FORMAT} version 1 file`);
   let entry: LedgerRecord;
   let cp: Checkpoint;
   try {
@@ -65,7 +73,8 @@ export function verifyReceipt(input: unknown, publicKey: crypto.KeyObject): Rece
     return bad(`malformed receipt: ${(e as Error).message.replace(/^line 0: /, '')}`);
   }
   const proof = o.inclusion_proof;
-  if (!Array.isArray(proof) || !proof.every((p) => typeof p === 'string' && HEX64.test(p))) return bad('inclusion_proof must be a list of hex SHA-256 hashes');
+  if (!Array.isArray(proof) || !proof.every((p) => typeof p === 'string' && HEX64.test(p)))
+    return bad('inclusion_proof must be a list of hex SHA-256 hashes');
   if (typeof o.tree_size !== 'number' || !Number.isSafeInteger(o.tree_size)) return bad('tree_size must be an integer');
 
   let form: string;
@@ -74,21 +83,43 @@ export function verifyReceipt(input: unknown, publicKey: crypto.KeyObject): Rece
   } catch {
     return bad('the entry payload is not JSON');
   }
-  if (sha256Hex(form) !== entry.entryHash) return bad(`entry ${entry.sequence} does not match its entry_hash: it was changed`);
+  if (sha256Hex(form) !== entry.entryHash)
+    return bad(`entry ${entry.sequence} does not match its entry_hash: it was changed`);
   const payload = JSON.parse(entry.payload) as Record<string, unknown>;
-  if (entry.eventType !== 'decision' || payload.decision_id !== o.decision_id) return bad(`entry ${entry.sequence} is not the ledger entry of decision ${String(o.decision_id)}`);
+  if (entry.eventType !== 'decision' || payload.decision_id !== o.decision_id)
+    return bad(`entry ${entry.sequence} is not the ledger entry of decision ${String(o.decision_id)}`);
   const leaf = leafHash(form);
   if (o.leaf_hash !== leaf.toString('hex')) return bad('leaf_hash is not the hash of the entry');
 
   if (!cp.note) return bad('the checkpoint has no signed note');
-  if (cp.tenantId !== entry.tenantId) return bad(`the checkpoint is of tenant ${cp.tenantId}, the entry of ${entry.tenantId}`);
+  if (cp.tenantId !== entry.tenantId)
+    return bad(`the checkpoint is of tenant ${cp.tenantId}, the entry of ${entry.tenantId}`);
   const noteProblem = checkNote(cp, publicKey);
   if (noteProblem) return bad(noteProblem);
   const origin = cp.note.slice(0, cp.note.indexOf('\n'));
   const body = parseCheckpointText(openNote(cp.note, origin, publicKey));
-  if (body.size !== o.tree_size) return bad(`the proof is for a tree of ${o.tree_size} entries, the checkpoint signs ${body.size}`);
-  if (!verifyInclusion(entry.sequence - 1, body.size, leaf, proof.map((p: string) => Buffer.from(p, 'hex')), body.rootHash)) {
-    return bad(`the inclusion proof does not lead from entry ${entry.sequence} to the signed root of ${body.size} entries`);
+  if (body.size !== o.tree_size)
+    return bad(`the proof is for a tree of ${o.tree_size} entries, the checkpoint signs ${body.size}`);
+  if (
+    !verifyInclusion(
+      entry.sequence - 1,
+      body.size,
+      leaf,
+      proof.map((p: string) => Buffer.from(p, 'hex')),
+      body.rootHash,
+    )
+  ) {
+    return bad(
+      `the inclusion proof does not lead from entry ${entry.sequence} to the signed root of ${body.size} entries`,
+    );
   }
-  return { valid: true, problem: '', decisionId: String(o.decision_id), tenantId: entry.tenantId, sequence: entry.sequence, treeSize: body.size, origin };
+  return {
+    valid: true,
+    problem: '',
+    decisionId: String(o.decision_id),
+    tenantId: entry.tenantId,
+    sequence: entry.sequence,
+    treeSize: body.size,
+    origin,
+  };
 }

@@ -1,8 +1,9 @@
-import * as crypto from 'node:crypto';
-import { Checkpoint } from './checkpoint';
-import { ParsedExport } from './export';
-import { KeyRing } from './keyring';
-import { verifyRecords, VerifyResult } from './verify';
+import type * as crypto from 'node:crypto';
+import type { Checkpoint } from './checkpoint';
+import type { ParsedExport } from './export';
+import type { KeyRing } from './keyring';
+import type { VerifyResult } from './verify';
+import { verifyRecords } from './verify';
 
 export interface ExportTrust {
   /** HMAC keys, where this machine has the ring; without them only hashes, links and checkpoints are checked. */
@@ -28,20 +29,47 @@ export interface ExportVerdict extends VerifyResult {
 export function verifyExport(file: ParsedExport, trust: ExportTrust): ExportVerdict {
   const tenantId = file.header?.tenant_id ?? file.records[0]?.tenantId ?? '';
   const notes: string[] = [];
-  if (!trust.keyRing) notes.push('no ledger key ring here (BTV_LEDGER_KEYS): hashes, chain and checkpoints checked, HMAC signatures not');
+  if (!trust.keyRing)
+    notes.push('no ledger key ring here (BTV_LEDGER_KEYS): hashes, chain and checkpoints checked, HMAC signatures not');
   const verdict = (r: VerifyResult): ExportVerdict => ({ tenantId, ...r, notes });
   const bad = (seq: number, problem: VerifyResult['problem'], detail: string, checked = 0) =>
-    verdict({ valid: false, entriesChecked: checked, firstInvalidSequence: seq, problem, detail, signaturesChecked: Boolean(trust.keyRing), checkpointsChecked: 0 });
+    verdict({
+      valid: false,
+      entriesChecked: checked,
+      firstInvalidSequence: seq,
+      problem,
+      detail,
+      signaturesChecked: Boolean(trust.keyRing),
+      checkpointsChecked: 0,
+    });
 
   const foreign = file.records.find((r) => r.tenantId !== tenantId);
-  if (foreign) return bad(foreign.sequence, 'wrong_tenant', `entry ${foreign.sequence} belongs to tenant ${foreign.tenantId}, not the export's tenant ${tenantId}`);
+  if (foreign)
+    return bad(
+      foreign.sequence,
+      'wrong_tenant',
+      `entry ${foreign.sequence} belongs to tenant ${foreign.tenantId}, not the export's tenant ${tenantId}`,
+    );
   const foreignCp = file.checkpoints.find((c) => c.tenantId !== tenantId);
-  if (foreignCp) return bad(foreignCp.size, 'bad_checkpoint', `the checkpoint at size ${foreignCp.size} is of tenant ${foreignCp.tenantId}, not ${tenantId}`);
+  if (foreignCp)
+    return bad(
+      foreignCp.size,
+      'bad_checkpoint',
+      `the checkpoint at size ${foreignCp.size} is of tenant ${foreignCp.tenantId}, not ${tenantId}`,
+    );
   if (!trust.checkpointKey) {
-    return bad(1, 'untrusted', 'no trusted checkpoint key: pass --public-key with the server\'s checkpoint public key (the key inside an export is never trusted)');
+    return bad(
+      1,
+      'untrusted',
+      "no trusted checkpoint key: pass --public-key with the server's checkpoint public key (the key inside an export is never trusted)",
+    );
   }
   const checkpoints = [...file.checkpoints, ...(trust.earlier ?? []).filter((c) => c.tenantId === tenantId)];
-  const result = verifyRecords(file.records, { key: trust.keyRing ? (kid) => trust.keyRing!.get(kid) : undefined, checkpoints, checkpointKey: trust.checkpointKey });
+  const result = verifyRecords(file.records, {
+    key: trust.keyRing ? (kid) => trust.keyRing!.get(kid) : undefined,
+    checkpoints,
+    checkpointKey: trust.checkpointKey,
+  });
   if (!result.valid) return verdict(result);
   const n = file.records.length;
   const covered = Math.max(0, ...checkpoints.filter((c) => c.size <= n).map((c) => c.size));

@@ -1,7 +1,9 @@
 import * as crypto from 'node:crypto';
 import { canonicalJson } from './canonical';
-import { Checkpoint, checkNote, verifyCheckpointSignature } from './checkpoint';
-import { canonicalForm, GENESIS_HASH, hmacHex, LedgerRecord, sha256Hex } from './entry';
+import type { Checkpoint } from './checkpoint';
+import { checkNote, verifyCheckpointSignature } from './checkpoint';
+import type { LedgerRecord } from './entry';
+import { canonicalForm, GENESIS_HASH, hmacHex, sha256Hex } from './entry';
 import { appendLeaf, EMPTY_ROOT, leafHash, rootFromFrontier } from './merkle';
 
 export type Problem =
@@ -109,7 +111,12 @@ export class LedgerVerifier {
     for (let i = 1; i < this.checkpoints.length; i++) {
       const [a, b] = [this.checkpoints[i - 1], this.checkpoints[i]];
       if (a.size === b.size && (a.headHash !== b.headHash || (a.rootHash && b.rootHash && a.rootHash !== b.rootHash))) {
-        return this.bad(n, a.size, 'forked', `two signed checkpoints of size ${a.size} (${a.time}, ${b.time}) name different ledgers: a forked history`);
+        return this.bad(
+          n,
+          a.size,
+          'forked',
+          `two signed checkpoints of size ${a.size} (${a.time}, ${b.time}) name different ledgers: a forked history`,
+        );
       }
     }
     for (const cp of this.checkpoints) {
@@ -117,10 +124,20 @@ export class LedgerVerifier {
         return this.bad(n, n + 1, 'truncated', `a checkpoint of ${cp.time} saw ${cp.size} entries; only ${n} are left`);
       }
       if (cp.size > 0 && this.hashAt.get(cp.size) !== cp.headHash) {
-        return this.bad(n, cp.size, 'rolled_back', `entry ${cp.size} differs from the checkpoint of ${cp.time}: the ledger was rewritten`);
+        return this.bad(
+          n,
+          cp.size,
+          'rolled_back',
+          `entry ${cp.size} differs from the checkpoint of ${cp.time}: the ledger was rewritten`,
+        );
       }
       if (cp.rootHash && this.rootAt.get(cp.size) !== cp.rootHash) {
-        return this.bad(n, cp.size, 'rolled_back', `the Merkle tree of the first ${cp.size} entries differs from the checkpoint of ${cp.time}`);
+        return this.bad(
+          n,
+          cp.size,
+          'rolled_back',
+          `the Merkle tree of the first ${cp.size} entries differs from the checkpoint of ${cp.time}`,
+        );
       }
     }
     return this.ok(n, this.checkpoints.length);
@@ -140,7 +157,15 @@ export class LedgerVerifier {
   }
 
   private ok(n: number, cps: number): VerifyResult {
-    return { valid: true, entriesChecked: n, firstInvalidSequence: 0, problem: '', detail: '', signaturesChecked: Boolean(this.o.key), checkpointsChecked: cps };
+    return {
+      valid: true,
+      entriesChecked: n,
+      firstInvalidSequence: 0,
+      problem: '',
+      detail: '',
+      signaturesChecked: Boolean(this.o.key),
+      checkpointsChecked: cps,
+    };
   }
 
   private bad(checked: number, seq: number, problem: Problem, detail: string): VerifyResult {
@@ -186,8 +211,14 @@ export class LedgerVerifier {
     const { key } = this.o;
     if (r.sequence !== expected) {
       if (r.sequence < expected) {
-        const dup = this.buf.slice(0, i - this.offset).some((x) => x.sequence === r.sequence) || r.sequence <= this.offset;
-        return this.bad(i, expected, dup ? 'inserted' : 'reordered', `entry ${r.sequence} found where ${expected} was expected`);
+        const dup =
+          this.buf.slice(0, i - this.offset).some((x) => x.sequence === r.sequence) || r.sequence <= this.offset;
+        return this.bad(
+          i,
+          expected,
+          dup ? 'inserted' : 'reordered',
+          `entry ${r.sequence} found where ${expected} was expected`,
+        );
       }
       return this.authenticSomewhere(expected, i)
         ? this.bad(i, expected, 'reordered', `entry ${expected} is out of place`)
@@ -197,26 +228,44 @@ export class LedgerVerifier {
     // The hash covers the payload as parsed: a payload that is not canonical JSON (a key given twice)
     // would verify while its text reads one way to a person and another to the verifier.
     if (ambiguous(r.payload)) {
-      return this.bad(i, expected, 'unreadable', `entry ${expected}'s payload is not canonical JSON (a key given twice, or re-encoded): it cannot be read one way only`);
+      return this.bad(
+        i,
+        expected,
+        'unreadable',
+        `entry ${expected}'s payload is not canonical JSON (a key given twice, or re-encoded): it cannot be read one way only`,
+      );
     }
     if (!this.authenticAt(r, expected, prev)) {
       const k = this.trueSequence(r, expected);
       if (k !== undefined) {
         if (k > expected && !this.authenticSomewhere(expected, i)) {
-          return this.bad(i, expected, 'deleted', `entry ${expected} is missing (the entries after it were renumbered)`);
+          return this.bad(
+            i,
+            expected,
+            'deleted',
+            `entry ${expected} is missing (the entries after it were renumbered)`,
+          );
         }
-        return this.bad(i, expected, k > expected ? 'reordered' : 'inserted', `the entry stored as ${expected} was written as ${k}`);
+        return this.bad(
+          i,
+          expected,
+          k > expected ? 'reordered' : 'inserted',
+          `the entry stored as ${expected} was written as ${k}`,
+        );
       }
       const next = this.buf[i + 1 - this.offset];
-      if (next && this.authenticAt(next, expected, prev)) return this.bad(i, expected, 'inserted', `entry ${expected} was inserted before the real one`);
+      if (next && this.authenticAt(next, expected, prev))
+        return this.bad(i, expected, 'inserted', `entry ${expected} was inserted before the real one`);
       let form: string | undefined;
       try {
         form = canonicalForm(r);
       } catch {
         form = undefined;
       }
-      if (form === undefined || sha256Hex(form) !== r.entryHash) return this.bad(i, expected, 'modified', `entry ${expected} does not match its hash`);
-      if (r.prevHash !== prev) return this.bad(i, expected, 'broken_link', `entry ${expected} does not chain to entry ${expected - 1}`);
+      if (form === undefined || sha256Hex(form) !== r.entryHash)
+        return this.bad(i, expected, 'modified', `entry ${expected} does not match its hash`);
+      if (r.prevHash !== prev)
+        return this.bad(i, expected, 'broken_link', `entry ${expected} does not chain to entry ${expected - 1}`);
       return this.bad(i, expected, 'bad_signature', `entry ${expected} has a bad signature`);
     }
     this.prev = r.entryHash;

@@ -1,14 +1,13 @@
-import { LifecyclePhase, OperationalStatus } from '../domain/model';
-import { SystemStatusView } from '../store/knex-status';
-import { StatusHub } from './hub';
+import type { LifecyclePhase, OperationalStatus } from '../domain/model';
+import type { SystemStatusView } from '../store/knex-status';
+import type { StatusHub } from './hub';
 
 export interface StatusLookup {
   current(tenantId: string, systemId: string): Promise<SystemStatusView | undefined>;
 }
 
 export type CachedStatus =
-  | { verified: true; status: OperationalStatus; phase: LifecyclePhase; revision: number }
-  | { verified: false };
+  { verified: true; status: OperationalStatus; phase: LifecyclePhase; revision: number } | { verified: false };
 
 const MAX_ENTRIES = 100_000;
 
@@ -32,7 +31,8 @@ export class StatusCache {
       const c = e.change;
       const key = `${c.tenantId}/${c.systemId}`;
       const cur = this.entries.get(key);
-      if (cur && cur.revision < c.revision) this.entries.set(key, { status: c.newStatus, phase: c.newPhase, revision: c.revision });
+      if (cur && cur.revision < c.revision)
+        this.entries.set(key, { status: c.newStatus, phase: c.newPhase, revision: c.revision });
       // A system not cached yet is loaded fresh on its next lookup.
     });
   }

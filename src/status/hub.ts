@@ -1,7 +1,8 @@
-import { StatusChangeRecord } from '../store/knex-status';
+import type { StatusChangeRecord } from '../store/knex-status';
 
 /** resync: notifications flow again, state may have been missed; unverified: they stopped, nothing may be vouched for. */
-export type HubEvent = { type: 'change'; change: StatusChangeRecord } | { type: 'resync' } | { type: 'unverified' } | { type: 'close' };
+export type HubEvent =
+  { type: 'change'; change: StatusChangeRecord } | { type: 'resync' } | { type: 'unverified' } | { type: 'close' };
 type Listener = (e: HubEvent) => void;
 
 /**

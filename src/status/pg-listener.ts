@@ -1,7 +1,8 @@
 import { Client } from 'pg';
-import { Logger } from '../logger';
-import { decodeNotification, STATUS_CHANNEL, StatusChangeRecord } from '../store/knex-status';
-import { StatusHub } from './hub';
+import type { Logger } from '../logger';
+import type { StatusChangeRecord } from '../store/knex-status';
+import { decodeNotification, STATUS_CHANNEL } from '../store/knex-status';
+import type { StatusHub } from './hub';
 
 const LIVENESS_INTERVAL_MS = 1000;
 const LIVENESS_TIMEOUT_MS = 2000;

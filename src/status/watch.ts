@@ -1,7 +1,7 @@
 import { DomainError, systemNotFound } from '../domain/errors';
-import { LifecyclePhase, OperationalStatus } from '../domain/model';
-import { StatusChangeRecord, SystemStatusView } from '../store/knex-status';
-import { HubEvent, StatusHub } from './hub';
+import type { LifecyclePhase, OperationalStatus } from '../domain/model';
+import type { StatusChangeRecord, SystemStatusView } from '../store/knex-status';
+import type { HubEvent, StatusHub } from './hub';
 
 export interface WatchEvent {
   type: 'snapshot' | 'change' | 'heartbeat';
@@ -42,7 +42,11 @@ const PAGE = 500;
 
 /** While notifications may be missed no revision can be vouched for: the watch ends, and resumes elsewhere or later. */
 const unverified = () =>
-  new DomainError('unavailable', 'STATUS_UNVERIFIED', 'this server lost its status notifications and cannot vouch for the current status: reconnect with since_revision');
+  new DomainError(
+    'unavailable',
+    'STATUS_UNVERIFIED',
+    'this server lost its status notifications and cannot vouch for the current status: reconnect with since_revision',
+  );
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const changeEvent = (c: StatusChangeRecord): WatchEvent => ({
@@ -164,7 +168,14 @@ export class WatchSession {
       setInterval(() => {
         // A heartbeat vouches for lastSent being current: never while changes may be missed.
         if (Date.now() - this.lastWrite >= beat && this.queue.length === 0 && this.hub.healthy) {
-          this.send({ type: 'heartbeat', systemId: '', revision: this.lastSent, timestamp: new Date(), reason: '', operator: '' });
+          this.send({
+            type: 'heartbeat',
+            systemId: '',
+            revision: this.lastSent,
+            timestamp: new Date(),
+            reason: '',
+            operator: '',
+          });
         }
       }, beat),
     );
@@ -175,17 +186,28 @@ export class WatchSession {
   private expireAtTokenExpiry(): void {
     const ttl = this.expiresAt * 1000 - Date.now();
     this.timers.push(
-      setTimeout(() => {
-        if (ttl > MAX_TIMER_MS) return this.expireAtTokenExpiry();
-        this.end(new DomainError('unauthenticated', 'TOKEN_EXPIRED', 'token expired: the watch ended; reconnect with a fresh token and since_revision'));
-      }, Math.min(Math.max(0, ttl), MAX_TIMER_MS)),
+      setTimeout(
+        () => {
+          if (ttl > MAX_TIMER_MS) return this.expireAtTokenExpiry();
+          this.end(
+            new DomainError(
+              'unauthenticated',
+              'TOKEN_EXPIRED',
+              'token expired: the watch ended; reconnect with a fresh token and since_revision',
+            ),
+          );
+        },
+        Math.min(Math.max(0, ttl), MAX_TIMER_MS),
+      ),
     );
   }
 
   private onHub(e: HubEvent): void {
     if (this.ended) return;
     if (e.type === 'close') {
-      this.end(new DomainError('unavailable', 'SHUTTING_DOWN', 'the server is shutting down: reconnect with since_revision'));
+      this.end(
+        new DomainError('unavailable', 'SHUTTING_DOWN', 'the server is shutting down: reconnect with since_revision'),
+      );
       return;
     }
     if (e.type === 'unverified') {
@@ -196,7 +218,13 @@ export class WatchSession {
     // A client that stopped reading falls behind by whole revisions, whether the
     // events wait in the queue or still in the change log: cut it off either way.
     if (e.type === 'change' && !this.writable && e.change.revision - this.lastSent > this.o.maxQueue) {
-      this.end(new DomainError('resource_exhausted', 'WATCHER_TOO_SLOW', `the client fell more than ${this.o.maxQueue} changes behind: resume with since_revision`));
+      this.end(
+        new DomainError(
+          'resource_exhausted',
+          'WATCHER_TOO_SLOW',
+          `the client fell more than ${this.o.maxQueue} changes behind: resume with since_revision`,
+        ),
+      );
       return;
     }
     if (e.type === 'change' && e.change.revision === this.lastSent + 1 && !this.catchingUp) {
@@ -230,7 +258,16 @@ export class WatchSession {
         }
       } while (this.behind);
     } catch (e) {
-      this.end(e instanceof DomainError ? e : new DomainError('unavailable', 'STORAGE_UNAVAILABLE', 'change log unavailable: reconnect with since_revision'), e);
+      this.end(
+        e instanceof DomainError
+          ? e
+          : new DomainError(
+              'unavailable',
+              'STORAGE_UNAVAILABLE',
+              'change log unavailable: reconnect with since_revision',
+            ),
+        e,
+      );
     } finally {
       this.catchingUp = false;
     }
@@ -250,7 +287,13 @@ export class WatchSession {
     if (!this.writable || this.queue.length > 0) {
       this.queue.push(e);
       if (this.queue.length > this.o.maxQueue) {
-        this.end(new DomainError('resource_exhausted', 'WATCHER_TOO_SLOW', `the client did not read ${this.o.maxQueue} events: resume with since_revision`));
+        this.end(
+          new DomainError(
+            'resource_exhausted',
+            'WATCHER_TOO_SLOW',
+            `the client did not read ${this.o.maxQueue} events: resume with since_revision`,
+          ),
+        );
       }
       return;
     }
@@ -276,7 +319,9 @@ export class WatchSession {
     this.timers.forEach((t) => clearTimeout(t));
     this.unsubscribe();
     if (cause && !(cause instanceof DomainError)) {
-      this.settle(new DomainError('unavailable', 'STORAGE_UNAVAILABLE', 'the watch failed: reconnect with since_revision'));
+      this.settle(
+        new DomainError('unavailable', 'STORAGE_UNAVAILABLE', 'the watch failed: reconnect with since_revision'),
+      );
       return;
     }
     this.settle(err);

@@ -1,7 +1,9 @@
 import type { Knex } from 'knex';
-import { Logger } from '../logger';
-import { DatabaseTimeouts, describeDatabase, migrate, openDatabase } from './database';
-import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
+import type { Logger } from '../logger';
+import type { DatabaseTimeouts } from './database';
+import { describeDatabase, migrate, openDatabase } from './database';
+import type { EmbeddedPostgres } from './embedded-postgres';
+import { startEmbeddedPostgres } from './embedded-postgres';
 
 export interface ConnectOptions {
   /** BTV_DATABASE_URL; undefined starts (or joins) the embedded PostgreSQL in dataDir. */
@@ -30,9 +32,18 @@ export interface Connected {
 export async function connectDatabase(o: ConnectOptions): Promise<Connected> {
   const embedded = o.url
     ? undefined
-    : await startEmbeddedPostgres(o.dataDir, (level, line) => o.logger?.[level]({ postgres: line }, 'embedded database'), { server: o.server });
+    : await startEmbeddedPostgres(
+        o.dataDir,
+        (level, line) => o.logger?.[level]({ postgres: line }, 'embedded database'),
+        { server: o.server },
+      );
   const url = o.url ?? embedded!.url;
-  const db = openDatabase({ url, timeouts: o.timeouts, maxConnections: o.maxConnections, log: (m) => o.logger?.debug({ knex: m }, 'database driver') });
+  const db = openDatabase({
+    url,
+    timeouts: o.timeouts,
+    maxConnections: o.maxConnections,
+    log: (m) => o.logger?.debug({ knex: m }, 'database driver'),
+  });
   const close = async () => {
     await db.destroy().catch(() => undefined);
     await embedded?.stop();

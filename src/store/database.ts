@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { knex, Knex } from 'knex';
+import type { Knex } from 'knex';
+import { knex } from 'knex';
 // knex's own PostgreSQL dialect, extended below; it has no typings of its own.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ClientPg: new (config: Knex.Config) => PgDialect = require('knex/lib/dialects/postgres');
@@ -26,7 +27,12 @@ export interface DatabaseTimeouts {
   connectMs: number;
 }
 
-export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = { queryMs: 5000, statementMs: 15_000, idleInTransactionMs: 15_000, connectMs: 5000 };
+export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = {
+  queryMs: 5000,
+  statementMs: 15_000,
+  idleInTransactionMs: 15_000,
+  connectMs: 5000,
+};
 
 export interface DatabaseOptions {
   /** PostgreSQL connection string (the embedded server's, or BTV_DATABASE_URL). */
@@ -79,7 +85,12 @@ export function openDatabase(o: DatabaseOptions): Knex {
     pool: { min: 0, max: o.maxConnections ?? 10 },
     acquireConnectionTimeout: t.connectMs,
     // Never the console: a driver message may hold SQL; the caller decides where (and at which level) it goes.
-    log: { warn: (m: unknown) => o.log?.(String(m)), error: (m: unknown) => o.log?.(String(m)), deprecate: () => undefined, debug: () => undefined },
+    log: {
+      warn: (m: unknown) => o.log?.(String(m)),
+      error: (m: unknown) => o.log?.(String(m)),
+      deprecate: () => undefined,
+      debug: () => undefined,
+    },
   });
 }
 

@@ -1,10 +1,12 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { HeldLock, hasProc, processAlive, secureDataDir, takeLock, writePrivateFile } from '../data-dir';
+import type { HeldLock } from '../data-dir';
+import { hasProc, processAlive, secureDataDir, takeLock, writePrivateFile } from '../data-dir';
 
 /**
  * The embedded database: a real PostgreSQL server from the binaries the
@@ -103,9 +105,15 @@ export function serverUser(): RunAs {
   const found = lookup();
   if (found) return found;
   try {
-    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', SUPERUSER], { stdio: 'ignore' });
+    execFileSync(
+      'useradd',
+      ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', SUPERUSER],
+      { stdio: 'ignore' },
+    );
   } catch (e) {
-    throw new EmbeddedPostgresError(`running as root, the embedded database needs a "${SUPERUSER}" user and creating one failed: ${(e as Error).message}`);
+    throw new EmbeddedPostgresError(
+      `running as root, the embedded database needs a "${SUPERUSER}" user and creating one failed: ${(e as Error).message}`,
+    );
   }
   const created = lookup();
   if (!created) throw new EmbeddedPostgresError(`user "${SUPERUSER}" was created but cannot be found`);
@@ -125,7 +133,8 @@ interface SocketDir {
 }
 
 function socketDir(pgData: string, runAs: RunAs): SocketDir {
-  const fits = (dir: string) => path.join(dir, `.s.PGSQL.${SOCKET_PORT}`).length <= MAX_SOCKET_PATH && !UNLISTABLE.test(dir);
+  const fits = (dir: string) =>
+    path.join(dir, `.s.PGSQL.${SOCKET_PORT}`).length <= MAX_SOCKET_PATH && !UNLISTABLE.test(dir);
   if (fits(pgData)) return { dir: pgData, temporary: false };
   // A deep data folder, or one the setting cannot name: the socket goes to a private folder in the temp dir.
   const base = path.join(os.tmpdir(), `btv-pg-${createHash('sha256').update(pgData).digest('hex').slice(0, 16)}`);
@@ -193,17 +202,31 @@ class LogTail {
 
 function run(cmd: string, args: string[], runAs: RunAs, tail: LogTail): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { ...runAs, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C', LANG: 'C' } });
+    const child = spawn(cmd, args, {
+      ...runAs,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
+    });
     child.stdout.on('data', (d: Buffer) => tail.push(d.toString('utf8')));
     child.stderr.on('data', (d: Buffer) => tail.push(d.toString('utf8')));
     child.on('error', reject);
     child.on('close', (code, signal) =>
-      code === 0 ? resolve() : reject(new EmbeddedPostgresError(`${path.basename(cmd)} failed (${signal ?? `exit ${code}`}): ${tail.cause()}`)),
+      code === 0
+        ? resolve()
+        : reject(
+            new EmbeddedPostgresError(`${path.basename(cmd)} failed (${signal ?? `exit ${code}`}): ${tail.cause()}`),
+          ),
     );
   });
 }
 
-async function initialise(bin: Binaries, pgData: string, passwordFile: string, runAs: RunAs, log?: EmbeddedLog): Promise<void> {
+async function initialise(
+  bin: Binaries,
+  pgData: string,
+  passwordFile: string,
+  runAs: RunAs,
+  log?: EmbeddedLog,
+): Promise<void> {
   const password = randomBytes(24).toString('base64url');
   // initdb reads the password from a file its user can read, outside the folder it creates.
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'btv-initdb-'));
@@ -221,7 +244,18 @@ async function initialise(bin: Binaries, pgData: string, passwordFile: string, r
     }
     madePgData = makeEmptyDir(pgData);
     if (runAs.uid !== undefined) fs.chownSync(pgData, runAs.uid, runAs.gid!);
-    const args = ['-D', pgData, '-U', SUPERUSER, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--locale=C', '--data-checksums'];
+    const args = [
+      '-D',
+      pgData,
+      '-U',
+      SUPERUSER,
+      `--pwfile=${pwfile}`,
+      '--auth=scram-sha-256',
+      '-E',
+      'UTF8',
+      '--locale=C',
+      '--data-checksums',
+    ];
     await run(bin.initdb, args, runAs, new LogTail(log));
   } catch (e) {
     if (madePgData) fs.rmSync(pgData, { recursive: true, force: true });
@@ -239,7 +273,9 @@ function makeEmptyDir(dir: string): boolean {
     return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || fs.readdirSync(dir).length > 0) {
-      throw new EmbeddedPostgresError(`${dir} exists but holds no PostgreSQL database; move it away or set BTV_DATA_DIR`);
+      throw new EmbeddedPostgresError(
+        `${dir} exists but holds no PostgreSQL database; move it away or set BTV_DATA_DIR`,
+      );
     }
     return false;
   }
@@ -250,7 +286,14 @@ function makeEmptyDir(dir: string): boolean {
  * folder at once, one runs initdb and the other waits for it, then uses what it made. While the
  * lock is held the folder may be half made (initdb writes PG_VERSION early), so nobody starts on it.
  */
-async function ensureInitialised(bin: Binaries, dataDir: string, pgData: string, passwordFile: string, runAs: RunAs, log?: EmbeddedLog): Promise<void> {
+async function ensureInitialised(
+  bin: Binaries,
+  dataDir: string,
+  pgData: string,
+  passwordFile: string,
+  runAs: RunAs,
+  log?: EmbeddedLog,
+): Promise<void> {
   const lockFile = path.join(dataDir, INIT_LOCK);
   if (fs.existsSync(path.join(pgData, 'PG_VERSION')) && !fs.existsSync(lockFile)) return;
   const until = Date.now() + INIT_TIMEOUT_MS;
@@ -323,7 +366,9 @@ function isPostmasterOf(pid: number, pgData: string): boolean {
     const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     const d = argv.indexOf('-D');
     if (path.basename(argv[0] ?? '') !== 'postgres' || d < 0 || !argv[d + 1]) return false;
-    const dir = path.isAbsolute(argv[d + 1]) ? argv[d + 1] : path.resolve(fs.readlinkSync(`/proc/${pid}/cwd`), argv[d + 1]);
+    const dir = path.isAbsolute(argv[d + 1])
+      ? argv[d + 1]
+      : path.resolve(fs.readlinkSync(`/proc/${pid}/cwd`), argv[d + 1]);
     return sameFolder(dir, pgData);
   } catch {
     return false; // gone (or a process whose details we may not see: not a server of ours)
@@ -355,7 +400,8 @@ function disarmStaleLock(file: string, pgData: string): void {
     return;
   }
   const pid = Number(lines[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || pid === NO_PROCESS || !processAlive(pid) || isPostmasterOf(pid, pgData)) return;
+  if (!Number.isInteger(pid) || pid <= 0 || pid === NO_PROCESS || !processAlive(pid) || isPostmasterOf(pid, pgData))
+    return;
   // Only where /proc could tell it is not the server: elsewhere a live pid is taken at its word.
   if (!hasProc()) return;
   lines[0] = String(NO_PROCESS);
@@ -400,7 +446,13 @@ async function ensureDatabase(sockDir: string, password: string): Promise<void> 
   }
 }
 
-function startServer(bin: Binaries, pgData: string, sockDir: string, runAs: RunAs, tail: LogTail): Promise<ChildProcess> {
+function startServer(
+  bin: Binaries,
+  pgData: string,
+  sockDir: string,
+  runAs: RunAs,
+  tail: LogTail,
+): Promise<ChildProcess> {
   const settings = [
     'listen_addresses=',
     `unix_socket_directories=${sockDir}`,
@@ -420,7 +472,11 @@ function startServer(bin: Binaries, pgData: string, sockDir: string, runAs: RunA
     ? [setpriv, ['--pdeathsig', 'INT', bin.postgres, '-D', pgData, ...settings]]
     : [bin.postgres, ['-D', pgData, ...settings]];
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { ...runAs, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C', LANG: 'C' } });
+    const child = spawn(cmd, args, {
+      ...runAs,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
+    });
     let ready = false;
     const onData = (d: Buffer) => {
       const text = d.toString('utf8');
@@ -435,7 +491,11 @@ function startServer(bin: Binaries, pgData: string, sockDir: string, runAs: RunA
     child.stderr.on('data', onData);
     const timer = setTimeout(() => {
       child.kill('SIGQUIT');
-      reject(new EmbeddedPostgresError(`the embedded database did not start within ${READY_TIMEOUT_MS / 1000} s: ${tail.cause()}`));
+      reject(
+        new EmbeddedPostgresError(
+          `the embedded database did not start within ${READY_TIMEOUT_MS / 1000} s: ${tail.cause()}`,
+        ),
+      );
     }, READY_TIMEOUT_MS);
     child.on('error', (e) => {
       clearTimeout(timer);
@@ -443,7 +503,12 @@ function startServer(bin: Binaries, pgData: string, sockDir: string, runAs: RunA
     });
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      if (!ready) reject(new EmbeddedPostgresError(`the embedded database exited while starting (${signal ?? `exit ${code}`}): ${tail.cause()}`));
+      if (!ready)
+        reject(
+          new EmbeddedPostgresError(
+            `the embedded database exited while starting (${signal ?? `exit ${code}`}): ${tail.cause()}`,
+          ),
+        );
     });
   });
 }
@@ -471,7 +536,8 @@ function blockingFolder(target: string, runAs: RunAs): { dir: string; mode: numb
   if (runAs.uid === undefined) return undefined;
   for (let dir = path.dirname(path.resolve(target)); ; dir = path.dirname(dir)) {
     const st = fs.statSync(dir);
-    const passes = st.mode & 0o001 || (st.gid === runAs.gid && st.mode & 0o010) || (st.uid === runAs.uid && st.mode & 0o100);
+    const passes =
+      st.mode & 0o001 || (st.gid === runAs.gid && st.mode & 0o010) || (st.uid === runAs.uid && st.mode & 0o100);
     if (!passes) return { dir, mode: st.mode & 0o777 };
     if (dir === path.dirname(dir)) return undefined;
   }
@@ -501,7 +567,12 @@ function reachableNative(native: string, runAs: RunAs): string {
   const trusted = (dir: string) => {
     try {
       const st = fs.lstatSync(dir);
-      return st.isDirectory() && st.uid === process.getuid?.() && (st.mode & 0o022) === 0 && fs.existsSync(path.join(dir, '.complete'));
+      return (
+        st.isDirectory() &&
+        st.uid === process.getuid?.() &&
+        (st.mode & 0o022) === 0 &&
+        fs.existsSync(path.join(dir, '.complete'))
+      );
     } catch {
       return false;
     }
@@ -521,7 +592,11 @@ function reachableNative(native: string, runAs: RunAs): string {
 }
 
 /** Starts (or joins) the embedded PostgreSQL of a data folder. */
-export async function startEmbeddedPostgres(dataDir: string, log?: EmbeddedLog, options: EmbeddedOptions = {}): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  log?: EmbeddedLog,
+  options: EmbeddedOptions = {},
+): Promise<EmbeddedPostgres> {
   // Absolute: the server's command line and lock file name its folder for processes in any working directory.
   const dir = path.resolve(dataDir);
   const runAs = serverUser();
@@ -574,7 +649,9 @@ async function open(dataDir: string, runAs: RunAs, server: boolean, log?: Embedd
   try {
     password = fs.readFileSync(passwordFile, 'utf8').trim();
   } catch {
-    throw new EmbeddedPostgresError(`${passwordFile} is missing: the embedded database in ${pgData} cannot be opened without it`);
+    throw new EmbeddedPostgresError(
+      `${passwordFile} is missing: the embedded database in ${pgData} cannot be opened without it`,
+    );
   }
   const join = async (found: Postmaster): Promise<EmbeddedPostgres> => {
     await ensureDatabase(found.sockDir, password);
@@ -584,7 +661,9 @@ async function open(dataDir: string, runAs: RunAs, server: boolean, log?: Embedd
   if (found && (await joinable(found, pgData, server))) return join(found);
   const sock = socketDir(pgData, runAs);
   const removeSock = () => sock.temporary && fs.rmSync(sock.dir, { recursive: true, force: true });
-  if (!found) for (const lock of [path.join(pgData, 'postmaster.pid'), path.join(sock.dir, `.s.PGSQL.${SOCKET_PORT}.lock`)]) disarmStaleLock(lock, pgData);
+  if (!found)
+    for (const lock of [path.join(pgData, 'postmaster.pid'), path.join(sock.dir, `.s.PGSQL.${SOCKET_PORT}.lock`)])
+      disarmStaleLock(lock, pgData);
   const tail = new LogTail(log);
   let child: ChildProcess | undefined;
   for (let attempt = 1; !child; attempt++) {
@@ -614,7 +693,9 @@ async function open(dataDir: string, runAs: RunAs, server: boolean, log?: Embedd
     await ensureDatabase(sock.dir, password);
   } catch (e) {
     await stop();
-    throw new EmbeddedPostgresError(`the embedded database started but cannot be used: ${(e as Error).message}; ${tail.cause()}`);
+    throw new EmbeddedPostgresError(
+      `the embedded database started but cannot be used: ${(e as Error).message}; ${tail.cause()}`,
+    );
   }
   return { url: urlFor(sock.dir, password, DB_NAME), owned: true, pgData, stop };
 }

@@ -3,7 +3,18 @@ import { QUERY_TIMEOUT_CODE } from './database';
 
 // Connection-level failures (refused, reset, admin shutdown, pool or query timeout) mean the
 // database is unreachable: the caller gets UNAVAILABLE, never the driver text.
-const CONNECTION_CODES = new Set([QUERY_TIMEOUT_CODE, 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'ENOENT', '57P01', '57P02', '57P03']);
+const CONNECTION_CODES = new Set([
+  QUERY_TIMEOUT_CODE,
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'ENOENT',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
 
 export type StorageFault = 'connection' | 'resources' | 'read_only' | 'corrupted';
 
@@ -24,7 +35,9 @@ export function storageFault(e: unknown): StorageFault | undefined {
   if (CONNECTION_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) return 'connection';
   if (err.name === 'KnexTimeoutError') return 'connection';
   const message = err.message ?? '';
-  return /Connection terminated|connection is closed|Client has encountered a connection error|Client was closed|Unable to acquire a connection/i.test(message)
+  return /Connection terminated|connection is closed|Client has encountered a connection error|Client was closed|Unable to acquire a connection/i.test(
+    message,
+  )
     ? 'connection'
     : undefined;
 }

@@ -1,17 +1,22 @@
 import type { Knex } from 'knex';
 import { DomainError, unavailable } from '../domain/errors';
 import { canonicalJson } from '../ledger/canonical';
-import { SealedRecord, sealLeaf } from '../ledger/entry';
+import type { SealedRecord } from '../ledger/entry';
+import { sealLeaf } from '../ledger/entry';
 import { appendLeaf, popcount } from '../ledger/merkle';
-import { KeyRing } from '../ledger/keyring';
-import { isConnectionError, StorageHealth, toStorageError } from './errors';
-import { Head, KnexLedgerStore } from './knex-ledger';
+import type { KeyRing } from '../ledger/keyring';
+import type { StorageHealth } from './errors';
+import { isConnectionError, toStorageError } from './errors';
+import type { Head } from './knex-ledger';
+import { KnexLedgerStore } from './knex-ledger';
 import { KnexReviewStore } from './knex-reviews';
-import { KnexStatusStore, StatusChangeRecord, StatusChanges } from './knex-status';
-import { commitIfCurrent, StatusExpectation } from './optimistic-commit';
+import type { StatusChangeRecord, StatusChanges } from './knex-status';
+import { KnexStatusStore } from './knex-status';
+import type { StatusExpectation } from './optimistic-commit';
+import { commitIfCurrent } from './optimistic-commit';
 import { KnexSystemStore } from './knex-systems';
 import { KnexTenantStore } from './knex-tenants';
-import { LedgerEvent, UnitOfWork } from './ports';
+import type { LedgerEvent, UnitOfWork } from './ports';
 
 export interface JobOptions {
   /**
@@ -62,7 +67,8 @@ export interface GroupCommitOptions {
 const RETRYABLE = new Set(['40P01', '40001']);
 const MAX_ATTEMPTS = 3;
 /** A connection lost around a commit leaves its outcome unknown: the caller must not assume either way. */
-const OUTCOME_UNKNOWN = 'storage became unavailable around the commit: the request may or may not have been recorded; retry (a status change with the same request_id)';
+const OUTCOME_UNKNOWN =
+  'storage became unavailable around the commit: the request may or may not have been recorded; retry (a status change with the same request_id)';
 /** After another process wrote a tenant's ledger, that tenant skips the optimistic path this long. */
 const CONTENDED_MS = 1000;
 
@@ -158,7 +164,9 @@ export class GroupCommitWriter {
       try {
         const changes: StatusChangeRecord[] = [];
         const started = performance.now();
-        const { outcomes, records, heads, revisions } = await this.db.transaction((trx) => this.execute(trx, batch, changes));
+        const { outcomes, records, heads, revisions } = await this.db.transaction((trx) =>
+          this.execute(trx, batch, changes),
+        );
         this.o.onCommit?.((performance.now() - started) / 1000, batch.length);
         for (const [tenantId, head] of heads) {
           this.heads.set(tenantId, head);
@@ -206,10 +214,13 @@ export class GroupCommitWriter {
     for (const [tenantId, head] of heads) {
       const mine = this.heads.get(tenantId);
       const known = this.statusRevisions.get(tenantId);
-      if (known !== undefined && mine?.sequence === head.sequence && mine.headHash === head.headHash) revisions.set(tenantId, known);
+      if (known !== undefined && mine?.sequence === head.sequence && mine.headHash === head.headHash)
+        revisions.set(tenantId, known);
       else unknown.push(tenantId);
     }
-    if (unknown.length) for (const [tenantId, revision] of await new KnexStatusStore(trx).heads(unknown)) revisions.set(tenantId, revision);
+    if (unknown.length)
+      for (const [tenantId, revision] of await new KnexStatusStore(trx).heads(unknown))
+        revisions.set(tenantId, revision);
     const wanted = batch.filter((j) => j.statusOf).map((j) => ({ tenantId: j.tenantId, systemId: j.statusOf! }));
     const statuses = wanted.length ? await new KnexStatusStore(trx).currentMany(wanted) : new Map();
     const start = new Map(heads);
@@ -247,7 +258,8 @@ export class GroupCommitWriter {
   /** Commits what it can in one statement; returns the jobs that need a locking transaction. */
   private async runOptimistic(batch: Job[]): Promise<Job[]> {
     const now = Date.now();
-    const eligible = (j: Job) => j.optimistic && this.heads.has(j.tenantId) && (this.contendedUntil.get(j.tenantId) ?? 0) <= now;
+    const eligible = (j: Job) =>
+      j.optimistic && this.heads.has(j.tenantId) && (this.contendedUntil.get(j.tenantId) ?? 0) <= now;
     if (!batch.some(eligible)) return batch;
     const rest: Job[] = [];
     const heads = new Map<string, Head>();
@@ -265,9 +277,15 @@ export class GroupCommitWriter {
       const headBefore = heads.get(job.tenantId)!;
       const expect = job.optimistic!.expect;
       const uow: UnitOfWork = {
-        get tenants() { return needsTransaction(); },
-        get systems() { return needsTransaction(); },
-        get reviews() { return needsTransaction(); },
+        get tenants() {
+          return needsTransaction();
+        },
+        get systems() {
+          return needsTransaction();
+        },
+        get reviews() {
+          return needsTransaction();
+        },
         // Reads outside any lock are safe here: the commit only succeeds if the tenant's head has not
         // moved since this process last wrote it, before these reads, and every status change moves it.
         status: {
@@ -291,7 +309,14 @@ export class GroupCommitWriter {
         // A refusal built on an assumed status is only as good as the assumption, and the commit
         // checks none for a job that failed: such a job is decided again under the lock.
         if (error instanceof NeedsTransaction || job.optimistic?.expect) rest.push(job);
-        else ran.push({ job, outcome: { ok: false, error: isConnectionError(error) ? unavailable('storage is unavailable: nothing was written') : error } });
+        else
+          ran.push({
+            job,
+            outcome: {
+              ok: false,
+              error: isConnectionError(error) ? unavailable('storage is unavailable: nothing was written') : error,
+            },
+          });
       }
     }
     const moved = [...heads].filter(([t, h]) => h.sequence !== this.heads.get(t)!.sequence);
@@ -358,12 +383,20 @@ export class GroupCommitWriter {
    * same statement, and the head carries the new frontier.
    */
   private ledgerFor(job: Job, heads: Map<string, Head>, records: SealedRecord[]) {
-    const appendEntry = async (tenantId: string, event: LedgerEvent): Promise<{ sequence: number; entryHash: string }> => {
+    const appendEntry = async (
+      tenantId: string,
+      event: LedgerEvent,
+    ): Promise<{ sequence: number; entryHash: string }> => {
       if (tenantId !== job.tenantId) throw new Error('a job may only append to its own tenant ledger');
       const head = heads.get(tenantId)!;
       // A tree of n leaves has one frontier node per set bit of n: anything else is a damaged head,
       // and no entry may be written that the tree would not cover.
-      if (head.frontier.length !== popcount(head.sequence)) throw new DomainError('unavailable', 'STORAGE_DAMAGED', 'the ledger tree head is damaged: nothing can be appended');
+      if (head.frontier.length !== popcount(head.sequence))
+        throw new DomainError(
+          'unavailable',
+          'STORAGE_DAMAGED',
+          'the ledger tree head is damaged: nothing can be appended',
+        );
       // The sealed record is this call's own object: completed in place rather than copied (hot path).
       const sealed = this.seal(tenantId, head, event) as SealedRecord;
       const tree = appendLeaf(head.frontier, head.sequence, sealed.leafHash);
@@ -374,7 +407,8 @@ export class GroupCommitWriter {
     };
     return {
       appendEntry,
-      append: async (tenantId: string, event: LedgerEvent): Promise<number> => (await appendEntry(tenantId, event)).sequence,
+      append: async (tenantId: string, event: LedgerEvent): Promise<number> =>
+        (await appendEntry(tenantId, event)).sequence,
     };
   }
 

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { ImpactCounts, ImpactQuery, ImpactReader, ImpactReport } from './ports';
+import type { ImpactCounts, ImpactQuery, ImpactReader, ImpactReport } from './ports';
 
 type Row = Record<string, string | number>;
 
@@ -30,14 +30,23 @@ export class KnexImpactStore implements ImpactReader {
     const parts: string[] = [];
     const bindings: (string | Date)[] = [];
     if (whole) {
-      parts.push(`SELECT env, threat, outcome, candidate_outcome, decisions AS n FROM decision_impact_hourly WHERE tenant_id = ? AND hour >= ? AND hour < ?${system}`);
+      parts.push(
+        `SELECT env, threat, outcome, candidate_outcome, decisions AS n FROM decision_impact_hourly WHERE tenant_id = ? AND hour >= ? AND hour < ?${system}`,
+      );
       bindings.push(tenantId, firstHour, lastHour, ...sys);
     }
     // Rows: the edges when whole hours lie between them, else the whole (short) window.
-    const edges: [Date, Date][] = whole ? [[q.since, firstHour], [lastHour, q.until]] : [[q.since, q.until]];
+    const edges: [Date, Date][] = whole
+      ? [
+          [q.since, firstHour],
+          [lastHour, q.until],
+        ]
+      : [[q.since, q.until]];
     for (const [from, to] of edges) {
       if (from >= to) continue;
-      parts.push(`SELECT env, threat, outcome, candidate_outcome, 1 AS n FROM decision_impact WHERE tenant_id = ? AND created_at >= ? AND created_at < ?${system}`);
+      parts.push(
+        `SELECT env, threat, outcome, candidate_outcome, 1 AS n FROM decision_impact WHERE tenant_id = ? AND created_at >= ? AND created_at < ?${system}`,
+      );
       bindings.push(tenantId, from, to, ...sys);
     }
     const changedWhere = 'candidate_outcome <> outcome';
@@ -72,9 +81,18 @@ export class KnexImpactStore implements ImpactReader {
     const total = grouped.find((r) => Number(r.genv) === 1 && Number(r.gthreat) === 1);
     const byKey = (key: 'env' | 'threat') =>
       grouped
-        .filter((r) => (key === 'env' ? Number(r.genv) === 0 && Number(r.gthreat) === 1 : Number(r.genv) === 1 && Number(r.gthreat) === 0))
+        .filter((r) =>
+          key === 'env'
+            ? Number(r.genv) === 0 && Number(r.gthreat) === 1
+            : Number(r.genv) === 1 && Number(r.gthreat) === 0,
+        )
         .map((r) => ({ key: String(r[key]), ...counts(r) }))
         .sort((a, b) => b.changed - a.changed || b.decisions - a.decisions || (a.key < b.key ? -1 : 1));
-    return { ...counts(total), byEnv: byKey('env'), byThreat: byKey('threat'), sampleDecisionIds: sampleRows.map((r) => String(r.decision_id)) };
+    return {
+      ...counts(total),
+      byEnv: byKey('env'),
+      byThreat: byKey('threat'),
+      sampleDecisionIds: sampleRows.map((r) => String(r.decision_id)),
+    };
   }
 }

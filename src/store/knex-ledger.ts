@@ -1,7 +1,10 @@
+import type { Row } from './row';
 import type { Knex } from 'knex';
-import { Checkpoint } from '../ledger/checkpoint';
-import { entryColumns, GENESIS_HASH, LedgerRecord, SealedRecord } from '../ledger/entry';
-import { HASH_BYTES, nodeHome, nodeKey, NodeRef } from '../ledger/merkle';
+import type { Checkpoint } from '../ledger/checkpoint';
+import type { LedgerRecord, SealedRecord } from '../ledger/entry';
+import { entryColumns, GENESIS_HASH } from '../ledger/entry';
+import type { NodeRef } from '../ledger/merkle';
+import { HASH_BYTES, nodeHome, nodeKey } from '../ledger/merkle';
 
 export interface Head {
   sequence: number;
@@ -16,9 +19,11 @@ const splitHashes = (b: Buffer | null | undefined): Buffer[] => {
   if (b) for (let i = 0; i + HASH_BYTES <= b.length; i += HASH_BYTES) out.push(b.subarray(i, i + HASH_BYTES));
   return out;
 };
-const toHead = (r: Row): Head => ({ sequence: Number(r.sequence), headHash: r.head_hash, frontier: splitHashes(r.frontier) });
-
-type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const toHead = (r: Row): Head => ({
+  sequence: Number(r.sequence),
+  headHash: r.head_hash,
+  frontier: splitHashes(r.frontier),
+});
 
 const toRecord = (r: Row): LedgerRecord => ({
   tenantId: r.tenant_id,
@@ -78,7 +83,9 @@ export class KnexLedgerStore {
       const chunk = records.slice(i, i + INSERT_CHUNK);
       const last = i + INSERT_CHUNK >= records.length;
       const values = chunk.flatMap((r) => [...Object.values(entryColumns(r)), r.treeHashes]);
-      const rows = chunk.map(() => '(?::uuid, ?::bigint, ?::timestamptz, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::bytea)').join(', ');
+      const rows = chunk
+        .map(() => '(?::uuid, ?::bigint, ?::timestamptz, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::bytea)')
+        .join(', ');
       const insert = `INSERT INTO ledger_entries (${Object.keys(entryColumns(chunk[0])).join(', ')}, tree_hashes) VALUES ${rows}`;
       if (!last || heads.size === 0) {
         await this.db.raw(insert, values);
@@ -107,8 +114,13 @@ export class KnexLedgerStore {
   async treeNodes(tenantId: string, nodes: NodeRef[]): Promise<{ size: number; nodes: Map<string, Buffer> }> {
     const homes = nodes.map((n) => ({ n, ...nodeHome(n) }));
     const sequences = [...new Set(homes.map((h) => h.sequence))];
-    const { rows }: { rows: Row[] } = await this.db.raw('SELECT * FROM btv_tree_nodes(?::uuid, ?::bigint[])', [tenantId, sequences]);
-    const bySequence = new Map(rows.filter((r) => r.sequence !== null).map((r) => [Number(r.sequence), splitHashes(r.tree_hashes)]));
+    const { rows }: { rows: Row[] } = await this.db.raw('SELECT * FROM btv_tree_nodes(?::uuid, ?::bigint[])', [
+      tenantId,
+      sequences,
+    ]);
+    const bySequence = new Map(
+      rows.filter((r) => r.sequence !== null).map((r) => [Number(r.sequence), splitHashes(r.tree_hashes)]),
+    );
     const out = new Map<string, Buffer>();
     for (const h of homes) {
       const hash = bySequence.get(h.sequence)?.[h.offset];
@@ -146,7 +158,11 @@ export class KnexLedgerStore {
     if (o.until) q.andWhere('created_at', '<', o.until);
     if (o.systemId) q.andWhereRaw(`(payload::jsonb ->> 'system_id') = ?`, [o.systemId]);
     const rows: Row[] = await q.orderBy('sequence').select('sequence', 'created_at', 'payload');
-    return rows.map((r) => ({ sequence: Number(r.sequence), timestamp: new Date(r.created_at), payload: JSON.parse(r.payload) }));
+    return rows.map((r) => ({
+      sequence: Number(r.sequence),
+      timestamp: new Date(r.created_at),
+      payload: JSON.parse(r.payload),
+    }));
   }
 
   async insertCheckpoint(c: Checkpoint): Promise<void> {
@@ -185,7 +201,11 @@ export class KnexLedgerStore {
   /** Heads that moved past their tenant's last checkpoint. */
   async headsWithoutCheckpoint(): Promise<(Head & { tenantId: string })[]> {
     const rows: Row[] = await this.db('ledger_heads as h')
-      .leftJoin(this.db('ledger_checkpoints').select('tenant_id').max('size as size').groupBy('tenant_id').as('c'), 'c.tenant_id', 'h.tenant_id')
+      .leftJoin(
+        this.db('ledger_checkpoints').select('tenant_id').max('size as size').groupBy('tenant_id').as('c'),
+        'c.tenant_id',
+        'h.tenant_id',
+      )
       .where('h.sequence', '>', 0)
       .andWhere((q) => {
         q.whereNull('c.size').orWhere('h.sequence', '>', this.db.ref('c.size'));

@@ -1,3 +1,4 @@
+import type { Row } from './row';
 import type { Knex } from 'knex';
 
 export type ReviewStatus = 'pending' | 'approved' | 'rejected';
@@ -16,8 +17,6 @@ export interface ReviewRecord {
   resolvedBy: string | null;
   notes: string | null;
 }
-
-type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export const toReview = (r: Row): ReviewRecord => ({
   tenantId: r.tenant_id,
@@ -57,7 +56,14 @@ export class KnexReviewStore {
     return row ? toReview(row) : undefined;
   }
 
-  async resolve(tenantId: string, id: string, status: 'approved' | 'rejected', by: string, notes: string, at: Date): Promise<ReviewRecord> {
+  async resolve(
+    tenantId: string,
+    id: string,
+    status: 'approved' | 'rejected',
+    by: string,
+    notes: string,
+    at: Date,
+  ): Promise<ReviewRecord> {
     const rows = await this.db('reviews')
       .where({ tenant_id: tenantId, id, status: 'pending' })
       .update({ status, resolved_by: by, notes, resolved_at: at })
@@ -79,12 +85,20 @@ export class KnexReviewQueries {
         });
       });
     }
-    const rows = await q.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit);
+    const rows = await q
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(limit);
     return rows.map(toReview);
   }
 
   async pendingCount(tenantId: string): Promise<number> {
-    const row = await this.db('reviews').where({ tenant_id: tenantId, status: 'pending' }).count<{ n: string | number }[]>('* as n').first();
+    const row = await this.db('reviews')
+      .where({ tenant_id: tenantId, status: 'pending' })
+      .count<{ n: string | number }[]>('* as n')
+      .first();
     return Number(row?.n ?? 0);
   }
 

@@ -1,5 +1,6 @@
+import type { Row } from './row';
 import type { Knex } from 'knex';
-import { LifecyclePhase, OperationalStatus } from '../domain/model';
+import type { LifecyclePhase, OperationalStatus } from '../domain/model';
 
 export const STATUS_CHANNEL = 'btv_status';
 
@@ -11,7 +12,8 @@ export function encodeNotification(c: StatusChangeRecord): string {
 export function decodeNotification(payload: string): StatusChangeRecord | undefined {
   try {
     const o = JSON.parse(payload);
-    if (typeof o.tenantId !== 'string' || !Number.isInteger(o.revision) || typeof o.systemId !== 'string') return undefined;
+    if (typeof o.tenantId !== 'string' || !Number.isInteger(o.revision) || typeof o.systemId !== 'string')
+      return undefined;
     return { ...o, createdAt: new Date(o.createdAt) } as StatusChangeRecord;
   } catch {
     return undefined;
@@ -59,8 +61,6 @@ export interface SystemStatusView {
   operator: string;
 }
 
-type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
 /** A change under the column names of status_changes. */
 export const changeColumns = (c: StatusChangeRecord) => ({
   tenant_id: c.tenantId,
@@ -106,7 +106,15 @@ const toView = (r: Row): SystemStatusView => ({
   operator: r.status_operator,
 });
 
-const VIEW_COLUMNS = ['id', 'operational_status', 'lifecycle_phase', 'status_revision', 'updated_at', 'status_reason', 'status_operator'];
+const VIEW_COLUMNS = [
+  'id',
+  'operational_status',
+  'lifecycle_phase',
+  'status_revision',
+  'updated_at',
+  'status_reason',
+  'status_operator',
+];
 
 export class KnexStatusStore implements StatusChanges {
   constructor(private readonly db: Knex | Knex.Transaction) {}
@@ -117,7 +125,9 @@ export class KnexStatusStore implements StatusChanges {
    */
   async countStopped(byTenant: boolean): Promise<{ tenantId: string | null; count: number }[]> {
     const q = this.db('ai_systems').where({ operational_status: 'emergency_stop' });
-    const rows: { tenant_id?: string; n: string | number }[] = byTenant ? await q.select('tenant_id').count('* as n').groupBy('tenant_id') : await q.count('* as n');
+    const rows: { tenant_id?: string; n: string | number }[] = byTenant
+      ? await q.select('tenant_id').count('* as n').groupBy('tenant_id')
+      : await q.count('* as n');
     return rows.map((r) => ({ tenantId: r.tenant_id ?? null, count: Number(r.n) }));
   }
 
@@ -136,7 +146,10 @@ export class KnexStatusStore implements StatusChanges {
   /** Current state of several (tenant, system) pairs in one query, keyed "tenant/system". */
   async currentMany(keys: { tenantId: string; systemId: string }[]): Promise<Map<string, SystemStatusView>> {
     const rows: Row[] = await this.db('ai_systems')
-      .whereIn(['tenant_id', 'id'], keys.map((k) => [k.tenantId, k.systemId]))
+      .whereIn(
+        ['tenant_id', 'id'],
+        keys.map((k) => [k.tenantId, k.systemId]),
+      )
       .select(['tenant_id', ...VIEW_COLUMNS]);
     return new Map(rows.map((r) => [`${r.tenant_id}/${r.id}`, toView(r)]));
   }
@@ -168,9 +181,7 @@ export class KnexStatusStore implements StatusChanges {
 
   /** Writes the change, the system's new state and the head, and notifies other processes on commit. */
   async record(c: StatusChangeRecord): Promise<void> {
-    const insert = this.db('status_changes')
-      .insert(changeColumns(c))
-      .toSQL();
+    const insert = this.db('status_changes').insert(changeColumns(c)).toSQL();
     const update = this.db('ai_systems')
       .where({ tenant_id: c.tenantId, id: c.systemId })
       .update({

@@ -1,10 +1,9 @@
+import type { Row } from './row';
 import type { Knex } from 'knex';
-import { AiSystem, SystemSpec } from '../domain/model';
-import { SystemStore } from './ports';
+import type { AiSystem, SystemSpec } from '../domain/model';
+import type { SystemStore } from './ports';
 
-type SystemRow = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const toSystem = (r: SystemRow): AiSystem => ({
+const toSystem = (r: Row): AiSystem => ({
   tenantId: r.tenant_id,
   id: r.id,
   name: r.name,
@@ -28,7 +27,7 @@ const toSystem = (r: SystemRow): AiSystem => ({
   updatedAt: new Date(r.updated_at),
 });
 
-const toRow = (tenantId: string, s: SystemSpec, now: Date): SystemRow => ({
+const toRow = (tenantId: string, s: SystemSpec, now: Date): Row => ({
   tenant_id: tenantId,
   id: s.id,
   name: s.name,
@@ -82,7 +81,7 @@ export class KnexSystemStore implements SystemStore {
   }
 
   async upsert(tenantId: string, spec: SystemSpec, now: Date) {
-    const rows: SystemRow[] = await this.db('ai_systems')
+    const rows: Row[] = await this.db('ai_systems')
       .insert(toRow(tenantId, spec, now))
       .onConflict(['tenant_id', 'id'])
       .merge(UPDATABLE)
@@ -94,16 +93,20 @@ export class KnexSystemStore implements SystemStore {
     const key = { tenant_id: tenantId, id: spec.id };
     const row = toRow(tenantId, spec, now);
     for (;;) {
-      const stored: SystemRow | undefined = await this.db('ai_systems').where(key).forUpdate().first();
+      const stored: Row | undefined = await this.db('ai_systems').where(key).forUpdate().first();
       check(stored ? toSystem(stored) : undefined);
       if (stored) {
         const update = Object.fromEntries(UPDATABLE.map((c) => [c, row[c]]));
-        const rows: SystemRow[] = await this.db('ai_systems').where(key).update(update).returning('*');
+        const rows: Row[] = await this.db('ai_systems').where(key).update(update).returning('*');
         return { system: toSystem(rows[0]), created: false };
       }
       // No row to lock: a concurrent registration may create it first. Then nothing is inserted,
       // and the loop checks against that one instead of writing over it unchecked.
-      const rows: SystemRow[] = await this.db('ai_systems').insert(row).onConflict(['tenant_id', 'id']).ignore().returning('*');
+      const rows: Row[] = await this.db('ai_systems')
+        .insert(row)
+        .onConflict(['tenant_id', 'id'])
+        .ignore()
+        .returning('*');
       if (rows.length) return { system: toSystem(rows[0]), created: true };
     }
   }
@@ -118,7 +121,10 @@ export class KnexSystemStore implements SystemStore {
   }
 
   async count(tenantId: string): Promise<number> {
-    const row = await this.db('ai_systems').where({ tenant_id: tenantId }).count<{ count: string | number }[]>('* as count').first();
+    const row = await this.db('ai_systems')
+      .where({ tenant_id: tenantId })
+      .count<{ count: string | number }[]>('* as count')
+      .first();
     return Number(row?.count ?? 0);
   }
 }

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { Policy, Tenant } from '../domain/model';
-import { TenantFields, TenantStore } from './ports';
+import type { Policy, Tenant } from '../domain/model';
+import type { TenantFields, TenantStore } from './ports';
 
 interface TenantRow {
   tenant_id: string;

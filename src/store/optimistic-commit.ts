@@ -1,7 +1,9 @@
 import type { Knex } from 'knex';
-import { entryColumns, SealedRecord } from '../ledger/entry';
-import { Head } from './knex-ledger';
-import { changeColumns, encodeNotification, STATUS_CHANNEL, StatusChangeRecord, SystemStatusView } from './knex-status';
+import type { SealedRecord } from '../ledger/entry';
+import { entryColumns } from '../ledger/entry';
+import type { Head } from './knex-ledger';
+import type { StatusChangeRecord, SystemStatusView } from './knex-status';
+import { changeColumns, encodeNotification, STATUS_CHANNEL } from './knex-status';
 
 /** The status a job assumed for a system. */
 export type StatusExpectation = Pick<SystemStatusView, 'operationalStatus' | 'lifecyclePhase'>;
@@ -28,7 +30,13 @@ export interface OptimisticBatch {
 export async function commitIfCurrent(db: Knex, b: OptimisticBatch): Promise<Set<string>> {
   const batch = {
     channel: STATUS_CHANNEL,
-    heads: b.heads.map((h) => ({ tenant_id: h.tenantId, from_sequence: h.from.sequence, to_sequence: h.to.sequence, to_hash: h.to.headHash, to_frontier: Buffer.concat(h.to.frontier).toString('hex') })),
+    heads: b.heads.map((h) => ({
+      tenant_id: h.tenantId,
+      from_sequence: h.from.sequence,
+      to_sequence: h.to.sequence,
+      to_hash: h.to.headHash,
+      to_frontier: Buffer.concat(h.to.frontier).toString('hex'),
+    })),
     expected: b.expected.map((x) => ({
       tenant_id: x.tenantId,
       system_id: x.systemId,
@@ -38,6 +46,9 @@ export async function commitIfCurrent(db: Knex, b: OptimisticBatch): Promise<Set
     entries: b.records.map((r) => ({ ...entryColumns(r), tree_hashes: r.treeHashes.toString('hex') })),
     changes: b.changes.map((c) => ({ ...changeColumns(c), notification: encodeNotification(c) })),
   };
-  const { rows }: { rows: { tenant_id: string }[] } = await db.raw('SELECT btv_commit_if_current(?::jsonb) AS tenant_id', [JSON.stringify(batch)]);
+  const { rows }: { rows: { tenant_id: string }[] } = await db.raw(
+    'SELECT btv_commit_if_current(?::jsonb) AS tenant_id',
+    [JSON.stringify(batch)],
+  );
   return new Set(rows.map((r) => r.tenant_id));
 }

@@ -1,11 +1,11 @@
-import { Checkpoint } from '../ledger/checkpoint';
-import { LedgerRecord } from '../ledger/entry';
+import type { Checkpoint } from '../ledger/checkpoint';
+import type { LedgerRecord } from '../ledger/entry';
 import type { NodeRef } from '../ledger/merkle';
 import type { JobOptions } from './group-commit';
 import type { StatusExpectation } from './optimistic-commit';
-import { KnexReviewStore } from './knex-reviews';
-import { StatusChanges } from './knex-status';
-import { AiSystem, Policy, SystemSpec, Tenant } from '../domain/model';
+import type { KnexReviewStore } from './knex-reviews';
+import type { StatusChanges } from './knex-status';
+import type { AiSystem, Policy, SystemSpec, Tenant } from '../domain/model';
 
 /** Every store method takes the tenant id first: no query can forget the tenant. */
 export interface TenantStore {

@@ -1,5 +1,5 @@
-import { AiSystem, Policy } from '../domain/model';
-import { SystemStore, TenantStore } from './ports';
+import type { AiSystem, Policy } from '../domain/model';
+import type { SystemStore, TenantStore } from './ports';
 
 export interface Spec {
   system?: AiSystem;
@@ -35,11 +35,13 @@ export class SpecCache {
     const hit = this.entries.get(key);
     const now = Date.now();
     if (hit && now - hit.at < this.ttlMs) return hit.value;
-    const value = Promise.all([this.systems.get(tenantId, systemId), this.tenants.get(tenantId)]).then(([system, tenant]) => ({
-      system,
-      tenantPolicy: tenant?.policy ?? null,
-      tenantCandidate: tenant?.candidatePolicy ?? null,
-    }));
+    const value = Promise.all([this.systems.get(tenantId, systemId), this.tenants.get(tenantId)]).then(
+      ([system, tenant]) => ({
+        system,
+        tenantPolicy: tenant?.policy ?? null,
+        tenantCandidate: tenant?.candidatePolicy ?? null,
+      }),
+    );
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
     this.entries.set(key, { at: now, value });
     // A failed read is not remembered.

@@ -1,13 +1,14 @@
 import type { Knex } from 'knex';
 import { guard, StorageHealth } from './errors';
-import { GroupCommitOptions, GroupCommitWriter, JobOptions } from './group-commit';
+import type { GroupCommitOptions, JobOptions } from './group-commit';
+import { GroupCommitWriter } from './group-commit';
 import { KnexImpactStore } from './knex-impact';
 import { KnexLedgerStore } from './knex-ledger';
 import { KnexReviewQueries, KnexReviewStore } from './knex-reviews';
 import { KnexStatusStore } from './knex-status';
 import { KnexSystemStore } from './knex-systems';
 import { KnexTenantStore } from './knex-tenants';
-import { ImpactReader, Storage, SystemStore, TenantStore, UnitOfWork } from './ports';
+import type { ImpactReader, Storage, SystemStore, TenantStore, UnitOfWork } from './ports';
 
 /** Wraps every store method so connection failures surface as UNAVAILABLE. */
 function guarded<T extends object>(target: T, health: StorageHealth): T {
@@ -50,13 +51,17 @@ export class KnexStorage implements Storage {
 
   /** The database answers and takes writes (not a standby, not read-only); a fault is reported to health. */
   async probe(): Promise<void> {
-    const { rows } = await this.db.raw("SELECT pg_is_in_recovery() AS recovery, current_setting('transaction_read_only') AS read_only");
+    const { rows } = await this.db.raw(
+      "SELECT pg_is_in_recovery() AS recovery, current_setting('transaction_read_only') AS read_only",
+    );
     if (rows[0].recovery || rows[0].read_only === 'on') this.health.noteFault({ code: '25006' });
   }
 
   /** One real write, committed. */
   async probeWrite(): Promise<void> {
-    await this.db.raw('INSERT INTO write_probe (id, written_at) VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET written_at = EXCLUDED.written_at');
+    await this.db.raw(
+      'INSERT INTO write_probe (id, written_at) VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET written_at = EXCLUDED.written_at',
+    );
   }
 
   async close(): Promise<void> {

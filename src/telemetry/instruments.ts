@@ -1,8 +1,13 @@
-import { EnforceStep, Instruments, NO_INSTRUMENTS } from '../domain/instruments';
-import { Metrics } from './metrics';
-import { CallTracer } from './tracing';
+import type { EnforceStep, Instruments } from '../domain/instruments';
+import { NO_INSTRUMENTS } from '../domain/instruments';
+import type { Metrics } from './metrics';
+import type { CallTracer } from './tracing';
 
-const SPAN_NAMES: Record<EnforceStep, string> = { classify: 'btv.classify', decide: 'btv.decide', 'ledger.commit': 'btv.ledger.commit' };
+const SPAN_NAMES: Record<EnforceStep, string> = {
+  classify: 'btv.classify',
+  decide: 'btv.decide',
+  'ledger.commit': 'btv.ledger.commit',
+};
 
 /** The domain's Instruments port over metrics and/or traces; the no-op one when both are off. */
 export function domainInstruments(metrics: Metrics | undefined, tracer: CallTracer | undefined): Instruments {

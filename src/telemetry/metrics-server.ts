@@ -1,7 +1,7 @@
 import * as http from 'node:http';
-import { AddressInfo } from 'node:net';
-import { Logger } from '../logger';
-import { Metrics } from './metrics';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../logger';
+import type { Metrics } from './metrics';
 
 export interface MetricsServer {
   port: number;
@@ -13,7 +13,12 @@ export interface MetricsServer {
  * gRPC port's connection limits and the exposition never needs a token. It serves counts, never
  * request contents; put it on an internal interface (BTV_METRICS_HOST) when the gRPC port is public.
  */
-export async function listenMetrics(metrics: Metrics, host: string, port: number, logger: Logger): Promise<MetricsServer> {
+export async function listenMetrics(
+  metrics: Metrics,
+  host: string,
+  port: number,
+  logger: Logger,
+): Promise<MetricsServer> {
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/metrics') {
@@ -25,7 +30,8 @@ export async function listenMetrics(metrics: Metrics, host: string, port: number
       return;
     }
     metrics.scrape().then(
-      ({ body, contentType }) => res.writeHead(200, { 'content-type': contentType }).end(req.method === 'HEAD' ? undefined : body),
+      ({ body, contentType }) =>
+        res.writeHead(200, { 'content-type': contentType }).end(req.method === 'HEAD' ? undefined : body),
       (err) => {
         logger.warn({ err: (err as Error).message }, 'metrics scrape failed');
         res.writeHead(500, { 'content-type': 'text/plain' }).end('metrics unavailable\n');

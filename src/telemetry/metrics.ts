@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, OpenMetricsContentType, Registry } from 'prom-client';
+import type { OpenMetricsContentType } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Read at scrape time: how many systems are in emergency stop, in total and per tenant. */
 export type StoppedCounter = (byTenant: boolean) => Promise<{ tenantId: string | null; count: number }[]>;
@@ -58,21 +59,36 @@ export class Metrics {
       labelNames: ['outcome', 'domain', 'env', ...t],
       registers: r,
     });
-    this.classify = new Histogram({ name: 'btv_enforce_classify_seconds', help: 'Classifying the input of one Enforce', buckets: CLASSIFY_BUCKETS, registers: r });
+    this.classify = new Histogram({
+      name: 'btv_enforce_classify_seconds',
+      help: 'Classifying the input of one Enforce',
+      buckets: CLASSIFY_BUCKETS,
+      registers: r,
+    });
     this.commitSeconds = new Histogram({
       name: 'btv_ledger_commit_seconds',
       help: 'One ledger commit (a group of decisions and changes written together), database round trips included',
       buckets: LATENCY_BUCKETS,
       registers: r,
     });
-    this.commitBatch = new Histogram({ name: 'btv_ledger_commit_batch_size', help: 'Requests written by one ledger commit', buckets: BATCH_BUCKETS, registers: r });
+    this.commitBatch = new Histogram({
+      name: 'btv_ledger_commit_batch_size',
+      help: 'Requests written by one ledger commit',
+      buckets: BATCH_BUCKETS,
+      registers: r,
+    });
     this.verifyFailures = new Counter({
       name: 'btv_ledger_verify_failures_total',
       help: 'Ledger verifications (VerifyLedger, compliance reports) that found a ledger invalid, by problem',
       labelNames: ['problem', ...t],
       registers: r,
     });
-    this.watchStreams = new Gauge({ name: 'btv_watch_streams', help: 'Open WatchSystemStatus streams on this process', labelNames: t, registers: r });
+    this.watchStreams = new Gauge({
+      name: 'btv_watch_streams',
+      help: 'Open WatchSystemStatus streams on this process',
+      labelNames: t,
+      registers: r,
+    });
     this.propagation = new Histogram({
       name: 'btv_status_propagation_seconds',
       help: 'A status change, from its commit to being handed to the watch streams of this process',
@@ -105,7 +121,12 @@ export class Metrics {
         this.set(sources.statusVerified() ? 0 : 1);
       },
     });
-    this.rateLimited = new Counter({ name: 'btv_rate_limited_total', help: 'Calls refused by a tenant quota, by RPC group', labelNames: ['group', ...t], registers: r });
+    this.rateLimited = new Counter({
+      name: 'btv_rate_limited_total',
+      help: 'Calls refused by a tenant quota, by RPC group',
+      labelNames: ['group', ...t],
+      registers: r,
+    });
   }
 
   rpc(method: string, code: string, seconds: number, tenantId: string | undefined): void {

@@ -1,19 +1,41 @@
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { allowedRoles } from '../auth/roles';
-import { TokenVerifier } from '../auth/verifier';
-import { RequestContext } from '../domain/context';
+import type { TokenVerifier } from '../auth/verifier';
+import type { RequestContext } from '../domain/context';
 import { DomainError, permissionDenied, unauthenticated } from '../domain/errors';
-import { Logger } from '../logger';
-import { Metrics } from '../telemetry/metrics';
-import { CallSpan, CallTracer, withContext } from '../telemetry/tracing';
+import type { Logger } from '../logger';
+import type { Metrics } from '../telemetry/metrics';
+import type { CallSpan, CallTracer } from '../telemetry/tracing';
+import { withContext } from '../telemetry/tracing';
 import { closeStuckStream, hasDuplicateAuthorization } from './connection-limits';
 import { decoded } from './decoding';
 import { toGrpcStatus } from './errors';
-import { Quota, rateLimited, RateLimits, setQuotaMetadata } from './rate-limits';
+import type { Quota, RateLimits } from './rate-limits';
+import { rateLimited, setQuotaMetadata } from './rate-limits';
 
 export type UnaryHandler<Req, Res> = (ctx: RequestContext, req: Req) => Promise<Res>;
-export type StreamHandler<Req, Res> = (ctx: RequestContext, req: Req, call: grpc.ServerWritableStream<Req, Res>) => Promise<void>;
+export type StreamHandler<Req, Res> = (
+  ctx: RequestContext,
+  req: Req,
+  call: grpc.ServerWritableStream<Req, Res>,
+) => Promise<void>;
+
+/**
+ * The handlers of one service, typed from its generated definition: a handler
+ * that takes the wrong request or answers the wrong response does not compile.
+ */
+export type ServiceHandlers<D> = {
+  [K in keyof D]?: D[K] extends {
+    requestDeserialize: (b: Buffer) => infer Req;
+    responseSerialize: (v: infer Res) => Buffer;
+    responseStream: infer Streams;
+  }
+    ? Streams extends true
+      ? StreamHandler<Req, Res>
+      : UnaryHandler<Req, Res>
+    : never;
+};
 
 export interface AdapterDeps {
   verifier: TokenVerifier;
@@ -50,7 +72,15 @@ function authenticate(deps: AdapterDeps, path: string, md: grpc.Metadata, reques
   return { ...principal, requestId };
 }
 
-function logCall(deps: AdapterDeps, path: string, started: bigint, requestId: string, code: grpc.status, ctx?: RequestContext, span?: CallSpan) {
+function logCall(
+  deps: AdapterDeps,
+  path: string,
+  started: bigint,
+  requestId: string,
+  code: grpc.status,
+  ctx?: RequestContext,
+  span?: CallSpan,
+) {
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const codeName = grpc.status[code];
   deps.metrics?.rpc(path, codeName, ms / 1000, ctx?.tenantId);
@@ -70,7 +100,8 @@ function logCall(deps: AdapterDeps, path: string, started: bigint, requestId: st
 }
 
 function failure(deps: AdapterDeps, path: string, err: unknown, requestId: string): grpc.ServiceError {
-  if (!(err instanceof DomainError)) deps.logger.error({ err, method: path, request_id: requestId }, 'unexpected error');
+  if (!(err instanceof DomainError))
+    deps.logger.error({ err, method: path, request_id: requestId }, 'unexpected error');
   return toGrpcStatus(err, requestId);
 }
 
@@ -99,7 +130,8 @@ function runCall<T>(
   let quota: Quota | undefined;
   const span = deps.tracer?.start(path, metadata);
   const body = async () => {
-    if (hasDuplicateAuthorization(call)) throw unauthenticated('TOKEN_MALFORMED', 'authorization metadata must be sent once: "Bearer <JWT>"');
+    if (hasDuplicateAuthorization(call))
+      throw unauthenticated('TOKEN_MALFORMED', 'authorization metadata must be sent once: "Bearer <JWT>"');
     ctx = authenticate(deps, path, metadata, requestId);
     quota = deps.limits && (await deps.limits.consume(ctx.tenantId, path, request));
     if (quota?.exceeded) {
@@ -125,7 +157,11 @@ function runCall<T>(
     );
 }
 
-function wrapUnary(deps: AdapterDeps, path: string, handler: UnaryHandler<unknown, unknown>): grpc.handleUnaryCall<unknown, unknown> {
+function wrapUnary(
+  deps: AdapterDeps,
+  path: string,
+  handler: UnaryHandler<unknown, unknown>,
+): grpc.handleUnaryCall<unknown, unknown> {
   return (call, callback) =>
     runCall(
       deps,
@@ -170,13 +206,17 @@ function wrapServerStream(
  * wrapped: methods without a handler still authenticate, then answer
  * UNIMPLEMENTED. A method with no role rule stops the server from starting.
  */
-export function bindService(
+export function bindService<D extends grpc.ServiceDefinition>(
   deps: AdapterDeps,
-  definition: grpc.ServiceDefinition,
-  handlers: Partial<Record<string, UnaryHandler<any, any> | StreamHandler<any, any>>>, // eslint-disable-line @typescript-eslint/no-explicit-any
+  definition: D,
+  typed: ServiceHandlers<D>,
 ): grpc.UntypedServiceImplementation {
+  const handlers = typed as Record<
+    string,
+    UnaryHandler<unknown, unknown> | StreamHandler<unknown, unknown> | undefined
+  >;
   const impl: grpc.UntypedServiceImplementation = {};
-  for (const [name, method] of Object.entries(definition)) {
+  for (const [name, method] of Object.entries<grpc.MethodDefinition<unknown, unknown>>(definition)) {
     if (!allowedRoles(method.path)) throw new Error(`no role rule for ${method.path}: refusing to serve it`);
     if (method.requestStream) throw new Error(`client streaming is not supported by the adapter: ${method.path}`);
     const handler = handlers[name] ?? notImplemented;

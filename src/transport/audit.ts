@@ -1,15 +1,15 @@
-import * as pb from '../../gen/ts/btv/v1/audit';
+import type * as pb from '../../gen/ts/btv/v1/audit';
 import * as types from '../../gen/ts/btv/v1/types';
-import { RequestContext } from '../domain/context';
-import { ComplianceReport, ComplianceService } from '../domain/compliance';
-import { LedgerService } from '../domain/ledger';
-import { ReviewService } from '../domain/reviews';
-import { RolloutService } from '../domain/rollout';
-import { ImpactCounts } from '../store/ports';
-import { ReviewRecord } from '../store/knex-reviews';
+import type { ComplianceReport, ComplianceService } from '../domain/compliance';
+import type { LedgerService } from '../domain/ledger';
+import type { ReviewService } from '../domain/reviews';
+import type { RolloutService } from '../domain/rollout';
+import type { ImpactCounts } from '../store/ports';
+import type { ReviewRecord } from '../store/knex-reviews';
+import type { ServiceHandlers } from './adapter';
 import { toProto } from './enums';
-import { Checkpoint } from '../ledger/checkpoint';
-import { LedgerRecord } from '../ledger/entry';
+import type { Checkpoint } from '../ledger/checkpoint';
+import type { LedgerRecord } from '../ledger/entry';
 
 export interface AuditDeps {
   ledger: LedgerService;
@@ -18,9 +18,7 @@ export interface AuditDeps {
   rollout: RolloutService;
 }
 
-type Handlers = {
-  [K in keyof pb.AuditServiceServer]?: (ctx: RequestContext, req: any) => Promise<unknown>; // eslint-disable-line @typescript-eslint/no-explicit-any
-};
+type Handlers = ServiceHandlers<typeof pb.AuditServiceService>;
 
 export function entryToProto(r: LedgerRecord): types.LedgerEntry {
   return {
@@ -39,7 +37,11 @@ export function entryToProto(r: LedgerRecord): types.LedgerEntry {
   };
 }
 
-const checkpointToProto = (c: Checkpoint): pb.LedgerCheckpoint => ({ ...c, rootHash: c.rootHash ?? '', note: c.note ?? '' });
+const checkpointToProto = (c: Checkpoint): pb.LedgerCheckpoint => ({
+  ...c,
+  rootHash: c.rootHash ?? '',
+  note: c.note ?? '',
+});
 
 const REVIEW_STATUS = {
   pending: types.ReviewStatus.REVIEW_STATUS_PENDING,
@@ -77,7 +79,10 @@ export function reportToProto(r: ComplianceReport): pb.ComplianceReport {
     supplyChain: {
       overallRisk: toProto(types.RiskLevel, 'RISK_LEVEL_', r.supplyChain.overallRisk),
       totalComponents: r.supplyChain.totalComponents,
-      components: r.supplyChain.components.map((c) => ({ ...c, riskLevel: toProto(types.RiskLevel, 'RISK_LEVEL_', c.riskLevel) })),
+      components: r.supplyChain.components.map((c) => ({
+        ...c,
+        riskLevel: toProto(types.RiskLevel, 'RISK_LEVEL_', c.riskLevel),
+      })),
     },
     aicmCoverage: r.aicmCoverage,
     ledgerSequence: r.ledgerSequence,
@@ -102,7 +107,10 @@ export function auditHandlers(d: AuditDeps): Handlers {
       return { ...fields, report };
     },
 
-    async getComplianceStatistics(ctx, req: pb.GetComplianceStatisticsRequest): Promise<pb.GetComplianceStatisticsResponse> {
+    async getComplianceStatistics(
+      ctx,
+      req: pb.GetComplianceStatisticsRequest,
+    ): Promise<pb.GetComplianceStatisticsResponse> {
       const { complianceStatus, ...statistics } = await d.compliance.statistics(ctx, req.since, req.until);
       return { tenantId: ctx.tenantId, statistics, complianceStatus };
     },
@@ -119,7 +127,12 @@ export function auditHandlers(d: AuditDeps): Handlers {
 
     async listPendingReviews(ctx, req: pb.ListPendingReviewsRequest): Promise<pb.ListPendingReviewsResponse> {
       const page = await d.reviews.pending(ctx, req.limit, req.pageToken);
-      return { tenantId: ctx.tenantId, pendingCount: page.pendingCount, reviews: page.reviews.map(reviewToProto), nextPageToken: page.nextPageToken };
+      return {
+        tenantId: ctx.tenantId,
+        pendingCount: page.pendingCount,
+        reviews: page.reviews.map(reviewToProto),
+        nextPageToken: page.nextPageToken,
+      };
     },
 
     async resolveReview(ctx, req: pb.ResolveReviewRequest): Promise<pb.ResolveReviewResponse> {
@@ -149,7 +162,11 @@ export function auditHandlers(d: AuditDeps): Handlers {
 
     async listLedgerCheckpoints(ctx): Promise<pb.ListLedgerCheckpointsResponse> {
       const cps = await d.ledger.checkpoints(ctx.tenantId);
-      return { checkpoints: cps.map(checkpointToProto), publicKeyPem: d.ledger.publicKeyPem, verifierKey: d.ledger.verifierKey(ctx.tenantId) };
+      return {
+        checkpoints: cps.map(checkpointToProto),
+        publicKeyPem: d.ledger.publicKeyPem,
+        verifierKey: d.ledger.verifierKey(ctx.tenantId),
+      };
     },
 
     async getInclusionProof(ctx, req: pb.GetInclusionProofRequest): Promise<pb.GetInclusionProofResponse> {

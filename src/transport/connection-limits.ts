@@ -81,7 +81,12 @@ class StreamGuard {
     setInterval(() => this.sweep(), Math.max(50, Math.min(1000, timeoutMs / 4))).unref();
   }
 
-  readonly onStream = (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, _flags: number, raw: string[]): void => {
+  readonly onStream = (
+    stream: http2.ServerHttp2Stream,
+    headers: http2.IncomingHttpHeaders,
+    _flags: number,
+    raw: string[],
+  ): void => {
     let n = 0;
     for (let i = 0; i < raw.length; i += 2) if (raw[i].length === 13 && raw[i].toLowerCase() === 'authorization') n++;
     if (n > 1) duplicateAuthorization.add(stream);
@@ -107,9 +112,21 @@ class StreamGuard {
       }
       if (deadline > now) continue;
       this.pending.delete(stream);
-      const status = toGrpcStatus(new DomainError('deadline_exceeded', 'REQUEST_TIMEOUT', `the request did not arrive within ${this.timeoutMs} ms of the call's headers`), 'none');
+      const status = toGrpcStatus(
+        new DomainError(
+          'deadline_exceeded',
+          'REQUEST_TIMEOUT',
+          `the request did not arrive within ${this.timeoutMs} ms of the call's headers`,
+        ),
+        'none',
+      );
       if (!stream.headersSent) {
-        const trailers: http2.OutgoingHttpHeaders = { ':status': 200, 'content-type': 'application/grpc+proto', 'grpc-status': String(status.code), 'grpc-message': encodeURIComponent(status.details) };
+        const trailers: http2.OutgoingHttpHeaders = {
+          ':status': 200,
+          'content-type': 'application/grpc+proto',
+          'grpc-status': String(status.code),
+          'grpc-message': encodeURIComponent(status.details),
+        };
         for (const [k, v] of Object.entries(status.metadata.toHttp2Headers())) trailers[k] = v;
         stream.respond(trailers, { endStream: true });
       }
@@ -150,7 +167,8 @@ export class ConnectionGate {
     const injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
     // grpc-js keeps its HTTP/2 server private; raw headers and new streams are only on its 'stream' event.
     const http2Servers = (grpcServer as unknown as { http2Servers?: Map<http2.Http2Server, unknown> }).http2Servers;
-    if (!http2Servers || http2Servers.size !== 1) throw new Error('grpc-js changed: its HTTP/2 server cannot be found to guard streams');
+    if (!http2Servers || http2Servers.size !== 1)
+      throw new Error('grpc-js changed: its HTTP/2 server cannot be found to guard streams');
     const guard = new StreamGuard(limits.requestTimeoutMs);
     guard.onCall = (peer, delta) => {
       const c = this.conns.get(peer);
@@ -159,7 +177,10 @@ export class ConnectionGate {
     for (const h2 of http2Servers.keys()) h2.prependListener('stream', guard.onStream);
     this.server = net.createServer({ noDelay: true }, (socket) => {
       const address = socket.remoteAddress ?? '';
-      if ((this.perPeer.get(address) ?? 0) >= limits.maxConnectionsPerPeer || (this.conns.size >= limits.maxConnections && !this.evictIdle())) {
+      if (
+        (this.perPeer.get(address) ?? 0) >= limits.maxConnectionsPerPeer ||
+        (this.conns.size >= limits.maxConnections && !this.evictIdle())
+      ) {
         this.refused++;
         socket.destroy();
         return;

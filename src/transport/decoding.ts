@@ -1,4 +1,4 @@
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import { configureTextEncoding, getTextEncoding } from '@bufbuild/protobuf/wire';
 import { invalidArgument } from '../domain/errors';
 

@@ -1,9 +1,10 @@
 import * as grpc from '@grpc/grpc-js';
 import { ErrorReason } from '../../gen/ts/btv/v1/errors';
-import { Any } from '../../gen/ts/google/protobuf/any';
+import type { Any } from '../../gen/ts/google/protobuf/any';
 import { BadRequest, ErrorInfo, RetryInfo } from '../../gen/ts/google/rpc/error_details';
 import { Status } from '../../gen/ts/google/rpc/status';
-import { DomainError, ErrorKind } from '../domain/errors';
+import type { ErrorKind } from '../domain/errors';
+import { DomainError } from '../domain/errors';
 
 export const ERROR_DOMAIN = 'buildtovalue.grpc';
 
@@ -73,9 +74,13 @@ export function toGrpcStatus(err: unknown, requestId: string): grpc.ServiceError
   const code = err instanceof DomainError ? CODES[e.kind] : grpc.status.INTERNAL;
   const message = truncateUtf8(e.message, MAX_MESSAGE_BYTES);
   const metadata: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...e.metadata, request_id: requestId })) metadata[k] = truncateUtf8(v, MAX_VALUE_BYTES);
+  for (const [k, v] of Object.entries({ ...e.metadata, request_id: requestId }))
+    metadata[k] = truncateUtf8(v, MAX_VALUE_BYTES);
   const details: Any[] = [
-    pack('google.rpc.ErrorInfo', ErrorInfo.encode({ reason: reasonName(e.reason), domain: ERROR_DOMAIN, metadata }).finish()),
+    pack(
+      'google.rpc.ErrorInfo',
+      ErrorInfo.encode({ reason: reasonName(e.reason), domain: ERROR_DOMAIN, metadata }).finish(),
+    ),
   ];
   if (e.fieldViolations.length > 0) {
     details.push(
@@ -95,7 +100,10 @@ export function toGrpcStatus(err: unknown, requestId: string): grpc.ServiceError
   if (e.retryAfterMs !== undefined) {
     const ms = Math.max(0, Math.ceil(e.retryAfterMs));
     details.push(
-      pack('google.rpc.RetryInfo', RetryInfo.encode({ retryDelay: { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 } }).finish()),
+      pack(
+        'google.rpc.RetryInfo',
+        RetryInfo.encode({ retryDelay: { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 } }).finish(),
+      ),
     );
   }
   const trailers = new grpc.Metadata();

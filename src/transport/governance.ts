@@ -1,12 +1,19 @@
-import * as pb from '../../gen/ts/btv/v1/governance';
+import type * as pb from '../../gen/ts/btv/v1/governance';
 import * as types from '../../gen/ts/btv/v1/types';
 import type { MessageRole } from '../engine/classifier';
+import type { ServiceHandlers } from './adapter';
 import { fromProto } from './enums';
-import { EnforcementService } from '../domain/enforcement';
-import { SystemService } from '../domain/systems';
-import { TenantService } from '../domain/tenants';
-import { RequestContext } from '../domain/context';
-import { decisionToProto, policyFromProto, summaryToProto, systemFromProto, systemToProto, tenantToProto } from './mapping';
+import type { EnforcementService } from '../domain/enforcement';
+import type { SystemService } from '../domain/systems';
+import type { TenantService } from '../domain/tenants';
+import {
+  decisionToProto,
+  policyFromProto,
+  summaryToProto,
+  systemFromProto,
+  systemToProto,
+  tenantToProto,
+} from './mapping';
 
 export interface GovernanceDeps {
   tenants: TenantService;
@@ -14,9 +21,7 @@ export interface GovernanceDeps {
   enforcement: EnforcementService;
 }
 
-type Handlers = {
-  [K in keyof pb.GovernanceServiceServer]?: (ctx: RequestContext, req: any) => Promise<unknown>; // eslint-disable-line @typescript-eslint/no-explicit-any
-};
+type Handlers = ServiceHandlers<typeof pb.GovernanceServiceService>;
 
 /** Thin handlers: proto in, domain call, proto out. */
 export function governanceHandlers(d: GovernanceDeps): Handlers {
@@ -50,7 +55,8 @@ export function governanceHandlers(d: GovernanceDeps): Handlers {
       if (r.statusIgnored) {
         message += '; operational_status and lifecycle_phase were kept: change them through OperationsService';
       }
-      if (r.promotion) message += `; candidate policy promoted (it changed ${r.promotion.changedLast24h} decision(s) in the last 24 h)`;
+      if (r.promotion)
+        message += `; candidate policy promoted (it changed ${r.promotion.changedLast24h} decision(s) in the last 24 h)`;
       return {
         status,
         systemId: r.system.id,
@@ -71,7 +77,13 @@ export function governanceHandlers(d: GovernanceDeps): Handlers {
         role: fromProto<MessageRole>(types.MessageRole, 'MESSAGE_ROLE_', m.role, `messages[${i}].role`),
         content: m.content,
       }));
-      const decision = await d.enforcement.enforce(ctx, { systemId: req.systemId, prompt: req.prompt, messages, env: req.env, artifactType: req.artifactType });
+      const decision = await d.enforcement.enforce(ctx, {
+        systemId: req.systemId,
+        prompt: req.prompt,
+        messages,
+        env: req.env,
+        artifactType: req.artifactType,
+      });
       return { decision: decisionToProto(decision) };
     },
 

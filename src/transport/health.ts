@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
-import { HealthCheckRequest, HealthCheckResponse, HealthCheckResponse_ServingStatus as Serving, HealthService } from '../../gen/ts/grpc/health/v1/health';
+import type { HealthCheckRequest, HealthCheckResponse } from '../../gen/ts/grpc/health/v1/health';
+import { HealthCheckResponse_ServingStatus as Serving, HealthService } from '../../gen/ts/grpc/health/v1/health';
 import { decoded, tolerantDefinition } from './decoding';
 
 /**
@@ -9,7 +10,11 @@ import { decoded, tolerantDefinition } from './decoding';
  */
 export class Health {
   private readonly statuses = new Map<string, Serving>();
-  private readonly watchers = new Set<{ service: string; call: grpc.ServerWritableStream<HealthCheckRequest, HealthCheckResponse>; last?: Serving }>();
+  private readonly watchers = new Set<{
+    service: string;
+    call: grpc.ServerWritableStream<HealthCheckRequest, HealthCheckResponse>;
+    last?: Serving;
+  }>();
 
   constructor(services: string[]) {
     for (const s of ['', ...services]) this.statuses.set(s, Serving.NOT_SERVING);
@@ -37,14 +42,18 @@ export class Health {
   addTo(server: grpc.Server): void {
     // Tolerant decoding: a service name that is not UTF-8 is the caller's bad input, not INTERNAL.
     server.addService(tolerantDefinition(HealthService), {
-      check: (call: grpc.ServerUnaryCall<HealthCheckRequest, HealthCheckResponse>, callback: grpc.sendUnaryData<HealthCheckResponse>) => {
+      check: (
+        call: grpc.ServerUnaryCall<HealthCheckRequest, HealthCheckResponse>,
+        callback: grpc.sendUnaryData<HealthCheckResponse>,
+      ) => {
         const bad = badRequest(call.request);
         if (bad) {
           callback(bad);
           return;
         }
         const status = this.statuses.get(call.request.service);
-        if (status === undefined) callback({ code: grpc.status.NOT_FOUND, details: `unknown service "${call.request.service.slice(0, 200)}"` });
+        if (status === undefined)
+          callback({ code: grpc.status.NOT_FOUND, details: `unknown service "${call.request.service.slice(0, 200)}"` });
         else callback(null, { status });
       },
       watch: (call: grpc.ServerWritableStream<HealthCheckRequest, HealthCheckResponse>) => {
@@ -61,7 +70,11 @@ export class Health {
     });
   }
 
-  private send(w: { service: string; call: grpc.ServerWritableStream<HealthCheckRequest, HealthCheckResponse>; last?: Serving }): void {
+  private send(w: {
+    service: string;
+    call: grpc.ServerWritableStream<HealthCheckRequest, HealthCheckResponse>;
+    last?: Serving;
+  }): void {
     const status = this.statuses.get(w.service) ?? Serving.SERVICE_UNKNOWN;
     if (status === w.last || w.call.cancelled) return;
     w.last = status;

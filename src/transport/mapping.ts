@@ -1,13 +1,14 @@
 import * as pb from '../../gen/ts/btv/v1/types';
-import { DecisionResult } from '../domain/enforcement';
-import { ComplianceSummary, SystemInput } from '../domain/systems';
-import { AiSystem, EnforcementMode, Policy, Tenant } from '../domain/model';
+import type { DecisionResult } from '../domain/enforcement';
+import type { ComplianceSummary, SystemInput } from '../domain/systems';
+import type { AiSystem, EnforcementMode, Policy, Tenant } from '../domain/model';
 import { fromProto, toProto } from './enums';
 
 export function policyFromProto(p: pb.Policy | undefined, field: string): Policy | undefined {
   if (!p) return undefined;
   const autonomyMatrix: Policy['autonomyMatrix'] = {};
-  for (const [env, limit] of Object.entries(p.autonomyMatrix)) autonomyMatrix[env] = { maxRiskLevel: limit?.maxRiskLevel ?? 0 };
+  for (const [env, limit] of Object.entries(p.autonomyMatrix))
+    autonomyMatrix[env] = { maxRiskLevel: limit?.maxRiskLevel ?? 0 };
   const mode = fromProto<EnforcementMode>(pb.EnforcementMode, 'ENFORCEMENT_MODE_', p.mode ?? 0, `${field}.mode`);
   return { autonomyMatrix, customRules: { ...p.customRules }, ...(mode ? { mode } : {}) };
 }
@@ -15,8 +16,13 @@ export function policyFromProto(p: pb.Policy | undefined, field: string): Policy
 export function policyToProto(p: Policy | null): pb.Policy | undefined {
   if (!p) return undefined;
   const autonomyMatrix: pb.Policy['autonomyMatrix'] = {};
-  for (const [env, limit] of Object.entries(p.autonomyMatrix)) autonomyMatrix[env] = { maxRiskLevel: limit.maxRiskLevel };
-  return { autonomyMatrix, customRules: { ...p.customRules }, mode: p.mode ? toProto(pb.EnforcementMode, 'ENFORCEMENT_MODE_', p.mode) : undefined };
+  for (const [env, limit] of Object.entries(p.autonomyMatrix))
+    autonomyMatrix[env] = { maxRiskLevel: limit.maxRiskLevel };
+  return {
+    autonomyMatrix,
+    customRules: { ...p.customRules },
+    mode: p.mode ? toProto(pb.EnforcementMode, 'ENFORCEMENT_MODE_', p.mode) : undefined,
+  };
 }
 
 export function tenantToProto(t: Tenant): pb.Tenant {
@@ -48,7 +54,12 @@ export function systemFromProto(s: pb.AiSystem | undefined): SystemInput {
     intendedPurpose: x.intendedPurpose,
     prohibitedDomains: x.prohibitedDomains,
     lifecyclePhase: fromProto(pb.LifecyclePhase, 'LIFECYCLE_PHASE_', x.lifecyclePhase, 'system.lifecycle_phase'),
-    operationalStatus: fromProto(pb.OperationalStatus, 'OPERATIONAL_STATUS_', x.operationalStatus, 'system.operational_status'),
+    operationalStatus: fromProto(
+      pb.OperationalStatus,
+      'OPERATIONAL_STATUS_',
+      x.operationalStatus,
+      'system.operational_status',
+    ),
     externalDependencies: x.externalDependencies.map((c, i) => ({
       name: c.name,
       version: c.version,

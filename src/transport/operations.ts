@@ -1,14 +1,15 @@
-import * as grpc from '@grpc/grpc-js';
-import * as pb from '../../gen/ts/btv/v1/operations';
+import type * as grpc from '@grpc/grpc-js';
+import type * as pb from '../../gen/ts/btv/v1/operations';
 import * as types from '../../gen/ts/btv/v1/types';
-import { RequestContext } from '../domain/context';
 import { DomainError, invalidArgument, systemNotFound } from '../domain/errors';
-import { LifecyclePhase, OperationalStatus } from '../domain/model';
-import { ChangeResult, OperationsService } from '../domain/operations';
+import type { LifecyclePhase, OperationalStatus } from '../domain/model';
+import type { ChangeResult, OperationsService } from '../domain/operations';
 import { SYSTEM_ID_RE } from '../domain/validation';
-import { StatusHub } from '../status/hub';
-import { Metrics } from '../telemetry/metrics';
-import { WatchEvent, WatchOptions, WatchSession, WatchStore } from '../status/watch';
+import type { StatusHub } from '../status/hub';
+import type { Metrics } from '../telemetry/metrics';
+import type { WatchEvent, WatchOptions, WatchStore } from '../status/watch';
+import { WatchSession } from '../status/watch';
+import type { ServiceHandlers } from './adapter';
 import { fromProto, toProto } from './enums';
 
 export interface OperationsDeps {
@@ -19,11 +20,10 @@ export interface OperationsDeps {
   metrics?: Metrics;
 }
 
-type Handlers = {
-  [K in keyof pb.OperationsServiceServer]?: (ctx: RequestContext, req: any, call?: any) => Promise<unknown>; // eslint-disable-line @typescript-eslint/no-explicit-any
-};
+type Handlers = ServiceHandlers<typeof pb.OperationsServiceService>;
 
-const status = (s: OperationalStatus | undefined) => (s ? toProto(types.OperationalStatus, 'OPERATIONAL_STATUS_', s) : 0);
+const status = (s: OperationalStatus | undefined) =>
+  s ? toProto(types.OperationalStatus, 'OPERATIONAL_STATUS_', s) : 0;
 const phase = (p: LifecyclePhase | undefined) => (p ? toProto(types.LifecyclePhase, 'LIFECYCLE_PHASE_', p) : 0);
 
 const statusChange = (r: ChangeResult): types.StatusChange => ({
@@ -80,7 +80,12 @@ export function operationsHandlers(d: OperationsDeps): Handlers {
     async setOperationalStatus(ctx, req: pb.SetOperationalStatusRequest): Promise<pb.SetOperationalStatusResponse> {
       const r = await d.operations.setStatus(ctx, {
         systemId: req.systemId,
-        target: fromProto<OperationalStatus>(types.OperationalStatus, 'OPERATIONAL_STATUS_', req.operationalStatus, 'operational_status'),
+        target: fromProto<OperationalStatus>(
+          types.OperationalStatus,
+          'OPERATIONAL_STATUS_',
+          req.operationalStatus,
+          'operational_status',
+        ),
         reason: req.reason,
         operatorId: req.operatorId,
         idempotencyKey: req.requestId,
@@ -91,7 +96,12 @@ export function operationsHandlers(d: OperationsDeps): Handlers {
     async setLifecyclePhase(ctx, req: pb.SetLifecyclePhaseRequest): Promise<pb.SetLifecyclePhaseResponse> {
       const r = await d.operations.setPhase(ctx, {
         systemId: req.systemId,
-        target: fromProto<LifecyclePhase>(types.LifecyclePhase, 'LIFECYCLE_PHASE_', req.lifecyclePhase, 'lifecycle_phase'),
+        target: fromProto<LifecyclePhase>(
+          types.LifecyclePhase,
+          'LIFECYCLE_PHASE_',
+          req.lifecyclePhase,
+          'lifecycle_phase',
+        ),
         reason: req.reason,
         operatorId: req.operatorId,
         idempotencyKey: req.requestId,
@@ -132,21 +142,37 @@ export function operationsHandlers(d: OperationsDeps): Handlers {
       req: pb.WatchSystemStatusRequest,
       call: grpc.ServerWritableStream<pb.WatchSystemStatusRequest, pb.WatchSystemStatusResponse>,
     ): Promise<void> {
-      if (req.systemIds.length > MAX_WATCHED) throw invalidArgument('system_ids', `must name at most ${MAX_WATCHED} systems`);
+      if (req.systemIds.length > MAX_WATCHED)
+        throw invalidArgument('system_ids', `must name at most ${MAX_WATCHED} systems`);
       // An id no system can have is unknown, as a missing one is (and never reaches the database).
       const malformed = req.systemIds.find((id) => !SYSTEM_ID_RE.test(id));
       if (malformed !== undefined) throw systemNotFound(malformed);
       const held = open.get(ctx.tenantId) ?? 0;
       if (held >= d.watch.maxPerTenant) {
-        throw new DomainError('resource_exhausted', 'RATE_LIMITED', `this tenant already holds ${held} watch streams on this server: close one first`, { group: 'watch', limit: String(d.watch.maxPerTenant) }, [], 1000);
+        throw new DomainError(
+          'resource_exhausted',
+          'RATE_LIMITED',
+          `this tenant already holds ${held} watch streams on this server: close one first`,
+          { group: 'watch', limit: String(d.watch.maxPerTenant) },
+          [],
+          1000,
+        );
       }
       open.set(ctx.tenantId, held + 1);
       d.metrics?.watchOpened(ctx.tenantId, 1);
       try {
-        const session = new WatchSession(d.watchStore, d.hub, d.watch, ctx.tenantId, [...new Set(req.systemIds)], ctx.expiresAt, {
-          write: (e) => call.write(eventToProto(e)),
-          onceDrain: (fn) => call.once('drain', fn),
-        });
+        const session = new WatchSession(
+          d.watchStore,
+          d.hub,
+          d.watch,
+          ctx.tenantId,
+          [...new Set(req.systemIds)],
+          ctx.expiresAt,
+          {
+            write: (e) => call.write(eventToProto(e)),
+            onceDrain: (fn) => call.once('drain', fn),
+          },
+        );
         call.once('cancelled', () => session.cancel());
         await session.start(req.sinceRevision);
         return await session.done;

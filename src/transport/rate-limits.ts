@@ -1,8 +1,9 @@
 import { OperationalStatus } from '../../gen/ts/btv/v1/types';
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import type { Knex } from 'knex';
-import { RateLimiterAbstract, RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
-import { RateLimitConfig, RpcGroup } from '../config';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimitConfig, RpcGroup } from '../config';
 import { DomainError } from '../domain/errors';
 
 const GROUPS: Record<string, RpcGroup> = {
@@ -22,7 +23,11 @@ const SET_OPERATIONAL_STATUS = '/btv.v1.OperationsService/SetOperationalStatus';
  * limited (a stop must get through when the quota is spent); any other target is an ordinary change.
  */
 export function groupOf(path: string, request?: unknown): RpcGroup | undefined {
-  if (path === SET_OPERATIONAL_STATUS) return (request as { operationalStatus?: number } | undefined)?.operationalStatus === OperationalStatus.OPERATIONAL_STATUS_EMERGENCY_STOP ? undefined : 'operations';
+  if (path === SET_OPERATIONAL_STATUS)
+    return (request as { operationalStatus?: number } | undefined)?.operationalStatus ===
+      OperationalStatus.OPERATIONAL_STATUS_EMERGENCY_STOP
+      ? undefined
+      : 'operations';
   return GROUPS[path] ?? (path.startsWith('/btv.v1.AuditService/') ? 'audit' : undefined);
 }
 
@@ -59,7 +64,14 @@ export class RateLimits {
         continue;
       }
       // The table comes from our migrations (20261121000006_rate_limits), so nothing waits here.
-      const shared = new RateLimiterPostgres({ ...opts, storeClient: db, storeType: 'knex', tableName: 'rate_limits', tableCreated: true, insuranceLimiter: memory });
+      const shared = new RateLimiterPostgres({
+        ...opts,
+        storeClient: db,
+        storeType: 'knex',
+        tableName: 'rate_limits',
+        tableCreated: true,
+        insuranceLimiter: memory,
+      });
       limiters.set(group, { limit, limiter: shared });
     }
     return new RateLimits(limiters);
@@ -81,7 +93,10 @@ export class RateLimits {
     };
   }
 
-  private async count(limiter: RateLimiterAbstract, tenantId: string): Promise<{ res: RateLimiterRes; exceeded: boolean }> {
+  private async count(
+    limiter: RateLimiterAbstract,
+    tenantId: string,
+  ): Promise<{ res: RateLimiterRes; exceeded: boolean }> {
     try {
       return { res: await limiter.consume(tenantId), exceeded: false };
     } catch (e) {

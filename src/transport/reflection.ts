@@ -7,7 +7,12 @@ import { create, createFileRegistry, fromBinary, toBinary } from '@bufbuild/prot
 import type { DescMessage, Message } from '@bufbuild/protobuf';
 import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 import { FileDescriptorProtoSchema, FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
-import type { DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto } from '@bufbuild/protobuf/wkt';
+import type {
+  DescriptorProto,
+  EnumDescriptorProto,
+  FieldDescriptorProto,
+  FileDescriptorProto,
+} from '@bufbuild/protobuf/wkt';
 
 const REFLECTION_PACKAGES = ['grpc.reflection.v1', 'grpc.reflection.v1alpha'] as const;
 const NOT_FOUND = grpc.status.NOT_FOUND;
@@ -74,7 +79,9 @@ function respond(index: Index, requestDesc: DescMessage, responseDesc: DescMessa
   try {
     request = fromBinary(requestDesc, raw);
   } catch {
-    return create(responseDesc, { messageResponse: errorResponse(INVALID_ARGUMENT, 'malformed ServerReflectionRequest') });
+    return create(responseDesc, {
+      messageResponse: errorResponse(INVALID_ARGUMENT, 'malformed ServerReflectionRequest'),
+    });
   }
   return create(responseDesc, {
     validHost: request.host ?? '',

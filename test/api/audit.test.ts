@@ -10,8 +10,10 @@ import {
   RiskLevel,
   Sector,
 } from '../../gen/ts/btv/v1/types';
-import { bearer, call, Clients, connect, expectError } from '../helpers/grpc';
-import { startTestServer, TestServer } from '../helpers/server';
+import type { Clients } from '../helpers/grpc';
+import { bearer, call, connect, expectError } from '../helpers/grpc';
+import type { TestServer } from '../helpers/server';
+import { startTestServer } from '../helpers/server';
 
 describe('AuditService', function () {
   let srv: TestServer;
@@ -37,39 +39,102 @@ describe('AuditService', function () {
     };
   };
   const register = (t: ReturnType<typeof tenant>, patch: Partial<AiSystem>) =>
-    call(c.governance, c.governance.registerSystem, { system: AiSystem.fromPartial({ name: 'Audit', risk: RC.RISK_CLASSIFICATION_HIGH, loggingEnabled: true, sector: Sector.SECTOR_BANKING, ...patch }) }, t.admin);
+    call(
+      c.governance,
+      c.governance.registerSystem,
+      {
+        system: AiSystem.fromPartial({
+          name: 'Audit',
+          risk: RC.RISK_CLASSIFICATION_HIGH,
+          loggingEnabled: true,
+          sector: Sector.SECTOR_BANKING,
+          ...patch,
+        }),
+      },
+      t.admin,
+    );
   const enforce = async (t: ReturnType<typeof tenant>, systemId: string, prompt: string, env = 'production') =>
-    (await call(c.governance, c.governance.enforce, { systemId, prompt, env, artifactType: '', messages: [] }, t.app)).decision!;
+    (await call(c.governance, c.governance.enforce, { systemId, prompt, env, artifactType: '', messages: [] }, t.app))
+      .decision!;
 
   describe('reviews', () => {
     it('flows from a REVIEW_REQUIRED decision to resolved, ledgered, newest first', async () => {
       const t = tenant();
-      await register(t, { id: 'grey', policy: { autonomyMatrix: { production: { maxRiskLevel: 2.5 } }, customRules: {} } });
+      await register(t, {
+        id: 'grey',
+        policy: { autonomyMatrix: { production: { maxRiskLevel: 2.5 } }, customRules: {} },
+      });
       const d1 = await enforce(t, 'grey', 'Summarise the credit policy');
       const d2 = await enforce(t, 'grey', 'Summarise the savings policy');
-      expect([d1.outcome, d2.outcome]).to.deep.equal([DO.DECISION_OUTCOME_REVIEW_REQUIRED, DO.DECISION_OUTCOME_REVIEW_REQUIRED]);
+      expect([d1.outcome, d2.outcome]).to.deep.equal([
+        DO.DECISION_OUTCOME_REVIEW_REQUIRED,
+        DO.DECISION_OUTCOME_REVIEW_REQUIRED,
+      ]);
 
       const page1 = await call(c.audit, c.audit.listPendingReviews, { limit: 1, pageToken: '' }, t.auditor);
       expect(page1).to.deep.include({ tenantId: t.tenantId, pendingCount: 2 });
       expect(page1.reviews.map((r) => r.requestId)).to.deep.equal([d2.reviewId]);
-      expect(page1.reviews[0]).to.deep.include({ status: RS.REVIEW_STATUS_PENDING, systemId: 'grey', decisionId: d2.decisionId, riskScore: d2.riskScore });
-      const page2 = await call(c.audit, c.audit.listPendingReviews, { limit: 1, pageToken: page1.nextPageToken }, t.auditor);
+      expect(page1.reviews[0]).to.deep.include({
+        status: RS.REVIEW_STATUS_PENDING,
+        systemId: 'grey',
+        decisionId: d2.decisionId,
+        riskScore: d2.riskScore,
+      });
+      const page2 = await call(
+        c.audit,
+        c.audit.listPendingReviews,
+        { limit: 1, pageToken: page1.nextPageToken },
+        t.auditor,
+      );
       expect(page2.reviews.map((r) => r.requestId)).to.deep.equal([d1.reviewId]);
       expect(page2.nextPageToken).to.equal('');
-      for (const pageToken of ['garbage', Buffer.from(JSON.stringify({ v: 1, t: t.tenantId, a: ['grey'] })).toString('base64url')]) {
-        await expectError(call(c.audit, c.audit.listPendingReviews, { limit: 1, pageToken }, t.auditor), grpc.status.INVALID_ARGUMENT, 'ERROR_REASON_INVALID_PAGE_TOKEN');
+      for (const pageToken of [
+        'garbage',
+        Buffer.from(JSON.stringify({ v: 1, t: t.tenantId, a: ['grey'] })).toString('base64url'),
+      ]) {
+        await expectError(
+          call(c.audit, c.audit.listPendingReviews, { limit: 1, pageToken }, t.auditor),
+          grpc.status.INVALID_ARGUMENT,
+          'ERROR_REASON_INVALID_PAGE_TOKEN',
+        );
       }
-      await expectError(call(c.audit, c.audit.listPendingReviews, { limit: 1, pageToken: page1.nextPageToken }, tenant().auditor), grpc.status.INVALID_ARGUMENT, 'ERROR_REASON_INVALID_PAGE_TOKEN');
+      await expectError(
+        call(c.audit, c.audit.listPendingReviews, { limit: 1, pageToken: page1.nextPageToken }, tenant().auditor),
+        grpc.status.INVALID_ARGUMENT,
+        'ERROR_REASON_INVALID_PAGE_TOKEN',
+      );
       // The tenant's own token with a cursor no row can have (a NUL) is refused, not sent to the database.
       const own = JSON.parse(Buffer.from(page1.nextPageToken, 'base64url').toString('utf8'));
       own.a[0] = 'x\u0000';
       const nul = Buffer.from(JSON.stringify(own)).toString('base64url');
-      await expectError(call(c.audit, c.audit.listPendingReviews, { limit: 1, pageToken: nul }, t.auditor), grpc.status.INVALID_ARGUMENT, 'ERROR_REASON_INVALID_PAGE_TOKEN');
+      await expectError(
+        call(c.audit, c.audit.listPendingReviews, { limit: 1, pageToken: nul }, t.auditor),
+        grpc.status.INVALID_ARGUMENT,
+        'ERROR_REASON_INVALID_PAGE_TOKEN',
+      );
 
-      await expectError(call(c.audit, c.audit.resolveReview, { requestId: d1.reviewId, approve: true, notes: 'ok' }, t.auditor), grpc.status.PERMISSION_DENIED, 'ERROR_REASON_ROLE_NOT_ALLOWED');
-      const { review } = await call(c.audit, c.audit.resolveReview, { requestId: d1.reviewId, approve: false, notes: 'not without a second opinion' }, t.admin);
-      expect(review).to.deep.include({ requestId: d1.reviewId, status: RS.REVIEW_STATUS_REJECTED, resolvedBy: 'test-admin', notes: 'not without a second opinion' });
-      await expectError(call(c.audit, c.audit.resolveReview, { requestId: d1.reviewId, approve: true, notes: '' }, t.admin), grpc.status.FAILED_PRECONDITION, 'ERROR_REASON_REVIEW_ALREADY_RESOLVED');
+      await expectError(
+        call(c.audit, c.audit.resolveReview, { requestId: d1.reviewId, approve: true, notes: 'ok' }, t.auditor),
+        grpc.status.PERMISSION_DENIED,
+        'ERROR_REASON_ROLE_NOT_ALLOWED',
+      );
+      const { review } = await call(
+        c.audit,
+        c.audit.resolveReview,
+        { requestId: d1.reviewId, approve: false, notes: 'not without a second opinion' },
+        t.admin,
+      );
+      expect(review).to.deep.include({
+        requestId: d1.reviewId,
+        status: RS.REVIEW_STATUS_REJECTED,
+        resolvedBy: 'test-admin',
+        notes: 'not without a second opinion',
+      });
+      await expectError(
+        call(c.audit, c.audit.resolveReview, { requestId: d1.reviewId, approve: true, notes: '' }, t.admin),
+        grpc.status.FAILED_PRECONDITION,
+        'ERROR_REASON_REVIEW_ALREADY_RESOLVED',
+      );
 
       const after = await call(c.audit, c.audit.listPendingReviews, { limit: 0, pageToken: '' }, t.auditor);
       expect(after.pendingCount).to.equal(1);
@@ -82,8 +147,10 @@ describe('AuditService', function () {
 
     it('refuses a page token whose cursor time is outside years 1..9999 or not as the server writes it: INVALID_PAGE_TOKEN, not INTERNAL', async () => {
       const t = tenant();
-      const token = (createdAt: string) => Buffer.from(JSON.stringify({ v: 1, t: t.tenantId, a: [createdAt, 'REV-x'] })).toString('base64url');
-      const list = (createdAt: string) => call(c.audit, c.audit.listPendingReviews, { limit: 1, pageToken: token(createdAt) }, t.auditor);
+      const token = (createdAt: string) =>
+        Buffer.from(JSON.stringify({ v: 1, t: t.tenantId, a: [createdAt, 'REV-x'] })).toString('base64url');
+      const list = (createdAt: string) =>
+        call(c.audit, c.audit.listPendingReviews, { limit: 1, pageToken: token(createdAt) }, t.auditor);
       // The extremes a JS Date holds. PostgreSQL refuses the earliest here (and the latest, 22009, in
       // the review's setup): the query failed and the call answered INTERNAL.
       const bad = [
@@ -100,7 +167,10 @@ describe('AuditService', function () {
       ];
       for (const createdAt of bad) {
         const e = await expectError(list(createdAt), grpc.status.INVALID_ARGUMENT, 'ERROR_REASON_INVALID_PAGE_TOKEN');
-        expect(e.fieldViolations.map((v) => v.field), createdAt).to.deep.equal(['page_token']);
+        expect(
+          e.fieldViolations.map((v) => v.field),
+          createdAt,
+        ).to.deep.equal(['page_token']);
       }
       for (const createdAt of ['0001-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z', new Date().toISOString()]) {
         expect((await list(createdAt)).reviews, createdAt).to.deep.equal([]);
@@ -109,13 +179,30 @@ describe('AuditService', function () {
 
     it('answers NOT_FOUND for an unknown review and for another tenant review', async () => {
       const t = tenant();
-      await register(t, { id: 'grey', policy: { autonomyMatrix: { production: { maxRiskLevel: 2.5 } }, customRules: {} } });
+      await register(t, {
+        id: 'grey',
+        policy: { autonomyMatrix: { production: { maxRiskLevel: 2.5 } }, customRules: {} },
+      });
       const d = await enforce(t, 'grey', 'Summarise the credit policy');
       const other = tenant();
-      await expectError(call(c.audit, c.audit.resolveReview, { requestId: d.reviewId, approve: true, notes: '' }, other.admin), grpc.status.NOT_FOUND, 'ERROR_REASON_REVIEW_NOT_FOUND');
-      await expectError(call(c.audit, c.audit.resolveReview, { requestId: 'REV-nope', approve: true, notes: '' }, t.admin), grpc.status.NOT_FOUND, 'ERROR_REASON_REVIEW_NOT_FOUND');
-      await expectError(call(c.audit, c.audit.resolveReview, { requestId: 'REV-\u0000x', approve: true, notes: '' }, t.admin), grpc.status.NOT_FOUND, 'ERROR_REASON_REVIEW_NOT_FOUND');
-      expect((await call(c.audit, c.audit.listPendingReviews, { limit: 10, pageToken: '' }, other.auditor)).pendingCount).to.equal(0);
+      await expectError(
+        call(c.audit, c.audit.resolveReview, { requestId: d.reviewId, approve: true, notes: '' }, other.admin),
+        grpc.status.NOT_FOUND,
+        'ERROR_REASON_REVIEW_NOT_FOUND',
+      );
+      await expectError(
+        call(c.audit, c.audit.resolveReview, { requestId: 'REV-nope', approve: true, notes: '' }, t.admin),
+        grpc.status.NOT_FOUND,
+        'ERROR_REASON_REVIEW_NOT_FOUND',
+      );
+      await expectError(
+        call(c.audit, c.audit.resolveReview, { requestId: 'REV-\u0000x', approve: true, notes: '' }, t.admin),
+        grpc.status.NOT_FOUND,
+        'ERROR_REASON_REVIEW_NOT_FOUND',
+      );
+      expect(
+        (await call(c.audit, c.audit.listPendingReviews, { limit: 10, pageToken: '' }, other.auditor)).pendingCount,
+      ).to.equal(0);
     });
   });
 
@@ -123,8 +210,18 @@ describe('AuditService', function () {
     it('counts the tenant decisions only, with violations, average, reasons and threats', async () => {
       const t = tenant();
       await register(t, { id: 'stats', risk: RC.RISK_CLASSIFICATION_LIMITED, sector: Sector.SECTOR_GENERAL });
-      const empty = await call(c.audit, c.audit.getComplianceStatistics, { since: undefined, until: undefined }, t.auditor);
-      expect(empty.statistics).to.deep.include({ totalDecisions: 0, totalViolations: 0, avgRiskScore: 0, mostCommonReason: '' });
+      const empty = await call(
+        c.audit,
+        c.audit.getComplianceStatistics,
+        { since: undefined, until: undefined },
+        t.auditor,
+      );
+      expect(empty.statistics).to.deep.include({
+        totalDecisions: 0,
+        totalViolations: 0,
+        avgRiskScore: 0,
+        mostCommonReason: '',
+      });
       expect(empty.complianceStatus).to.equal('healthy');
       const decisions = [
         await enforce(t, 'stats', 'Draft a friendly welcome email'),
@@ -145,11 +242,23 @@ describe('AuditService', function () {
       expect(r.complianceStatus).to.equal('critical'); // 1 of 3 is above the 30% threshold
 
       // Times the database cannot hold are a bad argument naming the field, not an internal error.
-      for (const [field, since, until] of [['since', new Date(-8.6e15), undefined], ['until', undefined, new Date(Date.parse('+020000-01-01T00:00:00Z'))]] as const) {
-        const e = await expectError(call(c.audit, c.audit.getComplianceStatistics, { since, until }, t.auditor), grpc.status.INVALID_ARGUMENT, 'ERROR_REASON_INVALID_ARGUMENT');
+      for (const [field, since, until] of [
+        ['since', new Date(-8.6e15), undefined],
+        ['until', undefined, new Date(Date.parse('+020000-01-01T00:00:00Z'))],
+      ] as const) {
+        const e = await expectError(
+          call(c.audit, c.audit.getComplianceStatistics, { since, until }, t.auditor),
+          grpc.status.INVALID_ARGUMENT,
+          'ERROR_REASON_INVALID_ARGUMENT',
+        );
         expect(e.fieldViolations[0].field).to.equal(field);
       }
-      const future = await call(c.audit, c.audit.getComplianceStatistics, { since: new Date(Date.now() + 3600_000), until: undefined }, t.auditor);
+      const future = await call(
+        c.audit,
+        c.audit.getComplianceStatistics,
+        { since: new Date(Date.now() + 3600_000), until: undefined },
+        t.auditor,
+      );
       expect(future.statistics!.totalDecisions).to.equal(0);
       await expectError(
         call(c.audit, c.audit.getComplianceStatistics, { since: new Date(2000), until: new Date(1000) }, t.auditor),
@@ -181,11 +290,36 @@ describe('AuditService', function () {
         trainingFlops: 2e25,
         euDatabaseId: 'EU-DB-1',
         intendedPurpose: 'Credit scoring',
-        externalDependencies: [{ name: 'base-model', version: '1', vendor: 'v', licenseType: 'proprietary', riskLevel: RiskLevel.RISK_LEVEL_HIGH, vulnerabilities: [] }],
+        externalDependencies: [
+          {
+            name: 'base-model',
+            version: '1',
+            vendor: 'v',
+            licenseType: 'proprietary',
+            riskLevel: RiskLevel.RISK_LEVEL_HIGH,
+            vulnerabilities: [],
+          },
+        ],
       });
       await enforce(t, 'rep', 'Summarise the credit policy');
-      await call(c.operations, c.operations.emergencyStop, { systemId: 'rep', reason: 'drill', operatorId: '', requestId: '' }, t.admin);
-      await call(c.operations, c.operations.setOperationalStatus, { systemId: 'rep', operationalStatus: OS.OPERATIONAL_STATUS_ACTIVE, reason: 'drill over', operatorId: '', requestId: '' }, t.admin);
+      await call(
+        c.operations,
+        c.operations.emergencyStop,
+        { systemId: 'rep', reason: 'drill', operatorId: '', requestId: '' },
+        t.admin,
+      );
+      await call(
+        c.operations,
+        c.operations.setOperationalStatus,
+        {
+          systemId: 'rep',
+          operationalStatus: OS.OPERATIONAL_STATUS_ACTIVE,
+          reason: 'drill over',
+          operatorId: '',
+          requestId: '',
+        },
+        t.admin,
+      );
       const r2 = await get();
       expect(art(r2, 'Art. 71')).to.deep.include({ status: 'compliant', evidence: 'registered as EU-DB-1' });
       expect(art(r2, 'Art. 9').status).to.equal('compliant');
@@ -200,7 +334,11 @@ describe('AuditService', function () {
     it('answers NOT_FOUND for another tenant system', async () => {
       const t = tenant();
       await register(t, { id: 'mine' });
-      await expectError(call(c.audit, c.audit.getComplianceReport, { systemId: 'mine' }, tenant().auditor), grpc.status.NOT_FOUND, 'ERROR_REASON_SYSTEM_NOT_FOUND');
+      await expectError(
+        call(c.audit, c.audit.getComplianceReport, { systemId: 'mine' }, tenant().auditor),
+        grpc.status.NOT_FOUND,
+        'ERROR_REASON_SYSTEM_NOT_FOUND',
+      );
     });
   });
 });

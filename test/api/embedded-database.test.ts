@@ -14,10 +14,12 @@ import { Client } from 'pg';
 import { AiSystem, RiskClassification } from '../../gen/ts/btv/v1/types';
 import { HealthCheckResponse_ServingStatus, HealthClient } from '../../gen/ts/grpc/health/v1/health';
 import { mintToken } from '../../src/auth/tokens';
-import { Role } from '../../src/domain/context';
+import type { Role } from '../../src/domain/context';
 import { serverUser, startEmbeddedPostgres } from '../../src/store/embedded-postgres';
-import { bearer, call, Clients, connect, expectError } from '../helpers/grpc';
-import { btv, runToExit, ServerProcess, spawnServer } from '../helpers/process';
+import type { Clients } from '../helpers/grpc';
+import { bearer, call, connect, expectError } from '../helpers/grpc';
+import type { ServerProcess } from '../helpers/process';
+import { btv, runToExit, spawnServer } from '../helpers/process';
 
 const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 /** A data folder of its own, in a temporary folder the database's user (postgres, as root) may pass through. */
@@ -26,19 +28,30 @@ const dataFolder = (prefix: string) => {
   fs.chmodSync(parent, 0o711);
   return path.join(parent, 'data');
 };
-const system = (id: string, purpose = '') => AiSystem.fromPartial({ id, name: id, intendedPurpose: purpose, risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL });
+const system = (id: string, purpose = '') =>
+  AiSystem.fromPartial({
+    id,
+    name: id,
+    intendedPurpose: purpose,
+    risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL,
+  });
 const have = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const isRoot = process.getuid?.() === 0;
 
 function minter(secret: string) {
   const key = crypto.createSecretKey(Buffer.from(secret));
-  return (tenantId: string, role: Role) => mintToken({ tenantId, role, subject: `embedded-${role}`, ttlSeconds: 600, algorithm: 'HS256', key });
+  return (tenantId: string, role: Role) =>
+    mintToken({ tenantId, role, subject: `embedded-${role}`, ttlSeconds: 600, algorithm: 'HS256', key });
 }
 
 /** A server process on its own embedded database, with the tokens to call it. */
 async function serve(dataDir: string, wrap: string[] = [], env: Record<string, string> = {}) {
   const secret = crypto.randomBytes(48).toString('base64url');
-  const proc = await spawnServer({ BTV_DATA_DIR: dataDir, BTV_JWT_SECRET: secret, BTV_CHECKPOINT_INTERVAL_MS: '0', ...env }, 90_000, wrap);
+  const proc = await spawnServer(
+    { BTV_DATA_DIR: dataDir, BTV_JWT_SECRET: secret, BTV_CHECKPOINT_INTERVAL_MS: '0', ...env },
+    90_000,
+    wrap,
+  );
   const c = connect(`127.0.0.1:${proc.port}`);
   const tenantId = crypto.randomUUID();
   const mint = minter(secret);
@@ -54,7 +67,10 @@ function childrenOf(pid: number): number[] {
   }
 }
 
-async function stop(s: { proc: ServerProcess; c: Clients } | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+async function stop(
+  s: { proc: ServerProcess; c: Clients } | undefined,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<void> {
   if (!s) return;
   s.c.close();
   if (s.proc.child.exitCode === null && s.proc.child.signalCode === null) {
@@ -90,24 +106,47 @@ describe('the embedded database (the default of npm start)', function () {
     }
     const trace = path.join(tmp('btv-fsync-trace-'), 'trace');
     const dataDir = dataFolder('btv-fsync-');
-    running = await serve(dataDir, ['strace', '-f', '-qq', '-y', '-e', 'trace=fsync,fdatasync,sync_file_range', '-o', trace]);
-    const walSyncs = () => fs.readFileSync(trace, 'utf8').split('\n').filter((l) => /(fsync|fdatasync|sync_file_range)\(\d+<[^>]*\/pg_wal\//.test(l)).length;
+    running = await serve(dataDir, [
+      'strace',
+      '-f',
+      '-qq',
+      '-y',
+      '-e',
+      'trace=fsync,fdatasync,sync_file_range',
+      '-o',
+      trace,
+    ]);
+    const walSyncs = () =>
+      fs
+        .readFileSync(trace, 'utf8')
+        .split('\n')
+        .filter((l) => /(fsync|fdatasync|sync_file_range)\(\d+<[^>]*\/pg_wal\//.test(l)).length;
     const dev = running.md('dev');
     await call(running.c.governance, running.c.governance.registerSystem, { system: system('warm') }, dev);
 
     const before = walSyncs();
     const sequential = 20;
-    for (let i = 0; i < sequential; i++) await call(running.c.governance, running.c.governance.registerSystem, { system: system(`seq-${i}`) }, dev);
+    for (let i = 0; i < sequential; i++)
+      await call(running.c.governance, running.c.governance.registerSystem, { system: system(`seq-${i}`) }, dev);
     const afterSequential = walSyncs();
     // Each call waited for its own commit: at least one flush of the WAL each.
     expect(afterSequential - before, `WAL flushes for ${sequential} sequential commits`).to.be.at.least(sequential);
 
-    await Promise.all(Array.from({ length: 200 }, (_, i) => call(running!.c.governance, running!.c.governance.registerSystem, { system: system(`par-${i}`) }, dev)));
+    await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        call(running!.c.governance, running!.c.governance.registerSystem, { system: system(`par-${i}`) }, dev),
+      ),
+    );
     running.c.close();
     // The server itself is strace's child: strace passes no signal on, and exits when its tracees have.
     process.kill(childrenOf(running.proc.child.pid!)[0], 'SIGTERM');
     await running.proc.exited;
-    const totals = JSON.parse(running.proc.stdout().split('\n').find((l) => l.includes('"group commit totals"'))!);
+    const totals = JSON.parse(
+      running.proc
+        .stdout()
+        .split('\n')
+        .find((l) => l.includes('"group commit totals"'))!,
+    );
     const commits = totals.batches + totals.optimisticBatches;
     expect(totals.jobs + totals.optimisticJobs, 'jobs').to.equal(1 + sequential + 200);
     expect(commits, 'group commits').to.be.below(1 + sequential + 200);
@@ -119,16 +158,25 @@ describe('the embedded database (the default of npm start)', function () {
   it('keeps its data folder private whatever the umask: nothing readable or writable by others, no file by the group', async () => {
     const dataDir = dataFolder('btv-perms-');
     running = await serve(dataDir, ['sh', '-c', 'umask 000; exec "$0" "$@"']);
-    await call(running.c.governance, running.c.governance.registerSystem, { system: system('private', 'patient triage') }, running.md('dev'));
+    await call(
+      running.c.governance,
+      running.c.governance.registerSystem,
+      { system: system('private', 'patient triage') },
+      running.md('dev'),
+    );
     const entries = walk(dataDir);
     expect(entries.length).to.be.greaterThan(100); // the database's own files are included
-    const open = entries.filter((e) => (e.mode & 0o007) !== 0 || (!e.isDir && (e.mode & 0o077) !== 0) || (e.isDir && (e.mode & 0o066) !== 0));
+    const open = entries.filter(
+      (e) => (e.mode & 0o007) !== 0 || (!e.isDir && (e.mode & 0o077) !== 0) || (e.isDir && (e.mode & 0o066) !== 0),
+    );
     expect(open.map((e) => `${e.file} ${e.mode.toString(8)}`)).to.deep.equal([]);
     if (isRoot) {
       // Another local user reads neither our secrets nor the write-ahead log.
       const wal = entries.find((e) => e.file.includes(`${path.sep}pg_wal${path.sep}`) && !e.isDir)!.file;
       for (const f of [path.join(dataDir, 'jwt-secret'), path.join(dataDir, 'postgres-password'), wal]) {
-        const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'cat', f], { encoding: 'utf8' });
+        const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'cat', f], {
+          encoding: 'utf8',
+        });
         expect(r.status, `nobody reading ${f}`).to.not.equal(0);
       }
     }
@@ -137,13 +185,26 @@ describe('the embedded database (the default of npm start)', function () {
   it('lets the CLI work on the database while the server runs, and keeps serving after it', async () => {
     const dataDir = dataFolder('btv-cli-live-');
     running = await serve(dataDir);
-    await call(running.c.governance, running.c.governance.registerSystem, { system: system('live') }, running.md('dev'));
+    await call(
+      running.c.governance,
+      running.c.governance.registerSystem,
+      { system: system('live') },
+      running.md('dev'),
+    );
     const out = path.join(tmp('btv-cli-out-'), 'export.jsonl');
-    const r = await btv(['ledger', 'export', '--tenant', running.tenantId, '--out', out], { BTV_DATA_DIR: dataDir, BTV_JWT_SECRET: running.secret });
+    const r = await btv(['ledger', 'export', '--tenant', running.tenantId, '--out', out], {
+      BTV_DATA_DIR: dataDir,
+      BTV_JWT_SECRET: running.secret,
+    });
     expect(r.code, r.stderr).to.equal(0);
     expect(fs.readFileSync(out, 'utf8')).to.contain('"event_type":"system.registered"');
     // The CLI joined the server's database instead of starting (and then stopping) its own.
-    const { system: got } = await call(running.c.governance, running.c.governance.getSystem, { systemId: 'live' }, running.md('auditor'));
+    const { system: got } = await call(
+      running.c.governance,
+      running.c.governance.getSystem,
+      { systemId: 'live' },
+      running.md('auditor'),
+    );
     expect(got!.id).to.equal('live');
   });
 
@@ -151,7 +212,13 @@ describe('the embedded database (the default of npm start)', function () {
     const dataDir = dataFolder('btv-corrupt-');
     running = await serve(dataDir);
     const dev = running.md('dev');
-    for (let i = 0; i < 30; i++) await call(running.c.governance, running.c.governance.registerSystem, { system: system(`c-${i}`, 'x'.repeat(200)) }, dev);
+    for (let i = 0; i < 30; i++)
+      await call(
+        running.c.governance,
+        running.c.governance.registerSystem,
+        { system: system(`c-${i}`, 'x'.repeat(200)) },
+        dev,
+      );
     // Where the ledger's table lives on disk, asked of the running database.
     const pg = await startEmbeddedPostgres(dataDir);
     const client = new Client({ connectionString: pg.url });
@@ -172,9 +239,18 @@ describe('the embedded database (the default of npm start)', function () {
     const md = (role: Role) => bearer(mint(tenantId, role));
     const v = await call(running.c.audit, running.c.audit.verifyLedger, {}, md('auditor'));
     expect(v).to.include({ valid: false, problem: 'unreadable', firstInvalidSequence: 1 });
-    await expectError(call(running.c.governance, running.c.governance.registerSystem, { system: system('after') }, md('dev')), grpc.status.UNAVAILABLE, 'ERROR_REASON_STORAGE_DAMAGED');
     await expectError(
-      call(running.c.governance, running.c.governance.enforce, { systemId: 'c-1', prompt: 'Summarise the policy', env: 'development', artifactType: '', messages: [] }, md('app')),
+      call(running.c.governance, running.c.governance.registerSystem, { system: system('after') }, md('dev')),
+      grpc.status.UNAVAILABLE,
+      'ERROR_REASON_STORAGE_DAMAGED',
+    );
+    await expectError(
+      call(
+        running.c.governance,
+        running.c.governance.enforce,
+        { systemId: 'c-1', prompt: 'Summarise the policy', env: 'development', artifactType: '', messages: [] },
+        md('app'),
+      ),
       grpc.status.UNAVAILABLE,
       'ERROR_REASON_STORAGE_DAMAGED',
     );
@@ -182,7 +258,7 @@ describe('the embedded database (the default of npm start)', function () {
     expect(health).to.equal('NOT_SERVING');
   });
 
-  it('says why it cannot start: the database\'s own error, not a bare failure', async () => {
+  it("says why it cannot start: the database's own error, not a bare failure", async () => {
     const dataDir = dataFolder('btv-badconf-');
     running = await serve(dataDir);
     await stop(running);
@@ -190,7 +266,9 @@ describe('the embedded database (the default of npm start)', function () {
     fs.appendFileSync(path.join(dataDir, 'postgres', 'postgresql.auto.conf'), "\nshared_buffers = 'lots'\n");
     const r = await runToExit({ BTV_DATA_DIR: dataDir, BTV_JWT_SECRET: crypto.randomBytes(48).toString('base64url') });
     expect(r.code).to.equal(1);
-    expect(r.output, r.output).to.contain('start-up failed').and.to.match(/shared_buffers/);
+    expect(r.output, r.output)
+      .to.contain('start-up failed')
+      .and.to.match(/shared_buffers/);
   });
 
   it('answers a full disk UNAVAILABLE (nothing written) and works again once space is freed', async function () {
@@ -219,7 +297,12 @@ describe('the embedded database (the default of npm start)', function () {
       }
       let refused: grpc.ServiceError | undefined;
       for (let i = 0; i < 200 && !refused; i++) {
-        await call(running.c.governance, running.c.governance.registerSystem, { system: system(`full-${i}`, 'y'.repeat(1900)) }, dev).catch((e: grpc.ServiceError) => (refused = e));
+        await call(
+          running.c.governance,
+          running.c.governance.registerSystem,
+          { system: system(`full-${i}`, 'y'.repeat(1900)) },
+          dev,
+        ).catch((e: grpc.ServiceError) => (refused = e));
       }
       expect(refused, 'a write on the full disk').to.exist;
       expect(refused!.code, refused!.message).to.equal(grpc.status.UNAVAILABLE);
@@ -227,7 +310,12 @@ describe('the embedded database (the default of npm start)', function () {
       fs.rmSync(filler);
       let back = false;
       for (let i = 0; i < 50 && !back; i++) {
-        back = await call(running.c.governance, running.c.governance.registerSystem, { system: system(`after-${i}`) }, dev).then(
+        back = await call(
+          running.c.governance,
+          running.c.governance.registerSystem,
+          { system: system(`after-${i}`) },
+          dev,
+        ).then(
           () => true,
           () => new Promise<boolean>((r) => setTimeout(() => r(false), 200)),
         );
@@ -263,10 +351,22 @@ describe('the embedded database on a shared machine and under concurrent starts 
   };
   /** The temp-dir folder named after a data folder, where its socket goes when it cannot go in the data folder. */
   const socketNameFor = (dataDir: string) =>
-    path.join(os.tmpdir(), `btv-pg-${crypto.createHash('sha256').update(path.join(path.resolve(dataDir), 'postgres')).digest('hex').slice(0, 16)}`);
+    path.join(
+      os.tmpdir(),
+      `btv-pg-${crypto
+        .createHash('sha256')
+        .update(path.join(path.resolve(dataDir), 'postgres'))
+        .digest('hex')
+        .slice(0, 16)}`,
+    );
   /** The socket folder of the server running on a data folder, from its lock file. */
-  const socketOf = (dataDir: string) => fs.readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[4].trim();
-  const serverUid = () => (isRoot ? Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim()) : process.getuid!());
+  const socketOf = (dataDir: string) =>
+    fs
+      .readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')
+      .split('\n')[4]
+      .trim();
+  const serverUid = () =>
+    isRoot ? Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim()) : process.getuid!();
   const selectOne = async (url: string) => {
     const client = new Client({ connectionString: url });
     await client.connect();
@@ -277,7 +377,7 @@ describe('the embedded database on a shared machine and under concurrent starts 
     }
   };
 
-  it('never uses or changes what another user put at its socket folder\'s name in the temp dir (a symlink, a folder of theirs)', async () => {
+  it("never uses or changes what another user put at its socket folder's name in the temp dir (a symlink, a folder of theirs)", async () => {
     const dataDir = deepDataFolder('btv-socklink-');
     const planted = socketNameFor(dataDir);
     const victim = tmp('btv-victim-');
@@ -290,13 +390,21 @@ describe('the embedded database on a shared machine and under concurrent starts 
         const sock = socketOf(dataDir);
         expect(fs.realpathSync(sock), 'socket folder').to.not.equal(fs.realpathSync(victim));
         const st = fs.lstatSync(sock);
-        expect({ dir: st.isDirectory(), uid: st.uid, mode: (st.mode & 0o7777).toString(8) }).to.deep.equal({ dir: true, uid: serverUid(), mode: '700' });
+        expect({ dir: st.isDirectory(), uid: st.uid, mode: (st.mode & 0o7777).toString(8) }).to.deep.equal({
+          dir: true,
+          uid: serverUid(),
+          mode: '700',
+        });
       } finally {
         await pg.stop();
       }
       // The symlink's target is as it was: not handed to the database's user, not made private, empty.
       const v = fs.statSync(victim);
-      expect({ uid: v.uid, mode: (v.mode & 0o7777).toString(8), entries: fs.readdirSync(victim) }).to.deep.equal({ uid: process.getuid!(), mode: '755', entries: [] });
+      expect({ uid: v.uid, mode: (v.mode & 0o7777).toString(8), entries: fs.readdirSync(victim) }).to.deep.equal({
+        uid: process.getuid!(),
+        mode: '755',
+        entries: [],
+      });
       expect(fs.lstatSync(planted).isSymbolicLink()).to.equal(true);
 
       if (isRoot) {
@@ -313,7 +421,11 @@ describe('the embedded database on a shared machine and under concurrent starts 
           await pg.stop();
         }
         const p = fs.lstatSync(planted);
-        expect({ uid: p.uid, mode: (p.mode & 0o7777).toString(8), entries: fs.readdirSync(planted) }).to.deep.equal({ uid: 65534, mode: '777', entries: [] });
+        expect({ uid: p.uid, mode: (p.mode & 0o7777).toString(8), entries: fs.readdirSync(planted) }).to.deep.equal({
+          uid: 65534,
+          mode: '777',
+          entries: [],
+        });
       }
     } finally {
       fs.rmSync(planted, { recursive: true, force: true });
@@ -327,12 +439,20 @@ describe('the embedded database on a shared machine and under concurrent starts 
     fs.mkdirSync(odd, { mode: 0o711 });
     const dataDir = path.join(odd, 'data');
     running = await serve(dataDir);
-    await call(running.c.governance, running.c.governance.registerSystem, { system: system('odd-path') }, running.md('dev'));
+    await call(
+      running.c.governance,
+      running.c.governance.registerSystem,
+      { system: system('odd-path') },
+      running.md('dev'),
+    );
     const sock = socketOf(dataDir);
     expect(sock, 'socket folder').to.not.match(/[,\s"'\\]/);
     expect((fs.lstatSync(sock).mode & 0o7777).toString(8)).to.equal('700');
     const out = path.join(tmp('btv-comma-out-'), 'export.jsonl');
-    const r = await btv(['ledger', 'export', '--tenant', running.tenantId, '--out', out], { BTV_DATA_DIR: dataDir, BTV_JWT_SECRET: running.secret });
+    const r = await btv(['ledger', 'export', '--tenant', running.tenantId, '--out', out], {
+      BTV_DATA_DIR: dataDir,
+      BTV_JWT_SECRET: running.secret,
+    });
     expect(r.code, r.stderr).to.equal(0);
     expect(fs.readFileSync(out, 'utf8')).to.contain('"event_type":"system.registered"');
   });
@@ -340,15 +460,35 @@ describe('the embedded database on a shared machine and under concurrent starts 
   it('refuses a second server on the same data folder, naming the folder and the first server, which keeps serving; the CLI still joins', async () => {
     const dataDir = dataFolder('btv-second-');
     running = await serve(dataDir);
-    await call(running.c.governance, running.c.governance.registerSystem, { system: system('first') }, running.md('dev'));
-    const second = await runToExit({ BTV_DATA_DIR: dataDir, BTV_JWT_SECRET: running.secret, BTV_CHECKPOINT_INTERVAL_MS: '0' });
+    await call(
+      running.c.governance,
+      running.c.governance.registerSystem,
+      { system: system('first') },
+      running.md('dev'),
+    );
+    const second = await runToExit({
+      BTV_DATA_DIR: dataDir,
+      BTV_JWT_SECRET: running.secret,
+      BTV_CHECKPOINT_INTERVAL_MS: '0',
+    });
     expect(second.code, second.output).to.not.equal(0);
-    expect(second.output).to.contain('another btv server').and.to.contain(`process ${running.proc.child.pid}`).and.to.contain(dataDir);
+    expect(second.output)
+      .to.contain('another btv server')
+      .and.to.contain(`process ${running.proc.child.pid}`)
+      .and.to.contain(dataDir);
     // The refused one changed nothing: the first serves on, and the CLI joins its database.
-    const { system: got } = await call(running.c.governance, running.c.governance.getSystem, { systemId: 'first' }, running.md('auditor'));
+    const { system: got } = await call(
+      running.c.governance,
+      running.c.governance.getSystem,
+      { systemId: 'first' },
+      running.md('auditor'),
+    );
     expect(got!.id).to.equal('first');
     const out = path.join(tmp('btv-second-out-'), 'export.jsonl');
-    const r = await btv(['ledger', 'export', '--tenant', running.tenantId, '--out', out], { BTV_DATA_DIR: dataDir, BTV_JWT_SECRET: running.secret });
+    const r = await btv(['ledger', 'export', '--tenant', running.tenantId, '--out', out], {
+      BTV_DATA_DIR: dataDir,
+      BTV_JWT_SECRET: running.secret,
+    });
     expect(r.code, r.stderr).to.equal(0);
     // A server killed outright leaves its lock behind: the next one takes it over.
     const { tenantId, secret } = running;
@@ -357,7 +497,12 @@ describe('the embedded database on a shared machine and under concurrent starts 
     expect(fs.existsSync(path.join(dataDir, 'server.lock')), 'lock left by the killed server').to.equal(true);
     running = await serve(dataDir, [], { BTV_JWT_SECRET: secret });
     const mint = minter(secret);
-    const { system: again } = await call(running.c.governance, running.c.governance.getSystem, { systemId: 'first' }, bearer(mint(tenantId, 'auditor')));
+    const { system: again } = await call(
+      running.c.governance,
+      running.c.governance.getSystem,
+      { systemId: 'first' },
+      bearer(mint(tenantId, 'auditor')),
+    );
     expect(again!.id).to.equal('first');
   });
 
@@ -372,12 +517,22 @@ describe('the embedded database on a shared machine and under concurrent starts 
     await cli.stop();
     running = await starting;
     // The database the server uses is its own: it outlives the CLI's, which has stopped.
-    await call(running.c.governance, running.c.governance.registerSystem, { system: system('after-cli') }, running.md('dev'));
-    const { system: got } = await call(running.c.governance, running.c.governance.getSystem, { systemId: 'after-cli' }, running.md('auditor'));
+    await call(
+      running.c.governance,
+      running.c.governance.registerSystem,
+      { system: system('after-cli') },
+      running.md('dev'),
+    );
+    const { system: got } = await call(
+      running.c.governance,
+      running.c.governance.getSystem,
+      { systemId: 'after-cli' },
+      running.md('auditor'),
+    );
     expect(got!.id).to.equal('after-cli');
   });
 
-  it('starts at once when the database\'s lock file outlived it and its pid now belongs to another live process', async () => {
+  it("starts at once when the database's lock file outlived it and its pid now belongs to another live process", async () => {
     const dataDir = dataFolder('btv-pidreuse-');
     const pg = await startEmbeddedPostgres(dataDir);
     const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
@@ -386,7 +541,8 @@ describe('the embedded database on a shared machine and under concurrent starts 
     process.kill(postmaster, 'SIGKILL');
     await pg.stop();
     // Its other processes end once they see the postmaster gone; the lock file stays.
-    for (const t = Date.now(); backends.some((pid) => fs.existsSync(`/proc/${pid}`)) && Date.now() - t < 10_000; ) await new Promise((r) => setTimeout(r, 100));
+    for (const t = Date.now(); backends.some((pid) => fs.existsSync(`/proc/${pid}`)) && Date.now() - t < 10_000;)
+      await new Promise((r) => setTimeout(r, 100));
     expect(fs.existsSync(pidFile), 'postmaster.pid left behind').to.equal(true);
     // A process of the database's own user: PostgreSQL's own check (kill 0) then sees it alive, as it
     // does when not running as root; a root process would answer EPERM, which it takes for stale.
@@ -419,7 +575,8 @@ describe('the embedded database on a shared machine and under concurrent starts 
       expect(opened.map((o) => o.owned).sort()).to.deep.equal([false, true]);
       expect(fs.existsSync(path.join(dataDir, 'init.lock')), 'init.lock released').to.equal(false);
       // The one that joined goes first: the other stops the database it started.
-      for (const h of opened[0].owned ? [holders[1], holders[0]] : holders) expect(await h.release(), h.output()).to.equal(0);
+      for (const h of opened[0].owned ? [holders[1], holders[0]] : holders)
+        expect(await h.release(), h.output()).to.equal(0);
     } finally {
       await Promise.all(holders.map((h) => h.release()));
     }
@@ -446,7 +603,12 @@ describe('the embedded database on a shared machine and under concurrent starts 
     fs.chmodSync(shipped, 0o755);
     fs.writeFileSync(path.join(shipped, 'corpus', 'README.md'), 'rows');
     running = await serve(shipped);
-    await call(running.c.governance, running.c.governance.registerSystem, { system: system('shipped') }, running.md('dev'));
+    await call(
+      running.c.governance,
+      running.c.governance.registerSystem,
+      { system: system('shipped') },
+      running.md('dev'),
+    );
     expect((fs.statSync(shipped).mode & 0o777).toString(8)).to.equal(isRoot ? '710' : '700');
     await stop(running);
     running = undefined;
@@ -498,7 +660,9 @@ function holdDatabase(dataDir: string) {
 async function healthCheck(port: number): Promise<string> {
   const client = new HealthClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
   try {
-    const res = await new Promise<{ status: number }>((resolve, reject) => client.check({ service: '' }, (err, r) => (err ? reject(err) : resolve(r))));
+    const res = await new Promise<{ status: number }>((resolve, reject) =>
+      client.check({ service: '' }, (err, r) => (err ? reject(err) : resolve(r))),
+    );
     return HealthCheckResponse_ServingStatus[res.status];
   } finally {
     client.close();

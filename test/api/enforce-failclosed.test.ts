@@ -19,7 +19,11 @@ describe('Enforce fails closed', function () {
       const ok = await call(c.governance, c.governance.enforce, req, bearer(srv.mint('app')));
       expect(ok.decision!.outcome).to.equal(DO.DECISION_OUTCOME_APPROVED);
       await srv.app.storage.db.destroy();
-      await expectError(call(c.governance, c.governance.enforce, req, bearer(srv.mint('app'))), grpc.status.UNAVAILABLE, 'ERROR_REASON_STORAGE_UNAVAILABLE');
+      await expectError(
+        call(c.governance, c.governance.enforce, req, bearer(srv.mint('app'))),
+        grpc.status.UNAVAILABLE,
+        'ERROR_REASON_STORAGE_UNAVAILABLE',
+      );
     } finally {
       c.close();
       await srv.stop().catch(() => undefined);
@@ -35,7 +39,9 @@ describe('Enforce fails closed', function () {
       const system = AiSystem.fromPartial({ id: 'fc-2', name: 'x', risk: RC.RISK_CLASSIFICATION_MINIMAL });
       await call(c.governance, c.governance.registerSystem, { system }, bearer(srv.mint('dev', { tenantId })));
       const req = { systemId: 'fc-2', prompt: 'Say hello', env: 'development', artifactType: '', messages: [] };
-      expect((await call(c.governance, c.governance.enforce, req, bearer(srv.mint('app', { tenantId })))).decision!.outcome).to.equal(DO.DECISION_OUTCOME_APPROVED);
+      expect(
+        (await call(c.governance, c.governance.enforce, req, bearer(srv.mint('app', { tenantId })))).decision!.outcome,
+      ).to.equal(DO.DECISION_OUTCOME_APPROVED);
       await proxy.cut();
       // The status listener lost its connection: the cache must not vouch for anything now.
       const deadline = Date.now() + 2000;
@@ -43,7 +49,11 @@ describe('Enforce fails closed', function () {
       expect(srv.app.hub.healthy).to.equal(false);
       expect(await srv.app.statusCache.get(tenantId, 'fc-2')).to.deep.equal({ verified: false });
       const started = Date.now();
-      await expectError(call(c.governance, c.governance.enforce, req, bearer(srv.mint('app', { tenantId }))), grpc.status.UNAVAILABLE, 'ERROR_REASON_STORAGE_UNAVAILABLE');
+      await expectError(
+        call(c.governance, c.governance.enforce, req, bearer(srv.mint('app', { tenantId }))),
+        grpc.status.UNAVAILABLE,
+        'ERROR_REASON_STORAGE_UNAVAILABLE',
+      );
       expect(Date.now() - started).to.be.lessThan(15_000);
     } finally {
       c.close();

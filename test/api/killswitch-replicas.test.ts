@@ -15,13 +15,20 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { WatchSystemStatusRequest, WatchSystemStatusResponse } from '../../gen/ts/btv/v1/operations';
-import { AiSystem, OperationalStatus as OS, RiskClassification, StatusEvent, StatusEventType as ET } from '../../gen/ts/btv/v1/types';
+import type { WatchSystemStatusResponse } from '../../gen/ts/btv/v1/operations';
+import { WatchSystemStatusRequest } from '../../gen/ts/btv/v1/operations';
+import type { StatusEvent } from '../../gen/ts/btv/v1/types';
+import {
+  AiSystem,
+  OperationalStatus as OS,
+  RiskClassification,
+  StatusEventType as ET,
+} from '../../gen/ts/btv/v1/types';
 import { Watch } from '../helpers/watch';
-import { bearer, call, Clients, connect, decodeError } from '../helpers/grpc';
-import { startTestServer, TEST_DATABASE_KIND, TestServer } from '../helpers/server';
-
-
+import type { Clients } from '../helpers/grpc';
+import { bearer, call, connect, decodeError } from '../helpers/grpc';
+import type { TestServer } from '../helpers/server';
+import { startTestServer, TEST_DATABASE_KIND } from '../helpers/server';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -32,7 +39,10 @@ function sharedKeys(): Record<string, string> {
   const checkpointKeyFile = path.join(dir, 'checkpoint.pem');
   const { privateKey } = crypto.generateKeyPairSync('ed25519');
   fs.writeFileSync(checkpointKeyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-  return { BTV_LEDGER_KEYS: `k1:${crypto.randomBytes(32).toString('base64')}`, BTV_CHECKPOINT_KEY_FILE: checkpointKeyFile };
+  return {
+    BTV_LEDGER_KEYS: `k1:${crypto.randomBytes(32).toString('base64')}`,
+    BTV_CHECKPOINT_KEY_FILE: checkpointKeyFile,
+  };
 }
 
 /** Helpers bound to one server address and one tenant's tokens. */
@@ -42,15 +52,32 @@ function ops(c: Clients, mdAdmin: grpc.Metadata, mdDev: grpc.Metadata) {
       await call(
         c.governance,
         c.governance.registerSystem,
-        { system: AiSystem.fromPartial({ id, name: id, risk: RiskClassification.RISK_CLASSIFICATION_HIGH, loggingEnabled: true }) },
+        {
+          system: AiSystem.fromPartial({
+            id,
+            name: id,
+            risk: RiskClassification.RISK_CLASSIFICATION_HIGH,
+            loggingEnabled: true,
+          }),
+        },
         mdDev,
       );
       return id;
     },
     stop: (systemId: string) =>
-      call(c.operations, c.operations.emergencyStop, { systemId, reason: 'incident 42', operatorId: 'oncall-7', requestId: '' }, mdAdmin),
+      call(
+        c.operations,
+        c.operations.emergencyStop,
+        { systemId, reason: 'incident 42', operatorId: 'oncall-7', requestId: '' },
+        mdAdmin,
+      ),
     setStatus: (systemId: string, operationalStatus: OS) =>
-      call(c.operations, c.operations.setOperationalStatus, { systemId, operationalStatus, reason: 'test', operatorId: '', requestId: '' }, mdAdmin),
+      call(
+        c.operations,
+        c.operations.setOperationalStatus,
+        { systemId, operationalStatus, reason: 'test', operatorId: '', requestId: '' },
+        mdAdmin,
+      ),
     get: (systemId: string) => call(c.operations, c.operations.getOperationalStatus, { systemId }, mdAdmin),
   };
 }
@@ -73,7 +100,12 @@ describe('Kill switch across restarts and replicas', function () {
   const sys = (p: string) => `${p}-${crypto.randomUUID().slice(0, 8)}`;
 
   const start = async (o: { dataDir?: string; embedded?: boolean; env?: Record<string, string> } = {}) => {
-    const s = await startTestServer({ dataDir: o.dataDir, embedded: o.embedded, secret, env: { BTV_WATCH_HEARTBEAT_MS: '1000', ...keys, ...o.env } });
+    const s = await startTestServer({
+      dataDir: o.dataDir,
+      embedded: o.embedded,
+      secret,
+      env: { BTV_WATCH_HEARTBEAT_MS: '1000', ...keys, ...o.env },
+    });
     servers.push(s);
     const c = connect(s.address);
     clients.push(c);
@@ -111,7 +143,7 @@ describe('Kill switch across restarts and replicas', function () {
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
-    for (const t = Date.now(); first.s.app.hub.subscriberCount === subscribed && Date.now() - t < 5000; ) await sleep(5);
+    for (const t = Date.now(); first.s.app.hub.subscriberCount === subscribed && Date.now() - t < 5000;) await sleep(5);
     try {
       await first.s.stop();
       await open.until(() => Boolean(open.error)).catch(() => undefined);
@@ -120,14 +152,27 @@ describe('Kill switch across restarts and replicas', function () {
       process.off('unhandledRejection', onUnhandled);
     }
     expect(unhandled.map(String)).to.deep.equal([]);
-    expect(decodeError(open.error!)).to.include({ code: grpc.status.UNAVAILABLE, reason: 'ERROR_REASON_SHUTTING_DOWN' });
+    expect(decodeError(open.error!)).to.include({
+      code: grpc.status.UNAVAILABLE,
+      reason: 'ERROR_REASON_SHUTTING_DOWN',
+    });
 
     const second = await start({ dataDir: first.s.dataDir, embedded: true });
     const admin2 = bearer(second.s.mint('admin', { tenantId }));
     o = ops(second.c, admin2, bearer(second.s.mint('dev', { tenantId })));
     const { status } = await o.get(x);
-    expect(status).to.deep.include({ systemId: x, operationalStatus: OS.OPERATIONAL_STATUS_EMERGENCY_STOP, revision: r2, reason: 'incident 42', operator: 'test-admin' });
-    expect(await second.s.app.statusCache.get(tenantId, x)).to.deep.include({ verified: true, status: 'emergency_stop', revision: r2 });
+    expect(status).to.deep.include({
+      systemId: x,
+      operationalStatus: OS.OPERATIONAL_STATUS_EMERGENCY_STOP,
+      revision: r2,
+      reason: 'incident 42',
+      operator: 'test-admin',
+    });
+    expect(await second.s.app.statusCache.get(tenantId, x)).to.deep.include({
+      verified: true,
+      status: 'emergency_stop',
+      revision: r2,
+    });
 
     // Missed as well: one change after the restart, before the watcher comes back.
     const r4 = (await o.setStatus(y, OS.OPERATIONAL_STATUS_ACTIVE)).statusChange!.revision;
@@ -172,17 +217,27 @@ describe('Kill switch across restarts and replicas', function () {
         await sleep(20);
         fresh.cancel();
         resumed.cancel();
-        const show = (w: Watch) => JSON.stringify(w.events.map((e) => [ET[e.type].replace('STATUS_EVENT_TYPE_', ''), e.revision]));
+        const show = (w: Watch) =>
+          JSON.stringify(w.events.map((e) => [ET[e.type].replace('STATUS_EVENT_TYPE_', ''), e.revision]));
         // Since 0: the snapshot of both systems first, then every later change once, in order.
         const snaps = fresh.events.filter((e) => e.type === ET.STATUS_EVENT_TYPE_SNAPSHOT);
         const after = fresh.revisions();
         const firstTwoAreSnapshots = fresh.events.slice(0, 2).every((e) => e.type === ET.STATUS_EVENT_TYPE_SNAPSHOT);
-        if (snaps.length !== 2 || !firstTwoAreSnapshots || (after.length && (after[0] <= Math.max(...snaps.map((e) => e.revision)) || after.join() !== range(after[0], after.at(-1)!).join()))) {
+        if (
+          snaps.length !== 2 ||
+          !firstTwoAreSnapshots ||
+          (after.length &&
+            (after[0] <= Math.max(...snaps.map((e) => e.revision)) ||
+              after.join() !== range(after[0], after.at(-1)!).join()))
+        ) {
           problems.push(`since 0: ${show(fresh)}`);
         }
         // Since k: exactly k+1, k+2, ... and no snapshot.
         const got = resumed.revisions();
-        if (resumed.events.some((e) => e.type === ET.STATUS_EVENT_TYPE_SNAPSHOT) || got.join() !== range(since + 1, since + got.length).join()) {
+        if (
+          resumed.events.some((e) => e.type === ET.STATUS_EVENT_TYPE_SNAPSHOT) ||
+          got.join() !== range(since + 1, since + got.length).join()
+        ) {
           problems.push(`since ${since}: ${show(resumed)}`);
         }
       }
@@ -216,7 +271,11 @@ describe('Kill switch across restarts and replicas', function () {
       const x = await onA.register(sys('pair'));
       const w = new Watch(b.c, { systemIds: [x] }, mdB);
       await w.until(() => w.events.length >= 1);
-      expect(w.events[0]).to.deep.include({ type: ET.STATUS_EVENT_TYPE_SNAPSHOT, systemId: x, newStatus: OS.OPERATIONAL_STATUS_ACTIVE });
+      expect(w.events[0]).to.deep.include({
+        type: ET.STATUS_EVENT_TYPE_SNAPSHOT,
+        systemId: x,
+        newStatus: OS.OPERATIONAL_STATUS_ACTIVE,
+      });
       // B's cache holds the system, so it is stale unless B hears about the stop.
       const before = await b.s.app.statusCache.get(tenantId, x);
       expect(before).to.deep.include({ verified: true, status: 'active' });
@@ -277,7 +336,10 @@ describe('Kill switch across restarts and replicas', function () {
       // Sequential, alternating A and B.
       for (let i = 0; i < 20; i++) {
         const via = i % 2 === 0 ? onA : onB;
-        const r = await via.setStatus(ids[0], i % 2 === 0 ? OS.OPERATIONAL_STATUS_DEGRADED : OS.OPERATIONAL_STATUS_ACTIVE);
+        const r = await via.setStatus(
+          ids[0],
+          i % 2 === 0 ? OS.OPERATIONAL_STATUS_DEGRADED : OS.OPERATIONAL_STATUS_ACTIVE,
+        );
         revisions.push(r.statusChange!.revision);
       }
       // Concurrent: one sequence per system, each call through A or B in turn, so notifications race.
@@ -285,7 +347,10 @@ describe('Kill switch across restarts and replicas', function () {
         ids.map(async (id, k) => {
           for (let i = 0; i < 20; i++) {
             const via = (i + k) % 2 === 0 ? onA : onB;
-            const r = await via.setStatus(id, i % 2 === 0 ? OS.OPERATIONAL_STATUS_MAINTENANCE : OS.OPERATIONAL_STATUS_ACTIVE);
+            const r = await via.setStatus(
+              id,
+              i % 2 === 0 ? OS.OPERATIONAL_STATUS_MAINTENANCE : OS.OPERATIONAL_STATUS_ACTIVE,
+            );
             revisions.push(r.statusChange!.revision);
           }
         }),
@@ -301,11 +366,16 @@ describe('Kill switch across restarts and replicas', function () {
       // Each change starts from the state the one before it left, whichever server made either.
       for (const id of ids) {
         const chain = wB.changes().filter((e) => e.systemId === id);
-        chain.slice(1).forEach((e, i) => expect(e.previousStatus, `${id} at revision ${e.revision}`).to.equal(chain[i].newStatus));
+        chain
+          .slice(1)
+          .forEach((e, i) => expect(e.previousStatus, `${id} at revision ${e.revision}`).to.equal(chain[i].newStatus));
       }
       // Each watcher's events replay to the final state both servers report.
       for (const id of ids) {
-        const last = wB.changes().filter((e) => e.systemId === id).at(-1)!;
+        const last = wB
+          .changes()
+          .filter((e) => e.systemId === id)
+          .at(-1)!;
         expect((await onA.get(id)).status!.operationalStatus).to.equal(last.newStatus);
         expect((await onB.get(id)).status!.operationalStatus).to.equal(last.newStatus);
       }
@@ -326,7 +396,10 @@ describe('Kill switch across restarts and replicas', function () {
       expect(await b.s.app.statusCache.get(tenantId, x)).to.deep.equal({ verified: false });
       expect(await b.s.app.statusCache.get(tenantId, y)).to.deep.equal({ verified: false });
       await w.until(() => Boolean(w.error)).catch(() => undefined);
-      expect(decodeError(w.error!)).to.include({ code: grpc.status.UNAVAILABLE, reason: 'ERROR_REASON_STATUS_UNVERIFIED' });
+      expect(decodeError(w.error!)).to.include({
+        code: grpc.status.UNAVAILABLE,
+        reason: 'ERROR_REASON_STATUS_UNVERIFIED',
+      });
       const seenBefore = w.events.length;
 
       // Changes through A while B cannot hear them.
@@ -346,11 +419,23 @@ describe('Kill switch across restarts and replicas', function () {
         await sleep(5);
         cached = await b.s.app.statusCache.get(tenantId, x);
       }
-      expect(duringOutage, 'still disconnected after the changes through A (reconnect came too soon for this test)').to.equal(false);
+      expect(
+        duringOutage,
+        'still disconnected after the changes through A (reconnect came too soon for this test)',
+      ).to.equal(false);
       expect(unverified).to.deep.equal({ verified: false });
       expect(earlyError).to.include({ code: grpc.status.UNAVAILABLE, reason: 'ERROR_REASON_STATUS_UNVERIFIED' });
-      expect(cached, 'B verified again').to.deep.equal({ verified: true, status: 'emergency_stop', phase: 'deployment', revision: r1 });
-      expect(await b.s.app.statusCache.get(tenantId, y)).to.deep.include({ verified: true, status: 'active', revision: r2 });
+      expect(cached, 'B verified again').to.deep.equal({
+        verified: true,
+        status: 'emergency_stop',
+        phase: 'deployment',
+        revision: r1,
+      });
+      expect(await b.s.app.statusCache.get(tenantId, y)).to.deep.include({
+        verified: true,
+        status: 'active',
+        revision: r2,
+      });
       // The ended watch heard nothing after it was ended (no heartbeat naming r0 as current).
       expect(w.events.length).to.equal(seenBefore);
       expect(w.revisions()).to.deep.equal([r0]);
@@ -407,7 +492,8 @@ describe('Kill switch across restarts and replicas', function () {
     // One after the other, so the watch stays on its live path (the one that queues); round-robin over the systems.
     for (let i = 0; i < total; i++) {
       const id = ids[i % ids.length];
-      const target = Math.floor(i / ids.length) % 2 === 0 ? OS.OPERATIONAL_STATUS_DEGRADED : OS.OPERATIONAL_STATUS_ACTIVE;
+      const target =
+        Math.floor(i / ids.length) % 2 === 0 ? OS.OPERATIONAL_STATUS_DEGRADED : OS.OPERATIONAL_STATUS_ACTIVE;
       const r = await o.setStatus(id, target);
       results.set(id, { revision: r.statusChange!.revision, status: target });
       all.push(r.statusChange!.revision);
@@ -448,7 +534,10 @@ describe('Kill switch across restarts and replicas', function () {
     expect(w.events.filter((e) => e.type === ET.STATUS_EVENT_TYPE_SNAPSHOT)).to.have.length(0);
     expect(w.revisions()).to.deep.equal(range(last + 1, live));
     for (const id of ids) {
-      const final = w.changes().filter((e) => e.systemId === id && e.revision <= head).at(-1);
+      const final = w
+        .changes()
+        .filter((e) => e.systemId === id && e.revision <= head)
+        .at(-1);
       expect(final?.newStatus, id).to.equal(results.get(id)!.status);
     }
     w.cancel();

@@ -4,14 +4,19 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { AiSystem, LedgerEntry, RiskClassification } from '../../gen/ts/btv/v1/types';
+import type { LedgerEntry } from '../../gen/ts/btv/v1/types';
+import { AiSystem, RiskClassification } from '../../gen/ts/btv/v1/types';
 import { mintToken } from '../../src/auth/tokens';
-import { Role } from '../../src/domain/context';
-import { bearer, call, Clients, connect } from '../helpers/grpc';
-import { ServerProcess, spawnServer } from '../helpers/process';
-import { startTestServer, TEST_DATABASE_URL, TestServer } from '../helpers/server';
+import type { Role } from '../../src/domain/context';
+import type { Clients } from '../helpers/grpc';
+import { bearer, call, connect } from '../helpers/grpc';
+import type { ServerProcess } from '../helpers/process';
+import { spawnServer } from '../helpers/process';
+import type { TestServer } from '../helpers/server';
+import { startTestServer, TEST_DATABASE_URL } from '../helpers/server';
 
-const system = (id: string): AiSystem => AiSystem.fromPartial({ id, name: `System ${id}`, risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL });
+const system = (id: string): AiSystem =>
+  AiSystem.fromPartial({ id, name: `System ${id}`, risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL });
 
 /** Bearer token plus an x-request-id, so the ledger entry can be traced to its call. */
 function withRequestId(token: string, requestId: string): grpc.Metadata {
@@ -62,11 +67,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'btv-durability-'));
 const dbEnv = (): Record<string, string> => ({ BTV_DATABASE_URL: TEST_DATABASE_URL });
 /** The process id of the embedded PostgreSQL of a data folder (first line of its lock file). */
-const embeddedServerPid = (dataDir: string) => Number(fs.readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+const embeddedServerPid = (dataDir: string) =>
+  Number(fs.readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
 
 function minter(secret: string) {
   const key = crypto.createSecretKey(Buffer.from(secret));
-  return (tenantId: string, role: Role) => mintToken({ tenantId, role, subject: `durability-${role}`, ttlSeconds: 600, algorithm: 'HS256', key });
+  return (tenantId: string, role: Role) =>
+    mintToken({ tenantId, role, subject: `durability-${role}`, ttlSeconds: 600, algorithm: 'HS256', key });
 }
 
 async function stopProcess(p: ServerProcess | undefined): Promise<void> {
@@ -110,7 +117,9 @@ describe('ledger durability and group commit', function () {
       expect(stats.jobs - before.jobs, 'jobs').to.equal(400);
       expect(stats.entries - before.entries, 'entries').to.equal(400);
       // Group commit actually happened: far fewer transactions than appends.
-      expect(batches, `${batches} commits for 400 appends`).to.be.at.least(1).and.at.most(400 / 4);
+      expect(batches, `${batches} commits for 400 appends`)
+        .to.be.at.least(1)
+        .and.at.most(400 / 4);
 
       for (const [tenantId, n, prefix] of [
         [tenantA, 300, 'a'],
@@ -121,7 +130,9 @@ describe('ledger durability and group commit', function () {
         expect(entries).to.have.length(n);
         expectUnbrokenChain(entries, head, tenantId);
         // Each call made exactly one entry, carrying its request id.
-        expect(new Set(entries.map((e) => e.requestId))).to.deep.equal(new Set(Array.from({ length: n }, (_, i) => `req-${prefix}-${i}`)));
+        expect(new Set(entries.map((e) => e.requestId))).to.deep.equal(
+          new Set(Array.from({ length: n }, (_, i) => `req-${prefix}-${i}`)),
+        );
         expect(entries.every((e) => e.eventType === 'system.registered')).to.equal(true);
         const v = await call(c.audit, c.audit.verifyLedger, {}, bearer(srv.mint('admin', { tenantId })));
         expect(v).to.include({ valid: true, entriesChecked: n, firstInvalidSequence: 0, problem: '' });
@@ -151,7 +162,11 @@ describe('ledger durability and group commit', function () {
         BTV_LEDGER_KEYS: `k1:${crypto.randomBytes(32).toString('base64')}`,
         BTV_CHECKPOINT_KEY_FILE: checkpointKeyFile,
       };
-      procs.push(...(await Promise.all([1, 2].map((n) => spawnServer({ ...shared, BTV_DATA_DIR: path.join(dir, `data-${n}`) }, 60_000)))));
+      procs.push(
+        ...(await Promise.all(
+          [1, 2].map((n) => spawnServer({ ...shared, BTV_DATA_DIR: path.join(dir, `data-${n}`) }, 60_000)),
+        )),
+      );
       clients.push(...procs.map((p) => connect(`127.0.0.1:${p.port}`)));
 
       const mint = minter(secret);
@@ -173,7 +188,10 @@ describe('ledger durability and group commit', function () {
       }
       // Both processes really wrote: each logged its 100 successful calls.
       for (const p of procs) {
-        const ok = p.stdout().split('\n').filter((l) => l.includes('RegisterSystem') && l.includes('"code":"OK"'));
+        const ok = p
+          .stdout()
+          .split('\n')
+          .filter((l) => l.includes('RegisterSystem') && l.includes('"code":"OK"'));
         expect(ok).to.have.length(100);
       }
     });
@@ -181,82 +199,91 @@ describe('ledger durability and group commit', function () {
 
   // The embedded default is killed with its database server: both processes die by SIGKILL at once,
   // and the restart recovers from the write-ahead log.
-  for (const target of ['the shared database', 'the embedded default'] as const) describe(`crash (${target})`, () => {
-    let proc: ServerProcess | undefined;
-    let c: Clients | undefined;
+  for (const target of ['the shared database', 'the embedded default'] as const)
+    describe(`crash (${target})`, () => {
+      let proc: ServerProcess | undefined;
+      let c: Clients | undefined;
 
-    after(async () => {
-      c?.close();
-      await stopProcess(proc);
-    });
-
-    it('after kill -9 mid-load and a restart, every acknowledged entry and system is there and the chain verifies', async () => {
-      const secret = crypto.randomBytes(48).toString('base64url');
-      const dataDir = tmp();
-      const env = { BTV_DATA_DIR: dataDir, BTV_JWT_SECRET: secret, ...(target === 'the embedded default' ? {} : dbEnv()) };
-      const mint = minter(secret);
-      const tenantId = crypto.randomUUID();
-      const dev = mint(tenantId, 'dev');
-
-      proc = await spawnServer(env, 60_000);
-      c = connect(`127.0.0.1:${proc.port}`);
-      const acked: number[] = [];
-      let failed = 0;
-      let issued = 0;
-      let killed = false;
-      const one = async () => {
-        const i = issued++;
-        try {
-          const r = await register(c!, dev, `crash-${i}`, `crash-req-${i}`);
-          expect(r.status).to.equal('registered');
-          acked.push(i);
-        } catch (e) {
-          expect((e as grpc.ServiceError).code, (e as Error).message).to.be.oneOf([grpc.status.UNAVAILABLE, grpc.status.CANCELLED, grpc.status.INTERNAL]);
-          if (!killed) throw e; // nothing may fail while the server is up
-          failed++;
-        }
-      };
-      const worker = async () => {
-        while (!killed) await one();
-      };
-      const load = Promise.all(Array.from({ length: 50 }, worker));
-      // Kill ~1 s into steady load (the first calls of a fresh process are slow to warm up).
-      for (let waited = 0; acked.length === 0 && waited < 20_000; waited += 50) await sleep(50);
-      await sleep(1000);
-      // Calls certainly in flight at the kill, whatever the moment: sent in the same tick (on a busy
-      // machine every earlier call may already have its answer waiting in the client's socket).
-      const burst = Promise.all(Array.from({ length: 10 }, one));
-      killed = true;
-      const postmaster = target === 'the embedded default' ? embeddedServerPid(dataDir) : undefined;
-      proc.child.kill('SIGKILL');
-      if (postmaster) process.kill(postmaster, 'SIGKILL');
-      expect(await proc.exited).to.equal(null); // died by the signal, no clean exit
-      await Promise.all([load, burst]);
-      c.close();
-      expect(acked.length, 'acknowledged before the kill').to.be.greaterThan(0);
-      expect(failed, 'calls in flight when the server died').to.be.greaterThan(0);
-
-      proc = await spawnServer(env, 60_000);
-      c = connect(`127.0.0.1:${proc.port}`);
-      const auditor = bearer(mint(tenantId, 'auditor'));
-      const { entries, head } = await allEntries(c, auditor);
-      expectUnbrokenChain(entries, head, tenantId);
-      const present = new Set(entries.map((e) => e.requestId));
-      const missing = acked.filter((i) => !present.has(`crash-req-${i}`));
-      expect(missing, 'acknowledged but missing from the ledger').to.deep.equal([]);
-      // Unacknowledged calls may or may not have committed, but never more than were issued.
-      expect(entries.length).to.be.at.least(acked.length).and.at.most(issued);
-
-      const v = await call(c.audit, c.audit.verifyLedger, {}, auditor);
-      expect(v).to.include({ valid: true, entriesChecked: entries.length, firstInvalidSequence: 0, problem: '' });
-
-      // The change and its entry commit together: every acknowledged system exists, and nothing without an entry does.
-      await pool(acked, 25, async (i) => {
-        const { system: s } = await call(c!.governance, c!.governance.getSystem, { systemId: `crash-${i}` }, auditor);
-        expect(s!.id).to.equal(`crash-${i}`);
+      after(async () => {
+        c?.close();
+        await stopProcess(proc);
       });
-      const listed = await call(c.governance, c.governance.listSystems, { pageSize: 1, pageToken: '' }, auditor);
-      expect(listed.totalCount, 'systems vs ledger entries').to.equal(entries.length);
+
+      it('after kill -9 mid-load and a restart, every acknowledged entry and system is there and the chain verifies', async () => {
+        const secret = crypto.randomBytes(48).toString('base64url');
+        const dataDir = tmp();
+        const env = {
+          BTV_DATA_DIR: dataDir,
+          BTV_JWT_SECRET: secret,
+          ...(target === 'the embedded default' ? {} : dbEnv()),
+        };
+        const mint = minter(secret);
+        const tenantId = crypto.randomUUID();
+        const dev = mint(tenantId, 'dev');
+
+        proc = await spawnServer(env, 60_000);
+        c = connect(`127.0.0.1:${proc.port}`);
+        const acked: number[] = [];
+        let failed = 0;
+        let issued = 0;
+        let killed = false;
+        const one = async () => {
+          const i = issued++;
+          try {
+            const r = await register(c!, dev, `crash-${i}`, `crash-req-${i}`);
+            expect(r.status).to.equal('registered');
+            acked.push(i);
+          } catch (e) {
+            expect((e as grpc.ServiceError).code, (e as Error).message).to.be.oneOf([
+              grpc.status.UNAVAILABLE,
+              grpc.status.CANCELLED,
+              grpc.status.INTERNAL,
+            ]);
+            if (!killed) throw e; // nothing may fail while the server is up
+            failed++;
+          }
+        };
+        const worker = async () => {
+          while (!killed) await one();
+        };
+        const load = Promise.all(Array.from({ length: 50 }, worker));
+        // Kill ~1 s into steady load (the first calls of a fresh process are slow to warm up).
+        for (let waited = 0; acked.length === 0 && waited < 20_000; waited += 50) await sleep(50);
+        await sleep(1000);
+        // Calls certainly in flight at the kill, whatever the moment: sent in the same tick (on a busy
+        // machine every earlier call may already have its answer waiting in the client's socket).
+        const burst = Promise.all(Array.from({ length: 10 }, one));
+        killed = true;
+        const postmaster = target === 'the embedded default' ? embeddedServerPid(dataDir) : undefined;
+        proc.child.kill('SIGKILL');
+        if (postmaster) process.kill(postmaster, 'SIGKILL');
+        expect(await proc.exited).to.equal(null); // died by the signal, no clean exit
+        await Promise.all([load, burst]);
+        c.close();
+        expect(acked.length, 'acknowledged before the kill').to.be.greaterThan(0);
+        expect(failed, 'calls in flight when the server died').to.be.greaterThan(0);
+
+        proc = await spawnServer(env, 60_000);
+        c = connect(`127.0.0.1:${proc.port}`);
+        const auditor = bearer(mint(tenantId, 'auditor'));
+        const { entries, head } = await allEntries(c, auditor);
+        expectUnbrokenChain(entries, head, tenantId);
+        const present = new Set(entries.map((e) => e.requestId));
+        const missing = acked.filter((i) => !present.has(`crash-req-${i}`));
+        expect(missing, 'acknowledged but missing from the ledger').to.deep.equal([]);
+        // Unacknowledged calls may or may not have committed, but never more than were issued.
+        expect(entries.length).to.be.at.least(acked.length).and.at.most(issued);
+
+        const v = await call(c.audit, c.audit.verifyLedger, {}, auditor);
+        expect(v).to.include({ valid: true, entriesChecked: entries.length, firstInvalidSequence: 0, problem: '' });
+
+        // The change and its entry commit together: every acknowledged system exists, and nothing without an entry does.
+        await pool(acked, 25, async (i) => {
+          const { system: s } = await call(c!.governance, c!.governance.getSystem, { systemId: `crash-${i}` }, auditor);
+          expect(s!.id).to.equal(`crash-${i}`);
+        });
+        const listed = await call(c.governance, c.governance.listSystems, { pageSize: 1, pageToken: '' }, auditor);
+        expect(listed.totalCount, 'systems vs ledger entries').to.equal(entries.length);
+      });
     });
-  });
 });

@@ -5,15 +5,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { AiSystem, RiskClassification } from '../../gen/ts/btv/v1/types';
 import { CheckpointSigner } from '../../src/ledger/checkpoint';
-import { LedgerRecord, sealRecord } from '../../src/ledger/entry';
+import type { LedgerRecord } from '../../src/ledger/entry';
+import { sealRecord } from '../../src/ledger/entry';
 import { parseJsonl, toJsonl } from '../../src/ledger/export';
 import { DEV_LEDGER_KEYS_FILE } from '../../src/ledger/keyring';
 import { bearer, call, connect } from '../helpers/grpc';
 import { btv } from '../helpers/process';
 import { startTestServer, TEST_DATABASE_URL } from '../helpers/server';
 
-const system = (id: string) => AiSystem.fromPartial({ id, name: `System ${id}`, risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL });
-
+const system = (id: string) =>
+  AiSystem.fromPartial({ id, name: `System ${id}`, risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL });
 
 interface Report {
   valid: boolean;
@@ -50,14 +51,23 @@ describe('btv ledger export / verify (CLI)', function () {
 
   before(() => {
     fs.mkdirSync(dataDir);
-    fs.writeFileSync(checkpointKeyFile, crypto.generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    fs.writeFileSync(
+      checkpointKeyFile,
+      crypto.generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }),
+      { mode: 0o600 },
+    );
   });
 
   /**
    * Starts a server on the data folder, registers systems for the tenant, and
    * stops it again: the embedded database must not be open in two processes when the CLI runs.
    */
-  async function append(tenantId: string, ids: string[], dir = dataDir, extra: Record<string, string> = {}): Promise<void> {
+  async function append(
+    tenantId: string,
+    ids: string[],
+    dir = dataDir,
+    extra: Record<string, string> = {},
+  ): Promise<void> {
     const srv = await startTestServer({ dataDir: dir, secret, env: { ...envFor(dir), ...extra } });
     const c = connect(srv.address);
     try {
@@ -76,7 +86,11 @@ describe('btv ledger export / verify (CLI)', function () {
     return fs.readFileSync(file, 'utf8').trimEnd().split('\n');
   }
 
-  async function verify(file: string, extraArgs: string[] = [], e = env): Promise<{ code: number | null; report: Report; stderr: string }> {
+  async function verify(
+    file: string,
+    extraArgs: string[] = [],
+    e = env,
+  ): Promise<{ code: number | null; report: Report; stderr: string }> {
     const r = await btv(['ledger', 'verify', file, ...extraArgs], e);
     let report: Report;
     try {
@@ -87,9 +101,17 @@ describe('btv ledger export / verify (CLI)', function () {
     return { code: r.code, report, stderr: r.stderr };
   }
 
-  async function expectDetected(file: string, problem: string, first: number, extraArgs: string[] = []): Promise<Report> {
+  async function expectDetected(
+    file: string,
+    problem: string,
+    first: number,
+    extraArgs: string[] = [],
+  ): Promise<Report> {
     const { code, report } = await verify(file, extraArgs);
-    expect({ code, valid: report.valid, problem: report.problem, firstInvalidSequence: report.firstInvalidSequence }, report.detail).to.deep.equal({
+    expect(
+      { code, valid: report.valid, problem: report.problem, firstInvalidSequence: report.firstInvalidSequence },
+      report.detail,
+    ).to.deep.equal({
       code: 1,
       valid: false,
       problem,
@@ -100,7 +122,13 @@ describe('btv ledger export / verify (CLI)', function () {
 
   const publicKeyFile = () => {
     const f = path.join(work, 'trusted.pub.pem');
-    fs.writeFileSync(f, crypto.createPublicKey(crypto.createPrivateKey(fs.readFileSync(checkpointKeyFile))).export({ type: 'spki', format: 'pem' }).toString());
+    fs.writeFileSync(
+      f,
+      crypto
+        .createPublicKey(crypto.createPrivateKey(fs.readFileSync(checkpointKeyFile)))
+        .export({ type: 'spki', format: 'pem' })
+        .toString(),
+    );
     return f;
   };
   const parse = (lines: string[]) => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -162,39 +190,84 @@ describe('btv ledger export / verify (CLI)', function () {
       expect(report).to.include({ valid: true, signaturesChecked: false });
       expect(report.notes.join('\n')).to.contain('HMAC signatures not');
       // A modified entry is still caught by its hash there.
-      const f = write('elsewhere-modified.jsonl', [header, ...entries.map((e) => (e.sequence === 5 ? { ...e, payload: '{"system_id":"evil"}' } : e)), ...checkpoints]);
+      const f = write('elsewhere-modified.jsonl', [
+        header,
+        ...entries.map((e) => (e.sequence === 5 ? { ...e, payload: '{"system_id":"evil"}' } : e)),
+        ...checkpoints,
+      ]);
       const r = await verify(f, ['--public-key', pub], { BTV_DATA_DIR: elsewhere });
-      expect({ code: r.code, problem: r.report.problem, first: r.report.firstInvalidSequence }).to.deep.equal({ code: 1, problem: 'modified', first: 5 });
+      expect({ code: r.code, problem: r.report.problem, first: r.report.firstInvalidSequence }).to.deep.equal({
+        code: 1,
+        problem: 'modified',
+        first: 5,
+      });
     });
 
     it('never trusts the key inside the file: without a trusted key nothing is valid, even a forgery re-signed with a key of its own', async () => {
       const elsewhere = tmp('btv-elsewhere-');
-      expect((await verify(cleanFile, [], { BTV_DATA_DIR: elsewhere })).report).to.include({ valid: false, problem: 'untrusted' });
+      expect((await verify(cleanFile, [], { BTV_DATA_DIR: elsewhere })).report).to.include({
+        valid: false,
+        problem: 'untrusted',
+      });
       // An attacker edits a payload, recomputes the chain and re-signs checkpoints with a key placed in the header.
       const forger = new CheckpointSigner(crypto.generateKeyPairSync('ed25519').privateKey);
       const records = parseJsonl(fs.readFileSync(cleanFile, 'utf8')).records;
       const forged: LedgerRecord[] = [];
       for (const r of records) {
-        const { entryHash, signature, ...rest } = { ...r, payload: r.sequence === 4 ? '{"system_id":"evil"}' : r.payload, prevHash: forged.length ? forged[forged.length - 1].entryHash : r.prevHash }; // eslint-disable-line @typescript-eslint/no-unused-vars
+        const {
+          entryHash: _entryHash,
+          signature: _signature,
+          ...rest
+        } = {
+          ...r,
+          payload: r.sequence === 4 ? '{"system_id":"evil"}' : r.payload,
+          prevHash: forged.length ? forged[forged.length - 1].entryHash : r.prevHash,
+        };
         forged.push(sealRecord(rest, crypto.createSecretKey(crypto.randomBytes(32))));
       }
       const cp = forger.sign(tenantId, forged.length, forged[forged.length - 1].entryHash, new Date());
       const f = path.join(work, 'forged-resigned.jsonl');
-      fs.writeFileSync(f, toJsonl({ tenant_id: tenantId, exported_at: new Date().toISOString(), checkpoint_public_key: forger.publicKeyPem() }, forged, [cp]));
+      fs.writeFileSync(
+        f,
+        toJsonl(
+          { tenant_id: tenantId, exported_at: new Date().toISOString(), checkpoint_public_key: forger.publicKeyPem() },
+          forged,
+          [cp],
+        ),
+      );
       const alone = await verify(f, [], { BTV_DATA_DIR: elsewhere });
-      expect({ code: alone.code, valid: alone.report.valid, problem: alone.report.problem }).to.deep.equal({ code: 1, valid: false, problem: 'untrusted' });
+      expect({ code: alone.code, valid: alone.report.valid, problem: alone.report.problem }).to.deep.equal({
+        code: 1,
+        valid: false,
+        problem: 'untrusted',
+      });
       // With the server's real key the re-signed checkpoint is exposed.
-      expect((await verify(f, ['--public-key', publicKeyFile()], { BTV_DATA_DIR: elsewhere })).report).to.include({ valid: false, problem: 'bad_checkpoint' });
+      expect((await verify(f, ['--public-key', publicKeyFile()], { BTV_DATA_DIR: elsewhere })).report).to.include({
+        valid: false,
+        problem: 'bad_checkpoint',
+      });
     });
 
     it("refuses another tenant's header over these entries, with or without entries dropped", async () => {
       const other = crypto.randomUUID();
-      await expectDetected(write('other-header.jsonl', [{ ...header, tenant_id: other }, ...entries, ...checkpoints]), 'wrong_tenant', 1);
-      await expectDetected(write('other-header-cut.jsonl', [{ ...header, tenant_id: other }, ...entries.slice(0, 7), ...checkpoints]), 'wrong_tenant', 1);
+      await expectDetected(
+        write('other-header.jsonl', [{ ...header, tenant_id: other }, ...entries, ...checkpoints]),
+        'wrong_tenant',
+        1,
+      );
+      await expectDetected(
+        write('other-header-cut.jsonl', [{ ...header, tenant_id: other }, ...entries.slice(0, 7), ...checkpoints]),
+        'wrong_tenant',
+        1,
+      );
     });
 
     it('a modified field: modified at 5', async () => {
-      const f = write('modified.jsonl', [header, ...entries.map((e) => (e.sequence === 5 ? { ...e, payload: '{"system_id":"evil"}' } : e)), ...checkpoints]);
+      const f = write('modified.jsonl', [
+        header,
+        ...entries.map((e) => (e.sequence === 5 ? { ...e, payload: '{"system_id":"evil"}' } : e)),
+        ...checkpoints,
+      ]);
       await expectDetected(f, 'modified', 5);
     });
 
@@ -212,16 +285,41 @@ describe('btv ledger export / verify (CLI)', function () {
     });
 
     it('two lines swapped: reordered at 5', async () => {
-      await expectDetected(write('swapped.jsonl', [header, ...without(5, 6).slice(0, 4), entry(6), entry(5), ...without(5, 6).slice(4), ...checkpoints]), 'reordered', 5);
+      await expectDetected(
+        write('swapped.jsonl', [
+          header,
+          ...without(5, 6).slice(0, 4),
+          entry(6),
+          entry(5),
+          ...without(5, 6).slice(4),
+          ...checkpoints,
+        ]),
+        'reordered',
+        5,
+      );
     });
 
     it('a forged line inserted: inserted at 5', async () => {
-      const forged = { ...entry(5), actor_subject: 'mallory', payload: '{"system_id":"backdoor"}', entry_hash: 'ab'.repeat(32), signature: 'cd'.repeat(32) };
-      await expectDetected(write('inserted.jsonl', [header, ...entries.slice(0, 4), forged, ...entries.slice(4), ...checkpoints]), 'inserted', 5);
+      const forged = {
+        ...entry(5),
+        actor_subject: 'mallory',
+        payload: '{"system_id":"backdoor"}',
+        entry_hash: 'ab'.repeat(32),
+        signature: 'cd'.repeat(32),
+      };
+      await expectDetected(
+        write('inserted.jsonl', [header, ...entries.slice(0, 4), forged, ...entries.slice(4), ...checkpoints]),
+        'inserted',
+        5,
+      );
     });
 
     it('the tail lines dropped: truncated at 8, because the export carries its own checkpoint', async () => {
-      const report = await expectDetected(write('truncated.jsonl', [header, ...entries.slice(0, 7), ...checkpoints]), 'truncated', 8);
+      const report = await expectDetected(
+        write('truncated.jsonl', [header, ...entries.slice(0, 7), ...checkpoints]),
+        'truncated',
+        8,
+      );
       expect(report.entriesChecked).to.equal(7);
     });
 
@@ -232,7 +330,12 @@ describe('btv ledger export / verify (CLI)', function () {
       await expectDetected(f, 'truncated', 8, ['--checkpoints', cleanFile]);
       // Only the newest checkpoint line dropped: the entries after the last remaining one are unanchored.
       const older = checkpoints.filter((c) => (c.size as number) < 10);
-      if (older.length) await expectDetected(write('cp-dropped.jsonl', [header, ...entries, ...older]), 'unanchored', Math.max(...older.map((c) => c.size as number)) + 1);
+      if (older.length)
+        await expectDetected(
+          write('cp-dropped.jsonl', [header, ...entries, ...older]),
+          'unanchored',
+          Math.max(...older.map((c) => c.size as number)) + 1,
+        );
     });
 
     it('a checkpoint line edited: bad_checkpoint', async () => {
@@ -242,15 +345,24 @@ describe('btv ledger export / verify (CLI)', function () {
     });
 
     it('checks checkpoints with --public-key: the right key passes, another fails', async () => {
-      const pem = crypto.createPublicKey(crypto.createPrivateKey(fs.readFileSync(checkpointKeyFile))).export({ type: 'spki', format: 'pem' }).toString();
+      const pem = crypto
+        .createPublicKey(crypto.createPrivateKey(fs.readFileSync(checkpointKeyFile)))
+        .export({ type: 'spki', format: 'pem' })
+        .toString();
       const good = path.join(work, 'good.pub.pem');
       fs.writeFileSync(good, pem);
       const ok = await verify(cleanFile, ['--public-key', good]);
       expect(ok.code).to.equal(0);
       expect(ok.report.valid).to.equal(true);
       const bad = path.join(work, 'other.pub.pem');
-      fs.writeFileSync(bad, crypto.generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString());
-      await expectDetected(cleanFile, 'bad_checkpoint', Math.min(...checkpoints.map((c) => c.size as number)), ['--public-key', bad]);
+      fs.writeFileSync(
+        bad,
+        crypto.generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      );
+      await expectDetected(cleanFile, 'bad_checkpoint', Math.min(...checkpoints.map((c) => c.size as number)), [
+        '--public-key',
+        bad,
+      ]);
     });
 
     it('a line with a key given twice is a usage error (exit 2) naming the line: no reader may see another value than the verifier', async () => {
@@ -269,7 +381,15 @@ describe('btv ledger export / verify (CLI)', function () {
       const e4 = entry(4);
       const payload = (e4.payload as string).replace(/^\{/, '{"system_id":"decoy",');
       expect(payload).to.not.equal(e4.payload);
-      await expectDetected(write('ambiguous-payload.jsonl', [header, ...entries.map((e) => (e.sequence === 4 ? { ...e, payload } : e)), ...checkpoints]), 'unreadable', 4);
+      await expectDetected(
+        write('ambiguous-payload.jsonl', [
+          header,
+          ...entries.map((e) => (e.sequence === 4 ? { ...e, payload } : e)),
+          ...checkpoints,
+        ]),
+        'unreadable',
+        4,
+      );
     });
 
     it('verifies an export whose lines end in CRLF (an editor or a transfer changed them) as the same export', async () => {

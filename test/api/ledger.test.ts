@@ -5,17 +5,20 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { VerifyLedgerResponse } from '../../gen/ts/btv/v1/audit';
+import type { VerifyLedgerResponse } from '../../gen/ts/btv/v1/audit';
 import { AiSystem, RiskClassification } from '../../gen/ts/btv/v1/types';
 import { DEV_CHECKPOINT_KEY_FILE } from '../../src/ledger/checkpoint';
 import { canonicalForm, GENESIS_HASH, sha256Hex } from '../../src/ledger/entry';
-import { bearer, call, Clients, connect, expectError } from '../helpers/grpc';
+import type { Clients } from '../helpers/grpc';
+import { bearer, call, connect, expectError } from '../helpers/grpc';
 import { frontierAt } from '../helpers/ledger';
-import { startTestServer, TestServer } from '../helpers/server';
+import type { TestServer } from '../helpers/server';
+import { startTestServer } from '../helpers/server';
 
 const TRIGGER = 'ledger_entries_append_only';
 const HEX64 = /^[0-9a-f]{64}$/;
-const system = (id: string) => AiSystem.fromPartial({ id, name: `System ${id}`, risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL });
+const system = (id: string) =>
+  AiSystem.fromPartial({ id, name: `System ${id}`, risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL });
 const newKey = () => crypto.randomBytes(32).toString('base64');
 // No periodic checkpoints: every checkpoint in these tests is one the test asked for.
 const QUIET = { BTV_CHECKPOINT_INTERVAL_MS: '0' };
@@ -50,8 +53,10 @@ describe('AuditService ledger', function () {
     };
   }
 
-  const register = (t: Tenant, id: string, md = t.dev) => call(c.governance, c.governance.registerSystem, { system: system(id) }, md);
-  const list = (t: Tenant, afterSequence = 0, limit = 0) => call(c.audit, c.audit.listLedgerEntries, { afterSequence, limit }, t.auditor);
+  const register = (t: Tenant, id: string, md = t.dev) =>
+    call(c.governance, c.governance.registerSystem, { system: system(id) }, md);
+  const list = (t: Tenant, afterSequence = 0, limit = 0) =>
+    call(c.audit, c.audit.listLedgerEntries, { afterSequence, limit }, t.auditor);
   const verify = (t: Tenant): Promise<VerifyLedgerResponse> => call(c.audit, c.audit.verifyLedger, {}, t.auditor);
   const checkpoint = (t: Tenant) => call(c.audit, c.audit.createLedgerCheckpoint, {}, t.auditor);
 
@@ -75,7 +80,10 @@ describe('AuditService ledger', function () {
   const at = (trx: Knex | Knex.Transaction, t: Tenant, sequence: number) => entries(trx, t).andWhere({ sequence });
 
   function expectInvalid(r: VerifyLedgerResponse, problem: string, first: number) {
-    expect({ valid: r.valid, problem: r.problem, firstInvalidSequence: r.firstInvalidSequence }, r.detail).to.deep.equal({
+    expect(
+      { valid: r.valid, problem: r.problem, firstInvalidSequence: r.firstInvalidSequence },
+      r.detail,
+    ).to.deep.equal({
       valid: false,
       problem,
       firstInvalidSequence: first,
@@ -99,7 +107,10 @@ describe('AuditService ledger', function () {
       const r = await list(t);
       expect(r.headSequence).to.equal(7);
       expect(r.entries.map((e) => e.sequence)).to.deep.equal([1, 2, 3, 4, 5, 6, 7]);
-      expect(r.entries.map((e) => e.eventType)).to.deep.equal([...Array(6).fill('system.registered'), 'system.updated']);
+      expect(r.entries.map((e) => e.eventType)).to.deep.equal([
+        ...Array(6).fill('system.registered'),
+        'system.updated',
+      ]);
       r.entries.forEach((e, i) => {
         expect(e.tenantId).to.equal(t.tenantId);
         expect(e.prevHash).to.equal(i === 0 ? GENESIS_HASH : r.entries[i - 1].entryHash);
@@ -149,10 +160,20 @@ describe('AuditService ledger', function () {
     });
 
     it('is limited to auditors and admins', async () => {
-      await expectError(call(c.audit, c.audit.listLedgerEntries, { afterSequence: 0, limit: 0 }, t.dev), grpc.status.PERMISSION_DENIED, 'ERROR_REASON_ROLE_NOT_ALLOWED');
-      await expectError(call(c.audit, c.audit.verifyLedger, {}, t.dev), grpc.status.PERMISSION_DENIED, 'ERROR_REASON_ROLE_NOT_ALLOWED');
+      await expectError(
+        call(c.audit, c.audit.listLedgerEntries, { afterSequence: 0, limit: 0 }, t.dev),
+        grpc.status.PERMISSION_DENIED,
+        'ERROR_REASON_ROLE_NOT_ALLOWED',
+      );
+      await expectError(
+        call(c.audit, c.audit.verifyLedger, {}, t.dev),
+        grpc.status.PERMISSION_DENIED,
+        'ERROR_REASON_ROLE_NOT_ALLOWED',
+      );
       const admin = bearer(srv.mint('admin', { tenantId: t.tenantId }));
-      expect((await call(c.audit, c.audit.listLedgerEntries, { afterSequence: 0, limit: 0 }, admin)).headSequence).to.equal(7);
+      expect(
+        (await call(c.audit, c.audit.listLedgerEntries, { afterSequence: 0, limit: 0 }, admin)).headSequence,
+      ).to.equal(7);
     });
 
     it('shows another tenant none of them', async () => {
@@ -163,13 +184,22 @@ describe('AuditService ledger', function () {
       expect(v).to.include({ valid: true, entriesChecked: 0, firstInvalidSequence: 0, problem: '' });
       await register(other, 'sys-1');
       const r2 = await list(other);
-      expect(r2.entries.map((e) => [e.sequence, e.tenantId, e.prevHash])).to.deep.equal([[1, other.tenantId, GENESIS_HASH]]);
+      expect(r2.entries.map((e) => [e.sequence, e.tenantId, e.prevHash])).to.deep.equal([
+        [1, other.tenantId, GENESIS_HASH],
+      ]);
       expect((await list(t)).headSequence).to.equal(7);
     });
 
     it('VerifyLedger finds a clean ledger valid', async () => {
       const r = await verify(t);
-      expect(r).to.deep.equal({ valid: true, entriesChecked: 7, firstInvalidSequence: 0, problem: '', detail: '', checkpointsChecked: 0 });
+      expect(r).to.deep.equal({
+        valid: true,
+        entriesChecked: 7,
+        firstInvalidSequence: 0,
+        problem: '',
+        detail: '',
+        checkpointsChecked: 0,
+      });
       const { checkpoint: cp } = await checkpoint(t);
       expect(cp).to.include({ tenantId: t.tenantId, size: 7 });
       expect(cp!.headHash).to.equal((await list(t)).entries[6].entryHash);
@@ -325,7 +355,9 @@ describe('AuditService ledger', function () {
       const seven = await at(db, t, 7).first();
       await tamper(async (trx) => {
         await entries(trx, t).andWhere('sequence', '>=', 8).delete();
-        await trx('ledger_heads').where({ tenant_id: t.tenantId }).update({ sequence: 7, head_hash: seven.entry_hash, frontier: await frontierAt(trx, t.tenantId, 7) });
+        await trx('ledger_heads')
+          .where({ tenant_id: t.tenantId })
+          .update({ sequence: 7, head_hash: seven.entry_hash, frontier: await frontierAt(trx, t.tenantId, 7) });
       });
       for (let i = 8; i <= 10; i++) await register(t, `rewritten-${i}`);
       const listed = (await list(t)).entries;
@@ -356,7 +388,11 @@ describe('AuditService ledger', function () {
       // Every server signs checkpoints with the same key (on PostgreSQL a stopping server checkpoints every tenant that moved).
       const env = { ...QUIET, BTV_CHECKPOINT_KEY_FILE: path.join(srv.dataDir, DEV_CHECKPOINT_KEY_FILE) };
 
-      const run = async (keys: string, fn: (cl: Clients, s: TestServer) => Promise<void>, extra: Record<string, string> = {}) => {
+      const run = async (
+        keys: string,
+        fn: (cl: Clients, s: TestServer) => Promise<void>,
+        extra: Record<string, string> = {},
+      ) => {
         const s = await startTestServer({ dataDir, secret, env: { ...env, BTV_LEDGER_KEYS: keys, ...extra } });
         servers.push(s);
         const cl = connect(s.address);
@@ -370,11 +406,18 @@ describe('AuditService ledger', function () {
       const md = (s: TestServer, role: 'dev' | 'auditor') => bearer(s.mint(role, { tenantId }));
 
       await run(k1, async (cl, s) => {
-        for (let i = 1; i <= 3; i++) await call(cl.governance, cl.governance.registerSystem, { system: system(`old-${i}`) }, md(s, 'dev'));
+        for (let i = 1; i <= 3; i++)
+          await call(cl.governance, cl.governance.registerSystem, { system: system(`old-${i}`) }, md(s, 'dev'));
       });
       await run(`${k1},${k2}`, async (cl, s) => {
-        for (let i = 1; i <= 2; i++) await call(cl.governance, cl.governance.registerSystem, { system: system(`new-${i}`) }, md(s, 'dev'));
-        const { entries: es } = await call(cl.audit, cl.audit.listLedgerEntries, { afterSequence: 0, limit: 0 }, md(s, 'auditor'));
+        for (let i = 1; i <= 2; i++)
+          await call(cl.governance, cl.governance.registerSystem, { system: system(`new-${i}`) }, md(s, 'dev'));
+        const { entries: es } = await call(
+          cl.audit,
+          cl.audit.listLedgerEntries,
+          { afterSequence: 0, limit: 0 },
+          md(s, 'auditor'),
+        );
         expect(es.map((e) => [e.sequence, e.keyId])).to.deep.equal([
           [1, 'k1'],
           [2, 'k1'],
@@ -396,7 +439,12 @@ describe('AuditService ledger', function () {
         `${k1},${k2}`,
         async (cl, s) => {
           await call(cl.governance, cl.governance.registerSystem, { system: system('back-to-k1') }, md(s, 'dev'));
-          const { entries: es } = await call(cl.audit, cl.audit.listLedgerEntries, { afterSequence: 4, limit: 0 }, md(s, 'auditor'));
+          const { entries: es } = await call(
+            cl.audit,
+            cl.audit.listLedgerEntries,
+            { afterSequence: 4, limit: 0 },
+            md(s, 'auditor'),
+          );
           expect(es.map((e) => [e.sequence, e.keyId])).to.deep.equal([
             [5, 'k2'],
             [6, 'k1'],

@@ -40,24 +40,52 @@ describe('server process', function () {
     const secret = crypto.randomBytes(40).toString('hex');
     const env = { BTV_DATA_DIR: dataDir, BTV_JWT_SECRET: secret, ...dbEnv() };
     const tenantId = crypto.randomUUID();
-    const token = mintToken({ tenantId, role: 'admin', subject: 'ops', ttlSeconds: 300, algorithm: 'HS256', key: crypto.createSecretKey(Buffer.from(secret)) });
+    const token = mintToken({
+      tenantId,
+      role: 'admin',
+      subject: 'ops',
+      ttlSeconds: 300,
+      algorithm: 'HS256',
+      key: crypto.createSecretKey(Buffer.from(secret)),
+    });
 
     const first = await spawnServer(env);
     let c = connect(`127.0.0.1:${first.port}`);
     expect(await healthCheck(`127.0.0.1:${first.port}`)).to.equal('SERVING');
     expect(await healthCheck(`127.0.0.1:${first.port}`, 'btv.v1.GovernanceService')).to.equal('SERVING');
-    await call(c.governance, c.governance.registerSystem, { system: AiSystem.fromPartial({ id: 'persisted', name: 'Persisted', risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL }) }, bearer(token));
+    await call(
+      c.governance,
+      c.governance.registerSystem,
+      {
+        system: AiSystem.fromPartial({
+          id: 'persisted',
+          name: 'Persisted',
+          risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL,
+        }),
+      },
+      bearer(token),
+    );
     c.close();
     first.child.kill('SIGTERM');
     expect(await first.exited).to.equal(0);
     expect(first.stdout()).to.contain('"msg":"shutting down"');
     // One structured line per call, never the token.
-    const callLine = first.stdout().split('\n').find((l) => l.startsWith('{') && l.includes('RegisterSystem'));
-    expect(JSON.parse(callLine!)).to.include({ method: '/btv.v1.GovernanceService/RegisterSystem', code: 'OK', tenant: tenantId, role: 'admin' });
+    const callLine = first
+      .stdout()
+      .split('\n')
+      .find((l) => l.startsWith('{') && l.includes('RegisterSystem'));
+    expect(JSON.parse(callLine!)).to.include({
+      method: '/btv.v1.GovernanceService/RegisterSystem',
+      code: 'OK',
+      tenant: tenantId,
+      role: 'admin',
+    });
     expect(first.stdout() + first.stderr()).not.to.contain(token.split('.')[2]);
     expect(first.stdout() + first.stderr()).not.to.contain(secret);
     // A supplied secret may be a real one: no admin token signed with it is printed, even in development.
-    expect(first.stdout()).to.contain('serving on localhost:').and.not.to.match(/export TOKEN=/);
+    expect(first.stdout())
+      .to.contain('serving on localhost:')
+      .and.not.to.match(/export TOKEN=/);
 
     const second = await spawnServer(env);
     c = connect(`127.0.0.1:${second.port}`);
@@ -82,7 +110,14 @@ describe('server process', function () {
     const r = await call(
       c.governance,
       c.governance.registerSystem,
-      { system: AiSystem.fromPartial({ id: 'credit-scoring', name: 'Credit Scoring', risk: RiskClassification.RISK_CLASSIFICATION_HIGH, loggingEnabled: true }) },
+      {
+        system: AiSystem.fromPartial({
+          id: 'credit-scoring',
+          name: 'Credit Scoring',
+          risk: RiskClassification.RISK_CLASSIFICATION_HIGH,
+          loggingEnabled: true,
+        }),
+      },
       bearer(token),
     );
     expect(r.status).to.equal('registered');

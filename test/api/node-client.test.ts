@@ -2,13 +2,15 @@
  * clients/node beyond the cross-language cases (test/clients/libraries.test.ts): the rate-limit
  * retry rule, failClosed: false, a watch that cannot succeed, and shared watches.
  */
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { BuildToValueError, Client } from '../../clients/node/src';
 import { AiSystem, RiskClassification as RC } from '../../gen/ts/btv/v1/types';
-import { bearer, call, Clients, connect } from '../helpers/grpc';
-import { startTestServer, TestServer } from '../helpers/server';
+import type { Clients } from '../helpers/grpc';
+import { bearer, call, connect } from '../helpers/grpc';
+import type { TestServer } from '../helpers/server';
+import { startTestServer } from '../helpers/server';
 
 const until = async (what: string, ok: () => boolean, ms = 10_000) => {
   const end = Date.now() + ms;
@@ -30,7 +32,12 @@ describe('Node client library (clients/node)', function () {
     return x;
   };
   const register = async () => {
-    const system = AiSystem.fromPartial({ id: `nc-${randomUUID().slice(0, 8)}`, name: 'Node client', risk: RC.RISK_CLASSIFICATION_LIMITED, loggingEnabled: true });
+    const system = AiSystem.fromPartial({
+      id: `nc-${randomUUID().slice(0, 8)}`,
+      name: 'Node client',
+      risk: RC.RISK_CLASSIFICATION_LIMITED,
+      loggingEnabled: true,
+    });
     await call(c.governance, c.governance.registerSystem, { system }, admin);
     return system.id;
   };
@@ -97,8 +104,17 @@ describe('Node client library (clients/node)', function () {
     expect(a.watchState).to.equal(b.watchState);
     expect(own.watchState).to.not.equal(a.watchState);
     a.close();
-    await call(c.operations, c.operations.emergencyStop, { systemId: id, reason: 'shared', operatorId: '', requestId: '' }, admin);
-    await until('the stop in both caches', () => b.status(id)?.operationalStatus === 'EMERGENCY_STOP' && own.status(id)?.operationalStatus === 'EMERGENCY_STOP');
+    await call(
+      c.operations,
+      c.operations.emergencyStop,
+      { systemId: id, reason: 'shared', operatorId: '', requestId: '' },
+      admin,
+    );
+    await until(
+      'the stop in both caches',
+      () =>
+        b.status(id)?.operationalStatus === 'EMERGENCY_STOP' && own.status(id)?.operationalStatus === 'EMERGENCY_STOP',
+    );
     expect((await b.enforce(id, 'development', { prompt: 'x' })).source).to.equal('cache');
   });
 });

@@ -1,4 +1,5 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -48,14 +49,23 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function query(base: string, expr: string): Promise<{ status: string; data?: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] }; error?: string }> {
+async function query(
+  base: string,
+  expr: string,
+): Promise<{
+  status: string;
+  data?: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] };
+  error?: string;
+}> {
   const r = await httpGet(`${base}/api/v1/query?query=${encodeURIComponent(expr)}`);
   return JSON.parse(r.body);
 }
 
 /** Every PromQL expression of the Grafana dashboard, with Grafana's variables filled in. */
 function dashboardExprs(): string[] {
-  const d = JSON.parse(fs.readFileSync(path.join(DEPLOY, 'grafana', 'btv-dashboard.json'), 'utf8')) as { panels: { targets: { expr: string }[] }[] };
+  const d = JSON.parse(fs.readFileSync(path.join(DEPLOY, 'grafana', 'btv-dashboard.json'), 'utf8')) as {
+    panels: { targets: { expr: string }[] }[];
+  };
   return d.panels.flatMap((p) => p.targets.map((t) => t.expr.replace(/\$__rate_interval/g, '1m')));
 }
 
@@ -93,15 +103,34 @@ describe('A real Prometheus', function () {
           '',
         ].join('\n'),
       );
-      prom = spawn(bin, [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${webPort}`], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      prom = spawn(
+        bin,
+        [
+          `--config.file=${path.join(dir, 'prometheus.yml')}`,
+          `--storage.tsdb.path=${path.join(dir, 'data')}`,
+          `--web.listen-address=127.0.0.1:${webPort}`,
+        ],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       prom.stdout!.on('data', (d) => (log += d));
       prom.stderr!.on('data', (d) => (log += d));
       const base = `http://127.0.0.1:${webPort}`;
 
-      await call(c.governance, c.governance.registerSystem, { system: AiSystem.fromPartial({ id: 'p-1', name: 'p', risk: RC.RISK_CLASSIFICATION_MINIMAL }) }, bearer(srv.mint('dev')));
-      const enforce = (prompt: string) => call(c.governance, c.governance.enforce, { systemId: 'p-1', prompt, env: 'production', artifactType: '', messages: [] }, bearer(srv.mint('app')));
+      await call(
+        c.governance,
+        c.governance.registerSystem,
+        { system: AiSystem.fromPartial({ id: 'p-1', name: 'p', risk: RC.RISK_CLASSIFICATION_MINIMAL }) },
+        bearer(srv.mint('dev')),
+      );
+      const enforce = (prompt: string) =>
+        call(
+          c.governance,
+          c.governance.enforce,
+          { systemId: 'p-1', prompt, env: 'production', artifactType: '', messages: [] },
+          bearer(srv.mint('app')),
+        );
       let approved = 0;
       let blocked = 0;
       for (let i = 0; i < 9; i++) {
@@ -123,7 +152,10 @@ describe('A real Prometheus', function () {
       }
       expect(total, `Prometheus never saw 9 decisions; its log:\n${log}`).to.equal('9');
       const byOutcome = await query(base, 'sum by (outcome) (btv_enforce_decisions_total{job="btv"})');
-      expect(Object.fromEntries(byOutcome.data!.result.map((r) => [r.metric.outcome, r.value[1]]))).to.deep.equal({ approved: '6', blocked: '3' });
+      expect(Object.fromEntries(byOutcome.data!.result.map((r) => [r.metric.outcome, r.value[1]]))).to.deep.equal({
+        approved: '6',
+        blocked: '3',
+      });
       expect((await query(base, 'up{job="btv"}')).data!.result[0].value[1]).to.equal('1');
 
       // The dashboard's panels and the alert rules run on what the server exposes (a misspelt name would be an empty result).
@@ -133,12 +165,26 @@ describe('A real Prometheus', function () {
       }
       // Series never observed yet (a labelled counter with no sample) still have their # TYPE line.
       const exposed = await scrape(srv.app.metricsPort!);
-      const names = new Set([...exposed.samples.map((s) => s.name), ...[...exposed.types].flatMap(([n, t]) => (t === 'counter' ? [`${n}_total`] : [n]))]);
-      const used = [fs.readFileSync(path.join(DEPLOY, 'prometheus', 'alerts.yml'), 'utf8'), ...dashboardExprs()].join('\n').match(/\b(btv|process|nodejs)_[a-z0-9_]+/g)!;
-      for (const name of new Set(used)) expect(names.has(name), `${name} is used by deploy/ but not exposed`).to.equal(true);
-      const rules = JSON.parse((await httpGet(`${base}/api/v1/rules`)).body) as { data: { groups: { rules: { name: string; health: string }[] }[] } };
+      const names = new Set([
+        ...exposed.samples.map((s) => s.name),
+        ...[...exposed.types].flatMap(([n, t]) => (t === 'counter' ? [`${n}_total`] : [n])),
+      ]);
+      const used = [fs.readFileSync(path.join(DEPLOY, 'prometheus', 'alerts.yml'), 'utf8'), ...dashboardExprs()]
+        .join('\n')
+        .match(/\b(btv|process|nodejs)_[a-z0-9_]+/g)!;
+      for (const name of new Set(used))
+        expect(names.has(name), `${name} is used by deploy/ but not exposed`).to.equal(true);
+      const rules = JSON.parse((await httpGet(`${base}/api/v1/rules`)).body) as {
+        data: { groups: { rules: { name: string; health: string }[] }[] };
+      };
       const loaded = rules.data.groups.flatMap((g) => g.rules);
-      expect(loaded.map((r) => r.name)).to.include.members(['BtvSystemEmergencyStopped', 'BtvFailClosed', 'BtvLedgerVerificationFailed', 'BtvLedgerCommitSlow', 'BtvRateLimiting']);
+      expect(loaded.map((r) => r.name)).to.include.members([
+        'BtvSystemEmergencyStopped',
+        'BtvFailClosed',
+        'BtvLedgerVerificationFailed',
+        'BtvLedgerCommitSlow',
+        'BtvRateLimiting',
+      ]);
     } finally {
       prom?.kill('SIGTERM');
       c.close();

@@ -1,22 +1,41 @@
 import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { AiSystem, LifecyclePhase, OperationalStatus, RiskClassification, StatusEventType } from '../../gen/ts/btv/v1/types';
+import {
+  AiSystem,
+  LifecyclePhase,
+  OperationalStatus,
+  RiskClassification,
+  StatusEventType,
+} from '../../gen/ts/btv/v1/types';
 import { RetryInfo } from '../../gen/ts/google/rpc/error_details';
 import { Status } from '../../gen/ts/google/rpc/status';
-import { bearer, call, Clients, connect, decodeError, expectError } from '../helpers/grpc';
+import type { Clients } from '../helpers/grpc';
+import { bearer, call, connect, decodeError, expectError } from '../helpers/grpc';
 import { Watch } from '../helpers/watch';
-import { startTestServer, TEST_DATABASE_URL, TestServer } from '../helpers/server';
+import type { TestServer } from '../helpers/server';
+import { startTestServer, TEST_DATABASE_URL } from '../helpers/server';
 
 /** A unary call's response and the x-ratelimit-* values of its trailers (or of its error). */
-function callWithQuota<Req, Res>(client: grpc.Client, method: unknown, req: Req, md: grpc.Metadata): Promise<{ res?: Res; err?: grpc.ServiceError; quota: Record<string, string> }> {
+function callWithQuota<Req, Res>(
+  client: grpc.Client,
+  method: unknown,
+  req: Req,
+  md: grpc.Metadata,
+): Promise<{ res?: Res; err?: grpc.ServiceError; quota: Record<string, string> }> {
   return new Promise((resolve) => {
     let res: Res | undefined;
     let err: grpc.ServiceError | undefined;
-    const c = (method as (...a: unknown[]) => grpc.ClientUnaryCall).call(client, req, md, {}, (e: grpc.ServiceError | null, r: Res) => {
-      res = r;
-      err = e ?? undefined;
-    });
+    const c = (method as (...a: unknown[]) => grpc.ClientUnaryCall).call(
+      client,
+      req,
+      md,
+      {},
+      (e: grpc.ServiceError | null, r: Res) => {
+        res = r;
+        err = e ?? undefined;
+      },
+    );
     c.on('status', (s: grpc.StatusObject) =>
       setImmediate(() => {
         const quota: Record<string, string> = {};
@@ -55,7 +74,12 @@ function serve(env: Record<string, string>): { srv: TestServer; c: Clients } {
 describe('rate limits per tenant and RPC group', function () {
   describe('with the reference defaults', () => {
     // An empty value means the default: tenants 10, systems 50, enforce 100, audit 20 a minute.
-    const s = serve({ BTV_RATE_LIMIT_TENANTS: '', BTV_RATE_LIMIT_SYSTEMS: '', BTV_RATE_LIMIT_ENFORCE: '', BTV_RATE_LIMIT_AUDIT: '' });
+    const s = serve({
+      BTV_RATE_LIMIT_TENANTS: '',
+      BTV_RATE_LIMIT_SYSTEMS: '',
+      BTV_RATE_LIMIT_ENFORCE: '',
+      BTV_RATE_LIMIT_AUDIT: '',
+    });
 
     it('counts 20 audit calls a minute down in x-ratelimit-* trailers, then answers RESOURCE_EXHAUSTED with when to retry', async () => {
       const auditor = bearer(s.srv.mint('auditor'));
@@ -80,9 +104,24 @@ describe('rate limits per tenant and RPC group', function () {
     it('limits Enforce to 100 a minute per tenant', async () => {
       const tenantId = randomUUID();
       const dev = bearer(s.srv.mint('dev', { tenantId }));
-      await call(s.c.governance, s.c.governance.registerSystem, { system: AiSystem.fromPartial({ id: 'rl', name: 'RL', risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL }) }, dev);
-      const req = { systemId: 'rl', prompt: 'Summarise the meeting notes.', env: 'development', artifactType: 'prompt', messages: [] };
-      const results = await Promise.all(Array.from({ length: 101 }, () => callWithQuota(s.c.governance, s.c.governance.enforce, req, dev)));
+      await call(
+        s.c.governance,
+        s.c.governance.registerSystem,
+        {
+          system: AiSystem.fromPartial({ id: 'rl', name: 'RL', risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL }),
+        },
+        dev,
+      );
+      const req = {
+        systemId: 'rl',
+        prompt: 'Summarise the meeting notes.',
+        env: 'development',
+        artifactType: 'prompt',
+        messages: [],
+      };
+      const results = await Promise.all(
+        Array.from({ length: 101 }, () => callWithQuota(s.c.governance, s.c.governance.enforce, req, dev)),
+      );
       expect(results.filter((r) => !r.err)).to.have.length(100);
       const refused = results.filter((r) => r.err);
       expect(refused.map((r) => r.err!.code)).to.deep.equal([grpc.status.RESOURCE_EXHAUSTED]);
@@ -99,25 +138,46 @@ describe('rate limits per tenant and RPC group', function () {
       const dev = bearer(s.srv.mint('dev', { tenantId }));
       const admin = bearer(s.srv.mint('admin', { tenantId }));
       for (const id of ['ops', 'ops2']) {
-        await call(s.c.governance, s.c.governance.registerSystem, { system: AiSystem.fromPartial({ id, name: id, risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL }) }, dev);
+        await call(
+          s.c.governance,
+          s.c.governance.registerSystem,
+          { system: AiSystem.fromPartial({ id, name: id, risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL }) },
+          dev,
+        );
       }
       const status = (systemId: string, operationalStatus: OperationalStatus, md = dev) =>
-        callWithQuota<object, { statusChange?: { newStatus: OperationalStatus } }>(s.c.operations, s.c.operations.setOperationalStatus, { systemId, operationalStatus, reason: 'load', operatorId: '', requestId: '' }, md);
+        callWithQuota<object, { statusChange?: { newStatus: OperationalStatus } }>(
+          s.c.operations,
+          s.c.operations.setOperationalStatus,
+          { systemId, operationalStatus, reason: 'load', operatorId: '', requestId: '' },
+          md,
+        );
       const phase = (lifecyclePhase: LifecyclePhase) =>
-        callWithQuota(s.c.operations, s.c.operations.setLifecyclePhase, { systemId: 'ops', lifecyclePhase, reason: 'rollout', operatorId: '', requestId: '' }, dev);
-      const current = async () => (await call(s.c.operations, s.c.operations.getOperationalStatus, { systemId: 'ops' }, dev)).status!;
+        callWithQuota(
+          s.c.operations,
+          s.c.operations.setLifecyclePhase,
+          { systemId: 'ops', lifecyclePhase, reason: 'rollout', operatorId: '', requestId: '' },
+          dev,
+        );
+      const current = async () =>
+        (await call(s.c.operations, s.c.operations.getOperationalStatus, { systemId: 'ops' }, dev)).status!;
 
       for (let i = 1; i <= 50; i++) {
         const { err, quota } =
           i % 5 === 0
-            ? await phase(i % 10 === 0 ? LifecyclePhase.LIFECYCLE_PHASE_DEPLOYMENT : LifecyclePhase.LIFECYCLE_PHASE_OPERATION)
+            ? await phase(
+                i % 10 === 0 ? LifecyclePhase.LIFECYCLE_PHASE_DEPLOYMENT : LifecyclePhase.LIFECYCLE_PHASE_OPERATION,
+              )
             : await status('ops', i % 2 ? OS.OPERATIONAL_STATUS_DEGRADED : OS.OPERATIONAL_STATUS_ACTIVE);
         expect(err, `call ${i}`).to.equal(undefined);
         expect(quota, `call ${i}`).to.include({ 'x-ratelimit-limit': '50', 'x-ratelimit-remaining': String(50 - i) });
         expect(Number(quota['x-ratelimit-reset'])).to.be.within(1, 60);
       }
       const before = await current();
-      for (const over of [() => status('ops', OS.OPERATIONAL_STATUS_MAINTENANCE), () => phase(LifecyclePhase.LIFECYCLE_PHASE_OPERATION)]) {
+      for (const over of [
+        () => status('ops', OS.OPERATIONAL_STATUS_MAINTENANCE),
+        () => phase(LifecyclePhase.LIFECYCLE_PHASE_OPERATION),
+      ]) {
         const { err, quota } = await over();
         await expectError(Promise.reject(err), grpc.status.RESOURCE_EXHAUSTED, 'ERROR_REASON_RATE_LIMITED');
         expect(decodeError(err!).metadata).to.include({ group: 'operations', limit: '50' });
@@ -127,7 +187,12 @@ describe('rate limits per tenant and RPC group', function () {
       expect(await current(), 'a refused change changes nothing').to.deep.equal(before);
 
       // The kill switch, either way it is pulled, is never limited and counts nothing.
-      const stop = await callWithQuota(s.c.operations, s.c.operations.emergencyStop, { systemId: 'ops', reason: 'incident', operatorId: '', requestId: '' }, admin);
+      const stop = await callWithQuota(
+        s.c.operations,
+        s.c.operations.emergencyStop,
+        { systemId: 'ops', reason: 'incident', operatorId: '', requestId: '' },
+        admin,
+      );
       expect(stop.err).to.equal(undefined);
       expect(stop.quota).to.deep.equal({});
       const viaStatus = await status('ops2', OS.OPERATIONAL_STATUS_EMERGENCY_STOP, admin);
@@ -141,8 +206,21 @@ describe('rate limits per tenant and RPC group', function () {
 
       // Another tenant has its own quota.
       const theirs = bearer(s.srv.mint('dev', { tenantId: randomUUID() }));
-      await call(s.c.governance, s.c.governance.registerSystem, { system: AiSystem.fromPartial({ id: 'ops', name: 'ops', risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL }) }, theirs);
-      expect((await status('ops', OS.OPERATIONAL_STATUS_DEGRADED, theirs)).quota).to.include({ 'x-ratelimit-remaining': '49' });
+      await call(
+        s.c.governance,
+        s.c.governance.registerSystem,
+        {
+          system: AiSystem.fromPartial({
+            id: 'ops',
+            name: 'ops',
+            risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL,
+          }),
+        },
+        theirs,
+      );
+      expect((await status('ops', OS.OPERATIONAL_STATUS_DEGRADED, theirs)).quota).to.include({
+        'x-ratelimit-remaining': '49',
+      });
     });
 
     it('gives each of many concurrent calls its own count in its trailers', async () => {
@@ -151,15 +229,36 @@ describe('rate limits per tenant and RPC group', function () {
       const admin = bearer(s.srv.mint('admin', { tenantId }));
       const ids = Array.from({ length: 30 }, (_, i) => `c${i}`);
       for (const id of ids) {
-        await call(s.c.governance, s.c.governance.registerSystem, { system: AiSystem.fromPartial({ id, name: id, risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL }) }, dev);
+        await call(
+          s.c.governance,
+          s.c.governance.registerSystem,
+          { system: AiSystem.fromPartial({ id, name: id, risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL }) },
+          dev,
+        );
       }
       // Ordinary changes and stops interleaved: 60 changes for 50 places, 30 stops outside the quota.
       const results = await Promise.all(
         ids.flatMap((systemId) => [
           ...[OS.OPERATIONAL_STATUS_DEGRADED, OS.OPERATIONAL_STATUS_MAINTENANCE].map((operationalStatus) =>
-            callWithQuota(s.c.operations, s.c.operations.setOperationalStatus, { systemId, operationalStatus, reason: '', operatorId: '', requestId: '' }, dev).then((r) => ({ ...r, stop: false })),
+            callWithQuota(
+              s.c.operations,
+              s.c.operations.setOperationalStatus,
+              { systemId, operationalStatus, reason: '', operatorId: '', requestId: '' },
+              dev,
+            ).then((r) => ({ ...r, stop: false })),
           ),
-          callWithQuota(s.c.operations, s.c.operations.setOperationalStatus, { systemId, operationalStatus: OS.OPERATIONAL_STATUS_EMERGENCY_STOP, reason: 'drill', operatorId: '', requestId: '' }, admin).then((r) => ({ ...r, stop: true })),
+          callWithQuota(
+            s.c.operations,
+            s.c.operations.setOperationalStatus,
+            {
+              systemId,
+              operationalStatus: OS.OPERATIONAL_STATUS_EMERGENCY_STOP,
+              reason: 'drill',
+              operatorId: '',
+              requestId: '',
+            },
+            admin,
+          ).then((r) => ({ ...r, stop: true })),
         ]),
       );
       const stops = results.filter((r) => r.stop);
@@ -170,40 +269,118 @@ describe('rate limits per tenant and RPC group', function () {
       expect(limited.map((r) => r.quota['x-ratelimit-remaining'])).to.deep.equal(Array(10).fill('0'));
       // Admitted changes may still fail (a system already stopped refuses a dev), but each was counted once.
       const admitted = changes.filter((r) => r.err?.code !== grpc.status.RESOURCE_EXHAUSTED);
-      expect(admitted.map((r) => Number(r.quota['x-ratelimit-remaining'])).sort((a, b) => a - b)).to.deep.equal(Array.from({ length: 50 }, (_, i) => i));
+      expect(admitted.map((r) => Number(r.quota['x-ratelimit-remaining'])).sort((a, b) => a - b)).to.deep.equal(
+        Array.from({ length: 50 }, (_, i) => i),
+      );
     });
   });
 
   describe('with small quotas', () => {
-    const s = serve({ BTV_RATE_LIMIT_ENFORCE: '2', BTV_RATE_LIMIT_SYSTEMS: '1', BTV_RATE_LIMIT_AUDIT: '0', BTV_RATE_LIMIT_OPERATIONS: '0' });
+    const s = serve({
+      BTV_RATE_LIMIT_ENFORCE: '2',
+      BTV_RATE_LIMIT_SYSTEMS: '1',
+      BTV_RATE_LIMIT_AUDIT: '0',
+      BTV_RATE_LIMIT_OPERATIONS: '0',
+    });
 
     it('a refused call changes nothing: no decision is ledgered for it', async () => {
       const dev = bearer(s.srv.mint('dev'));
       const auditor = bearer(s.srv.mint('auditor'));
-      await call(s.c.governance, s.c.governance.registerSystem, { system: AiSystem.fromPartial({ id: 'rl', name: 'RL', risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL }) }, dev);
-      const req = { systemId: 'rl', prompt: 'Summarise the meeting notes.', env: 'development', artifactType: 'prompt', messages: [] };
+      await call(
+        s.c.governance,
+        s.c.governance.registerSystem,
+        {
+          system: AiSystem.fromPartial({ id: 'rl', name: 'RL', risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL }),
+        },
+        dev,
+      );
+      const req = {
+        systemId: 'rl',
+        prompt: 'Summarise the meeting notes.',
+        env: 'development',
+        artifactType: 'prompt',
+        messages: [],
+      };
       await call(s.c.governance, s.c.governance.enforce, req, dev);
       await call(s.c.governance, s.c.governance.enforce, req, dev);
-      await expectError(call(s.c.governance, s.c.governance.enforce, req, dev), grpc.status.RESOURCE_EXHAUSTED, 'ERROR_REASON_RATE_LIMITED');
-      await expectError(call(s.c.governance, s.c.governance.getSystem, { systemId: 'rl' }, dev), grpc.status.RESOURCE_EXHAUSTED, 'ERROR_REASON_RATE_LIMITED');
+      await expectError(
+        call(s.c.governance, s.c.governance.enforce, req, dev),
+        grpc.status.RESOURCE_EXHAUSTED,
+        'ERROR_REASON_RATE_LIMITED',
+      );
+      await expectError(
+        call(s.c.governance, s.c.governance.getSystem, { systemId: 'rl' }, dev),
+        grpc.status.RESOURCE_EXHAUSTED,
+        'ERROR_REASON_RATE_LIMITED',
+      );
       // Audit has its limit turned off (0): no quota, no x-ratelimit-* trailers.
-      const { res, quota } = await callWithQuota<object, { entries: { eventType: string }[] }>(s.c.audit, s.c.audit.listLedgerEntries, { afterSequence: 0, limit: 100 }, auditor);
+      const { res, quota } = await callWithQuota<object, { entries: { eventType: string }[] }>(
+        s.c.audit,
+        s.c.audit.listLedgerEntries,
+        { afterSequence: 0, limit: 100 },
+        auditor,
+      );
       expect(quota).to.deep.equal({});
       expect(res!.entries.filter((e) => e.eventType === 'decision')).to.have.length(2);
       // Operations too (0): status and phase changes carry no quota.
       const admin = bearer(s.srv.mint('admin'));
-      const changed = await callWithQuota(s.c.operations, s.c.operations.setOperationalStatus, { systemId: 'rl', operationalStatus: OperationalStatus.OPERATIONAL_STATUS_DEGRADED, reason: '', operatorId: '', requestId: '' }, admin);
+      const changed = await callWithQuota(
+        s.c.operations,
+        s.c.operations.setOperationalStatus,
+        {
+          systemId: 'rl',
+          operationalStatus: OperationalStatus.OPERATIONAL_STATUS_DEGRADED,
+          reason: '',
+          operatorId: '',
+          requestId: '',
+        },
+        admin,
+      );
       expect([changed.err, changed.quota]).to.deep.equal([undefined, {}]);
-      const phased = await callWithQuota(s.c.operations, s.c.operations.setLifecyclePhase, { systemId: 'rl', lifecyclePhase: LifecyclePhase.LIFECYCLE_PHASE_OPERATION, reason: '', operatorId: '', requestId: '' }, admin);
+      const phased = await callWithQuota(
+        s.c.operations,
+        s.c.operations.setLifecyclePhase,
+        {
+          systemId: 'rl',
+          lifecyclePhase: LifecyclePhase.LIFECYCLE_PHASE_OPERATION,
+          reason: '',
+          operatorId: '',
+          requestId: '',
+        },
+        admin,
+      );
       expect([phased.err, phased.quota]).to.deep.equal([undefined, {}]);
     });
 
     it('never limits the kill switch', async () => {
       const admin = bearer(s.srv.mint('admin', { tenantId: randomUUID() }));
-      await call(s.c.governance, s.c.governance.registerSystem, { system: AiSystem.fromPartial({ id: 'ks', name: 'KS', risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL }) }, admin);
+      await call(
+        s.c.governance,
+        s.c.governance.registerSystem,
+        {
+          system: AiSystem.fromPartial({ id: 'ks', name: 'KS', risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL }),
+        },
+        admin,
+      );
       for (let i = 0; i < 5; i++) {
-        await call(s.c.operations, s.c.operations.emergencyStop, { systemId: 'ks', reason: 'drill', operatorId: '', requestId: '' }, admin);
-        await call(s.c.operations, s.c.operations.setOperationalStatus, { systemId: 'ks', operationalStatus: OperationalStatus.OPERATIONAL_STATUS_ACTIVE, reason: 'drill over', operatorId: '', requestId: '' }, admin);
+        await call(
+          s.c.operations,
+          s.c.operations.emergencyStop,
+          { systemId: 'ks', reason: 'drill', operatorId: '', requestId: '' },
+          admin,
+        );
+        await call(
+          s.c.operations,
+          s.c.operations.setOperationalStatus,
+          {
+            systemId: 'ks',
+            operationalStatus: OperationalStatus.OPERATIONAL_STATUS_ACTIVE,
+            reason: 'drill over',
+            operatorId: '',
+            requestId: '',
+          },
+          admin,
+        );
         await call(s.c.operations, s.c.operations.getOperationalStatus, { systemId: 'ks' }, admin);
       }
     });
@@ -222,7 +399,10 @@ describe('rate limits per tenant and RPC group', function () {
       const [w1, w2] = [await open(mine), await open(mine)];
       const w3 = new Watch(s.c, {}, mine);
       await w3.until(() => Boolean(w3.error)).catch(() => undefined);
-      expect(decodeError(w3.error!)).to.include({ code: grpc.status.RESOURCE_EXHAUSTED, reason: 'ERROR_REASON_RATE_LIMITED' });
+      expect(decodeError(w3.error!)).to.include({
+        code: grpc.status.RESOURCE_EXHAUSTED,
+        reason: 'ERROR_REASON_RATE_LIMITED',
+      });
       const other = await open(bearer(s.srv.mint('app', { tenantId: randomUUID() })));
       w1.cancel();
       await new Promise((r) => setTimeout(r, 100));
@@ -243,8 +423,16 @@ describe('rate limits per tenant and RPC group', function () {
       const [a, b] = servers.map((s) => connect(s.address));
       try {
         for (const client of [a, b, a, b]) await call(client.audit, client.audit.verifyLedger, {}, auditor);
-        await expectError(call(b.audit, b.audit.verifyLedger, {}, auditor), grpc.status.RESOURCE_EXHAUSTED, 'ERROR_REASON_RATE_LIMITED');
-        await expectError(call(a.audit, a.audit.verifyLedger, {}, auditor), grpc.status.RESOURCE_EXHAUSTED, 'ERROR_REASON_RATE_LIMITED');
+        await expectError(
+          call(b.audit, b.audit.verifyLedger, {}, auditor),
+          grpc.status.RESOURCE_EXHAUSTED,
+          'ERROR_REASON_RATE_LIMITED',
+        );
+        await expectError(
+          call(a.audit, a.audit.verifyLedger, {}, auditor),
+          grpc.status.RESOURCE_EXHAUSTED,
+          'ERROR_REASON_RATE_LIMITED',
+        );
       } finally {
         a.close();
         b.close();

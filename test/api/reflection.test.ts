@@ -118,7 +118,9 @@ async function resolveSymbols(stream: ReflectionStream, symbols: string[]): Prom
 }
 
 /** Fully qualified message/enum name → defining file, nested types included. */
-function typeIndex(files: Iterable<FileDescriptorProto>): Map<string, { file: string; message?: DescriptorProto; enum?: EnumDescriptorProto }> {
+function typeIndex(
+  files: Iterable<FileDescriptorProto>,
+): Map<string, { file: string; message?: DescriptorProto; enum?: EnumDescriptorProto }> {
   const out = new Map<string, { file: string; message?: DescriptorProto; enum?: EnumDescriptorProto }>();
   for (const file of files) {
     const walk = (scope: string, messages: DescriptorProto[], enums: EnumDescriptorProto[]): void => {
@@ -285,7 +287,10 @@ describe('gRPC server reflection (grpcurl-style)', () => {
     });
     expect(ext.errorCode).to.equal(NOT_FOUND);
 
-    const { messageResponse: numbers } = await stream.send({ case: 'allExtensionNumbersOfType', value: 'btv.v1.Tenant' });
+    const { messageResponse: numbers } = await stream.send({
+      case: 'allExtensionNumbersOfType',
+      value: 'btv.v1.Tenant',
+    });
     expect(numbers.case).to.equal('allExtensionNumbersResponse');
     expect(numbers.value).to.deep.include({ baseTypeName: 'btv.v1.Tenant', extensionNumber: [] });
     const unknownType = await stream.error({ case: 'allExtensionNumbersOfType', value: 'btv.v1.NoSuchThing' });

@@ -2,9 +2,21 @@ import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { GovernanceServiceClient } from '../../gen/ts/btv/v1/governance';
-import { AiRole, AiSystem, DecisionOutcome, LifecyclePhase, OperationalStatus, RiskClassification, RiskLevel, Sector, Tenant } from '../../gen/ts/btv/v1/types';
-import { bearer, call, Clients, connect, decodeError, expectError } from '../helpers/grpc';
-import { startTestServer, TestServer } from '../helpers/server';
+import {
+  AiRole,
+  AiSystem,
+  DecisionOutcome,
+  LifecyclePhase,
+  OperationalStatus,
+  RiskClassification,
+  RiskLevel,
+  Sector,
+  Tenant,
+} from '../../gen/ts/btv/v1/types';
+import type { Clients } from '../helpers/grpc';
+import { bearer, call, connect, decodeError, expectError } from '../helpers/grpc';
+import type { TestServer } from '../helpers/server';
+import { startTestServer } from '../helpers/server';
 
 const system = (id: string, extra: Partial<AiSystem> = {}): AiSystem =>
   AiSystem.fromPartial({
@@ -39,20 +51,69 @@ describe('GovernanceService registry', function () {
 
   describe('RegisterTenant / GetTenant', () => {
     it('registers, then updates, the token tenant and reads it back', async () => {
-      const policy = { autonomyMatrix: { production: { maxRiskLevel: 2 } }, customRules: { block_public_apis_in_prod: true } };
-      const r1 = await call(c.governance, c.governance.registerTenant, { tenant: { id: srv.tenantId, name: 'Banco Seguro', policy, candidatePolicy: undefined, createdAt: undefined, updatedAt: undefined } }, admin);
+      const policy = {
+        autonomyMatrix: { production: { maxRiskLevel: 2 } },
+        customRules: { block_public_apis_in_prod: true },
+      };
+      const r1 = await call(
+        c.governance,
+        c.governance.registerTenant,
+        {
+          tenant: {
+            id: srv.tenantId,
+            name: 'Banco Seguro',
+            policy,
+            candidatePolicy: undefined,
+            createdAt: undefined,
+            updatedAt: undefined,
+          },
+        },
+        admin,
+      );
       expect(r1).to.include({ status: 'registered', tenantId: srv.tenantId });
       expect(r1.message).to.contain('Banco Seguro');
-      const r2 = await call(c.governance, c.governance.registerTenant, { tenant: { id: srv.tenantId.toUpperCase(), name: 'Banco Seguro S.A.', policy, candidatePolicy: undefined, createdAt: undefined, updatedAt: undefined } }, admin);
+      const r2 = await call(
+        c.governance,
+        c.governance.registerTenant,
+        {
+          tenant: {
+            id: srv.tenantId.toUpperCase(),
+            name: 'Banco Seguro S.A.',
+            policy,
+            candidatePolicy: undefined,
+            createdAt: undefined,
+            updatedAt: undefined,
+          },
+        },
+        admin,
+      );
       expect(r2.status).to.equal('updated');
       const { tenant } = await call(c.governance, c.governance.getTenant, {}, admin);
-      expect(tenant).to.deep.include({ id: srv.tenantId, name: 'Banco Seguro S.A.', policy: { ...policy, mode: undefined } });
+      expect(tenant).to.deep.include({
+        id: srv.tenantId,
+        name: 'Banco Seguro S.A.',
+        policy: { ...policy, mode: undefined },
+      });
       expect(tenant!.createdAt!.getTime()).to.be.at.most(tenant!.updatedAt!.getTime());
     });
 
     it('rejects a tenant id that is not a UUID, naming the field', async () => {
       const e = await expectError(
-        call(c.governance, c.governance.registerTenant, { tenant: { id: 'acme', name: 'x', policy: undefined, candidatePolicy: undefined, createdAt: undefined, updatedAt: undefined } }, admin),
+        call(
+          c.governance,
+          c.governance.registerTenant,
+          {
+            tenant: {
+              id: 'acme',
+              name: 'x',
+              policy: undefined,
+              candidatePolicy: undefined,
+              createdAt: undefined,
+              updatedAt: undefined,
+            },
+          },
+          admin,
+        ),
         grpc.status.INVALID_ARGUMENT,
         'ERROR_REASON_INVALID_ARGUMENT',
       );
@@ -61,22 +122,52 @@ describe('GovernanceService registry', function () {
 
     it('refuses to register another tenant', async () => {
       await expectError(
-        call(c.governance, c.governance.registerTenant, { tenant: { id: randomUUID(), name: 'x', policy: undefined, candidatePolicy: undefined, createdAt: undefined, updatedAt: undefined } }, admin),
+        call(
+          c.governance,
+          c.governance.registerTenant,
+          {
+            tenant: {
+              id: randomUUID(),
+              name: 'x',
+              policy: undefined,
+              candidatePolicy: undefined,
+              createdAt: undefined,
+              updatedAt: undefined,
+            },
+          },
+          admin,
+        ),
         grpc.status.PERMISSION_DENIED,
         'ERROR_REASON_TENANT_MISMATCH',
       );
     });
 
     it('rejects a policy limit out of range and an unknown environment', async () => {
-      const base = { id: srv.tenantId, name: 'x', candidatePolicy: undefined, createdAt: undefined, updatedAt: undefined };
+      const base = {
+        id: srv.tenantId,
+        name: 'x',
+        candidatePolicy: undefined,
+        createdAt: undefined,
+        updatedAt: undefined,
+      };
       const e1 = await expectError(
-        call(c.governance, c.governance.registerTenant, { tenant: { ...base, policy: { autonomyMatrix: { production: { maxRiskLevel: 11 } }, customRules: {} } } }, admin),
+        call(
+          c.governance,
+          c.governance.registerTenant,
+          { tenant: { ...base, policy: { autonomyMatrix: { production: { maxRiskLevel: 11 } }, customRules: {} } } },
+          admin,
+        ),
         grpc.status.INVALID_ARGUMENT,
         'ERROR_REASON_INVALID_ARGUMENT',
       );
       expect(e1.fieldViolations[0].field).to.equal('tenant.policy.autonomy_matrix["production"].max_risk_level');
       const e2 = await expectError(
-        call(c.governance, c.governance.registerTenant, { tenant: { ...base, policy: { autonomyMatrix: { moon: { maxRiskLevel: 1 } }, customRules: {} } } }, admin),
+        call(
+          c.governance,
+          c.governance.registerTenant,
+          { tenant: { ...base, policy: { autonomyMatrix: { moon: { maxRiskLevel: 1 } }, customRules: {} } } },
+          admin,
+        ),
         grpc.status.INVALID_ARGUMENT,
         'ERROR_REASON_INVALID_ARGUMENT',
       );
@@ -105,7 +196,14 @@ describe('GovernanceService registry', function () {
         intendedPurpose: 'Credit risk scoring of retail loan applicants',
         prohibitedDomains: ['social_scoring'],
         externalDependencies: [
-          { name: 'xgboost', version: '2.0', vendor: 'OSS', licenseType: 'Apache-2.0', riskLevel: RiskLevel.RISK_LEVEL_MEDIUM, vulnerabilities: ['CVE-2024-0001'] },
+          {
+            name: 'xgboost',
+            version: '2.0',
+            vendor: 'OSS',
+            licenseType: 'Apache-2.0',
+            riskLevel: RiskLevel.RISK_LEVEL_MEDIUM,
+            vulnerabilities: ['CVE-2024-0001'],
+          },
         ],
         policy: { autonomyMatrix: { production: { maxRiskLevel: 2.5 } }, customRules: {} },
       });
@@ -118,7 +216,15 @@ describe('GovernanceService registry', function () {
         nistAlignment: ['GOVERN-1.6', 'GOVERN-6.1', 'MANAGE-2.4', 'MANAGE-4.1', 'MAP-1.1'],
       });
       const { system: got } = await getSystem('credit-scoring-v2');
-      expect(got).to.deep.include({ ...s, jurisdiction: 'EU', tenantId: srv.tenantId, lifecyclePhase: 4, operationalStatus: 1, createdAt: got!.createdAt, updatedAt: got!.updatedAt });
+      expect(got).to.deep.include({
+        ...s,
+        jurisdiction: 'EU',
+        tenantId: srv.tenantId,
+        lifecyclePhase: 4,
+        operationalStatus: 1,
+        createdAt: got!.createdAt,
+        updatedAt: got!.updatedAt,
+      });
       expect(got!.createdAt).to.be.instanceOf(Date);
     });
 
@@ -142,7 +248,11 @@ describe('GovernanceService registry', function () {
       expect(got!.tenantId).to.equal(srv.tenantId);
       expect(got!.createdAt!.getTime()).to.be.greaterThan(0);
       // The tenant named in the body got nothing.
-      await expectError(getSystem('upd', bearer(srv.mint('auditor', { tenantId: other }))), grpc.status.NOT_FOUND, 'ERROR_REASON_SYSTEM_NOT_FOUND');
+      await expectError(
+        getSystem('upd', bearer(srv.mint('auditor', { tenantId: other }))),
+        grpc.status.NOT_FOUND,
+        'ERROR_REASON_SYSTEM_NOT_FOUND',
+      );
     });
 
     const invalid: [string, Partial<AiSystem>, string][] = [
@@ -152,29 +262,61 @@ describe('GovernanceService registry', function () {
       ['a missing name', { name: '  ' }, 'system.name'],
       ['a missing risk classification', { risk: RiskClassification.RISK_CLASSIFICATION_UNSPECIFIED }, 'system.risk'],
       ['an unknown sector number', { sector: 99 as Sector }, 'system.sector'],
-      ['a high-risk system without logging', { risk: RiskClassification.RISK_CLASSIFICATION_HIGH, loggingEnabled: false }, 'system.logging_enabled'],
+      [
+        'a high-risk system without logging',
+        { risk: RiskClassification.RISK_CLASSIFICATION_HIGH, loggingEnabled: false },
+        'system.logging_enabled',
+      ],
       ['negative training FLOPs', { trainingFlops: -1 }, 'system.training_flops'],
       ['infinite training FLOPs', { trainingFlops: Infinity }, 'system.training_flops'],
       ['a bad jurisdiction', { jurisdiction: 'Europe!' }, 'system.jurisdiction'],
-      ['a component without name', { externalDependencies: [{ name: '', version: '', vendor: '', licenseType: '', riskLevel: 0, vulnerabilities: [] }] }, 'system.external_dependencies[0].name'],
+      [
+        'a component without name',
+        {
+          externalDependencies: [
+            { name: '', version: '', vendor: '', licenseType: '', riskLevel: 0, vulnerabilities: [] },
+          ],
+        },
+        'system.external_dependencies[0].name',
+      ],
       ['a control character in the name', { name: 'evil\u0000name' }, 'system.name'],
-      ['a policy limit above 10', { policy: { autonomyMatrix: { staging: { maxRiskLevel: 10.5 } }, customRules: {} } }, 'system.policy.autonomy_matrix["staging"].max_risk_level'],
+      [
+        'a policy limit above 10',
+        { policy: { autonomyMatrix: { staging: { maxRiskLevel: 10.5 } }, customRules: {} } },
+        'system.policy.autonomy_matrix["staging"].max_risk_level',
+      ],
     ];
     for (const [what, patch, field] of invalid) {
       it(`rejects ${what} with INVALID_ARGUMENT naming ${field}, and stores nothing`, async () => {
         const id = patch.id ?? `inv-${field.replace(/[^a-z]/g, '')}`;
-        const e = await expectError(registerSystem(system(id, patch)), grpc.status.INVALID_ARGUMENT, 'ERROR_REASON_INVALID_ARGUMENT');
+        const e = await expectError(
+          registerSystem(system(id, patch)),
+          grpc.status.INVALID_ARGUMENT,
+          'ERROR_REASON_INVALID_ARGUMENT',
+        );
         expect(e.fieldViolations.map((v) => v.field)).to.deep.equal([field]);
         expect(e.message).to.contain(field);
-        if (patch.id === undefined) await expectError(getSystem(id), grpc.status.NOT_FOUND, 'ERROR_REASON_SYSTEM_NOT_FOUND');
+        if (patch.id === undefined)
+          await expectError(getSystem(id), grpc.status.NOT_FOUND, 'ERROR_REASON_SYSTEM_NOT_FOUND');
       });
     }
 
     it('cuts what an error echoes from a 100 KB input, so its trailers stay small enough for any client', async () => {
       // Its own connection (not the shared subchannel) and a deadline: trailers over the client's header
       // list limit (64 KiB in Node) left the call without an answer and the connection stuck.
-      const own = new GovernanceServiceClient(srv.address, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
-      const unary = <Req, Res>(method: (r: Req, md: grpc.Metadata, o: Partial<grpc.CallOptions>, cb: (e: grpc.ServiceError | null, r: Res) => void) => unknown, req: Req, md: grpc.Metadata) =>
+      const own = new GovernanceServiceClient(srv.address, grpc.credentials.createInsecure(), {
+        'grpc.use_local_subchannel_pool': 1,
+      });
+      const unary = <Req, Res>(
+        method: (
+          r: Req,
+          md: grpc.Metadata,
+          o: Partial<grpc.CallOptions>,
+          cb: (e: grpc.ServiceError | null, r: Res) => void,
+        ) => unknown,
+        req: Req,
+        md: grpc.Metadata,
+      ) =>
         new Promise<Res>((resolve, reject) => {
           method.call(own, req, md, { deadline: Date.now() + 5000 }, (e, r) => (e ? reject(e) : resolve(r)));
         });
@@ -183,15 +325,35 @@ describe('GovernanceService registry', function () {
       const envPolicy = (env: string) => ({ autonomyMatrix: { [env]: { maxRiskLevel: 1 } }, customRules: {} });
       // The domain quotes the first three whole, so the transport cuts them; the last two it already shortens.
       const cases: [what: string, run: () => Promise<unknown>, field: string, cut: boolean][] = [
-        ['an unknown autonomy_matrix environment', () => register(system('echo-env', { policy: envPolicy(huge('x')) })), 'system.policy.autonomy_matrix', true],
-        ['the same in emoji, cut between code points', () => register(system('echo-emoji', { policy: envPolicy(huge('😀')) })), 'system.policy.autonomy_matrix', true],
+        [
+          'an unknown autonomy_matrix environment',
+          () => register(system('echo-env', { policy: envPolicy(huge('x')) })),
+          'system.policy.autonomy_matrix',
+          true,
+        ],
+        [
+          'the same in emoji, cut between code points',
+          () => register(system('echo-emoji', { policy: envPolicy(huge('😀')) })),
+          'system.policy.autonomy_matrix',
+          true,
+        ],
         [
           'the same on the tenant',
-          () => unary(own.registerTenant, { tenant: Tenant.fromPartial({ id: srv.tenantId, name: 'Echo', policy: envPolicy(huge('é')) }) }, admin),
+          () =>
+            unary(
+              own.registerTenant,
+              { tenant: Tenant.fromPartial({ id: srv.tenantId, name: 'Echo', policy: envPolicy(huge('é')) }) },
+              admin,
+            ),
           'tenant.policy.autonomy_matrix',
           true,
         ],
-        ['a custom_rules name', () => register(system('echo-rule', { policy: { autonomyMatrix: {}, customRules: { [huge('R')]: true } } })), 'system.policy.custom_rules', false],
+        [
+          'a custom_rules name',
+          () => register(system('echo-rule', { policy: { autonomyMatrix: {}, customRules: { [huge('R')]: true } } })),
+          'system.policy.custom_rules',
+          false,
+        ],
         ['a system id', () => register(system(huge('a'))), 'system.id', false],
       ];
       const utf8 = (t: string) => Buffer.byteLength(t);
@@ -205,7 +367,10 @@ describe('GovernanceService registry', function () {
           expect(grpc.status[err.code], `${what}: ${err.details.slice(0, 200)}`).to.equal('INVALID_ARGUMENT');
           const d = decodeError(err);
           expect(d.reason, what).to.equal('ERROR_REASON_INVALID_ARGUMENT');
-          expect(d.fieldViolations.map((v) => v.field), what).to.deep.equal([field]);
+          expect(
+            d.fieldViolations.map((v) => v.field),
+            what,
+          ).to.deep.equal([field]);
           expect(d.message.endsWith('…'), what).to.equal(cut);
           for (const text of [d.message, d.fieldViolations[0].description, ...Object.values(d.metadata)]) {
             expect(utf8(text), what).to.be.at.most(1024);
@@ -238,9 +403,20 @@ describe('GovernanceService registry', function () {
         ['/btv.v1.AuditService/ListLedgerEntries', huge],
       ] as const;
       for (const [path, bytes] of bad) {
-        const e = await expectError(raw(path, bytes, auditor), grpc.status.INVALID_ARGUMENT, 'ERROR_REASON_INVALID_ARGUMENT');
-        expect(e.fieldViolations.map((v) => v.field), path).to.deep.equal(['request']);
-        await expectError(raw(path, bytes, new grpc.Metadata()), grpc.status.UNAUTHENTICATED, 'ERROR_REASON_TOKEN_MISSING');
+        const e = await expectError(
+          raw(path, bytes, auditor),
+          grpc.status.INVALID_ARGUMENT,
+          'ERROR_REASON_INVALID_ARGUMENT',
+        );
+        expect(
+          e.fieldViolations.map((v) => v.field),
+          path,
+        ).to.deep.equal(['request']);
+        await expectError(
+          raw(path, bytes, new grpc.Metadata()),
+          grpc.status.UNAUTHENTICATED,
+          'ERROR_REASON_TOKEN_MISSING',
+        );
       }
     });
 
@@ -255,7 +431,18 @@ describe('GovernanceService registry', function () {
     const R = RiskClassification;
     const sid = (p: string) => `${p}-${randomUUID().slice(0, 8)}`;
     const enforce = (systemId: string) =>
-      call(c.governance, c.governance.enforce, { systemId, prompt: 'Summarise the credit policy for the committee', env: 'production', artifactType: 'prompt', messages: [] }, dev);
+      call(
+        c.governance,
+        c.governance.enforce,
+        {
+          systemId,
+          prompt: 'Summarise the credit policy for the committee',
+          env: 'production',
+          artifactType: 'prompt',
+          messages: [],
+        },
+        dev,
+      );
     const guarded = (extra: Partial<AiSystem> = {}): Partial<AiSystem> => ({
       risk: R.RISK_CLASSIFICATION_HIGH,
       loggingEnabled: true,
@@ -269,7 +456,11 @@ describe('GovernanceService registry', function () {
     /** A dev's re-registration that loosens must be refused naming the field, and change nothing. */
     const refused = async (id: string, patch: Partial<AiSystem>, field: string) => {
       const before = (await getSystem(id)).system;
-      const e = await expectError(registerSystem(system(id, patch), dev), grpc.status.PERMISSION_DENIED, 'ERROR_REASON_POLICY_CHANGE_REQUIRES_ADMIN');
+      const e = await expectError(
+        registerSystem(system(id, patch), dev),
+        grpc.status.PERMISSION_DENIED,
+        'ERROR_REASON_POLICY_CHANGE_REQUIRES_ADMIN',
+      );
       expect(e.metadata.field, JSON.stringify(patch)).to.equal(field);
       expect((await getSystem(id)).system, 'nothing stored').to.deep.equal(before);
     };
@@ -298,36 +489,83 @@ describe('GovernanceService registry', function () {
       const rules = { block_public_apis_in_prod: true, require_pii_masking: true };
       const cases: [string, Partial<AiSystem>, string][] = [
         ['a lower risk class', guarded({ risk: R.RISK_CLASSIFICATION_LIMITED }), 'system.risk'],
-        ['logging turned off (on a class that allows it)', guarded({ risk: R.RISK_CLASSIFICATION_SYSTEMIC_GPAI, loggingEnabled: false }), 'system.logging_enabled'],
-        ['a prohibited domain removed', guarded({ prohibitedDomains: ['emotion_recognition'] }), 'system.prohibited_domains'],
+        [
+          'logging turned off (on a class that allows it)',
+          guarded({ risk: R.RISK_CLASSIFICATION_SYSTEMIC_GPAI, loggingEnabled: false }),
+          'system.logging_enabled',
+        ],
+        [
+          'a prohibited domain removed',
+          guarded({ prohibitedDomains: ['emotion_recognition'] }),
+          'system.prohibited_domains',
+        ],
         ['moved out of its Annex III sector', guarded({ sector: Sector.SECTOR_GENERAL }), 'system.sector'],
         ['moved into a regulatory sandbox', guarded({ sandbox: true }), 'system.sandbox'],
         ['the whole policy removed', guarded({ policy: undefined }), 'system.policy'],
-        ['a higher limit', guarded({ policy: policy({ staging: 2, production: 0.6 }, rules) }), 'system.policy.autonomy_matrix["production"].max_risk_level'],
-        ['an environment removed', guarded({ policy: policy({ production: 0.5 }, rules) }), 'system.policy.autonomy_matrix["staging"]'],
-        ['a rule turned off', guarded({ policy: policy({ staging: 2, production: 0.5 }, { ...rules, require_pii_masking: false }) }), 'system.policy.custom_rules["require_pii_masking"]'],
-        ['a rule removed', guarded({ policy: policy({ staging: 2, production: 0.5 }, { require_pii_masking: true }) }), 'system.policy.custom_rules["block_public_apis_in_prod"]'],
+        [
+          'a higher limit',
+          guarded({ policy: policy({ staging: 2, production: 0.6 }, rules) }),
+          'system.policy.autonomy_matrix["production"].max_risk_level',
+        ],
+        [
+          'an environment removed',
+          guarded({ policy: policy({ production: 0.5 }, rules) }),
+          'system.policy.autonomy_matrix["staging"]',
+        ],
+        [
+          'a rule turned off',
+          guarded({ policy: policy({ staging: 2, production: 0.5 }, { ...rules, require_pii_masking: false }) }),
+          'system.policy.custom_rules["require_pii_masking"]',
+        ],
+        [
+          'a rule removed',
+          guarded({ policy: policy({ staging: 2, production: 0.5 }, { require_pii_masking: true }) }),
+          'system.policy.custom_rules["block_public_apis_in_prod"]',
+        ],
         // Several at once: the first in field order.
         ['everything at once', { risk: R.RISK_CLASSIFICATION_MINIMAL, loggingEnabled: false }, 'system.risk'],
-        ['logging and the policy', guarded({ risk: R.RISK_CLASSIFICATION_SYSTEMIC_GPAI, loggingEnabled: false, prohibitedDomains: [], policy: undefined }), 'system.logging_enabled'],
+        [
+          'logging and the policy',
+          guarded({
+            risk: R.RISK_CLASSIFICATION_SYSTEMIC_GPAI,
+            loggingEnabled: false,
+            prohibitedDomains: [],
+            policy: undefined,
+          }),
+          'system.logging_enabled',
+        ],
       ];
       for (const [, patch, field] of cases) await refused(id, patch, field);
       // The ledger holds no entry for any refused call.
       const { entries } = await call(c.audit, c.audit.listLedgerEntries, { afterSequence: 0, limit: 1000 }, admin);
-      expect(entries.filter((e) => e.eventType.startsWith('system.') && JSON.parse(e.payloadJson).system_id === id)).to.have.length(1);
+      expect(
+        entries.filter((e) => e.eventType.startsWith('system.') && JSON.parse(e.payloadJson).system_id === id),
+      ).to.have.length(1);
     });
 
     it('counts a lower baseline risk through role or compute as loosening, and raising it as tightening', async () => {
       const id = sid('baseline');
-      const gpai = { risk: R.RISK_CLASSIFICATION_SYSTEMIC_GPAI, loggingEnabled: true, role: AiRole.AI_ROLE_PROVIDER, trainingFlops: 2e25 };
+      const gpai = {
+        risk: R.RISK_CLASSIFICATION_SYSTEMIC_GPAI,
+        loggingEnabled: true,
+        role: AiRole.AI_ROLE_PROVIDER,
+        trainingFlops: 2e25,
+      };
       await registerSystem(system(id, gpai), admin);
       await refused(id, { ...gpai, role: AiRole.AI_ROLE_DEPLOYER }, 'system.role');
       await refused(id, { ...gpai, trainingFlops: 1e20 }, 'system.training_flops');
       // The other way round is a dev's to make: a deployer system gaining provider duties.
       const other = sid('baseline-up');
-      await registerSystem(system(other, { ...gpai, role: AiRole.AI_ROLE_DEPLOYER, trainingFlops: 1e20, sector: Sector.SECTOR_GENERAL }), admin);
+      await registerSystem(
+        system(other, { ...gpai, role: AiRole.AI_ROLE_DEPLOYER, trainingFlops: 1e20, sector: Sector.SECTOR_GENERAL }),
+        admin,
+      );
       await registerSystem(system(other, gpai), dev);
-      expect((await getSystem(other)).system).to.deep.include({ role: AiRole.AI_ROLE_PROVIDER, sector: Sector.SECTOR_BANKING, trainingFlops: 2e25 });
+      expect((await getSystem(other)).system).to.deep.include({
+        role: AiRole.AI_ROLE_PROVIDER,
+        sector: Sector.SECTOR_BANKING,
+        trainingFlops: 2e25,
+      });
     });
 
     it('treats a risk class it does not know as the strictest', async () => {
@@ -335,7 +573,11 @@ describe('GovernanceService registry', function () {
       await registerSystem(system(id, { risk: R.RISK_CLASSIFICATION_HIGH, loggingEnabled: true }), admin);
       // A value no version of this server writes (data from elsewhere, a rolled-back release).
       await srv.app.storage.db('ai_systems').where({ tenant_id: srv.tenantId, id }).update({ risk: 'experimental' });
-      const e = await expectError(registerSystem(system(id, { risk: R.RISK_CLASSIFICATION_PROHIBITED, name: 'x' }), dev), grpc.status.PERMISSION_DENIED, 'ERROR_REASON_POLICY_CHANGE_REQUIRES_ADMIN');
+      const e = await expectError(
+        registerSystem(system(id, { risk: R.RISK_CLASSIFICATION_PROHIBITED, name: 'x' }), dev),
+        grpc.status.PERMISSION_DENIED,
+        'ERROR_REASON_POLICY_CHANGE_REQUIRES_ADMIN',
+      );
       expect(e.metadata.field).to.equal('system.risk');
       const row = await srv.app.storage.db('ai_systems').where({ tenant_id: srv.tenantId, id }).first();
       expect(row.risk).to.equal('experimental');
@@ -346,22 +588,57 @@ describe('GovernanceService registry', function () {
       const id = sid('tighten');
       await registerSystem(system(id, { risk: R.RISK_CLASSIFICATION_MINIMAL }), admin);
       const steps: Partial<AiSystem>[] = [
-        { name: 'Renamed', version: '2.0.0', intendedPurpose: 'Summaries', jurisdiction: 'US', sector: Sector.SECTOR_HEALTHCARE },
+        {
+          name: 'Renamed',
+          version: '2.0.0',
+          intendedPurpose: 'Summaries',
+          jurisdiction: 'US',
+          sector: Sector.SECTOR_HEALTHCARE,
+        },
         { risk: R.RISK_CLASSIFICATION_LIMITED, loggingEnabled: true },
         { risk: R.RISK_CLASSIFICATION_LIMITED, loggingEnabled: true, prohibitedDomains: ['social_scoring'] },
-        guarded({ prohibitedDomains: ['social_scoring'], policy: { autonomyMatrix: { production: { maxRiskLevel: 3 } }, customRules: { require_pii_masking: false } } }),
-        guarded({ prohibitedDomains: ['social_scoring', 'emotion_recognition'], policy: { autonomyMatrix: { production: { maxRiskLevel: 0.5 }, staging: { maxRiskLevel: 2 } }, customRules: { require_pii_masking: true, block_public_apis_in_prod: false } } }),
+        guarded({
+          prohibitedDomains: ['social_scoring'],
+          policy: { autonomyMatrix: { production: { maxRiskLevel: 3 } }, customRules: { require_pii_masking: false } },
+        }),
+        guarded({
+          prohibitedDomains: ['social_scoring', 'emotion_recognition'],
+          policy: {
+            autonomyMatrix: { production: { maxRiskLevel: 0.5 }, staging: { maxRiskLevel: 2 } },
+            customRules: { require_pii_masking: true, block_public_apis_in_prod: false },
+          },
+        }),
         // Dropping a rule that was off, and renaming again, loosens nothing.
-        guarded({ name: 'Renamed again', prohibitedDomains: ['social_scoring', 'emotion_recognition'], policy: { autonomyMatrix: { production: { maxRiskLevel: 0.5 }, staging: { maxRiskLevel: 2 } }, customRules: { require_pii_masking: true } } }),
-        guarded({ risk: R.RISK_CLASSIFICATION_PROHIBITED, prohibitedDomains: ['social_scoring', 'emotion_recognition'], policy: { autonomyMatrix: { production: { maxRiskLevel: 0.5 }, staging: { maxRiskLevel: 2 } }, customRules: { require_pii_masking: true } } }),
+        guarded({
+          name: 'Renamed again',
+          prohibitedDomains: ['social_scoring', 'emotion_recognition'],
+          policy: {
+            autonomyMatrix: { production: { maxRiskLevel: 0.5 }, staging: { maxRiskLevel: 2 } },
+            customRules: { require_pii_masking: true },
+          },
+        }),
+        guarded({
+          risk: R.RISK_CLASSIFICATION_PROHIBITED,
+          prohibitedDomains: ['social_scoring', 'emotion_recognition'],
+          policy: {
+            autonomyMatrix: { production: { maxRiskLevel: 0.5 }, staging: { maxRiskLevel: 2 } },
+            customRules: { require_pii_masking: true },
+          },
+        }),
       ];
       for (const s of steps) expect((await registerSystem(system(id, s), dev)).status).to.equal('updated');
       const got = (await getSystem(id)).system!;
       expect(got).to.deep.include({ name: 'System ' + id, risk: R.RISK_CLASSIFICATION_PROHIBITED });
       // Only an admin goes back.
       await refused(id, { risk: R.RISK_CLASSIFICATION_MINIMAL }, 'system.risk');
-      expect((await registerSystem(system(id, { risk: R.RISK_CLASSIFICATION_MINIMAL }), admin)).status).to.equal('updated');
-      expect((await getSystem(id)).system!).to.deep.include({ risk: R.RISK_CLASSIFICATION_MINIMAL, prohibitedDomains: [], policy: undefined });
+      expect((await registerSystem(system(id, { risk: R.RISK_CLASSIFICATION_MINIMAL }), admin)).status).to.equal(
+        'updated',
+      );
+      expect((await getSystem(id)).system!).to.deep.include({
+        risk: R.RISK_CLASSIFICATION_MINIMAL,
+        prohibitedDomains: [],
+        policy: undefined,
+      });
     });
 
     it('compares and writes atomically: a concurrent re-registration never slips in between', async () => {
@@ -384,14 +661,22 @@ describe('GovernanceService registry', function () {
         );
         await registerSystem(system(id, { risk: R.RISK_CLASSIFICATION_MINIMAL }), a);
       }
-      const { entries } = await call(c.audit, c.audit.listLedgerEntries, { afterSequence: 0, limit: 1000 }, bearer(srv.mint('auditor', { tenantId })));
+      const { entries } = await call(
+        c.audit,
+        c.audit.listLedgerEntries,
+        { afterSequence: 0, limit: 1000 },
+        bearer(srv.mint('auditor', { tenantId })),
+      );
       const writes = entries
         .filter((e) => e.eventType.startsWith('system.'))
         .map((e) => ({ role: e.actorRole, risk: JSON.parse(e.payloadJson).spec.risk as string }));
       expect(writes).to.have.length(1 + 10 * 21 - refusals);
       const rank = ['minimal', 'limited', 'high', 'systemic_gpai', 'prohibited'];
       for (let i = 1; i < writes.length; i++) {
-        if (writes[i].role === 'dev') expect(rank.indexOf(writes[i].risk), `ledger write ${i} by a dev`).to.be.at.least(rank.indexOf(writes[i - 1].risk));
+        if (writes[i].role === 'dev')
+          expect(rank.indexOf(writes[i].risk), `ledger write ${i} by a dev`).to.be.at.least(
+            rank.indexOf(writes[i - 1].risk),
+          );
       }
       expect(refusals).to.be.greaterThan(0);
     });
@@ -419,21 +704,48 @@ describe('GovernanceService registry', function () {
     });
 
     it('answers another tenant NOT_FOUND exactly as for a missing system', async () => {
-      const theirs = await expectError(getSystem('only-mine', other.auditor), grpc.status.NOT_FOUND, 'ERROR_REASON_SYSTEM_NOT_FOUND');
-      const missing = await expectError(getSystem('never-existed-x', other.auditor), grpc.status.NOT_FOUND, 'ERROR_REASON_SYSTEM_NOT_FOUND');
+      const theirs = await expectError(
+        getSystem('only-mine', other.auditor),
+        grpc.status.NOT_FOUND,
+        'ERROR_REASON_SYSTEM_NOT_FOUND',
+      );
+      const missing = await expectError(
+        getSystem('never-existed-x', other.auditor),
+        grpc.status.NOT_FOUND,
+        'ERROR_REASON_SYSTEM_NOT_FOUND',
+      );
       expect(theirs.message.replace('only-mine', 'X')).to.equal(missing.message.replace('never-existed-x', 'X'));
     });
 
     it('lists only the caller tenant systems', async () => {
       const mine = await call(c.governance, c.governance.listSystems, { pageSize: 1000, pageToken: '' }, auditor);
-      const theirs = await call(c.governance, c.governance.listSystems, { pageSize: 1000, pageToken: '' }, other.auditor);
+      const theirs = await call(
+        c.governance,
+        c.governance.listSystems,
+        { pageSize: 1000, pageToken: '' },
+        other.auditor,
+      );
       expect(mine.systems.every((s) => s.tenantId === srv.tenantId)).to.equal(true);
       expect(theirs.systems.map((s) => s.id)).to.deep.equal(['shared-id']);
       expect(theirs.tenantId).to.equal(other.tenantId);
     });
 
     it('does not let a tenant read another tenant record through GetTenant', async () => {
-      await call(c.governance, c.governance.registerTenant, { tenant: { id: other.tenantId, name: 'Other Corp', policy: undefined, candidatePolicy: undefined, createdAt: undefined, updatedAt: undefined } }, other.admin);
+      await call(
+        c.governance,
+        c.governance.registerTenant,
+        {
+          tenant: {
+            id: other.tenantId,
+            name: 'Other Corp',
+            policy: undefined,
+            candidatePolicy: undefined,
+            createdAt: undefined,
+            updatedAt: undefined,
+          },
+        },
+        other.admin,
+      );
       const { tenant } = await call(c.governance, c.governance.getTenant, {}, other.admin);
       expect(tenant!.id).to.equal(other.tenantId);
       const mine = await call(c.governance, c.governance.getTenant, {}, admin).catch(() => undefined);

@@ -24,14 +24,32 @@ describe('btv report (CLI)', function () {
       risk: RiskClassification.RISK_CLASSIFICATION_HIGH,
       loggingEnabled: true,
       sector: Sector.SECTOR_BANKING,
-      externalDependencies: [{ name: 'gbm', version: '2', vendor: 'oss', licenseType: 'MIT', riskLevel: RiskLevel.RISK_LEVEL_MEDIUM, vulnerabilities: ['CVE-1'] }],
+      externalDependencies: [
+        {
+          name: 'gbm',
+          version: '2',
+          vendor: 'oss',
+          licenseType: 'MIT',
+          riskLevel: RiskLevel.RISK_LEVEL_MEDIUM,
+          vulnerabilities: ['CVE-1'],
+        },
+      ],
     });
     await call(c.governance, c.governance.registerSystem, { system }, bearer(srv.mint('admin')));
-    await call(c.governance, c.governance.enforce, { systemId: 'scoring', prompt: 'Summarise the credit policy', env: 'production', artifactType: '', messages: [] }, bearer(srv.mint('app')));
+    await call(
+      c.governance,
+      c.governance.enforce,
+      { systemId: 'scoring', prompt: 'Summarise the credit policy', env: 'production', artifactType: '', messages: [] },
+      bearer(srv.mint('app')),
+    );
     c.close();
     // The embedded database is single-process: the CLI runs after the server stopped.
     await srv.stop();
-    env = { BTV_DATA_DIR: srv.dataDir, BTV_JWT_SECRET: srv.secret, ...(TEST_DATABASE_URL ? { BTV_DATABASE_URL: TEST_DATABASE_URL } : {}) };
+    env = {
+      BTV_DATA_DIR: srv.dataDir,
+      BTV_JWT_SECRET: srv.secret,
+      ...(TEST_DATABASE_URL ? { BTV_DATABASE_URL: TEST_DATABASE_URL } : {}),
+    };
   });
 
   it('writes the JSON report computed from the stored system and its decisions', async () => {
@@ -39,14 +57,24 @@ describe('btv report (CLI)', function () {
     expect(r.code, r.stderr).to.equal(0);
     const report = JSON.parse(r.stdout);
     expect(report.systemId).to.equal('scoring');
-    expect(report.euAiAct.map((a: { article: string }) => a.article)).to.deep.equal(['Art. 5', 'Art. 6', 'Art. 9', 'Art. 12', 'Art. 14', 'Art. 51', 'Art. 71']);
+    expect(report.euAiAct.map((a: { article: string }) => a.article)).to.deep.equal([
+      'Art. 5',
+      'Art. 6',
+      'Art. 9',
+      'Art. 12',
+      'Art. 14',
+      'Art. 51',
+      'Art. 71',
+    ]);
     expect(report.euAiAct.find((a: { article: string }) => a.article === 'Art. 9').evidence).to.contain('1 decisions');
     expect(report.supplyChain).to.deep.include({ overallRisk: 'medium', totalComponents: 1 });
     expect(report.ledgerValid).to.equal(true);
     // It names the signed checkpoint it was computed at: the note checks with the public key.
     const pub = crypto.createPublicKey(fs.readFileSync(path.join(env.BTV_DATA_DIR, DEV_CHECKPOINT_KEY_FILE)));
     const origin = `buildtovalue.dev/ledger/${tenantId}`;
-    expect(parseCheckpointText(openNote(report.checkpoint.note, origin, pub))).to.deep.include({ size: report.ledgerSequence });
+    expect(parseCheckpointText(openNote(report.checkpoint.note, origin, pub))).to.deep.include({
+      size: report.ledgerSequence,
+    });
     expect(report.ledgerSequence).to.equal(2);
   });
 

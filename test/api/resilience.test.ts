@@ -13,16 +13,26 @@ import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { Client } from 'pg';
 import { AiSystem, RiskClassification } from '../../gen/ts/btv/v1/types';
-import { HealthCheckResponse, HealthCheckResponse_ServingStatus as Serving, HealthClient } from '../../gen/ts/grpc/health/v1/health';
+import type { HealthCheckResponse } from '../../gen/ts/grpc/health/v1/health';
+import { HealthCheckResponse_ServingStatus as Serving, HealthClient } from '../../gen/ts/grpc/health/v1/health';
 import { mintToken } from '../../src/auth/tokens';
 import { bearer, call, connect, decodeError } from '../helpers/grpc';
-import { pgProxy, PgProxy } from '../helpers/pg-proxy';
+import type { PgProxy } from '../helpers/pg-proxy';
+import { pgProxy } from '../helpers/pg-proxy';
 import { spawnServer } from '../helpers/process';
-import { startTestServer, TEST_DATABASE_URL, TestServer } from '../helpers/server';
+import type { TestServer } from '../helpers/server';
+import { startTestServer, TEST_DATABASE_URL } from '../helpers/server';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const minimal = (id: string) => AiSystem.fromPartial({ id, name: id, risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL });
-const enforceReq = (systemId: string) => ({ systemId, prompt: 'Summarise the refund policy', env: 'development', artifactType: '', messages: [] });
+const minimal = (id: string) =>
+  AiSystem.fromPartial({ id, name: id, risk: RiskClassification.RISK_CLASSIFICATION_MINIMAL });
+const enforceReq = (systemId: string) => ({
+  systemId,
+  prompt: 'Summarise the refund policy',
+  env: 'development',
+  artifactType: '',
+  messages: [],
+});
 
 function check(address: string, service = ''): Promise<Serving> {
   const client = new HealthClient(address, grpc.credentials.createInsecure());
@@ -52,7 +62,9 @@ describe('resilience', function () {
     let srv: TestServer;
     before(async () => {
       proxy = await pgProxy(TEST_DATABASE_URL);
-      srv = await startTestServer({ env: { BTV_DATABASE_URL: proxy.url, BTV_DB_QUERY_TIMEOUT_MS: '1000', BTV_DB_CONNECT_TIMEOUT_MS: '1000' } });
+      srv = await startTestServer({
+        env: { BTV_DATABASE_URL: proxy.url, BTV_DB_QUERY_TIMEOUT_MS: '1000', BTV_DB_CONNECT_TIMEOUT_MS: '1000' },
+      });
     });
     after(async () => {
       await srv?.stop().catch(() => undefined);
@@ -64,7 +76,9 @@ describe('resilience', function () {
       try {
         await call(c.governance, c.governance.registerSystem, { system: minimal('frozen') }, bearer(srv.mint('dev')));
         const app = bearer(srv.mint('app'));
-        expect((await call(c.governance, c.governance.enforce, enforceReq('frozen'), app)).decision!.outcome).to.equal(1);
+        expect((await call(c.governance, c.governance.enforce, enforceReq('frozen'), app)).decision!.outcome).to.equal(
+          1,
+        );
         const before = proxy.accepted;
         proxy.freeze();
         const started = Date.now();
@@ -78,7 +92,11 @@ describe('resilience', function () {
         expect(took, 'answered within the query timeout, not held forever').to.be.below(5000);
         // Calls go through again on fresh connections (and the status listener reconnects).
         const recovered = await until(
-          () => call(c.governance, c.governance.enforce, enforceReq('frozen'), app).then((r) => r.decision!.outcome === 1, () => false),
+          () =>
+            call(c.governance, c.governance.enforce, enforceReq('frozen'), app).then(
+              (r) => r.decision!.outcome === 1,
+              () => false,
+            ),
           15_000,
           'Enforce approving again',
         );
@@ -99,7 +117,9 @@ describe('resilience', function () {
     url.pathname = `/${name}`;
     // New sessions of that database only (the test's own connection is elsewhere): a standby, as the server sees it.
     const readOnly = async (on: boolean) => {
-      await admin.query(`ALTER DATABASE ${name} ${on ? 'SET default_transaction_read_only = on' : 'RESET default_transaction_read_only'}`);
+      await admin.query(
+        `ALTER DATABASE ${name} ${on ? 'SET default_transaction_read_only = on' : 'RESET default_transaction_read_only'}`,
+      );
       await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
     };
     const srv = await startTestServer({ env: { BTV_DATABASE_URL: url.toString() } });
@@ -110,7 +130,11 @@ describe('resilience', function () {
       const enforce = () => call(c.governance, c.governance.enforce, enforceReq('ro'), app);
       expect((await enforce()).decision!.outcome).to.equal(1);
       await readOnly(true);
-      const down = await until(async () => (await check(srv.address).catch(() => Serving.UNKNOWN)) === Serving.NOT_SERVING, 10_000, 'NOT_SERVING');
+      const down = await until(
+        async () => (await check(srv.address).catch(() => Serving.UNKNOWN)) === Serving.NOT_SERVING,
+        10_000,
+        'NOT_SERVING',
+      );
       // Not only while the connections were cut: the probe sees that the database takes no writes.
       await sleep(2500);
       expect(await check(srv.address), 'NOT_SERVING on reconnected, read-only sessions').to.equal(Serving.NOT_SERVING);
@@ -121,16 +145,32 @@ describe('resilience', function () {
       expect(err, 'Enforce against a read-only database').to.exist;
       expect(err!.code, err!.details).to.equal(grpc.status.UNAVAILABLE);
       expect(err!.details).to.not.match(/SQL|25006|read-only transaction|INSERT/i);
-      const { entries } = await call(c.audit, c.audit.listLedgerEntries, { afterSequence: 0, limit: 100 }, bearer(srv.mint('auditor')));
-      expect(entries.filter((e) => e.eventType === 'decision'), 'only the decision made before').to.have.length(1);
+      const { entries } = await call(
+        c.audit,
+        c.audit.listLedgerEntries,
+        { afterSequence: 0, limit: 100 },
+        bearer(srv.mint('auditor')),
+      );
+      expect(
+        entries.filter((e) => e.eventType === 'decision'),
+        'only the decision made before',
+      ).to.have.length(1);
       await readOnly(false);
-      const up = await until(async () => (await check(srv.address).catch(() => Serving.UNKNOWN)) === Serving.SERVING, 15_000, 'SERVING again');
+      const up = await until(
+        async () => (await check(srv.address).catch(() => Serving.UNKNOWN)) === Serving.SERVING,
+        15_000,
+        'SERVING again',
+      );
       expect((await enforce()).decision!.outcome).to.equal(1);
-      console.log(`      read-only database: NOT_SERVING after ${down} ms; SERVING ${up} ms after it took writes again`);
+      console.log(
+        `      read-only database: NOT_SERVING after ${down} ms; SERVING ${up} ms after it took writes again`,
+      );
     } finally {
       c.close();
       await srv.stop().catch(() => undefined);
-      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]).catch(() => undefined);
+      await admin
+        .query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name])
+        .catch(() => undefined);
       await admin.query(`DROP DATABASE IF EXISTS ${name}`).catch(() => undefined);
       await admin.end();
     }
@@ -138,7 +178,9 @@ describe('resilience', function () {
 
   it('reports NOT_SERVING while the database is unreachable, and SERVING once it is back', async () => {
     const proxy = await pgProxy(TEST_DATABASE_URL);
-    const srv = await startTestServer({ env: { BTV_DATABASE_URL: proxy.url, BTV_DB_QUERY_TIMEOUT_MS: '1000', BTV_DB_CONNECT_TIMEOUT_MS: '1000' } });
+    const srv = await startTestServer({
+      env: { BTV_DATABASE_URL: proxy.url, BTV_DB_QUERY_TIMEOUT_MS: '1000', BTV_DB_CONNECT_TIMEOUT_MS: '1000' },
+    });
     try {
       expect(await check(srv.address)).to.equal(Serving.SERVING);
       proxy.refuse();
@@ -166,11 +208,23 @@ describe('resilience', function () {
     });
     try {
       const c = connect(`127.0.0.1:${proc.port}`);
-      const token = mintToken({ tenantId: crypto.randomUUID(), role: 'dev', subject: 'd', ttlSeconds: 60, algorithm: 'HS256', key: crypto.createSecretKey(Buffer.from(secret)) });
+      const token = mintToken({
+        tenantId: crypto.randomUUID(),
+        role: 'dev',
+        subject: 'd',
+        ttlSeconds: 60,
+        algorithm: 'HS256',
+        key: crypto.createSecretKey(Buffer.from(secret)),
+      });
       await call(c.governance, c.governance.registerSystem, { system: minimal('sigterm') }, bearer(token));
       proxy.freeze();
       // A call in flight on the frozen database when the signal comes.
-      const inFlight = call(c.governance, c.governance.registerSystem, { system: minimal('sigterm-2') }, bearer(token)).catch((e) => e);
+      const inFlight = call(
+        c.governance,
+        c.governance.registerSystem,
+        { system: minimal('sigterm-2') },
+        bearer(token),
+      ).catch((e) => e);
       await sleep(100);
       const started = Date.now();
       proc.child.kill('SIGTERM');
@@ -202,7 +256,12 @@ describe('resilience', function () {
       let polling = true;
       const poller = (async () => {
         while (polling) {
-          seen.push(await check(srv.address).then((s) => Serving[s], (e: grpc.ServiceError) => grpc.status[e.code]));
+          seen.push(
+            await check(srv.address).then(
+              (s) => Serving[s],
+              (e: grpc.ServiceError) => grpc.status[e.code],
+            ),
+          );
           await sleep(10);
         }
       })();
@@ -225,7 +284,9 @@ describe('resilience', function () {
   describe('connections and streams that never send a request', () => {
     let srv: TestServer;
     before(async () => {
-      srv = await startTestServer({ env: { BTV_MAX_CONNECTIONS: '3', BTV_MAX_STREAMS_PER_CONNECTION: '8', BTV_REQUEST_TIMEOUT_MS: '400' } });
+      srv = await startTestServer({
+        env: { BTV_MAX_CONNECTIONS: '3', BTV_MAX_STREAMS_PER_CONNECTION: '8', BTV_REQUEST_TIMEOUT_MS: '400' },
+      });
     });
     after(() => srv?.stop());
 
@@ -242,16 +303,26 @@ describe('resilience', function () {
         expect(s.remoteSettings.maxConcurrentStreams).to.equal(8);
         const started = Date.now();
         const results = await Promise.all(
-          Array.from({ length: 8 }, () =>
-            new Promise<{ status?: string; ms: number }>((resolve) => {
-              const st = s.request({ ':method': 'POST', ':path': '/btv.v1.GovernanceService/GetSystem', 'content-type': 'application/grpc', te: 'trailers' }, { endStream: false });
-              let status: string | undefined;
-              st.on('response', (h) => (status ??= h['grpc-status'] as string | undefined));
-              st.on('trailers', (h) => (status = h['grpc-status'] as string));
-              // The server answers and resets the stream: it closes although this side never ended it.
-              st.on('close', () => resolve({ status, ms: Date.now() - started }));
-              st.on('error', () => undefined);
-            }),
+          Array.from(
+            { length: 8 },
+            () =>
+              new Promise<{ status?: string; ms: number }>((resolve) => {
+                const st = s.request(
+                  {
+                    ':method': 'POST',
+                    ':path': '/btv.v1.GovernanceService/GetSystem',
+                    'content-type': 'application/grpc',
+                    te: 'trailers',
+                  },
+                  { endStream: false },
+                );
+                let status: string | undefined;
+                st.on('response', (h) => (status ??= h['grpc-status'] as string | undefined));
+                st.on('trailers', (h) => (status = h['grpc-status'] as string));
+                // The server answers and resets the stream: it closes although this side never ended it.
+                st.on('close', () => resolve({ status, ms: Date.now() - started }));
+                st.on('error', () => undefined);
+              }),
           ),
         );
         expect(results.map((r) => r.status)).to.deep.equal(Array(8).fill(String(grpc.status.DEADLINE_EXCEEDED)));
@@ -263,7 +334,15 @@ describe('resilience', function () {
 
     // An empty HealthCheckRequest in gRPC framing: Watch answers and then stays open, so the connection is busy.
     const watch = (s: http2.ClientHttp2Session) => {
-      const st = s.request({ ':method': 'POST', ':path': '/grpc.health.v1.Health/Watch', 'content-type': 'application/grpc', te: 'trailers' }, { endStream: false });
+      const st = s.request(
+        {
+          ':method': 'POST',
+          ':path': '/grpc.health.v1.Health/Watch',
+          'content-type': 'application/grpc',
+          te: 'trailers',
+        },
+        { endStream: false },
+      );
       st.on('error', () => undefined);
       st.end(Buffer.alloc(5));
       return new Promise<void>((resolve) => st.once('data', () => resolve()));
@@ -306,7 +385,9 @@ describe('resilience', function () {
     after(() => srv?.stop());
     const port = () => Number(srv.address.split(':')[1]);
     const from = (localAddress: string) =>
-      http2.connect(`http://${srv.address}`, { createConnection: () => net.connect({ host: '127.0.0.1', port: port(), localAddress }) });
+      http2.connect(`http://${srv.address}`, {
+        createConnection: () => net.connect({ host: '127.0.0.1', port: port(), localAddress }),
+      });
     const outcome = (s: http2.ClientHttp2Session) =>
       new Promise<'accepted' | 'refused'>((resolve) => {
         s.once('remoteSettings', () => resolve('accepted'));
@@ -360,7 +441,15 @@ describe('resilience', function () {
       const s = http2.connect(`http://${srv.address}`);
       s.on('error', () => undefined);
       const trailers = await new Promise<http2.IncomingHttpHeaders>((resolve) => {
-        const st = s.request({ ':method': 'POST', ':path': '/btv.v1.AuditService/VerifyLedger', 'content-type': 'application/grpc', te: 'trailers' }, { endStream: false });
+        const st = s.request(
+          {
+            ':method': 'POST',
+            ':path': '/btv.v1.AuditService/VerifyLedger',
+            'content-type': 'application/grpc',
+            te: 'trailers',
+          },
+          { endStream: false },
+        );
         st.on('response', (h) => h['grpc-status'] && resolve(h));
         st.on('trailers', (h) => resolve(h));
         st.on('error', () => undefined);
@@ -375,7 +464,10 @@ describe('resilience', function () {
           return md;
         })(),
       }) as grpc.ServiceError;
-      expect(decodeError(err)).to.include({ code: grpc.status.DEADLINE_EXCEEDED, reason: 'ERROR_REASON_REQUEST_TIMEOUT' });
+      expect(decodeError(err)).to.include({
+        code: grpc.status.DEADLINE_EXCEEDED,
+        reason: 'ERROR_REASON_REQUEST_TIMEOUT',
+      });
     } finally {
       c.close();
       await srv.stop();

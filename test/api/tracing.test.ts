@@ -3,14 +3,16 @@ import { expect } from 'chai';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import { AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AiSystem, DecisionOutcome as DO, RiskClassification as RC } from '../../gen/ts/btv/v1/types';
 import { mintToken } from '../../src/auth/tokens';
-import { Role } from '../../src/domain/context';
-import { bearer, call, Clients, connect } from '../helpers/grpc';
-import { ServerProcess, spawnServer } from '../helpers/process';
+import type { Role } from '../../src/domain/context';
+import type { Clients } from '../helpers/grpc';
+import { bearer, call, connect } from '../helpers/grpc';
+import type { ServerProcess } from '../helpers/process';
+import { spawnServer } from '../helpers/process';
 import { TEST_DATABASE_URL } from '../helpers/server';
 
 interface OtlpSpan {
@@ -28,7 +30,12 @@ interface OtlpSpan {
  * A minimal OTLP/HTTP collector: takes JSON export requests on /v1/traces (the body the OTLP
  * exporter sends; content type application/json) and keeps every span with its scope's name.
  */
-async function otlpReceiver(): Promise<{ url: string; spans: OtlpSpan[]; requests: { path: string; contentType: string }[]; close(): Promise<void> }> {
+async function otlpReceiver(): Promise<{
+  url: string;
+  spans: OtlpSpan[];
+  requests: { path: string; contentType: string }[];
+  close(): Promise<void>;
+}> {
   const spans: OtlpSpan[] = [];
   const requests: { path: string; contentType: string }[] = [];
   const server = http.createServer((req, res) => {
@@ -37,12 +44,19 @@ async function otlpReceiver(): Promise<{ url: string; spans: OtlpSpan[]; request
     req.on('data', (d) => (body += d));
     req.on('end', () => {
       requests.push({ path: req.url ?? '', contentType: String(req.headers['content-type']) });
-      if (req.method !== 'POST' || req.url !== '/v1/traces' || !String(req.headers['content-type']).startsWith('application/json')) {
+      if (
+        req.method !== 'POST' ||
+        req.url !== '/v1/traces' ||
+        !String(req.headers['content-type']).startsWith('application/json')
+      ) {
         res.writeHead(415).end();
         return;
       }
-      const doc = JSON.parse(body) as { resourceSpans: { scopeSpans: { scope: { name: string }; spans: Omit<OtlpSpan, 'scope'>[] }[] }[] };
-      for (const rs of doc.resourceSpans) for (const ss of rs.scopeSpans) for (const s of ss.spans) spans.push({ ...s, scope: ss.scope.name });
+      const doc = JSON.parse(body) as {
+        resourceSpans: { scopeSpans: { scope: { name: string }; spans: Omit<OtlpSpan, 'scope'>[] }[] }[];
+      };
+      for (const rs of doc.resourceSpans)
+        for (const ss of rs.scopeSpans) for (const s of ss.spans) spans.push({ ...s, scope: ss.scope.name });
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
@@ -83,7 +97,15 @@ describe('OpenTelemetry traces over OTLP (OTEL_EXPORTER_OTLP_ENDPOINT)', functio
   this.timeout(90_000);
   const secret = crypto.randomBytes(48).toString('base64url');
   const tenantId = crypto.randomUUID();
-  const mint = (role: Role) => mintToken({ tenantId, role, subject: `t-${role}`, ttlSeconds: 600, algorithm: 'HS256', key: crypto.createSecretKey(Buffer.from(secret)) });
+  const mint = (role: Role) =>
+    mintToken({
+      tenantId,
+      role,
+      subject: `t-${role}`,
+      ttlSeconds: 600,
+      algorithm: 'HS256',
+      key: crypto.createSecretKey(Buffer.from(secret)),
+    });
   let receiver: Awaited<ReturnType<typeof otlpReceiver>>;
   let proc: ServerProcess;
   let c: Clients;
@@ -104,7 +126,12 @@ describe('OpenTelemetry traces over OTLP (OTEL_EXPORTER_OTLP_ENDPOINT)', functio
       60_000,
     );
     c = connect(`127.0.0.1:${proc.port}`);
-    await call(c.governance, c.governance.registerSystem, { system: AiSystem.fromPartial({ id: 'tr-1', name: 'tr', risk: RC.RISK_CLASSIFICATION_MINIMAL }) }, bearer(mint('dev')));
+    await call(
+      c.governance,
+      c.governance.registerSystem,
+      { system: AiSystem.fromPartial({ id: 'tr-1', name: 'tr', risk: RC.RISK_CLASSIFICATION_MINIMAL }) },
+      bearer(mint('dev')),
+    );
   });
 
   after(async () => {
@@ -119,11 +146,24 @@ describe('OpenTelemetry traces over OTLP (OTEL_EXPORTER_OTLP_ENDPOINT)', functio
     const callerSpan = crypto.randomBytes(8).toString('hex');
     const md = bearer(mint('app'));
     md.set('traceparent', `00-${traceId}-${callerSpan}-01`);
-    const r = await call(c.governance, c.governance.enforce, { systemId: 'tr-1', prompt: 'Summarise the mortgage standard terms for a first-time buyer.', env: 'production', artifactType: '', messages: [] }, md);
+    const r = await call(
+      c.governance,
+      c.governance.enforce,
+      {
+        systemId: 'tr-1',
+        prompt: 'Summarise the mortgage standard terms for a first-time buyer.',
+        env: 'production',
+        artifactType: '',
+        messages: [],
+      },
+      md,
+    );
     expect(r.decision!.outcome).to.equal(DO.DECISION_OUTCOME_APPROVED);
 
     const inTrace = () => receiver.spans.filter((s) => s.traceId === traceId);
-    const root = await until('the Enforce span', () => inTrace().find((s) => s.name === 'btv.v1.GovernanceService/Enforce'));
+    const root = await until('the Enforce span', () =>
+      inTrace().find((s) => s.name === 'btv.v1.GovernanceService/Enforce'),
+    );
     expect(root.parentSpanId).to.equal(callerSpan);
     expect(root.kind).to.equal(2); // SPAN_KIND_SERVER
     expect(attr(root, 'rpc.system')).to.equal('grpc');
@@ -138,7 +178,9 @@ describe('OpenTelemetry traces over OTLP (OTEL_EXPORTER_OTLP_ENDPOINT)', functio
       const found = inTrace().filter((s) => s.scope === '@opentelemetry/instrumentation-pg');
       return found.length ? found : undefined;
     });
-    expect(pg.every((s) => attr(s, 'db.system') === 'postgresql' || attr(s, 'db.system.name') === 'postgresql')).to.equal(true);
+    expect(
+      pg.every((s) => attr(s, 'db.system') === 'postgresql' || attr(s, 'db.system.name') === 'postgresql'),
+    ).to.equal(true);
     // No statement parameters go out with them: the prompt never leaves the process in a span.
     expect(JSON.stringify(receiver.spans)).not.to.include('mortgage');
 
@@ -149,9 +191,16 @@ describe('OpenTelemetry traces over OTLP (OTEL_EXPORTER_OTLP_ENDPOINT)', functio
 
   it('starts a new trace for a call without traceparent; an error of the caller (NOT_FOUND) is recorded on the span without marking it failed', async () => {
     const before = receiver.spans.length;
-    const err = await call(c.governance, c.governance.getSystem, { systemId: 'no-such-system' }, bearer(mint('dev'))).catch((e: grpc.ServiceError) => e);
+    const err = await call(
+      c.governance,
+      c.governance.getSystem,
+      { systemId: 'no-such-system' },
+      bearer(mint('dev')),
+    ).catch((e: grpc.ServiceError) => e);
     expect((err as grpc.ServiceError).code).to.equal(grpc.status.NOT_FOUND);
-    const span = await until('the GetSystem span', () => receiver.spans.slice(before).find((s) => s.name === 'btv.v1.GovernanceService/GetSystem'));
+    const span = await until('the GetSystem span', () =>
+      receiver.spans.slice(before).find((s) => s.name === 'btv.v1.GovernanceService/GetSystem'),
+    );
     expect(span.parentSpanId ?? '').to.equal('');
     expect(span.traceId).to.match(/^[0-9a-f]{32}$/);
     // NOT_FOUND is the caller's answer, not a server fault: the span is not an error.

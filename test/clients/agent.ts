@@ -3,9 +3,10 @@
  * on stdin, one JSON answer a line on stdout, in order (test/clients/agents/README.md). The test
  * logic lives once, here and in libraries.test.ts; each agent only maps commands to its library.
  */
-import { ChildProcessByStdio, spawn } from 'node:child_process';
+import type { ChildProcessByStdio} from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 

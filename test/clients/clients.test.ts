@@ -15,12 +15,13 @@ import * as crypto from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EnforceResponse } from '../../gen/ts/btv/v1/governance';
+import type { EnforceResponse } from '../../gen/ts/btv/v1/governance';
 import { AiSystem, RiskClassification } from '../../gen/ts/btv/v1/types';
 import { DEV_CHECKPOINT_KEY_FILE } from '../../src/ledger/checkpoint';
 import { bearer, call, connect } from '../helpers/grpc';
 import { btv } from '../helpers/process';
-import { startTestServer, TEST_DATABASE_URL, TestServer } from '../helpers/server';
+import type { TestServer } from '../helpers/server';
+import { startTestServer, TEST_DATABASE_URL } from '../helpers/server';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PYTHON = process.env.BTV_SMOKE_PYTHON || '/usr/bin/python3';

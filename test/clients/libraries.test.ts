@@ -7,7 +7,7 @@
  * changes while A is down, so that "the watch resumes without missing a change" is tested with
  * changes the client certainly did not see before A came back.
  */
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -15,9 +15,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AiSystem, OperationalStatus as OS, RiskClassification as RC, Sector } from '../../gen/ts/btv/v1/types';
-import { bearer, call, Clients, connect } from '../helpers/grpc';
-import { startTestServer, TestServer } from '../helpers/server';
-import { Agent, Answer, ROOT } from './agent';
+import type { Clients} from '../helpers/grpc';
+import { bearer, call, connect } from '../helpers/grpc';
+import type { TestServer } from '../helpers/server';
+import { startTestServer } from '../helpers/server';
+import type { Answer} from './agent';
+import { Agent, ROOT } from './agent';
 
 const PYTHON = process.env.BTV_SMOKE_PYTHON || '/usr/bin/python3';
 const STOP_SEEN_WITHIN_MS = 100;

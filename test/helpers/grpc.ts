@@ -42,7 +42,12 @@ type UnaryMethod<Req, Res> = (
 ) => grpc.ClientUnaryCall;
 
 /** Calls a generated client method as a promise. */
-export function call<Req, Res>(client: grpc.Client, method: UnaryMethod<Req, Res>, req: Req, md: grpc.Metadata): Promise<Res> {
+export function call<Req, Res>(
+  client: grpc.Client,
+  method: UnaryMethod<Req, Res>,
+  req: Req,
+  md: grpc.Metadata,
+): Promise<Res> {
   return new Promise((resolve, reject) => {
     method.call(client, req, md, {}, (err, res) => (err ? reject(err) : resolve(res)));
   });

@@ -22,7 +22,9 @@ export async function pgProxy(targetUrl: string): Promise<PgProxy> {
   const target = parse(targetUrl);
   const port = Number(target.port || 5432);
   const connectUpstream = () =>
-    target.host?.startsWith('/') ? net.connect(`${target.host}/.s.PGSQL.${port}`) : net.connect(port, target.host || '127.0.0.1');
+    target.host?.startsWith('/')
+      ? net.connect(`${target.host}/.s.PGSQL.${port}`)
+      : net.connect(port, target.host || '127.0.0.1');
   const pairs = new Set<{ client: net.Socket; upstream: net.Socket; frozen: boolean }>();
   let accepted = 0;
   let refusing = false;

@@ -1,5 +1,6 @@
-import { ChildProcess, ChildProcessByStdio, spawn } from 'node:child_process';
-import { Readable } from 'node:stream';
+import type { ChildProcess, ChildProcessByStdio } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import * as path from 'node:path';
 
 import { projectRoot } from '../../src/paths';
@@ -12,7 +13,9 @@ const COMPILED = __filename.endsWith('.js');
  * build in dist/ when this code is itself compiled (the benchmarks), else the source through tsx.
  */
 export function entryArgs(file: string): string[] {
-  return COMPILED ? [path.join(ROOT, 'dist', file.replace(/\.ts$/, '.js'))] : ['--import', 'tsx', path.join(ROOT, file)];
+  return COMPILED
+    ? [path.join(ROOT, 'dist', file.replace(/\.ts$/, '.js'))]
+    : ['--import', 'tsx', path.join(ROOT, file)];
 }
 
 export interface ServerProcess {
@@ -50,7 +53,11 @@ function spawnMain(env: Record<string, string>, wrap: string[] = []): ChildProce
 }
 
 /** Starts `src/main.ts` as its own process (like `npm start`) and waits for its "listening" log line. */
-export function spawnServer(env: Record<string, string>, timeoutMs = 30_000, wrap: string[] = []): Promise<ServerProcess> {
+export function spawnServer(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+  wrap: string[] = [],
+): Promise<ServerProcess> {
   const child = spawnMain(env, wrap);
   let out = '';
   let err = '';
@@ -77,7 +84,10 @@ export function spawnServer(env: Record<string, string>, timeoutMs = 30_000, wra
 }
 
 /** Runs the server expecting it to refuse to start; resolves with exit code and output. */
-export function runToExit(env: Record<string, string>, wrap: string[] = []): Promise<{ code: number | null; output: string }> {
+export function runToExit(
+  env: Record<string, string>,
+  wrap: string[] = [],
+): Promise<{ code: number | null; output: string }> {
   const child = spawnMain(env, wrap);
   let output = '';
   child.stdout.on('data', (d) => (output += d));

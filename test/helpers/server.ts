@@ -2,10 +2,11 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, startApp } from '../../src/app';
+import type { App } from '../../src/app';
+import { startApp } from '../../src/app';
 import { mintToken } from '../../src/auth/tokens';
 import { loadConfig } from '../../src/config';
-import { Role } from '../../src/domain/context';
+import type { Role } from '../../src/domain/context';
 import { createLogger } from '../../src/logger';
 import { UNLIMITED } from './process';
 
@@ -15,7 +16,10 @@ import { UNLIMITED } from './process';
  */
 export const TEST_DATABASE_URL: string = (() => {
   const url = process.env.BTV_TEST_DATABASE_URL;
-  if (!url) throw new Error('BTV_TEST_DATABASE_URL is not set: run the tests through `npm test` (test/run.ts), which provides a database');
+  if (!url)
+    throw new Error(
+      'BTV_TEST_DATABASE_URL is not set: run the tests through `npm test` (test/run.ts), which provides a database',
+    );
   return url;
 })();
 /** For test titles: which database the suite runs on. */

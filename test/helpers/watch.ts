@@ -1,7 +1,9 @@
-import * as grpc from '@grpc/grpc-js';
-import { WatchSystemStatusRequest, WatchSystemStatusResponse } from '../../gen/ts/btv/v1/operations';
-import { StatusEvent, StatusEventType as ET } from '../../gen/ts/btv/v1/types';
-import { Clients } from './grpc';
+import type * as grpc from '@grpc/grpc-js';
+import type { WatchSystemStatusResponse } from '../../gen/ts/btv/v1/operations';
+import { WatchSystemStatusRequest } from '../../gen/ts/btv/v1/operations';
+import type { StatusEvent } from '../../gen/ts/btv/v1/types';
+import { StatusEventType as ET } from '../../gen/ts/btv/v1/types';
+import type { Clients } from './grpc';
 
 /** Collects a WatchSystemStatus stream's events; `until(pred)` waits for them. */
 export class Watch {
@@ -36,7 +38,10 @@ export class Watch {
     while (!pred()) {
       if (this.error) throw this.error;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out; events: ${JSON.stringify(this.events.map((e) => [ET[e.type], e.systemId, e.revision]))}`);
+      if (left <= 0)
+        throw new Error(
+          `timed out; events: ${JSON.stringify(this.events.map((e) => [ET[e.type], e.systemId, e.revision]))}`,
+        );
       await new Promise<void>((r) => {
         const t = setTimeout(r, left);
         this.waiters.push(() => {

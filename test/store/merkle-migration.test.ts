@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { canonicalForm, entryColumns, GENESIS_HASH, LedgerRecord, sealRecord } from '../../src/ledger/entry';
+import type { LedgerRecord } from '../../src/ledger/entry';
+import { canonicalForm, entryColumns, GENESIS_HASH, sealRecord } from '../../src/ledger/entry';
 import { KeyRing, newKeySpecEntry, parseKeySpec } from '../../src/ledger/keyring';
 import { leafHash, rootFromFrontier, rootOf, verifyInclusion } from '../../src/ledger/merkle';
 import { CheckpointSigner } from '../../src/ledger/checkpoint';
@@ -45,11 +46,28 @@ describe(`migration 000008 builds the tree of existing ledgers (${TEST_DATABASE_
     try {
       const tenants = [randomUUID(), randomUUID()];
       const written = new Map<string, LedgerRecord[]>();
-      for (const [t, n] of [[tenants[0], 13], [tenants[1], 4]] as const) {
+      for (const [t, n] of [
+        [tenants[0], 13],
+        [tenants[1], 4],
+      ] as const) {
         let prev = GENESIS_HASH;
         const records: LedgerRecord[] = [];
         for (let s = 1; s <= n; s++) {
-          const r = sealRecord({ tenantId: t, sequence: s, timestamp: new Date(Date.UTC(2026, 10, 1, 0, 0, s)).toISOString(), eventType: 'system.registered', actorSubject: 'a', actorRole: 'admin', requestId: `r${s}`, payload: `{"n":${s}}`, prevHash: prev, keyId: 'k1' }, keyRing.active);
+          const r = sealRecord(
+            {
+              tenantId: t,
+              sequence: s,
+              timestamp: new Date(Date.UTC(2026, 10, 1, 0, 0, s)).toISOString(),
+              eventType: 'system.registered',
+              actorSubject: 'a',
+              actorRole: 'admin',
+              requestId: `r${s}`,
+              payload: `{"n":${s}}`,
+              prevHash: prev,
+              keyId: 'k1',
+            },
+            keyRing.active,
+          );
           prev = r.entryHash;
           records.push(r);
         }
@@ -62,12 +80,25 @@ describe(`migration 000008 builds the tree of existing ledgers (${TEST_DATABASE_
       expect(applied).to.include('20261202000008_merkle_tree');
 
       const storage = new KnexStorage(db, { keyRing, clock: () => new Date() });
-      const ledger = new LedgerService(storage.ledger, keyRing, new CheckpointSigner(crypto.generateKeyPairSync('ed25519').privateKey), () => new Date());
+      const ledger = new LedgerService(
+        storage.ledger,
+        keyRing,
+        new CheckpointSigner(crypto.generateKeyPairSync('ed25519').privateKey),
+        () => new Date(),
+      );
       for (const t of tenants) {
         const leaves = written.get(t)!.map((r) => leafHash(canonicalForm(r)));
         expect(rootFromFrontier((await storage.ledger.head(t)).frontier)).to.deep.equal(rootOf(leaves));
         // The writer goes on from the backfilled frontier.
-        for (let i = 0; i < 3; i++) await storage.transaction(t, (uow) => uow.ledger.append(t, { type: 'x', actor: { subject: 'a', role: 'admin' }, requestId: `n${i}`, body: { i } }));
+        for (let i = 0; i < 3; i++)
+          await storage.transaction(t, (uow) =>
+            uow.ledger.append(t, {
+              type: 'x',
+              actor: { subject: 'a', role: 'admin' },
+              requestId: `n${i}`,
+              body: { i },
+            }),
+          );
         const all = (await storage.ledger.list(t, 0, 100)).map((r) => leafHash(canonicalForm(r)));
         expect(all.length).to.equal(leaves.length + 3);
         const root = rootOf(all);

@@ -1,20 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { DomainError } from '../../src/domain/errors';
-import { SystemSpec } from '../../src/domain/model';
+import type { SystemSpec } from '../../src/domain/model';
 import { migrate, openDatabase } from '../../src/store/database';
 import { KeyRing, newKeySpecEntry, parseKeySpec } from '../../src/ledger/keyring';
 import { verifyRecords } from '../../src/ledger/verify';
 import { GroupCommitWriter } from '../../src/store/group-commit';
-import { LedgerEvent, UnitOfWork } from '../../src/store/ports';
-import { STATUS_CHANNEL, StatusChangeRecord } from '../../src/store/knex-status';
-import { OperationalStatus } from '../../src/domain/model';
+import type { LedgerEvent, UnitOfWork } from '../../src/store/ports';
+import type { StatusChangeRecord } from '../../src/store/knex-status';
+import { STATUS_CHANNEL } from '../../src/store/knex-status';
+import type { OperationalStatus } from '../../src/domain/model';
 import { Client as PgClient } from 'pg';
 import { KnexStorage } from '../../src/store/storage';
 import { KnexSystemStore } from '../../src/store/knex-systems';
 
 const keyRing = new KeyRing('k1', parseKeySpec(newKeySpecEntry('k1'), 'test'));
-const event = (requestId: string): LedgerEvent => ({ type: 'system.registered', actor: { subject: 's', role: 'dev' }, requestId, body: { requestId } });
+const event = (requestId: string): LedgerEvent => ({
+  type: 'system.registered',
+  actor: { subject: 's', role: 'dev' },
+  requestId,
+  body: { requestId },
+});
 import { TEST_DATABASE_KIND, TEST_DATABASE_URL } from '../helpers/server';
 
 const spec = (id: string, name = id): SystemSpec => ({
@@ -33,7 +39,9 @@ const spec = (id: string, name = id): SystemSpec => ({
   prohibitedDomains: ['a', 'b'],
   lifecyclePhase: 'deployment',
   operationalStatus: 'active',
-  externalDependencies: [{ name: 'lib', version: '1', vendor: 'v', licenseType: 'MIT', riskLevel: 'high', vulnerabilities: [] }],
+  externalDependencies: [
+    { name: 'lib', version: '1', vendor: 'v', licenseType: 'MIT', riskLevel: 'high', vulnerabilities: [] },
+  ],
   policy: { autonomyMatrix: { production: { maxRiskLevel: 3 } }, customRules: { x: true } },
   candidatePolicy: null,
 });
@@ -60,8 +68,16 @@ for (const [name, options] of targets) {
 
     it('upserts a tenant: created first, updated after, created_at kept', async () => {
       const t = randomUUID();
-      const a = await storage.tenants.upsert(t, { name: 'A', policy: { autonomyMatrix: {}, customRules: {} }, candidatePolicy: null }, new Date(1000));
-      const b = await storage.tenants.upsert(t, { name: 'B', policy: { autonomyMatrix: {}, customRules: { y: false } }, candidatePolicy: null }, new Date(2000));
+      const a = await storage.tenants.upsert(
+        t,
+        { name: 'A', policy: { autonomyMatrix: {}, customRules: {} }, candidatePolicy: null },
+        new Date(1000),
+      );
+      const b = await storage.tenants.upsert(
+        t,
+        { name: 'B', policy: { autonomyMatrix: {}, customRules: { y: false } }, candidatePolicy: null },
+        new Date(2000),
+      );
       expect([a.created, b.created]).to.deep.equal([true, false]);
       const got = await storage.tenants.get(t);
       expect(got).to.deep.include({ id: t, name: 'B', policy: { autonomyMatrix: {}, customRules: { y: false } } });
@@ -80,8 +96,16 @@ for (const [name, options] of targets) {
 
     it('keeps status and phase on re-registration', async () => {
       const t = randomUUID();
-      await storage.systems.upsert(t, { ...spec('s'), operationalStatus: 'suspended', lifecyclePhase: 'design' }, now());
-      const r = await storage.systems.upsert(t, { ...spec('s'), operationalStatus: 'active', lifecyclePhase: 'operation' }, now());
+      await storage.systems.upsert(
+        t,
+        { ...spec('s'), operationalStatus: 'suspended', lifecyclePhase: 'design' },
+        now(),
+      );
+      const r = await storage.systems.upsert(
+        t,
+        { ...spec('s'), operationalStatus: 'active', lifecyclePhase: 'operation' },
+        now(),
+      );
       expect(r.created).to.equal(false);
       expect([r.system.operationalStatus, r.system.lifecyclePhase]).to.deep.equal(['suspended', 'design']);
     });
@@ -89,7 +113,11 @@ for (const [name, options] of targets) {
     it('upsertChecked: the check sees what the write replaces, also a row a concurrent transaction just created', async () => {
       const t = randomUUID();
       const refuse = new DomainError('permission_denied', 'POLICY_CHANGE_REQUIRES_ADMIN', 'no');
-      const settled = (p: Promise<unknown>) => p.then(() => 'ok', (e) => (e === refuse ? 'refused' : Promise.reject(e)));
+      const settled = (p: Promise<unknown>) =>
+        p.then(
+          () => 'ok',
+          (e) => (e === refuse ? 'refused' : Promise.reject(e)),
+        );
       const pause = () => new Promise((r) => setTimeout(r, 200));
 
       // A creation not yet committed: the checked write finds no row to lock, waits on the insert,
@@ -121,7 +149,9 @@ for (const [name, options] of targets) {
       });
       await pause();
       const names: (string | undefined)[] = [];
-      const second = storage.db.transaction((trx) => new KnexSystemStore(trx).upsertChecked(t, spec('new', 'fourth'), now(), (s) => names.push(s?.name)));
+      const second = storage.db.transaction((trx) =>
+        new KnexSystemStore(trx).upsertChecked(t, spec('new', 'fourth'), now(), (s) => names.push(s?.name)),
+      );
       await pause();
       expect(names, 'still waiting for the lock').to.deep.equal([]);
       release();
@@ -170,7 +200,9 @@ for (const [name, options] of targets) {
       const poison: LedgerEvent = { ...event('p1'), actor: { subject: 'evil\u0000', role: 'dev' } };
       const jobs = [
         storage.transaction(bad, (uow) => uow.ledger.append(bad, poison)),
-        ...Array.from({ length: 20 }, (_, i) => storage.transaction(good, (uow) => uow.ledger.append(good, event(`g${i}`)))),
+        ...Array.from({ length: 20 }, (_, i) =>
+          storage.transaction(good, (uow) => uow.ledger.append(good, event(`g${i}`))),
+        ),
       ];
       const results = await Promise.allSettled(jobs);
       expect(results[0].status).to.equal('rejected');
@@ -204,13 +236,28 @@ for (const [name, options] of targets) {
     describe('optimistic appends', () => {
       const optimistic = { savepoint: false, optimistic: {} };
       /** What a status change job does: read, append its entry, record the change to `to` of system "s". */
-      const changeStatus = async (uow: UnitOfWork, t: string, key: string, to: OperationalStatus): Promise<StatusChangeRecord> => {
+      const changeStatus = async (
+        uow: UnitOfWork,
+        t: string,
+        key: string,
+        to: OperationalStatus,
+      ): Promise<StatusChangeRecord> => {
         const { current, headRevision } = await uow.status.prepare(t, 's', key);
         const change: StatusChangeRecord = {
-          tenantId: t, revision: headRevision + 1, systemId: 's', kind: 'status',
-          previousStatus: current!.operationalStatus, newStatus: to,
-          previousPhase: current!.lifecyclePhase, newPhase: current!.lifecyclePhase,
-          reason: 'test', operator: 'op', actorSubject: 'sub', idempotencyKey: key, ledgerSequence: 0, createdAt: now(),
+          tenantId: t,
+          revision: headRevision + 1,
+          systemId: 's',
+          kind: 'status',
+          previousStatus: current!.operationalStatus,
+          newStatus: to,
+          previousPhase: current!.lifecyclePhase,
+          newPhase: current!.lifecyclePhase,
+          reason: 'test',
+          operator: 'op',
+          actorSubject: 'sub',
+          idempotencyKey: key,
+          ledgerSequence: 0,
+          createdAt: now(),
         };
         change.ledgerSequence = await uow.ledger.append(t, event(key));
         await uow.status.record(change);
@@ -237,7 +284,11 @@ for (const [name, options] of targets) {
       it('write nothing when an assumed status no longer holds: the job runs again with the status read under lock', async () => {
         const t = randomUUID();
         await storage.systems.upsert(t, spec('s'), now());
-        const assumed = { savepoint: false, statusOf: 's', optimistic: { expect: { operationalStatus: 'active' as const, lifecyclePhase: 'deployment' as const } } };
+        const assumed = {
+          savepoint: false,
+          statusOf: 's',
+          optimistic: { expect: { operationalStatus: 'active' as const, lifecyclePhase: 'deployment' as const } },
+        };
         const seen: string[] = [];
         const job = (id: string) => async (uow: UnitOfWork) => {
           seen.push(uow.prefetchedStatus!.operationalStatus);
@@ -246,7 +297,10 @@ for (const [name, options] of targets) {
         await storage.transaction(t, job('x1'), assumed);
         await storage.transaction(t, job('x2'), assumed);
         // Behind the writer's back (the head does not move): only the status check can notice.
-        await storage.db('ai_systems').where({ tenant_id: t, id: 's' }).update({ operational_status: 'emergency_stop' });
+        await storage
+          .db('ai_systems')
+          .where({ tenant_id: t, id: 's' })
+          .update({ operational_status: 'emergency_stop' });
         expect(await storage.transaction(t, job('x3'), assumed)).to.equal(3);
         expect(seen).to.deep.equal(['active', 'active', 'active', 'emergency_stop']);
         const records = await storage.ledger.list(t, 0, 10);
@@ -258,7 +312,8 @@ for (const [name, options] of targets) {
         const t = randomUUID();
         await storage.systems.upsert(t, spec('s'), now());
         const before = { ...storage.writer.stats };
-        const stop = (requestId: string, to: OperationalStatus) => (uow: UnitOfWork) => changeStatus(uow, t, requestId, to);
+        const stop = (requestId: string, to: OperationalStatus) => (uow: UnitOfWork) =>
+          changeStatus(uow, t, requestId, to);
         const opts = { savepoint: false, optimistic: {} };
         const listener = new PgClient({ connectionString: TEST_DATABASE_URL });
         const heard: string[] = [];
@@ -278,7 +333,10 @@ for (const [name, options] of targets) {
 
           const log = await storage.status.changesAfter(t, 0, 10);
           expect(log.map((c) => [c.revision, c.idempotencyKey, c.newStatus, c.ledgerSequence])).to.deep.equal([
-            [1, 'k1', 'suspended', 1], [2, 'k2', 'active', 2], [3, 'k3', 'degraded', 3], [4, 'k4', 'suspended', 4],
+            [1, 'k1', 'suspended', 1],
+            [2, 'k2', 'active', 2],
+            [3, 'k3', 'degraded', 3],
+            [4, 'k4', 'suspended', 4],
           ]);
           expect(await storage.status.head(t)).to.equal(4);
           expect(await storage.status.current(t, 's')).to.deep.include({ operationalStatus: 'suspended', revision: 4 });
@@ -321,7 +379,17 @@ for (const [name, options] of targets) {
         expect(known).to.deep.equal([undefined, 1, 1, 2, undefined, 2, undefined, undefined, undefined, 3]);
         expect(await storage.status.head(t)).to.equal(4);
         const records = await storage.ledger.list(t, 0, 10);
-        expect(records.map((r) => JSON.parse(r.payload).requestId)).to.deep.equal(['k1', 'd1', 'k2', 'd2', 'k3', 'd3', 'd4', 'e1', 'k4']);
+        expect(records.map((r) => JSON.parse(r.payload).requestId)).to.deep.equal([
+          'k1',
+          'd1',
+          'k2',
+          'd2',
+          'k3',
+          'd3',
+          'd4',
+          'e1',
+          'k4',
+        ]);
         expect(verifyRecords(records, { key: (k) => keyRing.get(k) })).to.include({ valid: true, entriesChecked: 9 });
       });
 
@@ -330,10 +398,14 @@ for (const [name, options] of targets) {
         await storage.transaction(t, (uow) => uow.ledger.append(t, event('p1')), optimistic);
         const [a, b, c] = await Promise.all([
           storage.transaction(t, (uow) => uow.ledger.append(t, event('p2')), optimistic),
-          storage.transaction(t, async (uow) => {
-            await uow.systems.upsert(t, spec('made-in-a-transaction'), now());
-            return uow.ledger.append(t, event('p3'));
-          }, optimistic),
+          storage.transaction(
+            t,
+            async (uow) => {
+              await uow.systems.upsert(t, spec('made-in-a-transaction'), now());
+              return uow.ledger.append(t, event('p3'));
+            },
+            optimistic,
+          ),
           storage.transaction(t, (uow) => uow.ledger.append(t, event('p4')), optimistic),
         ]);
         expect([a, b, c].sort()).to.deep.equal([2, 3, 4]);
@@ -347,7 +419,10 @@ for (const [name, options] of targets) {
     it('refuses UPDATE and DELETE on ledger entries', async () => {
       const t = randomUUID();
       await storage.transaction(t, (uow) => uow.ledger.append(t, event('x')));
-      for (const q of [storage.db('ledger_entries').where({ tenant_id: t }).update({ payload: '{}' }), storage.db('ledger_entries').where({ tenant_id: t }).del()]) {
+      for (const q of [
+        storage.db('ledger_entries').where({ tenant_id: t }).update({ payload: '{}' }),
+        storage.db('ledger_entries').where({ tenant_id: t }).del(),
+      ]) {
         await q.then(
           () => expect.fail('should be refused'),
           (e) => expect(String(e.message)).to.contain('append-only'),
@@ -360,7 +435,10 @@ for (const [name, options] of targets) {
 describe('storage when the database is unreachable', () => {
   it('reports UNAVAILABLE, not the driver error', async () => {
     // Port 1 on loopback: nothing listens, the connection is refused at once.
-    const storage = new KnexStorage(openDatabase({ url: 'postgresql://postgres@127.0.0.1:1/none' }), { keyRing, clock: now });
+    const storage = new KnexStorage(openDatabase({ url: 'postgresql://postgres@127.0.0.1:1/none' }), {
+      keyRing,
+      clock: now,
+    });
     try {
       await storage.systems.get(randomUUID(), 'x');
       expect.fail('should not reach the database');

@@ -23,7 +23,14 @@ describe('config', () => {
     it('defaults to development, HS256, port 50051, and nothing for iss/aud', () => {
       const c = loadConfig({ BTV_DATA_DIR: tmp });
       expect(c).to.deep.include({ env: 'development', port: 50051, host: '0.0.0.0', dataDir: tmp, logLevel: 'info' });
-      expect(c.jwt).to.deep.equal({ algorithm: 'HS256', secret: undefined, publicKeyFile: undefined, issuer: undefined, audience: undefined, maxLifetimeS: 7_776_000 });
+      expect(c.jwt).to.deep.equal({
+        algorithm: 'HS256',
+        secret: undefined,
+        publicKeyFile: undefined,
+        issuer: undefined,
+        audience: undefined,
+        maxLifetimeS: 7_776_000,
+      });
       expect(c.databaseUrl).to.equal(undefined);
     });
 
@@ -49,32 +56,60 @@ describe('config', () => {
 
     it('refuses a lifetime that is not a whole number of seconds from 60 to ten years, naming the variable', () => {
       for (const v of ['0', '59', '-1', '1.5', '90d', String(3650 * 86400 + 1)]) {
-        expect(() => loadConfig({ BTV_DATA_DIR: tmp, BTV_JWT_MAX_LIFETIME_S: v }), v).to.throw(ConfigError, /BTV_JWT_MAX_LIFETIME_S/);
+        expect(() => loadConfig({ BTV_DATA_DIR: tmp, BTV_JWT_MAX_LIFETIME_S: v }), v).to.throw(
+          ConfigError,
+          /BTV_JWT_MAX_LIFETIME_S/,
+        );
       }
     });
   });
 
   describe('rate limits', () => {
     it("default to the reference API's quotas, in memory", () => {
-      expect(loadConfig({ BTV_DATA_DIR: tmp }).rateLimits).to.deep.equal({ store: 'memory', perMinute: { tenants: 10, systems: 50, enforce: 100, audit: 20, operations: 50 } });
+      expect(loadConfig({ BTV_DATA_DIR: tmp }).rateLimits).to.deep.equal({
+        store: 'memory',
+        perMinute: { tenants: 10, systems: 50, enforce: 100, audit: 20, operations: 50 },
+      });
     });
 
     it('are set per group; 0 turns one off', () => {
-      const c = loadConfig({ BTV_DATA_DIR: tmp, BTV_RATE_LIMIT_ENFORCE: '5000', BTV_RATE_LIMIT_AUDIT: '0', BTV_RATE_LIMIT_OPERATIONS: '7' });
+      const c = loadConfig({
+        BTV_DATA_DIR: tmp,
+        BTV_RATE_LIMIT_ENFORCE: '5000',
+        BTV_RATE_LIMIT_AUDIT: '0',
+        BTV_RATE_LIMIT_OPERATIONS: '7',
+      });
       expect(c.rateLimits.perMinute).to.deep.include({ enforce: 5000, audit: 0, tenants: 10, operations: 7 });
-      expect(loadConfig({ BTV_DATA_DIR: tmp, BTV_RATE_LIMIT_OPERATIONS: '0' }).rateLimits.perMinute.operations).to.equal(0);
+      expect(
+        loadConfig({ BTV_DATA_DIR: tmp, BTV_RATE_LIMIT_OPERATIONS: '0' }).rateLimits.perMinute.operations,
+      ).to.equal(0);
     });
 
     it('refuse a negative or fractional quota and an unknown store, naming the variable', () => {
-      expect(() => loadConfig({ BTV_DATA_DIR: tmp, BTV_RATE_LIMIT_SYSTEMS: '-1' })).to.throw(ConfigError, /BTV_RATE_LIMIT_SYSTEMS/);
-      expect(() => loadConfig({ BTV_DATA_DIR: tmp, BTV_RATE_LIMIT_TENANTS: '1.5' })).to.throw(ConfigError, /BTV_RATE_LIMIT_TENANTS/);
-      expect(() => loadConfig({ BTV_DATA_DIR: tmp, BTV_RATE_LIMIT_OPERATIONS: 'lots' })).to.throw(ConfigError, /BTV_RATE_LIMIT_OPERATIONS/);
-      expect(() => loadConfig({ BTV_DATA_DIR: tmp, BTV_RATE_LIMIT_STORE: 'redis' })).to.throw(ConfigError, /BTV_RATE_LIMIT_STORE/);
+      expect(() => loadConfig({ BTV_DATA_DIR: tmp, BTV_RATE_LIMIT_SYSTEMS: '-1' })).to.throw(
+        ConfigError,
+        /BTV_RATE_LIMIT_SYSTEMS/,
+      );
+      expect(() => loadConfig({ BTV_DATA_DIR: tmp, BTV_RATE_LIMIT_TENANTS: '1.5' })).to.throw(
+        ConfigError,
+        /BTV_RATE_LIMIT_TENANTS/,
+      );
+      expect(() => loadConfig({ BTV_DATA_DIR: tmp, BTV_RATE_LIMIT_OPERATIONS: 'lots' })).to.throw(
+        ConfigError,
+        /BTV_RATE_LIMIT_OPERATIONS/,
+      );
+      expect(() => loadConfig({ BTV_DATA_DIR: tmp, BTV_RATE_LIMIT_STORE: 'redis' })).to.throw(
+        ConfigError,
+        /BTV_RATE_LIMIT_STORE/,
+      );
     });
 
     it('share a store through PostgreSQL, the embedded one included', () => {
       expect(loadConfig({ BTV_DATA_DIR: tmp, BTV_RATE_LIMIT_STORE: 'postgres' }).rateLimits.store).to.equal('postgres');
-      expect(loadConfig({ BTV_DATA_DIR: tmp, BTV_RATE_LIMIT_STORE: 'postgres', BTV_DATABASE_URL: 'postgres://db/x' }).rateLimits.store).to.equal('postgres');
+      expect(
+        loadConfig({ BTV_DATA_DIR: tmp, BTV_RATE_LIMIT_STORE: 'postgres', BTV_DATABASE_URL: 'postgres://db/x' })
+          .rateLimits.store,
+      ).to.equal('postgres');
     });
   });
 
@@ -89,7 +124,10 @@ describe('config', () => {
 
     it('refuses production with a 31-byte secret', () => {
       expect(MIN_SECRET_BYTES).to.equal(32);
-      expect(() => loadVerificationKey(prod({ BTV_JWT_SECRET: 'a'.repeat(31) }))).to.throw(ConfigError, /BTV_JWT_SECRET.*32/);
+      expect(() => loadVerificationKey(prod({ BTV_JWT_SECRET: 'a'.repeat(31) }))).to.throw(
+        ConfigError,
+        /BTV_JWT_SECRET.*32/,
+      );
     });
 
     it('counts bytes, not characters', () => {
@@ -151,16 +189,27 @@ describe('config', () => {
     };
 
     it('requires BTV_JWT_PUBLIC_KEY_FILE', () => {
-      expect(() => loadVerificationKey(prod({ BTV_JWT_ALGORITHM: 'RS256' }))).to.throw(ConfigError, /BTV_JWT_PUBLIC_KEY_FILE/);
+      expect(() => loadVerificationKey(prod({ BTV_JWT_ALGORITHM: 'RS256' }))).to.throw(
+        ConfigError,
+        /BTV_JWT_PUBLIC_KEY_FILE/,
+      );
     });
 
     it('loads an RSA key for RS256 and an EC key for ES256, and refuses them crossed', () => {
       const rsa = writeKey('rsa.pem', crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey);
       const ec = writeKey('ec.pem', crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey);
-      expect(loadVerificationKey(prod({ BTV_JWT_ALGORITHM: 'RS256', BTV_JWT_PUBLIC_KEY_FILE: rsa })).key.asymmetricKeyType).to.equal('rsa');
-      expect(loadVerificationKey(prod({ BTV_JWT_ALGORITHM: 'ES256', BTV_JWT_PUBLIC_KEY_FILE: ec })).key.asymmetricKeyType).to.equal('ec');
-      expect(() => loadVerificationKey(prod({ BTV_JWT_ALGORITHM: 'RS256', BTV_JWT_PUBLIC_KEY_FILE: ec }))).to.throw(ConfigError);
-      expect(() => loadVerificationKey(prod({ BTV_JWT_ALGORITHM: 'ES256', BTV_JWT_PUBLIC_KEY_FILE: rsa }))).to.throw(ConfigError);
+      expect(
+        loadVerificationKey(prod({ BTV_JWT_ALGORITHM: 'RS256', BTV_JWT_PUBLIC_KEY_FILE: rsa })).key.asymmetricKeyType,
+      ).to.equal('rsa');
+      expect(
+        loadVerificationKey(prod({ BTV_JWT_ALGORITHM: 'ES256', BTV_JWT_PUBLIC_KEY_FILE: ec })).key.asymmetricKeyType,
+      ).to.equal('ec');
+      expect(() => loadVerificationKey(prod({ BTV_JWT_ALGORITHM: 'RS256', BTV_JWT_PUBLIC_KEY_FILE: ec }))).to.throw(
+        ConfigError,
+      );
+      expect(() => loadVerificationKey(prod({ BTV_JWT_ALGORITHM: 'ES256', BTV_JWT_PUBLIC_KEY_FILE: rsa }))).to.throw(
+        ConfigError,
+      );
     });
 
     it('refuses a missing file and a file that is not a PEM public key', () => {
@@ -176,12 +225,18 @@ describe('config', () => {
 
     it('refuses an EC key on a curve other than P-256 for ES256', () => {
       const p384 = writeKey('p384.pem', crypto.generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey);
-      expect(() => loadVerificationKey(prod({ BTV_JWT_ALGORITHM: 'ES256', BTV_JWT_PUBLIC_KEY_FILE: p384 }))).to.throw(ConfigError, /P-256/);
+      expect(() => loadVerificationKey(prod({ BTV_JWT_ALGORITHM: 'ES256', BTV_JWT_PUBLIC_KEY_FILE: p384 }))).to.throw(
+        ConfigError,
+        /P-256/,
+      );
     });
 
     it('refuses an RSA key under 2048 bits in production', () => {
       const small = writeKey('small.pem', crypto.generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey);
-      expect(() => loadVerificationKey(prod({ BTV_JWT_ALGORITHM: 'RS256', BTV_JWT_PUBLIC_KEY_FILE: small }))).to.throw(ConfigError, /2048/);
+      expect(() => loadVerificationKey(prod({ BTV_JWT_ALGORITHM: 'RS256', BTV_JWT_PUBLIC_KEY_FILE: small }))).to.throw(
+        ConfigError,
+        /2048/,
+      );
     });
   });
 
@@ -216,7 +271,16 @@ describe('config', () => {
 
     it('reads values from the file', () => {
       const file = writeYaml(
-        ['env: production', 'port: 6000', 'host: 127.0.0.1', 'jwt_issuer: https://issuer.test', 'jwt_audience: btv', `data_dir: ${tmp}`, 'log_level: debug', ''].join('\n'),
+        [
+          'env: production',
+          'port: 6000',
+          'host: 127.0.0.1',
+          'jwt_issuer: https://issuer.test',
+          'jwt_audience: btv',
+          `data_dir: ${tmp}`,
+          'log_level: debug',
+          '',
+        ].join('\n'),
       );
       const c = loadConfig({ BTV_CONFIG: file });
       expect(c).to.deep.include({ env: 'production', port: 6000, host: '127.0.0.1', dataDir: tmp, logLevel: 'debug' });

@@ -2,10 +2,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
-import { AiSystem, Policy } from '../../src/domain/model';
-import { baselineRisk, decide, DecisionInput, effectiveLimit } from '../../src/engine/decide';
+import type { AiSystem, Policy } from '../../src/domain/model';
+import type { DecisionInput } from '../../src/engine/decide';
+import { baselineRisk, decide, effectiveLimit } from '../../src/engine/decide';
 import { loadRuleSet, parsePenalties, parsePolicy, RulesError } from '../../src/engine/rules';
-import { Classification, Finding } from '../../src/engine/threat-types';
+import type { Classification, Finding } from '../../src/engine/threat-types';
 
 const CONFIG = path.resolve(__dirname, '../../config');
 const rules = loadRuleSet(CONFIG);
@@ -34,8 +35,22 @@ const system = (patch: Partial<AiSystem> = {}): AiSystem => ({
   updatedAt: new Date(0),
   ...patch,
 });
-const none: Classification = { findings: [], normalized: 'summarise the policy', clean: 'Summarise the policy', decoded: [] };
-const finding = (f: Partial<Finding>): Finding => ({ domain: 'MISUSE', subThreat: 'prompt_injection', pattern: 'p', severity: 8, confidence: 0.9, certain: true, messageIndex: 0, ...f });
+const none: Classification = {
+  findings: [],
+  normalized: 'summarise the policy',
+  clean: 'Summarise the policy',
+  decoded: [],
+};
+const finding = (f: Partial<Finding>): Finding => ({
+  domain: 'MISUSE',
+  subThreat: 'prompt_injection',
+  pattern: 'p',
+  severity: 8,
+  confidence: 0.9,
+  certain: true,
+  messageIndex: 0,
+  ...f,
+});
 const input = (patch: Partial<DecisionInput> = {}): DecisionInput => ({
   system: system(),
   tenantPolicy: null,
@@ -66,16 +81,32 @@ describe('decision pipeline (pure)', () => {
 
     it('never mutates the global policy', () => {
       const before = JSON.stringify(rules.policy.autonomyMatrix);
-      decide(rules, input({ tenantPolicy: policy({ production: 0.5 }), system: system({ policy: policy({ production: 0.1 }) }) }));
+      decide(
+        rules,
+        input({ tenantPolicy: policy({ production: 0.5 }), system: system({ policy: policy({ production: 0.1 }) }) }),
+      );
       expect(JSON.stringify(rules.policy.autonomyMatrix)).to.equal(before);
     });
 
     it('cannot allow a prohibited practice, whatever the tenant limits', () => {
-      const d = decide(rules, input({
-        env: 'development',
-        tenantPolicy: policy({ development: 10 }),
-        classification: { ...none, findings: [finding({ domain: 'BIASES', subThreat: 'social_scoring', severity: 10, prohibitedPractice: 'social_scoring' })] },
-      }));
+      const d = decide(
+        rules,
+        input({
+          env: 'development',
+          tenantPolicy: policy({ development: 10 }),
+          classification: {
+            ...none,
+            findings: [
+              finding({
+                domain: 'BIASES',
+                subThreat: 'social_scoring',
+                severity: 10,
+                prohibitedPractice: 'social_scoring',
+              }),
+            ],
+          },
+        }),
+      );
       expect(d).to.include({ outcome: 'blocked', riskScore: 10, reasonCode: 'PROHIBITED_PRACTICE' });
     });
   });
@@ -84,45 +115,84 @@ describe('decision pipeline (pure)', () => {
     it('adds the regulatory and technical parts into the baseline', () => {
       const b = rules.policy.baseline;
       expect(baselineRisk(rules, system())).to.equal(b.riskClass.high + b.annexIiiSector);
-      expect(baselineRisk(rules, system({ loggingEnabled: false, risk: 'limited' }))).to.equal(b.riskClass.limited + b.annexIiiSector + b.loggingDisabled);
-      expect(baselineRisk(rules, system({ trainingFlops: 1e25, sector: 'general', risk: 'systemic_gpai' }))).to.equal(b.riskClass.systemic_gpai + b.gpaiSystemic);
+      expect(baselineRisk(rules, system({ loggingEnabled: false, risk: 'limited' }))).to.equal(
+        b.riskClass.limited + b.annexIiiSector + b.loggingDisabled,
+      );
+      expect(baselineRisk(rules, system({ trainingFlops: 1e25, sector: 'general', risk: 'systemic_gpai' }))).to.equal(
+        b.riskClass.systemic_gpai + b.gpaiSystemic,
+      );
     });
 
     it('blocks a certain finding of an attack in every environment, development included (critical)', () => {
-      const d = decide(rules, input({ env: 'development', classification: { ...none, findings: [finding({ severity: 7 })] } }));
+      const d = decide(
+        rules,
+        input({ env: 'development', classification: { ...none, findings: [finding({ severity: 7 })] } }),
+      );
       expect(d).to.include({ outcome: 'blocked', reasonCode: 'CRITICAL_THREAT', riskScore: 10 });
     });
 
     it('weighs an uncertain finding at most uncertain_severity: a limited system in development is approved, in production blocked', () => {
       const f = finding({ severity: 9, certain: false });
       const limited = system({ risk: 'limited', sector: 'general' });
-      const dev = decide(rules, input({ env: 'development', system: limited, classification: { ...none, findings: [f] } }));
+      const dev = decide(
+        rules,
+        input({ env: 'development', system: limited, classification: { ...none, findings: [f] } }),
+      );
       expect(dev).to.include({ outcome: 'approved', riskScore: rules.policy.ethical.uncertainSeverity });
-      const prod = decide(rules, input({ env: 'production', system: limited, classification: { ...none, findings: [f] } }));
+      const prod = decide(
+        rules,
+        input({ env: 'production', system: limited, classification: { ...none, findings: [f] } }),
+      );
       expect(prod).to.include({ outcome: 'blocked', reasonCode: 'RISK_ABOVE_LIMIT' });
     });
 
     it('sends an uncertain finding on a high-risk system to human review, in every environment', () => {
       for (const env of ['development', 'staging', 'production']) {
-        const d = decide(rules, input({ env, classification: { ...none, findings: [finding({ severity: 8, certain: false })] } }));
+        const d = decide(
+          rules,
+          input({ env, classification: { ...none, findings: [finding({ severity: 8, certain: false })] } }),
+        );
         expect(d, env).to.include({ outcome: 'review_required', reasonCode: 'HUMAN_REVIEW_REQUIRED' });
       }
     });
 
     it('does not block an uncertain prohibited-practice finding as a prohibited practice: it is reviewed', () => {
-      const f = finding({ domain: 'BIASES', subThreat: 'social_scoring', severity: 10, prohibitedPractice: 'social_scoring', certain: false });
+      const f = finding({
+        domain: 'BIASES',
+        subThreat: 'social_scoring',
+        severity: 10,
+        prohibitedPractice: 'social_scoring',
+        certain: false,
+      });
       const d = decide(rules, input({ env: 'production', classification: { ...none, findings: [f] } }));
       expect(d).to.include({ outcome: 'review_required' });
     });
 
     it('approves a moderate finding under a loose limit and reports it', () => {
-      const d = decide(rules, input({ env: 'development', system: system({ risk: 'minimal', sector: 'general' }), classification: { ...none, findings: [finding({ domain: 'DRIFT', subThreat: 'model_drift', severity: 5 })] } }));
+      const d = decide(
+        rules,
+        input({
+          env: 'development',
+          system: system({ risk: 'minimal', sector: 'general' }),
+          classification: { ...none, findings: [finding({ domain: 'DRIFT', subThreat: 'model_drift', severity: 5 })] },
+        }),
+      );
       expect(d).to.include({ outcome: 'approved', riskScore: 5, subThreatType: 'model_drift' });
       expect(d.detectedThreats).to.deep.equal(['DRIFT']);
     });
 
     it('adds risk for findings in several domains', () => {
-      const two = decide(rules, input({ env: 'development', system: system({ risk: 'minimal', sector: 'general' }), classification: { ...none, findings: [finding({ severity: 5, domain: 'DRIFT' }), finding({ severity: 5, domain: 'PRIVACY' })] } }));
+      const two = decide(
+        rules,
+        input({
+          env: 'development',
+          system: system({ risk: 'minimal', sector: 'general' }),
+          classification: {
+            ...none,
+            findings: [finding({ severity: 5, domain: 'DRIFT' }), finding({ severity: 5, domain: 'PRIVACY' })],
+          },
+        }),
+      );
       expect(two.riskScore).to.equal(5 + rules.policy.ethical.extraDomain);
     });
   });
@@ -138,21 +208,36 @@ describe('decision pipeline (pure)', () => {
 describe('rule files', () => {
   const policyText = fs.readFileSync(path.join(CONFIG, 'policy.yaml'), 'utf8');
   const bad: [string, string, RegExp][] = [
-    ['a limit above 10', policyText.replace('production: { max_risk_level: 3.0 }', 'production: { max_risk_level: 11 }'), /policy\.yaml: autonomy_matrix\.production\.max_risk_level must be a number/],
-    ['a missing critical threshold', policyText.replace(/^critical_threshold: .*$/m, ''), /policy\.yaml: critical_threshold must be a number/],
-    ['an invalid custom rule pattern', policyText.replace("'\\bpublic\\s+", "'(unclosed"), /policy\.yaml: custom_rules\.block_public_apis_in_prod\.patterns\[0\] is not a valid regular expression/],
+    [
+      'a limit above 10',
+      policyText.replace('production: { max_risk_level: 3.0 }', 'production: { max_risk_level: 11 }'),
+      /policy\.yaml: autonomy_matrix\.production\.max_risk_level must be a number/,
+    ],
+    [
+      'a missing critical threshold',
+      policyText.replace(/^critical_threshold: .*$/m, ''),
+      /policy\.yaml: critical_threshold must be a number/,
+    ],
+    [
+      'an invalid custom rule pattern',
+      policyText.replace("'\\bpublic\\s+", "'(unclosed"),
+      /policy\.yaml: custom_rules\.block_public_apis_in_prod\.patterns\[0\] is not a valid regular expression/,
+    ],
     ['broken YAML', 'version: 1\nautonomy_matrix: [', /policy\.yaml: not valid YAML/],
     ['a wrong version', policyText.replace('version: 1', 'version: 2'), /policy\.yaml: version must be 1/],
   ];
   for (const [what, text, msg] of bad) {
-    it(`names the file and the field for ${what}`, () => expect(() => parsePolicy('/x/policy.yaml', text)).to.throw(RulesError, msg));
+    it(`names the file and the field for ${what}`, () =>
+      expect(() => parsePolicy('/x/policy.yaml', text)).to.throw(RulesError, msg));
   }
 
   it('rejects a penalty whose maximum is below its minimum, naming it', () => {
-    expect(() => parsePenalties('/x/penalties.yaml', 'version: 1\npenalties:\n  - {id: a, regulation: r, article: a, jurisdiction: EU, currency: EUR, min_penalty: 10, max_penalty: 5, severity: high, description: d, applies_to: [x]}')).to.throw(
-      RulesError,
-      /penalties\.yaml: penalties\[0\]\.max_penalty must be a number from 10/,
-    );
+    expect(() =>
+      parsePenalties(
+        '/x/penalties.yaml',
+        'version: 1\npenalties:\n  - {id: a, regulation: r, article: a, jurisdiction: EU, currency: EUR, min_penalty: 10, max_penalty: 5, severity: high, description: d, applies_to: [x]}',
+      ),
+    ).to.throw(RulesError, /penalties\.yaml: penalties\[0\]\.max_penalty must be a number from 10/);
   });
 
   it('hashes the rule set, so every decision names the rules that made it', () => {

@@ -1,10 +1,13 @@
 import { expect } from 'chai';
 import * as crypto from 'node:crypto';
 import { canonicalJson } from '../../src/ledger/canonical';
-import { Checkpoint, CheckpointSigner } from '../../src/ledger/checkpoint';
-import { canonicalForm, GENESIS_HASH, LedgerRecord, sealRecord, sha256Hex } from '../../src/ledger/entry';
+import type { Checkpoint } from '../../src/ledger/checkpoint';
+import { CheckpointSigner } from '../../src/ledger/checkpoint';
+import type { LedgerRecord } from '../../src/ledger/entry';
+import { canonicalForm, GENESIS_HASH, sealRecord, sha256Hex } from '../../src/ledger/entry';
 import { KeyRing } from '../../src/ledger/keyring';
-import { LedgerVerifier, verifyRecords, VerifyOptions } from '../../src/ledger/verify';
+import type { VerifyOptions } from '../../src/ledger/verify';
+import { LedgerVerifier, verifyRecords } from '../../src/ledger/verify';
 
 /** Verifies records pushed page by page. */
 function chunked(records: LedgerRecord[], o: VerifyOptions, size: number) {
@@ -78,18 +81,32 @@ describe('ledger verifyRecords', () => {
 
   it('accepts a clean ledger, checking every entry and signature', () => {
     const r = verifyRecords(clean, withKey);
-    expect(r).to.deep.include({ valid: true, entriesChecked: 10, firstInvalidSequence: 0, problem: '', signaturesChecked: true });
+    expect(r).to.deep.include({
+      valid: true,
+      entriesChecked: 10,
+      firstInvalidSequence: 0,
+      problem: '',
+      signaturesChecked: true,
+    });
   });
 
   it('accepts an empty ledger, with or without a checkpoint of size 0', () => {
-    expect(verifyRecords([], withKey)).to.deep.include({ valid: true, entriesChecked: 0, firstInvalidSequence: 0, problem: '' });
+    expect(verifyRecords([], withKey)).to.deep.include({
+      valid: true,
+      entriesChecked: 0,
+      firstInvalidSequence: 0,
+      problem: '',
+    });
     const zero = cp([], 0);
     expect(verifyRecords([], { ...withKey, checkpoints: [zero], checkpointKey: signer.publicKey })).to.deep.include({
       valid: true,
       checkpointsChecked: 1,
     });
     // A size-0 checkpoint stays true of a ledger that grew afterwards.
-    expect(verifyRecords(clean, { ...withKey, checkpoints: [zero], checkpointKey: signer.publicKey })).to.deep.include({ valid: true, checkpointsChecked: 1 });
+    expect(verifyRecords(clean, { ...withKey, checkpoints: [zero], checkpointKey: signer.publicKey })).to.deep.include({
+      valid: true,
+      checkpointsChecked: 1,
+    });
   });
 
   it('checks the hash chain but not signatures without a key', () => {
@@ -160,7 +177,12 @@ describe('ledger verifyRecords', () => {
     },
     {
       name: 'two adjacent entries swapped and renumbered in place',
-      records: () => [...clean.slice(0, 4), { ...clean[5], sequence: 5 }, { ...clean[4], sequence: 6 }, ...clean.slice(6)],
+      records: () => [
+        ...clean.slice(0, 4),
+        { ...clean[5], sequence: 5 },
+        { ...clean[4], sequence: 6 },
+        ...clean.slice(6),
+      ],
       problem: 'reordered',
       first: 5,
     },
@@ -172,7 +194,8 @@ describe('ledger verifyRecords', () => {
     },
     {
       name: 'two far-apart entries swapped and renumbered in place',
-      records: () => clean.map((r, i) => (i === 2 ? { ...clean[8], sequence: 3 } : i === 8 ? { ...clean[2], sequence: 9 } : r)),
+      records: () =>
+        clean.map((r, i) => (i === 2 ? { ...clean[8], sequence: 3 } : i === 8 ? { ...clean[2], sequence: 9 } : r)),
       problem: 'reordered',
       first: 3,
     },
@@ -184,7 +207,11 @@ describe('ledger verifyRecords', () => {
     },
     {
       name: 'a forged entry inserted in the middle with the later ones renumbered',
-      records: () => [...clean.slice(0, 4), forged(5, clean[3].entryHash), ...clean.slice(4).map((r) => ({ ...r, sequence: r.sequence + 1 }))],
+      records: () => [
+        ...clean.slice(0, 4),
+        forged(5, clean[3].entryHash),
+        ...clean.slice(4).map((r) => ({ ...r, sequence: r.sequence + 1 })),
+      ],
       problem: 'inserted',
       first: 5,
     },
@@ -285,7 +312,11 @@ describe('ledger verifyRecords', () => {
       records: () => clean,
       options: () => {
         const c = cp(clean, 6);
-        return { ...withKey, checkpoints: [{ ...c, size: 7, headHash: clean[6].entryHash }], checkpointKey: signer.publicKey };
+        return {
+          ...withKey,
+          checkpoints: [{ ...c, size: 7, headHash: clean[6].entryHash }],
+          checkpointKey: signer.publicKey,
+        };
       },
       problem: 'bad_checkpoint',
       first: 7,
@@ -293,7 +324,11 @@ describe('ledger verifyRecords', () => {
     {
       name: 'a checkpoint whose signature is garbage',
       records: () => clean,
-      options: () => ({ ...withKey, checkpoints: [{ ...cp(clean, 4), signature: '!!!' }], checkpointKey: signer.publicKey }),
+      options: () => ({
+        ...withKey,
+        checkpoints: [{ ...cp(clean, 4), signature: '!!!' }],
+        checkpointKey: signer.publicKey,
+      }),
       problem: 'bad_checkpoint',
       first: 4,
     },
@@ -319,7 +354,10 @@ describe('ledger verifyRecords', () => {
   for (const c of cases) {
     it(`detects ${c.name}: ${c.problem} at ${c.first}`, () => {
       const r = verifyRecords(c.records(), c.options ? c.options() : withKey);
-      expect({ valid: r.valid, problem: r.problem, firstInvalidSequence: r.firstInvalidSequence }, r.detail).to.deep.equal({
+      expect(
+        { valid: r.valid, problem: r.problem, firstInvalidSequence: r.firstInvalidSequence },
+        r.detail,
+      ).to.deep.equal({
         valid: false,
         problem: c.problem,
         firstInvalidSequence: c.first,
@@ -327,7 +365,8 @@ describe('ledger verifyRecords', () => {
       expect(r.detail).to.be.a('string').and.not.equal('');
       if (c.checked !== undefined) expect(r.entriesChecked).to.equal(c.checked);
       // Read in pages, as VerifyLedger reads the database: the same verdict, whatever the page size.
-      for (const size of [1, 3, 7]) expect(chunked(c.records(), c.options ? c.options() : withKey, size), `pages of ${size}`).to.deep.equal(r);
+      for (const size of [1, 3, 7])
+        expect(chunked(c.records(), c.options ? c.options() : withKey, size), `pages of ${size}`).to.deep.equal(r);
     });
   }
 
@@ -335,25 +374,43 @@ describe('ledger verifyRecords', () => {
     const long = build(5000);
     const whole = verifyRecords(long, withKey);
     expect(whole).to.deep.include({ valid: true, entriesChecked: 5000 });
-    expect(chunked(long, { ...withKey, checkpoints: [cp(long, 4321)], checkpointKey: signer.publicKey }, 250)).to.deep.include({ valid: true, entriesChecked: 5000, checkpointsChecked: 1 });
+    expect(
+      chunked(long, { ...withKey, checkpoints: [cp(long, 4321)], checkpointKey: signer.publicKey }, 250),
+    ).to.deep.include({ valid: true, entriesChecked: 5000, checkpointsChecked: 1 });
     const tampered = long.map((r, i) => (i === 4100 ? { ...r, payload: '{}' } : r));
-    expect(chunked(tampered, withKey, 250)).to.deep.include({ valid: false, problem: 'modified', firstInvalidSequence: 4101 });
+    expect(chunked(tampered, withKey, 250)).to.deep.include({
+      valid: false,
+      problem: 'modified',
+      firstInvalidSequence: 4101,
+    });
   });
 
   it('accepts matching checkpoints, counting them', () => {
-    const r = verifyRecords(clean, { ...withKey, checkpoints: [cp(clean, 10), cp(clean, 3), cp(clean, 0)], checkpointKey: signer.publicKey });
+    const r = verifyRecords(clean, {
+      ...withKey,
+      checkpoints: [cp(clean, 10), cp(clean, 3), cp(clean, 0)],
+      checkpointKey: signer.publicKey,
+    });
     expect(r).to.deep.include({ valid: true, checkpointsChecked: 3 });
   });
 
   it('reports the first problem when there are several', () => {
-    const records = clean.map((r, i) => (i === 3 ? { ...r, payload: '{}' } : i === 7 ? { ...r, keyId: 'nope' } : r)).slice(0, 9);
+    const records = clean
+      .map((r, i) => (i === 3 ? { ...r, payload: '{}' } : i === 7 ? { ...r, keyId: 'nope' } : r))
+      .slice(0, 9);
     const r = verifyRecords(records, { ...withKey, checkpoints: [cp(clean, 10)], checkpointKey: signer.publicKey });
     expect(r).to.deep.include({ problem: 'modified', firstInvalidSequence: 4 });
   });
 
   it('verifies entries signed under several keys (rotation)', () => {
     const k2 = secretKey();
-    const both = new KeyRing('k2', new Map([['k1', ring.get('k1')!], ['k2', k2]]));
+    const both = new KeyRing(
+      'k2',
+      new Map([
+        ['k1', ring.get('k1')!],
+        ['k2', k2],
+      ]),
+    );
     const records = [...clean];
     records.push(
       sealRecord(
@@ -372,24 +429,47 @@ describe('ledger verifyRecords', () => {
         k2,
       ),
     );
-    expect(verifyRecords(records, { key: (kid) => both.get(kid) })).to.deep.include({ valid: true, entriesChecked: 11 });
-    expect(verifyRecords(records, withKey)).to.deep.include({ valid: false, problem: 'unknown_key', firstInvalidSequence: 11 });
+    expect(verifyRecords(records, { key: (kid) => both.get(kid) })).to.deep.include({
+      valid: true,
+      entriesChecked: 11,
+    });
+    expect(verifyRecords(records, withKey)).to.deep.include({
+      valid: false,
+      problem: 'unknown_key',
+      firstInvalidSequence: 11,
+    });
     const onlyK2 = new KeyRing('k2', new Map([['k2', k2]]));
-    expect(verifyRecords(records, { key: (kid) => onlyK2.get(kid) })).to.deep.include({ valid: false, problem: 'unknown_key', firstInvalidSequence: 1 });
+    expect(verifyRecords(records, { key: (kid) => onlyK2.get(kid) })).to.deep.include({
+      valid: false,
+      problem: 'unknown_key',
+      firstInvalidSequence: 1,
+    });
   });
 });
 
 describe('canonicalJson (RFC 8785)', () => {
   const table: [string, unknown, string][] = [
     ['sorts object keys', { b: 1, a: 2, c: { z: true, y: false } }, '{"a":2,"b":1,"c":{"y":false,"z":true}}'],
-    ['sorts nested keys at every depth', { z: [{ d: 1, c: [{ f: null, e: 'x' }] }], a: {} }, '{"a":{},"z":[{"c":[{"e":"x","f":null}],"d":1}]}'],
+    [
+      'sorts nested keys at every depth',
+      { z: [{ d: 1, c: [{ f: null, e: 'x' }] }], a: {} },
+      '{"a":{},"z":[{"c":[{"e":"x","f":null}],"d":1}]}',
+    ],
     ['keeps array order and turns undefined in arrays into null', [3, 1, 2, undefined, 'a'], '[3,1,2,null,"a"]'],
     ['drops undefined object members', { a: undefined, b: 1 }, '{"b":1}'],
     ['has no whitespace', { a: [1, { b: 'c d' }] }, '{"a":[1,{"b":"c d"}]}'],
     ['keeps non-ASCII characters literal', { name: 'Zürich — 東京 😀' }, '{"name":"Zürich — 東京 😀"}'],
-    ['escapes control characters, quotes and backslashes', { s: '\u0001\n"\\\t\u001f' }, '{"s":"\\u0001\\n\\"\\\\\\t\\u001f"}'],
+    [
+      'escapes control characters, quotes and backslashes',
+      { s: '\u0001\n"\\\t\u001f' },
+      '{"s":"\\u0001\\n\\"\\\\\\t\\u001f"}',
+    ],
     ['leaves / and U+2028 unescaped', { s: '/\u2028' }, '{"s":"/\u2028"}'],
-    ['sorts keys by UTF-16 code units', { '\uff61': 1, '\u{1f600}': 2, '\u00e9': 3, z: 4, Z: 5, '1': 6 }, '{"1":6,"Z":5,"z":4,"é":3,"😀":2,"｡":1}'],
+    [
+      'sorts keys by UTF-16 code units',
+      { '\uff61': 1, '\u{1f600}': 2, '\u00e9': 3, z: 4, Z: 5, '1': 6 },
+      '{"1":6,"Z":5,"z":4,"é":3,"😀":2,"｡":1}',
+    ],
     ['writes 1e21 in exponent form', 1e21, '1e+21'],
     ['writes 1e20 in full', 1e20, '100000000000000000000'],
     ['writes 1e-7 in exponent form', 1e-7, '1e-7'],
@@ -397,11 +477,19 @@ describe('canonicalJson (RFC 8785)', () => {
     ['writes -0 as 0', -0, '0'],
     ['writes the shortest round-trip form of 0.1+0.2', 0.1 + 0.2, '0.30000000000000004'],
     ['writes integral floats without a fraction', 2.0, '2'],
-    ['writes large and negative numbers', [Number.MAX_SAFE_INTEGER, -1.5, 5e-324, 1.7976931348623157e308], '[9007199254740991,-1.5,5e-324,1.7976931348623157e+308]'],
+    [
+      'writes large and negative numbers',
+      [Number.MAX_SAFE_INTEGER, -1.5, 5e-324, 1.7976931348623157e308],
+      '[9007199254740991,-1.5,5e-324,1.7976931348623157e+308]',
+    ],
     ['writes literals', [true, false, null], '[true,false,null]'],
     ['sorts keys that are only partly in order', { a: 1, c: 2, b: 3, d: 4 }, '{"a":1,"b":3,"c":2,"d":4}'],
     ['escapes quotes, backslashes and control characters in keys', { 'a"\\\n': 1 }, '{"a\\"\\\\\\n":1}'],
-    ['escapes a lone surrogate, keeps a pair literal', { s: 'a\ud800b\udfff', p: '\ud83d\ude00' }, '{"p":"\ud83d\ude00","s":"a\\ud800b\\udfff"}'],
+    [
+      'escapes a lone surrogate, keeps a pair literal',
+      { s: 'a\ud800b\udfff', p: '\ud83d\ude00' },
+      '{"p":"\ud83d\ude00","s":"a\\ud800b\\udfff"}',
+    ],
     ['writes dates as ISO strings', { t: new Date('2026-01-02T03:04:05.678Z') }, '{"t":"2026-01-02T03:04:05.678Z"}'],
   ];
   for (const [name, value, want] of table) {
@@ -409,7 +497,22 @@ describe('canonicalJson (RFC 8785)', () => {
   }
 
   it('writes every string as JSON.stringify does (random strings over the characters that matter)', () => {
-    const alphabet = ['a', 'é', '"', '\\', '/', '\n', '\u0000', '\u001f', '\u007f', '\u2028', '\ud800', '\udc00', '😀', ' '];
+    const alphabet = [
+      'a',
+      'é',
+      '"',
+      '\\',
+      '/',
+      '\n',
+      '\u0000',
+      '\u001f',
+      '\u007f',
+      '\u2028',
+      '\ud800',
+      '\udc00',
+      '😀',
+      ' ',
+    ];
     let seed = 7;
     const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
     for (let i = 0; i < 2000; i++) {
@@ -426,7 +529,18 @@ describe('canonicalJson (RFC 8785)', () => {
 
   it('seals a payload that is canonical already to the same bytes as parsing it would', () => {
     const payload = canonicalJson({ z: [1, { y: 'é\u2028"', x: null }], a: -0, d: new Date(0), skipped: undefined });
-    const r = { tenantId: TENANT, sequence: 1, timestamp: '2026-01-01T00:00:00.000Z', eventType: 'decision.made', actorSubject: 'app-1', actorRole: 'app', requestId: 'r1', payload, prevHash: GENESIS_HASH, keyId: ring.activeKid };
+    const r = {
+      tenantId: TENANT,
+      sequence: 1,
+      timestamp: '2026-01-01T00:00:00.000Z',
+      eventType: 'decision.made',
+      actorSubject: 'app-1',
+      actorRole: 'app',
+      requestId: 'r1',
+      payload,
+      prevHash: GENESIS_HASH,
+      keyId: ring.activeKid,
+    };
     expect(sealRecord(r, ring.active, true)).to.deep.equal(sealRecord(r, ring.active));
     expect(canonicalForm(r, true)).to.equal(canonicalForm(r));
   });

@@ -2,8 +2,27 @@ import { expect } from 'chai';
 import * as crypto from 'node:crypto';
 import { CheckpointSigner, checkNote } from '../../src/ledger/checkpoint';
 import { canonicalForm, GENESIS_HASH, sealRecord } from '../../src/ledger/entry';
-import { consistencyPlan, EMPTY_ROOT, inclusionPlan, leafHash, nodeHash, nodeKey, NodeRef, rootOf, verifyInclusion } from '../../src/ledger/merkle';
-import { checkpointText, noteKeyId, openNote, parseCheckpointText, parseVerifierKey, privateKeyFromSeed, signNote, verifierKey } from '../../src/ledger/note';
+import type { NodeRef } from '../../src/ledger/merkle';
+import {
+  consistencyPlan,
+  EMPTY_ROOT,
+  inclusionPlan,
+  leafHash,
+  nodeHash,
+  nodeKey,
+  rootOf,
+  verifyInclusion,
+} from '../../src/ledger/merkle';
+import {
+  checkpointText,
+  noteKeyId,
+  openNote,
+  parseCheckpointText,
+  parseVerifierKey,
+  privateKeyFromSeed,
+  signNote,
+  verifierKey,
+} from '../../src/ledger/note';
 
 // The published example of golang.org/x/mod/sumdb/note (C2SP signed-note): key, text and signature.
 const GO_SKEY_SEED = Buffer.from('AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz', 'base64').subarray(1);
@@ -23,9 +42,13 @@ describe('signed notes (C2SP signed-note, tlog-checkpoint)', () => {
   });
 
   it('refuses a changed text, a changed signature, another key, and ignores unknown signers', () => {
-    expect(() => openNote(GO_NOTE.replace('cryptography', 'cryptographY'), 'PeterNeumann', pub)).to.throw(/does not verify/);
+    expect(() => openNote(GO_NOTE.replace('cryptography', 'cryptographY'), 'PeterNeumann', pub)).to.throw(
+      /does not verify/,
+    );
     expect(() => openNote(GO_NOTE.replace('x08go', 'x08gp'), 'PeterNeumann', pub)).to.throw();
-    expect(() => openNote(GO_NOTE, 'PeterNeumann', crypto.generateKeyPairSync('ed25519').publicKey)).to.throw(/not signed by/);
+    expect(() => openNote(GO_NOTE, 'PeterNeumann', crypto.generateKeyPairSync('ed25519').publicKey)).to.throw(
+      /not signed by/,
+    );
     const cosigned = GO_NOTE + `\u2014 EnochRoot ${Buffer.alloc(68, 7).toString('base64')}\n`;
     expect(openNote(cosigned, 'PeterNeumann', pub)).to.equal(GO_TEXT);
     expect(() => parseVerifierKey(GO_VKEY.replace('c74f20a3', 'c74f20a4'))).to.throw(/key ID/);
@@ -34,7 +57,11 @@ describe('signed notes (C2SP signed-note, tlog-checkpoint)', () => {
   it('formats and parses a checkpoint body; refuses leading zeros and short roots', () => {
     const text = checkpointText({ origin: 'example.com/log', size: 20852163, rootHash: EMPTY_ROOT });
     expect(text).to.equal(`example.com/log\n20852163\n${EMPTY_ROOT.toString('base64')}\n`);
-    expect(parseCheckpointText(text)).to.deep.equal({ origin: 'example.com/log', size: 20852163, rootHash: EMPTY_ROOT });
+    expect(parseCheckpointText(text)).to.deep.equal({
+      origin: 'example.com/log',
+      size: 20852163,
+      rootHash: EMPTY_ROOT,
+    });
     expect(() => parseCheckpointText(text.replace('20852163', '020852163'))).to.throw();
     expect(() => parseCheckpointText('example.com/log\n1\nAAAA\n')).to.throw();
   });
@@ -56,7 +83,22 @@ describe('signed notes (C2SP signed-note, tlog-checkpoint)', () => {
     const hmac = crypto.createSecretKey(Buffer.alloc(32, 1));
     let prev = GENESIS_HASH;
     const leaves = [1, 2, 3].map((i) => {
-      const r = sealRecord({ tenantId: tenant, sequence: i, timestamp: `2026-12-01T10:00:0${i}.000Z`, eventType: 'decision', actorSubject: 'svc-loans', actorRole: 'app', requestId: `req-${i}`, payload: `{"decision_id":"00000000-0000-4000-8000-00000000000${i}","outcome":"approved","system_id":"credit"}`, prevHash: prev, keyId: 'k1' }, hmac, true);
+      const r = sealRecord(
+        {
+          tenantId: tenant,
+          sequence: i,
+          timestamp: `2026-12-01T10:00:0${i}.000Z`,
+          eventType: 'decision',
+          actorSubject: 'svc-loans',
+          actorRole: 'app',
+          requestId: `req-${i}`,
+          payload: `{"decision_id":"00000000-0000-4000-8000-00000000000${i}","outcome":"approved","system_id":"credit"}`,
+          prevHash: prev,
+          keyId: 'k1',
+        },
+        hmac,
+        true,
+      );
       prev = r.entryHash;
       return leafHash(canonicalForm(r));
     });
@@ -75,8 +117,15 @@ describe('signed notes (C2SP signed-note, tlog-checkpoint)', () => {
     expect(signNote(checkpointText({ origin, size: 3, rootHash: root }), origin, sk)).to.equal(
       `${origin}\n3\nU9RRg3eGz2onjSYdTHP1N0K0p9AOiKlc+UKMLc0Lhys=\n\n\u2014 ${origin} 0VK6kR5Lt7RvpvaQeoJSAEjBFtuHL/B8uyQfZ3nL+TJxu+EO1mv18FW2rcGJ/3G4gLyk4zz1cHhxN5KgMljidE01fQ0=\n`,
     );
-    expect(verifierKey(origin, crypto.createPublicKey(sk))).to.equal(`${origin}+d152ba91+AepKbGPinFIKvvVQexMuxfmVR3auvr57kkIe6mkURtIs`);
-    const nodes = new Map<string, Buffer>([[nodeKey({ level: 0, index: 0 }), leaves[0]], [nodeKey({ level: 0, index: 1 }), leaves[1]], [nodeKey({ level: 0, index: 2 }), leaves[2]], [nodeKey({ level: 1, index: 0 }), n12]]);
+    expect(verifierKey(origin, crypto.createPublicKey(sk))).to.equal(
+      `${origin}+d152ba91+AepKbGPinFIKvvVQexMuxfmVR3auvr57kkIe6mkURtIs`,
+    );
+    const nodes = new Map<string, Buffer>([
+      [nodeKey({ level: 0, index: 0 }), leaves[0]],
+      [nodeKey({ level: 0, index: 1 }), leaves[1]],
+      [nodeKey({ level: 0, index: 2 }), leaves[2]],
+      [nodeKey({ level: 1, index: 0 }), n12],
+    ]);
     const get = (n: NodeRef) => nodes.get(nodeKey(n));
     expect(inclusionPlan(0, 3).build(get)).to.deep.equal([leaves[1], leaves[2]]);
     expect(inclusionPlan(2, 3).build(get)).to.deep.equal([n12]);

@@ -1,7 +1,7 @@
 // Deny by default: the role table and the service descriptors must match one
 // to one, and a method without a rule stops the server from starting.
 import * as crypto from 'node:crypto';
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { AuditServiceService } from '../../gen/ts/btv/v1/audit';
 import { GovernanceServiceService } from '../../gen/ts/btv/v1/governance';
@@ -10,7 +10,8 @@ import { allowedRoles, ROLE_RULES } from '../../src/auth/roles';
 import { TokenVerifier } from '../../src/auth/verifier';
 import { ROLES } from '../../src/domain/context';
 import { createLogger } from '../../src/logger';
-import { AdapterDeps, bindService } from '../../src/transport/adapter';
+import type { AdapterDeps } from '../../src/transport/adapter';
+import { bindService } from '../../src/transport/adapter';
 
 const SERVICES: Record<string, grpc.ServiceDefinition> = {
   'btv.v1.GovernanceService': GovernanceServiceService,
@@ -39,14 +40,18 @@ describe('role rules (deny by default)', () => {
 
   it('every method path is /<service>/<Method> of one of the three services', () => {
     for (const [service, def] of Object.entries(SERVICES)) {
-      for (const m of Object.values(def)) expect(m.path).to.match(new RegExp(`^/${service.replace(/\./g, '\\.')}/[A-Z][A-Za-z]+$`));
+      for (const m of Object.values(def))
+        expect(m.path).to.match(new RegExp(`^/${service.replace(/\./g, '\\.')}/[A-Z][A-Za-z]+$`));
     }
   });
 
   it('every rule names at least one role, only known roles, each once', () => {
     for (const [p, roles] of Object.entries(ROLE_RULES)) {
       expect(roles, p).to.not.be.empty;
-      expect(roles.every((r) => ROLES.includes(r)), p).to.equal(true);
+      expect(
+        roles.every((r) => ROLES.includes(r)),
+        p,
+      ).to.equal(true);
       expect(new Set(roles).size, p).to.equal(roles.length);
     }
   });
@@ -91,8 +96,8 @@ describe('bindService', () => {
   });
 
   it('refuses a handler that matches no method', () => {
-    expect(() => bindService(deps(), SERVICES['btv.v1.GovernanceService'], { noSuchMethod: async () => ({}) })).to.throw(
-      /matches no method/,
-    );
+    expect(() =>
+      bindService(deps(), SERVICES['btv.v1.GovernanceService'], { noSuchMethod: async () => ({}) }),
+    ).to.throw(/matches no method/);
   });
 });

@@ -41,7 +41,8 @@ export function buildConcepts(lists: Map<string, string[]>): ConceptIndex {
   const of = (word: string): readonly number[] | undefined => {
     if (cache.has(word)) return cache.get(word);
     const found = new Set<number>(words.get(word) ?? []);
-    for (let n = 3; n <= Math.min(word.length, MAX_PREFIX); n++) for (const c of prefixes.get(word.slice(0, n)) ?? []) found.add(c);
+    for (let n = 3; n <= Math.min(word.length, MAX_PREFIX); n++)
+      for (const c of prefixes.get(word.slice(0, n)) ?? []) found.add(c);
     const out = found.size ? [...found].sort((a, b) => a - b) : undefined;
     if (word.length <= 32 && cache.size < 50_000) cache.set(word.slice(), out);
     return out;

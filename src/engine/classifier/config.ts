@@ -6,8 +6,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { superLinear } from './linear';
 import YAML from 'yaml';
-import { PROHIBITED_PRACTICES, ProhibitedPractice, THREAT_DOMAINS, ThreatDomain } from '../threat-types';
-import { compilePattern, Compiled, literalWords, Node, parsePattern, PatternError } from './patterns';
+import type { ProhibitedPractice, ThreatDomain } from '../threat-types';
+import { PROHIBITED_PRACTICES, THREAT_DOMAINS } from '../threat-types';
+import type { Compiled, Node } from './patterns';
+import { compilePattern, literalWords, parsePattern, PatternError } from './patterns';
 
 export interface SubThreat {
   name: string;
@@ -90,7 +92,8 @@ export function loadThreatConfig(file: string): ThreatConfig {
   if (doc.version !== 1) fail('version', 'must be 1');
 
   const num = (v: unknown, field: string, min: number, max: number): number => {
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) fail(field, `must be a number from ${min} to ${max}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max)
+      fail(field, `must be a number from ${min} to ${max}`);
     return v as number;
   };
   const strList = (v: unknown, field: string): string[] => {
@@ -102,12 +105,14 @@ export function loadThreatConfig(file: string): ThreatConfig {
 
   // Sub-threats.
   const subThreats = new Map<string, SubThreat>();
-  if (!isObj(doc.subThreats) || Object.keys(doc.subThreats).length === 0) fail('subThreats', 'must be a non-empty mapping');
+  if (!isObj(doc.subThreats) || Object.keys(doc.subThreats).length === 0)
+    fail('subThreats', 'must be a non-empty mapping');
   for (const [name, raw] of Object.entries(doc.subThreats as Obj)) {
     const f = `subThreats.${name}`;
     if (!NAME.test(name)) fail(f, 'name must be snake_case');
     if (!isObj(raw)) return fail(f, 'must be a mapping');
-    if (!THREAT_DOMAINS.includes(raw.domain as ThreatDomain)) fail(`${f}.domain`, `must be one of ${THREAT_DOMAINS.join(', ')}`);
+    if (!THREAT_DOMAINS.includes(raw.domain as ThreatDomain))
+      fail(`${f}.domain`, `must be one of ${THREAT_DOMAINS.join(', ')}`);
     const severity = num(raw.severity, `${f}.severity`, 0, 10);
     let prohibitedPractice: ProhibitedPractice | undefined;
     if (raw.prohibitedPractice !== undefined) {
@@ -116,8 +121,15 @@ export function loadThreatConfig(file: string): ThreatConfig {
       }
       prohibitedPractice = raw.prohibitedPractice as ProhibitedPractice;
     }
-    if (raw.description !== undefined && typeof raw.description !== 'string') fail(`${f}.description`, 'must be a string');
-    subThreats.set(name, { name, domain: raw.domain as ThreatDomain, severity, prohibitedPractice, description: raw.description as string | undefined });
+    if (raw.description !== undefined && typeof raw.description !== 'string')
+      fail(`${f}.description`, 'must be a string');
+    subThreats.set(name, {
+      name,
+      domain: raw.domain as ThreatDomain,
+      severity,
+      prohibitedPractice,
+      description: raw.description as string | undefined,
+    });
   }
   const subThreatOf = (v: unknown, field: string): SubThreat => {
     const st = typeof v === 'string' ? subThreats.get(v) : undefined;
@@ -134,7 +146,10 @@ export function loadThreatConfig(file: string): ThreatConfig {
       if (!isObj(lists)) return fail(`vocab.${lang}`, 'must be a mapping of name to a list of words or phrases');
       for (const [name, entries] of Object.entries(lists)) {
         if (!/^[A-Za-z0-9_]+$/.test(name)) fail(`vocab.${lang}.${name}`, 'name must be letters, digits and _');
-        vocabRaw.set(`${lang}:${name}`, { field: `vocab.${lang}.${name}`, entries: strList(entries, `vocab.${lang}.${name}`) });
+        vocabRaw.set(`${lang}:${name}`, {
+          field: `vocab.${lang}.${name}`,
+          entries: strList(entries, `vocab.${lang}.${name}`),
+        });
       }
     }
   }
@@ -172,20 +187,27 @@ export function loadThreatConfig(file: string): ThreatConfig {
   };
   const linearOrFail = (re: RegExp, field: string): RegExp => {
     const why = superLinear(re);
-    if (why) fail(field, `is not linear in the length of the text (${why}): a prompt could hold the server; rewrite it so no repeated character can be tried from many starting points`);
+    if (why)
+      fail(
+        field,
+        `is not linear in the length of the text (${why}): a prompt could hold the server; rewrite it so no repeated character can be tried from many starting points`,
+      );
     return re;
   };
   const compileOrFail = (src: string, field: string, lang: string): LangPattern => {
     const c = compilePattern(parseOrFail(src, field, lang));
-    if (!c.words && !c.prefixes) fail(field, 'a pattern must start with a word (not a gap, a regex or only optional parts)');
+    if (!c.words && !c.prefixes)
+      fail(field, 'a pattern must start with a word (not a gap, a regex or only optional parts)');
     linearOrFail(c.re, field);
     return { ...c, lang };
   };
   const langPatterns = (v: unknown, field: string): LangPattern[] => {
-    if (!isObj(v) || Object.keys(v).length === 0) return fail(field, 'must map language codes (en, de, ...) to lists of patterns');
+    if (!isObj(v) || Object.keys(v).length === 0)
+      return fail(field, 'must map language codes (en, de, ...) to lists of patterns');
     const out: LangPattern[] = [];
     for (const [lang, list] of Object.entries(v)) {
-      if (lang !== 'common' && !LANG.test(lang)) fail(`${field}.${lang}`, 'must be "common" or a language code like "en"');
+      if (lang !== 'common' && !LANG.test(lang))
+        fail(`${field}.${lang}`, 'must be "common" or a language code like "en"');
       strList(list, `${field}.${lang}`).forEach((p, j) => out.push(compileOrFail(p, `${field}.${lang}[${j}]`, lang)));
     }
     return out;
@@ -198,7 +220,8 @@ export function loadThreatConfig(file: string): ThreatConfig {
   (doc.rules as unknown[]).forEach((raw, idx) => {
     const f = `rules[${idx}]`;
     if (!isObj(raw)) return fail(f, 'must be a mapping');
-    if (typeof raw.id !== 'string' || !RULE_ID.test(raw.id)) fail(`${f}.id`, 'must be a dotted lower-case id like "injection.ignore_instructions"');
+    if (typeof raw.id !== 'string' || !RULE_ID.test(raw.id))
+      fail(`${f}.id`, 'must be a dotted lower-case id like "injection.ignore_instructions"');
     const id = raw.id as string;
     if (ids.has(id)) fail(`${f}.id`, `"${id}" is used twice`);
     ids.add(id);
@@ -212,7 +235,8 @@ export function loadThreatConfig(file: string): ThreatConfig {
     let regex: RegExp[] = [];
     if (kind === 'match') groups = [langPatterns(raw.match, `${f}.match`)];
     if (kind === 'all') {
-      if (!Array.isArray(raw.all) || raw.all.length < 2) fail(`${f}.all`, 'must be a list of at least two pattern groups');
+      if (!Array.isArray(raw.all) || raw.all.length < 2)
+        fail(`${f}.all`, 'must be a list of at least two pattern groups');
       groups = (raw.all as unknown[]).map((g, j) => langPatterns(g, `${f}.all[${j}]`));
     }
     if (kind === 'regex') {
@@ -242,7 +266,12 @@ export function loadThreatConfig(file: string): ThreatConfig {
       const f = `models.${name}`;
       if (!NAME.test(name)) fail(f, 'name must be snake_case');
       if (!isObj(raw)) return fail(f, 'must be a mapping');
-      if (typeof raw.file !== 'string' || !raw.file.endsWith('.json') || path.isAbsolute(raw.file) || raw.file.includes('..')) {
+      if (
+        typeof raw.file !== 'string' ||
+        !raw.file.endsWith('.json') ||
+        path.isAbsolute(raw.file) ||
+        raw.file.includes('..')
+      ) {
         fail(`${f}.file`, 'must be a .json path relative to the config directory');
       }
       for (const key of Object.keys(raw)) if (key !== 'file') fail(`${f}.${key}`, 'unknown key');
@@ -255,10 +284,13 @@ export function loadThreatConfig(file: string): ThreatConfig {
     const sm = doc.systemMessages;
     if (!isObj(sm)) return fail('systemMessages', 'must be a mapping');
     for (const key of Object.keys(sm)) if (key !== 'trusted') fail(`systemMessages.${key}`, 'unknown key');
-    strList(sm.trusted ?? [], 'systemMessages.trusted').forEach((st, i) => trustedInSystem.add(subThreatOf(st, `systemMessages.trusted[${i}]`).name));
+    strList(sm.trusted ?? [], 'systemMessages.trusted').forEach((st, i) =>
+      trustedInSystem.add(subThreatOf(st, `systemMessages.trusted[${i}]`).name),
+    );
   }
   for (const key of Object.keys(doc)) {
-    if (!['version', 'subThreats', 'vocab', 'rules', 'models', 'systemMessages'].includes(key)) fail(key, 'unknown top-level key');
+    if (!['version', 'subThreats', 'vocab', 'rules', 'models', 'systemMessages'].includes(key))
+      fail(key, 'unknown top-level key');
   }
   const vocab = new Map([...vocabRaw].map(([k, v]) => [k, v.entries]));
   return { subThreats, rules, models, lexicon, vocab, trustedInSystem, source };

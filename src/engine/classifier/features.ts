@@ -60,7 +60,8 @@ export class FeatureBuilder {
     if (spec.concepts && concepts && spec.concepts.sha256 !== concepts.sha256) {
       throw new Error('the model was trained with another vocabulary (threats.yaml vocab changed): run npm run train');
     }
-    if (!(spec.buckets >= 16 && (spec.buckets & (spec.buckets - 1)) === 0)) throw new Error('buckets must be a power of two >= 16');
+    if (!(spec.buckets >= 16 && (spec.buckets & (spec.buckets - 1)) === 0))
+      throw new Error('buckets must be a power of two >= 16');
     this.acc = new Float32Array(spec.buckets);
     this.touched = new Int32Array(spec.buckets);
     this.mask = spec.buckets - 1;
@@ -108,7 +109,8 @@ export class FeatureBuilder {
           for (const c of cs) {
             this.add(Math.imul(SEED_CONCEPT ^ (c + 1), FNV_PRIME));
             if (lastConcepts && wordNo - lastConceptAt <= window) {
-              for (const a of lastConcepts) this.add(Math.imul(Math.imul(SEED_PAIR ^ (a + 1), FNV_PRIME) ^ (c + 1), FNV_PRIME));
+              for (const a of lastConcepts)
+                this.add(Math.imul(Math.imul(SEED_PAIR ^ (a + 1), FNV_PRIME) ^ (c + 1), FNV_PRIME));
             }
           }
           lastConcepts = cs;

@@ -8,13 +8,16 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Classification, Finding } from '../threat-types';
+import type { Classification, Finding } from '../threat-types';
 import { buildConcepts } from './concepts';
-import { LangPattern, loadThreatConfig, Rule, ThreatConfig, ThreatConfigError } from './config';
-import { Lexicon, normalize } from './normalize';
+import type { LangPattern, Rule, ThreatConfig } from './config';
+import { loadThreatConfig, ThreatConfigError } from './config';
+import type { Lexicon } from './normalize';
+import { normalize } from './normalize';
 import { alternativeReadings } from './readings';
 import { isPlaceholder } from './secrets';
-import { MessageRole, ThreatModel } from './threat-model';
+import type { MessageRole } from './threat-model';
+import { ThreatModel } from './threat-model';
 import { ViewWords, WordSetIndex } from './word-sets';
 
 export type { MessageRole } from './threat-model';
@@ -45,7 +48,13 @@ function hasBase64Run(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     const inAlphabet =
-      (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 95 || c === 45;
+      (c >= 97 && c <= 122) ||
+      (c >= 65 && c <= 90) ||
+      (c >= 48 && c <= 57) ||
+      c === 43 ||
+      c === 47 ||
+      c === 95 ||
+      c === 45;
     if (!inAlphabet) run = 0;
     else if (++run === 16) return true;
   }
@@ -79,7 +88,7 @@ const LETTER_OR_SPACE = /[\p{L}\s]/uy;
 /** How many characters of text are letters or white space (a loop: no array of matches). */
 function lettersAndSpaces(text: string): number {
   let n = 0;
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const c = text.charCodeAt(i);
     if (c < 128) {
       const lower = c | 32;
@@ -100,7 +109,6 @@ interface AnchoredPattern {
   /** The word set of its possible first words. */
   anchor: number;
 }
-
 
 const evidence = (s: string) => (s.length > EVIDENCE_MAX ? s.slice(0, EVIDENCE_MAX - 1) + '…' : s);
 
@@ -132,7 +140,9 @@ class Engine implements Classifier {
     };
     cfg.rules.forEach((rule, r) => {
       if (rule.kind === 'regex') this.regexRules.push(r);
-      else for (const lp of rule.groups[0]) this.anchored.push({ rule: r, lp, anchor: sets.intern({ words: lp.words!, prefixes: lp.prefixes! }) });
+      else
+        for (const lp of rule.groups[0])
+          this.anchored.push({ rule: r, lp, anchor: sets.intern({ words: lp.words!, prefixes: lp.prefixes! }) });
       rule.groups.forEach((g) => g.forEach(need));
       rule.unless.forEach(need);
     });
@@ -170,10 +180,16 @@ class Engine implements Classifier {
         // The developer's own instructions: a role, rules, "never reveal this" are expected there.
         if (m.role === 'system' && this.cfg.trustedInSystem.has(f.subThreat)) continue;
         const indirect = (m.role === 'tool' || m.role === 'context') && this.cfg.trustedInSystem.has(f.subThreat);
-        findings.push({ ...f, ...(indirect ? { subThreat: 'prompt_injection', pattern: `indirect:${f.pattern}` } : {}), messageIndex });
+        findings.push({
+          ...f,
+          ...(indirect ? { subThreat: 'prompt_injection', pattern: `indirect:${f.pattern}` } : {}),
+          messageIndex,
+        });
       }
     });
-    findings.sort((a, b) => Number(b.certain) - Number(a.certain) || b.severity - a.severity || b.confidence - a.confidence);
+    findings.sort(
+      (a, b) => Number(b.certain) - Number(a.certain) || b.severity - a.severity || b.confidence - a.confidence,
+    );
     return { findings, normalized: normalized.join(' '), clean: clean.join('\n'), decoded };
   }
 
@@ -201,7 +217,12 @@ class Engine implements Classifier {
         let m: RegExpExecArray | null;
         let tries = 0;
         // A secret's format filled with a placeholder ("sk-XXXX…", "<your-key>") is documentation.
-        while ((m = re.exec(views.clean)) && rule.subThreat.name === 'credential_exposure' && isPlaceholder(m[0]) && tries++ < 8);
+        while (
+          (m = re.exec(views.clean)) &&
+          rule.subThreat.name === 'credential_exposure' &&
+          isPlaceholder(m[0]) &&
+          tries++ < 8
+        );
         if (m && !(rule.subThreat.name === 'credential_exposure' && isPlaceholder(m[0]))) {
           this.add(found, rule, undefined, via + m[0]);
           break;
@@ -219,7 +240,8 @@ class Engine implements Classifier {
         const f = found.get(id)!;
         if (f.certain) continue;
         if (score.p < ruleThreshold) found.delete(id);
-        else if (score.p >= confident) found.set(id, { ...f, certain: true, confidence: Math.round(score.p * 1000) / 1000 });
+        else if (score.p >= confident)
+          found.set(id, { ...f, certain: true, confidence: Math.round(score.p * 1000) / 1000 });
       }
       const st = this.cfg.subThreats.get(score.subThreat);
       if (st && score.p >= uncertain && !(role === 'system' && this.cfg.trustedInSystem.has(st.name))) {
@@ -332,7 +354,8 @@ class Engine implements Classifier {
   private anyMatch(patterns: LangPattern[], view: string): boolean {
     for (const lp of patterns) {
       if (!this.possible(lp)) continue;
-      for (const pos of this.words.positions(this.anchorOf.get(lp)!)) if (this.stickyAt(lp, view, pos) !== undefined) return true;
+      for (const pos of this.words.positions(this.anchorOf.get(lp)!))
+        if (this.stickyAt(lp, view, pos) !== undefined) return true;
     }
     return false;
   }
@@ -369,7 +392,8 @@ export function loadClassifier(configDir: string, options: ClassifierOptions = {
   const cfg = loadThreatConfig(path.join(configDir, 'threats.yaml'));
   const hash = createHash('sha256');
   hash.update('threats.yaml\0').update(cfg.source);
-  if (cfg.models.length > 1) throw new ThreatConfigError('threats.yaml: models: one model (the threat model) is supported');
+  if (cfg.models.length > 1)
+    throw new ThreatConfigError('threats.yaml: models: one model (the threat model) is supported');
   let model: ThreatModel | undefined;
   for (const ref of options.rulesOnly ? [] : cfg.models) {
     const file = path.join(configDir, ref.file);
@@ -377,7 +401,9 @@ export function loadClassifier(configDir: string, options: ClassifierOptions = {
     try {
       raw = fs.readFileSync(file, 'utf8');
     } catch (e) {
-      throw new ThreatConfigError(`${ref.file}: cannot read (named by threats.yaml models.${ref.name}.file): ${(e as Error).message}`);
+      throw new ThreatConfigError(
+        `${ref.file}: cannot read (named by threats.yaml models.${ref.name}.file): ${(e as Error).message}`,
+      );
     }
     let doc: unknown;
     try {

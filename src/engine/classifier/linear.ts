@@ -18,7 +18,10 @@ export function superLinear(re: RegExp): string | undefined {
   let verdict: string | undefined;
   try {
     const literal = parser.parseLiteral(key);
-    const report = analyse(literal, { reportTypes: { Move: true, Self: true, Trade: true }, assumeRejectingSuffix: true }).reports[0];
+    const report = analyse(literal, {
+      reportTypes: { Move: true, Self: true, Trade: true },
+      assumeRejectingSuffix: true,
+    }).reports[0];
     if (report) {
       const what = report.exponential ? 'exponential' : 'polynomial';
       const char = report.character?.literal?.source;

@@ -23,14 +23,73 @@ const NON_ASCII = /[^\u0000-\u007F]/;
 /** Look-alike letters (lower case) of other scripts, mapped to the Latin letter they imitate. */
 const HOMOGLYPHS: Record<string, string> = {
   // Cyrillic
-  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x',
-  ѕ: 's', і: 'i', ї: 'i', ј: 'j', ԁ: 'd', ԛ: 'q', ԝ: 'w', ӏ: 'l', һ: 'h', ү: 'y', ɡ: 'g',
+  а: 'a',
+  в: 'b',
+  е: 'e',
+  ё: 'e',
+  к: 'k',
+  м: 'm',
+  н: 'h',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  т: 't',
+  у: 'y',
+  х: 'x',
+  ѕ: 's',
+  і: 'i',
+  ї: 'i',
+  ј: 'j',
+  ԁ: 'd',
+  ԛ: 'q',
+  ԝ: 'w',
+  ӏ: 'l',
+  һ: 'h',
+  ү: 'y',
+  ɡ: 'g',
   // Greek
-  α: 'a', β: 'b', γ: 'y', ε: 'e', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x',
-  ω: 'w', ϲ: 'c', ϳ: 'j',
+  α: 'a',
+  β: 'b',
+  γ: 'y',
+  ε: 'e',
+  η: 'n',
+  ι: 'i',
+  κ: 'k',
+  ν: 'v',
+  ο: 'o',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+  ω: 'w',
+  ϲ: 'c',
+  ϳ: 'j',
   // Latin small capitals and other look-alikes NFKC leaves alone
-  ᴀ: 'a', ʙ: 'b', ᴄ: 'c', ᴅ: 'd', ᴇ: 'e', ɢ: 'g', ʜ: 'h', ɪ: 'i', ᴊ: 'j', ᴋ: 'k', ʟ: 'l', ᴍ: 'm', ɴ: 'n',
-  ᴏ: 'o', ᴘ: 'p', ʀ: 'r', ꜱ: 's', ᴛ: 't', ᴜ: 'u', ᴠ: 'v', ᴡ: 'w', ʏ: 'y', ᴢ: 'z', ı: 'i', ȷ: 'j',
+  ᴀ: 'a',
+  ʙ: 'b',
+  ᴄ: 'c',
+  ᴅ: 'd',
+  ᴇ: 'e',
+  ɢ: 'g',
+  ʜ: 'h',
+  ɪ: 'i',
+  ᴊ: 'j',
+  ᴋ: 'k',
+  ʟ: 'l',
+  ᴍ: 'm',
+  ɴ: 'n',
+  ᴏ: 'o',
+  ᴘ: 'p',
+  ʀ: 'r',
+  ꜱ: 's',
+  ᴛ: 't',
+  ᴜ: 'u',
+  ᴠ: 'v',
+  ᴡ: 'w',
+  ʏ: 'y',
+  ᴢ: 'z',
+  ı: 'i',
+  ȷ: 'j',
 };
 const CONFUSABLE_SCRIPT = /[\u0370-\u03FF\u0400-\u052F\u1D00-\u1D2B\u0250-\u02AF\uA730-\uA7FF\u0131\u0237]/;
 const HOMOGLYPH_CHARS = new RegExp(`[${Object.keys(HOMOGLYPHS).join('')}]`, 'gu');
@@ -38,7 +97,17 @@ const HOMOGLYPH_CHARS = new RegExp(`[${Object.keys(HOMOGLYPHS).join('')}]`, 'gu'
 const WORD = /[\p{L}\p{N}]+/gu;
 
 /** Letters folding to more than one letter, or not decomposed by NFD. */
-const SPECIAL_FOLD: Record<string, string> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', đ: 'd', ł: 'l', þ: 'th', ð: 'd', ħ: 'h' };
+const SPECIAL_FOLD: Record<string, string> = {
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  đ: 'd',
+  ł: 'l',
+  þ: 'th',
+  ð: 'd',
+  ħ: 'h',
+};
 const SPECIAL_FOLD_CHARS = new RegExp(`[${Object.keys(SPECIAL_FOLD).join('')}]`, 'g');
 const MARKS = /\p{M}+/gu;
 
@@ -59,7 +128,19 @@ const INNER_PUNCT_ASCII = /(?<=[a-z0-9])[.\-_*'`~^+\\/]+(?=[a-z0-9])/g;
 /** Only the ASCII words that carry a leetspeak character (the others need no callback). */
 const LEET_WORD_ASCII = /(?<![a-z0-9@$!|])[a-z0-9@$!|]*[0-9@$!|][a-z0-9@$!|]*/g;
 const HAS_LETTER_ASCII = /[a-z]/;
-const LEET: Record<string, string> = { '0': 'o', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '9': 'g', '@': 'a', $: 's', '!': 'i', '6': 'g' };
+const LEET: Record<string, string> = {
+  '0': 'o',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+  '8': 'b',
+  '9': 'g',
+  '@': 'a',
+  $: 's',
+  '!': 'i',
+  '6': 'g',
+};
 
 export interface Views {
   clean: string;
@@ -87,13 +168,20 @@ function mapHomoglyphs(lower: string): string {
   }
   if (latin >= other) return lower.replace(HOMOGLYPH_CHARS, (c) => HOMOGLYPHS[c]);
   // Mostly Cyrillic/Greek text: only words that mix scripts are disguised Latin words.
-  return lower.replace(WORD, (w) => (/[a-z]/.test(w) && /[\u0370-\u03FF\u0400-\u052F\u1D00-\u1D2B]/.test(w) ? w.replace(HOMOGLYPH_CHARS, (c) => HOMOGLYPHS[c]) : w));
+  return lower.replace(WORD, (w) =>
+    /[a-z]/.test(w) && /[\u0370-\u03FF\u0400-\u052F\u1D00-\u1D2B]/.test(w)
+      ? w.replace(HOMOGLYPH_CHARS, (c) => HOMOGLYPHS[c])
+      : w,
+  );
 }
 
 /** Folds accents and special letters: "esqueça" → "esqueca", "Straße" → "strasse". */
 export function foldAccents(s: string): string {
   if (!NON_ASCII.test(s)) return s;
-  return s.normalize('NFD').replace(MARKS, '').replace(SPECIAL_FOLD_CHARS, (c) => SPECIAL_FOLD[c]);
+  return s
+    .normalize('NFD')
+    .replace(MARKS, '')
+    .replace(SPECIAL_FOLD_CHARS, (c) => SPECIAL_FOLD[c]);
 }
 
 /** Lower-cased, accent-folded words of s joined by single spaces, framed by spaces. */
@@ -228,7 +316,8 @@ function deleetWord(w: string, lexicon?: Lexicon): string {
     const c = w.charCodeAt(i);
     if (c >= 128) return deleetWordGeneral(w, lexicon);
     const m = LEET_CODE[c];
-    if (m || c === 50) leet = true; // "2" stands for nothing but still marks a leetspeak word
+    if (m || c === 50)
+      leet = true; // "2" stands for nothing but still marks a leetspeak word
     else if (c === 49 || c === 124) {
       leet = true;
       ones = true;

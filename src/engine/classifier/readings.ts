@@ -4,7 +4,7 @@
  * are), so "snoitcurtsni suoiverp lla erongi" is read as what it says. Exact decodings, not
  * guesses: a reading counts only when it holds more of the rules' words than the text as written.
  */
-import { Lexicon } from './normalize';
+import type { Lexicon } from './normalize';
 
 export interface Reading {
   kind: 'hex' | 'reversed' | 'rot13';
@@ -101,7 +101,8 @@ export function alternativeReadings(clean: string, main: string, lexicon: Lexico
   const forward = lexiconWords(main, lexicon);
   if (forward >= MIN_WORDS || main.length < 12) return out;
   const reversed = [...clean].reverse().join('');
-  if (lexiconWords([...main].reverse().join(''), lexicon) >= Math.max(MIN_WORDS, forward + 2)) out.push({ kind: 'reversed', text: reversed });
+  if (lexiconWords([...main].reverse().join(''), lexicon) >= Math.max(MIN_WORDS, forward + 2))
+    out.push({ kind: 'reversed', text: reversed });
   const r13 = rot13(clean);
   if (lexiconWords(rot13(main), lexicon) >= Math.max(MIN_WORDS, forward + 2)) out.push({ kind: 'rot13', text: r13 });
   return out;

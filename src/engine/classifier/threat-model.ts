@@ -9,7 +9,8 @@
  * Weights are quantised (detector int16, namer int8) and base64-encoded.
  */
 import type { ConceptIndex } from './concepts';
-import { FeatureBuilder, FeatureSpec, Sparse } from './features';
+import type { FeatureSpec, Sparse } from './features';
+import { FeatureBuilder } from './features';
 
 export type MessageRole = 'system' | 'user' | 'assistant' | 'tool' | 'context';
 export const MESSAGE_ROLES: readonly MessageRole[] = ['system', 'user', 'assistant', 'tool', 'context'];
@@ -48,14 +49,25 @@ export interface ThreatScore {
 }
 
 /** Role salts: a role-tagged copy of a feature hashes elsewhere. */
-const ROLE_SALT: Record<MessageRole, number> = { user: 0, system: 0x2c1b3c6d, assistant: 0x297a2d39, tool: 0x6b2f3a5c, context: 0x7f4a7c15 };
+const ROLE_SALT: Record<MessageRole, number> = {
+  user: 0,
+  system: 0x2c1b3c6d,
+  assistant: 0x297a2d39,
+  tool: 0x6b2f3a5c,
+  context: 0x7f4a7c15,
+};
 
 /**
  * Features of one message: its words, their concepts, the rules of threats.yaml that fired on it
  * (the model learns what each rule's hit is worth, in context), plus role-tagged copies of all of
  * them for roles other than user.
  */
-export function messageFeatures(builder: FeatureBuilder, views: string[], role: MessageRole, rules: readonly string[]): Sparse {
+export function messageFeatures(
+  builder: FeatureBuilder,
+  views: string[],
+  role: MessageRole,
+  rules: readonly string[],
+): Sparse {
   return builder.vectorOf(
     views,
     ROLE_SALT[role],
@@ -116,7 +128,12 @@ export class ThreatModel {
     return { subThreat: this.classes[best], subThreatP: 1 / sum };
   }
 
-  static fromJSON(doc: unknown, where: string, knownSubThreats: ReadonlySet<string>, concepts?: ConceptIndex): ThreatModel {
+  static fromJSON(
+    doc: unknown,
+    where: string,
+    knownSubThreats: ReadonlySet<string>,
+    concepts?: ConceptIndex,
+  ): ThreatModel {
     const fail = (field: string, msg: string): never => {
       throw new Error(`${where}: ${field}: ${msg}`);
     };
@@ -125,32 +142,59 @@ export class ThreatModel {
     if (m.format !== THREAT_MODEL_FORMAT) fail('format', `must be "${THREAT_MODEL_FORMAT}"`);
     const f = m.features;
     if (typeof f !== 'object' || f === null) return fail('features', 'must be an object');
-    if (!Number.isInteger(f.buckets) || f.buckets < 16 || (f.buckets & (f.buckets - 1)) !== 0) fail('features.buckets', 'must be a power of two >= 16');
+    if (!Number.isInteger(f.buckets) || f.buckets < 16 || (f.buckets & (f.buckets - 1)) !== 0)
+      fail('features.buckets', 'must be a power of two >= 16');
     if (![0, 1, 2].includes(f.wordNgrams)) fail('features.wordNgrams', 'must be 0, 1 or 2');
-    if (!Number.isInteger(f.charMin) || !Number.isInteger(f.charMax) || f.charMin < 0 || f.charMax > 8 || f.charMin > f.charMax) {
+    if (
+      !Number.isInteger(f.charMin) ||
+      !Number.isInteger(f.charMax) ||
+      f.charMin < 0 ||
+      f.charMax > 8 ||
+      f.charMin > f.charMax
+    ) {
       fail('features.charMin/charMax', 'must be integers with 0 <= charMin <= charMax <= 8');
     }
-    if (!Array.isArray(m.classes) || m.classes.length === 0) return fail('classes', 'must be a non-empty list of sub-threats');
-    m.classes.forEach((c, i) => knownSubThreats.has(c) || fail(`classes[${i}]`, `"${c}" is not a sub-threat of threats.yaml`));
+    if (!Array.isArray(m.classes) || m.classes.length === 0)
+      return fail('classes', 'must be a non-empty list of sub-threats');
+    m.classes.forEach(
+      (c, i) => knownSubThreats.has(c) || fail(`classes[${i}]`, `"${c}" is not a sub-threat of threats.yaml`),
+    );
     const t = m.thresholds;
-    if (!t || !(t.rule > 0 && t.rule <= t.uncertain && t.uncertain <= t.confident && t.confident < 1)) fail('thresholds', 'needs 0 < rule <= uncertain <= confident < 1');
+    if (!t || !(t.rule > 0 && t.rule <= t.uncertain && t.uncertain <= t.confident && t.confident < 1))
+      fail('thresholds', 'needs 0 < rule <= uncertain <= confident < 1');
     const d = m.detector;
-    if (!d || typeof d.weights !== 'string' || !Number.isFinite(d.bias) || !Number.isFinite(d.scale)) return fail('detector', 'needs bias, scale and weights');
+    if (!d || typeof d.weights !== 'string' || !Number.isFinite(d.bias) || !Number.isFinite(d.scale))
+      return fail('detector', 'needs bias, scale and weights');
     const dBytes = Buffer.from(d.weights, 'base64');
     if (dBytes.length !== f.buckets * 2) fail('detector.weights', `must hold ${f.buckets} int16 values`);
     const dw = new Float32Array(f.buckets);
     for (let i = 0; i < f.buckets; i++) dw[i] = dBytes.readInt16LE(i * 2) * d.scale;
     const n = m.namer;
-    if (!n || typeof n.weights !== 'string' || !Number.isInteger(n.buckets) || (n.buckets & (n.buckets - 1)) !== 0 || n.buckets > f.buckets) {
+    if (
+      !n ||
+      typeof n.weights !== 'string' ||
+      !Number.isInteger(n.buckets) ||
+      (n.buckets & (n.buckets - 1)) !== 0 ||
+      n.buckets > f.buckets
+    ) {
       return fail('namer', 'needs buckets (a power of two, at most features.buckets), scale, biases and weights');
     }
-    if (!Array.isArray(n.biases) || n.biases.length !== m.classes.length) fail('namer.biases', 'must have one bias per class');
+    if (!Array.isArray(n.biases) || n.biases.length !== m.classes.length)
+      fail('namer.biases', 'must have one bias per class');
     const nBytes = Buffer.from(n.weights, 'base64');
-    if (nBytes.length !== n.buckets * m.classes.length) fail('namer.weights', `must hold ${n.buckets * m.classes.length} int8 values`);
+    if (nBytes.length !== n.buckets * m.classes.length)
+      fail('namer.weights', `must hold ${n.buckets * m.classes.length} int8 values`);
     const nw = new Float32Array(nBytes.length);
     for (let i = 0; i < nBytes.length; i++) nw[i] = nBytes.readInt8(i) * n.scale;
     try {
-      return new ThreatModel(f, m.classes, { bias: d.bias, weights: dw }, { buckets: n.buckets, biases: Float32Array.from(n.biases), weights: nw }, { rule: t!.rule, uncertain: t!.uncertain, confident: t!.confident }, concepts);
+      return new ThreatModel(
+        f,
+        m.classes,
+        { bias: d.bias, weights: dw },
+        { buckets: n.buckets, biases: Float32Array.from(n.biases), weights: nw },
+        { rule: t!.rule, uncertain: t!.uncertain, confident: t!.confident },
+        concepts,
+      );
     } catch (e) {
       return fail('features', (e as Error).message);
     }
@@ -178,7 +222,12 @@ export class ThreatModel {
       features: spec,
       classes,
       detector: { bias: r6(detector.bias), scale: dScale, weights: dBuf.toString('base64') },
-      namer: { buckets: namer.buckets, scale: nScale, biases: [...namer.biases].map(r6), weights: nBuf.toString('base64') },
+      namer: {
+        buckets: namer.buckets,
+        scale: nScale,
+        biases: [...namer.biases].map(r6),
+        weights: nBuf.toString('base64'),
+      },
       thresholds,
       training,
     };

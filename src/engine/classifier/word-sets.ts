@@ -42,7 +42,9 @@ export class WordSetIndex {
     let ids = this.memo.get(word);
     if (ids !== undefined) return ids;
     const found = [...(this.exact.get(word) ?? NONE)];
-    if (word.length >= 3) for (const { prefix, id } of this.prefixed.get(word.slice(0, 3)) ?? []) if (word.startsWith(prefix) && !found.includes(id)) found.push(id);
+    if (word.length >= 3)
+      for (const { prefix, id } of this.prefixed.get(word.slice(0, 3)) ?? [])
+        if (word.startsWith(prefix) && !found.includes(id)) found.push(id);
     ids = found.length ? found : NONE;
     if (word.length > MEMO_WORD_MAX) return ids;
     if (this.memo.size >= MEMO_MAX) this.memo.clear();

@@ -6,7 +6,8 @@ let client: Client | undefined;
 const out = (a: unknown) => process.stdout.write(`${JSON.stringify(a)}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-type Cmd = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- commands are JSON from the test driver
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON command from the test driver, read field by field
+type Cmd = Record<string, any>;
 
 async function handle(c: Cmd): Promise<unknown> {
   switch (c.op) {
