@@ -16,7 +16,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LedgerService } from '../src/domain/ledger';
+import { LedgerService } from '../src/audit/ledger';
 import { CheckpointSigner } from '../src/ledger/checkpoint';
 import { sealLeaf, sealRecord } from '../src/ledger/entry';
 import { KeyRing, newKeySpecEntry, parseKeySpec } from '../src/ledger/keyring';

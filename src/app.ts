@@ -1,17 +1,17 @@
 import type { Config } from './config';
 import { loadVerificationKey } from './auth/keys';
 import { TokenVerifier } from './auth/verifier';
-import { ComplianceService } from './domain/compliance';
-import { EnforcementService } from './domain/enforcement';
-import { ReviewService } from './domain/reviews';
-import { LedgerService } from './domain/ledger';
+import { ComplianceService } from './audit/compliance';
+import { EnforcementService } from './enforcement/service';
+import { ReviewService } from './audit/reviews';
+import { LedgerService } from './audit/ledger';
 import { loadClassifier } from './engine/classifier';
 import { baselineRisk } from './engine/decide';
 import { loadRuleSet } from './engine/rules';
-import { OperationsService } from './domain/operations';
-import { StatusCache } from './status/cache';
-import { StatusHub } from './status/hub';
-import { PgStatusListener } from './status/pg-listener';
+import { KillSwitchService } from './killswitch/service';
+import { StatusCache } from './killswitch/cache';
+import { StatusHub } from './killswitch/hub';
+import { PgStatusListener } from './killswitch/pg-listener';
 import { SystemService } from './domain/systems';
 import { CheckpointSigner, loadCheckpointKey } from './ledger/checkpoint';
 import { loadKeyRing } from './ledger/keyring';
@@ -25,8 +25,8 @@ import type { Connected } from './store/connect';
 import { connectDatabase } from './store/connect';
 import { secureDataDir } from './data-dir';
 import { serverUser } from './store/embedded-postgres';
-import { SpecCache } from './store/spec-cache';
-import { RolloutService } from './domain/rollout';
+import { SpecCache } from './enforcement/spec-cache';
+import { RolloutService } from './enforcement/rollout';
 import { KnexStorage } from './store/storage';
 import { domainInstruments } from './telemetry/instruments';
 import { Metrics } from './telemetry/metrics';
@@ -123,7 +123,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     await database.close();
     throw e;
   }
-  const operations = new OperationsService(storage, storage.status, statusCache, (c) => hub.publish(c), clock);
+  const killSwitch = new KillSwitchService(storage, storage.status, statusCache, (c) => hub.publish(c), clock);
   const specs = new SpecCache(storage.systems, storage.tenants, config.specCacheMs);
   const enforcement = new EnforcementService(
     storage,
@@ -165,7 +165,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     ledger,
     reviews,
     compliance,
-    operations,
+    killSwitch,
     hub,
     watchStore: storage.status,
     watch: {

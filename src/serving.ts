@@ -1,5 +1,5 @@
 import type { Logger } from './logger';
-import type { StatusHub } from './status/hub';
+import type { StatusHub } from './killswitch/hub';
 import type { StorageHealth } from './store/errors';
 import type { Health } from './transport/health';
 

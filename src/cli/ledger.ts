@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config';
 import { loadConfig } from '../config';
-import { LedgerService } from '../domain/ledger';
+import { LedgerService } from '../audit/ledger';
 import { UUID_RE } from '../domain/validation';
 import { CheckpointSigner, DEV_CHECKPOINT_KEY_FILE, loadCheckpointKey } from '../ledger/checkpoint';
 import { parseJsonl, toJsonl } from '../ledger/export';

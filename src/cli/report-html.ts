@@ -1,4 +1,4 @@
-import type { ComplianceReport } from '../domain/compliance';
+import type { ComplianceReport } from '../audit/compliance';
 
 const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ComplianceService } from '../domain/compliance';
+import { ComplianceService } from '../audit/compliance';
 import { UUID_RE } from '../domain/validation';
 import { loadRuleSet } from '../engine/rules';
 import { CliError, withLedger } from './ledger';

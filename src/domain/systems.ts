@@ -13,9 +13,9 @@ import type {
 } from './model';
 import { ENVIRONMENTS } from './model';
 import { decodePageToken, encodePageToken } from './page-token';
-import type { Clock } from './tenants';
-import type { Promotion } from './rollout';
-import { isPromotion, promotionImpact } from './rollout';
+import type { Clock } from './clock';
+import type { Promotion } from '../enforcement/rollout';
+import { isPromotion, promotionImpact } from '../enforcement/rollout';
 import { boundedRecord, optionalText, requiredText, SYSTEM_ID_RE, textList, validatePolicy } from './validation';
 import type { Storage } from '../store/ports';
 import type { BaselineFields } from '../engine/decide';

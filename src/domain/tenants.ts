@@ -2,9 +2,10 @@ import type { RequestContext } from './context';
 import { invalidArgument, notFound, permissionDenied } from './errors';
 import type { Policy, Tenant } from './model';
 import { requiredText, UUID_RE, validatePolicy } from './validation';
+import type { Clock } from './clock';
 import type { Storage } from '../store/ports';
-import type { Promotion } from './rollout';
-import { isPromotion, promotionImpact } from './rollout';
+import type { Promotion } from '../enforcement/rollout';
+import { isPromotion, promotionImpact } from '../enforcement/rollout';
 
 export interface TenantInput {
   id: string;
@@ -12,8 +13,6 @@ export interface TenantInput {
   policy?: Policy;
   candidatePolicy?: Policy;
 }
-
-export type Clock = () => Date;
 
 export class TenantService {
   constructor(

@@ -1,9 +1,9 @@
 import type * as pb from '../../gen/ts/btv/v1/audit';
 import * as types from '../../gen/ts/btv/v1/types';
-import type { ComplianceReport, ComplianceService } from '../domain/compliance';
-import type { LedgerService } from '../domain/ledger';
-import type { ReviewService } from '../domain/reviews';
-import type { RolloutService } from '../domain/rollout';
+import type { ComplianceReport, ComplianceService } from '../audit/compliance';
+import type { LedgerService } from '../audit/ledger';
+import type { ReviewService } from '../audit/reviews';
+import type { RolloutService } from '../enforcement/rollout';
 import type { ImpactCounts } from '../store/ports';
 import type { ReviewRecord } from '../store/knex-reviews';
 import type { ServiceHandlers } from './adapter';

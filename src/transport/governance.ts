@@ -3,7 +3,7 @@ import * as types from '../../gen/ts/btv/v1/types';
 import type { MessageRole } from '../engine/classifier';
 import type { ServiceHandlers } from './adapter';
 import { fromProto } from './enums';
-import type { EnforcementService } from '../domain/enforcement';
+import type { EnforcementService } from '../enforcement/service';
 import type { SystemService } from '../domain/systems';
 import type { TenantService } from '../domain/tenants';
 import {

@@ -1,5 +1,5 @@
 import * as pb from '../../gen/ts/btv/v1/types';
-import type { DecisionResult } from '../domain/enforcement';
+import type { DecisionResult } from '../enforcement/service';
 import type { ComplianceSummary, SystemInput } from '../domain/systems';
 import type { AiSystem, EnforcementMode, Policy, Tenant } from '../domain/model';
 import { fromProto, toProto } from './enums';

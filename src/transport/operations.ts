@@ -1,19 +1,20 @@
 import type * as grpc from '@grpc/grpc-js';
 import type * as pb from '../../gen/ts/btv/v1/operations';
 import * as types from '../../gen/ts/btv/v1/types';
-import { DomainError, invalidArgument, systemNotFound } from '../domain/errors';
+import { invalidArgument, systemNotFound } from '../domain/errors';
 import type { LifecyclePhase, OperationalStatus } from '../domain/model';
-import type { ChangeResult, OperationsService } from '../domain/operations';
+import type { ChangeResult, KillSwitchService } from '../killswitch/service';
 import { SYSTEM_ID_RE } from '../domain/validation';
-import type { StatusHub } from '../status/hub';
+import type { StatusHub } from '../killswitch/hub';
 import type { Metrics } from '../telemetry/metrics';
-import type { WatchEvent, WatchOptions, WatchStore } from '../status/watch';
-import { WatchSession } from '../status/watch';
+import type { WatchEvent, WatchOptions, WatchStore } from '../killswitch/watch';
+import { WatchSession } from '../killswitch/watch';
+import { WatchAdmission } from '../killswitch/admission';
 import type { ServiceHandlers } from './adapter';
 import { fromProto, toProto } from './enums';
 
 export interface OperationsDeps {
-  operations: OperationsService;
+  killSwitch: KillSwitchService;
   watchStore: WatchStore;
   hub: StatusHub;
   watch: WatchOptions;
@@ -64,11 +65,10 @@ const MAX_WATCHED = 1000;
 
 /** Thin handlers for the kill switch and the status watch. */
 export function operationsHandlers(d: OperationsDeps): Handlers {
-  // Open watch streams per tenant: one tenant cannot take all of a process's streams and memory.
-  const open = new Map<string, number>();
+  const admission = new WatchAdmission(d.watch.maxPerTenant);
   return {
     async emergencyStop(ctx, req: pb.EmergencyStopRequest): Promise<pb.EmergencyStopResponse> {
-      const r = await d.operations.emergencyStop(ctx, {
+      const r = await d.killSwitch.emergencyStop(ctx, {
         systemId: req.systemId,
         reason: req.reason,
         operatorId: req.operatorId,
@@ -78,7 +78,7 @@ export function operationsHandlers(d: OperationsDeps): Handlers {
     },
 
     async setOperationalStatus(ctx, req: pb.SetOperationalStatusRequest): Promise<pb.SetOperationalStatusResponse> {
-      const r = await d.operations.setStatus(ctx, {
+      const r = await d.killSwitch.setStatus(ctx, {
         systemId: req.systemId,
         target: fromProto<OperationalStatus>(
           types.OperationalStatus,
@@ -94,7 +94,7 @@ export function operationsHandlers(d: OperationsDeps): Handlers {
     },
 
     async setLifecyclePhase(ctx, req: pb.SetLifecyclePhaseRequest): Promise<pb.SetLifecyclePhaseResponse> {
-      const r = await d.operations.setPhase(ctx, {
+      const r = await d.killSwitch.setPhase(ctx, {
         systemId: req.systemId,
         target: fromProto<LifecyclePhase>(
           types.LifecyclePhase,
@@ -123,7 +123,7 @@ export function operationsHandlers(d: OperationsDeps): Handlers {
     },
 
     async getOperationalStatus(ctx, req: pb.GetOperationalStatusRequest): Promise<pb.GetOperationalStatusResponse> {
-      const v = await d.operations.get(ctx, req.systemId);
+      const v = await d.killSwitch.get(ctx, req.systemId);
       return {
         status: {
           systemId: v.systemId,
@@ -147,18 +147,7 @@ export function operationsHandlers(d: OperationsDeps): Handlers {
       // An id no system can have is unknown, as a missing one is (and never reaches the database).
       const malformed = req.systemIds.find((id) => !SYSTEM_ID_RE.test(id));
       if (malformed !== undefined) throw systemNotFound(malformed);
-      const held = open.get(ctx.tenantId) ?? 0;
-      if (held >= d.watch.maxPerTenant) {
-        throw new DomainError(
-          'resource_exhausted',
-          'RATE_LIMITED',
-          `this tenant already holds ${held} watch streams on this server: close one first`,
-          { group: 'watch', limit: String(d.watch.maxPerTenant) },
-          [],
-          1000,
-        );
-      }
-      open.set(ctx.tenantId, held + 1);
+      const release = admission.admit(ctx.tenantId);
       d.metrics?.watchOpened(ctx.tenantId, 1);
       try {
         const session = new WatchSession(
@@ -178,9 +167,7 @@ export function operationsHandlers(d: OperationsDeps): Handlers {
         return await session.done;
       } finally {
         d.metrics?.watchOpened(ctx.tenantId, -1);
-        const left = (open.get(ctx.tenantId) ?? 1) - 1;
-        if (left > 0) open.set(ctx.tenantId, left);
-        else open.delete(ctx.tenantId);
+        release();
       }
     },
   };

@@ -6,7 +6,7 @@ import { canonicalForm, entryColumns, GENESIS_HASH, sealRecord } from '../../src
 import { KeyRing, newKeySpecEntry, parseKeySpec } from '../../src/ledger/keyring';
 import { leafHash, rootFromFrontier, rootOf, verifyInclusion } from '../../src/ledger/merkle';
 import { CheckpointSigner } from '../../src/ledger/checkpoint';
-import { LedgerService } from '../../src/domain/ledger';
+import { LedgerService } from '../../src/audit/ledger';
 import { migrationSource, openDatabase } from '../../src/store/database';
 import { KnexStorage } from '../../src/store/storage';
 import { TEST_DATABASE_KIND, TEST_DATABASE_URL } from '../helpers/server';

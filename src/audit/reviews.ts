@@ -1,10 +1,10 @@
 import type { KnexReviewQueries, ReviewRecord } from '../store/knex-reviews';
 import type { Storage } from '../store/ports';
-import type { RequestContext } from './context';
-import { DomainError, invalidArgument, notFound } from './errors';
-import { cursorTime, decodePageToken, encodePageToken } from './page-token';
-import type { Clock } from './tenants';
-import { optionalText } from './validation';
+import type { RequestContext } from '../domain/context';
+import { DomainError, invalidArgument, notFound } from '../domain/errors';
+import { cursorTime, decodePageToken, encodePageToken } from '../domain/page-token';
+import type { Clock } from '../domain/clock';
+import { optionalText } from '../domain/validation';
 
 export const DEFAULT_REVIEW_PAGE = 10;
 export const MAX_REVIEW_PAGE = 100;

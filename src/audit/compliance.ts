@@ -2,13 +2,13 @@ import { asksMonitor } from '../engine/rollout';
 import type { RuleSet } from '../engine/rules';
 import type { KnexReviewQueries } from '../store/knex-reviews';
 import type { ImpactCounts, ImpactReader, LedgerReader, SystemStore } from '../store/ports';
-import type { RequestContext } from './context';
-import { DomainError, systemNotFound } from './errors';
+import type { RequestContext } from '../domain/context';
+import { DomainError, systemNotFound } from '../domain/errors';
 import type { LedgerService } from './ledger';
 import type { Checkpoint } from '../ledger/checkpoint';
-import type { AiSystem, RiskLevel, ThirdPartyComponent } from './model';
-import type { Clock } from './tenants';
-import { SYSTEM_ID_RE, validateWindow } from './validation';
+import type { AiSystem, RiskLevel, ThirdPartyComponent } from '../domain/model';
+import type { Clock } from '../domain/clock';
+import { SYSTEM_ID_RE, validateWindow } from '../domain/validation';
 
 export interface Statistics {
   totalDecisions: number;

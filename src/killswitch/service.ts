@@ -1,10 +1,10 @@
-import type { RequestContext } from './context';
-import { DomainError, failedPrecondition, invalidArgument, permissionDenied, systemNotFound } from './errors';
-import type { LifecyclePhase, OperationalStatus } from './model';
-import type { StatusSource } from './enforcement';
-import type { Clock } from './tenants';
+import type { RequestContext } from '../domain/context';
+import { DomainError, failedPrecondition, invalidArgument, permissionDenied, systemNotFound } from '../domain/errors';
+import type { LifecyclePhase, OperationalStatus } from '../domain/model';
+import type { StatusSource } from '../enforcement/service';
+import type { Clock } from '../domain/clock';
 import { PHASE_TRANSITIONS, STATUS_TRANSITIONS } from './transitions';
-import { optionalText, requiredText, SYSTEM_ID_RE } from './validation';
+import { optionalText, requiredText, SYSTEM_ID_RE } from '../domain/validation';
 import type { StatusChangeRecord, SystemStatusView } from '../store/knex-status';
 import type { StatusExpectation } from '../store/optimistic-commit';
 import type { Storage } from '../store/ports';
@@ -74,7 +74,7 @@ const REQUEST_ID_REUSED = () =>
  * repeating an idempotency key for the same change gets the first result
  * without a second change.
  */
-export class OperationsService {
+export class KillSwitchService {
   constructor(
     private readonly storage: Storage,
     private readonly status: StatusReader,

@@ -1,10 +1,10 @@
 import { canonicalJson } from '../ledger/canonical';
 import type { ImpactReport, Storage } from '../store/ports';
-import type { RequestContext } from './context';
-import { invalidArgument, systemNotFound } from './errors';
-import type { Policy } from './model';
-import type { Clock } from './tenants';
-import { SYSTEM_ID_RE, validateWindow } from './validation';
+import type { RequestContext } from '../domain/context';
+import { invalidArgument, systemNotFound } from '../domain/errors';
+import type { Policy } from '../domain/model';
+import type { Clock } from '../domain/clock';
+import { SYSTEM_ID_RE, validateWindow } from '../domain/validation';
 
 const DAY_MS = 86_400_000;
 /** Changed decisions named in an impact, for a person to open. */

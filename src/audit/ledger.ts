@@ -6,13 +6,13 @@ import type { KeyRing } from '../ledger/keyring';
 import type { VerifyResult } from '../ledger/verify';
 import { LedgerVerifier, safeEqualHex } from '../ledger/verify';
 import type { LedgerHead, LedgerReader } from '../store/ports';
-import type { RequestContext } from './context';
-import { DomainError, invalidArgument, notFound } from './errors';
-import type { Instruments } from './instruments';
-import { NO_INSTRUMENTS } from './instruments';
+import type { RequestContext } from '../domain/context';
+import { DomainError, invalidArgument, notFound } from '../domain/errors';
+import type { Instruments } from '../domain/instruments';
+import { NO_INSTRUMENTS } from '../domain/instruments';
 import type { NodeRef } from '../ledger/merkle';
 import { appendLeaf, consistencyPlan, inclusionPlan, leafHash, nodeKey, rootFromFrontier } from '../ledger/merkle';
-import type { Clock } from './tenants';
+import type { Clock } from '../domain/clock';
 
 export const DEFAULT_LEDGER_PAGE = 100;
 export const MAX_LEDGER_PAGE = 1000;

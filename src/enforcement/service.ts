@@ -4,15 +4,15 @@ import { decide, outcomeOf } from '../engine/decide';
 import { answerOf, monitored } from '../engine/rollout';
 import type { RuleSet } from '../engine/rules';
 import type { Classifier, ClassifierMessage, MessageRole } from '../engine/classifier';
-import type { CachedStatus } from '../status/cache';
+import type { CachedStatus } from '../killswitch/cache';
 import type { Storage } from '../store/ports';
-import type { SpecCache } from '../store/spec-cache';
-import type { RequestContext } from './context';
-import { invalidArgument, systemNotFound } from './errors';
-import type { Instruments } from './instruments';
-import { NO_INSTRUMENTS } from './instruments';
-import type { Clock } from './tenants';
-import { optionalText, SYSTEM_ID_RE } from './validation';
+import type { SpecCache } from './spec-cache';
+import type { RequestContext } from '../domain/context';
+import { invalidArgument, systemNotFound } from '../domain/errors';
+import type { Instruments } from '../domain/instruments';
+import { NO_INSTRUMENTS } from '../domain/instruments';
+import type { Clock } from '../domain/clock';
+import { optionalText, SYSTEM_ID_RE } from '../domain/validation';
 
 export interface EnforceInput {
   systemId: string;

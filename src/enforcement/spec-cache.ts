@@ -1,5 +1,5 @@
 import type { AiSystem, Policy } from '../domain/model';
-import type { SystemStore, TenantStore } from './ports';
+import type { SystemStore, TenantStore } from '../store/ports';
 
 export interface Spec {
   system?: AiSystem;

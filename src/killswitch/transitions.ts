@@ -1,4 +1,4 @@
-import type { LifecyclePhase, OperationalStatus } from './model';
+import type { LifecyclePhase, OperationalStatus } from '../domain/model';
 
 /**
  * Operational status moves. Every status can be stopped; leaving emergency

@@ -1,0 +1,2 @@
+/** Injected time, so tests can pin it. */
+export type Clock = () => Date;
