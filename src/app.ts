@@ -1,3 +1,4 @@
+import { loadLedgerKeys } from './ledger-keys';
 import type { Config } from './config';
 import { loadVerificationKey } from './auth/keys';
 import { TokenVerifier } from './auth/verifier';
@@ -13,8 +14,6 @@ import { StatusCache } from './killswitch/cache';
 import { StatusHub } from './killswitch/hub';
 import { PgStatusListener } from './killswitch/pg-listener';
 import { SystemService } from './domain/systems';
-import { CheckpointSigner, loadCheckpointKey } from './ledger/checkpoint';
-import { loadKeyRing } from './ledger/keyring';
 import { TenantService } from './domain/tenants';
 import type { Logger } from './logger';
 import { RateLimits } from './transport/rate-limits';
@@ -64,16 +63,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     audience: config.jwt.audience,
     maxLifetimeS: config.jwt.maxLifetimeS,
   });
-  const keyRing = loadKeyRing({
-    env: config.env,
-    dataDir: config.dataDir,
-    keys: config.ledger.keys,
-    activeKid: config.ledger.activeKey,
-  });
-  const signer = new CheckpointSigner(
-    loadCheckpointKey({ env: config.env, dataDir: config.dataDir, keyFile: config.ledger.checkpointKeyFile }),
-    config.ledger.logOrigin,
-  );
+  const { keyRing, signer } = loadLedgerKeys(config);
   const clock = () => new Date();
   // Rules before the database: a bad rule file stops the server before it touches anything.
   const classifier = loadClassifier(config.configDir);

@@ -1,3 +1,4 @@
+import { loadLedgerKeys } from '../ledger-keys';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -6,7 +7,7 @@ import type { Config } from '../config';
 import { loadConfig } from '../config';
 import { LedgerService } from '../audit/ledger';
 import { UUID_RE } from '../domain/validation';
-import { CheckpointSigner, DEV_CHECKPOINT_KEY_FILE, loadCheckpointKey } from '../ledger/checkpoint';
+import { DEV_CHECKPOINT_KEY_FILE } from '../ledger/checkpoint';
 import { parseJsonl, toJsonl } from '../ledger/export';
 import { DEV_LEDGER_KEYS_FILE, KeyRing, loadKeyRing, newKeySpecEntry, parseKeySpec } from '../ledger/keyring';
 import { verifyExport } from '../ledger/verify-export';
@@ -47,16 +48,7 @@ export interface CliContext {
 export async function withLedger<T>(fn: (ledger: LedgerService, cli: CliContext) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const clock = () => new Date();
-  const keyRing = loadKeyRing({
-    env: config.env,
-    dataDir: config.dataDir,
-    keys: config.ledger.keys,
-    activeKid: config.ledger.activeKey,
-  });
-  const signer = new CheckpointSigner(
-    loadCheckpointKey({ env: config.env, dataDir: config.dataDir, keyFile: config.ledger.checkpointKeyFile }),
-    config.ledger.logOrigin,
-  );
+  const { keyRing, signer } = loadLedgerKeys(config);
   const database = await connectDatabase({
     url: config.databaseUrl,
     dataDir: config.dataDir,
