@@ -112,7 +112,11 @@ for (const [name, options] of targets) {
 
     it('upsertChecked: the check sees what the write replaces, also a row a concurrent transaction just created', async () => {
       const t = randomUUID();
-      const refuse = new DomainError('permission_denied', 'POLICY_CHANGE_REQUIRES_ADMIN', 'no');
+      const refuse = new DomainError({
+        kind: 'permission_denied',
+        reason: 'POLICY_CHANGE_REQUIRES_ADMIN',
+        message: 'no',
+      });
       const settled = (p: Promise<unknown>) =>
         p.then(
           () => 'ok',
