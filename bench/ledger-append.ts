@@ -43,12 +43,18 @@ interface ModeResult {
 const percentile = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 
+// A real event type (the port takes only those), about the size of the entries it stands for.
 function event(n: number): LedgerEvent {
   return {
-    type: 'bench.append',
+    type: 'review.opened',
     actor: { subject: 'bench', role: 'admin' },
     requestId: `bench-${n}`,
-    body: { n, system_id: `bench-system-${n % 97}`, note: 'ledger append benchmark' },
+    body: {
+      review_id: `REV-bench-${n}`,
+      decision_id: `bench-${n}`,
+      system_id: `bench-system-${n % 97}`,
+      risk_score: n % 100,
+    },
   };
 }
 

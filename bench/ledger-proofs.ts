@@ -96,10 +96,10 @@ async function runTarget(t: Target, n: number, count: number): Promise<Cell[][]>
     for (let i = 0; i < 10; i++) {
       await storage.transaction(tenantId, (uow) =>
         uow.ledger.append(tenantId, {
-          type: 'bench',
+          type: 'review.opened',
           actor: { subject: 'b', role: 'admin' },
           requestId: `r${i}`,
-          body: { i },
+          body: { review_id: `r${i}`, decision_id: `r${i}`, system_id: 'bench', risk_score: i },
         }),
       );
     }

@@ -6,9 +6,11 @@ import type { RequestContext } from '../domain/context';
 import { DomainError, systemNotFound } from '../domain/errors';
 import type { LedgerService } from './ledger';
 import type { Checkpoint } from '../ledger/checkpoint';
-import type { AiSystem, RiskLevel, ThirdPartyComponent } from '../domain/model';
+import type { AiSystem, Policy, RiskLevel, ThirdPartyComponent } from '../domain/model';
 import type { Clock } from '../domain/clock';
 import { SYSTEM_ID_RE, validateWindow } from '../domain/validation';
+import type { StoredBody } from '../ledger/events';
+import { decisionReasonCode } from '../ledger/events';
 
 export interface Statistics {
   totalDecisions: number;
@@ -70,10 +72,10 @@ export interface RolloutSummary {
 const RISK_ORDER: RiskLevel[] = ['low', 'medium', 'high', 'critical'];
 const HIGH = new Set(['high', 'systemic_gpai']);
 const round2 = (n: number) => Math.round(n * 100) / 100;
+type StoredDecision = StoredBody<'decision'>;
 // A monitored decision's outcome is what enforcement would have answered: it did not stop the task.
-const isMonitored = (p: Record<string, unknown>) => p.enforced === false;
-const isViolation = (p: Record<string, unknown>) => p.outcome !== 'approved' && !isMonitored(p);
-const reasonCode = (p: Record<string, unknown>) => String(p.reason_code ?? String(p.reason ?? '').split(':')[0]);
+const isMonitored = (p: StoredDecision) => p.enforced === false;
+const isViolation = (p: StoredDecision) => p.outcome !== 'approved' && !isMonitored(p);
 
 /** Statistics and compliance reports, computed from the tenant's own ledger, systems and reviews. */
 export class ComplianceService {
@@ -93,17 +95,17 @@ export class ComplianceService {
     const violations = decisions.filter((d) => isViolation(d.payload));
     const monitored = decisions.filter((d) => isMonitored(d.payload));
     const byThreat: Record<string, number> = {};
-    for (const d of decisions)
-      for (const t of (d.payload.detected_threats as string[]) ?? []) byThreat[t] = (byThreat[t] ?? 0) + 1;
+    for (const d of decisions) for (const t of d.payload.detected_threats ?? []) byThreat[t] = (byThreat[t] ?? 0) + 1;
     const reasons = new Map<string, number>();
-    for (const v of violations) reasons.set(reasonCode(v.payload), (reasons.get(reasonCode(v.payload)) ?? 0) + 1);
+    for (const v of violations)
+      reasons.set(decisionReasonCode(v.payload), (reasons.get(decisionReasonCode(v.payload)) ?? 0) + 1);
     const most = [...reasons].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? '';
     const avg = decisions.length
       ? decisions.reduce((s, d) => s + Number(d.payload.risk_score ?? 0), 0) / decisions.length
       : 0;
     const rate = decisions.length ? violations.length / decisions.length : 0;
     const t = this.rules.policy.complianceStatus;
-    const prohibited = violations.some((v) => reasonCode(v.payload) === 'PROHIBITED_PRACTICE');
+    const prohibited = violations.some((v) => decisionReasonCode(v.payload) === 'PROHIBITED_PRACTICE');
     const complianceStatus =
       prohibited || rate >= t.criticalViolationRate
         ? 'critical'
@@ -172,15 +174,15 @@ export class ComplianceService {
       this.ledger.events(tenantId, 'tenant.registered'),
       this.ledger.events(tenantId, 'tenant.updated'),
     ]);
-    const mode = (p: unknown) => (p && typeof p === 'object' ? ((p as { mode?: string }).mode ?? '') : '');
-    const spec = (p: Record<string, unknown>) => (p.spec ?? {}) as Record<string, unknown>;
+    // Checked for an object although typed as a policy: a tampered entry may hold anything there.
+    const mode = (p: Policy | null | undefined): string => (p && typeof p === 'object' ? (p.mode ?? '') : '');
     return [
       ...[...reg, ...upd].map((e) => ({
         sequence: e.sequence,
         at: e.timestamp,
         level: 'system' as const,
-        mode: mode(spec(e.payload).policy),
-        candidate: Boolean(spec(e.payload).candidatePolicy),
+        mode: mode(e.payload.spec?.policy),
+        candidate: Boolean(e.payload.spec?.candidatePolicy),
       })),
       ...[...treg, ...tupd].map((e) => ({
         sequence: e.sequence,
@@ -225,8 +227,8 @@ interface History {
   monitorEnvironments: string[];
   candidateSet: boolean;
   candidateImpact: ImpactCounts;
-  decisions: Record<string, unknown>[];
-  stops: (Record<string, unknown> & { at: Date })[];
+  decisions: StoredDecision[];
+  stops: (StoredBody<'status.changed'> & { at: Date })[];
   reviews: { status: string; createdAt: Date }[];
   ledgerValid: boolean;
   ledgerSequence: number;
@@ -242,7 +244,7 @@ export function buildReport(s: AiSystem, h: History): ComplianceReport {
   const emergencyStops = h.stops.filter((x) => x.to === 'emergency_stop');
   const monitored = h.decisions.filter(isMonitored);
   const violations = h.decisions.filter(isViolation);
-  const prohibitedBlocks = h.decisions.filter((d) => reasonCode(d) === 'PROHIBITED_PRACTICE').length;
+  const prohibitedBlocks = h.decisions.filter((d) => decisionReasonCode(d) === 'PROHIBITED_PRACTICE').length;
   const pending = h.reviews.filter((r) => r.status === 'pending');
   const stalePending = pending.filter((r) => h.now.getTime() - r.createdAt.getTime() > 7 * 86_400_000);
 

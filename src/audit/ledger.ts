@@ -28,16 +28,20 @@ const recordBytes = (r: LedgerRecord) =>
 /** Every node below the head is written with the entry that completes it: a missing one is damage. */
 function complete(nodes: Map<string, Buffer>, wanted: number): Map<string, Buffer> {
   if (nodes.size < wanted)
-    throw new DomainError('unavailable', 'STORAGE_DAMAGED', 'the ledger tree is incomplete: run VerifyLedger');
+    throw new DomainError({
+      kind: 'unavailable',
+      reason: 'STORAGE_DAMAGED',
+      message: 'the ledger tree is incomplete: run VerifyLedger',
+    });
   return nodes;
 }
 
 const damaged = (why: string) =>
-  new DomainError(
-    'unavailable',
-    'STORAGE_DAMAGED',
-    `the ledger tree does not match its entries (${why}): nothing is signed; run VerifyLedger`,
-  );
+  new DomainError({
+    kind: 'unavailable',
+    reason: 'STORAGE_DAMAGED',
+    message: `the ledger tree does not match its entries (${why}): nothing is signed; run VerifyLedger`,
+  });
 
 /** The complete subtrees of a tree of `size` leaves, largest first: the nodes of its frontier. */
 function frontierNodes(size: number): NodeRef[] {
@@ -54,9 +58,13 @@ function frontierNodes(size: number): NodeRef[] {
 }
 
 const outOfRange = (field: string, description: string) =>
-  new DomainError('out_of_range', 'TREE_SIZE_OUT_OF_RANGE', `${field}: ${description}`, { field }, [
-    { field, description },
-  ]);
+  new DomainError({
+    kind: 'out_of_range',
+    reason: 'TREE_SIZE_OUT_OF_RANGE',
+    message: `${field}: ${description}`,
+    metadata: { field },
+    fieldViolations: [{ field, description }],
+  });
 
 export class LedgerService {
   /** The newest checkpoint this process made or saw per tenant: a database restored to an older copy cannot roll it back. */

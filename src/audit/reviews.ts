@@ -54,12 +54,12 @@ export class ReviewService {
       const review = await uow.reviews.get(ctx.tenantId, reviewId, true);
       if (!review) throw notFound('REVIEW_NOT_FOUND', `review "${reviewId.slice(0, 200)}" not found`);
       if (review.status !== 'pending') {
-        throw new DomainError(
-          'failed_precondition',
-          'REVIEW_ALREADY_RESOLVED',
-          `review ${review.id} was already ${review.status}`,
-          { status: review.status },
-        );
+        throw new DomainError({
+          kind: 'failed_precondition',
+          reason: 'REVIEW_ALREADY_RESOLVED',
+          message: `review ${review.id} was already ${review.status}`,
+          metadata: { status: review.status },
+        });
       }
       const status = approve ? 'approved' : 'rejected';
       const resolved = await uow.reviews.resolve(ctx.tenantId, review.id, status, ctx.subject, notes, this.clock());

@@ -11,13 +11,13 @@ export function encodePageToken(tenantId: string, cursor: string[]): string {
 }
 
 export const invalidPageToken = (): DomainError =>
-  new DomainError(
-    'invalid_argument',
-    'INVALID_PAGE_TOKEN',
-    'page_token: not a token issued for this tenant',
-    { field: 'page_token' },
-    [{ field: 'page_token', description: 'not a token issued by this server for this tenant' }],
-  );
+  new DomainError({
+    kind: 'invalid_argument',
+    reason: 'INVALID_PAGE_TOKEN',
+    message: 'page_token: not a token issued for this tenant',
+    metadata: { field: 'page_token' },
+    fieldViolations: [{ field: 'page_token', description: 'not a token issued by this server for this tenant' }],
+  });
 
 /** The times a cursor may hold: years 1..9999, which PostgreSQL and the clients' date types all hold. */
 const MIN_CURSOR_TIME = Date.parse('0001-01-01T00:00:00.000Z');

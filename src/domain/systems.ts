@@ -19,6 +19,7 @@ import { isPromotion, promotionImpact } from '../enforcement/rollout';
 import { boundedRecord, optionalText, requiredText, SYSTEM_ID_RE, textList, validatePolicy } from './validation';
 import type { Storage } from '../store/ports';
 import type { BaselineFields } from '../engine/decide';
+import type { LedgeredSystemSpec } from '../ledger/events';
 
 type Defaulted = 'sector' | 'role' | 'risk' | 'lifecyclePhase' | 'operationalStatus';
 
@@ -227,10 +228,7 @@ export function modeLoosened(before: EnforcementMode | undefined, after: Enforce
 }
 
 /** The spec as ledgered: without a candidate it reads exactly as before candidates existed. */
-function ledgered(
-  spec: SystemSpec,
-  system: AiSystem,
-): Omit<SystemSpec, 'candidatePolicy'> & { candidatePolicy?: SystemSpec['candidatePolicy'] } {
+function ledgered(spec: SystemSpec, system: AiSystem): LedgeredSystemSpec {
   const { candidatePolicy, ...rest } = spec;
   return {
     ...rest,

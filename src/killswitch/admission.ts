@@ -13,14 +13,13 @@ export class WatchAdmission {
   admit(tenantId: string): () => void {
     const held = this.open.get(tenantId) ?? 0;
     if (held >= this.maxPerTenant) {
-      throw new DomainError(
-        'resource_exhausted',
-        'RATE_LIMITED',
-        `this tenant already holds ${held} watch streams on this server: close one first`,
-        { group: 'watch', limit: String(this.maxPerTenant) },
-        [],
-        1000,
-      );
+      throw new DomainError({
+        kind: 'resource_exhausted',
+        reason: 'RATE_LIMITED',
+        message: `this tenant already holds ${held} watch streams on this server: close one first`,
+        metadata: { group: 'watch', limit: String(this.maxPerTenant) },
+        retryAfterMs: 1000,
+      });
     }
     this.open.set(tenantId, held + 1);
     let released = false;

@@ -171,12 +171,12 @@ export class KillSwitchService {
         const allowed: readonly string[] =
           kind === 'status' ? STATUS_TRANSITIONS[from as OperationalStatus] : PHASE_TRANSITIONS[from as LifecyclePhase];
         if (!allowed.includes(target)) {
-          throw new DomainError(
-            'failed_precondition',
-            'TRANSITION_NOT_ALLOWED',
-            `${kind === 'status' ? 'operational status' : 'lifecycle phase'} cannot go from ${from} to ${target}; allowed: ${allowed.join(', ') || 'none'}`,
-            { from, to: target, allowed: allowed.join(',') },
-          );
+          throw new DomainError({
+            kind: 'failed_precondition',
+            reason: 'TRANSITION_NOT_ALLOWED',
+            message: `${kind === 'status' ? 'operational status' : 'lifecycle phase'} cannot go from ${from} to ${target}; allowed: ${allowed.join(', ') || 'none'}`,
+            metadata: { from, to: target, allowed: allowed.join(',') },
+          });
         }
         const revision = headRevision + 1;
         const createdAt = this.clock();

@@ -42,11 +42,12 @@ const PAGE = 500;
 
 /** While notifications may be missed no revision can be vouched for: the watch ends, and resumes elsewhere or later. */
 const unverified = () =>
-  new DomainError(
-    'unavailable',
-    'STATUS_UNVERIFIED',
-    'this server lost its status notifications and cannot vouch for the current status: reconnect with since_revision',
-  );
+  new DomainError({
+    kind: 'unavailable',
+    reason: 'STATUS_UNVERIFIED',
+    message:
+      'this server lost its status notifications and cannot vouch for the current status: reconnect with since_revision',
+  });
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const changeEvent = (c: StatusChangeRecord): WatchEvent => ({
@@ -134,12 +135,12 @@ export class WatchSession {
         ]);
         this.checkKnown(ids, views);
         if (sinceRevision > head || (sinceRevision < head && (oldest === undefined || oldest > sinceRevision + 1))) {
-          throw new DomainError(
-            'out_of_range',
-            'REVISION_OUT_OF_RANGE',
-            `since_revision ${sinceRevision} is outside the retained change log (head ${head}${oldest ? `, oldest ${oldest}` : ''}): watch again with since_revision 0`,
-            { head: String(head), oldest: String(oldest ?? head + 1) },
-          );
+          throw new DomainError({
+            kind: 'out_of_range',
+            reason: 'REVISION_OUT_OF_RANGE',
+            message: `since_revision ${sinceRevision} is outside the retained change log (head ${head}${oldest ? `, oldest ${oldest}` : ''}): watch again with since_revision 0`,
+            metadata: { head: String(head), oldest: String(oldest ?? head + 1) },
+          });
         }
         this.lastSent = sinceRevision;
       }
@@ -190,11 +191,11 @@ export class WatchSession {
         () => {
           if (ttl > MAX_TIMER_MS) return this.expireAtTokenExpiry();
           this.end(
-            new DomainError(
-              'unauthenticated',
-              'TOKEN_EXPIRED',
-              'token expired: the watch ended; reconnect with a fresh token and since_revision',
-            ),
+            new DomainError({
+              kind: 'unauthenticated',
+              reason: 'TOKEN_EXPIRED',
+              message: 'token expired: the watch ended; reconnect with a fresh token and since_revision',
+            }),
           );
         },
         Math.min(Math.max(0, ttl), MAX_TIMER_MS),
@@ -206,7 +207,11 @@ export class WatchSession {
     if (this.ended) return;
     if (e.type === 'close') {
       this.end(
-        new DomainError('unavailable', 'SHUTTING_DOWN', 'the server is shutting down: reconnect with since_revision'),
+        new DomainError({
+          kind: 'unavailable',
+          reason: 'SHUTTING_DOWN',
+          message: 'the server is shutting down: reconnect with since_revision',
+        }),
       );
       return;
     }
@@ -219,11 +224,11 @@ export class WatchSession {
     // events wait in the queue or still in the change log: cut it off either way.
     if (e.type === 'change' && !this.writable && e.change.revision - this.lastSent > this.o.maxQueue) {
       this.end(
-        new DomainError(
-          'resource_exhausted',
-          'WATCHER_TOO_SLOW',
-          `the client fell more than ${this.o.maxQueue} changes behind: resume with since_revision`,
-        ),
+        new DomainError({
+          kind: 'resource_exhausted',
+          reason: 'WATCHER_TOO_SLOW',
+          message: `the client fell more than ${this.o.maxQueue} changes behind: resume with since_revision`,
+        }),
       );
       return;
     }
@@ -261,11 +266,11 @@ export class WatchSession {
       this.end(
         e instanceof DomainError
           ? e
-          : new DomainError(
-              'unavailable',
-              'STORAGE_UNAVAILABLE',
-              'change log unavailable: reconnect with since_revision',
-            ),
+          : new DomainError({
+              kind: 'unavailable',
+              reason: 'STORAGE_UNAVAILABLE',
+              message: 'change log unavailable: reconnect with since_revision',
+            }),
         e,
       );
     } finally {
@@ -288,11 +293,11 @@ export class WatchSession {
       this.queue.push(e);
       if (this.queue.length > this.o.maxQueue) {
         this.end(
-          new DomainError(
-            'resource_exhausted',
-            'WATCHER_TOO_SLOW',
-            `the client did not read ${this.o.maxQueue} events: resume with since_revision`,
-          ),
+          new DomainError({
+            kind: 'resource_exhausted',
+            reason: 'WATCHER_TOO_SLOW',
+            message: `the client did not read ${this.o.maxQueue} events: resume with since_revision`,
+          }),
         );
       }
       return;
@@ -320,7 +325,11 @@ export class WatchSession {
     this.unsubscribe();
     if (cause && !(cause instanceof DomainError)) {
       this.settle(
-        new DomainError('unavailable', 'STORAGE_UNAVAILABLE', 'the watch failed: reconnect with since_revision'),
+        new DomainError({
+          kind: 'unavailable',
+          reason: 'STORAGE_UNAVAILABLE',
+          message: 'the watch failed: reconnect with since_revision',
+        }),
       );
       return;
     }

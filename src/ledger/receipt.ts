@@ -3,6 +3,7 @@ import type { Checkpoint } from './checkpoint';
 import { checkNote } from './checkpoint';
 import type { LedgerRecord } from './entry';
 import { canonicalForm, sha256Hex } from './entry';
+import { parseLedgerPayload } from './events';
 import { checkpointColumns, entryLine, parseCheckpoint, parseEntry } from './export';
 import { leafHash, verifyInclusion } from './merkle';
 import { openNote, parseCheckpointText } from './note';
@@ -85,8 +86,8 @@ export function verifyReceipt(input: unknown, publicKey: crypto.KeyObject): Rece
   }
   if (sha256Hex(form) !== entry.entryHash)
     return bad(`entry ${entry.sequence} does not match its entry_hash: it was changed`);
-  const payload = JSON.parse(entry.payload) as Record<string, unknown>;
-  if (entry.eventType !== 'decision' || payload.decision_id !== o.decision_id)
+  // (canonicalForm above parsed the payload already: it is JSON)
+  if (entry.eventType !== 'decision' || parseLedgerPayload('decision', entry.payload).decision_id !== o.decision_id)
     return bad(`entry ${entry.sequence} is not the ledger entry of decision ${String(o.decision_id)}`);
   const leaf = leafHash(form);
   if (o.leaf_hash !== leaf.toString('hex')) return bad('leaf_hash is not the hash of the entry');

@@ -392,11 +392,11 @@ export class GroupCommitWriter {
       // A tree of n leaves has one frontier node per set bit of n: anything else is a damaged head,
       // and no entry may be written that the tree would not cover.
       if (head.frontier.length !== popcount(head.sequence))
-        throw new DomainError(
-          'unavailable',
-          'STORAGE_DAMAGED',
-          'the ledger tree head is damaged: nothing can be appended',
-        );
+        throw new DomainError({
+          kind: 'unavailable',
+          reason: 'STORAGE_DAMAGED',
+          message: 'the ledger tree head is damaged: nothing can be appended',
+        });
       // The sealed record is this call's own object: completed in place rather than copied (hot path).
       const sealed = this.seal(tenantId, head, event) as SealedRecord;
       const tree = appendLeaf(head.frontier, head.sequence, sealed.leafHash);

@@ -3,6 +3,8 @@ import type { Knex } from 'knex';
 import type { Checkpoint } from '../ledger/checkpoint';
 import type { LedgerRecord, SealedRecord } from '../ledger/entry';
 import { entryColumns, GENESIS_HASH } from '../ledger/entry';
+import type { LedgerEventType, StoredEvent } from '../ledger/events';
+import { parseLedgerPayload } from '../ledger/events';
 import type { NodeRef } from '../ledger/merkle';
 import { HASH_BYTES, nodeHome, nodeKey } from '../ledger/merkle';
 
@@ -148,11 +150,11 @@ export class KnexLedgerStore {
   }
 
   /** Payloads of one event type, oldest first, optionally within [since, until) and for one system. */
-  async events(
+  async events<T extends LedgerEventType>(
     tenantId: string,
-    eventType: string,
+    eventType: T,
     o: { since?: Date; until?: Date; systemId?: string } = {},
-  ): Promise<{ sequence: number; timestamp: Date; payload: Record<string, unknown> }[]> {
+  ): Promise<StoredEvent<T>[]> {
     const q = this.db('ledger_entries').where({ tenant_id: tenantId, event_type: eventType });
     if (o.since) q.andWhere('created_at', '>=', o.since);
     if (o.until) q.andWhere('created_at', '<', o.until);
@@ -161,7 +163,7 @@ export class KnexLedgerStore {
     return rows.map((r) => ({
       sequence: Number(r.sequence),
       timestamp: new Date(r.created_at),
-      payload: JSON.parse(r.payload),
+      payload: parseLedgerPayload(eventType, r.payload),
     }));
   }
 

@@ -1,5 +1,6 @@
 import type { Checkpoint } from '../ledger/checkpoint';
 import type { LedgerRecord } from '../ledger/entry';
+import type { LedgerEvent, LedgerEventType, StoredEvent } from '../ledger/events';
 import type { NodeRef } from '../ledger/merkle';
 import type { JobOptions } from './group-commit';
 import type { StatusExpectation } from './optimistic-commit';
@@ -67,12 +68,8 @@ export interface SystemStore {
   count(tenantId: string): Promise<number>;
 }
 
-export interface LedgerEvent {
-  type: string;
-  actor: { subject: string; role: string };
-  requestId: string;
-  body: Record<string, unknown>;
-}
+/** What a unit of work appends: one of the ledger's typed events (src/ledger/events.ts). */
+export type { LedgerEvent };
 
 /** The ledger port: appends run inside the caller's transaction, so no change commits without its entry. */
 export interface LedgerWriter {
@@ -101,11 +98,11 @@ export interface LedgerReader {
   /** Stored Merkle tree nodes, by nodeKey (src/ledger/merkle.ts; missing ones are absent), and the head's sequence, read together. */
   treeNodes(tenantId: string, nodes: NodeRef[]): Promise<{ size: number; nodes: Map<string, Buffer> }>;
   decisionEntry(tenantId: string, decisionId: string): Promise<LedgerRecord | undefined>;
-  events(
+  events<T extends LedgerEventType>(
     tenantId: string,
-    eventType: string,
+    eventType: T,
     o?: { since?: Date; until?: Date; systemId?: string },
-  ): Promise<{ sequence: number; timestamp: Date; payload: Record<string, unknown> }[]>;
+  ): Promise<StoredEvent<T>[]>;
 }
 
 export interface UnitOfWork {

@@ -106,7 +106,7 @@ function failure(deps: AdapterDeps, path: string, err: unknown, requestId: strin
 }
 
 const notImplemented = async () => {
-  throw new DomainError('unimplemented', 'NOT_IMPLEMENTED', 'not implemented yet');
+  throw new DomainError({ kind: 'unimplemented', reason: 'NOT_IMPLEMENTED', message: 'not implemented yet' });
 };
 
 /**

@@ -113,11 +113,11 @@ class StreamGuard {
       if (deadline > now) continue;
       this.pending.delete(stream);
       const status = toGrpcStatus(
-        new DomainError(
-          'deadline_exceeded',
-          'REQUEST_TIMEOUT',
-          `the request did not arrive within ${this.timeoutMs} ms of the call's headers`,
-        ),
+        new DomainError({
+          kind: 'deadline_exceeded',
+          reason: 'REQUEST_TIMEOUT',
+          message: `the request did not arrive within ${this.timeoutMs} ms of the call's headers`,
+        }),
         'none',
       );
       if (!stream.headersSent) {

@@ -3,7 +3,7 @@ import { ErrorReason } from '../../gen/ts/btv/v1/errors';
 import type { Any } from '../../gen/ts/google/protobuf/any';
 import { BadRequest, ErrorInfo, RetryInfo } from '../../gen/ts/google/rpc/error_details';
 import { Status } from '../../gen/ts/google/rpc/status';
-import type { ErrorKind } from '../domain/errors';
+import type { ErrorKind, ErrorReasonName } from '../domain/errors';
 import { DomainError } from '../domain/errors';
 
 export const ERROR_DOMAIN = 'buildtovalue.grpc';
@@ -54,9 +54,10 @@ export function truncateUtf8(text: string, max: number): string {
   return text.slice(0, end) + CUT;
 }
 
-export function reasonName(reason: string): string {
+export function reasonName(reason: ErrorReasonName): string {
   const name = `ERROR_REASON_${reason}`;
-  // An unknown reason is a bug in our code; never send a name the contract does not list.
+  // The type admits only listed reasons; should a cast get another one past it, still never send a
+  // name the contract does not list.
   return name in ErrorReason ? name : 'ERROR_REASON_INTERNAL';
 }
 
@@ -70,7 +71,11 @@ export function toGrpcStatus(err: unknown, requestId: string): grpc.ServiceError
   const e =
     err instanceof DomainError
       ? err
-      : new DomainError('unimplemented', 'INTERNAL', `internal error (request id ${requestId})`);
+      : new DomainError({
+          kind: 'unimplemented',
+          reason: 'INTERNAL',
+          message: `internal error (request id ${requestId})`,
+        });
   const code = err instanceof DomainError ? CODES[e.kind] : grpc.status.INTERNAL;
   const message = truncateUtf8(e.message, MAX_MESSAGE_BYTES);
   const metadata: Record<string, string> = {};

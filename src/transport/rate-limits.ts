@@ -108,14 +108,13 @@ export class RateLimits {
 }
 
 export function rateLimited(q: Quota): DomainError {
-  return new DomainError(
-    'resource_exhausted',
-    'RATE_LIMITED',
-    `rate limit reached: ${q.limit} ${q.group} calls a minute for this tenant; retry in ${q.resetSeconds} s`,
-    { group: q.group, limit: String(q.limit) },
-    [],
-    q.msBeforeNext,
-  );
+  return new DomainError({
+    kind: 'resource_exhausted',
+    reason: 'RATE_LIMITED',
+    message: `rate limit reached: ${q.limit} ${q.group} calls a minute for this tenant; retry in ${q.resetSeconds} s`,
+    metadata: { group: q.group, limit: String(q.limit) },
+    retryAfterMs: q.msBeforeNext,
+  });
 }
 
 export function setQuotaMetadata(md: grpc.Metadata, q: Quota): void {

@@ -93,10 +93,10 @@ describe(`migration 000008 builds the tree of existing ledgers (${TEST_DATABASE_
         for (let i = 0; i < 3; i++)
           await storage.transaction(t, (uow) =>
             uow.ledger.append(t, {
-              type: 'x',
+              type: 'review.opened',
               actor: { subject: 'a', role: 'admin' },
               requestId: `n${i}`,
-              body: { i },
+              body: { review_id: `n${i}`, decision_id: `n${i}`, system_id: 's', risk_score: i },
             }),
           );
         const all = (await storage.ledger.list(t, 0, 100)).map((r) => leafHash(canonicalForm(r)));

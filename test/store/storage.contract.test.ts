@@ -15,11 +15,12 @@ import { KnexStorage } from '../../src/store/storage';
 import { KnexSystemStore } from '../../src/store/knex-systems';
 
 const keyRing = new KeyRing('k1', parseKeySpec(newKeySpecEntry('k1'), 'test'));
+// A real event type (the port takes only those), its body naming the request so a test can tell entries apart.
 const event = (requestId: string): LedgerEvent => ({
-  type: 'system.registered',
+  type: 'review.opened',
   actor: { subject: 's', role: 'dev' },
   requestId,
-  body: { requestId },
+  body: { review_id: requestId, decision_id: requestId, system_id: 's', risk_score: 0 },
 });
 import { TEST_DATABASE_KIND, TEST_DATABASE_URL } from '../helpers/server';
 
@@ -112,7 +113,11 @@ for (const [name, options] of targets) {
 
     it('upsertChecked: the check sees what the write replaces, also a row a concurrent transaction just created', async () => {
       const t = randomUUID();
-      const refuse = new DomainError('permission_denied', 'POLICY_CHANGE_REQUIRES_ADMIN', 'no');
+      const refuse = new DomainError({
+        kind: 'permission_denied',
+        reason: 'POLICY_CHANGE_REQUIRES_ADMIN',
+        message: 'no',
+      });
       const settled = (p: Promise<unknown>) =>
         p.then(
           () => 'ok',
@@ -190,7 +195,7 @@ for (const [name, options] of targets) {
       expect(await storage.systems.get(t, 'lost')).to.equal(undefined);
       expect(await storage.systems.get(t, 'kept')).to.not.equal(undefined);
       const records = await storage.ledger.list(t, 0, 10);
-      expect(records.map((r) => JSON.parse(r.payload).requestId)).to.deep.equal(['r1', 'r3']);
+      expect(records.map((r) => JSON.parse(r.payload).review_id)).to.deep.equal(['r1', 'r3']);
       expect(verifyRecords(records, { key: (k) => keyRing.get(k) }).valid).to.equal(true);
     });
 
@@ -276,7 +281,7 @@ for (const [name, options] of targets) {
         expect(await storage.transaction(t, (uow) => uow.ledger.append(t, event('a3')), optimistic)).to.equal(4);
         expect(storage.writer.stats.optimisticMisses - before.optimisticMisses).to.equal(1);
         const records = await storage.ledger.list(t, 0, 10);
-        expect(records.map((r) => JSON.parse(r.payload).requestId)).to.deep.equal(['a1', 'a2', 'b1', 'a3']);
+        expect(records.map((r) => JSON.parse(r.payload).review_id)).to.deep.equal(['a1', 'a2', 'b1', 'a3']);
         expect(verifyRecords(records, { key: (k) => keyRing.get(k) })).to.include({ valid: true, entriesChecked: 4 });
         expect((await storage.ledger.head(t)).sequence).to.equal(4);
       });
@@ -304,7 +309,7 @@ for (const [name, options] of targets) {
         expect(await storage.transaction(t, job('x3'), assumed)).to.equal(3);
         expect(seen).to.deep.equal(['active', 'active', 'active', 'emergency_stop']);
         const records = await storage.ledger.list(t, 0, 10);
-        expect(records.map((r) => JSON.parse(r.payload).requestId)).to.deep.equal(['x1', 'x2', 'x3']);
+        expect(records.map((r) => JSON.parse(r.payload).review_id)).to.deep.equal(['x1', 'x2', 'x3']);
         expect(verifyRecords(records, { key: (k) => keyRing.get(k) }).valid).to.equal(true);
       });
 
@@ -379,7 +384,7 @@ for (const [name, options] of targets) {
         expect(known).to.deep.equal([undefined, 1, 1, 2, undefined, 2, undefined, undefined, undefined, 3]);
         expect(await storage.status.head(t)).to.equal(4);
         const records = await storage.ledger.list(t, 0, 10);
-        expect(records.map((r) => JSON.parse(r.payload).requestId)).to.deep.equal([
+        expect(records.map((r) => JSON.parse(r.payload).review_id)).to.deep.equal([
           'k1',
           'd1',
           'k2',
