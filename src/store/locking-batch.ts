@@ -10,7 +10,7 @@ import { KnexReviewStore } from './knex-reviews';
 import { KnexStatusStore } from './knex-status';
 import { KnexSystemStore } from './knex-systems';
 import { KnexTenantStore } from './knex-tenants';
-import type { StatusChangeRecord, StatusChanges, SystemStatusView, UnitOfWork } from './ports';
+import type { StatusChangeRecord, StatusChanges, StatusExpectation, SystemStatusView, UnitOfWork } from './ports';
 
 // Deadlocks and serialisation failures leave nothing committed: the batch is re-run.
 const RETRYABLE = new Set(['40P01', '40001']);
@@ -91,6 +91,15 @@ async function execute(c: CommitContext, trx: Knex.Transaction, batch: Job[], ch
   const statuses: Map<string, SystemStatusView> = wanted.length
     ? await new KnexStatusStore(trx).currentMany(wanted)
     : new Map();
+  // Read before the batch's jobs ran: a change an earlier job of the batch made (and kept) comes first.
+  const statusNow = (tenantId: string, systemId: string): StatusExpectation | undefined => {
+    for (let i = changes.length - 1; i >= 0; i--) {
+      const ch = changes[i];
+      if (ch.tenantId === tenantId && ch.systemId === systemId)
+        return { operationalStatus: ch.newStatus, lifecyclePhase: ch.newPhase };
+    }
+    return statuses.get(`${tenantId}/${systemId}`);
+  };
   const start = new Map(heads);
   const records: SealedRecord[] = [];
   const outcomes: Outcome[] = [];
@@ -106,7 +115,7 @@ async function execute(c: CommitContext, trx: Knex.Transaction, batch: Job[], ch
         status: recording(new KnexStatusStore(db), changes),
         reviews: new KnexReviewStore(db),
         ledger,
-        currentStatus: job.assumedStatus ? statuses.get(`${job.tenantId}/${job.assumedStatus.systemId}`) : undefined,
+        currentStatus: job.assumedStatus && statusNow(job.tenantId, job.assumedStatus.systemId),
       });
       const value = job.appendOnly ? await job.run(uow(trx)) : await trx.transaction((sp) => job.run(uow(sp)));
       outcomes.push({ ok: true, value });

@@ -419,6 +419,33 @@ for (const [name, options] of targets) {
         expect(verifyRecords(records, { key: (k) => keyRing.get(k) })).to.include({ valid: true, entriesChecked: 9 });
       });
 
+      it('give a job that assumed a status the change an earlier job of its locking batch made', async () => {
+        const t = randomUUID();
+        await storage.systems.upsert(t, spec('s'), now());
+        // A writer that has not seen the tenant yet: both jobs take the locking path, in one batch.
+        const fresh = new GroupCommitWriter(storage.db, { keyRing, clock: now });
+        const assumed = {
+          appendOnly: true,
+          assumedStatus: { systemId: 's', operationalStatus: 'active' as const, lifecyclePhase: 'deployment' as const },
+        };
+        const seen: string[] = [];
+        const [stop, decision] = await Promise.all([
+          fresh.submit(t, (uow) => changeStatus(uow, t, 'k1', 'emergency_stop'), optimistic),
+          fresh.submit(
+            t,
+            async (uow) => {
+              seen.push(uow.currentStatus!.operationalStatus);
+              return uow.ledger.append(t, event('d1'));
+            },
+            assumed,
+          ),
+        ]);
+        expect(fresh.stats.batches).to.equal(1);
+        expect([stop.ledgerSequence, decision]).to.deep.equal([1, 2]);
+        // Decided after the stop in the ledger, so decided on the stop.
+        expect(seen).to.deep.equal(['emergency_stop']);
+      });
+
       it('move a job that reaches for another store to a transaction, and keep one valid chain', async () => {
         const t = randomUUID();
         await storage.transaction(t, (uow) => uow.ledger.append(t, event('p1')), optimistic);
