@@ -1,7 +1,6 @@
 import { asksMonitor } from '../engine/rollout';
 import type { RuleSet } from '../engine/rules';
-import type { KnexReviewQueries } from '../store/knex-reviews';
-import type { ImpactCounts, ImpactReader, LedgerReader, SystemStore } from '../store/ports';
+import type { ImpactCounts, ImpactReader, LedgerReader, ReviewQueries, SystemStore } from '../store/ports';
 import type { RequestContext } from '../domain/context';
 import { DomainError, systemNotFound } from '../domain/errors';
 import type { LedgerService } from './ledger';
@@ -83,7 +82,7 @@ export class ComplianceService {
     private readonly ledger: LedgerReader,
     private readonly ledgerService: LedgerService,
     private readonly systems: SystemStore,
-    private readonly reviews: KnexReviewQueries,
+    private readonly reviews: ReviewQueries,
     private readonly rules: RuleSet,
     private readonly clock: Clock,
     private readonly impact: ImpactReader,

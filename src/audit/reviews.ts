@@ -1,5 +1,4 @@
-import type { KnexReviewQueries, ReviewRecord } from '../store/knex-reviews';
-import type { Storage } from '../store/ports';
+import type { ReviewQueries, ReviewRecord, Storage } from '../store/ports';
 import type { RequestContext } from '../domain/context';
 import { DomainError, invalidArgument, notFound } from '../domain/errors';
 import { cursorTime, decodePageToken, encodePageToken } from '../domain/page-token';
@@ -18,7 +17,7 @@ function decodeCursor(tenantId: string, token: string): { createdAt: Date; id: s
 export class ReviewService {
   constructor(
     private readonly storage: Storage,
-    private readonly queries: KnexReviewQueries,
+    private readonly queries: ReviewQueries,
     private readonly clock: Clock,
   ) {}
 

@@ -4,9 +4,9 @@ import { decide, outcomeOf } from '../engine/decide';
 import { answerOf, monitored } from '../engine/rollout';
 import type { RuleSet } from '../engine/rules';
 import type { Classifier, ClassifierMessage, MessageRole } from '../engine/classifier';
-import type { CachedStatus } from '../killswitch/cache';
+import type { CachedStatus, StatusSource } from '../killswitch/cache';
 import type { Storage } from '../store/ports';
-import type { SpecCache } from './spec-cache';
+import type { SpecSource } from './spec-cache';
 import type { RequestContext } from '../domain/context';
 import { invalidArgument, systemNotFound } from '../domain/errors';
 import type { Instruments } from '../domain/instruments';
@@ -49,24 +49,21 @@ export interface DecisionResult extends DecisionDraft {
   createdAt: Date;
 }
 
-export interface StatusSource {
-  get(tenantId: string, systemId: string): Promise<CachedStatus | undefined>;
-}
-
 const asInput = (c: CachedStatus | undefined): StatusInput =>
   c && c.verified ? { verified: true, status: c.status, phase: c.phase } : { verified: false };
 
 /**
  * Enforce: validate, read the system and policies, check the status cache,
  * classify, decide, then ledger the decision (and open a review) before
- * answering. Inside the ledger transaction the status is read again under the
- * tenant's ledger lock, which every status change also takes: a decision
- * committed after an emergency stop always sees the stop.
+ * answering. The decision rests on the status the store guarantees at commit
+ * (checked by the commit, or read under the tenant's ledger lock, which every
+ * status change also takes): a decision committed after an emergency stop
+ * always sees the stop.
  */
 export class EnforcementService {
   constructor(
     private readonly storage: Storage,
-    private readonly specs: SpecCache,
+    private readonly specs: SpecSource,
     private readonly statusCache: StatusSource,
     private readonly classifier: Classifier,
     private readonly rules: RuleSet,
@@ -154,10 +151,10 @@ export class EnforcementService {
         ctx.tenantId,
         async (uow) => {
           // A cache that cannot vouch for the status blocks (fail closed); a verified one that is
-          // behind the database (a change not yet announced here) yields to the database, read
-          // under the same lock every status change takes.
+          // behind the database (a change not yet announced here) yields to the status the commit
+          // guarantees: this decision is made again on it.
           if (status.verified) {
-            const now = uow.prefetchedStatus;
+            const now = uow.currentStatus;
             if (!now) throw missing();
             if (now.operationalStatus !== status.status || now.lifecyclePhase !== status.phase) {
               status = { verified: true, status: now.operationalStatus, phase: now.lifecyclePhase };
@@ -233,14 +230,13 @@ export class EnforcementService {
           }
           return { sequence: entry.sequence, entryHash: entry.entryHash, reviewId: review };
         },
-        // A decision only appends, so it may take the optimistic path, which checks the status it assumed.
+        // A decision only appends; it rests on the status the cache vouched for, if any.
         status.verified
           ? {
-              savepoint: false,
-              statusOf: system.id,
-              optimistic: { expect: { operationalStatus: status.status, lifecyclePhase: status.phase } },
+              appendOnly: true,
+              assumedStatus: { systemId: system.id, operationalStatus: status.status, lifecyclePhase: status.phase },
             }
-          : { savepoint: false, optimistic: {} },
+          : { appendOnly: true },
       ),
     );
     // What the caller was answered: a monitored would-be block counts as the approval it was.

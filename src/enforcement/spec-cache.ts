@@ -7,6 +7,11 @@ export interface Spec {
   tenantCandidate: Policy | null;
 }
 
+/** A system's record and its tenant's policies, as enforcement reads them. */
+export interface SpecSource {
+  get(tenantId: string, systemId: string): Promise<Spec>;
+}
+
 interface Entry {
   at: number;
   value: Promise<Spec>;
@@ -21,7 +26,7 @@ const MAX_ENTRIES = 50_000;
  * Status is never taken from here (it comes from the status cache and the
  * database under the ledger lock).
  */
-export class SpecCache {
+export class SpecCache implements SpecSource {
   private readonly entries = new Map<string, Entry>();
 
   constructor(

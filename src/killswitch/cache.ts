@@ -1,5 +1,5 @@
 import type { LifecyclePhase, OperationalStatus } from '../domain/model';
-import type { SystemStatusView } from '../store/knex-status';
+import type { SystemStatusView } from '../store/ports';
 import type { StatusHub } from './hub';
 
 export interface StatusLookup {
@@ -8,6 +8,11 @@ export interface StatusLookup {
 
 export type CachedStatus =
   { verified: true; status: OperationalStatus; phase: LifecyclePhase; revision: number } | { verified: false };
+
+/** The status a caller may act on without a read: verified, or not to be trusted (fail closed). */
+export interface StatusSource {
+  get(tenantId: string, systemId: string): Promise<CachedStatus | undefined>;
+}
 
 const MAX_ENTRIES = 100_000;
 
@@ -18,7 +23,7 @@ const MAX_ENTRIES = 100_000;
  * what it has (notification connection lost) every lookup is unverified, and
  * enforcement must treat the system as stopped.
  */
-export class StatusCache {
+export class StatusCache implements StatusSource {
   private readonly entries = new Map<string, { status: OperationalStatus; phase: LifecyclePhase; revision: number }>();
 
   constructor(

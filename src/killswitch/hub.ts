@@ -1,4 +1,4 @@
-import type { StatusChangeRecord } from '../store/knex-status';
+import type { StatusChangeRecord } from '../store/ports';
 
 /** resync: notifications flow again, state may have been missed; unverified: they stopped, nothing may be vouched for. */
 export type HubEvent =

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import type { Logger } from '../logger';
-import type { StatusChangeRecord } from '../store/knex-status';
-import { decodeNotification, STATUS_CHANNEL } from '../store/knex-status';
+import type { StatusChangeRecord } from '../store/ports';
+import { decodeNotification, STATUS_CHANNEL } from '../store/status-notify';
 import type { StatusHub } from './hub';
 
 const LIVENESS_INTERVAL_MS = 1000;

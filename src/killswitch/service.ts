@@ -1,13 +1,11 @@
 import type { RequestContext } from '../domain/context';
-import { DomainError, failedPrecondition, invalidArgument, permissionDenied, systemNotFound } from '../domain/errors';
+import { failedPrecondition, invalidArgument, permissionDenied, systemNotFound } from '../domain/errors';
 import type { LifecyclePhase, OperationalStatus } from '../domain/model';
-import type { StatusSource } from '../enforcement/service';
+import type { StatusSource } from './cache';
 import type { Clock } from '../domain/clock';
-import { PHASE_TRANSITIONS, STATUS_TRANSITIONS } from './transitions';
+import { checkTransition } from './transitions';
 import { optionalText, requiredText, SYSTEM_ID_RE } from '../domain/validation';
-import type { StatusChangeRecord, SystemStatusView } from '../store/knex-status';
-import type { StatusExpectation } from '../store/optimistic-commit';
-import type { Storage } from '../store/ports';
+import type { AssumedStatus, StatusChangeRecord, Storage, SystemStatusView } from '../store/ports';
 
 export interface ChangeRequest<T> {
   systemId: string;
@@ -125,25 +123,20 @@ export class KillSwitchService {
     const key = optionalText('request_id', r.idempotencyKey, 128) || null;
     if (!SYSTEM_ID_RE.test(r.systemId)) throw systemNotFound(r.systemId);
 
-    // The state the status cache vouches for lets a real change skip its read: when the writer also
-    // knows the tenant's revision head, the commit checks both still hold, else the job runs again
-    // under lock with a fresh read. Never with a request_id (the replay lookup needs the read).
+    // The state the status cache vouches for may spare a real change its read: the store then
+    // prepares it from that state and commits only if it still holds, else runs the job again with
+    // a fresh read. Never with a request_id (the replay lookup needs the read), nor when the cache
+    // says the target is reached (the answer then is the state as read).
     const cached = key ? undefined : await this.statusCache.get(ctx.tenantId, r.systemId);
-    const assumed: StatusExpectation | undefined =
+    const assumed: AssumedStatus | undefined =
       cached?.verified && (kind === 'status' ? cached.status : cached.phase) !== target
-        ? { operationalStatus: cached.status, lifecyclePhase: cached.phase }
+        ? { systemId: r.systemId, operationalStatus: cached.status, lifecyclePhase: cached.phase }
         : undefined;
 
     const outcome = await this.storage.transaction(
       ctx.tenantId,
       async (uow) => {
-        const {
-          prior,
-          current: now,
-          headRevision,
-        } = assumed && uow.knownStatusRevision !== undefined
-          ? { prior: undefined, current: assumed, headRevision: uow.knownStatusRevision }
-          : await uow.status.prepare(ctx.tenantId, r.systemId, key);
+        const { prior, current: now, headRevision } = await uow.status.prepare(ctx.tenantId, r.systemId, key);
         if (prior) {
           const target2 = kind === 'status' ? prior.newStatus : prior.newPhase;
           // Another caller's key would answer for a change they did not ask for, possibly long
@@ -162,22 +155,7 @@ export class KillSwitchService {
         const from = kind === 'status' ? now.operationalStatus : now.lifecyclePhase;
         // (an assumed state never equals the target: then it was read)
         if (from === target) return { view: now as SystemStatusView };
-        if (kind === 'status' && from === 'emergency_stop' && ctx.role !== 'admin') {
-          throw permissionDenied(
-            'EMERGENCY_STOP_REQUIRES_ADMIN',
-            'only an admin may release a system from emergency stop',
-          );
-        }
-        const allowed: readonly string[] =
-          kind === 'status' ? STATUS_TRANSITIONS[from as OperationalStatus] : PHASE_TRANSITIONS[from as LifecyclePhase];
-        if (!allowed.includes(target)) {
-          throw new DomainError({
-            kind: 'failed_precondition',
-            reason: 'TRANSITION_NOT_ALLOWED',
-            message: `${kind === 'status' ? 'operational status' : 'lifecycle phase'} cannot go from ${from} to ${target}; allowed: ${allowed.join(', ') || 'none'}`,
-            metadata: { from, to: target, allowed: allowed.join(',') },
-          });
-        }
+        checkTransition(kind, from, target, ctx.role);
         const revision = headRevision + 1;
         const createdAt = this.clock();
         const change: StatusChangeRecord = {
@@ -213,13 +191,9 @@ export class KillSwitchService {
         });
         await uow.status.record(change);
         return { change, replayed: false };
-        // Every check above throws before the first write, so no savepoint is needed; and the job only
-        // reads, appends and records, so it may commit on the optimistic one-statement path.
+        // Every check above throws before the first write, and the job only reads, appends and records.
       },
-      {
-        savepoint: false,
-        ...(assumed ? { statusOf: r.systemId, optimistic: { expect: assumed } } : { optimistic: {} }),
-      },
+      { appendOnly: true, assumedStatus: assumed },
     );
 
     if ('view' in outcome) {

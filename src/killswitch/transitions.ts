@@ -1,10 +1,12 @@
+import type { Role } from '../domain/context';
+import { failedPrecondition, permissionDenied } from '../domain/errors';
 import type { LifecyclePhase, OperationalStatus } from '../domain/model';
 
 /**
  * Operational status moves. Every status can be stopped; leaving emergency
  * stop is possible only to a status that is safe to inspect from
  * (maintenance, suspended) or straight back to active, and needs an admin
- * (checked by the operations service).
+ * (checked by checkTransition).
  */
 export const STATUS_TRANSITIONS: Readonly<Record<OperationalStatus, readonly OperationalStatus[]>> = {
   active: ['degraded', 'maintenance', 'suspended', 'emergency_stop'],
@@ -28,3 +30,27 @@ export const PHASE_TRANSITIONS: Readonly<Record<LifecyclePhase, readonly Lifecyc
   monitoring: ['operation', 'deployment', 'validation', 'development', 'design', 'decommissioning'],
   decommissioning: [],
 };
+
+/**
+ * Throws unless `role` may move a system's status (kind "status") or phase from `from` to `to`:
+ * leaving emergency stop takes an admin, and every move must be in the tables above.
+ */
+export function checkTransition(
+  kind: 'status' | 'phase',
+  from: OperationalStatus | LifecyclePhase,
+  to: OperationalStatus | LifecyclePhase,
+  role: Role,
+): void {
+  if (kind === 'status' && from === 'emergency_stop' && role !== 'admin') {
+    throw permissionDenied('EMERGENCY_STOP_REQUIRES_ADMIN', 'only an admin may release a system from emergency stop');
+  }
+  const allowed: readonly string[] =
+    kind === 'status' ? STATUS_TRANSITIONS[from as OperationalStatus] : PHASE_TRANSITIONS[from as LifecyclePhase];
+  if (!allowed.includes(to)) {
+    throw failedPrecondition(
+      'TRANSITION_NOT_ALLOWED',
+      `${kind === 'status' ? 'operational status' : 'lifecycle phase'} cannot go from ${from} to ${to}; allowed: ${allowed.join(', ') || 'none'}`,
+      { from, to, allowed: allowed.join(',') },
+    );
+  }
+}

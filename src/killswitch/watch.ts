@@ -1,6 +1,6 @@
 import { DomainError, systemNotFound } from '../domain/errors';
 import type { LifecyclePhase, OperationalStatus } from '../domain/model';
-import type { StatusChangeRecord, SystemStatusView } from '../store/knex-status';
+import type { StatusChangeRecord, SystemStatusView } from '../store/ports';
 import type { HubEvent, StatusHub } from './hub';
 
 export interface WatchEvent {

@@ -1,22 +1,6 @@
 import type { Row } from './row';
 import type { Knex } from 'knex';
-
-export type ReviewStatus = 'pending' | 'approved' | 'rejected';
-
-export interface ReviewRecord {
-  tenantId: string;
-  id: string;
-  decisionId: string;
-  systemId: string;
-  status: ReviewStatus;
-  riskScore: number;
-  reason: string;
-  env: string;
-  createdAt: Date;
-  resolvedAt: Date | null;
-  resolvedBy: string | null;
-  notes: string | null;
-}
+import type { ReviewQueries, ReviewRecord, ReviewStore } from './ports';
 
 export const toReview = (r: Row): ReviewRecord => ({
   tenantId: r.tenant_id,
@@ -33,7 +17,7 @@ export const toReview = (r: Row): ReviewRecord => ({
   notes: r.notes ?? null,
 });
 
-export class KnexReviewStore {
+export class KnexReviewStore implements ReviewStore {
   constructor(private readonly db: Knex | Knex.Transaction) {}
 
   async open(r: ReviewRecord): Promise<void> {
@@ -72,10 +56,9 @@ export class KnexReviewStore {
   }
 }
 
-export class KnexReviewQueries {
+export class KnexReviewQueries implements ReviewQueries {
   constructor(private readonly db: Knex) {}
 
-  /** Pending reviews newest first, after the cursor (created_at, id) of the previous page. */
   async pending(tenantId: string, limit: number, after?: { createdAt: Date; id: string }): Promise<ReviewRecord[]> {
     const q = this.db('reviews').where({ tenant_id: tenantId, status: 'pending' });
     if (after) {

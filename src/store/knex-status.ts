@@ -1,65 +1,7 @@
 import type { Row } from './row';
 import type { Knex } from 'knex';
-import type { LifecyclePhase, OperationalStatus } from '../domain/model';
-
-export const STATUS_CHANNEL = 'btv_status';
-
-/** NOTIFY payloads carry the whole change (well under PostgreSQL's 8000 bytes: reason <= 1000, operator <= 256). */
-export function encodeNotification(c: StatusChangeRecord): string {
-  return JSON.stringify({ ...c, createdAt: c.createdAt.toISOString() });
-}
-
-export function decodeNotification(payload: string): StatusChangeRecord | undefined {
-  try {
-    const o = JSON.parse(payload);
-    if (typeof o.tenantId !== 'string' || !Number.isInteger(o.revision) || typeof o.systemId !== 'string')
-      return undefined;
-    return { ...o, createdAt: new Date(o.createdAt) } as StatusChangeRecord;
-  } catch {
-    return undefined;
-  }
-}
-
-export interface StatusChangeRecord {
-  tenantId: string;
-  revision: number;
-  systemId: string;
-  kind: 'status' | 'phase';
-  previousStatus: OperationalStatus;
-  newStatus: OperationalStatus;
-  previousPhase: LifecyclePhase;
-  newPhase: LifecyclePhase;
-  reason: string;
-  operator: string;
-  actorSubject: string;
-  idempotencyKey: string | null;
-  ledgerSequence: number;
-  createdAt: Date;
-}
-
-export interface ChangePreparation {
-  prior?: StatusChangeRecord;
-  current?: SystemStatusView;
-  /** The tenant's last revision (0 before the first change); the next change takes headRevision + 1. */
-  headRevision: number;
-}
-
-/** What a status change does inside a unit of work. */
-export interface StatusChanges {
-  prepare(tenantId: string, systemId: string, idempotencyKey: string | null): Promise<ChangePreparation>;
-  /** Writes the change, the system's new state and the head revision, and notifies other processes on commit. */
-  record(change: StatusChangeRecord): Promise<void>;
-}
-
-export interface SystemStatusView {
-  systemId: string;
-  operationalStatus: OperationalStatus;
-  lifecyclePhase: LifecyclePhase;
-  revision: number;
-  updatedAt: Date;
-  reason: string;
-  operator: string;
-}
+import type { ChangePreparation, StatusChangeRecord, StatusChanges, SystemStatusView } from './ports';
+import { encodeNotification, STATUS_CHANNEL } from './status-notify';
 
 /** A change under the column names of status_changes. */
 export const changeColumns = (c: StatusChangeRecord) => ({

@@ -2,15 +2,12 @@ import type { Knex } from 'knex';
 import type { SealedRecord } from '../ledger/entry';
 import { entryColumns } from '../ledger/entry';
 import type { Head } from './knex-ledger';
-import type { StatusChangeRecord, SystemStatusView } from './knex-status';
-import { changeColumns, encodeNotification, STATUS_CHANNEL } from './knex-status';
+import { changeColumns } from './knex-status';
+import type { AssumedStatus, StatusChangeRecord } from './ports';
+import { encodeNotification, STATUS_CHANNEL } from './status-notify';
 
-/** The status a job assumed for a system. */
-export type StatusExpectation = Pick<SystemStatusView, 'operationalStatus' | 'lifecyclePhase'>;
-
-export interface ExpectedStatus extends StatusExpectation {
+export interface ExpectedStatus extends AssumedStatus {
   tenantId: string;
-  systemId: string;
 }
 
 export interface OptimisticBatch {

@@ -2,11 +2,7 @@ import type { Checkpoint } from '../ledger/checkpoint';
 import type { LedgerRecord } from '../ledger/entry';
 import type { LedgerEvent, LedgerEventType, StoredEvent } from '../ledger/events';
 import type { NodeRef } from '../ledger/merkle';
-import type { JobOptions } from './group-commit';
-import type { StatusExpectation } from './optimistic-commit';
-import type { KnexReviewStore } from './knex-reviews';
-import type { StatusChanges } from './knex-status';
-import type { AiSystem, Policy, SystemSpec, Tenant } from '../domain/model';
+import type { AiSystem, LifecyclePhase, OperationalStatus, Policy, SystemSpec, Tenant } from '../domain/model';
 
 /** Every store method takes the tenant id first: no query can forget the tenant. */
 export interface TenantStore {
@@ -109,18 +105,14 @@ export interface UnitOfWork {
   tenants: TenantStore;
   systems: SystemStore;
   status: StatusChanges;
-  reviews: KnexReviewStore;
+  reviews: ReviewStore;
   ledger: LedgerWriter;
   /**
-   * The status of JobOptions.statusOf: read under the batch's locks, or, on
-   * the optimistic path, the assumed status the commit will check.
+   * With TransactionOptions.assumedStatus: that system's status as it stands when the job commits, the
+   * one to decide on (undefined: there is no such system). Either the assumed status, which the commit
+   * checks still holds, or the status read under the tenant's lock, which no other change can pass.
    */
-  prefetchedStatus?: StatusExpectation;
-  /**
-   * On the optimistic path only: the tenant's status revision head as this process last wrote it.
-   * The commit fails (and the job runs again under lock, without it) unless that is still so.
-   */
-  knownStatusRevision?: number;
+  currentStatus?: StatusExpectation;
 }
 
 export interface Storage {
@@ -132,6 +124,119 @@ export interface Storage {
    * Runs fn for one tenant inside a (group-committed) transaction: its changes
    * and ledger entries commit together, and the promise settles after the commit.
    */
-  transaction<T>(tenantId: string, fn: (uow: UnitOfWork) => Promise<T>, options?: JobOptions): Promise<T>;
+  transaction<T>(tenantId: string, fn: (uow: UnitOfWork) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
+}
+
+/**
+ * What a job says of itself. How it is committed (group, optimistic one statement, locking
+ * transaction) is the store's choice, made from this.
+ */
+export interface TransactionOptions {
+  /**
+   * The job only reads, appends ledger entries and records status changes (decisions, status
+   * changes), and throws only before its first write. The store may then skip its savepoint and
+   * commit it in one statement; a job that reaches for another store is moved to a transaction. A
+   * database error inside it fails its whole batch, which is safe (nothing is acknowledged).
+   */
+  appendOnly?: boolean;
+  /**
+   * The status the job's outcome rests on (the status cache's word for it). The job decides on
+   * UnitOfWork.currentStatus, and the commit guarantees that status still holds: when it does not,
+   * or when the job failed on it, the job runs again under the tenant's lock with the status read there.
+   */
+  assumedStatus?: AssumedStatus;
+}
+
+/** A system's operational status and lifecycle phase: what a decision or a status change rests on. */
+export type StatusExpectation = Pick<SystemStatusView, 'operationalStatus' | 'lifecyclePhase'>;
+
+export interface AssumedStatus extends StatusExpectation {
+  systemId: string;
+}
+
+export interface StatusChangeRecord {
+  tenantId: string;
+  revision: number;
+  systemId: string;
+  kind: 'status' | 'phase';
+  previousStatus: OperationalStatus;
+  newStatus: OperationalStatus;
+  previousPhase: LifecyclePhase;
+  newPhase: LifecyclePhase;
+  reason: string;
+  operator: string;
+  actorSubject: string;
+  idempotencyKey: string | null;
+  ledgerSequence: number;
+  createdAt: Date;
+}
+
+export interface SystemStatusView {
+  systemId: string;
+  operationalStatus: OperationalStatus;
+  lifecyclePhase: LifecyclePhase;
+  revision: number;
+  updatedAt: Date;
+  reason: string;
+  operator: string;
+}
+
+export interface ChangePreparation {
+  prior?: StatusChangeRecord;
+  /**
+   * The system's state (undefined: no such system). For the system of TransactionOptions.assumedStatus,
+   * asked without an idempotency key, it may be that assumed status, not read: the commit checks it
+   * still holds, and that headRevision is still the tenant's.
+   */
+  current?: SystemStatusView | StatusExpectation;
+  /** The tenant's last revision (0 before the first change); the next change takes headRevision + 1. */
+  headRevision: number;
+}
+
+/** What a status change does inside a unit of work. */
+export interface StatusChanges {
+  prepare(tenantId: string, systemId: string, idempotencyKey: string | null): Promise<ChangePreparation>;
+  /** Writes the change, the system's new state and the head revision, and notifies other processes on commit. */
+  record(change: StatusChangeRecord): Promise<void>;
+}
+
+export type ReviewStatus = 'pending' | 'approved' | 'rejected';
+
+export interface ReviewRecord {
+  tenantId: string;
+  id: string;
+  decisionId: string;
+  systemId: string;
+  status: ReviewStatus;
+  riskScore: number;
+  reason: string;
+  env: string;
+  createdAt: Date;
+  resolvedAt: Date | null;
+  resolvedBy: string | null;
+  notes: string | null;
+}
+
+/** Review writes, inside a unit of work. */
+export interface ReviewStore {
+  open(r: ReviewRecord): Promise<void>;
+  /** forUpdate: the row stays locked until the commit. */
+  get(tenantId: string, id: string, forUpdate?: boolean): Promise<ReviewRecord | undefined>;
+  resolve(
+    tenantId: string,
+    id: string,
+    status: 'approved' | 'rejected',
+    by: string,
+    notes: string,
+    at: Date,
+  ): Promise<ReviewRecord>;
+}
+
+/** Review reads outside a unit of work. */
+export interface ReviewQueries {
+  /** Pending reviews newest first, after the cursor (created_at, id) of the previous page. */
+  pending(tenantId: string, limit: number, after?: { createdAt: Date; id: string }): Promise<ReviewRecord[]>;
+  pendingCount(tenantId: string): Promise<number>;
+  forSystem(tenantId: string, systemId: string): Promise<ReviewRecord[]>;
 }

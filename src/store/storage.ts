@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { guard, StorageHealth } from './errors';
-import type { GroupCommitOptions, JobOptions } from './group-commit';
+import type { GroupCommitOptions } from './group-commit';
 import { GroupCommitWriter } from './group-commit';
 import { KnexImpactStore } from './knex-impact';
 import { KnexLedgerStore } from './knex-ledger';
@@ -8,7 +8,7 @@ import { KnexReviewQueries, KnexReviewStore } from './knex-reviews';
 import { KnexStatusStore } from './knex-status';
 import { KnexSystemStore } from './knex-systems';
 import { KnexTenantStore } from './knex-tenants';
-import type { ImpactReader, Storage, SystemStore, TenantStore, UnitOfWork } from './ports';
+import type { ImpactReader, Storage, SystemStore, TenantStore, TransactionOptions, UnitOfWork } from './ports';
 
 /** Wraps every store method so connection failures surface as UNAVAILABLE. */
 function guarded<T extends object>(target: T, health: StorageHealth): T {
@@ -45,7 +45,7 @@ export class KnexStorage implements Storage {
     this.writer = new GroupCommitWriter(db, { ...options, health: this.health });
   }
 
-  transaction<T>(tenantId: string, fn: (uow: UnitOfWork) => Promise<T>, options?: JobOptions): Promise<T> {
+  transaction<T>(tenantId: string, fn: (uow: UnitOfWork) => Promise<T>, options?: TransactionOptions): Promise<T> {
     return this.writer.submit(tenantId, fn, options);
   }
 

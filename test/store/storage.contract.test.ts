@@ -6,9 +6,14 @@ import { migrate, openDatabase } from '../../src/store/database';
 import { KeyRing, newKeySpecEntry, parseKeySpec } from '../../src/ledger/keyring';
 import { verifyRecords } from '../../src/ledger/verify';
 import { GroupCommitWriter } from '../../src/store/group-commit';
-import type { LedgerEvent, UnitOfWork } from '../../src/store/ports';
-import type { StatusChangeRecord } from '../../src/store/knex-status';
-import { STATUS_CHANNEL } from '../../src/store/knex-status';
+import type {
+  AssumedStatus,
+  ChangePreparation,
+  LedgerEvent,
+  StatusChangeRecord,
+  UnitOfWork,
+} from '../../src/store/ports';
+import { STATUS_CHANNEL } from '../../src/store/status-notify';
 import type { OperationalStatus } from '../../src/domain/model';
 import { Client as PgClient } from 'pg';
 import { KnexStorage } from '../../src/store/storage';
@@ -239,15 +244,22 @@ for (const [name, options] of targets) {
     });
 
     describe('optimistic appends', () => {
-      const optimistic = { savepoint: false, optimistic: {} };
-      /** What a status change job does: read, append its entry, record the change to `to` of system "s". */
+      const optimistic = { appendOnly: true };
+      /**
+       * What a status change job does: prepare, append its entry, record the change to `to` of system "s".
+       * keyed false: no idempotency key (the ledger entry still carries `key` as its request id).
+       */
       const changeStatus = async (
         uow: UnitOfWork,
         t: string,
         key: string,
         to: OperationalStatus,
+        o: { keyed?: boolean; prepared?: (p: ChangePreparation) => void } = {},
       ): Promise<StatusChangeRecord> => {
-        const { current, headRevision } = await uow.status.prepare(t, 's', key);
+        const idempotencyKey = (o.keyed ?? true) ? key : null;
+        const prepared = await uow.status.prepare(t, 's', idempotencyKey);
+        o.prepared?.(prepared);
+        const { current, headRevision } = prepared;
         const change: StatusChangeRecord = {
           tenantId: t,
           revision: headRevision + 1,
@@ -260,7 +272,7 @@ for (const [name, options] of targets) {
           reason: 'test',
           operator: 'op',
           actorSubject: 'sub',
-          idempotencyKey: key,
+          idempotencyKey,
           ledgerSequence: 0,
           createdAt: now(),
         };
@@ -290,13 +302,12 @@ for (const [name, options] of targets) {
         const t = randomUUID();
         await storage.systems.upsert(t, spec('s'), now());
         const assumed = {
-          savepoint: false,
-          statusOf: 's',
-          optimistic: { expect: { operationalStatus: 'active' as const, lifecyclePhase: 'deployment' as const } },
+          appendOnly: true,
+          assumedStatus: { systemId: 's', operationalStatus: 'active' as const, lifecyclePhase: 'deployment' as const },
         };
         const seen: string[] = [];
         const job = (id: string) => async (uow: UnitOfWork) => {
-          seen.push(uow.prefetchedStatus!.operationalStatus);
+          seen.push(uow.currentStatus!.operationalStatus);
           return uow.ledger.append(t, event(id));
         };
         await storage.transaction(t, job('x1'), assumed);
@@ -319,7 +330,7 @@ for (const [name, options] of targets) {
         const before = { ...storage.writer.stats };
         const stop = (requestId: string, to: OperationalStatus) => (uow: UnitOfWork) =>
           changeStatus(uow, t, requestId, to);
-        const opts = { savepoint: false, optimistic: {} };
+        const opts = { appendOnly: true };
         const listener = new PgClient({ connectionString: TEST_DATABASE_URL });
         const heard: string[] = [];
         await listener.connect();
@@ -331,7 +342,7 @@ for (const [name, options] of targets) {
           expect(storage.writer.stats.optimisticJobs - before.optimisticJobs).to.equal(1);
           // Another process changes the status meanwhile: this writer's next change must not be built on stale reads.
           const other = new GroupCommitWriter(storage.db, { keyRing, clock: now });
-          await other.submit(t, stop('k3', 'degraded'), { savepoint: false });
+          await other.submit(t, stop('k3', 'degraded'), opts);
           const last = await storage.transaction(t, stop('k4', 'suspended'), opts);
           expect(storage.writer.stats.optimisticMisses - before.optimisticMisses).to.equal(1);
           expect([last.revision, last.previousStatus]).to.deep.equal([4, 'degraded']);
@@ -354,32 +365,47 @@ for (const [name, options] of targets) {
         }
       });
 
-      it('tell a job the revision head this process wrote last, only while no other process has written the tenant', async () => {
+      it('prepare a job from its assumed status and the revision head this process wrote last, only while no other process has written the tenant', async () => {
         const t = randomUUID();
         await storage.systems.upsert(t, spec('s'), now());
-        const opts = { savepoint: false, optimistic: {} };
-        const known: (number | undefined)[] = [];
-        const change = (key: string, to: OperationalStatus) => async (uow: UnitOfWork) => {
-          known.push(uow.knownStatusRevision);
-          return (await changeStatus(uow, t, key, to)).revision;
+        const deployed = { systemId: 's', lifecyclePhase: 'deployment' as const };
+        const assuming = (operationalStatus: OperationalStatus) => {
+          const assumedStatus: AssumedStatus = { ...deployed, operationalStatus };
+          return { appendOnly: true, assumedStatus };
         };
-        const decide = (id: string) => async (uow: UnitOfWork) => {
-          known.push(uow.knownStatusRevision);
+        // The revision head the job was given without a read (undefined: it was read).
+        const known: (number | undefined)[] = [];
+        const seen = (opts: { assumedStatus: AssumedStatus }) => (p: ChangePreparation) =>
+          known.push(p.current === opts.assumedStatus ? p.headRevision : undefined);
+        const change =
+          (key: string, to: OperationalStatus, opts: ReturnType<typeof assuming>) => async (uow: UnitOfWork) =>
+            (await changeStatus(uow, t, key, to, { keyed: false, prepared: seen(opts) })).revision;
+        const decide = (id: string, opts: ReturnType<typeof assuming>) => async (uow: UnitOfWork) => {
+          seen(opts)(await uow.status.prepare(t, 's', null));
           return uow.ledger.append(t, event(id));
         };
-        expect(await storage.transaction(t, change('k1', 'suspended'), opts)).to.equal(1); // locking: unknown
-        await storage.transaction(t, decide('d1'), opts); // one statement: 1
-        expect(await storage.transaction(t, change('k2', 'active'), opts)).to.equal(2); // one statement, built on 1
-        await storage.transaction(t, decide('d2'), opts); // 2
+        const run = <T>(
+          w: { submit: GroupCommitWriter['submit'] },
+          job: (o: ReturnType<typeof assuming>) => (uow: UnitOfWork) => Promise<T>,
+          status: OperationalStatus,
+        ) => {
+          const opts = assuming(status);
+          return w.submit(t, job(opts), opts);
+        };
+        const mine = storage.writer;
+        expect(await run(mine, (o) => change('k1', 'suspended', o), 'active')).to.equal(1); // locking: unknown
+        await run(mine, (o) => decide('d1', o), 'suspended'); // one statement: 1
+        expect(await run(mine, (o) => change('k2', 'active', o), 'suspended')).to.equal(2); // one statement, built on 1
+        await run(mine, (o) => decide('d2', o), 'active'); // 2
         const other = new GroupCommitWriter(storage.db, { keyRing, clock: now });
-        expect(await other.submit(t, change('k3', 'degraded'), { savepoint: false })).to.equal(3); // another process: unknown
-        await storage.transaction(t, decide('d3'), opts); // tries 2, misses, runs again under lock: unknown
-        await storage.transaction(t, decide('d4'), opts); // contended: under lock, unknown
+        expect(await run(other, (o) => change('k3', 'degraded', o), 'active')).to.equal(3); // another process: unknown
+        await run(mine, (o) => decide('d3', o), 'degraded'); // tries 2, misses, runs again under lock: unknown
+        await run(mine, (o) => decide('d4', o), 'degraded'); // contended: under lock, unknown
         // A process that has just started learns the revision head with the ledger head it locks on
         // first contact, so even its first status change of the tenant can skip the read.
         const fresh = new GroupCommitWriter(storage.db, { keyRing, clock: now });
-        await fresh.submit(t, decide('e1'), opts); // locking: unknown to the job, read under the lock
-        expect(await fresh.submit(t, change('k4', 'active'), opts)).to.equal(4); // one statement, built on 3
+        await run(fresh, (o) => decide('e1', o), 'degraded'); // locking: unknown to the job, read under the lock
+        expect(await run(fresh, (o) => change('k4', 'active', o), 'degraded')).to.equal(4); // one statement, built on 3
         expect(fresh.stats.optimisticJobs).to.equal(1);
         expect(known).to.deep.equal([undefined, 1, 1, 2, undefined, 2, undefined, undefined, undefined, 3]);
         expect(await storage.status.head(t)).to.equal(4);
@@ -396,6 +422,33 @@ for (const [name, options] of targets) {
           'k4',
         ]);
         expect(verifyRecords(records, { key: (k) => keyRing.get(k) })).to.include({ valid: true, entriesChecked: 9 });
+      });
+
+      it('give a job that assumed a status the change an earlier job of its locking batch made', async () => {
+        const t = randomUUID();
+        await storage.systems.upsert(t, spec('s'), now());
+        // A writer that has not seen the tenant yet: both jobs take the locking path, in one batch.
+        const fresh = new GroupCommitWriter(storage.db, { keyRing, clock: now });
+        const assumed = {
+          appendOnly: true,
+          assumedStatus: { systemId: 's', operationalStatus: 'active' as const, lifecyclePhase: 'deployment' as const },
+        };
+        const seen: string[] = [];
+        const [stop, decision] = await Promise.all([
+          fresh.submit(t, (uow) => changeStatus(uow, t, 'k1', 'emergency_stop'), optimistic),
+          fresh.submit(
+            t,
+            async (uow) => {
+              seen.push(uow.currentStatus!.operationalStatus);
+              return uow.ledger.append(t, event('d1'));
+            },
+            assumed,
+          ),
+        ]);
+        expect(fresh.stats.batches).to.equal(1);
+        expect([stop.ledgerSequence, decision]).to.deep.equal([1, 2]);
+        // Decided after the stop in the ledger, so decided on the stop.
+        expect(seen).to.deep.equal(['emergency_stop']);
       });
 
       it('move a job that reaches for another store to a transaction, and keep one valid chain', async () => {
