@@ -177,7 +177,10 @@ export interface StoredEvent<T extends LedgerEventType> {
  * any member as possibly missing (StoredBody) and only compare or count what they find.
  */
 export function parseLedgerPayload<T extends LedgerEventType>(type: T, payload: string): StoredBody<T> {
-  return JSON.parse(payload) as StoredBody<T>;
+  const body: unknown = JSON.parse(payload);
+  // A payload that is not an object (only a tampered entry holds one) reads as a body with no
+  // members, so a report over such a ledger still counts it and says the ledger does not verify.
+  return (body !== null && typeof body === 'object' && !Array.isArray(body) ? body : {}) as StoredBody<T>;
 }
 
 /**

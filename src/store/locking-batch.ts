@@ -36,19 +36,11 @@ function recording(store: KnexStatusStore, changes: StatusChangeRecord[]): Statu
  */
 export async function runLockingBatch(c: CommitContext, batch: Job[]): Promise<void> {
   for (let attempt = 1; ; attempt++) {
+    const changes: StatusChangeRecord[] = [];
+    const started = performance.now();
+    let committed: Awaited<ReturnType<typeof execute>>;
     try {
-      const changes: StatusChangeRecord[] = [];
-      const started = performance.now();
-      const { outcomes, records, heads, revisions } = await c.db.transaction((trx) => execute(c, trx, batch, changes));
-      c.o.onCommit?.((performance.now() - started) / 1000, batch.length);
-      for (const [tenantId, head] of heads) c.heads.set(tenantId, head, revisions.get(tenantId)!);
-      for (const ch of changes) c.heads.setRevision(ch.tenantId, ch.revision);
-      if (records.length) c.o.health?.noteWriteOk();
-      c.stats.batches++;
-      c.stats.jobs += batch.length;
-      c.stats.entries += records.length;
-      outcomes.forEach((o, i) => (o.ok ? batch[i].resolve(o.value) : batch[i].reject(o.error)));
-      return;
+      committed = await c.db.transaction((trx) => execute(c, trx, batch, changes));
     } catch (e) {
       for (const job of batch) c.heads.forget(job.tenantId);
       const code = (e as { code?: string }).code;
@@ -65,6 +57,20 @@ export async function runLockingBatch(c: CommitContext, batch: Job[]): Promise<v
       for (const job of batch) job.reject(err);
       return;
     }
+    // Committed: nothing below may send the batch round again (its entries would be written twice),
+    // so the bookkeeping runs outside the retry.
+    const seconds = (performance.now() - started) / 1000;
+    const { outcomes, records, heads, revisions } = committed;
+    for (const [tenantId, head] of heads) c.heads.set(tenantId, head, revisions.get(tenantId)!);
+    for (const ch of changes) c.heads.setRevision(ch.tenantId, ch.revision);
+    c.stats.batches++;
+    c.stats.jobs += batch.length;
+    c.stats.entries += records.length;
+    outcomes.forEach((o, i) => (o.ok ? batch[i].resolve(o.value) : batch[i].reject(o.error)));
+    // Observers last: one that throws must not keep an answer from its job.
+    c.o.onCommit?.(seconds, batch.length);
+    if (records.length) c.o.health?.noteWriteOk();
+    return;
   }
 }
 

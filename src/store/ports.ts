@@ -142,8 +142,10 @@ export interface TransactionOptions {
   appendOnly?: boolean;
   /**
    * The status the job's outcome rests on (the status cache's word for it). The job decides on
-   * UnitOfWork.currentStatus, and the commit guarantees that status still holds: when it does not,
-   * or when the job failed on it, the job runs again under the tenant's lock with the status read there.
+   * UnitOfWork.currentStatus, and the commit guarantees that status still holds when the job writes
+   * (appends or records a change): when it does not, or when the job failed on it, the job runs
+   * again under the tenant's lock with the status read there. A job that writes nothing gets no
+   * such check: nothing it answered was committed on the assumption.
    */
   assumedStatus?: AssumedStatus;
 }

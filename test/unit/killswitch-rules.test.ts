@@ -2,11 +2,11 @@
 // keys, rollback. test/api/killswitch.test.ts runs the same service through gRPC on both databases.
 import { expect } from 'chai';
 import type { Role, RequestContext } from '../../src/domain/context';
-import { DomainError } from '../../src/domain/errors';
 import type { StatusChangeRecord } from '../../src/store/ports';
 import type { CachedStatus } from '../../src/killswitch/cache';
 import { KillSwitchService } from '../../src/killswitch/service';
 import { MemoryStorage } from '../fakes/memory-storage';
+import { rejection } from '../helpers/rejection';
 import { systemSpec } from '../fakes/specs';
 
 const TENANT = '6f1c1c1e-8f4b-4d55-9d3a-0c6a2b7f1a10';
@@ -17,17 +17,6 @@ const ctx = (role: Role, subject = `${role}-1`, requestId = 'req-1'): RequestCon
   requestId,
   expiresAt: Math.floor(Date.now() / 1000) + 600,
 });
-
-/** The DomainError a call fails with, thrown at once or as a rejection (both reach the caller alike). */
-async function rejection(call: () => Promise<unknown>): Promise<DomainError> {
-  try {
-    await call();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError, the call succeeded');
-}
 
 describe('kill switch rules (in-memory store)', () => {
   let storage: MemoryStorage;

@@ -6,27 +6,17 @@ import type { AiSystem } from '../../src/domain/model';
 import { canonicalJson } from '../../src/ledger/canonical';
 import type { DecisionBody, LedgerBody } from '../../src/ledger/events';
 import { decisionReasonCode, parseLedgerPayload } from '../../src/ledger/events';
+import { systemSpec } from '../fakes/specs';
 
 const system: AiSystem = {
-  id: 'sys',
+  ...systemSpec('sys', {
+    name: 'S',
+    version: '1',
+    sector: 'general',
+    intendedPurpose: '',
+    lifecyclePhase: 'operation',
+  }),
   tenantId: '00000000-0000-0000-0000-000000000001',
-  name: 'S',
-  version: '1',
-  sector: 'general',
-  role: 'deployer',
-  risk: 'limited',
-  sandbox: false,
-  euDatabaseId: '',
-  trainingFlops: 0,
-  loggingEnabled: true,
-  jurisdiction: 'EU',
-  intendedPurpose: '',
-  prohibitedDomains: [],
-  lifecyclePhase: 'operation',
-  operationalStatus: 'active',
-  externalDependencies: [],
-  policy: null,
-  candidatePolicy: null,
   createdAt: new Date(0),
   updatedAt: new Date(0),
 };
@@ -120,6 +110,12 @@ describe('ledger events', () => {
 
   it('a tampered decision missing every member is counted, not a failure', () => {
     const r = report(['{}', '{"system_id":"evil"}']);
+    expect(r.nist.implemented).to.include('MEASURE-3.1: 2 risky requests tracked over 2 decisions');
+  });
+
+  it('a tampered payload that is not an object reads as an empty body, and is counted', () => {
+    for (const p of ['null', '[1,2]', '"x"', '7']) expect(parseLedgerPayload('decision', p)).to.deep.equal({});
+    const r = report(['null', '[]']);
     expect(r.nist.implemented).to.include('MEASURE-3.1: 2 risky requests tracked over 2 decisions');
   });
 });

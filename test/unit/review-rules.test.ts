@@ -2,10 +2,10 @@
 // test/api/audit.test.ts runs the same service through gRPC on both databases.
 import { expect } from 'chai';
 import type { RequestContext } from '../../src/domain/context';
-import { DomainError } from '../../src/domain/errors';
 import { ReviewService } from '../../src/audit/reviews';
 import type { ReviewRecord } from '../../src/store/ports';
 import { MemoryStorage } from '../fakes/memory-storage';
+import { rejection } from '../helpers/rejection';
 
 const TENANT = '0b7e3c52-2a55-4f43-a1b5-7f7f2a9d8c01';
 const OTHER = '9d2f0a61-3b11-4c0e-8a77-1c2d3e4f5a6b';
@@ -31,16 +31,6 @@ const review = (id: string, createdAt: Date, tenantId = TENANT): ReviewRecord =>
   resolvedBy: null,
   notes: null,
 });
-
-async function rejection(call: () => Promise<unknown>): Promise<DomainError> {
-  try {
-    await call();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError, the call succeeded');
-}
 
 describe('review rules (in-memory store)', () => {
   let storage: MemoryStorage;
