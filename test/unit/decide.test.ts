@@ -7,30 +7,14 @@ import type { DecisionInput } from '../../src/engine/decide';
 import { baselineRisk, decide, effectiveLimit } from '../../src/engine/decide';
 import { loadRuleSet, parsePenalties, parsePolicy, RulesError } from '../../src/engine/rules';
 import type { Classification, Finding } from '../../src/engine/threat-types';
+import { systemSpec } from '../fakes/specs';
 
 const CONFIG = path.resolve(__dirname, '../../config');
 const rules = loadRuleSet(CONFIG);
 
 const system = (patch: Partial<AiSystem> = {}): AiSystem => ({
-  id: 'sys',
+  ...systemSpec('sys', { name: 'S', version: '1', risk: 'high', intendedPurpose: '', lifecyclePhase: 'operation' }),
   tenantId: '00000000-0000-0000-0000-000000000001',
-  name: 'S',
-  version: '1',
-  sector: 'banking',
-  role: 'deployer',
-  risk: 'high',
-  sandbox: false,
-  euDatabaseId: '',
-  trainingFlops: 0,
-  loggingEnabled: true,
-  jurisdiction: 'EU',
-  intendedPurpose: '',
-  prohibitedDomains: [],
-  lifecyclePhase: 'operation',
-  operationalStatus: 'active',
-  externalDependencies: [],
-  policy: null,
-  candidatePolicy: null,
   createdAt: new Date(0),
   updatedAt: new Date(0),
   ...patch,
